@@ -1,0 +1,116 @@
+using System.Net;
+
+namespace Appliance.Live.Config;
+
+internal static class ConfigValidator
+{
+    public static void Validate(ApplianceConfig config, string source)
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string path, string problem)
+        {
+            if (!ok)
+            {
+                errors.Add($"{source}: $.{path}: {problem}");
+            }
+        }
+
+        Check(config.Rtmp is not null, "rtmp", "must be an object");
+        Check(config.Http is not null, "http", "must be an object");
+        Check(config.Deadlines is not null, "deadlines", "must be an object");
+        Check(config.Log is not null, "log", "must be an object");
+        Check(config.Domains is not null, "domains", "must be an array");
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(string.Join(Environment.NewLine, errors));
+        }
+
+        var rtmp = config.Rtmp!;
+        var http = config.Http!;
+        var deadlines = config.Deadlines!;
+        var log = config.Log!;
+        var domains = config.Domains!;
+        Check(TryParseEndPoint(rtmp.Listen, out _), "rtmp.listen", $"'{rtmp.Listen}' is not host:port");
+        Check(rtmp.ChunkSize is >= 128 and <= 65536, "rtmp.chunkSize", "must be between 128 and 65536");
+        Check(rtmp.MaxMessageBytes is >= 65536 and <= 64 * 1024 * 1024, "rtmp.maxMessageBytes", "must be between 65536 and 67108864");
+        Check(TryParseEndPoint(http.Listen, out _), "http.listen", $"'{http.Listen}' is not host:port");
+        Check(http.MaxRequestLineBytes is >= 256 and <= 65536, "http.maxRequestLineBytes", "must be between 256 and 65536");
+        Check(http.MaxHeaderBytes is >= 1024 and <= 1048576, "http.maxHeaderBytes", "must be between 1024 and 1048576");
+        Check(http.MaxHeaderCount is >= 8 and <= 1000, "http.maxHeaderCount", "must be between 8 and 1000");
+        Check(deadlines.HandshakeMs is >= 100 and <= 600_000, "deadlines.handshakeMs", "must be between 100 and 600000");
+        Check(deadlines.RequestHeaderMs is >= 100 and <= 600_000, "deadlines.requestHeaderMs", "must be between 100 and 600000");
+        Check(deadlines.IdleMs is >= 100 and <= 3_600_000, "deadlines.idleMs", "must be between 100 and 3600000");
+        Check(deadlines.SendStallMs is >= 100 and <= 600_000, "deadlines.sendStallMs", "must be between 100 and 600000");
+        Check(log.Level is "trace" or "debug" or "info" or "warn" or "error", "log.level", "must be one of trace, debug, info, warn, error");
+        Check(domains.Count > 0, "domains", "needs at least one domain");
+
+        var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var d = 0; d < domains.Count; d++)
+        {
+            var domain = domains[d];
+            var at = $"domains[{d}]";
+            if (domain is null)
+            {
+                Check(false, at, "must be an object");
+                continue;
+            }
+            Check(!string.IsNullOrWhiteSpace(domain.Name), $"{at}.name", "must not be empty");
+            Check(hosts.Add(domain.Name ?? ""), $"{at}.name", $"'{domain.Name}' is used by another domain");
+            for (var a = 0; a < (domain.Aliases?.Count ?? 0); a++)
+            {
+                Check(hosts.Add(domain.Aliases![a] ?? ""), $"{at}.aliases[{a}]", $"'{domain.Aliases[a]}' is used by another domain");
+            }
+            Check(domain.Apps is { Count: > 0 }, $"{at}.apps", "needs at least one app");
+            var apps = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < (domain.Apps?.Count ?? 0); i++)
+            {
+                ValidateApp(domain.Apps![i], $"{at}.apps[{i}]", apps, Check);
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    private static void ValidateApp(AppConfig? app, string at, HashSet<string> names, Action<bool, string, string> check)
+    {
+        if (app is null)
+        {
+            check(false, at, "must be an object");
+            return;
+        }
+        check(IsPathSegment(app.Name), $"{at}.name", "must be a non-empty name without '/', '?', '.' or spaces");
+        check(names.Add(app.Name ?? ""), $"{at}.name", $"'{app.Name}' is defined twice in this domain");
+        check(app.OnPublisherConflict is "refuse" or "takeover", $"{at}.onPublisherConflict", "must be 'refuse' or 'takeover'");
+        check(app.PublisherGraceMs is >= 0 and <= 600_000, $"{at}.publisherGraceMs", "must be between 0 and 600000");
+        check(app.FlushIntervalMs is >= 0 and <= 1000, $"{at}.flushIntervalMs", "must be between 0 and 1000");
+        check(app.MaxViewerLagMs is >= 500 and <= 120_000, $"{at}.maxViewerLagMs", "must be between 500 and 120000");
+        check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
+        check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
+    }
+
+    private static bool IsPathSegment(string? name) =>
+        !string.IsNullOrEmpty(name) && name.AsSpan().IndexOfAny("/?. \t#%\\") < 0;
+
+    public static bool TryParseEndPoint(string? text, out IPEndPoint endPoint)
+    {
+        endPoint = null!;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+        if (IPEndPoint.TryParse(text, out var parsed) && parsed.Port > 0 || parsed is not null && text.EndsWith(":0", StringComparison.Ordinal))
+        {
+            endPoint = parsed;
+            return true;
+        }
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && text[..colon] == "localhost" && int.TryParse(text[(colon + 1)..], out var port) && port is >= 0 and <= 65535)
+        {
+            endPoint = new IPEndPoint(IPAddress.Loopback, port);
+            return true;
+        }
+        return false;
+    }
+}

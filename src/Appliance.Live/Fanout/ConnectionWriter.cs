@@ -1,0 +1,201 @@
+using Appliance.Core.Buffers;
+using Appliance.Core.Output;
+using Appliance.Core.Time;
+using Appliance.Live.Streams;
+
+namespace Appliance.Live.Fanout;
+
+/// <summary>
+/// The only writer of one connection. Protocol replies are queued with <see cref="Send"/>; media
+/// comes from the attached subscription. Each wake-up drains both into one gather write, so a
+/// viewer costs one syscall per flush however many frames it carries. With a flush interval the
+/// wake-ups come from a shared ticker instead of from every frame.
+/// </summary>
+public sealed class ConnectionWriter
+{
+    private readonly IGatherSink _sink;
+    private readonly Lock _lock = new();
+    private readonly AsyncSignal _signal = new();
+    private readonly OutputBatch _batch = new();
+    private List<SharedBuffer> _control = new(4);
+    private List<SharedBuffer> _sparse = new(4);
+    private Subscription? _subscription;
+    private FlushTicker? _ticker;
+    private long _writeStartedMs;
+    private long _bytesWritten;
+    private long _flushes;
+    private volatile string? _closeReason;
+    private bool _closeAfterFlush;
+    private string? _pendingCloseReason;
+
+    public ConnectionWriter(IGatherSink sink) => _sink = sink;
+
+    public Subscription? Subscription => Volatile.Read(ref _subscription);
+
+    /// <summary>When the write in progress started (monotonic ms), or 0 when none is blocked.</summary>
+    public long WriteStartedMs => Interlocked.Read(ref _writeStartedMs);
+
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    public long Flushes => Interlocked.Read(ref _flushes);
+
+    public string? CloseReason => _closeReason;
+
+    /// <summary>Queues bytes to send before any media not yet written; takes over the reference.</summary>
+    public void Send(SharedBuffer buffer)
+    {
+        lock (_lock)
+        {
+            if (_closeReason is not null)
+            {
+                buffer.Release();
+                return;
+            }
+            _control.Add(buffer);
+        }
+        _signal.Set();
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> into a pooled buffer and queues it.</summary>
+    public void Send(ReadOnlySpan<byte> bytes) => Send(SharedBuffer.CopyOf(bytes));
+
+    public void Notify() => _signal.Set();
+
+    internal void Attach(Subscription subscription, int flushIntervalMs)
+    {
+        Volatile.Write(ref _subscription, subscription);
+        if (flushIntervalMs > 0)
+        {
+            _ticker = FlushTicker.For(flushIntervalMs);
+            _ticker.Add(this);
+        }
+        _signal.Set();
+    }
+
+    /// <summary>Leaves the stream (e.g. deleteStream); the connection stays.</summary>
+    public void Detach()
+    {
+        var subscription = Interlocked.Exchange(ref _subscription, null);
+        if (subscription is null)
+        {
+            return;
+        }
+        _ticker?.Remove(this);
+        _ticker = null;
+        subscription.Stream.Unsubscribe(subscription);
+    }
+
+    /// <summary>Stops the writer: queued replies are dropped and <see cref="RunAsync"/> returns.</summary>
+    public void Close(string reason)
+    {
+        _closeReason ??= reason;
+        _signal.Set();
+    }
+
+    /// <summary>Writes what is queued, then stops (an HTTP-FLV response that has reached its end).</summary>
+    public void CloseAfterFlush(string reason)
+    {
+        lock (_lock)
+        {
+            _closeAfterFlush = true;
+            _pendingCloseReason ??= reason;
+        }
+        _signal.Set();
+    }
+
+    /// <summary>The send loop; returns the reason it stopped. Throws nothing: a failed write is a reason.</summary>
+    public async Task<string> RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync().ConfigureAwait(false);
+                while (true)
+                {
+                    if (_closeReason is not null)
+                    {
+                        return _closeReason;
+                    }
+                    var result = Fill(out var closeNow);
+                    if (_batch.Count > 0)
+                    {
+                        Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
+                        try
+                        {
+                            await _sink.WriteAsync(_batch.Slices, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            Interlocked.Exchange(ref _writeStartedMs, 0);
+                            Interlocked.Add(ref _bytesWritten, _batch.Bytes);
+                            Interlocked.Increment(ref _flushes);
+                            _batch.ReleaseAll();
+                        }
+                    }
+                    if (closeNow)
+                    {
+                        return _pendingCloseReason ?? "closed";
+                    }
+                    if (result == CollectResult.Hopeless)
+                    {
+                        return "viewer too slow: skipped too often";
+                    }
+                    if (result == CollectResult.Ended)
+                    {
+                        var subscription = Subscription;
+                        Detach();
+                        subscription?.Ended?.Invoke(subscription);
+                        continue;
+                    }
+                    if (result != CollectResult.More)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            return _closeReason ?? $"write failed: {ex.Message}";
+        }
+        finally
+        {
+            Detach();
+            DropQueued();
+        }
+    }
+
+    private CollectResult Fill(out bool closeNow)
+    {
+        lock (_lock)
+        {
+            (_control, _sparse) = (_sparse, _control);
+            closeNow = _closeAfterFlush;
+        }
+        foreach (var buffer in _sparse)
+        {
+            _batch.AddOwned(buffer);
+        }
+        _sparse.Clear();
+        if (closeNow)
+        {
+            return CollectResult.Idle;
+        }
+        var subscription = Subscription;
+        return subscription is null ? CollectResult.Idle : subscription.Stream.Collect(subscription, _batch);
+    }
+
+    private void DropQueued()
+    {
+        lock (_lock)
+        {
+            _closeReason ??= "closed";
+            foreach (var buffer in _control)
+            {
+                buffer.Release();
+            }
+            _control.Clear();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Appliance.Core.Buffers;
+
+namespace Appliance.Live.Fanout;
+
+/// <summary>
+/// The buffers of one gather write, each with a reference held until the write completes.
+/// Reused by its writer for every flush, so a flush allocates nothing.
+/// </summary>
+public sealed class OutputBatch
+{
+    private BufferSlice[] _slices = new BufferSlice[16];
+
+    public OutputBatch(int maxSlices = 256, long maxBytes = 2 * 1024 * 1024)
+    {
+        MaxSlices = maxSlices;
+        MaxBytes = maxBytes;
+    }
+
+    public int MaxSlices { get; }
+
+    public long MaxBytes { get; }
+
+    public int Count { get; private set; }
+
+    public long Bytes { get; private set; }
+
+    public bool IsFull => Count >= MaxSlices || Bytes >= MaxBytes;
+
+    public ReadOnlyMemory<BufferSlice> Slices => _slices.AsMemory(0, Count);
+
+    /// <summary>Adds the whole written part of <paramref name="buffer"/>, taking a reference of its own.</summary>
+    public void Add(SharedBuffer buffer) => AddOwned(buffer.AddRef());
+
+    /// <summary>Adds a buffer whose reference the caller hands over.</summary>
+    public void AddOwned(SharedBuffer buffer)
+    {
+        if (Count == _slices.Length)
+        {
+            Array.Resize(ref _slices, _slices.Length * 2);
+        }
+        _slices[Count++] = new BufferSlice(buffer);
+        Bytes += buffer.Length;
+    }
+
+    public void ReleaseAll()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            _slices[i].Buffer.Release();
+            _slices[i] = default;
+        }
+        Count = 0;
+        Bytes = 0;
+    }
+}

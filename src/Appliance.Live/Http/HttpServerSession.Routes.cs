@@ -1,0 +1,139 @@
+using System.Buffers;
+using Appliance.Codecs.Flv;
+using Appliance.Live.Fanout;
+using Appliance.Live.Logging;
+using Appliance.Live.Media;
+using Appliance.Live.Streams;
+using Appliance.Protocols.Http;
+
+namespace Appliance.Live.Http;
+
+public sealed partial class HttpServerSession
+{
+    private static readonly KeyValuePair<string, string>[] NoStore = [new("Cache-Control", "no-cache, no-store")];
+    private static readonly KeyValuePair<string, string>[] AllowedMethods = [new("Allow", "GET, HEAD, OPTIONS")];
+
+    private RequestOutcome Respond()
+    {
+        var request = _request;
+        var keepAlive = request.KeepAlive;
+        var headOnly = request.Method == "HEAD";
+        if (request.Method == "OPTIONS")
+        {
+            _head.ResetWrittenCount();
+            HttpResponseWriter.WritePreflight(_head, keepAlive);
+            Writer.Send(_head.WrittenSpan);
+            _lastStatus = 204;
+            return Next(keepAlive);
+        }
+        if (request.Method is not ("GET" or "HEAD"))
+        {
+            _head.ResetWrittenCount();
+            HttpResponseWriter.WriteHead(_head, 405, "text/plain; charset=utf-8", 19, keepAlive: false, extraHeaders: AllowedMethods);
+            _head.Write("method not allowed\n"u8);
+            Writer.Send(_head.WrittenSpan);
+            _lastStatus = 405;
+            return RequestOutcome.Close;
+        }
+        if (request.ContentLength > 0 || request.IsChunked)
+        {
+            WriteText(400, "a GET request has no body\n", keepAlive: false, headOnly);
+            return RequestOutcome.Close;
+        }
+        var path = request.Path;
+        if (path is "/" or "/api/streams")
+        {
+            return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
+        }
+        if (!TryParseStreamPath(path, out var app, out var name, out var extension))
+        {
+            WriteText(404, "not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (!_context.Domains.TryResolve(request.Host, app, out var domain, out var appConfig))
+        {
+            WriteText(404, "not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        var key = new StreamKey(domain.Name, appConfig.Name, name);
+        _stream = key.ToString();
+        switch (extension)
+        {
+            case "flv":
+                return ServeFlv(key, headOnly, keepAlive);
+            default:
+                WriteText(404, "not found\n", keepAlive, headOnly);
+                return Next(keepAlive);
+        }
+    }
+
+    private static RequestOutcome Next(bool keepAlive) => keepAlive ? RequestOutcome.KeepAlive : RequestOutcome.Close;
+
+    private RequestOutcome ServeFlv(StreamKey key, bool headOnly, bool keepAlive)
+    {
+        var stream = _context.Streams.FindForPlay(key);
+        if (stream is null)
+        {
+            WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        _head.ResetWrittenCount();
+        // Live FLV has no length: the body runs until the stream ends, and then the connection closes.
+        HttpResponseWriter.WriteHead(_head, 200, "video/x-flv", null, keepAlive: false, extraHeaders: NoStore);
+        _lastStatus = 200;
+        if (headOnly)
+        {
+            Writer.Send(_head.WrittenSpan);
+            return RequestOutcome.Close;
+        }
+        var hasAudio = stream.HasAudio || !stream.HasVideo;
+        var hasVideo = stream.HasVideo || !stream.HasAudio;
+        Span<byte> fileHeader = stackalloc byte[FlvWriter.FileHeaderLength];
+        FlvWriter.WriteFileHeader(fileHeader, hasAudio, hasVideo);
+        _head.Write(fileHeader);
+        Writer.Send(_head.WrittenSpan);
+        var subscription = stream.Subscribe(Writer, WireFormat.Flv);
+        if (subscription is null)
+        {
+            return RequestOutcome.Close;
+        }
+        subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
+        _protocol = "http-flv";
+        return RequestOutcome.Streaming;
+    }
+
+    private RequestOutcome WriteJson(byte[] body, bool keepAlive, bool headOnly)
+    {
+        _head.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(_head, 200, "application/json", body.Length, keepAlive, extraHeaders: NoStore);
+        if (!headOnly)
+        {
+            _head.Write(body);
+        }
+        Writer.Send(_head.WrittenSpan);
+        _lastStatus = 200;
+        return Next(keepAlive);
+    }
+
+    /// <summary>"/{app}/{name}.{ext}" with exactly two segments.</summary>
+    private static bool TryParseStreamPath(string path, out string app, out string name, out string extension)
+    {
+        app = name = extension = "";
+        var span = path.AsSpan(1);
+        var slash = span.IndexOf('/');
+        if (slash <= 0)
+        {
+            return false;
+        }
+        var rest = span[(slash + 1)..];
+        var dot = rest.LastIndexOf('.');
+        if (dot <= 0 || rest.IndexOf('/') >= 0)
+        {
+            return false;
+        }
+        app = span[..slash].ToString();
+        name = rest[..dot].ToString();
+        extension = rest[(dot + 1)..].ToString();
+        return true;
+    }
+}

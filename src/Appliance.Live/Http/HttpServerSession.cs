@@ -1,0 +1,164 @@
+using System.Buffers;
+using Appliance.Core.Time;
+using Appliance.Live.Config;
+using Appliance.Live.Logging;
+using Appliance.Live.Server;
+using Appliance.Live.Sessions;
+using Appliance.Protocols.Http;
+using Appliance.Transport.Sockets;
+
+namespace Appliance.Live.Http;
+
+/// <summary>
+/// One HTTP/1.1 connection: requests parsed with limits, answered in order, kept alive where the
+/// client allows. A live-stream request turns the connection into that stream's delivery.
+/// </summary>
+public sealed partial class HttpServerSession : SessionBase
+{
+    private readonly ServerContext _context;
+    private readonly ApplianceConfig _config;
+    private readonly HttpLimits _limits;
+    private readonly HttpRequest _request = new();
+    private readonly ArrayBufferWriter<byte> _head = new(512);
+    private string _protocol = "http";
+    private string _stream = "-";
+    private int _lastStatus;
+
+    public HttpServerSession(SocketConnection connection, ServerContext context)
+        : base(connection)
+    {
+        _context = context;
+        _config = context.Config;
+        _limits = new HttpLimits(_config.Http.MaxRequestLineBytes, _config.Http.MaxHeaderBytes, _config.Http.MaxHeaderCount);
+        SendStallTimeoutMs = _config.Deadlines.SendStallMs;
+    }
+
+    public override string Protocol => _protocol;
+
+    protected override string DeadlineReason => "request head not received in time";
+
+    public async Task RunAsync()
+    {
+        _context.Sessions.Add(this);
+        var sendLoop = Writer.RunAsync();
+        string reason;
+        try
+        {
+            reason = await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = AbortReason ?? "connection lost";
+        }
+        catch (Exception ex)
+        {
+            reason = "internal error";
+            LiveLog.SessionFailed(_context.Logger, ex, "http", Client);
+        }
+        reason = AbortReason ?? reason;
+        if (AbortReason is not null)
+        {
+            LiveLog.Rejected(_context.Logger, Protocol, Client, AbortReason);
+        }
+        // Let a queued final response go out unless the connection is already dead.
+        var stopped = await Task.WhenAny(sendLoop, Task.Delay(0)).ConfigureAwait(false) == sendLoop;
+        if (!stopped && !Connection.IsAborted && Writer.Subscription is null)
+        {
+            Writer.CloseAfterFlush(reason);
+            await Task.WhenAny(sendLoop, Task.Delay(1000)).ConfigureAwait(false);
+        }
+        Writer.Close(reason);
+        Connection.Abort();
+        var writerReason = await sendLoop.ConfigureAwait(false);
+        _context.Sessions.Remove(this);
+        LiveLog.Access(_context.AccessLogger, Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol == "http-flv" ? writerReason : reason);
+    }
+
+    private async Task<string> ReadLoopAsync()
+    {
+        var input = Connection.Input;
+        SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
+        var streaming = false;
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            MarkReceived();
+            if (streaming)
+            {
+                BytesIn += buffer.Length;
+                // A streaming response owns the connection; whatever the client sends now is ignored.
+                input.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    return "client closed";
+                }
+                continue;
+            }
+            var reader = new SequenceReader<byte>(buffer);
+            var stop = (string?)null;
+            while (stop is null && !streaming)
+            {
+                _request.Reset();
+                var status = HttpRequestParser.TryParse(ref reader, _request, _limits, out var errorStatus);
+                if (status == HttpParseStatus.Incomplete)
+                {
+                    break;
+                }
+                if (status == HttpParseStatus.Error)
+                {
+                    stop = Reject(errorStatus);
+                    break;
+                }
+                var outcome = Respond();
+                if (outcome == RequestOutcome.Streaming)
+                {
+                    streaming = true;
+                    SetPhaseDeadline(0);
+                }
+                else if (outcome == RequestOutcome.Close)
+                {
+                    stop = "response ends the connection";
+                }
+                else
+                {
+                    SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
+                }
+            }
+            BytesIn += reader.Consumed;
+            input.AdvanceTo(reader.Position, buffer.End);
+            if (stop is not null)
+            {
+                return stop;
+            }
+            if (result.IsCompleted)
+            {
+                return streaming ? "client closed" : "client closed the connection";
+            }
+        }
+    }
+
+    private string Reject(int status)
+    {
+        var reason = $"bad request: {status} {HttpResponseWriter.ReasonPhrase(status)}";
+        LiveLog.Rejected(_context.Logger, "http", Client, reason);
+        WriteText(status, $"{HttpResponseWriter.ReasonPhrase(status).ToLowerInvariant()}\n", keepAlive: false, headOnly: false);
+        return reason;
+    }
+
+    private void WriteText(int status, string body, bool keepAlive, bool headOnly)
+    {
+        _head.ResetWrittenCount();
+        HttpResponseWriter.WriteText(_head, status, body, keepAlive, headOnly);
+        Writer.Send(_head.WrittenSpan);
+        _lastStatus = status;
+    }
+
+    private enum RequestOutcome
+    {
+        KeepAlive,
+        Close,
+        Streaming,
+    }
+}

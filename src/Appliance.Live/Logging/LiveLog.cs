@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Live.Logging;
+
+/// <summary>Every log line the live layer writes, source-generated so logging a line allocates little and needs no reflection.</summary>
+internal static partial class LiveLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "access proto={Protocol} client={Client} stream={Stream} status={Status} in={BytesIn} out={BytesOut} duration={DurationSeconds:F1}s reason=\"{Reason}\"")]
+    public static partial void Access(ILogger logger, string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "closing {Protocol} connection from {Client}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string protocol, string client, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "publish start {Stream} from {Client}")]
+    public static partial void PublishStart(ILogger logger, string stream, string client);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "publish stop {Stream} from {Client}: {Reason}")]
+    public static partial void PublishStop(ILogger logger, string stream, string client, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "viewer {Client} of {Stream} closed: {Reason}")]
+    public static partial void ViewerDropped(ILogger logger, string client, string stream, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "rtmp {Client}: ignoring {What}")]
+    public static partial void Ignored(ILogger logger, string client, string what);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "stream {Stream}: dropped a frame: {Reason}")]
+    public static partial void FrameDropped(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "listening for {Protocol} on {EndPoint}")]
+    public static partial void Listening(ILogger logger, string protocol, string endPoint);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "{Protocol} session from {Client} failed")]
+    public static partial void SessionFailed(ILogger logger, Exception exception, string protocol, string client);
+}

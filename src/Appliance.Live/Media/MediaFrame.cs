@@ -1,0 +1,87 @@
+using Appliance.Core.Buffers;
+
+namespace Appliance.Live.Media;
+
+/// <summary>
+/// One audio, video or script frame on a stream's timeline (64-bit milliseconds, already rebased).
+/// Ref-counted: the stream's frame log holds one reference; writers that are sending its bytes hold
+/// their own. Its wire forms are built lazily, once per format, and shared by every subscriber.
+/// </summary>
+public sealed class MediaFrame
+{
+    private const int FormatCount = 2;
+
+    private readonly SharedBuffer?[] _wire = new SharedBuffer?[FormatCount];
+    private int _refCount;
+
+    private MediaFrame(FrameKind kind, long timestamp, FrameFlags flags, SharedBuffer payload)
+    {
+        Kind = kind;
+        Timestamp = timestamp;
+        Flags = flags;
+        Payload = payload;
+        _refCount = 1;
+    }
+
+    public FrameKind Kind { get; }
+
+    public long Timestamp { get; internal set; }
+
+    public FrameFlags Flags { get; }
+
+    /// <summary>The FLV tag body / RTMP message payload.</summary>
+    public SharedBuffer Payload { get; }
+
+    public bool IsKeyFrame => (Flags & FrameFlags.KeyFrame) != 0;
+
+    public bool IsSequenceHeader => (Flags & FrameFlags.SequenceHeader) != 0;
+
+    public bool IsVideoKeyFrame => Kind == FrameKind.Video && IsKeyFrame && !IsSequenceHeader;
+
+    /// <summary>Takes ownership of <paramref name="payload"/>'s reference.</summary>
+    public static MediaFrame Create(FrameKind kind, long timestamp, FrameFlags flags, SharedBuffer payload) =>
+        new(kind, timestamp, flags, payload);
+
+    /// <summary>The frame's bytes in <paramref name="format"/>, serialized on first use.</summary>
+    public SharedBuffer GetWire(WireFormat format, FrameSerializer serializer)
+    {
+        var existing = Volatile.Read(ref _wire[(int)format]);
+        if (existing is not null)
+        {
+            return existing;
+        }
+        var built = serializer.Serialize(this, format);
+        var raced = Interlocked.CompareExchange(ref _wire[(int)format], built, null);
+        if (raced is null)
+        {
+            return built;
+        }
+        built.Release();
+        return raced;
+    }
+
+    public MediaFrame AddRef()
+    {
+        Interlocked.Increment(ref _refCount);
+        return this;
+    }
+
+    public void Release()
+    {
+        var after = Interlocked.Decrement(ref _refCount);
+        if (after > 0)
+        {
+            return;
+        }
+        if (after < 0)
+        {
+            throw new InvalidOperationException("MediaFrame released more times than it was referenced.");
+        }
+        Payload.Release();
+        for (var i = 0; i < FormatCount; i++)
+        {
+            _wire[i]?.Release();
+            _wire[i] = null;
+        }
+    }
+}

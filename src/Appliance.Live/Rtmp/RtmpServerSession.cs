@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Appliance.Core.Time;
+using Appliance.Live.Config;
+using Appliance.Live.Logging;
+using Appliance.Live.Server;
+using Appliance.Live.Sessions;
+using Appliance.Live.Streams;
+using Appliance.Protocols.Rtmp;
+using Appliance.Transport.Sockets;
+
+namespace Appliance.Live.Rtmp;
+
+/// <summary>
+/// One RTMP connection, server side: handshake, then chunked messages until the peer leaves.
+/// It may publish one stream or play one stream. Anything malformed ends this connection only,
+/// with one log line naming the reason.
+/// </summary>
+public sealed partial class RtmpServerSession : SessionBase
+{
+    private readonly ServerContext _context;
+    private readonly ApplianceConfig _config;
+    private readonly RtmpChunkReader _chunks;
+    private uint _peerWindowAck = 2_500_000;
+    private long _lastAckSent;
+    private string _status = "ok";
+    private string _role = "rtmp";
+
+    public RtmpServerSession(SocketConnection connection, ServerContext context)
+        : base(connection)
+    {
+        _context = context;
+        _config = context.Config;
+        _chunks = new RtmpChunkReader(_config.Rtmp.MaxMessageBytes);
+        SendStallTimeoutMs = _config.Deadlines.SendStallMs;
+    }
+
+    public override string Protocol => _role;
+
+    private int ChunkSize => _context.Streams.Serializer.RtmpChunkSize;
+
+    protected override int IdleTimeoutMs => _playing is null ? _config.Deadlines.IdleMs : 0;
+
+    protected override string DeadlineReason => "handshake not completed in time";
+
+    public string StreamDescription => _streamKey?.ToString() ?? "-";
+
+    public async Task RunAsync()
+    {
+        _context.Sessions.Add(this);
+        var sendLoop = Writer.RunAsync();
+        string reason;
+        try
+        {
+            SetPhaseDeadline(_config.Deadlines.HandshakeMs);
+            if (await HandshakeAsync().ConfigureAwait(false))
+            {
+                SetPhaseDeadline(0);
+                reason = await ReadLoopAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                reason = "closed during handshake";
+            }
+        }
+        catch (RtmpProtocolException ex)
+        {
+            reason = ex.Message;
+            _status = "error";
+            LiveLog.Rejected(_context.Logger, "rtmp", Client, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = AbortReason ?? "connection lost";
+            if (AbortReason is not null)
+            {
+                _status = "error";
+                LiveLog.Rejected(_context.Logger, "rtmp", Client, AbortReason);
+            }
+        }
+        catch (Exception ex)
+        {
+            reason = "internal error";
+            _status = "error";
+            LiveLog.SessionFailed(_context.Logger, ex, "rtmp", Client);
+        }
+        reason = AbortReason ?? reason;
+        EndPublishing(reason);
+        Writer.Close(reason);
+        Connection.Abort();
+        await sendLoop.ConfigureAwait(false);
+        _context.Sessions.Remove(this);
+        LiveLog.Access(_context.AccessLogger, Protocol, Client, StreamDescription, _status, BytesIn, Writer.BytesWritten,
+            (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);
+    }
+
+    private async Task<bool> HandshakeAsync()
+    {
+        var input = Connection.Input;
+        var c0c1 = await ReadExactlyAsync(input, 1 + RtmpHandshake.PacketSize).ConfigureAwait(false);
+        if (c0c1 is null)
+        {
+            return false;
+        }
+        var response = Core.Buffers.SharedBuffer.Rent(1 + 2 * RtmpHandshake.PacketSize);
+        try
+        {
+            RtmpHandshake.WriteServerResponse(c0c1, response.FullSpan);
+        }
+        catch
+        {
+            response.Release();
+            throw;
+        }
+        response.Length = 1 + 2 * RtmpHandshake.PacketSize;
+        Writer.Send(response);
+        var c2 = await ReadExactlyAsync(input, RtmpHandshake.PacketSize).ConfigureAwait(false);
+        return c2 is not null;
+    }
+
+    private async Task<byte[]?> ReadExactlyAsync(PipeReader input, int count)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length >= count)
+            {
+                var bytes = buffer.Slice(0, count).ToArray();
+                input.AdvanceTo(buffer.GetPosition(count));
+                BytesIn += count;
+                MarkReceived();
+                return bytes;
+            }
+            if (result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                return null;
+            }
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private async Task<string> ReadLoopAsync()
+    {
+        var input = Connection.Input;
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var consumed = ParseMessages(buffer, out var stop);
+            input.AdvanceTo(consumed, buffer.End);
+            if (stop is not null)
+            {
+                return stop;
+            }
+            if (result.IsCompleted)
+            {
+                return "peer closed";
+            }
+        }
+    }
+
+    private SequencePosition ParseMessages(ReadOnlySequence<byte> buffer, out string? stop)
+    {
+        stop = null;
+        var reader = new SequenceReader<byte>(buffer);
+        var before = _chunks.BytesRead;
+        try
+        {
+            while (_chunks.TryReadMessage(ref reader, out var message))
+            {
+                try
+                {
+                    stop = HandleMessage(message);
+                }
+                finally
+                {
+                    message.Payload.Release();
+                }
+                if (stop is not null)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            var read = _chunks.BytesRead - before;
+            if (read > 0)
+            {
+                BytesIn += read;
+                MarkReceived();
+                MaybeAcknowledge();
+            }
+        }
+        return reader.Position;
+    }
+
+    private void MaybeAcknowledge()
+    {
+        var total = _chunks.BytesRead + 1 + 2 * RtmpHandshake.PacketSize;
+        if (_peerWindowAck > 0 && total - _lastAckSent >= _peerWindowAck)
+        {
+            _lastAckSent = total;
+            Writer.Send(RtmpReplies.Control(span => RtmpControl.WriteAcknowledgement(span, unchecked((uint)total))));
+        }
+    }
+
+    /// <summary>Returns a reason to end the session, or null to go on.</summary>
+    private string? HandleMessage(in RtmpMessage message)
+    {
+        switch (message.TypeId)
+        {
+            case RtmpMessageType.SetChunkSize:
+                _chunks.ChunkSize = (int)(ReadUInt32(message) & 0x7FFFFFFF);
+                return null;
+            case RtmpMessageType.Abort:
+                _chunks.Abort((int)ReadUInt32(message));
+                return null;
+            case RtmpMessageType.Acknowledgement:
+                return null;
+            case RtmpMessageType.WindowAckSize:
+                _peerWindowAck = ReadUInt32(message);
+                return null;
+            case RtmpMessageType.SetPeerBandwidth:
+                return null;
+            case RtmpMessageType.UserControl:
+                HandleUserControl(message);
+                return null;
+            case RtmpMessageType.Audio:
+            case RtmpMessageType.Video:
+            case RtmpMessageType.DataAmf0:
+            case RtmpMessageType.DataAmf3:
+            case RtmpMessageType.Aggregate:
+                return HandleMedia(message);
+            case RtmpMessageType.CommandAmf0:
+                return HandleCommand(message.Payload.Span, message.StreamId);
+            case RtmpMessageType.CommandAmf3:
+                // An AMF3 command message is a format byte followed by AMF0 values.
+                return message.Payload.Length == 0 ? null : HandleCommand(message.Payload.Span[1..], message.StreamId);
+            case RtmpMessageType.SharedObjectAmf0:
+            case RtmpMessageType.SharedObjectAmf3:
+                LiveLog.Ignored(_context.Logger, Client, "shared object message");
+                return null;
+            default:
+                throw new RtmpProtocolException($"unknown message type {message.TypeId}");
+        }
+    }
+
+    private static uint ReadUInt32(in RtmpMessage message)
+    {
+        var span = message.Payload.Span;
+        if (span.Length < 4)
+        {
+            throw new RtmpProtocolException($"control message type {message.TypeId} shorter than 4 bytes");
+        }
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span);
+    }
+
+    private void HandleUserControl(in RtmpMessage message)
+    {
+        var span = message.Payload.Span;
+        if (span.Length < 2)
+        {
+            throw new RtmpProtocolException("user control message shorter than 2 bytes");
+        }
+        var eventType = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(span);
+        if (eventType == UserControlEvent.PingRequest && span.Length >= 6)
+        {
+            var timestamp = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[2..]);
+            Writer.Send(RtmpReplies.Control(s => RtmpControl.WritePingResponse(s, timestamp)));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Appliance.Core.Time;
+using Appliance.Live.Fanout;
+using Appliance.Transport.Sockets;
+
+namespace Appliance.Live.Sessions;
+
+/// <summary>
+/// What every protocol session shares: its connection and writer, counters for the access log,
+/// and the deadline state the sweeper checks (so no session needs a timer of its own).
+/// </summary>
+public abstract class SessionBase
+{
+    private static long _nextId;
+    private long _lastReceiveMs;
+    private long _phaseDeadlineMs;
+    private string? _abortReason;
+
+    protected SessionBase(SocketConnection connection)
+    {
+        Connection = connection;
+        Writer = new ConnectionWriter(connection.Output);
+        Id = Interlocked.Increment(ref _nextId);
+        StartedMs = MonotonicClock.NowMs;
+        _lastReceiveMs = StartedMs;
+        Client = connection.RemoteEndPoint?.ToString() ?? "unknown";
+    }
+
+    public long Id { get; }
+
+    public SocketConnection Connection { get; }
+
+    public ConnectionWriter Writer { get; }
+
+    public string Client { get; }
+
+    public long StartedMs { get; }
+
+    public long BytesIn { get; protected set; }
+
+    public abstract string Protocol { get; }
+
+    /// <summary>The reason a deadline or kick ended this session, if one did.</summary>
+    public string? AbortReason => Volatile.Read(ref _abortReason);
+
+    /// <summary>A phase that must end by a deadline (handshake, request head); 0 clears it.</summary>
+    protected void SetPhaseDeadline(int timeoutMs) =>
+        Interlocked.Exchange(ref _phaseDeadlineMs, timeoutMs <= 0 ? 0 : MonotonicClock.NowMs + timeoutMs);
+
+    protected void MarkReceived() => Interlocked.Exchange(ref _lastReceiveMs, MonotonicClock.NowMs);
+
+    /// <summary>How long this session may receive nothing; 0 = no limit (a viewer that only reads).</summary>
+    protected virtual int IdleTimeoutMs => 0;
+
+    protected int SendStallTimeoutMs { get; set; } = 15_000;
+
+    /// <summary>Called by the sweeper; returns why the session must end now, or null.</summary>
+    internal string? CheckDeadlines(long nowMs)
+    {
+        var phase = Interlocked.Read(ref _phaseDeadlineMs);
+        if (phase != 0 && nowMs > phase)
+        {
+            return DeadlineReason;
+        }
+        var idle = IdleTimeoutMs;
+        if (idle > 0 && nowMs - Interlocked.Read(ref _lastReceiveMs) > idle)
+        {
+            return $"idle: nothing received for {idle} ms";
+        }
+        var writeStarted = Writer.WriteStartedMs;
+        if (writeStarted != 0 && nowMs - writeStarted > SendStallTimeoutMs)
+        {
+            return $"send stalled: peer read nothing for {SendStallTimeoutMs} ms";
+        }
+        return null;
+    }
+
+    protected virtual string DeadlineReason => "deadline expired";
+
+    /// <summary>Ends the session from outside (deadline, kick, takeover): the reason is logged once.</summary>
+    public void Abort(string reason)
+    {
+        Interlocked.CompareExchange(ref _abortReason, reason, null);
+        Writer.Close(reason);
+        Connection.Abort();
+    }
+}

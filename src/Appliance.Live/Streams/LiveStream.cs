@@ -1,0 +1,416 @@
+using Appliance.Core.Time;
+using Appliance.Live.Config;
+using Appliance.Live.Fanout;
+using Appliance.Live.Media;
+
+namespace Appliance.Live.Streams;
+
+/// <summary>
+/// One live stream: at most one source, the current metadata and sequence headers, the frame log
+/// (GOP cache and every viewer's queue), and the viewers. The source never waits for a viewer:
+/// publishing appends to the log and wakes writers; each writer copies references out on its own
+/// time. A source that leaves starts a grace period; a new source within it continues the same
+/// timeline, so viewers see timestamps that keep increasing.
+/// </summary>
+public sealed class LiveStream
+{
+    private const int MaxLogEntries = 16384;
+    private const long MaxLogBytes = 128L * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly FrameLog _log = new(MaxLogEntries, MaxLogBytes);
+    private readonly Action<LiveStream> _onEnded;
+    private Subscription[] _viewers = [];
+    private MediaFrame? _metadata;
+    private MediaFrame? _videoHeader;
+    private MediaFrame? _audioHeader;
+    private IStreamSource? _source;
+    private Timer? _graceTimer;
+    private bool _ended;
+    private bool _rebasePending;
+    private long _offset;
+    private long _lastTimestamp = -1;
+
+    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded)
+    {
+        Key = key;
+        App = app;
+        Serializer = serializer;
+        _onEnded = onEnded;
+        CreatedAtMs = MonotonicClock.NowMs;
+    }
+
+    public StreamKey Key { get; }
+
+    public AppConfig App { get; }
+
+    public FrameSerializer Serializer { get; }
+
+    public long CreatedAtMs { get; }
+
+    public StreamStats Stats { get; } = new();
+
+    public bool HasVideo { get; private set; }
+
+    public bool HasAudio { get; private set; }
+
+    public bool IsEnded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _ended;
+            }
+        }
+    }
+
+    public IStreamSource? Source
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _source;
+            }
+        }
+    }
+
+    public int ViewerCount => Volatile.Read(ref _viewers).Length;
+
+    public IReadOnlyList<Subscription> Viewers => Volatile.Read(ref _viewers);
+
+    /// <summary>Makes <paramref name="source"/> the stream's source; false if another holds it (and takeover is off) or the stream has ended.</summary>
+    internal bool TryAttachSource(IStreamSource source, out IStreamSource? evicted)
+    {
+        evicted = null;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+            if (_source is not null)
+            {
+                if (App.OnPublisherConflict != "takeover")
+                {
+                    return false;
+                }
+                evicted = _source;
+            }
+            _source = source;
+            _rebasePending = true;
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+        }
+        evicted?.Kick("another publisher took over the stream");
+        return true;
+    }
+
+    /// <summary>The source has gone; viewers wait for a new one until the grace period ends.</summary>
+    public void DetachSource(IStreamSource source)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_source, source) || _ended)
+            {
+                return;
+            }
+            _source = null;
+            _rebasePending = true;
+            if (App.PublisherGraceMs > 0)
+            {
+                _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
+                return;
+            }
+        }
+        End();
+    }
+
+    private void EndIfNoSource()
+    {
+        lock (_lock)
+        {
+            if (_source is not null)
+            {
+                return;
+            }
+        }
+        End();
+    }
+
+    /// <summary>Ends the stream now: viewers get what is queued, then end of stream.</summary>
+    public void End()
+    {
+        Subscription[] viewers;
+        IStreamSource? source;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return;
+            }
+            _ended = true;
+            source = _source;
+            _source = null;
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+            viewers = _viewers;
+        }
+        source?.Kick("stream ended");
+        foreach (var viewer in viewers)
+        {
+            viewer.Writer.Notify();
+        }
+        _onEnded(this);
+    }
+
+    /// <summary>
+    /// Appends a frame from <paramref name="source"/> (timestamp on the source's own 64-bit
+    /// timeline) and wakes the viewers. Takes over the caller's reference to the frame.
+    /// </summary>
+    public void Publish(IStreamSource source, MediaFrame frame)
+    {
+        Subscription[] viewers;
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_source, source))
+            {
+                frame.Release();
+                return;
+            }
+            if (_rebasePending)
+            {
+                // A new source continues the timeline just after the last frame viewers saw.
+                _offset = _lastTimestamp < 0 ? 0 : _lastTimestamp + 1 - frame.Timestamp;
+                _rebasePending = false;
+            }
+            frame.Timestamp += _offset;
+            if (frame.Timestamp > _lastTimestamp)
+            {
+                _lastTimestamp = frame.Timestamp;
+            }
+            RememberHeader(frame);
+            Stats.OnFrame(frame);
+            _log.Append(frame);
+            var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
+            _log.Trim(keepFrom, App.MaxViewerLagMs);
+            viewers = _viewers;
+        }
+        if (App.FlushIntervalMs == 0)
+        {
+            foreach (var viewer in viewers)
+            {
+                viewer.Writer.Notify();
+            }
+        }
+    }
+
+    private void RememberHeader(MediaFrame frame)
+    {
+        if (frame.Kind == FrameKind.Video)
+        {
+            HasVideo = true;
+            if (frame.IsSequenceHeader)
+            {
+                Replace(ref _videoHeader, frame);
+            }
+        }
+        else if (frame.Kind == FrameKind.Audio)
+        {
+            HasAudio = true;
+            if (frame.IsSequenceHeader)
+            {
+                Replace(ref _audioHeader, frame);
+            }
+        }
+        else if ((frame.Flags & FrameFlags.Metadata) != 0)
+        {
+            Replace(ref _metadata, frame);
+        }
+    }
+
+    private static void Replace(ref MediaFrame? slot, MediaFrame frame)
+    {
+        slot?.Release();
+        slot = frame.AddRef();
+    }
+
+    /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
+    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format)
+    {
+        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute);
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return null;
+            }
+            StartAtKeyFrame(subscription);
+            _viewers = [.. _viewers, subscription];
+        }
+        writer.Attach(subscription, App.FlushIntervalMs);
+        return subscription;
+    }
+
+    public void Unsubscribe(Subscription subscription)
+    {
+        lock (_lock)
+        {
+            var index = Array.IndexOf(_viewers, subscription);
+            if (index < 0)
+            {
+                return;
+            }
+            var copy = new Subscription[_viewers.Length - 1];
+            Array.Copy(_viewers, 0, copy, 0, index);
+            Array.Copy(_viewers, index + 1, copy, index, copy.Length - index);
+            _viewers = copy;
+        }
+    }
+
+    public void SetPaused(Subscription subscription, bool paused)
+    {
+        lock (_lock)
+        {
+            if (subscription.Paused == paused)
+            {
+                return;
+            }
+            subscription.Paused = paused;
+            if (!paused)
+            {
+                StartAtKeyFrame(subscription);
+            }
+        }
+        subscription.Writer.Notify();
+    }
+
+    private void StartAtKeyFrame(Subscription subscription)
+    {
+        var gop = App.GopCache ? _log.LastKeyFrame : -1;
+        subscription.Cursor = gop >= 0 ? gop : _log.Head;
+        subscription.WaitForKeyFrame = gop < 0 && HasVideo;
+        subscription.NeedsHeaders = true;
+    }
+
+    /// <summary>
+    /// Moves what <paramref name="subscription"/> has not yet been sent into <paramref name="batch"/>:
+    /// headers first when it (re)starts, then frames from its cursor. A viewer too far behind
+    /// live jumps to the newest keyframe.
+    /// </summary>
+    public CollectResult Collect(Subscription subscription, OutputBatch batch)
+    {
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return CollectResult.Ended;
+            }
+            if (subscription.Paused)
+            {
+                return CollectResult.Idle;
+            }
+            if (IsLagging(subscription.Cursor))
+            {
+                if (!SkipAhead(subscription))
+                {
+                    return CollectResult.Hopeless;
+                }
+            }
+            if (subscription.NeedsHeaders)
+            {
+                AddHeaders(subscription.Format, batch);
+                subscription.NeedsHeaders = false;
+            }
+            while (subscription.Cursor < _log.Head)
+            {
+                if (batch.IsFull)
+                {
+                    return CollectResult.More;
+                }
+                var frame = _log[subscription.Cursor++];
+                if (subscription.WaitForKeyFrame)
+                {
+                    if (frame.IsVideoKeyFrame)
+                    {
+                        subscription.WaitForKeyFrame = false;
+                    }
+                    else if (!frame.IsSequenceHeader && frame.Kind != FrameKind.Script)
+                    {
+                        continue;
+                    }
+                }
+                batch.Add(frame.GetWire(subscription.Format, Serializer));
+                subscription.FramesSent++;
+            }
+            return CollectResult.Idle;
+        }
+    }
+
+    private bool IsLagging(long cursor) =>
+        cursor < _log.Tail ||
+        (cursor < _log.Head && _log[cursor].Timestamp < _log.NewestTimestamp - App.MaxViewerLagMs);
+
+    private bool SkipAhead(Subscription subscription)
+    {
+        var keyFrame = _log.LastKeyFrame;
+        if (keyFrame > subscription.Cursor)
+        {
+            subscription.Cursor = keyFrame;
+            subscription.WaitForKeyFrame = false;
+        }
+        else if (subscription.Cursor < _log.Tail)
+        {
+            subscription.Cursor = _log.Head;
+            subscription.WaitForKeyFrame = HasVideo;
+        }
+        else
+        {
+            // Behind but inside the current GOP: there is no later keyframe to jump to yet.
+            return true;
+        }
+        subscription.NeedsHeaders = true;
+        return !subscription.RecordSkipAndCheckHopeless(MonotonicClock.NowMs);
+    }
+
+    private void AddHeaders(WireFormat format, OutputBatch batch)
+    {
+        if (_metadata is not null)
+        {
+            batch.Add(_metadata.GetWire(format, Serializer));
+        }
+        if (_videoHeader is not null)
+        {
+            batch.Add(_videoHeader.GetWire(format, Serializer));
+        }
+        if (_audioHeader is not null)
+        {
+            batch.Add(_audioHeader.GetWire(format, Serializer));
+        }
+    }
+
+    /// <summary>Frees the log and headers once the stream is gone from the registry.</summary>
+    internal void ReleaseMedia()
+    {
+        lock (_lock)
+        {
+            _log.Clear();
+            _metadata?.Release();
+            _videoHeader?.Release();
+            _audioHeader?.Release();
+            _metadata = _videoHeader = _audioHeader = null;
+        }
+    }
+
+    public (long Head, long Tail, long Bytes, long LastKeyFrame) LogState
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_log.Head, _log.Tail, _log.Bytes, _log.LastKeyFrame);
+            }
+        }
+    }
+}

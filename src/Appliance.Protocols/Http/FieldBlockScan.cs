@@ -1,0 +1,9 @@
+namespace Appliance.Protocols.Http;
+
+internal enum FieldBlockScan
+{
+    Complete,
+    Incomplete,
+    TooLarge,
+    Malformed,
+}

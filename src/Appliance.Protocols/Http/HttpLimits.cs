@@ -1,0 +1,11 @@
+namespace Appliance.Protocols.Http;
+
+/// <summary>Bounds on a request head, checked before anything is allocated for it.</summary>
+/// <remarks>
+/// <c>new HttpLimits()</c> on a record struct yields zeros, not the defaults below;
+/// use <see cref="Default"/> or name at least one argument.
+/// </remarks>
+public readonly record struct HttpLimits(int MaxRequestLineBytes = 8192, int MaxHeaderBytes = 16384, int MaxHeaderCount = 64)
+{
+    public static HttpLimits Default => new(8192, 16384, 64);
+}

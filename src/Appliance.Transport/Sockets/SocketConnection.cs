@@ -1,0 +1,65 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Appliance.Transport.Sockets;
+
+/// <summary>
+/// An accepted TCP connection: a pipe to read from (the protocol layers parse it) and a gather
+/// sink to write to. <see cref="Abort"/> is safe from any thread and makes pending reads and
+/// writes fail, which is how deadlines end a connection.
+/// </summary>
+public sealed class SocketConnection : IAsyncDisposable
+{
+    private readonly NetworkStream _stream;
+    private int _aborted;
+
+    public SocketConnection(Socket socket, int receiveBufferSize = 16 * 1024)
+    {
+        Socket = socket;
+        socket.NoDelay = true;
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048));
+        Output = new SocketGatherSink(socket);
+    }
+
+    public Socket Socket { get; }
+
+    public PipeReader Input { get; }
+
+    public SocketGatherSink Output { get; }
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    public IPEndPoint? LocalEndPoint { get; }
+
+    public bool IsAborted => Volatile.Read(ref _aborted) != 0;
+
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        Socket.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Abort();
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}

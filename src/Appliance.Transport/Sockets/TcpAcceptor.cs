@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Appliance.Transport.Sockets;
+
+/// <summary>Accepts TCP connections on one endpoint and hands each to a handler on the thread pool.</summary>
+public sealed class TcpAcceptor : IAsyncDisposable
+{
+    private readonly Socket _listener;
+    private readonly Func<SocketConnection, Task> _handler;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public TcpAcceptor(IPEndPoint endPoint, Func<SocketConnection, Task> handler, int backlog = 4096)
+    {
+        _handler = handler;
+        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            _listener.DualMode = true;
+        }
+        _listener.Bind(endPoint);
+        _listener.Listen(backlog);
+        LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Called when accept fails for a reason other than shutdown (e.g. out of descriptors).</summary>
+    public Action<Exception>? AcceptError { get; set; }
+
+    public void Start() => _acceptLoop = AcceptLoopAsync();
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                AcceptError?.Invoke(ex);
+                // EMFILE and friends: back off briefly instead of spinning on the error.
+                await Task.Delay(50).ConfigureAwait(false);
+                continue;
+            }
+            _ = RunHandlerAsync(socket);
+        }
+    }
+
+    private async Task RunHandlerAsync(Socket socket)
+    {
+        await Task.Yield();
+        var connection = new SocketConnection(socket);
+        try
+        {
+            await _handler(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            AcceptError?.Invoke(ex);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops accepting; connections already handed out keep running.</summary>
+    public void StopAccepting()
+    {
+        _stop.Cancel();
+        _listener.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        StopAccepting();
+        await _acceptLoop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

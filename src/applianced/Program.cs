@@ -1,0 +1,3 @@
+using Appliance.Daemon;
+
+return await Daemon.RunAsync(args).ConfigureAwait(false);

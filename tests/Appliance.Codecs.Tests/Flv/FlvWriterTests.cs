@@ -1,0 +1,63 @@
+using Appliance.Codecs.Flv;
+using Appliance.Codecs.Tests.Support;
+
+namespace Appliance.Codecs.Tests.Flv;
+
+public class FlvWriterTests
+{
+    [Theory]
+    [InlineData(true, true, "464C5601 05 00000009 00000000")]
+    [InlineData(false, true, "464C5601 01 00000009 00000000")]
+    [InlineData(true, false, "464C5601 04 00000009 00000000")]
+    [InlineData(false, false, "464C5601 00 00000009 00000000")]
+    public void FileHeader(bool hasAudio, bool hasVideo, string hex)
+    {
+        var dest = new byte[FlvWriter.FileHeaderLength];
+        FlvWriter.WriteFileHeader(dest, hasAudio, hasVideo);
+        Assert.Equal(Hex.Bytes(hex), dest);
+    }
+
+    [Fact]
+    public void TagWithExtendedTimestamp()
+    {
+        var dest = new byte[FlvWriter.TagLength(2)];
+        var written = FlvWriter.WriteTag(dest, FlvTagType.Video, 0x12345678, [0xAA, 0xBB]);
+        Assert.Equal(17, written);
+        // type, DataSize 2, timestamp low 24 bits 345678, extended byte 12, stream id 0, payload, PreviousTagSize 13.
+        Assert.Equal(Hex.Bytes("09 000002 345678 12 000000 AABB 0000000D"), dest);
+    }
+
+    [Fact]
+    public void ScriptTagWithEmptyPayload()
+    {
+        var dest = new byte[20];
+        dest.AsSpan().Fill(0xEE);
+        var written = FlvWriter.WriteTag(dest, FlvTagType.Script, 40, []);
+        Assert.Equal(15, written);
+        Assert.Equal(Hex.Bytes("12 000000 000028 00 000000 0000000B EEEEEEEEEE"), dest);
+    }
+
+    [Fact]
+    public void HeaderAndTrailerWrittenSeparately()
+    {
+        var dest = new byte[FlvWriter.TagLength(3)];
+        FlvWriter.WriteTagHeader(dest, FlvTagType.Audio, 0xFF000001, 3);
+        dest[11] = 0xAF;
+        dest[12] = 0x01;
+        dest[13] = 0x21;
+        FlvWriter.WriteTagTrailer(dest.AsSpan(14), 3);
+        Assert.Equal(Hex.Bytes("08 000003 000001 FF 000000 AF0121 0000000E"), dest);
+    }
+
+    [Fact]
+    public void TagLength() => Assert.Equal(11 + 100 + 4, FlvWriter.TagLength(100));
+
+    [Fact]
+    public void RejectsShortDestinationsAndOversizedPayloads()
+    {
+        Assert.Throws<ArgumentException>(() => FlvWriter.WriteFileHeader(new byte[12], true, true));
+        Assert.Throws<ArgumentException>(() => FlvWriter.WriteTag(new byte[16], FlvTagType.Audio, 0, [1, 2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(0x1000000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(-1));
+    }
+}
