@@ -1,5 +1,5 @@
 using Appliance.Core.Buffers;
-using Appliance.Core.Output;
+using Appliance.Core.Connections;
 using Appliance.Core.Time;
 using Appliance.Live.Streams;
 
@@ -40,6 +40,18 @@ public sealed class ConnectionWriter
     public long Flushes => Interlocked.Read(ref _flushes);
 
     public string? CloseReason => _closeReason;
+
+    /// <summary>True once <see cref="CloseAfterFlush"/> was asked: the writer ends after what is queued.</summary>
+    public bool IsClosingAfterFlush
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closeAfterFlush;
+            }
+        }
+    }
 
     /// <summary>Queues bytes to send before any media not yet written; takes over the reference.</summary>
     public void Send(SharedBuffer buffer)

@@ -5,7 +5,7 @@ using Appliance.Live.Logging;
 using Appliance.Live.Server;
 using Appliance.Live.Sessions;
 using Appliance.Protocols.Http;
-using Appliance.Transport.Sockets;
+using Appliance.Core.Connections;
 
 namespace Appliance.Live.Http;
 
@@ -24,7 +24,7 @@ public sealed partial class HttpServerSession : SessionBase
     private string _stream = "-";
     private int _lastStatus;
 
-    public HttpServerSession(SocketConnection connection, ServerContext context)
+    public HttpServerSession(IConnection connection, ServerContext context)
         : base(connection)
     {
         _context = context;
@@ -60,16 +60,11 @@ public sealed partial class HttpServerSession : SessionBase
         {
             LiveLog.Rejected(_context.Logger, Protocol, Client, AbortReason);
         }
-        // Let a queued final response go out unless the connection is already dead.
-        var stopped = await Task.WhenAny(sendLoop, Task.Delay(0)).ConfigureAwait(false) == sendLoop;
-        if (!stopped && !Connection.IsAborted && Writer.Subscription is null)
+        if (Writer.Subscription is null && !Writer.IsClosingAfterFlush)
         {
             Writer.CloseAfterFlush(reason);
-            await Task.WhenAny(sendLoop, Task.Delay(1000)).ConfigureAwait(false);
         }
-        Writer.Close(reason);
-        Connection.Abort();
-        var writerReason = await sendLoop.ConfigureAwait(false);
+        var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
         _context.Sessions.Remove(this);
         LiveLog.Access(_context.AccessLogger, Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol == "http-flv" ? writerReason : reason);

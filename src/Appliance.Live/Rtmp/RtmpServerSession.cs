@@ -7,7 +7,7 @@ using Appliance.Live.Server;
 using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
 using Appliance.Protocols.Rtmp;
-using Appliance.Transport.Sockets;
+using Appliance.Core.Connections;
 
 namespace Appliance.Live.Rtmp;
 
@@ -26,7 +26,7 @@ public sealed partial class RtmpServerSession : SessionBase
     private string _status = "ok";
     private string _role = "rtmp";
 
-    public RtmpServerSession(SocketConnection connection, ServerContext context)
+    public RtmpServerSession(IConnection connection, ServerContext context)
         : base(connection)
     {
         _context = context;
@@ -86,9 +86,7 @@ public sealed partial class RtmpServerSession : SessionBase
         }
         reason = AbortReason ?? reason;
         EndPublishing(reason);
-        Writer.Close(reason);
-        Connection.Abort();
-        await sendLoop.ConfigureAwait(false);
+        await FinishAsync(sendLoop, reason).ConfigureAwait(false);
         _context.Sessions.Remove(this);
         LiveLog.Access(_context.AccessLogger, Protocol, Client, StreamDescription, _status, BytesIn, Writer.BytesWritten,
             (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);
@@ -213,15 +211,15 @@ public sealed partial class RtmpServerSession : SessionBase
         switch (message.TypeId)
         {
             case RtmpMessageType.SetChunkSize:
-                _chunks.ChunkSize = (int)(ReadUInt32(message) & 0x7FFFFFFF);
+                _chunks.ChunkSize = RtmpControl.ReadSetChunkSize(message.Payload.Span);
                 return null;
             case RtmpMessageType.Abort:
-                _chunks.Abort((int)ReadUInt32(message));
+                _chunks.Abort((int)RtmpControl.ReadUInt32(message.Payload.Span, "abort"));
                 return null;
             case RtmpMessageType.Acknowledgement:
                 return null;
             case RtmpMessageType.WindowAckSize:
-                _peerWindowAck = ReadUInt32(message);
+                _peerWindowAck = RtmpControl.ReadUInt32(message.Payload.Span, "window acknowledgement size");
                 return null;
             case RtmpMessageType.SetPeerBandwidth:
                 return null;
@@ -248,28 +246,12 @@ public sealed partial class RtmpServerSession : SessionBase
         }
     }
 
-    private static uint ReadUInt32(in RtmpMessage message)
-    {
-        var span = message.Payload.Span;
-        if (span.Length < 4)
-        {
-            throw new RtmpProtocolException($"control message type {message.TypeId} shorter than 4 bytes");
-        }
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span);
-    }
-
     private void HandleUserControl(in RtmpMessage message)
     {
-        var span = message.Payload.Span;
-        if (span.Length < 2)
+        var eventType = RtmpControl.ReadUserControl(message.Payload.Span, out var value);
+        if (eventType == UserControlEvent.PingRequest)
         {
-            throw new RtmpProtocolException("user control message shorter than 2 bytes");
-        }
-        var eventType = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(span);
-        if (eventType == UserControlEvent.PingRequest && span.Length >= 6)
-        {
-            var timestamp = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[2..]);
-            Writer.Send(RtmpReplies.Control(s => RtmpControl.WritePingResponse(s, timestamp)));
+            Writer.Send(RtmpReplies.Control(s => RtmpControl.WritePingResponse(s, value)));
         }
     }
 }

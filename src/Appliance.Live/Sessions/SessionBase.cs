@@ -1,6 +1,6 @@
 using Appliance.Core.Time;
 using Appliance.Live.Fanout;
-using Appliance.Transport.Sockets;
+using Appliance.Core.Connections;
 
 namespace Appliance.Live.Sessions;
 
@@ -15,7 +15,7 @@ public abstract class SessionBase
     private long _phaseDeadlineMs;
     private string? _abortReason;
 
-    protected SessionBase(SocketConnection connection)
+    protected SessionBase(IConnection connection)
     {
         Connection = connection;
         Writer = new ConnectionWriter(connection.Output);
@@ -27,7 +27,7 @@ public abstract class SessionBase
 
     public long Id { get; }
 
-    public SocketConnection Connection { get; }
+    public IConnection Connection { get; }
 
     public ConnectionWriter Writer { get; }
 
@@ -75,6 +75,23 @@ public abstract class SessionBase
     }
 
     protected virtual string DeadlineReason => "deadline expired";
+
+    /// <summary>
+    /// Ends the connection: a final reply the protocol queued (a refusal, an error status) goes
+    /// out first, within a bound, unless the connection is already dead. Returns the writer's reason.
+    /// </summary>
+    protected async Task<string> FinishAsync(Task<string> sendLoop, string reason)
+    {
+        if (!Connection.IsAborted && Writer.IsClosingAfterFlush)
+        {
+            await Task.WhenAny(sendLoop, Task.Delay(FinalFlushTimeoutMs)).ConfigureAwait(false);
+        }
+        Writer.Close(reason);
+        Connection.Abort();
+        return await sendLoop.ConfigureAwait(false);
+    }
+
+    private const int FinalFlushTimeoutMs = 2000;
 
     /// <summary>Ends the session from outside (deadline, kick, takeover): the reason is logged once.</summary>
     public void Abort(string reason)

@@ -2,8 +2,8 @@ namespace Appliance.Protocols.Http;
 
 /// <summary>Bounds on a request head, checked before anything is allocated for it.</summary>
 /// <remarks>
-/// <c>new HttpLimits()</c> on a record struct yields zeros, not the defaults below;
-/// use <see cref="Default"/> or name at least one argument.
+/// <c>new HttpLimits()</c> on a record struct yields zeros, not the defaults below. The parser
+/// treats that all-zero value as <see cref="Default"/>; any other value is taken as given.
 /// </remarks>
 public readonly record struct HttpLimits(int MaxRequestLineBytes = 8192, int MaxHeaderBytes = 16384, int MaxHeaderCount = 64)
 {

@@ -13,6 +13,14 @@ public static class HttpRequestParser
 {
     public static HttpParseStatus TryParse(ref SequenceReader<byte> reader, HttpRequest request, in HttpLimits limits, out int errorStatus)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        // `new HttpLimits()` is all zeros, under which no request could ever fit; read it as "unset".
+        var effective = limits == default ? HttpLimits.Default : limits;
+        return TryParseCore(ref reader, request, effective, out errorStatus);
+    }
+
+    private static HttpParseStatus TryParseCore(ref SequenceReader<byte> reader, HttpRequest request, in HttpLimits limits, out int errorStatus)
+    {
         // Fast path: the head lies in the current segment.
         ReadOnlySpan<byte> span = reader.UnreadSpan;
         var status = ParseHead(span, request, limits, out int consumed, out errorStatus);
@@ -48,7 +56,7 @@ public static class HttpRequestParser
         errorStatus = 0;
 
         // The request line may be MaxRequestLineBytes long plus its CRLF.
-        int lineLimit = Math.Max(limits.MaxRequestLineBytes, 0) + 2;
+        int lineLimit = (int)Math.Clamp((long)limits.MaxRequestLineBytes + 2, 2, int.MaxValue);
         int lf = buffer[..Math.Min(buffer.Length, lineLimit)].IndexOf((byte)'\n');
         if (lf < 0)
         {

@@ -20,9 +20,6 @@ public sealed class RtmpChunkReader
     private const int MaxHeaderLength = 18;
     private const uint ExtendedTimestampMarker = 0xFFFFFF;
 
-    // A fresh message starts this big unless more of it has already arrived.
-    private const int InitialPayloadCapacity = 64 * 1024;
-
     private readonly int _maxMessageSize;
     private readonly int _maxChunkStreams;
     private readonly long _maxPendingBytes;
@@ -62,7 +59,8 @@ public sealed class RtmpChunkReader
     /// <summary>
     /// Consumes whole chunks until one message is complete (true) or the data runs out in the middle
     /// of a chunk (false; the incomplete chunk is left unconsumed). Throws
-    /// <see cref="RtmpProtocolException"/> on a malformed chunk stream.
+    /// <see cref="RtmpProtocolException"/> on a malformed chunk stream; the connection is then beyond
+    /// repair, and <see cref="Reset"/> releases what it held.
     /// </summary>
     public bool TryReadMessage(ref SequenceReader<byte> reader, out RtmpMessage message)
     {
@@ -105,9 +103,10 @@ public sealed class RtmpChunkReader
 
             if (starting)
             {
-                var available = reader.Remaining;
+                // Usually the whole message is already here and this is its only allocation; otherwise
+                // the buffer grows as data arrives, so memory held follows memory the peer actually sent.
                 stream.Received = 0;
-                stream.Payload = SharedBuffer.Rent((int)Math.Min(length, Math.Max(InitialPayloadCapacity, available)));
+                stream.Payload = SharedBuffer.Rent((int)Math.Min(length, Math.Max(chunkPayload, reader.Remaining)));
             }
             var payload = EnsureCapacity(stream, chunkPayload, reader.Remaining);
             reader.TryCopyTo(payload.FullSpan.Slice(stream.Received, chunkPayload));

@@ -311,7 +311,8 @@ public sealed partial class RtmpClient
 
     private async ValueTask AcknowledgeIfDueAsync(CancellationToken ct)
     {
-        var received = BytesReceived;
+        // Counted from the end of the handshake, as nginx-rtmp and SRS count.
+        var received = _chunks.BytesRead;
         if (_serverWindowAckSize == 0 || received - _lastAcknowledged < _serverWindowAckSize)
         {
             return;

@@ -161,7 +161,8 @@ public sealed partial class RtmpClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// The next audio, video or data message (the caller releases its payload), or null once the
+    /// The next audio, video, data or aggregate message (the caller releases its payload; aggregates
+    /// are not unpacked), or null once the
     /// connection has ended (closed or reset by the server). Control messages and onStatus are handled
     /// on the way: see <see cref="LastStatusCode"/>, <see cref="StatusReceived"/> and
     /// <see cref="StreamEofReceived"/>.

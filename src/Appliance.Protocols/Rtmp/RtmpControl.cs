@@ -122,12 +122,12 @@ public static class RtmpControl
 
     private static Span<byte> Header(Span<byte> dest, byte typeId, int length)
     {
+        // fmt 0 on chunk stream 2: timestamp 0, 3-byte length, type, message stream 0.
         var message = dest[..(HeaderLength + length)];
+        message[..HeaderLength].Clear();
         message[0] = ControlChunkStreamId;
-        message[1..7].Clear();                      // timestamp 0, length high bytes
         message[6] = (byte)length;
         message[7] = typeId;
-        message[8..12].Clear();                     // message stream 0
         return message[HeaderLength..];
     }
 }

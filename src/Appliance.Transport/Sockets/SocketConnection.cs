@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Core.Connections;
 
 namespace Appliance.Transport.Sockets;
 
@@ -9,7 +10,7 @@ namespace Appliance.Transport.Sockets;
 /// sink to write to. <see cref="Abort"/> is safe from any thread and makes pending reads and
 /// writes fail, which is how deadlines end a connection.
 /// </summary>
-public sealed class SocketConnection : IAsyncDisposable
+public sealed class SocketConnection : IConnection, IAsyncDisposable
 {
     private readonly NetworkStream _stream;
     private int _aborted;
@@ -30,6 +31,8 @@ public sealed class SocketConnection : IAsyncDisposable
     public PipeReader Input { get; }
 
     public SocketGatherSink Output { get; }
+
+    IGatherSink IConnection.Output => Output;
 
     public IPEndPoint? RemoteEndPoint { get; }
 

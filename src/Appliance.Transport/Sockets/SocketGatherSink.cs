@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Appliance.Core.Buffers;
-using Appliance.Core.Output;
+using Appliance.Core.Connections;
 
 namespace Appliance.Transport.Sockets;
 

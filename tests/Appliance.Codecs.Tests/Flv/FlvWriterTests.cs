@@ -59,5 +59,8 @@ public class FlvWriterTests
         Assert.Throws<ArgumentException>(() => FlvWriter.WriteTag(new byte[16], FlvTagType.Audio, 0, [1, 2]));
         Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(0x1000000));
         Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(-1));
+        Assert.Throws<ArgumentException>(() => FlvWriter.WriteTagHeader(new byte[10], FlvTagType.Video, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteTagHeader(new byte[11], FlvTagType.Video, 0, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteTagTrailer(new byte[4], 0x1000000));
     }
 }

@@ -247,7 +247,7 @@ public class VideoTagInfoTests
     public void Rejects(string name, string hex)
     {
         Assert.False(VideoTagInfo.TryParse(Hex.Bytes(hex), out var info), name);
-        Assert.Equal(default, info.HeaderLength);
+        Assert.Equal(0, info.HeaderLength);
     }
 
     private static VideoTagInfo Parse(string hex)

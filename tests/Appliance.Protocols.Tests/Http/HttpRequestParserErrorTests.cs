@@ -267,4 +267,16 @@ public class HttpRequestParserErrorTests
     [InlineData("Host: user@a\r\n")]
     [InlineData("Host: a b\r\n")]
     public void BadOrRepeatedHost_Is400(string headers) => AssertError(400, $"GET / HTTP/1.1\r\n{headers}\r\n");
+
+    [Fact]
+    public void ExtremeLimits_DoNotBreakTheParser()
+    {
+        var huge = new HttpLimits(int.MaxValue, int.MaxValue, int.MaxValue);
+        Assert.Equal(HttpParseStatus.Complete, RequestParse.Run("GET / HTTP/1.1\r\n\r\n", huge).Status);
+
+        var negative = new HttpLimits(-1, -1, -1);
+        var result = RequestParse.Run("GET / HTTP/1.1\r\n\r\n", negative);
+        Assert.Equal(HttpParseStatus.Error, result.Status);
+        Assert.Equal(414, result.ErrorStatus);
+    }
 }

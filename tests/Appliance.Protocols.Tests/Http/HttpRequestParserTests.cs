@@ -281,4 +281,12 @@ public class HttpRequestParserTests
     {
         Assert.Equal(new HttpLimits(8192, 16384, 64), HttpLimits.Default);
     }
+
+    [Fact]
+    public void ZeroLimits_MeanDefaults()
+    {
+        // `new HttpLimits()` bypasses the optional-parameter defaults and yields zeros.
+        var result = RequestParse.Run("GET / HTTP/1.1\r\nHost: h\r\n\r\n", new HttpLimits());
+        Assert.Equal(HttpParseStatus.Complete, result.Status);
+    }
 }

@@ -123,5 +123,5 @@ public class RtmpHandshakeTests
     }
 
     private static byte[] Hmac(byte[] packet, int digestOffset, byte[] key) =>
-        HMACSHA256.HashData(key, [.. packet[..digestOffset], .. packet[(digestOffset + 32)..]]);
+        HMACSHA256.HashData(key, packet[..digestOffset].Concat(packet[(digestOffset + 32)..]).ToArray());
 }

@@ -1,6 +1,6 @@
 using Appliance.Core.Buffers;
 
-namespace Appliance.Core.Output;
+namespace Appliance.Core.Connections;
 
 /// <summary>
 /// The write side of a connection. One writer at a time; each call writes every byte of the slices

@@ -1,0 +1,41 @@
+# Appliance: live-streaming CDN node. `make run` and `make test` do all set-up on a fresh Debian box with the .NET SDK.
+SHELL := /bin/bash
+RID ?= linux-x64
+CONFIG ?= Release
+BIN := $(CURDIR)/artifacts/bin
+EXECUTABLES := applianced appliance-load
+DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
+
+.PHONY: all build run test test-deps unit e2e bench perf clean
+
+all: build
+
+# Native AOT binaries of every executable, into artifacts/bin.
+build:
+	@mkdir -p $(BIN)
+	@for exe in $(EXECUTABLES); do \
+	  $(DOTNET) publish src/$$exe/$$exe.csproj -c $(CONFIG) -r $(RID) -o $(BIN) -p:PublishAot=true --nologo -v quiet || exit 1; \
+	done
+	@ls -la $(BIN) | grep -E ' (applianced|appliance-load)$$'
+
+# The daemon in the foreground on its embedded default config (RTMP 1935, HTTP 8080, app "live").
+run: build
+	$(BIN)/applianced
+
+# Every test suite: unit tests, then end-to-end tests against the AOT daemon with real ffmpeg clients.
+test: test-deps build
+	@bash scripts/run-tests.sh
+
+# Debian packages the tests use; installed when running as root, otherwise named.
+test-deps:
+	@bash scripts/test-deps.sh
+
+bench:
+	$(DOTNET) run -c Release --project bench/Appliance.Benchmarks -- --filter '$(or $(FILTER),*)' $(BENCH_ARGS)
+
+perf: build
+	@bash perf/run.sh
+
+clean:
+	rm -rf artifacts
+	$(DOTNET) clean appliance.sln -v quiet

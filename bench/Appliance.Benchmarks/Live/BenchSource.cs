@@ -1,0 +1,13 @@
+using Appliance.Live.Streams;
+
+namespace Appliance.Benchmarks.Live;
+
+/// <summary>A source that is never kicked: the benchmark is the publisher.</summary>
+internal sealed class BenchSource : IStreamSource
+{
+    public string Description => "benchmark";
+
+    public void Kick(string reason)
+    {
+    }
+}

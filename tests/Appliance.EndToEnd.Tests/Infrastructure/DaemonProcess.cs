@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Appliance.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real AOT daemon on loopback ports the kernel picks (port 0), read back from its log.
+/// Keeps every log line for assertions; ends the process it started, by PID, on dispose.
+/// </summary>
+public sealed partial class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly string _configPath;
+
+    private DaemonProcess(Process process, string configPath)
+    {
+        _process = process;
+        _configPath = configPath;
+    }
+
+    public int RtmpPort { get; private set; }
+
+    public int HttpPort { get; private set; }
+
+    public int Pid => _process.Id;
+
+    public string RtmpUrl(string path) => $"rtmp://127.0.0.1:{RtmpPort}/{path}";
+
+    public string HttpUrl(string path) => $"http://127.0.0.1:{HttpPort}/{path}";
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Starts the daemon. <paramref name="appJson"/> and <paramref name="deadlinesJson"/> are JSON
+    /// object bodies merged into the app "live" and the deadlines section.
+    /// </summary>
+    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "")
+    {
+        var config = $$"""
+            {
+              // written by the end-to-end tests
+              "rtmp": { "listen": "127.0.0.1:0" },
+              "http": { "listen": "127.0.0.1:0" },
+              "log": { "level": "debug" },
+              "deadlines": { {{deadlinesJson}} },
+              "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],
+            }
+            """;
+        var configPath = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(configPath, config);
+        var info = new ProcessStartInfo(RepoPaths.Daemon, ["--config", configPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("daemon did not start");
+        var daemon = new DaemonProcess(process, configPath);
+        process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await daemon.WaitForLogAsync(l => l.Contains("started", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        daemon.RtmpPort = daemon.PortOf("rtmp");
+        daemon.HttpPort = daemon.PortOf("http");
+        return daemon;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+        }
+    }
+
+    private int PortOf(string protocol)
+    {
+        foreach (var line in _lines)
+        {
+            var match = ListeningLine().Match(line);
+            if (match.Success && match.Groups[1].Value == protocol)
+            {
+                return int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        throw new InvalidOperationException($"the daemon logged no {protocol} listener:\n{string.Join('\n', _lines)}");
+    }
+
+    /// <summary>Waits for a log line matching <paramref name="predicate"/>; fails with the log if none comes in time.</summary>
+    public async Task<string> WaitForLogAsync(Func<string, bool> predicate, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            foreach (var line in _lines)
+            {
+                if (predicate(line))
+                {
+                    return line;
+                }
+            }
+            if (_process.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no matching log line within {timeout.TotalSeconds:F0}s (daemon exited: {_process.HasExited}). Log:\n{string.Join('\n', _lines.TakeLast(80))}");
+    }
+
+    public bool HasLog(Func<string, bool> predicate) => _lines.Any(predicate);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        File.Delete(_configPath);
+    }
+
+    [GeneratedRegex(@"listening for (\w+) on [^\s]*:(\d+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+
+namespace Appliance.EndToEnd.Tests.Infrastructure;
+
+/// <summary>ffmpeg as the encoder and ffprobe as an independent player.</summary>
+public static class Ffmpeg
+{
+    /// <summary>Publishes a generated H.264 + AAC stream in real time (until killed, or for <paramref name="seconds"/>).</summary>
+    public static ExternalProcess Publish(string url, double? seconds = null, string size = "640x360", int fps = 25, int gop = 25)
+    {
+        var args = new List<string>
+        {
+            "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+            "-f", "lavfi", "-i", $"testsrc2=size={size}:rate={fps}",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            "-g", gop.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c:a", "aac", "-b:a", "64k",
+        };
+        if (seconds is not null)
+        {
+            args.AddRange(["-t", seconds.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        args.AddRange(["-f", "flv", url]);
+        return ExternalProcess.Start("ffmpeg", [.. args]);
+    }
+
+    /// <summary>ffprobe's view of a live URL: its streams and the packets of the first <paramref name="seconds"/>.</summary>
+    public static async Task<ProbeResult> ProbeAsync(string url, double seconds, TimeSpan timeout)
+    {
+        var process = await ExternalProcess.RunAsync(timeout, "ffprobe",
+            "-v", "error", "-rw_timeout", "15000000",
+            "-read_intervals", $"%+{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            "-show_entries", "stream=index,codec_name,codec_type,width,height:packet=stream_index,pts,dts,dts_time,flags",
+            "-of", "json", url);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffprobe {url} exited {process.ExitCode}: {process.Stderr}");
+        }
+        return ProbeResult.Parse(process.Stdout, process.Stderr);
+    }
+}
+
+public sealed record ProbeStream(int Index, string CodecType, string CodecName, int Width, int Height);
+
+public sealed record ProbePacket(int StreamIndex, long? Dts, double DtsSeconds, bool Key);
+
+public sealed record ProbeResult(IReadOnlyList<ProbeStream> Streams, IReadOnlyList<ProbePacket> Packets, string Errors)
+{
+    public ProbeStream Video => Streams.Single(s => s.CodecType == "video");
+
+    public ProbeStream Audio => Streams.Single(s => s.CodecType == "audio");
+
+    public IReadOnlyList<ProbePacket> PacketsOf(ProbeStream stream) => Packets.Where(p => p.StreamIndex == stream.Index).ToList();
+
+    public static ProbeResult Parse(string json, string errors)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var streams = new List<ProbeStream>();
+        foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
+        {
+            streams.Add(new ProbeStream(
+                s.GetProperty("index").GetInt32(),
+                s.GetProperty("codec_type").GetString()!,
+                s.TryGetProperty("codec_name", out var name) ? name.GetString()! : "",
+                s.TryGetProperty("width", out var w) ? w.GetInt32() : 0,
+                s.TryGetProperty("height", out var h) ? h.GetInt32() : 0));
+        }
+        var packets = new List<ProbePacket>();
+        if (doc.RootElement.TryGetProperty("packets", out var list))
+        {
+            foreach (var p in list.EnumerateArray())
+            {
+                long? dts = p.TryGetProperty("dts", out var d) ? d.GetInt64() : null;
+                var dtsTime = p.TryGetProperty("dts_time", out var t) ? double.Parse(t.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+                var flags = p.TryGetProperty("flags", out var f) ? f.GetString()! : "";
+                packets.Add(new ProbePacket(p.GetProperty("stream_index").GetInt32(), dts, dtsTime, flags.Contains('K')));
+            }
+        }
+        return new ProbeResult(streams, packets, errors);
+    }
+}

@@ -1,0 +1,34 @@
+namespace Appliance.EndToEnd.Tests.Infrastructure;
+
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The AOT daemon that `make build` publishes; APPLIANCED_BIN overrides.</summary>
+    public static string Daemon
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("APPLIANCED_BIN");
+            if (string.IsNullOrEmpty(path))
+            {
+                path = Path.Combine(Root, "artifacts", "bin", "applianced");
+            }
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"no daemon binary at {path}: run `make build` first (or set APPLIANCED_BIN)");
+            }
+            return path;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "appliance.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find appliance.sln above the test binaries");
+    }
+}
