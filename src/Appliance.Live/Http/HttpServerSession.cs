@@ -40,7 +40,7 @@ public sealed partial class HttpServerSession : SessionBase
     public async Task RunAsync()
     {
         _context.Sessions.Add(this);
-        var sendLoop = Writer.RunAsync();
+        var sendLoop = RunWriterAsync();
         string reason;
         try
         {
@@ -48,14 +48,14 @@ public sealed partial class HttpServerSession : SessionBase
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            reason = AbortReason ?? "connection lost";
+            reason = WriterEndReason ?? "connection lost";
         }
         catch (Exception ex)
         {
             reason = "internal error";
             LiveLog.SessionFailed(_context.Logger, ex, "http", Client);
         }
-        reason = AbortReason ?? reason;
+        reason = AbortReason ?? WriterEndReason ?? reason;
         if (AbortReason is not null)
         {
             LiveLog.Rejected(_context.Logger, Protocol, Client, AbortReason);

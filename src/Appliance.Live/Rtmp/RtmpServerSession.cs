@@ -48,7 +48,7 @@ public sealed partial class RtmpServerSession : SessionBase
     public async Task RunAsync()
     {
         _context.Sessions.Add(this);
-        var sendLoop = Writer.RunAsync();
+        var sendLoop = RunWriterAsync();
         string reason;
         try
         {
@@ -71,12 +71,7 @@ public sealed partial class RtmpServerSession : SessionBase
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            reason = AbortReason ?? "connection lost";
-            if (AbortReason is not null)
-            {
-                _status = "error";
-                LiveLog.Rejected(_context.Logger, "rtmp", Client, AbortReason);
-            }
+            reason = WriterEndReason ?? "connection lost";
         }
         catch (Exception ex)
         {
@@ -84,7 +79,14 @@ public sealed partial class RtmpServerSession : SessionBase
             _status = "error";
             LiveLog.SessionFailed(_context.Logger, ex, "rtmp", Client);
         }
-        reason = AbortReason ?? reason;
+        reason = WriterEndReason ?? reason;
+        if (AbortReason is not null)
+        {
+            // A deadline or a kick ended the session; the read it interrupted may have ended either way.
+            reason = AbortReason;
+            _status = "error";
+            LiveLog.Rejected(_context.Logger, "rtmp", Client, reason);
+        }
         EndPublishing(reason);
         await FinishAsync(sendLoop, reason).ConfigureAwait(false);
         _context.Sessions.Remove(this);

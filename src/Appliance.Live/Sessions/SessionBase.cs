@@ -76,6 +76,23 @@ public abstract class SessionBase
 
     protected virtual string DeadlineReason => "deadline expired";
 
+    /// <summary>Why the writer stopped on its own (end of stream, a refusal sent), if it did.</summary>
+    protected string? WriterEndReason => Volatile.Read(ref _writerEndReason);
+
+    private string? _writerEndReason;
+
+    /// <summary>
+    /// Runs the connection's writer. When it stops by itself (the response or stream is over, a
+    /// write failed) the connection ends too, which ends the session's read loop.
+    /// </summary>
+    protected async Task<string> RunWriterAsync()
+    {
+        var reason = await Writer.RunAsync().ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _writerEndReason, reason, null);
+        Connection.Abort();
+        return reason;
+    }
+
     /// <summary>
     /// Ends the connection: a final reply the protocol queued (a refusal, an error status) goes
     /// out first, within a bound, unless the connection is already dead. Returns the writer's reason.

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Appliance.Load.Targets;
+
+namespace Appliance.Load.Cli;
+
+/// <summary>The command line, parsed and checked; <see cref="Error"/> says what is wrong with it.</summary>
+internal sealed class LoadOptions
+{
+    public const string Usage = """
+        Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
+                              [--ramp PER_SECOND] [--json] [--json-file FILE] [--progress]
+                              [--allow-remote]
+
+        Opens N viewers of live streams, reads them for the duration, and reports what they got.
+
+          --url URL           rtmp://host:port/app/stream or http://host:port/app/stream.flv;
+                              repeat for several streams (viewers are split evenly)
+          --viewers N         viewers in total (default 1)
+          --duration SECONDS  length of the run, ramp included (default 30)
+          --ramp PER_SECOND   viewers started per second (default 200)
+          --json              the report as JSON, for scripts
+          --json-file FILE    also write the JSON report to FILE (text stays on stdout)
+          --progress          a progress line on stderr every 5 s
+          --allow-remote      allow hosts that are not loopback (127.0.0.0/8, ::1, localhost)
+
+        Exit status: 0 every viewer played to the end, 1 some failed or dropped,
+        2 bad options, 3 the run overran its hard cap (duration + 30 s).
+        """;
+
+    public List<StreamUrl> Urls { get; } = [];
+
+    public int Viewers { get; private set; } = 1;
+
+    public double DurationSeconds { get; private set; } = 30;
+
+    public double RampPerSecond { get; private set; } = 200;
+
+    public bool Json { get; private set; }
+
+    public string? JsonFile { get; private set; }
+
+    public bool Progress { get; private set; }
+
+    public bool AllowRemote { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        var urls = new List<string>();
+        for (var i = 0; i < args.Length && options.Error is null; i++)
+        {
+            var arg = args[i];
+            string? Value() => i + 1 < args.Length ? args[++i] : null;
+            switch (arg)
+            {
+                case "--url":
+                    if (Value() is { } url)
+                    {
+                        urls.Add(url);
+                    }
+                    else
+                    {
+                        options.Error = "--url needs a value";
+                    }
+                    break;
+                case "--viewers":
+                    options.Viewers = (int)options.Number(arg, Value(), 1, 1_000_000);
+                    break;
+                case "--duration":
+                    options.DurationSeconds = options.Number(arg, Value(), 0.1, 86_400);
+                    break;
+                case "--ramp":
+                    options.RampPerSecond = options.Number(arg, Value(), 0.1, 1_000_000);
+                    break;
+                case "--json":
+                    options.Json = true;
+                    break;
+                case "--json-file":
+                    options.JsonFile = Value();
+                    options.Error ??= options.JsonFile is null ? "--json-file needs a value" : null;
+                    break;
+                case "--progress":
+                    options.Progress = true;
+                    break;
+                case "--allow-remote":
+                    options.AllowRemote = true;
+                    break;
+                case "--help" or "-h":
+                    options.Help = true;
+                    return options;
+                default:
+                    options.Error = $"unknown option '{arg}'";
+                    break;
+            }
+        }
+        if (options.Error is null)
+        {
+            options.AddUrls(urls);
+        }
+        return options;
+    }
+
+    private void AddUrls(List<string> urls)
+    {
+        if (urls.Count == 0)
+        {
+            Error = "at least one --url is required";
+            return;
+        }
+        foreach (var text in urls)
+        {
+            if (!StreamUrl.TryParse(text, out var url, out var problem))
+            {
+                Error = $"--url {text}: {problem}";
+                return;
+            }
+            if (!AllowRemote && !LoopbackPolicy.IsLoopback(url.Host))
+            {
+                Error = $"--url {text}: '{url.Host}' is not a loopback address; load goes to 127.0.0.0/8, ::1 or localhost unless --allow-remote is given";
+                return;
+            }
+            Urls.Add(url);
+        }
+    }
+
+    private double Number(string name, string? text, double min, double max)
+    {
+        if (text is null || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || double.IsNaN(value) || value < min || value > max)
+        {
+            Error ??= $"{name} needs a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+            return min;
+        }
+        return value;
+    }
+}

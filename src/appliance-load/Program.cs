@@ -1,0 +1,25 @@
+using Appliance.Load.Cli;
+using Appliance.Load.Report;
+using Appliance.Load.Run;
+
+var options = LoadOptions.Parse(args);
+if (options.Help)
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+if (options.Error is not null)
+{
+    await Console.Error.WriteLineAsync($"appliance-load: {options.Error} (see --help)").ConfigureAwait(false);
+    return 2;
+}
+
+var run = new LoadRun(options);
+var completed = await run.ExecuteAsync().ConfigureAwait(false);
+var report = LoadSummary.From(run, completed);
+if (options.JsonFile is not null)
+{
+    await File.WriteAllTextAsync(options.JsonFile, JsonReport.Render(report)).ConfigureAwait(false);
+}
+Console.Write(options.Json ? JsonReport.Render(report) : TextReport.Render(report));
+return report.ExitCode;

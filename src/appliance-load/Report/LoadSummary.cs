@@ -1,0 +1,42 @@
+using Appliance.Load.Run;
+
+namespace Appliance.Load.Report;
+
+/// <summary>Everything the report shows: the run, the totals, and a tally per URL.</summary>
+internal sealed class LoadSummary
+{
+    public required double Seconds { get; init; }
+
+    public required double RampPerSecond { get; init; }
+
+    public required bool CompletedInTime { get; init; }
+
+    public required Tally Total { get; init; }
+
+    public required List<KeyValuePair<string, Tally>> Targets { get; init; }
+
+    /// <summary>0: everyone played to the end; 1: some failed, dropped or never started; 3: hard cap.</summary>
+    public int ExitCode =>
+        !CompletedInTime ? 3
+        : Total.Failed + Total.Dropped + Total.NotStarted > 0 || Total.Made == 0 ? 1
+        : 0;
+
+    public static LoadSummary From(LoadRun run, bool completedInTime)
+    {
+        var seconds = run.Elapsed.TotalSeconds;
+        var targets = new List<KeyValuePair<string, Tally>>();
+        for (var i = 0; i < run.Urls.Count; i++)
+        {
+            var target = i;
+            targets.Add(new(run.Urls[i].Text, Tally.Of(run.Viewers.Where(v => v.Target == target), seconds)));
+        }
+        return new LoadSummary
+        {
+            Seconds = seconds,
+            RampPerSecond = run.RampPerSecond,
+            CompletedInTime = completedInTime,
+            Total = Tally.Of(run.Viewers, seconds),
+            Targets = targets,
+        };
+    }
+}

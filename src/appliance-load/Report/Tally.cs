@@ -1,0 +1,128 @@
+using Appliance.Load.Viewers;
+
+namespace Appliance.Load.Report;
+
+/// <summary>The figures of a set of viewers (all of them, or those of one URL).</summary>
+internal sealed class Tally
+{
+    public int Viewers { get; private init; }
+
+    public int NotStarted { get; private init; }
+
+    /// <summary>Got the stream: RTMP Play.Start, or HTTP 200.</summary>
+    public int Made { get; private init; }
+
+    public int Failed { get; private init; }
+
+    public int Dropped { get; private init; }
+
+    /// <summary>Still connecting or playing when the hard cap gave up on them.</summary>
+    public int Hung { get; private init; }
+
+    public int Stalled { get; private init; }
+
+    public double LongestGapMs { get; private init; }
+
+    public long Bytes { get; private init; }
+
+    public double MbitPerSecond { get; private init; }
+
+    /// <summary>Mean over the viewers that played of bytes over the time each was connected.</summary>
+    public double MbitPerViewer { get; private init; }
+
+    /// <summary>The slowest viewer that played, by the same measure.</summary>
+    public double MbitSlowestViewer { get; private init; }
+
+    public long VideoFrames { get; private init; }
+
+    public Percentiles FirstMedia { get; private init; }
+
+    public Percentiles FirstKeyFrame { get; private init; }
+
+    public List<KeyValuePair<string, int>> Errors { get; private init; } = [];
+
+    public static Tally Of(IEnumerable<ViewerStats> viewers, double seconds)
+    {
+        int count = 0, rated = 0, notStarted = 0, made = 0, failed = 0, dropped = 0, hung = 0, stalled = 0;
+        double longestGap = 0, rateSum = 0, slowest = double.NaN;
+        long bytes = 0, frames = 0;
+        var firstMedia = new List<double>();
+        var firstKey = new List<double>();
+        var errors = new Dictionary<string, int>();
+        foreach (var viewer in viewers)
+        {
+            count++;
+            bytes += viewer.Bytes;
+            frames += viewer.VideoFrames;
+            switch (viewer.State)
+            {
+                case ViewerState.NotStarted:
+                    notStarted++;
+                    continue;
+                case ViewerState.Failed:
+                    failed++;
+                    break;
+                case ViewerState.Dropped:
+                    dropped++;
+                    made++;
+                    break;
+                case ViewerState.Finished:
+                    made++;
+                    break;
+                default:
+                    hung++;
+                    break;
+            }
+            if (viewer.Error is { } error)
+            {
+                errors[error] = errors.GetValueOrDefault(error) + 1;
+            }
+            if (viewer.State is ViewerState.Failed)
+            {
+                continue;
+            }
+            if (viewer.Stalled)
+            {
+                stalled++;
+            }
+            longestGap = Math.Max(longestGap, viewer.LongestGapMs);
+            if (viewer.FirstMediaMs >= 0)
+            {
+                firstMedia.Add(viewer.FirstMediaMs);
+            }
+            if (viewer.FirstKeyFrameMs >= 0)
+            {
+                firstKey.Add(viewer.FirstKeyFrameMs);
+            }
+            var connected = viewer.EndedAt > viewer.StartedAt
+                ? System.Diagnostics.Stopwatch.GetElapsedTime(viewer.StartedAt, viewer.EndedAt).TotalSeconds
+                : 0;
+            if (connected > 0)
+            {
+                var rate = viewer.Bytes * 8 / connected / 1e6;
+                rateSum += rate;
+                rated++;
+                slowest = double.IsNaN(slowest) ? rate : Math.Min(slowest, rate);
+            }
+        }
+        return new Tally
+        {
+            Viewers = count,
+            NotStarted = notStarted,
+            Made = made,
+            Failed = failed,
+            Dropped = dropped,
+            Hung = hung,
+            Stalled = stalled,
+            LongestGapMs = longestGap,
+            Bytes = bytes,
+            MbitPerSecond = seconds > 0 ? bytes * 8 / seconds / 1e6 : 0,
+            MbitPerViewer = rated > 0 ? rateSum / rated : 0,
+            MbitSlowestViewer = double.IsNaN(slowest) ? 0 : slowest,
+            VideoFrames = frames,
+            FirstMedia = Percentiles.Of(firstMedia),
+            FirstKeyFrame = Percentiles.Of(firstKey),
+            Errors = errors.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal).ToList(),
+        };
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Appliance.Load.Cli;
+using Appliance.Load.Targets;
+using Appliance.Load.Viewers;
+
+namespace Appliance.Load.Run;
+
+/// <summary>
+/// One run: viewers started at the ramp rate, all stopped when the duration is up (the ramp counts
+/// towards it), and a hard cap after which the run gives up waiting for them.
+/// </summary>
+internal sealed class LoadRun
+{
+    public static readonly TimeSpan HardCapSlack = TimeSpan.FromSeconds(30);
+
+    private readonly LoadOptions _options;
+
+    public LoadRun(LoadOptions options)
+    {
+        _options = options;
+        Viewers = new ViewerStats[options.Viewers];
+        for (var i = 0; i < Viewers.Length; i++)
+        {
+            // Round robin, so every URL gets its share at every point of the ramp.
+            Viewers[i] = new ViewerStats(i % options.Urls.Count);
+        }
+    }
+
+    public IReadOnlyList<StreamUrl> Urls => _options.Urls;
+
+    public ViewerStats[] Viewers { get; }
+
+    public double RampPerSecond => _options.RampPerSecond;
+
+    /// <summary>From the first viewer's start to the moment the run told every viewer to stop.</summary>
+    public TimeSpan Elapsed { get; private set; }
+
+    /// <summary>Runs to the end; false when viewers were still busy at the hard cap.</summary>
+    public async Task<bool> ExecuteAsync()
+    {
+        await ResolveHostsAsync().ConfigureAwait(false);
+        var requests = _options.Urls.Select(u => u.HttpRequest).ToArray();
+        var duration = TimeSpan.FromSeconds(_options.DurationSeconds);
+        Watchdog.Start(duration + HardCapSlack + TimeSpan.FromSeconds(5));
+
+        using var runOver = new CancellationTokenSource();
+        var start = Stopwatch.GetTimestamp();
+        using var progress = _options.Progress ? new ProgressPrinter(this, start) : null;
+        var tasks = new List<Task>(Viewers.Length);
+        while (tasks.Count < Viewers.Length)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            if (elapsed >= duration)
+            {
+                break;
+            }
+            var due = Math.Min(Viewers.Length, (int)(elapsed.TotalSeconds * _options.RampPerSecond) + 1);
+            while (tasks.Count < due)
+            {
+                tasks.Add(StartViewer(tasks.Count, requests, runOver.Token));
+            }
+            var next = TimeSpan.FromSeconds(tasks.Count / _options.RampPerSecond) - Stopwatch.GetElapsedTime(start);
+            if (tasks.Count < Viewers.Length && next > TimeSpan.Zero)
+            {
+                await Task.Delay(next).ConfigureAwait(false);
+            }
+        }
+
+        var left = duration - Stopwatch.GetElapsedTime(start);
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left).ConfigureAwait(false);
+        }
+        Elapsed = Stopwatch.GetElapsedTime(start);
+        await runOver.CancelAsync().ConfigureAwait(false);
+
+        var all = Task.WhenAll(tasks);
+        var cap = duration + HardCapSlack - Stopwatch.GetElapsedTime(start);
+        return await Task.WhenAny(all, Task.Delay(cap > TimeSpan.Zero ? cap : TimeSpan.Zero)).ConfigureAwait(false) == all;
+    }
+
+    private Task StartViewer(int index, byte[][] requests, CancellationToken runOver)
+    {
+        var stats = Viewers[index];
+        var url = _options.Urls[stats.Target];
+        return url.Protocol == StreamProtocol.Rtmp
+            ? RtmpViewer.RunAsync(url, stats, runOver)
+            : HttpFlvViewer.RunAsync(url, requests[stats.Target], stats, runOver);
+    }
+
+    /// <summary>Resolves names once, so a thousand viewers do not make a thousand lookups.</summary>
+    private async Task ResolveHostsAsync()
+    {
+        foreach (var url in _options.Urls)
+        {
+            if (System.Net.IPAddress.TryParse(url.Host, out _))
+            {
+                continue;
+            }
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(url.Host).ConfigureAwait(false);
+            var preferred = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                ?? addresses.FirstOrDefault();
+            if (preferred is not null)
+            {
+                url.ConnectHost = preferred.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Appliance.Load.Targets;
+using Appliance.Protocols.Http;
+
+namespace Appliance.Load.Viewers;
+
+/// <summary>One HTTP-FLV player: a plain socket, one GET, then FLV tags until the run ends.</summary>
+internal static class HttpFlvViewer
+{
+    private static readonly StreamPipeReaderOptions ReadOptions = new(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true);
+
+    public static async Task RunAsync(StreamUrl url, byte[] request, ViewerStats stats, CancellationToken runOver)
+    {
+        stats.OnStart();
+        string? error = null;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        NetworkStream? stream = null;
+        PipeReader? input = null;
+        try
+        {
+            await socket.ConnectAsync(url.ConnectHost, url.Port, runOver).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            await stream.WriteAsync(request, runOver).ConfigureAwait(false);
+            input = PipeReader.Create(stream, ReadOptions);
+            error = await ReadResponseAsync(input, stats, runOver).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (runOver.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            error = ErrorText.Of(e);
+        }
+        finally
+        {
+            socket.Dispose();
+            if (input is not null)
+            {
+                await input.CompleteAsync().ConfigureAwait(false);
+            }
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            stats.OnEnd(error, runOver.IsCancellationRequested);
+        }
+    }
+
+    /// <summary>Reads the response head, then the body as FLV; returns why it stopped before the run did.</summary>
+    private static async Task<string> ReadResponseAsync(PipeReader input, ViewerStats stats, CancellationToken runOver)
+    {
+        HttpResponseHead? head = null;
+        FlvTagCounter? tags = null;
+        long carried = 0;
+        while (true)
+        {
+            var result = await input.ReadAsync(runOver).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            stats.AddBytes(buffer.Length - carried);
+            var reader = new SequenceReader<byte>(buffer);
+            if (head is null)
+            {
+                switch (HttpResponseParser.TryParse(ref reader, out head))
+                {
+                    case HttpParseStatus.Error:
+                        return "malformed HTTP response head";
+                    case HttpParseStatus.Complete when head!.Status != 200:
+                        return $"HTTP {head.Status} {head.Reason}";
+                    case HttpParseStatus.Complete:
+                        stats.OnPlaying();
+                        tags = new FlvTagCounter(head.IsChunked);
+                        break;
+                }
+            }
+            var bodyDone = tags is not null && tags.Consume(ref reader, stats);
+            input.AdvanceTo(reader.Position, buffer.End);
+            carried = buffer.Length - reader.Consumed;
+            if (bodyDone)
+            {
+                return "the response body ended";
+            }
+            if (result.IsCompleted)
+            {
+                return head is null ? "the server closed before the response head" : "the server closed the connection";
+            }
+        }
+    }
+}
