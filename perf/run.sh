@@ -132,7 +132,8 @@ set +e
 "$BIN/appliance-load" \
   --url "rtmp://127.0.0.1:$RTMP_PORT/live/perf" --url "http://127.0.0.1:$HTTP_PORT/live/perf.flv" \
   --viewers $((VIEWERS * 2)) --duration "$DURATION" --ramp "$RAMP" \
-  --json-file "$WORK/load.json" > "$WORK/load.txt" 2> "$WORK/load.err" &
+  --json-file "$WORK/load.json" --viewers-csv "$OUT/last-viewers.csv" --progress \
+  > "$WORK/load.txt" 2> "$WORK/load.err" &
 LOAD_PID=$!
 PEAK_RSS_DURING=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do

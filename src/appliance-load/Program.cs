@@ -21,5 +21,9 @@ if (options.JsonFile is not null)
 {
     await File.WriteAllTextAsync(options.JsonFile, JsonReport.Render(report)).ConfigureAwait(false);
 }
+if (options.ViewersCsv is not null)
+{
+    await File.WriteAllTextAsync(options.ViewersCsv, ViewerCsv.Render(run)).ConfigureAwait(false);
+}
 Console.Write(options.Json ? JsonReport.Render(report) : TextReport.Render(report));
 return report.ExitCode;

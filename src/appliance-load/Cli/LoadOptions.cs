@@ -9,7 +9,7 @@ internal sealed class LoadOptions
     public const string Usage = """
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
                               [--ramp PER_SECOND] [--json] [--json-file FILE] [--progress]
-                              [--allow-remote]
+                              [--viewers-csv FILE] [--allow-remote]
 
         Opens N viewers of live streams, reads them for the duration, and reports what they got.
 
@@ -20,6 +20,7 @@ internal sealed class LoadOptions
           --ramp PER_SECOND   viewers started per second (default 200)
           --json              the report as JSON, for scripts
           --json-file FILE    also write the JSON report to FILE (text stays on stdout)
+          --viewers-csv FILE  write one line per viewer to FILE
           --progress          a progress line on stderr every 5 s
           --allow-remote      allow hosts that are not loopback (127.0.0.0/8, ::1, localhost)
 
@@ -38,6 +39,8 @@ internal sealed class LoadOptions
     public bool Json { get; private set; }
 
     public string? JsonFile { get; private set; }
+
+    public string? ViewersCsv { get; private set; }
 
     public bool Progress { get; private set; }
 
@@ -82,6 +85,10 @@ internal sealed class LoadOptions
                 case "--json-file":
                     options.JsonFile = Value();
                     options.Error ??= options.JsonFile is null ? "--json-file needs a value" : null;
+                    break;
+                case "--viewers-csv":
+                    options.ViewersCsv = Value();
+                    options.Error ??= options.ViewersCsv is null ? "--viewers-csv needs a value" : null;
                     break;
                 case "--progress":
                     options.Progress = true;

@@ -1,0 +1,68 @@
+using System.Xml.Linq;
+
+namespace Appliance.Core.Tests.Architecture;
+
+/// <summary>
+/// DESIGN.md: Core ← Codecs ← Protocols ← Live ← hosts, and Transport on Core alone. The project
+/// files are the source of truth; a reference against the arrow fails here.
+/// </summary>
+public class LayeringTests
+{
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["Appliance.Core"] = [],
+        ["Appliance.Codecs"] = ["Appliance.Core"],
+        ["Appliance.Protocols"] = ["Appliance.Codecs"],
+        ["Appliance.Transport"] = ["Appliance.Core"],
+        ["Appliance.Live"] = ["Appliance.Protocols", "Appliance.Transport"],
+        ["applianced"] = ["Appliance.Live"],
+        ["appliancectl"] = ["Appliance.Live"],
+        ["appliance-load"] = ["Appliance.Protocols", "Appliance.Transport"],
+    };
+
+    public static TheoryData<string> Projects()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in ProjectNames())
+        {
+            data.Add(name);
+        }
+        return data;
+    }
+
+    private static IEnumerable<string> ProjectNames() =>
+        Directory.GetFiles(Path.Combine(RepoRoot(), "src"), "*.csproj", SearchOption.AllDirectories)
+            .Select(path => Path.GetFileNameWithoutExtension(path)!);
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void A_project_references_only_the_layers_below_it(string project)
+    {
+        Assert.True(Allowed.ContainsKey(project), $"{project} is not in the layering table; add it to DESIGN.md and to this test");
+        var csproj = Path.Combine(RepoRoot(), "src", project, project + ".csproj");
+        var references = XDocument.Load(csproj).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value))
+            .ToList();
+
+        Assert.All(references, r => Assert.Contains(r, Allowed[project]));
+    }
+
+    [Fact]
+    public void The_src_folder_holds_every_project_of_the_table_that_exists()
+    {
+        var found = ProjectNames().ToHashSet();
+        Assert.Contains("Appliance.Core", found);
+        Assert.Contains("Appliance.Live", found);
+        Assert.Contains("applianced", found);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "appliance.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("appliance.sln not found above the test binaries");
+    }
+}
