@@ -28,6 +28,9 @@ public sealed class ConnectionWriter
     private bool _closeAfterFlush;
     private string? _pendingCloseReason;
 
+    /// <summary>The reason a writer stops when its viewer had to skip ahead too often.</summary>
+    public const string TooSlowReason = "viewer too slow: had to skip ahead too often";
+
     public ConnectionWriter(IGatherSink sink) => _sink = sink;
 
     public Subscription? Subscription => Volatile.Read(ref _subscription);
@@ -151,7 +154,7 @@ public sealed class ConnectionWriter
                     }
                     if (result == CollectResult.Hopeless)
                     {
-                        return "viewer too slow: skipped too often";
+                        return TooSlowReason;
                     }
                     if (result == CollectResult.Ended)
                     {

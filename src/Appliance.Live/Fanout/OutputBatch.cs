@@ -4,13 +4,15 @@ namespace Appliance.Live.Fanout;
 
 /// <summary>
 /// The buffers of one gather write, each with a reference held until the write completes.
-/// Reused by its writer for every flush, so a flush allocates nothing.
+/// Reused by its writer for every flush, so a flush allocates nothing. Its byte bound keeps one
+/// write short (a slow viewer still completes writes, so it is seen as slow and skipped ahead,
+/// not mistaken for a stalled one); a single larger frame still goes alone.
 /// </summary>
 public sealed class OutputBatch
 {
     private BufferSlice[] _slices = new BufferSlice[16];
 
-    public OutputBatch(int maxSlices = 256, long maxBytes = 2 * 1024 * 1024)
+    public OutputBatch(int maxSlices = 256, long maxBytes = 256 * 1024)
     {
         MaxSlices = maxSlices;
         MaxBytes = maxBytes;

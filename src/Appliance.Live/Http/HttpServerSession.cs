@@ -70,6 +70,9 @@ public sealed partial class HttpServerSession : SessionBase
             BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol == "http-flv" ? writerReason : reason);
     }
 
+    protected override void OnViewerDropped(string reason) =>
+        LiveLog.ViewerDropped(_context.Logger, Client, _stream, reason);
+
     private async Task<string> ReadLoopAsync()
     {
         var input = Connection.Input;

@@ -94,6 +94,9 @@ public sealed partial class RtmpServerSession : SessionBase
             (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);
     }
 
+    protected override void OnViewerDropped(string reason) =>
+        LiveLog.ViewerDropped(_context.Logger, Client, StreamDescription, reason);
+
     private async Task<bool> HandshakeAsync()
     {
         var input = Connection.Input;

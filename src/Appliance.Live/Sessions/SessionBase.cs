@@ -69,7 +69,7 @@ public abstract class SessionBase
         var writeStarted = Writer.WriteStartedMs;
         if (writeStarted != 0 && nowMs - writeStarted > SendStallTimeoutMs)
         {
-            return $"send stalled: peer read nothing for {SendStallTimeoutMs} ms";
+            return $"send stalled: no write completed in {SendStallTimeoutMs} ms";
         }
         return null;
     }
@@ -89,9 +89,16 @@ public abstract class SessionBase
     {
         var reason = await Writer.RunAsync().ConfigureAwait(false);
         Interlocked.CompareExchange(ref _writerEndReason, reason, null);
+        if (reason == ConnectionWriter.TooSlowReason)
+        {
+            OnViewerDropped(reason);
+        }
         Connection.Abort();
         return reason;
     }
+
+    /// <summary>The server closed a viewer it could not keep up with; sessions log it with the stream's name.</summary>
+    protected abstract void OnViewerDropped(string reason);
 
     /// <summary>
     /// Ends the connection: a final reply the protocol queued (a refusal, an error status) goes

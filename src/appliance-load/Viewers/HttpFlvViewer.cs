@@ -58,7 +58,9 @@ internal static class HttpFlvViewer
         {
             var result = await input.ReadAsync(runOver).ConfigureAwait(false);
             var buffer = result.Buffer;
-            stats.AddBytes(buffer.Length - carried);
+            // Measured before AdvanceTo: after it the pipe may recycle the buffer's segments.
+            var length = buffer.Length;
+            stats.AddBytes(length - carried);
             var reader = new SequenceReader<byte>(buffer);
             if (head is null)
             {
@@ -75,8 +77,8 @@ internal static class HttpFlvViewer
                 }
             }
             var bodyDone = tags is not null && tags.Consume(ref reader, stats);
+            carried = length - reader.Consumed;
             input.AdvanceTo(reader.Position, buffer.End);
-            carried = buffer.Length - reader.Consumed;
             if (bodyDone)
             {
                 return "the response body ended";

@@ -52,6 +52,13 @@ internal sealed class HttpReader(PipeReader output)
         return [.. _pending];
     }
 
+    /// <summary>The bytes after the head, once they satisfy <paramref name="enough"/>.</summary>
+    public async Task<byte[]> ReadUntilAsync(Func<byte[], bool> enough, CancellationToken ct)
+    {
+        await FillUntilAsync(() => enough([.. _pending]) ? 0 : -1, ct);
+        return [.. _pending];
+    }
+
     /// <summary>Everything else the server writes, until it closes the connection.</summary>
     public async Task<byte[]> ReadToEndAsync(CancellationToken ct)
     {

@@ -17,6 +17,8 @@ internal sealed class TestServer : IDisposable
     public TestServer(Action<ApplianceConfig>? configure = null)
     {
         Config = new ApplianceConfig();
+        // A stream ends when its publisher leaves, so no test leaves media behind on a timer.
+        Config.Domains[0].Apps[0].PublisherGraceMs = 0;
         configure?.Invoke(Config);
         Logs = new LogCollector();
         _loggers = new LoggerFactory([Logs]);

@@ -1,0 +1,53 @@
+using Appliance.Live.Streams;
+using Appliance.Live.Tests.Support;
+
+namespace Appliance.Live.Tests.Streams;
+
+public class StreamEndTests
+{
+    [Fact]
+    public void AViewerOfAnEndedStreamIsToldItEnded()
+    {
+        var h = new StreamHarness();
+        h.PublishGop(0, 40);
+        var viewer = h.Subscribe();
+        h.Collect(viewer);
+
+        h.Stream.End();
+
+        Assert.Equal(CollectResult.Ended, h.Collect(viewer).Result);
+        Assert.Equal("stream ended", h.Source.KickReason);
+    }
+
+    [Fact]
+    public void NobodyCanSubscribeToAnEndedStream()
+    {
+        var h = new StreamHarness();
+        h.Stream.End();
+
+        Assert.Null(h.Stream.Subscribe(new Appliance.Live.Fanout.ConnectionWriter(new RecordingSink()), Appliance.Live.Media.WireFormat.Flv));
+    }
+
+    [Fact(Skip = "bug: LiveStream.End drops what viewers have not collected yet (Collect returns Ended at once and ReleaseMedia clears the log), although End promises 'viewers get what is queued, then end of stream'")]
+    public void AViewerGetsWhatWasQueuedBeforeTheEnd()
+    {
+        var h = new StreamHarness();
+        h.PublishGop(0, 40);
+        var viewer = h.Subscribe();
+        h.Collect(viewer);
+        h.Publish(h.Frames.InterFrame(80));
+        h.Publish(h.Frames.InterFrame(120));
+
+        h.Stream.End();
+        var tags = new List<ParsedTag>();
+        var result = CollectResult.More;
+        for (var i = 0; i < 5 && result != CollectResult.Ended; i++)
+        {
+            (result, var more) = h.Collect(viewer);
+            tags.AddRange(more);
+        }
+
+        Assert.Equal(CollectResult.Ended, result);
+        Assert.Equal("Video@80 Video@120", FlvTags.Describe(tags));
+    }
+}
