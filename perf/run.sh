@@ -135,10 +135,12 @@ set +e
   --json-file "$WORK/load.json" --viewers-csv "$OUT/last-viewers.csv" --progress \
   > "$WORK/load.txt" 2> "$WORK/load.err" &
 LOAD_PID=$!
-PEAK_RSS_DURING=0
+PEAK_RSS_DURING=0 LOAD_HWM=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   rss=$(status_kb "$DAEMON_PID" VmRSS 2>/dev/null || echo 0)
   (( rss > PEAK_RSS_DURING )) && PEAK_RSS_DURING=$rss
+  hwm=$(status_kb "$LOAD_PID" VmHWM 2>/dev/null || echo 0)
+  (( ${hwm:-0} > LOAD_HWM )) && LOAD_HWM=$hwm
   sleep 0.5
 done
 wait "$LOAD_PID"; LOAD_STATUS=$?
@@ -162,7 +164,8 @@ GB=$(awk_calc "printf \"%.3f\", $BYTES / 1e9")
 PER_GB=$(awk_calc "if ($BYTES > 0) printf \"%.3f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / ($BYTES / 1e9); else print \"n/a\"")
 CORE=$(awk_calc "printf \"%.0f\", 100 * ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / (($END_NS - $START_NS) / 1e9)")
 PER_VIEWER_KB=$(awk_calc "printf \"%.1f\", ($PEAK_RSS_DURING - $RSS_BEFORE) / ($VIEWERS * 2)")
-WARNINGS=$(grep -c -E ' (warn|fail|crit|Warning|Error|Critical) ' "$WORK/daemon.log" || true)
+LOG_PROBLEM=' (WRN|ERR|CRT) '
+WARNINGS=$(grep -c -E "$LOG_PROBLEM" "$WORK/daemon.log" || true)
 
 cat <<REPORT
 
@@ -170,15 +173,15 @@ cat <<REPORT
 daemon CPU            ${CPU} s over ${WALL} s wall (${CORE}% of one core)
 CPU per GB delivered  ${PER_GB} CPU-s/GB (${GB} GB)
 delivered             ${MBITS} Mbit/s
-daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; RSS before viewers $((RSS_BEFORE / 1024)) MiB; ~${PER_VIEWER_KB} KiB per viewer at peak
+daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; RSS before viewers $((RSS_BEFORE / 1024)) MiB, highest sampled during the run $((PEAK_RSS_DURING / 1024)) MiB: ~${PER_VIEWER_KB} KiB per viewer
 publisher (ffmpeg)    ${PUB_CPU} CPU-s in the same window
 daemon log            ${WARNINGS} warning/error lines (see perf/out/last-daemon.log)
-load tool exit        ${LOAD_STATUS}
+load tool             exit ${LOAD_STATUS}, peak RSS $((LOAD_HWM / 1024)) MiB, CPU $(json .loadToolCpuSeconds "$WORK/load.json") s
 
 REPORT
 cat "$WORK/load.txt"
 if [[ -s $WORK/load.err ]]; then echo; echo "load tool stderr:"; cat "$WORK/load.err"; fi
 if (( WARNINGS > 0 )); then
   echo; echo "daemon warnings/errors (first 20):"
-  grep -E ' (warn|fail|crit|Warning|Error|Critical) ' "$WORK/daemon.log" | head -n 20
+  grep -E "$LOG_PROBLEM" "$WORK/daemon.log" | head -n 20
 fi

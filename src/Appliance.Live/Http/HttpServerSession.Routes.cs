@@ -15,23 +15,23 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome Respond()
     {
-        var request = _request;
+        var request = Request;
         var keepAlive = request.KeepAlive;
         var headOnly = request.Method == "HEAD";
         if (request.Method == "OPTIONS")
         {
-            _head.ResetWrittenCount();
-            HttpResponseWriter.WritePreflight(_head, keepAlive);
-            Writer.Send(_head.WrittenSpan);
+            ResponseHead.ResetWrittenCount();
+            HttpResponseWriter.WritePreflight(ResponseHead, keepAlive);
+            Writer.Send(ResponseHead.WrittenSpan);
             _lastStatus = 204;
             return Next(keepAlive);
         }
         if (request.Method is not ("GET" or "HEAD"))
         {
-            _head.ResetWrittenCount();
-            HttpResponseWriter.WriteHead(_head, 405, "text/plain; charset=utf-8", 19, keepAlive: false, extraHeaders: AllowedMethods);
-            _head.Write("method not allowed\n"u8);
-            Writer.Send(_head.WrittenSpan);
+            ResponseHead.ResetWrittenCount();
+            HttpResponseWriter.WriteHead(ResponseHead, 405, "text/plain; charset=utf-8", 19, keepAlive: false, extraHeaders: AllowedMethods);
+            ResponseHead.Write("method not allowed\n"u8);
+            Writer.Send(ResponseHead.WrittenSpan);
             _lastStatus = 405;
             return RequestOutcome.Close;
         }
@@ -77,21 +77,21 @@ public sealed partial class HttpServerSession
             WriteText(404, "stream not found\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        _head.ResetWrittenCount();
+        ResponseHead.ResetWrittenCount();
         // Live FLV has no length: the body runs until the stream ends, and then the connection closes.
-        HttpResponseWriter.WriteHead(_head, 200, "video/x-flv", null, keepAlive: false, extraHeaders: NoStore);
+        HttpResponseWriter.WriteHead(ResponseHead, 200, "video/x-flv", null, keepAlive: false, extraHeaders: NoStore);
         _lastStatus = 200;
         if (headOnly)
         {
-            Writer.Send(_head.WrittenSpan);
+            Writer.Send(ResponseHead.WrittenSpan);
             return RequestOutcome.Close;
         }
         var hasAudio = stream.HasAudio || !stream.HasVideo;
         var hasVideo = stream.HasVideo || !stream.HasAudio;
         Span<byte> fileHeader = stackalloc byte[FlvWriter.FileHeaderLength];
         FlvWriter.WriteFileHeader(fileHeader, hasAudio, hasVideo);
-        _head.Write(fileHeader);
-        Writer.Send(_head.WrittenSpan);
+        ResponseHead.Write(fileHeader);
+        Writer.Send(ResponseHead.WrittenSpan);
         var subscription = stream.Subscribe(Writer, WireFormat.Flv);
         if (subscription is null)
         {
@@ -104,13 +104,13 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome WriteJson(byte[] body, bool keepAlive, bool headOnly)
     {
-        _head.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(_head, 200, "application/json", body.Length, keepAlive, extraHeaders: NoStore);
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(ResponseHead, 200, "application/json", body.Length, keepAlive, extraHeaders: NoStore);
         if (!headOnly)
         {
-            _head.Write(body);
+            ResponseHead.Write(body);
         }
-        Writer.Send(_head.WrittenSpan);
+        Writer.Send(ResponseHead.WrittenSpan);
         _lastStatus = 200;
         return Next(keepAlive);
     }

@@ -18,8 +18,7 @@ public sealed partial class HttpServerSession : SessionBase
     private readonly ServerContext _context;
     private readonly ApplianceConfig _config;
     private readonly HttpLimits _limits;
-    private readonly HttpRequest _request = new();
-    private readonly ArrayBufferWriter<byte> _head = new(512);
+    private readonly HttpScratch _scratch = HttpScratch.Rent();
     private string _protocol = "http";
     private string _stream = "-";
     private int _lastStatus;
@@ -65,6 +64,7 @@ public sealed partial class HttpServerSession : SessionBase
             Writer.CloseAfterFlush(reason);
         }
         var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
+        _scratch.Return();
         _context.Sessions.Remove(this);
         LiveLog.Access(_context.AccessLogger, Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol == "http-flv" ? writerReason : reason);
@@ -98,8 +98,8 @@ public sealed partial class HttpServerSession : SessionBase
             var stop = (string?)null;
             while (stop is null && !streaming)
             {
-                _request.Reset();
-                var status = HttpRequestParser.TryParse(ref reader, _request, _limits, out var errorStatus);
+                Request.Reset();
+                var status = HttpRequestParser.TryParse(ref reader, Request, _limits, out var errorStatus);
                 if (status == HttpParseStatus.Incomplete)
                 {
                     break;
@@ -147,11 +147,15 @@ public sealed partial class HttpServerSession : SessionBase
 
     private void WriteText(int status, string body, bool keepAlive, bool headOnly)
     {
-        _head.ResetWrittenCount();
-        HttpResponseWriter.WriteText(_head, status, body, keepAlive, headOnly);
-        Writer.Send(_head.WrittenSpan);
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteText(ResponseHead, status, body, keepAlive, headOnly);
+        Writer.Send(ResponseHead.WrittenSpan);
         _lastStatus = status;
     }
+
+    private HttpRequest Request => _scratch.Request;
+
+    private ArrayBufferWriter<byte> ResponseHead => _scratch.Head;
 
     private enum RequestOutcome
     {

@@ -22,7 +22,9 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
         _stream = new NetworkStream(socket, ownsSocket: false);
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048));
+        // Zero-byte reads wait for data before renting a buffer, so an idle viewer (which only
+        // ever reads a few bytes) holds no receive buffer while it waits.
+        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true));
         Output = new SocketGatherSink(socket);
     }
 

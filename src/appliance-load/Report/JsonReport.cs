@@ -15,6 +15,7 @@ internal static class JsonReport
             json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
             json.WriteNumber("rampPerSecond", summary.RampPerSecond);
             json.WriteBoolean("completedInTime", summary.CompletedInTime);
+            json.WriteNumber("loadToolCpuSeconds", Math.Round(summary.CpuSeconds, 2));
             json.WriteNumber("exitCode", summary.ExitCode);
             json.WritePropertyName("total");
             Write(json, summary.Total);

@@ -11,6 +11,9 @@ internal sealed class LoadSummary
 
     public required bool CompletedInTime { get; init; }
 
+    /// <summary>CPU the load tool itself used: on a shared machine it competes with the server.</summary>
+    public required double CpuSeconds { get; init; }
+
     public required Tally Total { get; init; }
 
     public required List<KeyValuePair<string, Tally>> Targets { get; init; }
@@ -35,6 +38,7 @@ internal sealed class LoadSummary
             Seconds = seconds,
             RampPerSecond = run.RampPerSecond,
             CompletedInTime = completedInTime,
+            CpuSeconds = Environment.CpuUsage.TotalTime.TotalSeconds,
             Total = Tally.Of(run.Viewers, seconds),
             Targets = targets,
         };

@@ -11,7 +11,7 @@ internal static class TextReport
     public static string Render(LoadSummary summary)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"appliance-load: {summary.Total.Viewers} viewers, {summary.Seconds:F1} s, ramp {summary.RampPerSecond:0.#}/s");
+        text.Append(CultureInfo.InvariantCulture, $"appliance-load: {summary.Total.Viewers} viewers, {summary.Seconds:F1} s, ramp {summary.RampPerSecond:0.#}/s, load tool CPU {summary.CpuSeconds:F1} s");
         text.AppendLine(summary.CompletedInTime ? "" : " (HARD CAP: viewers still busy were abandoned)");
         Append(text, "total", summary.Total);
         if (summary.Targets.Count > 1)
