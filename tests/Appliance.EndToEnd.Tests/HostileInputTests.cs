@@ -173,4 +173,34 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
         await Daemon.WaitForLogAsync(l => l.Contains($"127.0.0.1:{port}: send stalled", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
         await _fx.Live.AssertStillFlowingAsync();
     }
+
+    [Fact]
+    public async Task A_client_that_pipelines_requests_but_never_reads_replies_is_closed_with_its_queue_bounded()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient { ReceiveBufferSize = 4096 };
+        await tcp.ConnectAsync("127.0.0.1", Daemon.HttpPort);
+        var port = ((System.Net.IPEndPoint)tcp.Client.LocalEndPoint!).Port;
+        var burst = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("GET /missing HTTP/1.1\r\nHost: a\r\n\r\n", 1000)));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 100 && !cts.IsCancellationRequested; i++)
+                {
+                    await tcp.GetStream().WriteAsync(burst, cts.Token);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+            {
+                // The server closed the connection: that is the point.
+            }
+        });
+
+        await Daemon.WaitForLogAsync(l => l.Contains($"127.0.0.1:{port}: peer does not read its replies", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+        await sending;
+        await _fx.Live.AssertStillFlowingAsync();
+    }
 }

@@ -31,6 +31,14 @@ public sealed class ConnectionWriter
     /// <summary>The reason a writer stops when its viewer had to skip ahead too often.</summary>
     public const string TooSlowReason = "viewer too slow: had to skip ahead too often";
 
+    /// <summary>The reason a writer stops when replies pile up because the peer does not read them.</summary>
+    public const string BacklogReason = "peer does not read its replies: reply queue full";
+
+    public const int MaxQueuedReplies = 1024;
+    public const long MaxQueuedReplyBytes = 4 * 1024 * 1024;
+
+    private long _queuedReplyBytes;
+
     public ConnectionWriter(IGatherSink sink) => _sink = sink;
 
     public Subscription? Subscription => Volatile.Read(ref _subscription);
@@ -66,7 +74,16 @@ public sealed class ConnectionWriter
                 buffer.Release();
                 return;
             }
-            _control.Add(buffer);
+            if (_control.Count >= MaxQueuedReplies || _queuedReplyBytes + buffer.Length > MaxQueuedReplyBytes)
+            {
+                buffer.Release();
+                _closeReason = BacklogReason;
+            }
+            else
+            {
+                _control.Add(buffer);
+                _queuedReplyBytes += buffer.Length;
+            }
         }
         _signal.Set();
     }
@@ -186,6 +203,7 @@ public sealed class ConnectionWriter
         lock (_lock)
         {
             (_control, _sparse) = (_sparse, _control);
+            _queuedReplyBytes = 0;
             closeNow = _closeAfterFlush;
         }
         foreach (var buffer in _sparse)
@@ -211,6 +229,7 @@ public sealed class ConnectionWriter
                 buffer.Release();
             }
             _control.Clear();
+            _queuedReplyBytes = 0;
         }
     }
 }

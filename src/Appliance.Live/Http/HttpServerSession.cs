@@ -1,6 +1,7 @@
 using System.Buffers;
 using Appliance.Core.Time;
 using Appliance.Live.Config;
+using Appliance.Live.Fanout;
 using Appliance.Live.Logging;
 using Appliance.Live.Server;
 using Appliance.Live.Sessions;
@@ -70,8 +71,17 @@ public sealed partial class HttpServerSession : SessionBase
             BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol == "http-flv" ? writerReason : reason);
     }
 
-    protected override void OnViewerDropped(string reason) =>
-        LiveLog.ViewerDropped(_context.Logger, Client, _stream, reason);
+    protected override void OnWriterGaveUp(string reason)
+    {
+        if (reason == ConnectionWriter.TooSlowReason)
+        {
+            LiveLog.ViewerDropped(_context.Logger, Client, _stream, reason);
+        }
+        else
+        {
+            LiveLog.Rejected(_context.Logger, Protocol, Client, reason);
+        }
+    }
 
     private async Task<string> ReadLoopAsync()
     {

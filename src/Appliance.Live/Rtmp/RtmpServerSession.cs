@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Appliance.Core.Time;
 using Appliance.Live.Config;
+using Appliance.Live.Fanout;
 using Appliance.Live.Logging;
 using Appliance.Live.Server;
 using Appliance.Live.Sessions;
@@ -94,8 +95,17 @@ public sealed partial class RtmpServerSession : SessionBase
             (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);
     }
 
-    protected override void OnViewerDropped(string reason) =>
-        LiveLog.ViewerDropped(_context.Logger, Client, StreamDescription, reason);
+    protected override void OnWriterGaveUp(string reason)
+    {
+        if (reason == ConnectionWriter.TooSlowReason)
+        {
+            LiveLog.ViewerDropped(_context.Logger, Client, StreamDescription, reason);
+        }
+        else
+        {
+            LiveLog.Rejected(_context.Logger, Protocol, Client, reason);
+        }
+    }
 
     private async Task<bool> HandshakeAsync()
     {

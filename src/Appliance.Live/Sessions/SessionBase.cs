@@ -89,16 +89,16 @@ public abstract class SessionBase
     {
         var reason = await Writer.RunAsync().ConfigureAwait(false);
         Interlocked.CompareExchange(ref _writerEndReason, reason, null);
-        if (reason == ConnectionWriter.TooSlowReason)
+        if (reason is ConnectionWriter.TooSlowReason or ConnectionWriter.BacklogReason)
         {
-            OnViewerDropped(reason);
+            OnWriterGaveUp(reason);
         }
         Connection.Abort();
         return reason;
     }
 
-    /// <summary>The server closed a viewer it could not keep up with; sessions log it with the stream's name.</summary>
-    protected abstract void OnViewerDropped(string reason);
+    /// <summary>The writer gave up on the peer (too slow, or not reading its replies); sessions log it.</summary>
+    protected abstract void OnWriterGaveUp(string reason);
 
     /// <summary>
     /// Ends the connection: a final reply the protocol queued (a refusal, an error status) goes

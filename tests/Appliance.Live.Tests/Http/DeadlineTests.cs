@@ -1,3 +1,4 @@
+using Appliance.Core.Time;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Http;
@@ -17,21 +18,35 @@ public class DeadlineTests
     }
 
     [Fact]
-    public async Task AFlvViewerIsNotClosedByTheRequestDeadline()
+    public async Task AFlvViewerHasNoDeadlineOnceItIsStreaming()
     {
         using var server = new TestServer(config => config.Deadlines.RequestHeaderMs = 100);
-        var (stream, source) = server.PublishLive("cam", new Frames());
+        server.PublishLive("cam", new Frames());
         var client = new HttpClientSide(server);
         var ct = Eventually.Deadline();
         await client.RequestAsync("GET", "/live/cam.flv", ct);
+        await client.Reader.ReadUntilAsync(bytes => FlvTags.ParseFile(bytes, out _).Count == 5, ct);
+        var session = Assert.Single(server.Sessions.Sessions);
 
-        // Well past the request deadline, a new frame still reaches the viewer.
-        var startedMs = Environment.TickCount64;
-        await Eventually.WaitAsync(() => Environment.TickCount64 - startedMs > 600, "the request deadline to pass several sweeps over");
-        stream.Publish(source, new Frames().InterFrame(80));
-        var body = await client.Reader.ReadUntilAsync(bytes => FlvTags.ParseFile(bytes, out _).Any(t => t.Timestamp == 80), ct);
+        // A minute from now: the request deadline would long be over, and the viewer sent nothing since.
+        var reason = session.CheckDeadlines(MonotonicClock.NowMs + 60_000);
 
-        Assert.False(client.Run.IsCompleted);
+        Assert.Null(reason);
+        client.Connection.CloseInput();
+        await client.Run.WaitAsync(Eventually.Timeout);
+    }
+
+    [Fact]
+    public async Task AKeptAliveConnectionWaitingForItsNextRequestHasTheRequestDeadlineAgain()
+    {
+        using var server = new TestServer(config => config.Deadlines.RequestHeaderMs = 5_000);
+        var client = new HttpClientSide(server);
+        await client.RequestAsync("GET", "/api/streams", Eventually.Deadline());
+        var session = Assert.Single(server.Sessions.Sessions);
+
+        var reason = session.CheckDeadlines(MonotonicClock.NowMs + 60_000);
+
+        Assert.Equal("request head not received in time", reason);
         client.Connection.CloseInput();
         await client.Run.WaitAsync(Eventually.Timeout);
     }
