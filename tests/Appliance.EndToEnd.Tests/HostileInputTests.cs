@@ -19,7 +19,7 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
 
     public sealed class Fixture : IAsyncLifetime
     {
-        public LiveWithViewer Live { get; } = new(deadlines: "\"handshakeMs\": 1000, \"requestHeaderMs\": 1000, \"sendStallMs\": 1500");
+        public LiveWithViewer Live { get; } = new(deadlines: "\"handshakeMs\": 1000, \"requestHeaderMs\": 1000, \"sendStallMs\": 1500, \"idleMs\": 2000");
 
         public Task InitializeAsync() => Live.InitializeAsync();
 
@@ -201,6 +201,17 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
         await Daemon.WaitForLogAsync(l => l.Contains($"127.0.0.1:{port}: peer does not read its replies", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await cts.CancelAsync();
         await sending;
+        await _fx.Live.AssertStillFlowingAsync();
+    }
+
+    [Fact]
+    public async Task A_publisher_that_goes_silent_is_closed_at_the_idle_deadline()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var publisher = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "live", cts.Token);
+        await publisher.PublishAsync("silent", cts.Token);
+
+        await Daemon.WaitForLogAsync(l => l.Contains("publish stop default/live/silent", StringComparison.Ordinal) && l.Contains("idle: nothing received for 2000 ms", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         await _fx.Live.AssertStillFlowingAsync();
     }
 }

@@ -1,0 +1,44 @@
+using Appliance.Live.Rtmp;
+
+namespace Appliance.Live.Tests.Rtmp;
+
+public class TimestampExtenderTests
+{
+    [Fact]
+    public void TimestampsBelowTheWrapPassThrough()
+    {
+        var clock = new TimestampExtender();
+
+        Assert.Equal(1000, clock.Extend(1000));
+        Assert.Equal(2000, clock.Extend(2000));
+        Assert.Equal(1990, clock.Extend(1990)); // a small step back (B-frames, audio) is not a wrap
+    }
+
+    [Fact]
+    public void TheWrapAt32BitsContinuesThe64BitTimeline()
+    {
+        var clock = new TimestampExtender();
+        clock.Extend(0xFFFF_FF00);
+
+        Assert.Equal(0x1_0000_0010, clock.Extend(0x10));
+        Assert.Equal(0x1_0000_0050, clock.Extend(0x50));
+    }
+
+    [Fact]
+    public void AFrameFromJustBeforeTheWrapArrivingAfterItStaysBeforeIt()
+    {
+        var clock = new TimestampExtender();
+        clock.Extend(0xFFFF_FF00);
+        clock.Extend(0x10);
+
+        Assert.Equal(0xFFFF_FFF0, clock.Extend(0xFFFF_FFF0));
+    }
+
+    [Fact]
+    public void TheFirstTimestampStartsTheTimelineWhereverItIs()
+    {
+        var clock = new TimestampExtender();
+
+        Assert.Equal(0xF000_0000, clock.Extend(0xF000_0000));
+    }
+}
