@@ -56,9 +56,12 @@ internal static class ConfigValidator
             }
             Check(!string.IsNullOrWhiteSpace(domain.Name), $"{at}.name", "must not be empty");
             Check(hosts.Add(domain.Name ?? ""), $"{at}.name", $"'{domain.Name}' is used by another domain");
+            Check(domain.Aliases is not null, $"{at}.aliases", "must be an array of host names");
             for (var a = 0; a < (domain.Aliases?.Count ?? 0); a++)
             {
-                Check(hosts.Add(domain.Aliases![a] ?? ""), $"{at}.aliases[{a}]", $"'{domain.Aliases[a]}' is used by another domain");
+                var alias = domain.Aliases![a];
+                Check(!string.IsNullOrWhiteSpace(alias), $"{at}.aliases[{a}]", "must be a non-empty host name");
+                Check(alias is null || hosts.Add(alias), $"{at}.aliases[{a}]", $"'{alias}' is used by another domain");
             }
             Check(domain.Apps is { Count: > 0 }, $"{at}.apps", "needs at least one app");
             var apps = new HashSet<string>(StringComparer.Ordinal);

@@ -13,21 +13,6 @@ namespace Appliance.Live.Fanout;
 /// </summary>
 public sealed class ConnectionWriter
 {
-    private readonly IGatherSink _sink;
-    private readonly Lock _lock = new();
-    private readonly AsyncSignal _signal = new();
-    private readonly OutputBatch _batch = new();
-    private List<SharedBuffer> _control = new(4);
-    private List<SharedBuffer> _sparse = new(4);
-    private Subscription? _subscription;
-    private FlushTicker? _ticker;
-    private long _writeStartedMs;
-    private long _bytesWritten;
-    private long _flushes;
-    private volatile string? _closeReason;
-    private bool _closeAfterFlush;
-    private string? _pendingCloseReason;
-
     /// <summary>The reason a writer stops when its viewer had to skip ahead too often.</summary>
     public const string TooSlowReason = "viewer too slow: had to skip ahead too often";
 
@@ -37,7 +22,21 @@ public sealed class ConnectionWriter
     public const int MaxQueuedReplies = 1024;
     public const long MaxQueuedReplyBytes = 4 * 1024 * 1024;
 
+    private readonly IGatherSink _sink;
+    private readonly Lock _lock = new();
+    private readonly AsyncSignal _signal = new();
+    private readonly OutputBatch _batch = new();
+    private List<SharedBuffer> _control = new(4);
+    private List<SharedBuffer> _draining = new(4);
     private long _queuedReplyBytes;
+    private Subscription? _subscription;
+    private FlushTicker? _ticker;
+    private long _writeStartedMs;
+    private long _bytesWritten;
+    private long _flushes;
+    private volatile string? _closeReason;
+    private bool _closeAfterFlush;
+    private string? _pendingCloseReason;
 
     public ConnectionWriter(IGatherSink sink) => _sink = sink;
 
@@ -202,15 +201,15 @@ public sealed class ConnectionWriter
     {
         lock (_lock)
         {
-            (_control, _sparse) = (_sparse, _control);
+            (_control, _draining) = (_draining, _control);
             _queuedReplyBytes = 0;
             closeNow = _closeAfterFlush;
         }
-        foreach (var buffer in _sparse)
+        foreach (var buffer in _draining)
         {
             _batch.AddOwned(buffer);
         }
-        _sparse.Clear();
+        _draining.Clear();
         if (closeNow)
         {
             return CollectResult.Idle;

@@ -43,16 +43,13 @@ internal sealed class FrameLog
 
     public void Append(MediaFrame frame)
     {
+        if (Count >= _maxEntries)
+        {
+            EvictOldest();
+        }
         if (Count == _ring.Length)
         {
-            if (_ring.Length < _maxEntries)
-            {
-                Grow();
-            }
-            else
-            {
-                EvictOldest();
-            }
+            Grow();
         }
         _ring[Head & (_ring.Length - 1)] = frame;
         if (frame.IsVideoKeyFrame)

@@ -90,6 +90,8 @@ public sealed partial class RtmpServerSession : SessionBase
         }
         EndPublishing(reason);
         await FinishAsync(sendLoop, reason).ConfigureAwait(false);
+        // A message the peer left half-sent still holds a pooled buffer.
+        _chunks.Reset();
         _context.Sessions.Remove(this);
         LiveLog.Access(_context.AccessLogger, Protocol, Client, StreamDescription, _status, BytesIn, Writer.BytesWritten,
             (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);

@@ -24,9 +24,13 @@ public sealed class LiveStream
     private MediaFrame? _metadata;
     private MediaFrame? _videoHeader;
     private MediaFrame? _audioHeader;
+    private long _metadataSequence;
+    private long _videoHeaderSequence;
+    private long _audioHeaderSequence;
     private IStreamSource? _source;
     private Timer? _graceTimer;
     private bool _ended;
+    private bool _mediaReleased;
     private bool _rebasePending;
     private long _offset;
     private long _lastTimestamp = -1;
@@ -163,6 +167,10 @@ public sealed class LiveStream
             viewer.Writer.Notify();
         }
         _onEnded(this);
+        if (viewers.Length == 0)
+        {
+            ReleaseMedia();
+        }
     }
 
     /// <summary>
@@ -206,14 +214,16 @@ public sealed class LiveStream
         }
     }
 
+    /// <summary>Keeps the newest metadata and sequence headers, and where in the log each was appended.</summary>
     private void RememberHeader(MediaFrame frame)
     {
+        var sequence = _log.Head;
         if (frame.Kind == FrameKind.Video)
         {
             HasVideo = true;
             if (frame.IsSequenceHeader)
             {
-                Replace(ref _videoHeader, frame);
+                Replace(ref _videoHeader, ref _videoHeaderSequence, frame, sequence);
             }
         }
         else if (frame.Kind == FrameKind.Audio)
@@ -221,19 +231,20 @@ public sealed class LiveStream
             HasAudio = true;
             if (frame.IsSequenceHeader)
             {
-                Replace(ref _audioHeader, frame);
+                Replace(ref _audioHeader, ref _audioHeaderSequence, frame, sequence);
             }
         }
         else if ((frame.Flags & FrameFlags.Metadata) != 0)
         {
-            Replace(ref _metadata, frame);
+            Replace(ref _metadata, ref _metadataSequence, frame, sequence);
         }
     }
 
-    private static void Replace(ref MediaFrame? slot, MediaFrame frame)
+    private static void Replace(ref MediaFrame? slot, ref long slotSequence, MediaFrame frame, long sequence)
     {
         slot?.Release();
         slot = frame.AddRef();
+        slotSequence = sequence;
     }
 
     /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
@@ -266,7 +277,13 @@ public sealed class LiveStream
             Array.Copy(_viewers, 0, copy, 0, index);
             Array.Copy(_viewers, index + 1, copy, index, copy.Length - index);
             _viewers = copy;
+            if (!_ended || copy.Length > 0)
+            {
+                return;
+            }
         }
+        // The last viewer of an ended stream has left: nobody can need its frames any more.
+        ReleaseMedia();
     }
 
     public void SetPaused(Subscription subscription, bool paused)
@@ -303,15 +320,15 @@ public sealed class LiveStream
     {
         lock (_lock)
         {
-            if (_ended)
+            if (_ended && _mediaReleased)
             {
                 return CollectResult.Ended;
             }
-            if (subscription.Paused)
+            if (subscription.Paused && !_ended)
             {
                 return CollectResult.Idle;
             }
-            if (IsLagging(subscription.Cursor))
+            if (!_ended && IsLagging(subscription.Cursor))
             {
                 if (!SkipAhead(subscription))
                 {
@@ -320,7 +337,7 @@ public sealed class LiveStream
             }
             if (subscription.NeedsHeaders)
             {
-                AddHeaders(subscription.Format, batch);
+                AddHeaders(subscription.Format, subscription.Cursor, batch);
                 subscription.NeedsHeaders = false;
             }
             while (subscription.Cursor < _log.Head)
@@ -344,7 +361,8 @@ public sealed class LiveStream
                 batch.Add(frame.GetWire(subscription.Format, Serializer));
                 subscription.FramesSent++;
             }
-            return CollectResult.Idle;
+            // An ended stream's viewers get everything that was queued, then the end.
+            return _ended ? CollectResult.Ended : CollectResult.Idle;
         }
     }
 
@@ -374,27 +392,33 @@ public sealed class LiveStream
         return !subscription.RecordSkipAndCheckHopeless(MonotonicClock.NowMs);
     }
 
-    private void AddHeaders(WireFormat format, OutputBatch batch)
+    /// <summary>The current headers, except those the viewer will meet in the log from <paramref name="cursor"/> on.</summary>
+    private void AddHeaders(WireFormat format, long cursor, OutputBatch batch)
     {
-        if (_metadata is not null)
+        if (_metadata is not null && _metadataSequence < cursor)
         {
             batch.Add(_metadata.GetWire(format, Serializer));
         }
-        if (_videoHeader is not null)
+        if (_videoHeader is not null && _videoHeaderSequence < cursor)
         {
             batch.Add(_videoHeader.GetWire(format, Serializer));
         }
-        if (_audioHeader is not null)
+        if (_audioHeader is not null && _audioHeaderSequence < cursor)
         {
             batch.Add(_audioHeader.GetWire(format, Serializer));
         }
     }
 
-    /// <summary>Frees the log and headers once the stream is gone from the registry.</summary>
-    internal void ReleaseMedia()
+    /// <summary>Frees the log and headers once the stream has ended and no viewer is left.</summary>
+    private void ReleaseMedia()
     {
         lock (_lock)
         {
+            if (_mediaReleased)
+            {
+                return;
+            }
+            _mediaReleased = true;
             _log.Clear();
             _metadata?.Release();
             _videoHeader?.Release();

@@ -48,9 +48,6 @@ public sealed class StreamRegistry
     public LiveStream? FindForPlay(StreamKey key) =>
         _streams.TryGetValue(key, out var stream) && !stream.IsEnded ? stream : null;
 
-    private void OnEnded(LiveStream stream)
-    {
+    private void OnEnded(LiveStream stream) =>
         _streams.TryRemove(new KeyValuePair<StreamKey, LiveStream>(stream.Key, stream));
-        stream.ReleaseMedia();
-    }
 }

@@ -52,7 +52,7 @@ public class ConfigValidationTests
         Assert.Equal(listen, config.Rtmp.Listen);
     }
 
-    [Theory(Skip = "bug: ConfigValidator accepts \"aliases\": null and null alias entries, then DomainTable (built by ServerContext at start and on reload) throws NullReferenceException / ArgumentNullException instead of a ConfigException naming $.domains[0].aliases")]
+    [Theory]
     [InlineData("null")]
     [InlineData("[ null ]")]
     public void ANullAliasIsRefusedOrHarmless(string aliases)

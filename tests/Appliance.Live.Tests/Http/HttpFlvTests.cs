@@ -1,4 +1,6 @@
 using Appliance.Codecs.Flv;
+using Appliance.Live.Config;
+using Appliance.Live.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Http;
@@ -76,5 +78,27 @@ public class HttpFlvTests
         var response = await client.RequestAsync("GET", "/other/cam.flv", Eventually.Deadline());
 
         Assert.Equal(404, response.Status);
+    }
+
+    [Fact]
+    public async Task TheHostHeaderChoosesTheDomain()
+    {
+        using var server = new TestServer(config => config.Domains.Add(new DomainConfig { Name = "tv.example.com", Apps = [new AppConfig { Name = "sports" }] }));
+        var app = server.Config.Domains[1].Apps[0];
+        var source = new TestSource();
+        server.Streams.TryPublish(new StreamKey("tv.example.com", "sports", "final"), app, source, out var stream);
+        stream.Publish(source, new Frames().KeyFrame(0));
+        var ct = Eventually.Deadline();
+        var elsewhere = new HttpClientSide(server);
+        var there = new HttpClientSide(server);
+
+        await elsewhere.Connection.SendAsync("HEAD /sports/final.flv HTTP/1.1\r\nHost: localhost:8080\r\n\r\n");
+        await there.Connection.SendAsync("HEAD /sports/final.flv HTTP/1.1\r\nHost: TV.example.com:8080\r\n\r\n");
+
+        Assert.Equal(404, (await elsewhere.Reader.ReadResponseAsync(ct, headOnly: true)).Status);
+        Assert.Equal(200, (await there.Reader.ReadResponseAsync(ct, headOnly: true)).Status);
+        await there.ExpectClosedAsync(ct);
+        elsewhere.Connection.CloseInput();
+        await elsewhere.Run.WaitAsync(Eventually.Timeout);
     }
 }

@@ -63,6 +63,7 @@ public class PublishPlayTests
         var stats = server.Streams.FindForPlay(Cam)!.Stats;
 
         Assert.Equal("avc", stats.VideoCodec);
+        Assert.Equal((1280, 720), (stats.Width, stats.Height));
         Assert.StartsWith("aac", stats.AudioCodec);
         Assert.Contains("44100 Hz, 2 ch", stats.AudioCodec);
         await publisher.DisposeAsync();

@@ -63,7 +63,9 @@ public class RepublishTests
         Assert.True(h.Stream.IsEnded);
         Assert.Null(h.Registry.FindForPlay(StreamHarness.Key));
         Assert.Equal(CollectResult.Ended, h.Collect(viewer).Result);
-        // The log and the headers went with it.
+        Assert.NotEqual(0, h.Frames.Pool.Outstanding);
+        // Once its last viewer has left, the ended stream's log and headers are freed.
+        h.Stream.Unsubscribe(viewer);
         Assert.Equal(0, h.Frames.Pool.Outstanding);
     }
 

@@ -5,7 +5,7 @@ namespace Appliance.Live.Tests.Support;
 
 /// <summary>
 /// A gather sink that keeps a copy of every write. It can hold the first write until released,
-/// or fail every write, to stand in for a slow or dead peer.
+/// hold every write until the test allows it, or fail every write, to stand in for a slow or dead peer.
 /// </summary>
 internal sealed class RecordingSink : IGatherSink
 {
@@ -13,9 +13,11 @@ internal sealed class RecordingSink : IGatherSink
     private readonly List<byte[]> _writes = [];
     private readonly TaskCompletionSource? _firstWriteGate;
     private readonly Exception? _failure;
+    private readonly SemaphoreSlim? _allowed;
 
-    public RecordingSink(bool holdFirstWrite = false, Exception? failWith = null)
+    public RecordingSink(bool holdFirstWrite = false, Exception? failWith = null, bool gated = false)
     {
+        _allowed = gated ? new SemaphoreSlim(0) : null;
         _firstWriteGate = holdFirstWrite ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         _failure = failWith;
     }
@@ -46,6 +48,9 @@ internal sealed class RecordingSink : IGatherSink
 
     public void ReleaseFirstWrite() => _firstWriteGate!.TrySetResult();
 
+    /// <summary>Lets <paramref name="writes"/> more gated writes complete.</summary>
+    public void Allow(int writes) => _allowed!.Release(writes);
+
     public async ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken)
     {
         if (_failure is not null)
@@ -61,6 +66,10 @@ internal sealed class RecordingSink : IGatherSink
         if (index == 1 && _firstWriteGate is not null)
         {
             await _firstWriteGate.Task.ConfigureAwait(false);
+        }
+        if (_allowed is not null)
+        {
+            await _allowed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
