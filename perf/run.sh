@@ -112,11 +112,13 @@ ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -
 PUBLISHER_PID=$!
 
 # Live once the stream is listed, plus a GOP so the cache holds a keyframe for the first viewers.
+listed() { curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"perf"'; }
 for _ in $(seq 150); do
-  curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"perf"\|/perf"' && break
+  listed && break
   kill -0 "$PUBLISHER_PID" 2>/dev/null || { cat "$WORK/publisher.log" >&2; die "ffmpeg stopped publishing"; }
   sleep 0.1
 done
+listed || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear in /api/streams within 15 s"; }
 sleep 2.5
 
 CLK_TCK=$(getconf CLK_TCK)

@@ -6,6 +6,9 @@ namespace Appliance.Transport.Sockets;
 /// <summary>Accepts TCP connections on one endpoint and hands each to a handler on the thread pool.</summary>
 public sealed class TcpAcceptor : IAsyncDisposable
 {
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
     private readonly Socket _listener;
     private readonly Func<SocketConnection, Task> _handler;
     private readonly CancellationTokenSource _stop = new();
@@ -15,7 +18,13 @@ public sealed class TcpAcceptor : IAsyncDisposable
     {
         _handler = handler;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // SO_REUSEADDR alone, so a restart can bind while old connections sit in TIME_WAIT. The
+        // managed ReuseAddress option also sets SO_REUSEPORT on Linux, which would let a second
+        // daemon bind the same port and silently take half of the connections.
+        if (OperatingSystem.IsLinux())
+        {
+            _listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
         if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
         {
             _listener.DualMode = true;

@@ -1,0 +1,79 @@
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests;
+
+/// <summary>What an operator sees when starting the daemon goes wrong.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task A_second_daemon_on_a_port_already_in_use_refuses_to_start_and_says_why()
+    {
+        await using var first = await DaemonProcess.StartAsync();
+        var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, $$"""
+            { "rtmp": { "listen": "127.0.0.1:{{first.RtmpPort}}" }, "http": { "listen": "127.0.0.1:0" } }
+            """);
+        try
+        {
+            var second = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--config", config);
+
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains("cannot listen", second.Stdout + second.Stderr, StringComparison.Ordinal);
+            Assert.Contains("in use", second.Stdout + second.Stderr, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_config_refuses_to_start_naming_the_key_path()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, """
+            {
+              // a typo and a bad value
+              "rtmp": { "chunkSzie": 4096 },
+            }
+            """);
+        try
+        {
+            var check = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--check-config", config);
+            var run = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--config", config);
+
+            Assert.Equal(1, check.ExitCode);
+            Assert.Contains("$.rtmp.chunkSzie", check.Stderr, StringComparison.Ordinal);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("$.rtmp.chunkSzie", run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task Check_config_accepts_the_printed_default_and_help_lists_every_option()
+    {
+        var printed = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--print-default");
+        var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, printed.Stdout);
+        try
+        {
+            var check = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--check-config", config);
+            var help = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--help");
+
+            Assert.Equal(0, check.ExitCode);
+            Assert.Contains("\"listen\": \"0.0.0.0:1935\"", printed.Stdout, StringComparison.Ordinal);
+            foreach (var option in new[] { "--config", "--check-config", "--print-default", "--help", "--version" })
+            {
+                Assert.Contains(option, help.Stdout, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+}
