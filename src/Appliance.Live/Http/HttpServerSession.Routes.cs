@@ -45,6 +45,10 @@ public sealed partial class HttpServerSession
         {
             return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
         }
+        if (path == "/api/status")
+        {
+            return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
+        }
         if (!TryParseStreamPath(path, out var app, out var name, out var extension))
         {
             WriteText(404, "not found\n", keepAlive, headOnly);
