@@ -1,16 +1,22 @@
-namespace Appliance.Live.Tests.Support;
+using System.IO.Pipelines;
 
-/// <summary>A socket stand-in for clients that want a Stream: reads from one stream, writes to another.</summary>
+namespace Appliance.Tests.Shared;
+
+/// <summary>A socket stand-in: reads from one pipe, writes to another.</summary>
 internal sealed class DuplexStream(Stream input, Stream output) : Stream
 {
+    public static (Stream Client, IDuplexPipe Server) CreatePair()
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var client = new DuplexStream(toClient.Reader.AsStream(), toServer.Writer.AsStream());
+        return (client, new DuplexPipe(toServer.Reader, toClient.Writer));
+    }
+
     public override bool CanRead => true;
-
     public override bool CanWrite => true;
-
     public override bool CanSeek => false;
-
     public override long Length => throw new NotSupportedException();
-
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
@@ -45,5 +51,11 @@ internal sealed class DuplexStream(Stream input, Stream output) : Stream
             output.Dispose();
         }
         base.Dispose(disposing);
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input => input;
+        public PipeWriter Output => output;
     }
 }
