@@ -9,4 +9,21 @@ namespace Appliance.Core.Connections;
 public interface IGatherSink
 {
     ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>.
+    /// Sockets use sendfile; this default, for in-memory sinks, copies through a pooled buffer.
+    /// </summary>
+    async ValueTask SendFileAsync(SharedFile file, long offset, long count, CancellationToken cancellationToken)
+    {
+        var copy = SharedBuffer.CopyOf(file.Memory.Span.Slice(checked((int)offset), checked((int)count)));
+        try
+        {
+            await WriteAsync(new[] { new BufferSlice(copy) }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            copy.Release();
+        }
+    }
 }

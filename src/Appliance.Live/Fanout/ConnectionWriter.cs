@@ -26,8 +26,8 @@ public sealed class ConnectionWriter
     private readonly Lock _lock = new();
     private readonly AsyncSignal _signal = new();
     private readonly OutputBatch _batch = new();
-    private List<SharedBuffer> _control = new(4);
-    private List<SharedBuffer> _draining = new(4);
+    private List<OutputItem> _control = new(4);
+    private List<OutputItem> _draining = new(4);
     private long _queuedReplyBytes;
     private Subscription? _subscription;
     private FlushTicker? _ticker;
@@ -64,24 +64,31 @@ public sealed class ConnectionWriter
     }
 
     /// <summary>Queues bytes to send before any media not yet written; takes over the reference.</summary>
-    public void Send(SharedBuffer buffer)
+    public void Send(SharedBuffer buffer) => Enqueue(new OutputItem(buffer, null, 0, buffer.Length));
+
+    /// <summary>Queues part of a file (sent with sendfile where the transport can); takes over the reference.</summary>
+    public void SendFile(SharedFile file, long offset, long length) => Enqueue(new OutputItem(null, file, offset, length));
+
+    private void Enqueue(OutputItem item)
     {
         lock (_lock)
         {
             if (_closeReason is not null)
             {
-                buffer.Release();
+                item.Release();
                 return;
             }
-            if (_control.Count >= MaxQueuedReplies || _queuedReplyBytes + buffer.Length > MaxQueuedReplyBytes)
+            // A file is a reference, not queued bytes; only buffers count against the bound.
+            var bytes = item.File is null ? item.Length : 0;
+            if (_control.Count >= MaxQueuedReplies || _queuedReplyBytes + bytes > MaxQueuedReplyBytes)
             {
-                buffer.Release();
+                item.Release();
                 _closeReason = BacklogReason;
             }
             else
             {
-                _control.Add(buffer);
-                _queuedReplyBytes += buffer.Length;
+                _control.Add(item);
+                _queuedReplyBytes += bytes;
             }
         }
         _signal.Set();
@@ -148,22 +155,10 @@ public sealed class ConnectionWriter
                     {
                         return _closeReason;
                     }
-                    var result = Fill(out var closeNow);
-                    if (_batch.Count > 0)
-                    {
-                        Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
-                        try
-                        {
-                            await _sink.WriteAsync(_batch.Slices, CancellationToken.None).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            Interlocked.Exchange(ref _writeStartedMs, 0);
-                            Interlocked.Add(ref _bytesWritten, _batch.Bytes);
-                            Interlocked.Increment(ref _flushes);
-                            _batch.ReleaseAll();
-                        }
-                    }
+                    var closeNow = TakeReplies();
+                    await WriteRepliesAsync().ConfigureAwait(false);
+                    var result = closeNow ? CollectResult.Idle : CollectMedia();
+                    await FlushAsync().ConfigureAwait(false);
                     if (closeNow)
                     {
                         return _pendingCloseReason ?? "closed";
@@ -197,25 +192,68 @@ public sealed class ConnectionWriter
         }
     }
 
-    private CollectResult Fill(out bool closeNow)
+    private bool TakeReplies()
     {
         lock (_lock)
         {
             (_control, _draining) = (_draining, _control);
             _queuedReplyBytes = 0;
-            closeNow = _closeAfterFlush;
+            return _closeAfterFlush;
         }
-        foreach (var buffer in _draining)
+    }
+
+    /// <summary>Replies in order: buffers join the batch; a file first flushes what is gathered, then goes by sendfile.</summary>
+    private async ValueTask WriteRepliesAsync()
+    {
+        for (var i = 0; i < _draining.Count; i++)
         {
-            _batch.AddOwned(buffer);
+            var item = _draining[i];
+            _draining[i] = default;
+            if (item.File is null)
+            {
+                _batch.AddOwned(item.Buffer!);
+                continue;
+            }
+            try
+            {
+                await FlushAsync().ConfigureAwait(false);
+                Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
+                await _sink.SendFileAsync(item.File, item.Offset, item.Length, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesWritten, item.Length);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _writeStartedMs, 0);
+                item.Release();
+            }
         }
         _draining.Clear();
-        if (closeNow)
-        {
-            return CollectResult.Idle;
-        }
+    }
+
+    private CollectResult CollectMedia()
+    {
         var subscription = Subscription;
         return subscription is null ? CollectResult.Idle : subscription.Stream.Collect(subscription, _batch);
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+        Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
+        try
+        {
+            await _sink.WriteAsync(_batch.Slices, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _writeStartedMs, 0);
+            Interlocked.Add(ref _bytesWritten, _batch.Bytes);
+            Interlocked.Increment(ref _flushes);
+            _batch.ReleaseAll();
+        }
     }
 
     private void DropQueued()
@@ -223,12 +261,29 @@ public sealed class ConnectionWriter
         lock (_lock)
         {
             _closeReason ??= "closed";
-            foreach (var buffer in _control)
+            foreach (var item in _control)
             {
-                buffer.Release();
+                item.Release();
             }
             _control.Clear();
             _queuedReplyBytes = 0;
+        }
+        // A write that failed midway leaves replies it had not reached.
+        foreach (var item in _draining)
+        {
+            item.Release();
+        }
+        _draining.Clear();
+        _batch.ReleaseAll();
+    }
+
+    /// <summary>One queued reply: a buffer, or a range of a file.</summary>
+    private readonly record struct OutputItem(SharedBuffer? Buffer, SharedFile? File, long Offset, long Length)
+    {
+        public void Release()
+        {
+            Buffer?.Release();
+            File?.Release();
         }
     }
 }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Core.Connections;
+using Appliance.Transport.Native;
 
 namespace Appliance.Transport.Sockets;
 
@@ -19,6 +20,13 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
     {
         Socket = socket;
         socket.NoDelay = true;
+        // sendfile(2) has no MSG_DONTWAIT: the descriptor itself must never block a thread.
+        var fd = (int)socket.Handle;
+        var flags = LibC.Fcntl(fd, LibC.FGetFl, 0);
+        if (flags >= 0)
+        {
+            LibC.Fcntl(fd, LibC.FSetFl, flags | LibC.ONonBlock);
+        }
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
         _stream = new NetworkStream(socket, ownsSocket: false);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Appliance.Core.Buffers;
 using Appliance.Core.Connections;
+using Appliance.Transport.Native;
 
 namespace Appliance.Transport.Sockets;
 
@@ -60,6 +61,62 @@ public sealed partial class SocketGatherSink : IGatherSink
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Sends part of a file with sendfile(2): the kernel copies from the file's pages to the socket
+    /// and the bytes never pass through this process. When the socket is full, one chunk goes out
+    /// through the runtime's async send from the file's mapping (which waits for room), then
+    /// sendfile resumes.
+    /// </summary>
+    public async ValueTask SendFileAsync(SharedFile file, long offset, long count, CancellationToken cancellationToken)
+    {
+        const int FallbackChunk = 64 * 1024;
+        var end = offset + count;
+        while (offset < end)
+        {
+            if (TrySendFile(file, ref offset, end))
+            {
+                return;
+            }
+            var chunk = (int)Math.Min(FallbackChunk, end - offset);
+            var sent = await _socket.SendAsync(file.Memory.Slice((int)offset, chunk), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _bytesSent, sent);
+            Interlocked.Increment(ref _syscalls);
+            offset += sent;
+        }
+    }
+
+    /// <summary>True when the range is sent; false when the socket would block.</summary>
+    private unsafe bool TrySendFile(SharedFile file, ref long offset, long end)
+    {
+        var fd = (int)_socket.Handle;
+        while (offset < end)
+        {
+            long position = offset;
+            var result = LibC.SendFile(fd, file.FileDescriptor, &position, (nuint)(end - offset));
+            if (result < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                {
+                    continue;
+                }
+                if (errno == EAgain)
+                {
+                    return false;
+                }
+                throw new SocketException(errno);
+            }
+            if (result == 0)
+            {
+                throw new IOException("sendfile sent nothing: the file is shorter than its recorded length");
+            }
+            Interlocked.Increment(ref _syscalls);
+            Interlocked.Add(ref _bytesSent, result);
+            offset += result;
+        }
+        return true;
     }
 
     /// <summary>Returns true when everything is written; false when the socket would block.</summary>
