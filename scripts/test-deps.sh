@@ -1,17 +1,40 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suites need, or says exactly what to install.
+# Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
+# chromium, node and npm for the browser playback tests) and the browser tests' npm modules.
+# Quiet when everything is already there. Without root, a missing ffmpeg stops `make test`; missing
+# browser prerequisites are only named, and the browser tests skip saying what is missing.
 set -euo pipefail
-need=()
-command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
-command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
-[ ${#need[@]} -eq 0 ] && exit 0
-mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
-if [ "$(id -u)" -eq 0 ]; then
-  echo "installing test prerequisites: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-else
-  echo "missing test prerequisites; install them with: sudo apt-get install -y ${need[*]}" >&2
-  exit 1
+cd "$(dirname "$0")/.."
+required=()
+browser=()
+command -v ffmpeg >/dev/null 2>&1 || required+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || required+=(ffmpeg)
+# Debian's chromium, never a downloaded one: the browser tests point playwright-core at it.
+[ -x /usr/bin/chromium ] || browser+=(chromium fonts-liberation)
+command -v node >/dev/null 2>&1 || browser+=(nodejs)
+command -v npm >/dev/null 2>&1 || browser+=(npm)
+need=("${required[@]}" "${browser[@]}")
+if [ ${#need[@]} -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing test prerequisites: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "missing test prerequisites; install them with: sudo apt-get install -y ${need[*]}" >&2
+    [ ${#required[@]} -eq 0 ] || exit 1
+  fi
+fi
+
+# The player libraries the browser test page loads, exactly as the lock file pins them; installed
+# again when the lock file is newer than the install (npm ci writes node_modules/.package-lock.json).
+modules=tests/browser
+if [ ! -f "$modules/node_modules/.package-lock.json" ] || [ "$modules/package-lock.json" -nt "$modules/node_modules/.package-lock.json" ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v npm >/dev/null 2>&1; then
+    echo "installing browser test modules: npm ci --prefix $modules"
+    npm ci --prefix "$modules" --no-audit --no-fund --loglevel=error >/dev/null
+  else
+    echo "missing browser test modules; install them with: npm ci --prefix $PWD/$modules" >&2
+  fi
 fi

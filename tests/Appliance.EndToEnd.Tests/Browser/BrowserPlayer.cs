@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests.Browser;
+
+/// <summary>
+/// Plays a live URL in headless Chromium with hls.js or mpegts.js through tests/browser/play.mjs
+/// (Node + playwright-core driving Debian's /usr/bin/chromium) and returns what the page measured.
+/// </summary>
+public static class BrowserPlayer
+{
+    public static string Chromium => Environment.GetEnvironmentVariable("CHROMIUM_BIN") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public static string ScriptDirectory => Path.Combine(RepoPaths.Root, "tests", "browser");
+
+    /// <summary>Why browser tests cannot run on this machine, or null when they can.</summary>
+    public static string? MissingPrerequisite()
+    {
+        if (!File.Exists(Chromium))
+        {
+            return $"browser tests need Debian's chromium at {Chromium}: `sudo apt-get install chromium` (or `make test-deps` as root)";
+        }
+        if (FindOnPath("node") is null)
+        {
+            return "browser tests need Node.js on PATH: `sudo apt-get install nodejs npm` (or `make test-deps` as root)";
+        }
+        foreach (var module in new[] { "playwright-core", "hls.js", "mpegts.js" })
+        {
+            if (!Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", module)))
+            {
+                return $"browser tests need the npm modules in tests/browser (no {module}): `npm ci --prefix tests/browser` (or `make test-deps`)";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Plays <paramref name="url"/> for <paramref name="seconds"/> of wall time after the first
+    /// 'playing' event. Fails with play.mjs's report when the browser could not be launched or the
+    /// player never started; a measured run is returned for the caller to judge.
+    /// </summary>
+    public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90)
+    {
+        var profiles = Directory.CreateTempSubdirectory("appliance-browser-");
+        try
+        {
+            var args = new List<string>
+            {
+                Path.Combine(ScriptDirectory, "play.mjs"),
+                "--player", player,
+                "--url", url,
+                "--seconds", seconds.ToString(CultureInfo.InvariantCulture),
+                "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture),
+                "--chromium", Chromium,
+                "--profile-parent", profiles.FullName,
+            };
+            if (type is not null)
+            {
+                args.AddRange(["--type", type]);
+            }
+            // play.mjs bounds itself by --timeout; the extra margin only catches a hung Node.
+            await using var node = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(timeoutSeconds + 30), "node", [.. args]);
+            var line = node.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            if (line is null || !line.StartsWith('{'))
+            {
+                throw new InvalidOperationException($"play.mjs ({player} {url}) exited {node.ExitCode} without a JSON report\nstdout: {node.Stdout}\nstderr: {node.Stderr}");
+            }
+            var playback = JsonSerializer.Deserialize(line, BrowserJsonContext.Default.BrowserPlayback)
+                ?? throw new InvalidOperationException($"play.mjs printed null: {line}");
+            playback.Json = line;
+            if (node.ExitCode != 0 || !playback.Ok)
+            {
+                throw new InvalidOperationException($"{player} did not play {url} in chromium (exit {node.ExitCode}, phase {playback.Phase}): {playback.Error}\n{line}\nstderr: {node.Stderr}");
+            }
+            return playback;
+        }
+        finally
+        {
+            profiles.Delete(recursive: true);
+        }
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>play.mjs's report: the page's measurements from the first 'playing' event on.</summary>
+public sealed class BrowserPlayback
+{
+    public bool Ok { get; init; }
+
+    public string? Phase { get; init; }
+
+    public string? Error { get; init; }
+
+    public long? StartupMs { get; init; }
+
+    public double WallSeconds { get; init; }
+
+    public double AdvancedSeconds { get; init; }
+
+    public int WaitingEvents { get; init; }
+
+    public long WaitingMs { get; init; }
+
+    public int StalledEvents { get; init; }
+
+    public long LongestFreezeMs { get; init; }
+
+    public IReadOnlyList<JsonElement> Errors { get; init; } = [];
+
+    public int VideoWidth { get; init; }
+
+    public int VideoHeight { get; init; }
+
+    public int? DroppedFrames { get; init; }
+
+    public int? TotalFrames { get; init; }
+
+    public long ElapsedMs { get; init; }
+
+    /// <summary>The whole report line, for assertion messages.</summary>
+    [JsonIgnore]
+    public string Json { get; set; } = "";
+
+    public override string ToString() => Json;
+}
+
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(BrowserPlayback))]
+internal sealed partial class BrowserJsonContext : JsonSerializerContext;

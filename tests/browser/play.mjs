@@ -1,0 +1,165 @@
+// Plays one live stream URL in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core) with hls.js or mpegts.js, and prints one JSON line with what the viewer saw.
+//
+//   node play.mjs --player hls|mpegts --url URL [--type flv|mpegts] [--seconds N] [--timeout S]
+//                 [--chromium PATH] [--profile-parent DIR]
+//
+// It serves its own test page and the player libraries on 127.0.0.1 (port 0), so the stream is
+// fetched cross-origin, as a real page would. Exit 0: playback was measured (the caller judges
+// the numbers); 1: the player never started; 2: bad arguments, launch failure, or --timeout.
+// It always exits within --timeout and kills the browser it started.
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const started = Date.now();
+let browserContext = null;
+let server = null;
+let profile = null;
+let exitCode = null;
+let currentPhase = 'setup';
+const consoleLines = [];
+
+// Prints the one report line and exits. Politely (closing the browser, at most 3 s) when there
+// is time; at the deadline at once: process.exit has playwright SIGKILL the browser's process group.
+function emit(result, code, { polite = true } = {}) {
+  if (exitCode !== null) {
+    return;
+  }
+  exitCode = code;
+  process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Date.now() - started, console: consoleLines.slice(-30) })}\n`);
+  if (!polite) {
+    exitNow();
+    return;
+  }
+  const close = browserContext ? browserContext.close().catch(() => {}) : Promise.resolve();
+  Promise.race([close, new Promise((r) => setTimeout(r, 3000))]).finally(exitNow);
+}
+
+function exitNow() {
+  server?.closeAllConnections?.();
+  server?.close();
+  if (profile) {
+    try {
+      rmSync(profile, { recursive: true, force: true });
+    } catch {
+      // A browser still writing into it at the deadline; the caller's --profile-parent goes anyway.
+    }
+  }
+  process.exit(exitCode);
+}
+
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      player: { type: 'string' },
+      url: { type: 'string' },
+      type: { type: 'string' },
+      seconds: { type: 'string', default: '6' },
+      timeout: { type: 'string', default: '120' },
+      chromium: { type: 'string', default: process.env.CHROMIUM_BIN || '/usr/bin/chromium' },
+      // Where the throwaway profile goes; the caller can delete it even if this process is killed.
+      'profile-parent': { type: 'string', default: tmpdir() },
+    },
+    strict: true,
+  }));
+} catch (e) {
+  emit({ ok: false, phase: 'arguments', error: e.message }, 2);
+}
+const seconds = Number(options?.seconds);
+const timeoutSeconds = Number(options?.timeout);
+if (options && (!['hls', 'mpegts'].includes(options.player) || !options.url || !(seconds > 0) || !(timeoutSeconds > seconds))) {
+  emit({ ok: false, phase: 'arguments', error: 'usage: node play.mjs --player hls|mpegts --url URL [--type flv|mpegts] [--seconds N] [--timeout S > N] [--chromium PATH] [--profile-parent DIR]' }, 2);
+}
+
+if (exitCode === null) {
+  // The hard bound: whatever hangs (launch, page, player, closing), the process ends by --timeout.
+  setTimeout(() => {
+    if (exitCode === null) {
+      emit({ ok: false, phase: currentPhase, error: `timed out: no result within ${timeoutSeconds} s` }, 2, { polite: false });
+    } else {
+      exitNow();
+    }
+  }, timeoutSeconds * 1000 - 250).unref();
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+    process.on(signal, () => emit({ ok: false, phase: 'signal', error: `killed by ${signal}` }, 2));
+  }
+  run().catch((e) => emit({ ok: false, phase: currentPhase, error: String(e?.stack ?? e) }, 2));
+}
+
+async function run() {
+  const { chromium } = await import('playwright-core');
+  const files = {
+    '/': { path: join(here, 'page.html'), type: 'text/html; charset=utf-8' },
+    '/lib/hls.js': { path: join(here, 'node_modules/hls.js/dist/hls.min.js'), type: 'text/javascript' },
+    '/lib/mpegts.js': { path: join(here, 'node_modules/mpegts.js/dist/mpegts.js'), type: 'text/javascript' },
+  };
+  const bodies = Object.fromEntries(Object.entries(files).map(([route, f]) => [route, { body: readFileSync(f.path), type: f.type }]));
+  server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/favicon.ico') {
+      // Answered so the page's console holds only what the players say.
+      res.writeHead(204).end();
+      return;
+    }
+    const file = bodies[path];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+
+  currentPhase = 'launch';
+  profile = mkdtempSync(join(options['profile-parent'], 'appliance-chromium-'));
+  // launchPersistentContext is playwright's way to give Chromium --user-data-dir: a fresh,
+  // empty profile per run.
+  browserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: options.chromium,
+    headless: true,
+    timeout: Math.min(60_000, timeoutSeconds * 1000),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  currentPhase = 'page';
+  const page = browserContext.pages()[0] ?? (await browserContext.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') {
+      consoleLines.push(`${m.type()}: ${m.text()}`.slice(0, 400));
+    }
+  });
+  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`.slice(0, 400)));
+  page.on('crash', () => emit({ ok: false, phase: 'playback', error: 'the page crashed' }, 2));
+  const remainingMs = () => timeoutSeconds * 1000 - (Date.now() - started);
+  await page.goto(pageUrl, { timeout: Math.max(1000, remainingMs() - 1000) });
+
+  const version = await page.evaluate(() => navigator.userAgent);
+
+  currentPhase = 'playback';
+  // Time to reach 'playing' is what is left after the measurement and a margin to report.
+  const startTimeoutMs = Math.max(1000, remainingMs() - seconds * 1000 - 5000);
+  const result = await page.evaluate((o) => window.runPlayback(o), {
+    player: options.player,
+    url: options.url,
+    type: options.type ?? null,
+    seconds,
+    startTimeoutMs,
+  });
+  emit({ ...result, userAgent: version, phase: result.ok ? 'done' : 'playback' }, result.ok ? 0 : 1);
+}
