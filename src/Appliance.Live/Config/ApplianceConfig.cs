@@ -91,4 +91,6 @@ public sealed class AppConfig
     public int MaxViewerSkipsPerMinute { get; set; } = 6;
 
     public int MaxStreamNameLength { get; set; } = 200;
+
+    public AuthConfig Auth { get; set; } = new();
 }

@@ -91,6 +91,7 @@ internal static class ConfigValidator
         check(app.MaxViewerLagMs is >= 500 and <= 120_000, $"{at}.maxViewerLagMs", "must be between 500 and 120000");
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
+        AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
     }
 
     private static bool IsPathSegment(string? name) =>

@@ -42,6 +42,9 @@ public sealed class ConnectionWriter
 
     public Subscription? Subscription => Volatile.Read(ref _subscription);
 
+    /// <summary>Where the flush ticker keeps this writer; -1 when not registered.</summary>
+    internal int TickerSlot { get; set; } = -1;
+
     /// <summary>When the write in progress started (monotonic ms), or 0 when none is blocked.</summary>
     public long WriteStartedMs => Interlocked.Read(ref _writeStartedMs);
 

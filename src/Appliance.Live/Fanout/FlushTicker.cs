@@ -11,7 +11,8 @@ internal sealed class FlushTicker
     private static readonly Lock TickersLock = new();
 
     private readonly Lock _lock = new();
-    private ConnectionWriter[] _writers = [];
+    private ConnectionWriter[] _writers = new ConnectionWriter[16];
+    private int _count;
 
     private FlushTicker(int intervalMs)
     {
@@ -32,11 +33,18 @@ internal sealed class FlushTicker
         }
     }
 
+    // O(1) add and remove (the last writer moves into the hole): a copy-on-write array would make
+    // every join copy the whole set.
     public void Add(ConnectionWriter writer)
     {
         lock (_lock)
         {
-            _writers = [.. _writers, writer];
+            if (_count == _writers.Length)
+            {
+                Array.Resize(ref _writers, _writers.Length * 2);
+            }
+            writer.TickerSlot = _count;
+            _writers[_count++] = writer;
         }
     }
 
@@ -44,15 +52,16 @@ internal sealed class FlushTicker
     {
         lock (_lock)
         {
-            var index = Array.IndexOf(_writers, writer);
-            if (index < 0)
+            var slot = writer.TickerSlot;
+            if (slot < 0 || slot >= _count || !ReferenceEquals(_writers[slot], writer))
             {
                 return;
             }
-            var copy = new ConnectionWriter[_writers.Length - 1];
-            Array.Copy(_writers, 0, copy, 0, index);
-            Array.Copy(_writers, index + 1, copy, index, copy.Length - index);
-            _writers = copy;
+            var last = _writers[--_count];
+            _writers[slot] = last;
+            last.TickerSlot = slot;
+            _writers[_count] = null!;
+            writer.TickerSlot = -1;
         }
     }
 
@@ -61,9 +70,12 @@ internal sealed class FlushTicker
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMs));
         while (timer.WaitForNextTickAsync().AsTask().GetAwaiter().GetResult())
         {
-            foreach (var writer in Volatile.Read(ref _writers))
+            lock (_lock)
             {
-                writer.Notify();
+                for (var i = 0; i < _count; i++)
+                {
+                    _writers[i].Notify();
+                }
             }
         }
     }

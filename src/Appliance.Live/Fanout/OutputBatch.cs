@@ -1,3 +1,4 @@
+using System.Buffers;
 using Appliance.Core.Buffers;
 
 namespace Appliance.Live.Fanout;
@@ -10,10 +11,14 @@ namespace Appliance.Live.Fanout;
 /// </summary>
 public sealed class OutputBatch
 {
-    private BufferSlice[] _slices = new BufferSlice[16];
+    private const int OwnSlices = 8;
+
+    private readonly BufferSlice[] _own = new BufferSlice[OwnSlices];
+    private BufferSlice[] _slices;
 
     public OutputBatch(int maxSlices = 256, long maxBytes = 256 * 1024)
     {
+        _slices = _own;
         MaxSlices = maxSlices;
         MaxBytes = maxBytes;
     }
@@ -38,7 +43,12 @@ public sealed class OutputBatch
     {
         if (Count == _slices.Length)
         {
-            Array.Resize(ref _slices, _slices.Length * 2);
+            // A burst (a viewer's GOP-cache join) borrows a bigger array for one write, so no
+            // viewer keeps one for good.
+            var bigger = ArrayPool<BufferSlice>.Shared.Rent(_slices.Length * 2);
+            _slices.AsSpan(0, Count).CopyTo(bigger);
+            ReturnBorrowed();
+            _slices = bigger;
         }
         _slices[Count++] = new BufferSlice(buffer);
         Bytes += buffer.Length;
@@ -53,5 +63,15 @@ public sealed class OutputBatch
         }
         Count = 0;
         Bytes = 0;
+        ReturnBorrowed();
+        _slices = _own;
+    }
+
+    private void ReturnBorrowed()
+    {
+        if (!ReferenceEquals(_slices, _own))
+        {
+            ArrayPool<BufferSlice>.Shared.Return(_slices, clearArray: true);
+        }
     }
 }

@@ -29,6 +29,9 @@ public sealed class Subscription
 
     internal long Cursor { get; set; }
 
+    /// <summary>Where the stream's viewer set keeps this subscription; -1 when not in it.</summary>
+    internal int Slot { get; set; } = -1;
+
     internal bool NeedsHeaders { get; set; } = true;
 
     internal bool WaitForKeyFrame { get; set; }

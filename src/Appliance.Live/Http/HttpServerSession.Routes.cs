@@ -65,6 +65,8 @@ public sealed partial class HttpServerSession
         {
             case "flv":
                 return ServeFlv(key, headOnly, keepAlive);
+            case "ts":
+                return ServeTs(key, headOnly, keepAlive);
             default:
                 WriteText(404, "not found\n", keepAlive, headOnly);
                 return Next(keepAlive);
@@ -103,6 +105,33 @@ public sealed partial class HttpServerSession
         }
         subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
         _protocol = "http-flv";
+        return RequestOutcome.Streaming;
+    }
+
+    private RequestOutcome ServeTs(StreamKey key, bool headOnly, bool keepAlive)
+    {
+        var stream = _context.Streams.FindForPlay(key);
+        if (stream is null)
+        {
+            WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(ResponseHead, 200, "video/mp2t", null, keepAlive: false, extraHeaders: NoStore);
+        Writer.Send(ResponseHead.WrittenSpan);
+        _lastStatus = 200;
+        if (headOnly)
+        {
+            return RequestOutcome.Close;
+        }
+        stream.EnsureTsPackaging();
+        var subscription = stream.Subscribe(Writer, WireFormat.Ts);
+        if (subscription is null)
+        {
+            return RequestOutcome.Close;
+        }
+        subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
+        _protocol = "http-ts";
         return RequestOutcome.Streaming;
     }
 

@@ -19,7 +19,7 @@ public sealed partial class HttpServerSession : SessionBase
     private readonly ServerContext _context;
     private readonly ApplianceConfig _config;
     private readonly HttpLimits _limits;
-    private readonly HttpScratch _scratch = HttpScratch.Rent();
+    private HttpScratch? _scratch = HttpScratch.Rent();
     private string _protocol = "http";
     private string _stream = "-";
     private int _lastStatus;
@@ -65,10 +65,10 @@ public sealed partial class HttpServerSession : SessionBase
             Writer.CloseAfterFlush(reason);
         }
         var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
-        _scratch.Return();
+        ReturnScratch();
         _context.Sessions.Remove(this);
         LiveLog.Access(_context.AccessLogger, Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol == "http-flv" ? writerReason : reason);
+            BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol is "http-flv" or "http-ts" ? writerReason : reason);
     }
 
     protected override void OnWriterGaveUp(string reason)
@@ -124,6 +124,8 @@ public sealed partial class HttpServerSession : SessionBase
                 {
                     streaming = true;
                     SetPhaseDeadline(0);
+                    // No more requests on this connection: the parsing scratch can serve others.
+                    ReturnScratch();
                 }
                 else if (outcome == RequestOutcome.Close)
                 {
@@ -163,9 +165,15 @@ public sealed partial class HttpServerSession : SessionBase
         _lastStatus = status;
     }
 
-    private HttpRequest Request => _scratch.Request;
+    private HttpRequest Request => _scratch!.Request;
 
-    private ArrayBufferWriter<byte> ResponseHead => _scratch.Head;
+    private ArrayBufferWriter<byte> ResponseHead => _scratch!.Head;
+
+    private void ReturnScratch()
+    {
+        _scratch?.Return();
+        _scratch = null;
+    }
 
     private enum RequestOutcome
     {

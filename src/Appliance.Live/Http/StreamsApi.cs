@@ -32,20 +32,25 @@ internal static class StreamsApi
                 json.WriteNumber("framesIn", stats.Frames);
                 json.WriteNumber("bytesIn", stats.Bytes);
                 json.WriteStartObject("viewers");
-                int rtmp = 0, flv = 0;
+                int rtmp = 0, flv = 0, ts = 0;
                 foreach (var viewer in stream.Viewers)
                 {
-                    if (viewer.Format == WireFormat.Rtmp)
+                    switch (viewer.Format)
                     {
-                        rtmp++;
-                    }
-                    else
-                    {
-                        flv++;
+                        case WireFormat.Rtmp:
+                            rtmp++;
+                            break;
+                        case WireFormat.Flv:
+                            flv++;
+                            break;
+                        default:
+                            ts++;
+                            break;
                     }
                 }
                 json.WriteNumber("rtmp", rtmp);
                 json.WriteNumber("flv", flv);
+                json.WriteNumber("ts", ts);
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

@@ -22,4 +22,10 @@ public enum WireFormat
 {
     Rtmp = 0,
     Flv = 1,
+
+    /// <summary>
+    /// MPEG-TS packets (HTTP-TS and HLS). Unlike the others they are stateful (continuity
+    /// counters, table timing), so the stream's packager builds them in publish order.
+    /// </summary>
+    Ts = 2,
 }

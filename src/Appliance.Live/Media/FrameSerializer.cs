@@ -41,6 +41,7 @@ public sealed class FrameSerializer
                 return buffer;
             }
             default:
+                // TS is built by the stream's packager in order, never on demand.
                 throw new ArgumentOutOfRangeException(nameof(format));
         }
     }

@@ -9,7 +9,7 @@ namespace Appliance.Live.Media;
 /// </summary>
 public sealed class MediaFrame
 {
-    private const int FormatCount = 2;
+    private const int FormatCount = 3;
 
     private readonly SharedBuffer?[] _wire = new SharedBuffer?[FormatCount];
     private int _refCount;
@@ -42,9 +42,16 @@ public sealed class MediaFrame
     public static MediaFrame Create(FrameKind kind, long timestamp, FrameFlags flags, SharedBuffer payload) =>
         new(kind, timestamp, flags, payload);
 
-    /// <summary>The frame's bytes in <paramref name="format"/>, serialized on first use.</summary>
+    /// <summary>The TS packets the stream's packager attached, or null when the frame was not packaged.</summary>
+    public SharedBuffer? PackagedTs => Volatile.Read(ref _wire[(int)WireFormat.Ts]);
+
+    /// <summary>The frame's bytes in <paramref name="format"/> (RTMP or FLV), serialized on first use.</summary>
     public SharedBuffer GetWire(WireFormat format, FrameSerializer serializer)
     {
+        if (format == WireFormat.Ts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(format), "TS is packaged in order by the stream: use PackagedTs");
+        }
         var existing = Volatile.Read(ref _wire[(int)format]);
         if (existing is not null)
         {
@@ -59,6 +66,17 @@ public sealed class MediaFrame
         built.Release();
         return raced;
     }
+
+    /// <summary>Attaches the TS packets the packager made for this frame (takes the reference).</summary>
+    internal void AttachTs(SharedBuffer packets)
+    {
+        if (Interlocked.CompareExchange(ref _wire[(int)WireFormat.Ts], packets, null) is not null)
+        {
+            packets.Release();
+        }
+    }
+
+    public bool HasTs => PackagedTs is not null;
 
     public MediaFrame AddRef()
     {

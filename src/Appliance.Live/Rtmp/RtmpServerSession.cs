@@ -112,12 +112,32 @@ public sealed partial class RtmpServerSession : SessionBase
     private async Task<bool> HandshakeAsync()
     {
         var input = Connection.Input;
-        var c0c1 = await ReadExactlyAsync(input, 1 + RtmpHandshake.PacketSize).ConfigureAwait(false);
-        if (c0c1 is null)
+        var c0c1 = await input.ReadAtLeastAsync(RtmpHandshake.ClientHelloSize).ConfigureAwait(false);
+        if (c0c1.Buffer.Length < RtmpHandshake.ClientHelloSize)
         {
+            input.AdvanceTo(c0c1.Buffer.End);
             return false;
         }
-        var response = Core.Buffers.SharedBuffer.Rent(1 + 2 * RtmpHandshake.PacketSize);
+        Writer.Send(AnswerHello(c0c1.Buffer.Slice(0, RtmpHandshake.ClientHelloSize)));
+        input.AdvanceTo(c0c1.Buffer.GetPosition(RtmpHandshake.ClientHelloSize));
+        Received(RtmpHandshake.ClientHelloSize);
+        // C2 is not checked (ffmpeg sends a digest-form C2, not an echo of S1): just skip it.
+        var c2 = await input.ReadAtLeastAsync(RtmpHandshake.PacketSize).ConfigureAwait(false);
+        if (c2.Buffer.Length < RtmpHandshake.PacketSize)
+        {
+            input.AdvanceTo(c2.Buffer.End);
+            return false;
+        }
+        input.AdvanceTo(c2.Buffer.GetPosition(RtmpHandshake.PacketSize));
+        Received(RtmpHandshake.PacketSize);
+        return true;
+    }
+
+    private static Core.Buffers.SharedBuffer AnswerHello(System.Buffers.ReadOnlySequence<byte> hello)
+    {
+        Span<byte> copy = stackalloc byte[RtmpHandshake.ClientHelloSize];
+        var c0c1 = hello.IsSingleSegment ? hello.FirstSpan : CopyTo(hello, copy);
+        var response = Core.Buffers.SharedBuffer.Rent(RtmpHandshake.ServerResponseSize);
         try
         {
             RtmpHandshake.WriteServerResponse(c0c1, response.FullSpan);
@@ -127,33 +147,20 @@ public sealed partial class RtmpServerSession : SessionBase
             response.Release();
             throw;
         }
-        response.Length = 1 + 2 * RtmpHandshake.PacketSize;
-        Writer.Send(response);
-        var c2 = await ReadExactlyAsync(input, RtmpHandshake.PacketSize).ConfigureAwait(false);
-        return c2 is not null;
+        response.Length = RtmpHandshake.ServerResponseSize;
+        return response;
     }
 
-    private async Task<byte[]?> ReadExactlyAsync(PipeReader input, int count)
+    private static ReadOnlySpan<byte> CopyTo(System.Buffers.ReadOnlySequence<byte> sequence, Span<byte> destination)
     {
-        while (true)
-        {
-            var result = await input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (buffer.Length >= count)
-            {
-                var bytes = buffer.Slice(0, count).ToArray();
-                input.AdvanceTo(buffer.GetPosition(count));
-                BytesIn += count;
-                MarkReceived();
-                return bytes;
-            }
-            if (result.IsCompleted)
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-                return null;
-            }
-            input.AdvanceTo(buffer.Start, buffer.End);
-        }
+        sequence.CopyTo(destination);
+        return destination;
+    }
+
+    private void Received(int count)
+    {
+        BytesIn += count;
+        MarkReceived();
     }
 
     private async Task<string> ReadLoopAsync()

@@ -26,7 +26,8 @@ public sealed class SessionTable : IDisposable
     public void Sweep()
     {
         var now = MonotonicClock.NowMs;
-        foreach (var session in _sessions.Values)
+        // Enumerating the dictionary itself takes no snapshot (Values would copy every session).
+        foreach (var (_, session) in _sessions)
         {
             var reason = session.CheckDeadlines(now);
             if (reason is not null)

@@ -2,6 +2,8 @@ using Appliance.Core.Time;
 using Appliance.Live.Config;
 using Appliance.Live.Fanout;
 using Appliance.Live.Media;
+using Appliance.Live.Packaging;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Live.Streams;
 
@@ -20,7 +22,7 @@ public sealed class LiveStream
     private readonly Lock _lock = new();
     private readonly FrameLog _log = new(MaxLogEntries, MaxLogBytes);
     private readonly Action<LiveStream> _onEnded;
-    private Subscription[] _viewers = [];
+    private readonly ViewerSet _viewers = new();
     private MediaFrame? _metadata;
     private MediaFrame? _videoHeader;
     private MediaFrame? _audioHeader;
@@ -34,9 +36,12 @@ public sealed class LiveStream
     private bool _rebasePending;
     private long _offset;
     private long _lastTimestamp = -1;
+    private readonly ILogger _logger;
+    private TsPackager? _ts;
 
-    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded)
+    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger)
     {
+        _logger = logger;
         Key = key;
         App = app;
         Serializer = serializer;
@@ -80,9 +85,28 @@ public sealed class LiveStream
         }
     }
 
-    public int ViewerCount => Volatile.Read(ref _viewers).Length;
+    public int ViewerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _viewers.Count;
+            }
+        }
+    }
 
-    public IReadOnlyList<Subscription> Viewers => Volatile.Read(ref _viewers);
+    /// <summary>A snapshot of the viewers (allocates: for listings, not the data path).</summary>
+    public IReadOnlyList<Subscription> Viewers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _viewers.ToArray();
+            }
+        }
+    }
 
     /// <summary>Makes <paramref name="source"/> the stream's source; false if another holds it (and takeover is off) or the stream has ended.</summary>
     internal bool TryAttachSource(IStreamSource source, out IStreamSource? evicted)
@@ -146,8 +170,8 @@ public sealed class LiveStream
     /// <summary>Ends the stream now: viewers get what is queued, then end of stream.</summary>
     public void End()
     {
-        Subscription[] viewers;
         IStreamSource? source;
+        bool noViewers;
         lock (_lock)
         {
             if (_ended)
@@ -159,17 +183,23 @@ public sealed class LiveStream
             _source = null;
             _graceTimer?.Dispose();
             _graceTimer = null;
-            viewers = _viewers;
+            NotifyViewers();
+            noViewers = _viewers.Count == 0;
         }
         source?.Kick("stream ended");
-        foreach (var viewer in viewers)
-        {
-            viewer.Writer.Notify();
-        }
         _onEnded(this);
-        if (viewers.Length == 0)
+        if (noViewers)
         {
             ReleaseMedia();
+        }
+    }
+
+    /// <summary>Wakes every viewer's writer (a flag and, for an idle writer, one queued continuation each).</summary>
+    private void NotifyViewers()
+    {
+        for (var i = 0; i < _viewers.Count; i++)
+        {
+            _viewers[i].Writer.Notify();
         }
     }
 
@@ -179,7 +209,6 @@ public sealed class LiveStream
     /// </summary>
     public void Publish(IStreamSource source, MediaFrame frame)
     {
-        Subscription[] viewers;
         lock (_lock)
         {
             if (!ReferenceEquals(_source, source))
@@ -200,16 +229,13 @@ public sealed class LiveStream
             }
             RememberHeader(frame);
             Stats.OnFrame(frame);
+            _ts?.Package(frame);
             _log.Append(frame);
             var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
             _log.Trim(keepFrom, App.MaxViewerLagMs);
-            viewers = _viewers;
-        }
-        if (App.FlushIntervalMs == 0)
-        {
-            foreach (var viewer in viewers)
+            if (App.FlushIntervalMs == 0)
             {
-                viewer.Writer.Notify();
+                NotifyViewers();
             }
         }
     }
@@ -247,6 +273,35 @@ public sealed class LiveStream
         slotSequence = sequence;
     }
 
+    /// <summary>
+    /// Starts MPEG-TS packaging if it is not running: the muxer takes the current sequence headers,
+    /// then packages the frames from the GOP cache's keyframe on, so a TS viewer can start at once.
+    /// </summary>
+    public void EnsureTsPackaging()
+    {
+        lock (_lock)
+        {
+            if (_ts is not null || _ended)
+            {
+                return;
+            }
+            _ts = new TsPackager(_logger, Key.ToString());
+            var from = _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
+            // Headers that the log still holds at or after `from` are packaged in their turn.
+            foreach (var (header, sequence) in new[] { (_videoHeader, _videoHeaderSequence), (_audioHeader, _audioHeaderSequence) })
+            {
+                if (header is not null && sequence < from)
+                {
+                    _ts.Package(header);
+                }
+            }
+            for (var sequence = from; sequence < _log.Head; sequence++)
+            {
+                _ts.Package(_log[sequence]);
+            }
+        }
+    }
+
     /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
     public Subscription? Subscribe(ConnectionWriter writer, WireFormat format)
     {
@@ -258,7 +313,7 @@ public sealed class LiveStream
                 return null;
             }
             StartAtKeyFrame(subscription);
-            _viewers = [.. _viewers, subscription];
+            _viewers.Add(subscription);
         }
         writer.Attach(subscription, App.FlushIntervalMs);
         return subscription;
@@ -268,16 +323,7 @@ public sealed class LiveStream
     {
         lock (_lock)
         {
-            var index = Array.IndexOf(_viewers, subscription);
-            if (index < 0)
-            {
-                return;
-            }
-            var copy = new Subscription[_viewers.Length - 1];
-            Array.Copy(_viewers, 0, copy, 0, index);
-            Array.Copy(_viewers, index + 1, copy, index, copy.Length - index);
-            _viewers = copy;
-            if (!_ended || copy.Length > 0)
+            if (!_viewers.Remove(subscription) || !_ended || _viewers.Count > 0)
             {
                 return;
             }
@@ -358,7 +404,12 @@ public sealed class LiveStream
                         continue;
                     }
                 }
-                batch.Add(frame.GetWire(subscription.Format, Serializer));
+                var wire = subscription.Format == WireFormat.Ts ? frame.PackagedTs : frame.GetWire(subscription.Format, Serializer);
+                if (wire is null)
+                {
+                    continue;
+                }
+                batch.Add(wire);
                 subscription.FramesSent++;
             }
             // An ended stream's viewers get everything that was queued, then the end.
@@ -395,6 +446,11 @@ public sealed class LiveStream
     /// <summary>The current headers, except those the viewer will meet in the log from <paramref name="cursor"/> on.</summary>
     private void AddHeaders(WireFormat format, long cursor, OutputBatch batch)
     {
+        if (format == WireFormat.Ts)
+        {
+            // TS carries its configuration in-band: PAT, PMT and parameter sets come with each keyframe.
+            return;
+        }
         if (_metadata is not null && _metadataSequence < cursor)
         {
             batch.Add(_metadata.GetWire(format, Serializer));

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Appliance.Live.Config;
 using Appliance.Live.Media;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Live.Streams;
 
@@ -15,7 +17,13 @@ public sealed class StreamRegistry
 {
     private readonly ConcurrentDictionary<StreamKey, LiveStream> _streams = new();
 
-    public StreamRegistry(FrameSerializer serializer) => Serializer = serializer;
+    private readonly ILogger _logger;
+
+    public StreamRegistry(FrameSerializer serializer, ILogger? logger = null)
+    {
+        Serializer = serializer;
+        _logger = logger ?? NullLogger.Instance;
+    }
 
     public FrameSerializer Serializer { get; }
 
@@ -27,7 +35,7 @@ public sealed class StreamRegistry
     {
         while (true)
         {
-            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded), (app, registry: this));
+            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger), (app, registry: this));
             if (stream.TryAttachSource(source, out _))
             {
                 return PublishOutcome.Started;

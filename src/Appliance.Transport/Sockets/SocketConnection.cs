@@ -16,7 +16,14 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
     private readonly NetworkStream _stream;
     private int _aborted;
 
-    public SocketConnection(Socket socket, int receiveBufferSize = 16 * 1024)
+    private const int DefaultReceiveBufferSize = 16 * 1024;
+
+    // Zero-byte reads wait for data before renting a buffer, so an idle viewer (which only ever
+    // reads a few bytes) holds no receive buffer while it waits.
+    private static readonly StreamPipeReaderOptions DefaultReaderOptions =
+        new(bufferSize: DefaultReceiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true);
+
+    public SocketConnection(Socket socket, int receiveBufferSize = DefaultReceiveBufferSize)
     {
         Socket = socket;
         socket.NoDelay = true;
@@ -29,10 +36,9 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
         }
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        // Zero-byte reads wait for data before renting a buffer, so an idle viewer (which only
-        // ever reads a few bytes) holds no receive buffer while it waits.
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true));
+        _stream = new ReadinessGuardedStream(socket);
+        Input = PipeReader.Create(_stream, receiveBufferSize == DefaultReceiveBufferSize ? DefaultReaderOptions
+            : new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true));
         Output = new SocketGatherSink(socket);
     }
 

@@ -1,0 +1,152 @@
+using System.Buffers.Binary;
+using Appliance.Codecs.Avc;
+
+namespace Appliance.Codecs.MpegTs;
+
+/// <summary>
+/// A video configuration ready for muxing: the NAL length size of the samples and the parameter
+/// sets as one Annex-B block, so inserting them before a random-access picture is one append.
+/// Built once per sequence header (the only allocation the muxer makes).
+/// </summary>
+internal sealed class VideoTrack
+{
+    // An H.264 AUD with primary_pic_type 7 (any slice type), then the RBSP stop bit.
+    private static readonly byte[] H264Aud = [0, 0, 0, 1, 0x09, 0xF0];
+
+    // An H.265 AUD (type 35, layer 0, TemporalId 0) with pic_type 2 (any), then the stop bit.
+    private static readonly byte[] H265Aud = [0, 0, 0, 1, 0x46, 0x01, 0x50];
+
+    private VideoTrack(TsStreamType streamType, int nalLengthSize, byte[] parameterSets)
+    {
+        StreamType = streamType;
+        NalLengthSize = nalLengthSize;
+        ParameterSets = parameterSets;
+    }
+
+    public TsStreamType StreamType { get; }
+
+    public bool IsHevc => StreamType == TsStreamType.H265;
+
+    public int NalLengthSize { get; }
+
+    /// <summary>SPS and PPS (H.264) or VPS, SPS and PPS (H.265), each after a four-byte start code.</summary>
+    public byte[] ParameterSets { get; }
+
+    public ReadOnlySpan<byte> AccessUnitDelimiter => IsHevc ? H265Aud : H264Aud;
+
+    public int MaxAccessUnitDelimiterLength => H265Aud.Length;
+
+    public int NalType(byte header) => IsHevc ? NalUnitTypes.H265Type(header) : NalUnitTypes.H264Type(header);
+
+    /// <summary>From an AVCDecoderConfigurationRecord; null unless it has an SPS and a PPS of the right types.</summary>
+    public static VideoTrack? FromAvcRecord(ReadOnlySpan<byte> record)
+    {
+        if (!AvcDecoderConfigurationRecord.TryParse(record, out var config) || config is null || config.Pps.Count == 0)
+        {
+            return null;
+        }
+        var block = new ParameterSetBlock();
+        foreach (var sps in config.Sps)
+        {
+            if (NalUnitTypes.H264Type(sps[0]) != NalUnitTypes.H264Sps)
+            {
+                return null;
+            }
+            block.Add(sps);
+        }
+        foreach (var pps in config.Pps)
+        {
+            if (NalUnitTypes.H264Type(pps[0]) != NalUnitTypes.H264Pps)
+            {
+                return null;
+            }
+            block.Add(pps);
+        }
+        return new VideoTrack(TsStreamType.H264, config.NalLengthSize, block.ToArray());
+    }
+
+    /// <summary>
+    /// From an HEVCDecoderConfigurationRecord (ISO/IEC 14496-15, 8.3.3.1): collects every VPS, SPS
+    /// and PPS, in that order. Null when the record is truncated, its length size is 3 (reserved),
+    /// or one of the three kinds is missing. Other arrays (SEI) are skipped.
+    /// </summary>
+    public static VideoTrack? FromHevcRecord(ReadOnlySpan<byte> record)
+    {
+        const int fixedLength = 22;
+        if (record.Length < fixedLength + 1)
+        {
+            return null;
+        }
+        var nalLengthSize = (record[fixedLength - 1] & 0x03) + 1;
+        if (nalLengthSize == 3)
+        {
+            return null;
+        }
+        var block = new ParameterSetBlock();
+        for (var wanted = NalUnitTypes.H265Vps; wanted <= NalUnitTypes.H265Pps; wanted++)
+        {
+            if (!TryCollectHevcArray(record, fixedLength, wanted, ref block))
+            {
+                return null;
+            }
+        }
+        return new VideoTrack(TsStreamType.H265, nalLengthSize, block.ToArray());
+    }
+
+    // Walks all arrays (they may come in any order) and adds the units of one type; false when
+    // the record is truncated or holds none of that type.
+    private static bool TryCollectHevcArray(ReadOnlySpan<byte> record, int fixedLength, int wanted, ref ParameterSetBlock block)
+    {
+        var arrayCount = record[fixedLength];
+        var offset = fixedLength + 1;
+        var found = false;
+        for (var a = 0; a < arrayCount; a++)
+        {
+            if (record.Length - offset < 3)
+            {
+                return false;
+            }
+            var arrayType = record[offset] & 0x3F;
+            var nalCount = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(offset + 1, 2));
+            offset += 3;
+            for (var n = 0; n < nalCount; n++)
+            {
+                if (record.Length - offset < 2)
+                {
+                    return false;
+                }
+                var length = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(offset, 2));
+                offset += 2;
+                if (record.Length - offset < length)
+                {
+                    return false;
+                }
+                var nal = record.Slice(offset, length);
+                offset += length;
+                if (arrayType == wanted && length >= 2 && NalUnitTypes.H265Type(nal[0]) == wanted)
+                {
+                    block.Add(nal);
+                    found = true;
+                }
+            }
+        }
+        return found;
+    }
+
+    // Accumulates start-code-prefixed units; config records are at most a few kilobytes.
+    private struct ParameterSetBlock
+    {
+        private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
+
+        private List<byte>? _bytes;
+
+        public void Add(ReadOnlySpan<byte> nal)
+        {
+            _bytes ??= [];
+            CollectionExtensions.AddRange(_bytes, StartCode);
+            CollectionExtensions.AddRange(_bytes, nal);
+        }
+
+        public readonly byte[] ToArray() => _bytes?.ToArray() ?? [];
+    }
+}
