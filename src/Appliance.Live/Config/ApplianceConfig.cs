@@ -11,6 +11,8 @@ public sealed class ApplianceConfig
 
     public LogConfig Log { get; set; } = new();
 
+    public CacheConfig Cache { get; set; } = new();
+
     public List<DomainConfig> Domains { get; set; } = [new DomainConfig()];
 }
 
@@ -93,4 +95,6 @@ public sealed class AppConfig
     public int MaxStreamNameLength { get; set; } = 200;
 
     public AuthConfig Auth { get; set; } = new();
+
+    public HlsConfig Hls { get; set; } = new();
 }

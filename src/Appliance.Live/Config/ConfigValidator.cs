@@ -29,6 +29,8 @@ internal static class ConfigValidator
         var http = config.Http!;
         var deadlines = config.Deadlines!;
         var log = config.Log!;
+        Check(config.Cache is not null, "cache", "must be an object");
+        Check(config.Cache is null || config.Cache.MaxBytes is >= 1024 * 1024 and <= 1L << 40, "cache.maxBytes", "must be between 1 MiB and 1 TiB");
         var domains = config.Domains!;
         Check(TryParseEndPoint(rtmp.Listen, out _), "rtmp.listen", $"'{rtmp.Listen}' is not host:port");
         Check(rtmp.ChunkSize is >= 128 and <= 65536, "rtmp.chunkSize", "must be between 128 and 65536");
@@ -92,6 +94,14 @@ internal static class ConfigValidator
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
+        check(app.Hls is not null, $"{at}.hls", "must be an object");
+        if (app.Hls is not null)
+        {
+            check(app.Hls.TargetDurationMs is >= 500 and <= 30_000, $"{at}.hls.targetDurationMs", "must be between 500 and 30000");
+            check(app.Hls.WindowSegments is >= 2 and <= 100, $"{at}.hls.windowSegments", "must be between 2 and 100");
+            check(app.Hls.ExtraSegments is >= 0 and <= 100, $"{at}.hls.extraSegments", "must be between 0 and 100");
+            check(app.Hls.IdleStopMs is >= 1000 and <= 3_600_000, $"{at}.hls.idleStopMs", "must be between 1000 and 3600000");
+        }
     }
 
     private static bool IsPathSegment(string? name) =>

@@ -49,7 +49,7 @@ public sealed partial class HttpServerSession
         {
             return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
         }
-        if (!TryParseStreamPath(path, out var app, out var name, out var extension))
+        if (!TryParseStreamPath(path, out var app, out var name, out var extension, out var file))
         {
             WriteText(404, "not found\n", keepAlive, headOnly);
             return Next(keepAlive);
@@ -61,8 +61,14 @@ public sealed partial class HttpServerSession
         }
         var key = new StreamKey(domain.Name, appConfig.Name, name);
         _stream = key.ToString();
+        if (file is not null)
+        {
+            return ServeHlsSegment(key, file, headOnly, keepAlive);
+        }
         switch (extension)
         {
+            case "m3u8":
+                return ServeHlsPlaylist(key, headOnly, keepAlive);
             case "flv":
                 return ServeFlv(key, headOnly, keepAlive);
             case "ts":
@@ -148,23 +154,36 @@ public sealed partial class HttpServerSession
         return Next(keepAlive);
     }
 
-    /// <summary>"/{app}/{name}.{ext}" with exactly two segments.</summary>
-    private static bool TryParseStreamPath(string path, out string app, out string name, out string extension)
+    /// <summary>"/{app}/{name}.{ext}" (a stream) or "/{app}/{name}/{file}" (a segment of it).</summary>
+    private static bool TryParseStreamPath(string path, out string app, out string name, out string extension, out string? file)
     {
         app = name = extension = "";
+        file = null;
         var span = path.AsSpan(1);
         var slash = span.IndexOf('/');
         if (slash <= 0)
         {
             return false;
         }
+        app = span[..slash].ToString();
         var rest = span[(slash + 1)..];
+        var second = rest.IndexOf('/');
+        if (second >= 0)
+        {
+            var last = rest[(second + 1)..];
+            if (second == 0 || last.IsEmpty || last.IndexOf('/') >= 0)
+            {
+                return false;
+            }
+            name = rest[..second].ToString();
+            file = last.ToString();
+            return true;
+        }
         var dot = rest.LastIndexOf('.');
-        if (dot <= 0 || rest.IndexOf('/') >= 0)
+        if (dot <= 0)
         {
             return false;
         }
-        app = span[..slash].ToString();
         name = rest[..dot].ToString();
         extension = rest[(dot + 1)..].ToString();
         return true;

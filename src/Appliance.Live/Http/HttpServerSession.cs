@@ -20,6 +20,7 @@ public sealed partial class HttpServerSession : SessionBase
     private readonly ApplianceConfig _config;
     private readonly HttpLimits _limits;
     private HttpScratch? _scratch = HttpScratch.Rent();
+    private Task<RequestOutcome>? _deferred;
     private string _protocol = "http";
     private string _stream = "-";
     private int _lastStatus;
@@ -105,8 +106,9 @@ public sealed partial class HttpServerSession : SessionBase
                 continue;
             }
             var reader = new SequenceReader<byte>(buffer);
-            var stop = (string?)null;
-            while (stop is null && !streaming)
+            string? stop = null;
+            var outcome = RequestOutcome.KeepAlive;
+            while (stop is null && !streaming && outcome != RequestOutcome.Deferred)
             {
                 Request.Reset();
                 var status = HttpRequestParser.TryParse(ref reader, Request, _limits, out var errorStatus);
@@ -119,33 +121,53 @@ public sealed partial class HttpServerSession : SessionBase
                     stop = Reject(errorStatus);
                     break;
                 }
-                var outcome = Respond();
-                if (outcome == RequestOutcome.Streaming)
-                {
-                    streaming = true;
-                    SetPhaseDeadline(0);
-                    // No more requests on this connection: the parsing scratch can serve others.
-                    ReturnScratch();
-                }
-                else if (outcome == RequestOutcome.Close)
-                {
-                    stop = "response ends the connection";
-                }
-                else
-                {
-                    SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
-                }
+                outcome = Respond();
+                stop = Apply(outcome, ref streaming);
             }
             BytesIn += reader.Consumed;
-            input.AdvanceTo(reader.Position, buffer.End);
+            if (outcome == RequestOutcome.Deferred)
+            {
+                // Bytes after this request stay unexamined, so the next read returns them at once.
+                input.AdvanceTo(reader.Position);
+                outcome = await _deferred!.ConfigureAwait(false);
+                _deferred = null;
+                stop = Apply(outcome, ref streaming);
+            }
+            else
+            {
+                input.AdvanceTo(reader.Position, buffer.End);
+            }
             if (stop is not null)
             {
                 return stop;
             }
-            if (result.IsCompleted)
+            if (result.IsCompleted && outcome != RequestOutcome.Deferred)
             {
                 return streaming ? "client closed" : "client closed the connection";
             }
+        }
+    }
+
+    /// <summary>What a response means for the connection; a reason to close it, or null.</summary>
+    private string? Apply(RequestOutcome outcome, ref bool streaming)
+    {
+        switch (outcome)
+        {
+            case RequestOutcome.Streaming:
+                streaming = true;
+                SetPhaseDeadline(0);
+                // No more requests on this connection: the parsing scratch can serve others.
+                ReturnScratch();
+                return null;
+            case RequestOutcome.Close:
+                return "response ends the connection";
+            case RequestOutcome.Deferred:
+                // The answer comes later; no request-head deadline while the server is the one waiting.
+                SetPhaseDeadline(0);
+                return null;
+            default:
+                SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
+                return null;
         }
     }
 
@@ -180,5 +202,8 @@ public sealed partial class HttpServerSession : SessionBase
         KeepAlive,
         Close,
         Streaming,
+
+        /// <summary>The answer is being prepared asynchronously (a playlist waiting for its first segment).</summary>
+        Deferred,
     }
 }

@@ -29,6 +29,15 @@ internal static class StatusApi
             json.WriteNumber("managedAllocatedBytes", GC.GetTotalAllocatedBytes());
             json.WriteNumber("nativeBuffersOutstanding", BufferPool.Shared.Outstanding);
             json.WriteEndObject();
+            var cache = context.Streams.Segments;
+            json.WriteStartObject("segmentCache");
+            json.WriteNumber("segments", cache.Segments);
+            json.WriteNumber("bytes", cache.Bytes);
+            json.WriteNumber("maxBytes", cache.MaxBytes);
+            json.WriteNumber("hits", cache.Hits);
+            json.WriteNumber("misses", cache.Misses);
+            json.WriteNumber("evictions", cache.Evictions);
+            json.WriteEndObject();
             json.WriteStartObject("gc");
             json.WriteNumber("gen0", GC.CollectionCount(0));
             json.WriteNumber("gen1", GC.CollectionCount(1));

@@ -20,7 +20,8 @@ public sealed class ApplianceServer : IAsyncDisposable
 
     public ApplianceServer(ApplianceConfig config, ILoggerFactory loggers)
     {
-        var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"));
+        var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
+            new Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);

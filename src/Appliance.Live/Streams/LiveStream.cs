@@ -14,7 +14,7 @@ namespace Appliance.Live.Streams;
 /// time. A source that leaves starts a grace period; a new source within it continues the same
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
-public sealed class LiveStream
+public sealed partial class LiveStream
 {
     private const int MaxLogEntries = 16384;
     private const long MaxLogBytes = 128L * 1024 * 1024;
@@ -38,10 +38,12 @@ public sealed class LiveStream
     private long _lastTimestamp = -1;
     private readonly ILogger _logger;
     private TsPackager? _ts;
+    private readonly SegmentCache _segmentCache;
 
-    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger)
+    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments)
     {
         _logger = logger;
+        _segmentCache = segments;
         Key = key;
         App = app;
         Serializer = serializer;
@@ -183,6 +185,7 @@ public sealed class LiveStream
             _source = null;
             _graceTimer?.Dispose();
             _graceTimer = null;
+            _hls?.End();
             NotifyViewers();
             noViewers = _viewers.Count == 0;
         }
@@ -221,6 +224,7 @@ public sealed class LiveStream
                 // A new source continues the timeline just after the last frame viewers saw.
                 _offset = _lastTimestamp < 0 ? 0 : _lastTimestamp + 1 - frame.Timestamp;
                 _rebasePending = false;
+                _hls?.Break();
             }
             frame.Timestamp += _offset;
             if (frame.Timestamp > _lastTimestamp)
@@ -229,7 +233,7 @@ public sealed class LiveStream
             }
             RememberHeader(frame);
             Stats.OnFrame(frame);
-            _ts?.Package(frame);
+            PackageLocked(frame);
             _log.Append(frame);
             var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
             _log.Trim(keepFrom, App.MaxViewerLagMs);
@@ -249,6 +253,11 @@ public sealed class LiveStream
             HasVideo = true;
             if (frame.IsSequenceHeader)
             {
+                if (_videoHeader is not null && !_videoHeader.Payload.Span.SequenceEqual(frame.Payload.Span))
+                {
+                    // New codec configuration (say, a new resolution): HLS players must reset their decoder.
+                    _hls?.Break();
+                }
                 Replace(ref _videoHeader, ref _videoHeaderSequence, frame, sequence);
             }
         }
@@ -271,35 +280,6 @@ public sealed class LiveStream
         slot?.Release();
         slot = frame.AddRef();
         slotSequence = sequence;
-    }
-
-    /// <summary>
-    /// Starts MPEG-TS packaging if it is not running: the muxer takes the current sequence headers,
-    /// then packages the frames from the GOP cache's keyframe on, so a TS viewer can start at once.
-    /// </summary>
-    public void EnsureTsPackaging()
-    {
-        lock (_lock)
-        {
-            if (_ts is not null || _ended)
-            {
-                return;
-            }
-            _ts = new TsPackager(_logger, Key.ToString());
-            var from = _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
-            // Headers that the log still holds at or after `from` are packaged in their turn.
-            foreach (var (header, sequence) in new[] { (_videoHeader, _videoHeaderSequence), (_audioHeader, _audioHeaderSequence) })
-            {
-                if (header is not null && sequence < from)
-                {
-                    _ts.Package(header);
-                }
-            }
-            for (var sequence = from; sequence < _log.Head; sequence++)
-            {
-                _ts.Package(_log[sequence]);
-            }
-        }
     }
 
     /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Appliance.Live.Config;
 using Appliance.Live.Media;
+using Appliance.Live.Packaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,13 +18,21 @@ public sealed class StreamRegistry
 {
     private readonly ConcurrentDictionary<StreamKey, LiveStream> _streams = new();
 
+    // Ended streams stay reachable for HLS this long, so players can fetch the playlist's end.
+    private const int EndedHlsRetentionMs = 30_000;
+
+    private readonly ConcurrentDictionary<StreamKey, LiveStream> _ended = new();
     private readonly ILogger _logger;
 
-    public StreamRegistry(FrameSerializer serializer, ILogger? logger = null)
+    public StreamRegistry(FrameSerializer serializer, ILogger? logger = null, SegmentCache? segments = null)
     {
         Serializer = serializer;
         _logger = logger ?? NullLogger.Instance;
+        Segments = segments ?? new SegmentCache(512L * 1024 * 1024);
     }
+
+    /// <summary>The node-wide HLS segment accounting and counters.</summary>
+    public SegmentCache Segments { get; }
 
     public FrameSerializer Serializer { get; }
 
@@ -35,7 +44,7 @@ public sealed class StreamRegistry
     {
         while (true)
         {
-            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger), (app, registry: this));
+            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger, state.registry.Segments), (app, registry: this));
             if (stream.TryAttachSource(source, out _))
             {
                 return PublishOutcome.Started;
@@ -56,6 +65,34 @@ public sealed class StreamRegistry
     public LiveStream? FindForPlay(StreamKey key) =>
         _streams.TryGetValue(key, out var stream) && !stream.IsEnded ? stream : null;
 
-    private void OnEnded(LiveStream stream) =>
+    /// <summary>The stream whose HLS a player asks for: the live one, or one that ended a moment ago.</summary>
+    public LiveStream? FindForHls(StreamKey key)
+    {
+        if (_streams.TryGetValue(key, out var live) && !live.IsEnded)
+        {
+            return live;
+        }
+        return _ended.TryGetValue(key, out var ended) ? ended : null;
+    }
+
+    private void OnEnded(LiveStream stream)
+    {
         _streams.TryRemove(new KeyValuePair<StreamKey, LiveStream>(stream.Key, stream));
+        if (stream.HlsWindow is null)
+        {
+            return;
+        }
+        if (_ended.TryRemove(stream.Key, out var older) && !ReferenceEquals(older, stream))
+        {
+            older.DropHls();
+        }
+        _ended[stream.Key] = stream;
+        _ = Task.Delay(EndedHlsRetentionMs).ContinueWith(_ =>
+        {
+            if (_ended.TryRemove(new KeyValuePair<StreamKey, LiveStream>(stream.Key, stream)))
+            {
+                stream.DropHls();
+            }
+        }, TaskScheduler.Default);
+    }
 }

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Appliance.Live.Packaging.Hls;
+using Appliance.Live.Streams;
+using Appliance.Protocols.Http;
+
+namespace Appliance.Live.Http;
+
+public sealed partial class HttpServerSession
+{
+    private const string PlaylistType = "application/vnd.apple.mpegurl";
+
+    private static readonly KeyValuePair<string, string>[] ImmutableSegment =
+        [new("Cache-Control", "public, max-age=86400, immutable")];
+
+    /// <summary>GET /{app}/{stream}.m3u8: the live playlist, from memory; the first request starts packaging.</summary>
+    private RequestOutcome ServeHlsPlaylist(StreamKey key, bool headOnly, bool keepAlive)
+    {
+        var stream = _context.Streams.FindForHls(key);
+        var window = stream?.RequestHls();
+        if (stream is null || window is null)
+        {
+            WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (window.HasPlaylist || window.Ended)
+        {
+            WritePlaylist(window, stream, headOnly, keepAlive);
+            return Next(keepAlive);
+        }
+        // Packaging just started: answer when the first segment is cut (within about one target duration).
+        var waitMs = stream.App.Hls.TargetDurationMs * 5 + 2000;
+        _deferred = WaitForPlaylistAsync(window, stream, waitMs, headOnly, keepAlive);
+        return RequestOutcome.Deferred;
+    }
+
+    private async Task<RequestOutcome> WaitForPlaylistAsync(SegmentWindow window, LiveStream stream, int waitMs, bool headOnly, bool keepAlive)
+    {
+        await Task.WhenAny(window.FirstSegment, Task.Delay(waitMs)).ConfigureAwait(false);
+        if (!window.HasPlaylist && !window.Ended)
+        {
+            WriteText(404, "no segment yet\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        WritePlaylist(window, stream, headOnly, keepAlive);
+        return Next(keepAlive);
+    }
+
+    private void WritePlaylist(SegmentWindow window, LiveStream stream, bool headOnly, bool keepAlive)
+    {
+        var playlist = window.Playlist;
+        // About half a segment: players polling at the target duration always see a fresh list.
+        var maxAge = window.Ended ? 60 : stream.App.Hls.TargetDurationMs / 2000;
+        KeyValuePair<string, string>[] caching = [new("Cache-Control", maxAge > 0 ? $"max-age={maxAge}" : "no-cache")];
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(ResponseHead, 200, PlaylistType, playlist.Length, keepAlive, extraHeaders: caching);
+        if (!headOnly)
+        {
+            System.Buffers.BuffersExtensions.Write(ResponseHead, playlist);
+        }
+        Writer.Send(ResponseHead.WrittenSpan);
+        _lastStatus = 200;
+        _protocol = "hls";
+    }
+
+    /// <summary>GET /{app}/{stream}/{sequence}.ts: one immutable segment, pinned without a lock, sent with sendfile.</summary>
+    private RequestOutcome ServeHlsSegment(StreamKey key, string file, bool headOnly, bool keepAlive)
+    {
+        var window = _context.Streams.FindForHls(key)?.HlsWindow;
+        if (window is null || !file.EndsWith(".ts", StringComparison.Ordinal) ||
+            !long.TryParse(file.AsSpan(0, file.Length - 3), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ||
+            !window.TryPin(sequence, out var segment))
+        {
+            WriteText(404, "segment not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(ResponseHead, 200, "video/mp2t", segment.File.Length, keepAlive, extraHeaders: ImmutableSegment);
+        Writer.Send(ResponseHead.WrittenSpan);
+        if (headOnly)
+        {
+            segment.File.Release();
+        }
+        else
+        {
+            Writer.SendFile(segment.File, 0, segment.File.Length);
+        }
+        _lastStatus = 200;
+        _protocol = "hls";
+        return Next(keepAlive);
+    }
+}

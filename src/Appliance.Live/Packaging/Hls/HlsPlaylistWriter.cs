@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+
+namespace Appliance.Live.Packaging.Hls;
+
+/// <summary>Writes a live media playlist (RFC 8216) for the segments a window lists.</summary>
+internal static class HlsPlaylistWriter
+{
+    public static byte[] Write(ReadOnlySpan<HlsSegment> listed, string segmentPrefix, long targetDurationMs, long discontinuitySequence, bool ended)
+    {
+        var text = new StringBuilder(128 + listed.Length * 96);
+        text.Append("#EXTM3U\n#EXT-X-VERSION:3\n");
+        // Every listed segment must fit the target, rounded to whole seconds.
+        var longest = targetDurationMs;
+        foreach (var segment in listed)
+        {
+            longest = Math.Max(longest, segment.DurationMs);
+        }
+        text.Append("#EXT-X-TARGETDURATION:").Append((longest + 999) / 1000).Append('\n');
+        text.Append("#EXT-X-MEDIA-SEQUENCE:").Append(listed.IsEmpty ? 0 : listed[0].Sequence).Append('\n');
+        if (discontinuitySequence > 0)
+        {
+            text.Append("#EXT-X-DISCONTINUITY-SEQUENCE:").Append(discontinuitySequence).Append('\n');
+        }
+        for (var i = 0; i < listed.Length; i++)
+        {
+            var segment = listed[i];
+            if (segment.Discontinuity)
+            {
+                text.Append("#EXT-X-DISCONTINUITY\n");
+            }
+            text.Append("#EXT-X-PROGRAM-DATE-TIME:")
+                .Append(segment.ProgramDateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append('\n');
+            text.Append("#EXTINF:").Append((segment.DurationMs / 1000.0).ToString("F3", CultureInfo.InvariantCulture)).Append(",\n");
+            text.Append(segmentPrefix).Append(segment.Sequence).Append(".ts\n");
+        }
+        if (ended)
+        {
+            text.Append("#EXT-X-ENDLIST\n");
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+}
