@@ -13,6 +13,10 @@ public sealed class ApplianceConfig
 
     public CacheConfig Cache { get; set; } = new();
 
+    public SecurityConfig Security { get; set; } = new();
+
+    public LimitsConfig Limits { get; set; } = new();
+
     public List<DomainConfig> Domains { get; set; } = [new DomainConfig()];
 }
 
@@ -83,6 +87,13 @@ public sealed class AppConfig
     /// <summary>How long viewers wait for a publisher that dropped to come back.</summary>
     public int PublisherGraceMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// A joining viewer starts at a keyframe at least this much media before live (one GOP further
+    /// back when the newest keyframe is too recent), so its player has a buffer and does not stall
+    /// at once; 0 starts at the newest keyframe, for the lowest latency.
+    /// </summary>
+    public int JoinBufferMs { get; set; } = 1000;
+
     /// <summary>A viewer is written at most this often, merging frames into one write; 0 writes at once.</summary>
     public int FlushIntervalMs { get; set; } = 0;
 
@@ -93,6 +104,12 @@ public sealed class AppConfig
     public int MaxViewerSkipsPerMinute { get; set; } = 6;
 
     public int MaxStreamNameLength { get; set; } = 200;
+
+    /// <summary>Viewers of one stream, all protocols but HLS together; 0 = no limit. Past it: HTTP 503, RTMP Play.Failed.</summary>
+    public int MaxViewersPerStream { get; set; }
+
+    /// <summary>Streams being published in this app at once; 0 = no limit. Past it: NetStream.Publish.BadName.</summary>
+    public int MaxPublishers { get; set; }
 
     public AuthConfig Auth { get; set; } = new();
 

@@ -30,6 +30,17 @@ internal static class ConfigValidator
         var deadlines = config.Deadlines!;
         var log = config.Log!;
         Check(config.Cache is not null, "cache", "must be an object");
+        Check(config.Security is not null, "security", "must be an object");
+        Check(config.Limits is not null, "limits", "must be an object");
+        if (config.Limits is not null)
+        {
+            Check(config.Limits.MaxConnections >= 0, "limits.maxConnections", "must not be negative");
+            Check(config.Limits.MaxConnectionsPerIp >= 0, "limits.maxConnectionsPerIp", "must not be negative");
+            Check(config.Limits.HttpRequestsPerSecondPerIp >= 0, "limits.httpRequestsPerSecondPerIp", "must not be negative");
+        }
+        var secret = config.Security?.SessionSecret;
+        Check(secret is null || (secret.Length >= 32 && secret.Length % 2 == 0 && !secret.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF")),
+            "security.sessionSecret", "must be at least 32 hex digits (16 bytes)");
         Check(config.Cache is null || config.Cache.MaxBytes is >= 1024 * 1024 and <= 1L << 40, "cache.maxBytes", "must be between 1 MiB and 1 TiB");
         var domains = config.Domains!;
         Check(TryParseEndPoint(rtmp.Listen, out _), "rtmp.listen", $"'{rtmp.Listen}' is not host:port");
@@ -89,6 +100,9 @@ internal static class ConfigValidator
         check(names.Add(app.Name ?? ""), $"{at}.name", $"'{app.Name}' is defined twice in this domain");
         check(app.OnPublisherConflict is "refuse" or "takeover", $"{at}.onPublisherConflict", "must be 'refuse' or 'takeover'");
         check(app.PublisherGraceMs is >= 0 and <= 600_000, $"{at}.publisherGraceMs", "must be between 0 and 600000");
+        check(app.MaxViewersPerStream >= 0, $"{at}.maxViewersPerStream", "must not be negative");
+        check(app.MaxPublishers >= 0, $"{at}.maxPublishers", "must not be negative");
+        check(app.JoinBufferMs is >= 0 and <= 10_000, $"{at}.joinBufferMs", "must be between 0 and 10000");
         check(app.FlushIntervalMs is >= 0 and <= 1000, $"{at}.flushIntervalMs", "must be between 0 and 1000");
         check(app.MaxViewerLagMs is >= 500 and <= 120_000, $"{at}.maxViewerLagMs", "must be between 500 and 120000");
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");

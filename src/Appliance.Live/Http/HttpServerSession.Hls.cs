@@ -13,7 +13,7 @@ public sealed partial class HttpServerSession
         [new("Cache-Control", "public, max-age=86400, immutable")];
 
     /// <summary>GET /{app}/{stream}.m3u8: the live playlist, from memory; the first request starts packaging.</summary>
-    private RequestOutcome ServeHlsPlaylist(StreamKey key, bool headOnly, bool keepAlive)
+    private RequestOutcome ServeHlsPlaylist(StreamKey key, bool headOnly, bool keepAlive, string? sessionToken)
     {
         var stream = _context.Streams.FindForHls(key);
         var window = stream?.RequestHls();
@@ -24,16 +24,16 @@ public sealed partial class HttpServerSession
         }
         if (window.HasPlaylist || window.Ended)
         {
-            WritePlaylist(window, stream, headOnly, keepAlive);
+            WritePlaylist(window, stream, headOnly, keepAlive, sessionToken);
             return Next(keepAlive);
         }
         // Packaging just started: answer when the first segment is cut (within about one target duration).
         var waitMs = stream.App.Hls.TargetDurationMs * 5 + 2000;
-        _deferred = WaitForPlaylistAsync(window, stream, waitMs, headOnly, keepAlive);
+        _deferred = WaitForPlaylistAsync(window, stream, waitMs, headOnly, keepAlive, sessionToken);
         return RequestOutcome.Deferred;
     }
 
-    private async Task<RequestOutcome> WaitForPlaylistAsync(SegmentWindow window, LiveStream stream, int waitMs, bool headOnly, bool keepAlive)
+    private async Task<RequestOutcome> WaitForPlaylistAsync(SegmentWindow window, LiveStream stream, int waitMs, bool headOnly, bool keepAlive, string? sessionToken)
     {
         await Task.WhenAny(window.FirstSegment, Task.Delay(waitMs)).ConfigureAwait(false);
         if (!window.HasPlaylist && !window.Ended)
@@ -41,13 +41,15 @@ public sealed partial class HttpServerSession
             WriteText(404, "no segment yet\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        WritePlaylist(window, stream, headOnly, keepAlive);
+        WritePlaylist(window, stream, headOnly, keepAlive, sessionToken);
         return Next(keepAlive);
     }
 
-    private void WritePlaylist(SegmentWindow window, LiveStream stream, bool headOnly, bool keepAlive)
+    private void WritePlaylist(SegmentWindow window, LiveStream stream, bool headOnly, bool keepAlive, string? sessionToken)
     {
-        var playlist = window.Playlist;
+        var playlist = sessionToken is null
+            ? window.Playlist
+            : HlsPlaylistWriter.WithQuery(window.Playlist, $"{Auth.HlsSessionToken.ParameterName}={sessionToken}");
         // About half a segment: players polling at the target duration always see a fresh list.
         var maxAge = window.Ended ? 60 : stream.App.Hls.TargetDurationMs / 2000;
         KeyValuePair<string, string>[] caching = [new("Cache-Control", maxAge > 0 ? $"max-age={maxAge}" : "no-cache")];

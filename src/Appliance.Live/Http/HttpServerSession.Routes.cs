@@ -1,5 +1,7 @@
 using System.Buffers;
 using Appliance.Codecs.Flv;
+using Appliance.Live.Auth;
+using Appliance.Live.Config;
 using Appliance.Live.Fanout;
 using Appliance.Live.Logging;
 using Appliance.Live.Media;
@@ -18,6 +20,12 @@ public sealed partial class HttpServerSession
         var request = Request;
         var keepAlive = request.KeepAlive;
         var headOnly = request.Method == "HEAD";
+        if (Connection.RemoteEndPoint is { } peer && !_context.RequestRates.TryTake(peer.Address, _config.Limits.HttpRequestsPerSecondPerIp))
+        {
+            LiveLog.Rejected(_context.Logger, "http", Client, $"more than {_config.Limits.HttpRequestsPerSecondPerIp} requests per second");
+            WriteText(429, "too many requests\n", keepAlive: false, headOnly);
+            return RequestOutcome.Close;
+        }
         if (request.Method == "OPTIONS")
         {
             ResponseHead.ResetWrittenCount();
@@ -49,34 +57,53 @@ public sealed partial class HttpServerSession
         {
             return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
         }
-        if (!TryParseStreamPath(path, out var app, out var name, out var extension, out var file))
+        if (!TryRoute(path, request.Host, out var route))
         {
             WriteText(404, "not found\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        if (!_context.Domains.TryResolve(request.Host, app, out var domain, out var appConfig))
+        _stream = route.Key.ToString();
+        return Authorize(route, headOnly, keepAlive);
+    }
+
+    /// <summary>Finds the stream a path names, also behind a path-form token prefix (checked later by the app's scheme).</summary>
+    private bool TryRoute(string path, string? host, out Route route)
+    {
+        route = default;
+        var realPath = path;
+        if (!TryResolve(path, host, out route) &&
+            !(AuthPathPrefix.TryStrip(path, out realPath) && TryResolve(realPath, host, out route)))
         {
-            WriteText(404, "not found\n", keepAlive, headOnly);
-            return Next(keepAlive);
+            return false;
         }
-        var key = new StreamKey(domain.Name, appConfig.Name, name);
-        _stream = key.ToString();
-        if (file is not null)
+        route = route with { RealPath = realPath };
+        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts";
+    }
+
+    private bool TryResolve(string path, string? host, out Route route)
+    {
+        route = default;
+        if (!TryParseStreamPath(path, out var app, out var name, out var extension, out var file) ||
+            !_context.Domains.TryResolve(host, app, out var domain, out var appConfig))
         {
-            return ServeHlsSegment(key, file, headOnly, keepAlive);
+            return false;
         }
-        switch (extension)
+        route = new Route(new StreamKey(domain.Name, appConfig.Name, name), appConfig, extension, file, path);
+        return true;
+    }
+
+    private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
+    {
+        if (route.File is not null)
         {
-            case "m3u8":
-                return ServeHlsPlaylist(key, headOnly, keepAlive);
-            case "flv":
-                return ServeFlv(key, headOnly, keepAlive);
-            case "ts":
-                return ServeTs(key, headOnly, keepAlive);
-            default:
-                WriteText(404, "not found\n", keepAlive, headOnly);
-                return Next(keepAlive);
+            return ServeHlsSegment(route.Key, route.File, headOnly, keepAlive);
         }
+        return route.Extension switch
+        {
+            "m3u8" => ServeHlsPlaylist(route.Key, headOnly, keepAlive, sessionToken),
+            "flv" => ServeFlv(route.Key, headOnly, keepAlive),
+            _ => ServeTs(route.Key, headOnly, keepAlive),
+        };
     }
 
     private static RequestOutcome Next(bool keepAlive) => keepAlive ? RequestOutcome.KeepAlive : RequestOutcome.Close;
@@ -87,6 +114,12 @@ public sealed partial class HttpServerSession
         if (stream is null)
         {
             WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (stream.IsFull)
+        {
+            LiveLog.Rejected(_context.Logger, "http", Client, $"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
+            WriteText(503, "stream full\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
         ResponseHead.ResetWrittenCount();
@@ -120,6 +153,12 @@ public sealed partial class HttpServerSession
         if (stream is null)
         {
             WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (stream.IsFull)
+        {
+            LiveLog.Rejected(_context.Logger, "http", Client, $"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
+            WriteText(503, "stream full\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
         ResponseHead.ResetWrittenCount();
@@ -188,4 +227,7 @@ public sealed partial class HttpServerSession
         extension = rest[(dot + 1)..].ToString();
         return true;
     }
+
+    /// <summary>A request routed to a stream: what it asks for, and the path behind any token prefix.</summary>
+    private readonly record struct Route(StreamKey Key, AppConfig App, string Extension, string? File, string RealPath);
 }

@@ -38,6 +38,23 @@ internal static class StatusApi
             json.WriteNumber("misses", cache.Misses);
             json.WriteNumber("evictions", cache.Evictions);
             json.WriteEndObject();
+            var auth = context.Auth;
+            json.WriteStartObject("auth");
+            json.WriteNumber("allowed", auth.Allowed);
+            long refused = 0;
+            json.WriteStartObject("refusedByReason");
+            foreach (var reason in Enum.GetValues<Auth.AuthRefusal>())
+            {
+                if (reason != Auth.AuthRefusal.None)
+                {
+                    var count = auth.Refusals(reason);
+                    refused += count;
+                    json.WriteNumber(reason.ToString(), count);
+                }
+            }
+            json.WriteEndObject();
+            json.WriteNumber("refused", refused);
+            json.WriteEndObject();
             json.WriteStartObject("gc");
             json.WriteNumber("gen0", GC.CollectionCount(0));
             json.WriteNumber("gen1", GC.CollectionCount(1));

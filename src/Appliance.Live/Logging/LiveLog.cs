@@ -31,4 +31,7 @@ internal static partial class LiveLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "{Protocol} session from {Client} failed")]
     public static partial void SessionFailed(ILogger logger, Exception exception, string protocol, string client);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Protocol} {Client} refused for {Stream}: {Reason}")]
+    public static partial void AuthRefused(ILogger logger, string protocol, string client, string stream, string reason);
 }

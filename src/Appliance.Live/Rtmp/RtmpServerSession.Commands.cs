@@ -82,6 +82,7 @@ public sealed partial class RtmpServerSession
         _tcUrlHost = HostOf(tcUrl);
         var question = app.IndexOf('?');
         _appName = (question >= 0 ? app[..question] : app).Trim('/');
+        RememberConnectAuth(app, tcUrl, properties?.GetString("pageUrl"));
         if (!_context.Domains.TryResolve(_tcUrlHost, _appName, out var domain, out var appConfig))
         {
             Writer.Send(Command(ChunkSize, 0, "_error", command.TransactionId, Amf0Value.Null,
@@ -119,17 +120,26 @@ public sealed partial class RtmpServerSession
             return RefusePublish(problem!);
         }
         var key = new StreamKey(_domain.Name, _app.Name, name.Value.Name);
+        _streamKey = key;
+        return Authorize(Auth.AuthAction.Publish, name.Value, () => StartPublishing(key, name.Value), RefusePublish);
+    }
+
+    private string? StartPublishing(StreamKey key, StreamName name)
+    {
+        if (_app!.MaxPublishers > 0 && _context.Streams.CountPublishing(key.Domain, key.App) >= _app.MaxPublishers)
+        {
+            return RefusePublish($"app {key.Domain}/{key.App} already has {_app.MaxPublishers} publishers");
+        }
         var publisher = new RtmpPublisher(this, key);
-        if (_context.Streams.TryPublish(key, _app, publisher, out var stream) != PublishOutcome.Started)
+        if (_context.Streams.TryPublish(key, _app!, publisher, out var stream) != PublishOutcome.Started)
         {
             return RefusePublish($"stream {key} is already being published");
         }
-        _streamKey = key;
         _publisher = publisher;
         _publishStream = stream;
         _role = "rtmp-publish";
         Writer.Send(Control(s => RtmpControl.WriteUserControl(s, UserControlEvent.StreamBegin, MessageStreamId)));
-        Writer.Send(Status(ChunkSize, MessageStreamId, "status", "NetStream.Publish.Start", $"{name.Value.Name} is now published."));
+        Writer.Send(Status(ChunkSize, MessageStreamId, "status", "NetStream.Publish.Start", $"{name.Name} is now published."));
         LiveLog.PublishStart(_context.Logger, key.ToString(), Client);
         return null;
     }
@@ -160,12 +170,21 @@ public sealed partial class RtmpServerSession
         }
         var key = new StreamKey(_domain.Name, _app.Name, name.Value.Name);
         _streamKey = key;
+        var reset = command.Arguments.Count < 4 || command.Arguments[3].Kind != Amf0Kind.Boolean || command.Arguments[3].Boolean;
+        return Authorize(Auth.AuthAction.Play, name.Value, () => StartPlaying(key, reset), reason => RefusePlay("NetStream.Play.Failed", reason));
+    }
+
+    private string? StartPlaying(StreamKey key, bool reset)
+    {
         var stream = _context.Streams.FindForPlay(key);
         if (stream is null)
         {
             return RefusePlay("NetStream.Play.StreamNotFound", $"stream {key} not found");
         }
-        var reset = command.Arguments.Count < 4 || command.Arguments[3].Kind != Amf0Kind.Boolean || command.Arguments[3].Boolean;
+        if (stream.IsFull)
+        {
+            return RefusePlay("NetStream.Play.Failed", $"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
+        }
         Writer.Send(Control(s => RtmpControl.WriteUserControl(s, UserControlEvent.StreamBegin, MessageStreamId)));
         if (reset)
         {
@@ -176,7 +195,7 @@ public sealed partial class RtmpServerSession
         var subscription = stream.Subscribe(Writer, WireFormat.Rtmp);
         if (subscription is null)
         {
-            return RefusePlay("NetStream.Play.StreamNotFound", $"stream {key} ended");
+            return RefusePlay("NetStream.Play.Failed", $"stream {key} ended or filled up");
         }
         subscription.Ended = OnPlayedStreamEnded;
         _playing = subscription;

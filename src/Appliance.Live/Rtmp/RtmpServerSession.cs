@@ -171,6 +171,18 @@ public sealed partial class RtmpServerSession : SessionBase
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = ParseMessages(buffer, out var stop);
+            if (_deferred is { } verdict)
+            {
+                // An auth callback is out: leave later messages unexamined and act on them after it.
+                input.AdvanceTo(consumed);
+                _deferred = null;
+                stop = await verdict.ConfigureAwait(false);
+                if (stop is not null)
+                {
+                    return stop;
+                }
+                continue;
+            }
             input.AdvanceTo(consumed, buffer.End);
             if (stop is not null)
             {
@@ -200,7 +212,7 @@ public sealed partial class RtmpServerSession : SessionBase
                 {
                     message.Payload.Release();
                 }
-                if (stop is not null)
+                if (stop is not null || _deferred is not null)
                 {
                     break;
                 }

@@ -1,4 +1,6 @@
+using Appliance.Live.Auth;
 using Appliance.Live.Config;
+using Appliance.Live.Limits;
 using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
 using Microsoft.Extensions.Logging;
@@ -10,11 +12,14 @@ public sealed class ServerContext
 {
     private volatile ApplianceConfig _config;
     private volatile DomainTable _domains;
+    private volatile AppPolicies _policies;
 
     public ServerContext(ApplianceConfig config, StreamRegistry streams, SessionTable sessions, ILoggerFactory loggers)
     {
         _config = config;
         _domains = new DomainTable(config);
+        _policies = new AppPolicies(config, TimeProvider.System);
+        SessionTokens = new HlsSessionToken(SecretOf(config), TimeProvider.System);
         Streams = streams;
         Sessions = sessions;
         Loggers = loggers;
@@ -26,6 +31,17 @@ public sealed class ServerContext
     public ApplianceConfig Config => _config;
 
     public DomainTable Domains => _domains;
+
+    /// <summary>Each app's access policy under the current config.</summary>
+    public AppPolicies Policies => _policies;
+
+    public AuthStats Auth { get; } = new();
+
+    public ConnectionLimiter Connections { get; } = new();
+
+    public RequestRateLimiter RequestRates { get; } = new();
+
+    public HlsSessionToken SessionTokens { get; }
 
     public StreamRegistry Streams { get; }
 
@@ -39,7 +55,11 @@ public sealed class ServerContext
 
     public void Apply(ApplianceConfig config)
     {
+        _policies = new AppPolicies(config, TimeProvider.System);
         _domains = new DomainTable(config);
         _config = config;
     }
+
+    private static byte[]? SecretOf(ApplianceConfig config) =>
+        config.Security.SessionSecret is { } hex ? Convert.FromHexString(hex) : null;
 }

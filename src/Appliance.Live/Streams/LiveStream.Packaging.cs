@@ -13,7 +13,7 @@ public sealed partial class LiveStream
 
     /// <summary>
     /// Starts MPEG-TS packaging if it is not running: the muxer takes the current sequence headers,
-    /// then packages the frames from the GOP cache's keyframe on, so a TS viewer can start at once.
+    /// then packages the frames the log holds from its oldest keyframe on, so a TS viewer can start at once.
     /// </summary>
     public void EnsureTsPackaging()
     {
@@ -25,25 +25,25 @@ public sealed partial class LiveStream
 
     private void EnsureTsPackagingLocked()
     {
+        if (_ts is not null || _ended)
         {
-            if (_ts is not null || _ended)
+            return;
+        }
+        _ts = new TsPackager(_logger, Key.ToString());
+        // From the oldest keyframe the log holds: TS viewers start at the GOP cache's keyframe, and
+        // HLS can cut a few segments of history at once. TS is stateful, so it runs in order, once.
+        var from = OldestKeyFrameLocked();
+        // Headers the log still holds at or after `from` are packaged in their turn.
+        foreach (var (header, sequence) in new[] { (_videoHeader, _videoHeaderSequence), (_audioHeader, _audioHeaderSequence) })
+        {
+            if (header is not null && sequence < from)
             {
-                return;
+                _ts.Package(header);
             }
-            _ts = new TsPackager(_logger, Key.ToString());
-            var from = _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
-            // Headers that the log still holds at or after `from` are packaged in their turn.
-            foreach (var (header, sequence) in new[] { (_videoHeader, _videoHeaderSequence), (_audioHeader, _audioHeaderSequence) })
-            {
-                if (header is not null && sequence < from)
-                {
-                    _ts.Package(header);
-                }
-            }
-            for (var sequence = from; sequence < _log.Head; sequence++)
-            {
-                _ts.Package(_log[sequence]);
-            }
+        }
+        for (var sequence = from; sequence < _log.Head; sequence++)
+        {
+            _ts.Package(_log[sequence]);
         }
     }
 
@@ -86,11 +86,12 @@ public sealed partial class LiveStream
     private void StartHlsLocked()
     {
         EnsureTsPackagingLocked();
-        var from = _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
-        var firstTimestamp = from < _log.Head ? _log[from].Timestamp : Math.Max(0, _lastTimestamp);
+        // Start at the oldest keyframe the log still holds (it keeps a few seconds for slow
+        // viewers), so a player's first playlist already lists a few segments to buffer.
+        var from = OldestKeyFrameLocked();
         var prefix = Uri.EscapeDataString(Key.Name) + "/";
         var window = new SegmentWindow(_segmentCache, prefix, App.Hls.WindowSegments, App.Hls.ExtraSegments);
-        _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), firstTimestamp);
+        _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), Math.Max(0, _lastTimestamp));
         for (var sequence = from; sequence < _log.Head; sequence++)
         {
             var frame = _log[sequence];
@@ -99,6 +100,18 @@ public sealed partial class LiveStream
                 _hls.OnFrame(frame, packets, HasVideo);
             }
         }
+    }
+
+    private long OldestKeyFrameLocked()
+    {
+        for (var sequence = _log.Tail; sequence < _log.Head; sequence++)
+        {
+            if (_log[sequence].IsVideoKeyFrame)
+            {
+                return sequence;
+            }
+        }
+        return HasVideo ? _log.Head : _log.Tail;
     }
 
     /// <summary>Packages a frame being published (under the lock, in order) and feeds the segmenter.</summary>

@@ -98,6 +98,20 @@ public sealed partial class LiveStream
         }
     }
 
+    /// <summary>True when the app's viewer limit for one stream is reached.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsFullLocked;
+            }
+        }
+    }
+
+    private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count >= App.MaxViewersPerStream;
+
     /// <summary>A snapshot of the viewers (allocates: for listings, not the data path).</summary>
     public IReadOnlyList<Subscription> Viewers
     {
@@ -288,7 +302,7 @@ public sealed partial class LiveStream
         var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute);
         lock (_lock)
         {
-            if (_ended)
+            if (_ended || IsFullLocked)
             {
                 return null;
             }
@@ -331,10 +345,28 @@ public sealed partial class LiveStream
 
     private void StartAtKeyFrame(Subscription subscription)
     {
-        var gop = App.GopCache ? _log.LastKeyFrame : -1;
+        var gop = App.GopCache ? JoinKeyFrame() : -1;
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
+    }
+
+    /// <summary>The newest keyframe, or an older one still in the log when the newest leaves less than the join buffer.</summary>
+    private long JoinKeyFrame()
+    {
+        var newest = _log.LastKeyFrame;
+        if (newest < 0 || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
+        {
+            return newest;
+        }
+        for (var sequence = newest - 1; sequence >= _log.Tail; sequence--)
+        {
+            if (_log[sequence].IsVideoKeyFrame)
+            {
+                return sequence;
+            }
+        }
+        return newest;
     }
 
     /// <summary>

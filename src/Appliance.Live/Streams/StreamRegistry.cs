@@ -65,6 +65,20 @@ public sealed class StreamRegistry
     public LiveStream? FindForPlay(StreamKey key) =>
         _streams.TryGetValue(key, out var stream) && !stream.IsEnded ? stream : null;
 
+    /// <summary>Streams of one app that have a source right now (for the app's publisher limit).</summary>
+    public int CountPublishing(string domain, string app)
+    {
+        var count = 0;
+        foreach (var (key, stream) in _streams)
+        {
+            if (key.Domain == domain && key.App == app && stream.Source is not null)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /// <summary>The stream whose HLS a player asks for: the live one, or one that ended a moment ago.</summary>
     public LiveStream? FindForHls(StreamKey key)
     {

@@ -6,13 +6,19 @@ internal enum StreamProtocol
 {
     Rtmp,
     HttpFlv,
+    HttpTs,
+    Hls,
 }
 
-/// <summary>A stream to watch: rtmp://host[:port]/app/stream[?query] or http://host[:port]/app/stream.flv[?query].</summary>
+/// <summary>
+/// A stream to watch: rtmp://host[:port]/app/stream[?query], or http://host[:port]/app/stream.flv,
+/// .ts or .m3u8 (live FLV, live TS, HLS media playlist), each with an optional query.
+/// </summary>
 internal sealed class StreamUrl
 {
-    private StreamUrl(string text, StreamProtocol protocol, string host, int port, string authority, string app, string streamName, string pathAndQuery)
+    private StreamUrl(Uri uri, string text, StreamProtocol protocol, string host, int port, string authority, string app, string streamName, string pathAndQuery)
     {
+        Uri = uri;
         Text = text;
         Protocol = protocol;
         Host = host;
@@ -25,6 +31,9 @@ internal sealed class StreamUrl
     }
 
     public string Text { get; }
+
+    /// <summary>The parsed URL: HLS segment URIs are resolved against it.</summary>
+    public Uri Uri { get; }
 
     public StreamProtocol Protocol { get; }
 
@@ -49,8 +58,26 @@ internal sealed class StreamUrl
 
     public string TcUrl => $"rtmp://{Authority}/{App}";
 
-    public byte[] HttpRequest => Encoding.ASCII.GetBytes(
-        $"GET {PathAndQuery} HTTP/1.1\r\nHost: {Authority}\r\nUser-Agent: appliance-load\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+    /// <summary>The GET of a live body (FLV, TS): it runs until the connection closes.</summary>
+    public byte[] HttpRequest => GetRequest(PathAndQuery, keepAlive: false);
+
+    /// <summary>A GET of <paramref name="pathAndQuery"/> on this URL's server; HLS players keep the connection.</summary>
+    public byte[] GetRequest(string pathAndQuery, bool keepAlive) => Encoding.ASCII.GetBytes(
+        $"GET {pathAndQuery} HTTP/1.1\r\nHost: {Authority}\r\nUser-Agent: appliance-load\r\nAccept: */*\r\n{(keepAlive ? "" : "Connection: close\r\n")}\r\n");
+
+    /// <summary>
+    /// The path and query of <paramref name="reference"/> (a URI line of a playlist) resolved against
+    /// this URL; null when it points at another server, where the load must not follow it.
+    /// </summary>
+    public string? ResolveOnSameServer(string reference)
+    {
+        if (!Uri.TryCreate(Uri, reference, out var resolved) || resolved.Scheme != Uri.Scheme
+            || !string.Equals(resolved.Authority, Uri.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return resolved.PathAndQuery;
+    }
 
     public static bool TryParse(string text, out StreamUrl url, out string problem)
     {
@@ -85,15 +112,26 @@ internal sealed class StreamUrl
         }
         var app = path[1..slash];
         var name = path[(slash + 1)..];
-        if (protocol == StreamProtocol.HttpFlv && !name.EndsWith(".flv", StringComparison.Ordinal))
+        if (protocol == StreamProtocol.HttpFlv)
         {
-            problem = "an http URL must name a live FLV stream (/app/stream.flv)";
-            return false;
+            if (name.EndsWith(".ts", StringComparison.Ordinal))
+            {
+                protocol = StreamProtocol.HttpTs;
+            }
+            else if (name.EndsWith(".m3u8", StringComparison.Ordinal))
+            {
+                protocol = StreamProtocol.Hls;
+            }
+            else if (!name.EndsWith(".flv", StringComparison.Ordinal))
+            {
+                problem = "an http URL must name a live stream: /app/stream.flv (HTTP-FLV), .ts (HTTP-TS) or .m3u8 (HLS)";
+                return false;
+            }
         }
         var port = uri.IsDefaultPort || uri.Port < 0 ? defaultPort : uri.Port;
         var host = uri.DnsSafeHost;
         var authority = uri.Authority;
-        url = new StreamUrl(text, protocol, host, port, authority, app, name + uri.Query, uri.PathAndQuery);
+        url = new StreamUrl(uri, text, protocol, host, port, authority, app, name + uri.Query, uri.PathAndQuery);
         problem = "";
         return true;
     }

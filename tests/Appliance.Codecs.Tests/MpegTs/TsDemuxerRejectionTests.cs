@@ -106,6 +106,50 @@ public class TsDemuxerRejectionTests
         TsDemuxerTests.AssertNoErrors(demuxer);
     }
 
+    [Fact]
+    public void IgnoresTablesThatAreNotOursWithoutCountingErrors()
+    {
+        var ts = TsPackets.Concat(
+            // Another table on the PAT PID.
+            TsPackets.Psi(0, 0, TsPackets.Section(0x42, 1, Hex.Bytes("0001F000"))),
+            // A PAT naming only the network PID (program 0).
+            TsPackets.Psi(0, 1, TsPackets.Section(0x00, 1, Hex.Bytes("0000E010"))));
+        var demuxer = new TsDemuxer();
+        TsBytes.Demux(ts, demuxer);
+        Assert.False(demuxer.HasPat);
+
+        // A PMT for program 2 when the PAT names program 1.
+        var pmt = TsPackets.Psi(0x1000, 0, TsPackets.Section(0x02, 2, Hex.Bytes("E100F000 1BE100F000")));
+        TsBytes.Demux(TsPackets.Concat(TsPackets.Pat(counter: 2), pmt), demuxer);
+        Assert.True(demuxer.HasPat);
+        Assert.False(demuxer.HasPmt);
+        TsDemuxerTests.AssertNoErrors(demuxer);
+    }
+
+    [Fact]
+    public void SkipsNullPackets()
+    {
+        var (packets, expected) = SampleStream();
+        var nullPacket = TsPackets.Packet(TsPacket.NullPid, 5, unitStart: false, [1, 2, 3]);
+        var ts = packets.SelectMany(p => p.Concat(nullPacket)).ToArray();
+        var demuxer = new TsDemuxer();
+        Assert.Equal(expected, TsDemuxerTests.Describe(TsBytes.Demux(ts, demuxer)));
+        TsDemuxerTests.AssertNoErrors(demuxer);
+    }
+
+    [Fact]
+    public void DropsASectionWhosePacketsHaveAContinuityGap()
+    {
+        var streams = Enumerable.Range(0, 40).Select(i => (0x0F, 0x200 + i)).ToArray();
+        var pmt = TsPackets.Pmt(0x200, streams);
+        // The section's second packet arrives with counter 2 instead of 1.
+        pmt[TsPacket.Size + 3] = (byte)((pmt[TsPacket.Size + 3] & 0xF0) | 2);
+        var demuxer = new TsDemuxer();
+        TsBytes.Demux(TsPackets.Concat(TsPackets.Pat(), pmt), demuxer);
+        Assert.Equal(1, demuxer.ContinuityErrors);
+        Assert.False(demuxer.HasPmt);
+    }
+
     [Theory]
     // A PAT whose program loop is not a whole number of 4-byte entries.
     [InlineData("pat-loop")]

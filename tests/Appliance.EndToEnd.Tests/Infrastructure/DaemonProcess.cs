@@ -38,7 +38,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// Starts the daemon. <paramref name="appJson"/> and <paramref name="deadlinesJson"/> are JSON
     /// object bodies merged into the app "live" and the deadlines section.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "")
+    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "")
     {
         var config = $$"""
             {
@@ -46,6 +46,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
               "rtmp": { "listen": "127.0.0.1:0" },
               "http": { "listen": "127.0.0.1:0" },
               "log": { "level": "debug" },
+              {{rootJson}}
               "deadlines": { {{deadlinesJson}} },
               "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],
             }

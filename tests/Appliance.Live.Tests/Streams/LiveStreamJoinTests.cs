@@ -9,7 +9,7 @@ public class LiveStreamJoinTests
     [Fact]
     public void AViewerJoiningMidGopGetsMetadataHeadersThenTheGopFromItsKeyFrame()
     {
-        var h = new StreamHarness();
+        var h = new StreamHarness(app => app.JoinBufferMs = 0);
         h.PublishHeaders();
         h.PublishGop(0, 960);
         h.Publish(h.Frames.KeyFrame(1000));
@@ -96,5 +96,34 @@ public class LiveStreamJoinTests
         var (_, tags) = h.Collect(viewer);
 
         Assert.Equal("Script@0 Video@0 Audio@0 Video@0 Video@40", FlvTags.Describe(tags));
+    }
+
+    [Fact]
+    public void AViewerJoiningRightAfterAKeyFrameStartsOneGopEarlierSoItsPlayerHasABuffer()
+    {
+        var h = new StreamHarness(app => app.JoinBufferMs = 1000);
+        h.PublishHeaders();
+        h.PublishGop(0, 960);
+        h.Publish(h.Frames.KeyFrame(1000));
+        h.Publish(h.Frames.InterFrame(1040));
+
+        var (_, tags) = h.Collect(h.Subscribe());
+
+        // Only 40 ms since the newest keyframe: the viewer starts at the one before it.
+        Assert.StartsWith("Script@0 Video@0 Audio@0 Video@0 ", FlvTags.Describe(tags), StringComparison.Ordinal);
+        Assert.EndsWith("Video@1000 Video@1040", FlvTags.Describe(tags), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AViewerJoiningWellAfterAKeyFrameStartsAtIt()
+    {
+        var h = new StreamHarness(app => app.JoinBufferMs = 1000);
+        h.PublishHeaders();
+        h.PublishGop(0, 960);
+        h.PublishGop(1000, 2200);
+
+        var (_, tags) = h.Collect(h.Subscribe());
+
+        Assert.StartsWith("Script@0 Video@0 Audio@0 Video@1000 ", FlvTags.Describe(tags), StringComparison.Ordinal);
     }
 }

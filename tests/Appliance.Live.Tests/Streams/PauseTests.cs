@@ -25,7 +25,7 @@ public class PauseTests
     [Fact]
     public void UnpausingRestartsAtTheNewestKeyFrameWithHeaders()
     {
-        var h = new StreamHarness();
+        var h = new StreamHarness(app => app.JoinBufferMs = 0);
         h.PublishHeaders();
         h.PublishGop(0, 40);
         var viewer = h.Subscribe();

@@ -40,4 +40,25 @@ internal static class HlsPlaylistWriter
         }
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    /// <summary>The playlist with <paramref name="query"/> appended to every URI line (for per-player session tokens).</summary>
+    public static byte[] WithQuery(byte[] playlist, string query)
+    {
+        var text = Encoding.UTF8.GetString(playlist);
+        var output = new StringBuilder(text.Length + 64 * 16);
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+            output.Append(line);
+            if (line[0] != '#')
+            {
+                output.Append(line.Contains('?') ? '&' : '?').Append(query);
+            }
+            output.Append('\n');
+        }
+        return Encoding.UTF8.GetBytes(output.ToString());
+    }
 }

@@ -34,15 +34,16 @@ internal sealed class HlsSegmenter
     private long _targetMs;
     private bool _discontinuityNext;
 
-    public HlsSegmenter(HlsConfig config, SegmentWindow window, ILogger logger, string stream, long firstTimestampMs)
+    public HlsSegmenter(HlsConfig config, SegmentWindow window, ILogger logger, string stream, long nowTimestampMs)
     {
         _config = config;
         Window = window;
         _logger = logger;
         _stream = stream;
         _targetMs = config.TargetDurationMs;
-        // Program date-time: the wall clock that corresponds to media time zero on this timeline.
-        _wallClockAtZeroMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - firstTimestampMs;
+        // Program date-time: the wall clock that corresponds to media time zero on this timeline,
+        // taking the newest frame as "now" (frames replayed from the log are in the past).
+        _wallClockAtZeroMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - nowTimestampMs;
     }
 
     public SegmentWindow Window { get; }

@@ -1,0 +1,67 @@
+using Appliance.Live.Auth;
+
+namespace Appliance.Live.Rtmp;
+
+public sealed partial class RtmpServerSession
+{
+    private string? _connectQuery;
+    private string? _pageUrl;
+    private Task<string?>? _deferred;
+
+    /// <summary>
+    /// Runs the app's access policy for a publish or play, then <paramref name="allowed"/> or
+    /// <paramref name="refused"/>. A remote-callback check completes later: message parsing
+    /// pauses until it does (see the read loop), so commands keep their order.
+    /// </summary>
+    private string? Authorize(AuthAction action, StreamName name, Func<string?> allowed, Func<string, string?> refused)
+    {
+        var policy = _context.Policies.For(_app!);
+        if (policy.IsOpen(action))
+        {
+            return allowed();
+        }
+        var request = new AuthRequest
+        {
+            Action = action,
+            Protocol = AuthProtocol.Rtmp,
+            Domain = _domain!.Name,
+            App = _app!.Name,
+            Stream = name.Name,
+            Path = $"/{_appName}/{name.Name}",
+            Query = name.Query ?? _connectQuery,
+            ClientIp = Connection.RemoteEndPoint?.Address ?? System.Net.IPAddress.None,
+            Referer = _pageUrl,
+        };
+        var check = policy.CheckAsync(request);
+        if (check.IsCompletedSuccessfully)
+        {
+            return Decide(check.Result, allowed, refused);
+        }
+        _deferred = DecideLaterAsync(check, allowed, refused);
+        return null;
+    }
+
+    private async Task<string?> DecideLaterAsync(ValueTask<AuthResult> check, Func<string?> allowed, Func<string, string?> refused) =>
+        Decide(await check.ConfigureAwait(false), allowed, refused);
+
+    private string? Decide(AuthResult result, Func<string?> allowed, Func<string, string?> refused)
+    {
+        _context.Auth.Record(result);
+        return result.Allowed ? allowed() : refused($"auth refused: {result}");
+    }
+
+    /// <summary>Remembers where a connect put its token (the app's or the tcUrl's query) and its page URL.</summary>
+    private void RememberConnectAuth(string app, string? tcUrl, string? pageUrl)
+    {
+        var question = app.IndexOf('?');
+        if (question >= 0)
+        {
+            _connectQuery = app[(question + 1)..];
+        }
+        else if (tcUrl is not null && tcUrl.IndexOf('?') is var q and >= 0)
+        {
+            _connectQuery = tcUrl[(q + 1)..];
+        }
+        _pageUrl = pageUrl;
+    }
+}

@@ -1,0 +1,2 @@
+namespace Appliance.Fuzz.Tests;
+public static class Program { public static int Main(string[] args) => 0; }
