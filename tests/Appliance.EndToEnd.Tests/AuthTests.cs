@@ -30,7 +30,9 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
                   "auth": {
                     "publish": { "scheme": "typeA", "key": "{{PublishKey}}" },
                     "play": { "scheme": "typeA", "key": "{{PlayKey}}", "ttlSeconds": 600 } } },
-                { "name": "pathc", "auth": { "play": { "scheme": "typeC", "key": "{{PlayKey}}", "ttlSeconds": 600 } } }
+                { "name": "pathc", "auth": { "play": { "scheme": "typeC", "key": "{{PlayKey}}", "ttlSeconds": 600 } } },
+                { "name": "hotlink", "auth": { "referer": { "allow": ["*.example.com", "example.org"], "allowEmpty": false } } },
+                { "name": "blocked", "auth": { "ip": { "deny": ["127.0.0.0/8", "::1/128"] } } }
                 """);
             Publisher = Ffmpeg.Publish(Daemon.RtmpUrl($"secure/cam?{Tokens.TypeA("/secure/cam", PublishKey, Tokens.Now)}"));
             await StreamApi.WaitForFramesAsync(Daemon, "cam", minFrames: 25, TimeSpan.FromSeconds(30));
@@ -175,5 +177,37 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
         using var http = new HttpClient();
         using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(Daemon.HttpUrl("api/status")));
         return doc.RootElement.GetProperty("auth").GetProperty("refused").GetInt64();
+    }
+
+    [Theory]
+    [InlineData("https://www.example.com/page", 404)]
+    [InlineData("https://example.com/", 403)]
+    [InlineData("https://cdn.example.org:8443/x", 404)]
+    [InlineData("https://example.org/", 404)]
+    [InlineData("https://example.org.evil.test/", 403)]
+    [InlineData("https://evil.test/", 403)]
+    [InlineData(null, 403)]
+    public async Task The_referer_allow_list_lets_matching_sites_through_and_refuses_others(string? referer, int status)
+    {
+        var request = $"GET /hotlink/none.flv HTTP/1.1\r\nHost: x\r\n{(referer is null ? "" : $"Referer: {referer}\r\n")}Connection: close\r\n\r\n";
+
+        var response = await RawHttp.ExchangeAsync(Daemon.HttpPort, System.Text.Encoding.ASCII.GetBytes(request), TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith($"HTTP/1.1 {status}", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_denied_address_is_refused_on_http_and_rtmp()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var response = await RawHttp.ExchangeAsync(Daemon.HttpPort,
+            System.Text.Encoding.ASCII.GetBytes("GET /blocked/none.flv HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), TimeSpan.FromSeconds(10));
+        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "blocked", cts.Token);
+
+        var rtmp = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PlayAsync("none", cts.Token));
+
+        Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
+        Assert.Equal("NetStream.Play.Failed", rtmp.Code);
+        await Daemon.WaitForLogAsync(l => l.Contains("IpDenied", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 }

@@ -8,16 +8,22 @@ internal sealed class LoadOptions
 {
     public const string Usage = """
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
-                              [--ramp PER_SECOND] [--json] [--json-file FILE] [--progress]
-                              [--viewers-csv FILE] [--allow-remote]
+                              [--ramp PER_SECOND] [--timeout SECONDS] [--json] [--json-file FILE]
+                              [--progress] [--viewers-csv FILE] [--allow-remote]
 
         Opens N viewers of live streams, reads them for the duration, and reports what they got.
 
-          --url URL           rtmp://host:port/app/stream or http://host:port/app/stream.flv;
-                              repeat for several streams (viewers are split evenly)
+          --url URL           the stream, by kind of viewer; repeat for several streams
+                              (viewers are split evenly, round robin):
+                                rtmp://host:port/app/stream        RTMP player
+                                http://host:port/app/stream.flv    HTTP-FLV player
+                                http://host:port/app/stream.ts     HTTP-TS player
+                                http://host:port/app/stream.m3u8   HLS player (media playlist)
           --viewers N         viewers in total (default 1)
           --duration SECONDS  length of the run, ramp included (default 30)
           --ramp PER_SECOND   viewers started per second (default 200)
+          --timeout SECONDS   HLS: longest wait for one whole playlist or segment response,
+                              the first playlist included (default 10)
           --json              the report as JSON, for scripts
           --json-file FILE    also write the JSON report to FILE (text stays on stdout)
           --viewers-csv FILE  write one line per viewer to FILE
@@ -35,6 +41,9 @@ internal sealed class LoadOptions
     public double DurationSeconds { get; private set; } = 30;
 
     public double RampPerSecond { get; private set; } = 200;
+
+    /// <summary>HLS: the longest a playlist or segment request may take, response body included.</summary>
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(10);
 
     public bool Json { get; private set; }
 
@@ -78,6 +87,9 @@ internal sealed class LoadOptions
                     break;
                 case "--ramp":
                     options.RampPerSecond = options.Number(arg, Value(), 0.1, 1_000_000);
+                    break;
+                case "--timeout":
+                    options.Timeout = TimeSpan.FromSeconds(options.Number(arg, Value(), 0.1, 3600));
                     break;
                 case "--json":
                     options.Json = true;

@@ -39,15 +39,26 @@ internal sealed class Tally
 
     public Percentiles FirstKeyFrame { get; private init; }
 
+    /// <summary>HTTP viewers: the first byte of the response (HLS: of the first playlist).</summary>
+    public Percentiles FirstByte { get; private init; }
+
+    /// <summary>Null when none of the viewers is an HLS player.</summary>
+    public HlsTally? Hls { get; private init; }
+
+    /// <summary>Null when none of the viewers reads MPEG-TS (HTTP-TS, HLS).</summary>
+    public TsTally? Ts { get; private init; }
+
     public List<KeyValuePair<string, int>> Errors { get; private init; } = [];
 
-    public static Tally Of(IEnumerable<ViewerStats> viewers, double seconds)
+    public static Tally Of(IEnumerable<ViewerStats> selected, double seconds)
     {
+        var viewers = selected as IReadOnlyCollection<ViewerStats> ?? selected.ToList();
         int count = 0, rated = 0, notStarted = 0, made = 0, failed = 0, dropped = 0, hung = 0, stalled = 0;
         double longestGap = 0, rateSum = 0, slowest = double.NaN;
         long bytes = 0, frames = 0;
         var firstMedia = new List<double>();
         var firstKey = new List<double>();
+        var firstByte = new List<double>();
         var errors = new Dictionary<string, int>();
         foreach (var viewer in viewers)
         {
@@ -94,6 +105,10 @@ internal sealed class Tally
             {
                 firstKey.Add(viewer.FirstKeyFrameMs);
             }
+            if (viewer.FirstByteMs >= 0)
+            {
+                firstByte.Add(viewer.FirstByteMs);
+            }
             var connected = viewer.EndedAt > viewer.StartedAt
                 ? System.Diagnostics.Stopwatch.GetElapsedTime(viewer.StartedAt, viewer.EndedAt).TotalSeconds
                 : 0;
@@ -122,7 +137,10 @@ internal sealed class Tally
             VideoFrames = frames,
             FirstMedia = Percentiles.Of(firstMedia),
             FirstKeyFrame = Percentiles.Of(firstKey),
-            Errors = errors.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal).ToList(),
+            FirstByte = Percentiles.Of(firstByte),
+            Hls = HlsTally.Of(viewers),
+            Ts = TsTally.Of(viewers),
+            Errors = HlsTally.Sorted(errors),
         };
     }
 }

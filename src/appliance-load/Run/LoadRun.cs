@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Appliance.Load.Cli;
 using Appliance.Load.Targets;
 using Appliance.Load.Viewers;
+using Appliance.Load.Viewers.Hls;
 
 namespace Appliance.Load.Run;
 
@@ -22,7 +23,8 @@ internal sealed class LoadRun
         for (var i = 0; i < Viewers.Length; i++)
         {
             // Round robin, so every URL gets its share at every point of the ramp.
-            Viewers[i] = new ViewerStats(i % options.Urls.Count);
+            var target = i % options.Urls.Count;
+            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol);
         }
     }
 
@@ -39,7 +41,10 @@ internal sealed class LoadRun
     public async Task<bool> ExecuteAsync()
     {
         await ResolveHostsAsync().ConfigureAwait(false);
-        var requests = _options.Urls.Select(u => u.HttpRequest).ToArray();
+        // Live bodies close the connection at the end; an HLS player keeps it for its segments.
+        var requests = _options.Urls
+            .Select(u => u.Protocol == StreamProtocol.Hls ? u.GetRequest(u.PathAndQuery, keepAlive: true) : u.HttpRequest)
+            .ToArray();
         var duration = TimeSpan.FromSeconds(_options.DurationSeconds);
         Watchdog.Start(duration + HardCapSlack + TimeSpan.FromSeconds(5));
 
@@ -83,9 +88,12 @@ internal sealed class LoadRun
     {
         var stats = Viewers[index];
         var url = _options.Urls[stats.Target];
-        return url.Protocol == StreamProtocol.Rtmp
-            ? RtmpViewer.RunAsync(url, stats, runOver)
-            : HttpFlvViewer.RunAsync(url, requests[stats.Target], stats, runOver);
+        return url.Protocol switch
+        {
+            StreamProtocol.Rtmp => RtmpViewer.RunAsync(url, stats, runOver),
+            StreamProtocol.Hls => HlsViewer.RunAsync(url, requests[stats.Target], stats, _options.Timeout, runOver),
+            _ => HttpLiveViewer.RunAsync(url, requests[stats.Target], stats, runOver),
+        };
     }
 
     /// <summary>Resolves names once, so a thousand viewers do not make a thousand lookups.</summary>

@@ -9,7 +9,7 @@ namespace Appliance.Load.Viewers;
 /// Reads an HTTP-FLV body tag by tag and tells the viewer's stats about each. A chunked body is
 /// decoded into a small pipe first; a plain one (what a live server sends) is read in place.
 /// </summary>
-internal sealed class FlvTagCounter
+internal sealed class FlvTagCounter : ILiveBody
 {
     private static readonly PipeOptions DecodedOptions = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
 

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Appliance.Load.Targets;
+using Appliance.Load.Viewers.Hls;
+using Appliance.Load.Viewers.Ts;
 
 namespace Appliance.Load.Viewers;
 
@@ -14,11 +17,33 @@ internal sealed class ViewerStats
 
     private long _bytes;
     private long _lastMedia;
+    private double _longestGapMs;
 
-    public ViewerStats(int target) => Target = target;
+    public ViewerStats(int target, StreamProtocol protocol)
+    {
+        Target = target;
+        Protocol = protocol;
+        if (protocol is StreamProtocol.HttpTs or StreamProtocol.Hls)
+        {
+            // HTTP-TS: each PES start is media as it arrives; HLS: media comes a segment at a time.
+            Ts = new TsPacketCounter(protocol == StreamProtocol.HttpTs ? this : null);
+        }
+        if (protocol == StreamProtocol.Hls)
+        {
+            Hls = new HlsStats();
+        }
+    }
 
     /// <summary>Index of the URL this viewer watches.</summary>
     public int Target { get; }
+
+    public StreamProtocol Protocol { get; }
+
+    /// <summary>HLS viewers only: requests, segments and the modelled player buffer.</summary>
+    public HlsStats? Hls { get; }
+
+    /// <summary>HTTP-TS and HLS viewers: the TS packets received.</summary>
+    public TsPacketCounter? Ts { get; }
 
     public ViewerState State { get; private set; }
 
@@ -35,7 +60,10 @@ internal sealed class ViewerStats
         set => Volatile.Write(ref _bytes, value);
     }
 
-    /// <summary>From the start of the TCP connect to the first complete media message or tag; -1 if none.</summary>
+    /// <summary>HTTP viewers: from the start of the TCP connect to the first byte of the response; -1 if none.</summary>
+    public double FirstByteMs { get; private set; } = -1;
+
+    /// <summary>From the start of the TCP connect to the first complete media message or tag (HLS: segment); -1 if none.</summary>
     public double FirstMediaMs { get; private set; } = -1;
 
     /// <summary>From the start of the TCP connect to the first complete video keyframe; -1 if none.</summary>
@@ -43,10 +71,14 @@ internal sealed class ViewerStats
 
     public long VideoFrames { get; private set; }
 
-    /// <summary>Longest time without media, counting from the start and up to the end.</summary>
-    public double LongestGapMs { get; private set; }
+    /// <summary>
+    /// Longest time without media, counting from the start and up to the end. HLS, where media
+    /// comes in segments: the longest time the modelled player waited for one.
+    /// </summary>
+    public double LongestGapMs => Hls?.LongestStallMs ?? _longestGapMs;
 
-    public bool Stalled => LongestGapMs >= StallMs;
+    /// <summary>Went <see cref="StallMs"/> without media; HLS: the modelled player ran out of media at least once.</summary>
+    public bool Stalled => Hls is { } hls ? hls.Stalls > 0 : _longestGapMs >= StallMs;
 
     public void OnStart()
     {
@@ -57,7 +89,29 @@ internal sealed class ViewerStats
 
     public void OnPlaying() => State = ViewerState.Playing;
 
-    public void AddBytes(long count) => Volatile.Write(ref _bytes, _bytes + count);
+    public void AddBytes(long count)
+    {
+        if (count > 0 && FirstByteMs < 0)
+        {
+            FirstByteMs = Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
+        }
+        Volatile.Write(ref _bytes, _bytes + count);
+    }
+
+    /// <summary>HLS: a segment with these frames is in (its arrival is no gap: the buffer model judges stalls).</summary>
+    public void OnSegmentMedia(long videoFrames, bool keyFrame, long now)
+    {
+        var sinceStart = Stopwatch.GetElapsedTime(StartedAt, now).TotalMilliseconds;
+        if (FirstMediaMs < 0)
+        {
+            FirstMediaMs = sinceStart;
+        }
+        if (keyFrame && FirstKeyFrameMs < 0)
+        {
+            FirstKeyFrameMs = sinceStart;
+        }
+        VideoFrames += videoFrames;
+    }
 
     public void OnMedia(bool videoFrame, bool keyFrame)
     {
@@ -102,9 +156,9 @@ internal sealed class ViewerStats
     private void NoteGap(long now)
     {
         var gap = Stopwatch.GetElapsedTime(_lastMedia, now).TotalMilliseconds;
-        if (gap > LongestGapMs)
+        if (gap > _longestGapMs)
         {
-            LongestGapMs = gap;
+            _longestGapMs = gap;
         }
     }
 }

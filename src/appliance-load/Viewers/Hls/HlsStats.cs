@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Appliance.Load.Report;
+using Appliance.Load.Viewers.Http;
 
 namespace Appliance.Load.Viewers.Hls;
 

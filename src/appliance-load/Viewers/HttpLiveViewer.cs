@@ -2,12 +2,23 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Appliance.Load.Targets;
+using Appliance.Load.Viewers.Ts;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Load.Viewers;
 
-/// <summary>One HTTP-FLV player: a plain socket, one GET, then FLV tags until the run ends.</summary>
-internal static class HttpFlvViewer
+/// <summary>A live HTTP body, read as it arrives.</summary>
+internal interface ILiveBody
+{
+    /// <summary>Consumes what <paramref name="reader"/> holds; true once a chunked body has ended.</summary>
+    bool Consume(ref SequenceReader<byte> reader, ViewerStats stats);
+}
+
+/// <summary>
+/// One HTTP-FLV or HTTP-TS player: a plain socket, one GET, then FLV tags or TS packets until the
+/// run ends.
+/// </summary>
+internal static class HttpLiveViewer
 {
     private static readonly StreamPipeReaderOptions ReadOptions = new(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true);
 
@@ -52,7 +63,7 @@ internal static class HttpFlvViewer
     private static async Task<string> ReadResponseAsync(PipeReader input, ViewerStats stats, CancellationToken runOver)
     {
         HttpResponseHead? head = null;
-        FlvTagCounter? tags = null;
+        ILiveBody? tags = null;
         long carried = 0;
         while (true)
         {
@@ -72,7 +83,7 @@ internal static class HttpFlvViewer
                         return $"HTTP {head.Status} {head.Reason}";
                     case HttpParseStatus.Complete:
                         stats.OnPlaying();
-                        tags = new FlvTagCounter(head.IsChunked);
+                        tags = stats.Ts is { } ts ? new TsLiveBody(ts, head.IsChunked) : new FlvTagCounter(head.IsChunked);
                         break;
                 }
             }

@@ -1,0 +1,164 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests;
+
+/// <summary>
+/// Hundreds of hostile connections at once (random bytes, half handshakes, giant chunk sizes,
+/// oversized headers, slowloris) while ffmpeg publishes and viewers play: the viewers notice
+/// nothing, memory stays bounded, and every bad connection is closed.
+/// </summary>
+public sealed class HostilePeerTests
+{
+    private const int Attackers = 300;
+    private const int AtOnce = 100;
+
+    [Fact]
+    public async Task Hundreds_of_hostile_connections_leave_viewers_unstalled_memory_bounded_and_are_all_closed()
+    {
+        await using var daemon = await DaemonProcess.StartAsync(deadlinesJson: "\"handshakeMs\": 2000, \"requestHeaderMs\": 2000");
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 25, TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var rtmp = new ViewerRecorder(await RtmpViewer.PlayAsync(daemon.RtmpPort, "live", "cam", cts.Token));
+        await using var flv = new ViewerRecorder(await HttpFlvViewer.OpenAsync(daemon.HttpPort, "/live/cam.flv", cts.Token));
+        await rtmp.WaitUntilAsync(v => v.VideoFrames >= 10, TimeSpan.FromSeconds(10), "10 frames before the attack");
+        var baselineSessions = await SessionsAsync(daemon);
+
+        var random = new Random(1234);
+        var closed = 0;
+        using var gate = new SemaphoreSlim(AtOnce);
+        var attacks = Enumerable.Range(0, Attackers).Select(async i =>
+        {
+            await gate.WaitAsync(cts.Token);
+            try
+            {
+                if (await AttackAsync(daemon, i % 5, new Random(random.Next()), cts.Token))
+                {
+                    Interlocked.Increment(ref closed);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(attacks);
+
+        Assert.Equal(Attackers, closed);
+        var status = await StatusAsync(daemon);
+        Assert.True(status.GetProperty("memory").GetProperty("rssBytes").GetInt64() < 256L * 1024 * 1024,
+            $"RSS grew to {status.GetProperty("memory").GetProperty("rssBytes").GetInt64() / (1024 * 1024)} MiB");
+        await WaitAsync(async () => await SessionsAsync(daemon) <= baselineSessions, "every hostile session closed");
+        var seen = (rtmp.VideoFrames, flv.VideoFrames);
+        await rtmp.WaitUntilAsync(v => v.VideoFrames >= seen.Item1 + 25, TimeSpan.FromSeconds(10), "25 more frames after the attack");
+        await flv.WaitUntilAsync(v => v.VideoFrames >= seen.Item2 + 25, TimeSpan.FromSeconds(10), "25 more frames after the attack");
+        Assert.True(rtmp.LongestGapMs < 1000, $"the RTMP viewer stalled for {rtmp.LongestGapMs} ms");
+        Assert.True(flv.LongestGapMs < 1000, $"the HTTP-FLV viewer stalled for {flv.LongestGapMs} ms");
+        Assert.False(rtmp.Ended || flv.Ended || publisher.HasExited, "a bystander was disconnected");
+    }
+
+    /// <summary>One hostile connection of the given kind; true once the server has closed it.</summary>
+    private static async Task<bool> AttackAsync(DaemonProcess daemon, int kind, Random random, CancellationToken ct)
+    {
+        var rtmp = kind is 0 or 1 or 2;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", rtmp ? daemon.RtmpPort : daemon.HttpPort, ct);
+        var stream = tcp.GetStream();
+        try
+        {
+            switch (kind)
+            {
+                case 0:
+                    // Random bytes where a handshake should be.
+                    var noise = new byte[random.Next(1, 8192)];
+                    random.NextBytes(noise);
+                    noise[0] = (byte)random.Next(4, 256);
+                    await stream.WriteAsync(noise, ct);
+                    break;
+                case 1:
+                    // Half a handshake, then silence until the handshake deadline.
+                    await stream.WriteAsync(new byte[1 + random.Next(1, 1000)], ct);
+                    break;
+                case 2:
+                    // A complete handshake, then a gigantic chunk size and a message header announcing 16 MiB.
+                    var raw = new byte[1537];
+                    raw[0] = 3;
+                    await stream.WriteAsync(raw, ct);
+                    await stream.ReadExactlyAsync(new byte[3073], ct);
+                    await stream.WriteAsync(new byte[1536], ct);
+                    await stream.WriteAsync(new byte[] { 0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF }, ct);
+                    await stream.WriteAsync(new byte[] { 0x03, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x09, 1, 0, 0, 0 }, ct);
+                    break;
+                case 3:
+                    // An oversized header block.
+                    var headers = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");
+                    for (var i = 0; i < 100; i++)
+                    {
+                        headers.Append("X-Junk-").Append(i).Append(": ").Append('v', 400).Append("\r\n");
+                    }
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(headers.Append("\r\n").ToString()), ct);
+                    break;
+                default:
+                    // Slowloris: a header line now and then, never the end of the head.
+                    await stream.WriteAsync("GET /live/cam.flv HTTP/1.1\r\n"u8.ToArray(), ct);
+                    for (var i = 0; i < 10 && tcp.Connected; i++)
+                    {
+                        await Task.Delay(500, ct);
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes($"X-Slow-{i}: 1\r\n"), ct);
+                    }
+                    break;
+            }
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        return await ClosedAsync(stream, TimeSpan.FromSeconds(15));
+    }
+
+    private static async Task<bool> ClosedAsync(NetworkStream stream, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[8192];
+        try
+        {
+            while (await stream.ReadAsync(buffer, cts.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<JsonElement> StatusAsync(DaemonProcess daemon)
+    {
+        using var http = new HttpClient();
+        using var doc = JsonDocument.Parse(await http.GetStringAsync(daemon.HttpUrl("api/status")));
+        return doc.RootElement.Clone();
+    }
+
+    private static async Task<int> SessionsAsync(DaemonProcess daemon) => (await StatusAsync(daemon)).GetProperty("sessions").GetInt32();
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var started = Environment.TickCount64;
+        while (!await condition())
+        {
+            if (Environment.TickCount64 - started > 15_000)
+            {
+                throw new TimeoutException($"{what}: not within 15 s");
+            }
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Appliance.EndToEnd.Tests.Infrastructure;
+
+/// <summary>ffmpeg publishing one-track streams, ffmpeg as a player, and what a viewer expects of ffprobe's packets.</summary>
+public static class FfmpegPlayback
+{
+    /// <summary>Publishes AAC only (a sine), in real time.</summary>
+    public static ExternalProcess PublishAudioOnly(string url, double? seconds = null) =>
+        ExternalProcess.Start("ffmpeg", [
+            "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+            "-c:a", "aac", "-b:a", "64k",
+            .. Duration(seconds),
+            "-f", "flv", url,
+        ]);
+
+    /// <summary>Publishes H.264 only (640x360, 25 fps, a keyframe every second), in real time.</summary>
+    public static ExternalProcess PublishVideoOnly(string url, double? seconds = null) =>
+        ExternalProcess.Start("ffmpeg", [
+            "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "25",
+            "-an",
+            .. Duration(seconds),
+            "-f", "flv", url,
+        ]);
+
+    /// <summary>`ffmpeg -v error -i URL -t seconds -c copy -f null -` started: a player that reads and discards.</summary>
+    public static ExternalProcess StartCopy(string url, double seconds) =>
+        ExternalProcess.Start("ffmpeg", [
+            "-hide_banner", "-v", "error", "-nostdin", "-rw_timeout", "15000000",
+            "-i", url, "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c", "copy", "-f", "null", "-",
+        ]);
+
+    /// <summary>Runs <see cref="StartCopy"/> to its end; the process, for its exit code and error lines.</summary>
+    public static async Task<ExternalProcess> CopyAsync(string url, double seconds, TimeSpan timeout)
+    {
+        var process = StartCopy(url, seconds);
+        if (!await process.WaitForExitAsync(timeout))
+        {
+            var stderr = process.Stderr;
+            await process.DisposeAsync();
+            throw new TimeoutException($"ffmpeg reading {url} for {seconds}s did not finish within {timeout.TotalSeconds:F0}s\n{stderr}");
+        }
+        // Let the redirected output drain (WaitForExit without a timeout waits for it).
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(5));
+        return process;
+    }
+
+    /// <summary>
+    /// What a viewer needs of ffprobe's packets: at least <paramref name="minSeconds"/> per stream,
+    /// DTS strictly increasing per stream, and no step over one second.
+    /// </summary>
+    public static void AssertContinuous(ProbeResult probe, double minSeconds)
+    {
+        foreach (var stream in probe.Streams)
+        {
+            var packets = probe.PacketsOf(stream).Where(p => p.Dts is not null).ToList();
+            Assert.True(packets.Count > 0, $"no packets of {stream.CodecType}");
+            var span = packets[^1].DtsSeconds - packets[0].DtsSeconds;
+            Assert.True(span >= minSeconds, $"{stream.CodecType} spans {span:F2}s over {packets.Count} packets");
+            for (var i = 1; i < packets.Count; i++)
+            {
+                Assert.True(packets[i].Dts > packets[i - 1].Dts, $"{stream.CodecType} dts not increasing at packet {i}: {packets[i - 1].Dts} -> {packets[i].Dts}");
+                var step = packets[i].DtsSeconds - packets[i - 1].DtsSeconds;
+                Assert.True(step <= 1.0, $"{stream.CodecType} dts jumps {step:F3}s at packet {i} ({packets[i - 1].DtsSeconds:F3} -> {packets[i].DtsSeconds:F3})");
+            }
+        }
+    }
+
+    /// <summary>The error lines ffmpeg or ffprobe printed (at -v error, anything on stderr is one).</summary>
+    public static string[] ErrorLines(string stderr) =>
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string[] Duration(double? seconds) =>
+        seconds is null ? [] : ["-t", seconds.Value.ToString(CultureInfo.InvariantCulture)];
+}
