@@ -100,7 +100,7 @@ public sealed partial class HlsTests(LivePublisherFixture live) : IClassFixture<
         Assert.Equal(before.Misses, after.Misses);
         Assert.Equal(200, segment.Status);
         Assert.Equal("video/mp2t", segment.Header("Content-Type"));
-        Assert.Equal(segment.Body.Length, segment.Head.ContentLength);
+        Assert.Equal((long)segment.Body.Length, segment.Head.ContentLength);
         Assert.Contains("immutable", segment.Header("Cache-Control"));
         Assert.Contains("max-age=", segment.Header("Cache-Control"));
         Assert.Equal(segment.Body, again.Body);

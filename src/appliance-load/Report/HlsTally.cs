@@ -37,6 +37,9 @@ internal sealed class HlsTally
     /// <summary>Per viewer, the least media buffered when a segment arrived.</summary>
     public Percentiles LowestBuffer { get; private init; }
 
+    /// <summary>The least media any viewer had buffered when a segment arrived; NaN if none.</summary>
+    public double LowestBufferMinMs { get; private init; }
+
     public int StalledViewers { get; private init; }
 
     public long Stalls { get; private init; }
@@ -48,6 +51,8 @@ internal sealed class HlsTally
     public long SkippedSegments { get; private init; }
 
     public long MalformedSegments { get; private init; }
+
+    public long NotStartingWithPat { get; private init; }
 
     public int EndedViewers { get; private init; }
 
@@ -61,7 +66,7 @@ internal sealed class HlsTally
     {
         var count = 0;
         long playlists = 0, segmentRequests = 0, segments = 0, nonOk = 0, timeouts = 0, connectionErrors = 0, connections = 0;
-        long bytes = 0, stalls = 0, skipped = 0, malformed = 0;
+        long bytes = 0, stalls = 0, skipped = 0, malformed = 0, notPat = 0;
         int stalledViewers = 0, ended = 0;
         double media = 0, stalledMs = 0, longestStall = 0;
         var times = new LatencyHistogram();
@@ -97,6 +102,7 @@ internal sealed class HlsTally
             longestStall = Math.Max(longestStall, hls.LongestStallMs);
             skipped += hls.SkippedSegments;
             malformed += hls.MalformedSegments;
+            notPat += hls.NotStartingWithPat;
             ended += hls.Ended ? 1 : 0;
             Count(failures, hls.FirstFailure);
             Count(malformedKinds, hls.FirstMalformed);
@@ -120,6 +126,7 @@ internal sealed class HlsTally
             SegmentTime = times.ToPercentiles(),
             FirstPlaylist = Percentiles.Of(firstPlaylist),
             FirstSegment = Percentiles.Of(firstSegment),
+            LowestBufferMinMs = lowestBuffer.Count > 0 ? lowestBuffer.Min() : double.NaN,
             LowestBuffer = Percentiles.Of(lowestBuffer),
             StalledViewers = stalledViewers,
             Stalls = stalls,
@@ -127,6 +134,7 @@ internal sealed class HlsTally
             LongestStallMs = longestStall,
             SkippedSegments = skipped,
             MalformedSegments = malformed,
+            NotStartingWithPat = notPat,
             EndedViewers = ended,
             FailureKinds = Sorted(failures),
             MalformedKinds = Sorted(malformedKinds),

@@ -49,15 +49,67 @@ internal static class JsonReport
         json.WriteNumber("mbitSlowestViewer", Math.Round(t.MbitSlowestViewer, 4));
         WritePercentiles(json, "firstMediaMs", t.FirstMedia);
         WritePercentiles(json, "firstKeyFrameMs", t.FirstKeyFrame);
+        WritePercentiles(json, "firstByteMs", t.FirstByte);
         json.WriteNumber("stalled", t.Stalled);
         json.WriteNumber("longestGapMs", Math.Round(t.LongestGapMs, 1));
         json.WriteNumber("videoFrames", t.VideoFrames);
-        json.WriteStartObject("errors");
-        foreach (var (error, count) in t.Errors)
+        WriteKinds(json, "errors", t.Errors);
+        if (t.Ts is { } ts)
         {
-            json.WriteNumber(error, count);
+            json.WriteStartObject("ts");
+            json.WriteNumber("packets", ts.Packets);
+            json.WriteNumber("syncLosses", ts.SyncLosses);
+            json.WriteNumber("skippedBytes", ts.SkippedBytes);
+            json.WriteNumber("continuityErrors", ts.ContinuityErrors);
+            json.WriteNumber("audioPes", ts.AudioPes);
+            json.WriteNumber("viewersWithoutPsi", ts.WithoutPsi);
+            json.WriteEndObject();
+        }
+        if (t.Hls is { } hls)
+        {
+            WriteHls(json, hls);
         }
         json.WriteEndObject();
+    }
+
+    private static void WriteHls(Utf8JsonWriter json, HlsTally h)
+    {
+        json.WriteStartObject("hls");
+        json.WriteNumber("viewers", h.Viewers);
+        json.WriteNumber("playlistRequests", h.PlaylistRequests);
+        json.WriteNumber("segmentRequests", h.SegmentRequests);
+        json.WriteNumber("connections", h.Connections);
+        json.WriteNumber("failures", h.Failures);
+        json.WriteNumber("nonOkResponses", h.NonOkResponses);
+        json.WriteNumber("timeouts", h.Timeouts);
+        json.WriteNumber("connectionErrors", h.ConnectionErrors);
+        json.WriteNumber("segments", h.Segments);
+        json.WriteNumber("segmentBytes", h.SegmentBytes);
+        json.WriteNumber("mediaSeconds", Math.Round(h.MediaSeconds, 3));
+        json.WriteNumber("skippedSegments", h.SkippedSegments);
+        json.WriteNumber("malformedSegments", h.MalformedSegments);
+        json.WriteNumber("segmentsNotStartingWithPat", h.NotStartingWithPat);
+        WritePercentiles(json, "segmentMs", h.SegmentTime);
+        WritePercentiles(json, "firstPlaylistMs", h.FirstPlaylist);
+        WritePercentiles(json, "firstSegmentMs", h.FirstSegment);
+        WritePercentiles(json, "lowestBufferMs", h.LowestBuffer);
+        json.WriteNumber("stalledViewers", h.StalledViewers);
+        json.WriteNumber("stalls", h.Stalls);
+        json.WriteNumber("stalledSeconds", Math.Round(h.StalledSeconds, 3));
+        json.WriteNumber("longestStallMs", Math.Round(h.LongestStallMs, 1));
+        json.WriteNumber("endedViewers", h.EndedViewers);
+        WriteKinds(json, "firstFailures", h.FailureKinds);
+        WriteKinds(json, "malformed", h.MalformedKinds);
+        json.WriteEndObject();
+    }
+
+    private static void WriteKinds(Utf8JsonWriter json, string name, List<KeyValuePair<string, int>> kinds)
+    {
+        json.WriteStartObject(name);
+        foreach (var (kind, count) in kinds)
+        {
+            json.WriteNumber(kind, count);
+        }
         json.WriteEndObject();
     }
 

@@ -33,8 +33,20 @@ internal static class TextReport
         text.AppendLine(c, $"  delivered        {t.MbitPerSecond:F1} Mbit/s total, {t.MbitPerViewer:F2} Mbit/s per viewer (slowest {t.MbitSlowestViewer:F2}), {t.Bytes / 1e6:F1} MB");
         text.AppendLine(c, $"  first media      {Ms(t.FirstMedia)}");
         text.AppendLine(c, $"  first keyframe   {Ms(t.FirstKeyFrame)}");
-        text.AppendLine(c, $"  stalled (>=2 s)  {t.Stalled} viewers, longest gap {t.LongestGapMs:F0} ms");
+        if (t.FirstByte.Count > 0)
+        {
+            text.AppendLine(c, $"  first byte       {Ms(t.FirstByte)}");
+        }
+        text.AppendLine(c, $"  stalled          {t.Stalled} viewers, longest gap {t.LongestGapMs:F0} ms (no media for 2 s; HLS: the player's buffer ran out)");
         text.AppendLine(c, $"  video frames     {t.VideoFrames}{(t.Made > 0 ? $" ({(double)t.VideoFrames / t.Made:F0} per viewer)" : "")}");
+        if (t.Ts is { } ts)
+        {
+            AppendTs(text, ts);
+        }
+        if (t.Hls is { } hls)
+        {
+            AppendHls(text, hls);
+        }
         foreach (var (error, count) in t.Errors.Take(MaxErrorLines))
         {
             text.AppendLine(c, $"  error x{count,-6} {error}");
@@ -45,10 +57,44 @@ internal static class TextReport
         }
     }
 
+    private static void AppendTs(StringBuilder text, TsTally ts)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"  ts packets       {ts.Packets}, sync lost {ts.SyncLosses} times ({ts.SkippedBytes} bytes skipped), continuity errors {ts.ContinuityErrors}, audio PES {ts.AudioPes}{Optional("viewers without PAT/PMT", ts.WithoutPsi)}");
+    }
+
+    private static void AppendHls(StringBuilder text, HlsTally h)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"  hls requests     {h.PlaylistRequests} playlists, {h.SegmentRequests} segments, on {h.Connections} TCP connections ({h.Viewers} viewers)");
+        text.AppendLine(c, $"  hls failures     {h.Failures}: non-200 {h.NonOkResponses}, timeouts {h.Timeouts}, connection errors {h.ConnectionErrors}");
+        text.AppendLine(c, $"  hls segments     {h.Segments} in, {h.SegmentBytes / 1e6:F1} MB, {h.MediaSeconds:F0} s of media ({(h.Viewers > 0 ? h.MediaSeconds / h.Viewers : 0):F1} s per viewer); skipped {h.SkippedSegments}, malformed {h.MalformedSegments}{Optional("first packet not a PAT", (int)h.NotStartingWithPat)}");
+        text.AppendLine(c, $"  segment time     {Ms(h.SegmentTime, "segments")}");
+        text.AppendLine(c, $"  first playlist   {Ms(h.FirstPlaylist)}");
+        text.AppendLine(c, $"  first segment    {Ms(h.FirstSegment)}");
+        text.AppendLine(c, $"  hls stalls       {h.StalledViewers} viewers, {h.Stalls} stalls, {h.StalledSeconds:F1} s in all, longest {h.LongestStallMs:F0} ms");
+        if (h.LowestBuffer.Count > 0)
+        {
+            text.AppendLine(c, $"  lowest buffer    per viewer p50 {h.LowestBuffer.P50:F0} ms, lowest of all {h.LowestBufferMinMs:F0} ms (media buffered when a segment arrived)");
+        }
+        if (h.EndedViewers > 0)
+        {
+            text.AppendLine(c, $"  playlist ended   {h.EndedViewers} viewers saw #EXT-X-ENDLIST");
+        }
+        foreach (var (kind, count) in h.FailureKinds.Take(MaxErrorLines))
+        {
+            text.AppendLine(c, $"  first failure x{count,-4} {kind}");
+        }
+        foreach (var (kind, count) in h.MalformedKinds.Take(MaxErrorLines))
+        {
+            text.AppendLine(c, $"  malformed x{count,-8} {kind}");
+        }
+    }
+
     private static string Optional(string name, int count) =>
         count > 0 ? string.Create(CultureInfo.InvariantCulture, $", {name} {count}") : "";
 
-    private static string Ms(Percentiles p) => p.Count == 0
+    private static string Ms(Percentiles p, string of = "viewers") => p.Count == 0
         ? "none"
-        : string.Create(CultureInfo.InvariantCulture, $"p50 {p.P50:F1} ms, p99 {p.P99:F1} ms, max {p.Max:F1} ms ({p.Count} viewers)");
+        : string.Create(CultureInfo.InvariantCulture, $"p50 {p.P50:F1} ms, p99 {p.P99:F1} ms, max {p.Max:F1} ms ({p.Count} {of})");
 }

@@ -15,7 +15,7 @@ internal sealed class TsTally
 
     public long ContinuityErrors { get; private init; }
 
-    public long AudioFrames { get; private init; }
+    public long AudioPes { get; private init; }
 
     /// <summary>Viewers that received TS packets but never a PAT and PMT they could read.</summary>
     public int WithoutPsi { get; private init; }
@@ -36,7 +36,7 @@ internal sealed class TsTally
             syncLosses += ts.SyncLosses;
             skipped += ts.SkippedBytes;
             continuity += ts.ContinuityErrors;
-            audio += ts.AudioFrames;
+            audio += ts.AudioPes;
             if (ts.Packets > 0 && !(ts.SawPat && ts.SawPmt))
             {
                 withoutPsi++;
@@ -49,7 +49,7 @@ internal sealed class TsTally
             SyncLosses = syncLosses,
             SkippedBytes = skipped,
             ContinuityErrors = continuity,
-            AudioFrames = audio,
+            AudioPes = audio,
             WithoutPsi = withoutPsi,
         };
     }

@@ -11,14 +11,34 @@ internal static class ViewerCsv
     public static string Render(LoadRun run)
     {
         var c = CultureInfo.InvariantCulture;
-        var text = new StringBuilder("viewer,url,state,bytes,connected_s,mbit_s,first_media_ms,first_keyframe_ms,video_frames,longest_gap_ms,error\n");
+        var text = new StringBuilder("viewer,url,state,bytes,connected_s,mbit_s,first_byte_ms,first_media_ms,first_keyframe_ms,video_frames,longest_gap_ms,stalled,"
+            + "ts_packets,ts_sync_losses,ts_continuity_errors,"
+            + "hls_playlists,hls_segment_requests,hls_segments,hls_failures,hls_segment_p50_ms,hls_segment_p99_ms,hls_first_segment_ms,hls_stalls,hls_lowest_buffer_ms,hls_skipped,hls_malformed,hls_connections,error\n");
         for (var i = 0; i < run.Viewers.Length; i++)
         {
             var v = run.Viewers[i];
             var seconds = v.EndedAt > v.StartedAt ? Stopwatch.GetElapsedTime(v.StartedAt, v.EndedAt).TotalSeconds : 0;
             var rate = seconds > 0 ? v.Bytes * 8 / seconds / 1e6 : 0;
             var error = v.Error?.Replace('"', '\'');
-            text.AppendLine(c, $"{i},{run.Urls[v.Target].Text},{v.State},{v.Bytes},{seconds:F3},{rate:F3},{v.FirstMediaMs:F2},{v.FirstKeyFrameMs:F2},{v.VideoFrames},{v.LongestGapMs:F0},\"{error}\"");
+            text.Append(c, $"{i},{run.Urls[v.Target].Text},{v.State},{v.Bytes},{seconds:F3},{rate:F3},{v.FirstByteMs:F2},{v.FirstMediaMs:F2},{v.FirstKeyFrameMs:F2},{v.VideoFrames},{v.LongestGapMs:F0},{(v.Stalled ? 1 : 0)},");
+            if (v.Ts is { } ts)
+            {
+                text.Append(c, $"{ts.Packets},{ts.SyncLosses},{ts.ContinuityErrors},");
+            }
+            else
+            {
+                text.Append(",,,");
+            }
+            if (v.Hls is { } h)
+            {
+                text.Append(c, $"{h.PlaylistRequests},{h.SegmentRequests},{h.Segments},{h.Failures},{h.SegmentTimes.PercentileMs(50):F2},{h.SegmentTimes.PercentileMs(99):F2},");
+                text.Append(c, $"{h.FirstSegmentMs:F2},{h.Stalls},{h.LowestBufferMs:F0},{h.SkippedSegments},{h.MalformedSegments},{h.Connections},");
+            }
+            else
+            {
+                text.Append(",,,,,,,,,,,,");
+            }
+            text.AppendLine(c, $"\"{error ?? v.Hls?.FirstFailure?.Replace('"', '\'')}\"");
         }
         return text.ToString();
     }

@@ -51,6 +51,9 @@ internal sealed class HlsStats
 
     public string? FirstMalformed { get; private set; }
 
+    /// <summary>Segments whose first packet is not a PAT (RFC 8216 3.5 says SHOULD; not counted as malformed).</summary>
+    public int NotStartingWithPat { get; set; }
+
     public LatencyHistogram SegmentTimes { get; } = new();
 
     /// <summary>From the start of the TCP connect to the first playlist in full; -1 if none.</summary>

@@ -151,6 +151,10 @@ internal static class HlsViewer
         {
             hls.OnMalformed($"a segment {malformed}");
         }
+        if (!ts.UnitStartsWithPat)
+        {
+            hls.NotStartingWithPat++;
+        }
         hls.OnSegment(stats.StartedAt, now, result.BodyBytes, Stopwatch.GetElapsedTime(started, now).TotalMilliseconds, segment.DurationMs);
         stats.OnSegmentMedia(ts.UnitVideoFrames, ts.UnitHasKeyFrame, now);
     }

@@ -30,6 +30,9 @@ internal sealed class TsPacketCounter : IBodySink
     // Of the current unit (an HLS segment; the whole body for HTTP-TS).
     private int _firstPid = NoPid;
     private long _unitSyncLosses;
+    private bool _unitPat;
+    private bool _unitPsi;
+    private bool _unitEsBeforePsi;
     private bool _unitKeyFrame;
     private long _unitVideoFrames;
 
@@ -49,7 +52,8 @@ internal sealed class TsPacketCounter : IBodySink
 
     public long VideoFrames { get; private set; }
 
-    public long AudioFrames { get; private set; }
+    /// <summary>Audio PES packets (a muxer may put several audio frames in one).</summary>
+    public long AudioPes { get; private set; }
 
     public bool SawPat { get; private set; }
 
@@ -61,22 +65,29 @@ internal sealed class TsPacketCounter : IBodySink
         _carried = 0;
         _firstPid = NoPid;
         _unitSyncLosses = 0;
+        _unitPat = false;
+        _unitPsi = false;
+        _unitEsBeforePsi = false;
         _unitKeyFrame = false;
         _unitVideoFrames = 0;
         _inSync = true;
         _videoCc = _audioCc = NoPid;
     }
 
-    /// <summary>What was wrong with the unit since <see cref="BeginUnit"/>, or null if nothing was.</summary>
+    /// <summary>
+    /// What was wrong with the unit since <see cref="BeginUnit"/>, or null if nothing was: a segment
+    /// a player cannot start decoding on its own (no PAT and PMT before the first audio or video
+    /// packet), or one that is not whole packets in sync.
+    /// </summary>
     public string? CheckUnit()
     {
         if (_firstPid == NoPid)
         {
             return _carried > 0 ? "shorter than one TS packet" : "empty";
         }
-        if (_firstPid != PatPid)
+        if (_unitEsBeforePsi || !_unitPsi)
         {
-            return "does not start with a PAT";
+            return "has audio or video before its PAT and PMT";
         }
         if (_unitSyncLosses > 0)
         {
@@ -88,6 +99,12 @@ internal sealed class TsPacketCounter : IBodySink
         }
         return null;
     }
+
+    /// <summary>
+    /// RFC 8216 3.5: the first two packets of a segment SHOULD be a PAT and a PMT. A SHOULD, and
+    /// ffmpeg puts an SDT first, so this is reported apart from malformed segments.
+    /// </summary>
+    public bool UnitStartsWithPat => _firstPid == PatPid;
 
     public long UnitVideoFrames => _unitVideoFrames;
 
@@ -170,6 +187,7 @@ internal sealed class TsPacketCounter : IBodySink
         }
         if (pid == _videoPid || pid == _audioPid)
         {
+            _unitEsBeforePsi |= !_unitPsi;
             Elementary(pid == _videoPid, p[3] & 0xF, hasPayload, unitStart, randomAccess);
         }
         else if (unitStart && hasPayload && (pid == PatPid || pid == _pmtPid))
@@ -203,7 +221,7 @@ internal sealed class TsPacketCounter : IBodySink
         }
         else
         {
-            AudioFrames++;
+            AudioPes++;
         }
         _live?.OnMedia(video, keyFrame);
     }
@@ -227,6 +245,7 @@ internal sealed class TsPacketCounter : IBodySink
         if (pid == PatPid && section[0] == 0x00)
         {
             SawPat = true;
+            _unitPat = true;
             for (var i = 8; i + 4 <= end; i += 4)
             {
                 var program = (section[i] << 8) | section[i + 1];
@@ -256,6 +275,7 @@ internal sealed class TsPacketCounter : IBodySink
             }
             _videoPid = video;
             _audioPid = audio;
+            _unitPsi = _unitPat;
         }
     }
 }
