@@ -30,6 +30,16 @@ test: test-deps build
 test-deps:
 	@bash scripts/test-deps.sh
 
+# Fuzzing (tests/Appliance.Fuzz.Tests, see its fuzz.sh): every parser target for FUZZ_SECONDS (default 60)
+# each with a new seed; coverage-guided AFL++ with SharpFuzz when afl++ is (or can be) installed, else the
+# project's own mutational fuzzer (FUZZ_ENGINE=afl|own forces one; FUZZ_TARGETS=amf0,http picks targets).
+# New findings are minimized into tests/Appliance.Fuzz.Tests/Regressions/{target}/ and fail the run.
+# `make test` runs only its short fixed-seed pass.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/Appliance.Fuzz.Tests/fuzz.sh
+
 bench:
 	$(DOTNET) run -c Release --project bench/Appliance.Benchmarks -- --filter '$(or $(FILTER),*)' $(BENCH_ARGS)
 

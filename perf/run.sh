@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Macro scenario: one 2.6 Mbit/s 720p25 stream published by ffmpeg, N RTMP and N HTTP-FLV viewers
-# from appliance-load, all on loopback. Prints what the daemon spent (CPU, memory) for what it
-# delivered. Called by `make perf` after `make build`; see perf/README.md.
+# Macro scenario: one 2.6 Mbit/s 720p25 stream published by ffmpeg, N viewers of each chosen
+# protocol (RTMP and HTTP-FLV unless told) from appliance-load, all on loopback. Prints what the
+# daemon spent (CPU, memory) for what it delivered. Called by `make perf` after `make build`; see perf/README.md.
 #
-#   perf/run.sh [--viewers N] [--seconds T] [--flush-ms M] [--ramp R]
-#   env: PERF_VIEWERS (100), PERF_SECONDS (30), PERF_FLUSH_MS (100), PERF_RAMP (200), BIN (artifacts/bin)
+#   perf/run.sh [--viewers N] [--protocols rtmp,flv,ts,hls] [--seconds T] [--flush-ms M] [--ramp R] [--hls-cold]
+#   env: PERF_VIEWERS (100), PERF_PROTOCOLS (rtmp,flv), PERF_SECONDS (30), PERF_FLUSH_MS (100), PERF_RAMP (200),
+#        PERF_HLS_COLD (0), BIN (artifacts/bin)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,6 +15,8 @@ VIEWERS=${PERF_VIEWERS:-100}
 DURATION=${PERF_SECONDS:-30}
 FLUSH_MS=${PERF_FLUSH_MS:-100}
 RAMP=${PERF_RAMP:-200}
+PROTOCOLS=${PERF_PROTOCOLS:-rtmp,flv}
+HLS_COLD=${PERF_HLS_COLD:-0}
 MEDIA=$OUT/testsrc2-720p25-2500k-aac-60s.flv
 
 usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
@@ -23,6 +26,8 @@ while [[ $# -gt 0 ]]; do
     --seconds) DURATION=$2; shift 2 ;;
     --flush-ms) FLUSH_MS=$2; shift 2 ;;
     --ramp) RAMP=$2; shift 2 ;;
+    --protocols) PROTOCOLS=$2; shift 2 ;;
+    --hls-cold) HLS_COLD=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "perf/run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -30,6 +35,17 @@ done
 for n in "$VIEWERS" "$DURATION" "$FLUSH_MS" "$RAMP"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "perf/run.sh: '$n' is not a whole number" >&2; exit 2; }
 done
+# Each protocol gets N viewers; the load tool deals them out round robin, so all ramp together.
+IFS=, read -r -a PROTOCOL_LIST <<< "$PROTOCOLS"
+(( ${#PROTOCOL_LIST[@]} > 0 )) || { echo "perf/run.sh: --protocols is empty" >&2; exit 2; }
+declare -A PROTOCOL_NAME=([rtmp]=RTMP [flv]=HTTP-FLV [ts]=HTTP-TS [hls]=HLS)
+DESCRIPTION="" HLS=0
+for protocol in "${PROTOCOL_LIST[@]}"; do
+  [[ -n ${PROTOCOL_NAME[$protocol]:-} ]] || { echo "perf/run.sh: unknown protocol '$protocol' (rtmp, flv, ts, hls)" >&2; exit 2; }
+  DESCRIPTION+="${DESCRIPTION:+ + }$VIEWERS ${PROTOCOL_NAME[$protocol]}"
+  [[ $protocol == hls ]] && HLS=1
+done
+TOTAL=$((VIEWERS * ${#PROTOCOL_LIST[@]}))
 
 die() { echo "perf/run.sh: $*" >&2; exit 1; }
 for exe in applianced appliance-load; do
@@ -41,15 +57,15 @@ if command -v jq >/dev/null; then
 elif command -v python3 >/dev/null; then
   json() { python3 -c 'import json,sys
 v=json.load(open(sys.argv[2]))
-for k in sys.argv[1].lstrip(".").split("."): v=v[k]
-print(v)' "$1" "$2"; }
+for k in sys.argv[1].lstrip(".").split("."): v=v.get(k) if isinstance(v, dict) else None
+print("null" if v is None else v)' "$1" "$2"; }
 else
   die "jq or python3 is needed to read the load report"
 fi
 
 # Every viewer is a socket in the load tool and another in the daemon.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-(( $(ulimit -n) > VIEWERS * 2 + 64 )) || die "open-file limit $(ulimit -n) is too low for $((VIEWERS * 2)) viewers"
+(( $(ulimit -n) > TOTAL + 64 )) || die "open-file limit $(ulimit -n) is too low for $TOTAL viewers"
 
 # The media: made once, reused by every run.
 mkdir -p "$OUT"
@@ -121,6 +137,25 @@ done
 listed || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear in /api/streams within 15 s"; }
 sleep 2.5
 
+# HLS packages on demand: the first playlist request starts it (and may wait for the first
+# segment). Ask once, timed, then wait until the playlist lists three segments, so the viewers
+# join a full window the way players join a stream that is already being watched. With
+# --hls-cold the viewers' own first requests start it instead.
+PLAYLIST="http://127.0.0.1:$HTTP_PORT/live/perf.m3u8"
+FIRST_PLAYLIST="not asked (--hls-cold: the viewers' first requests start packaging)"
+if (( HLS && ! HLS_COLD )); then
+  FIRST_PLAYLIST=$(curl -fsS -m 15 -o /dev/null -w 'HTTP %{http_code} in %{time_total} s (one curl before the load, which starts packaging)' "$PLAYLIST" 2>&1) \
+    || { tail -n 20 "$WORK/daemon.log" >&2; die "the first HLS playlist request failed: $FIRST_PLAYLIST"; }
+  listed_segments() { curl -fsS -m 5 "$PLAYLIST" 2>/dev/null | grep -c '^#EXTINF' || true; }
+  for _ in $(seq 100); do
+    (( $(listed_segments) >= 3 )) && break
+    sleep 0.2
+  done
+  (( $(listed_segments) >= 3 )) || die "the HLS playlist did not list 3 segments within 20 s"
+fi
+status() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/api/status" > "$1" 2>/dev/null || echo '{}' > "$1"; }
+status "$WORK/status-before.json"
+
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
@@ -130,10 +165,19 @@ CPU_BEFORE=$(cpu_ticks "$DAEMON_PID")
 PUB_CPU_BEFORE=$(cpu_ticks "$PUBLISHER_PID")
 START_NS=$(date +%s%N)
 
+URLS=()
+for protocol in "${PROTOCOL_LIST[@]}"; do
+  case $protocol in
+    rtmp) URLS+=(--url "rtmp://127.0.0.1:$RTMP_PORT/live/perf") ;;
+    flv) URLS+=(--url "http://127.0.0.1:$HTTP_PORT/live/perf.flv") ;;
+    ts) URLS+=(--url "http://127.0.0.1:$HTTP_PORT/live/perf.ts") ;;
+    hls) URLS+=(--url "$PLAYLIST") ;;
+  esac
+done
+
 set +e
-"$BIN/appliance-load" \
-  --url "rtmp://127.0.0.1:$RTMP_PORT/live/perf" --url "http://127.0.0.1:$HTTP_PORT/live/perf.flv" \
-  --viewers $((VIEWERS * 2)) --duration "$DURATION" --ramp "$RAMP" \
+"$BIN/appliance-load" "${URLS[@]}" \
+  --viewers "$TOTAL" --duration "$DURATION" --ramp "$RAMP" \
   --json-file "$WORK/load.json" --viewers-csv "$OUT/last-viewers.csv" --progress \
   > "$WORK/load.txt" 2> "$WORK/load.err" &
 LOAD_PID=$!
@@ -152,6 +196,7 @@ set -e
 END_NS=$(date +%s%N)
 kill -0 "$DAEMON_PID" 2>/dev/null || { tail -n 50 "$WORK/daemon.log" >&2; die "applianced died during the run"; }
 CPU_AFTER=$(cpu_ticks "$DAEMON_PID")
+status "$WORK/status-after.json"
 PUB_CPU_AFTER=$(cpu_ticks "$PUBLISHER_PID")
 HWM=$(status_kb "$DAEMON_PID" VmHWM)
 [[ -s $WORK/load.json ]] || { cat "$WORK/load.err" "$WORK/load.txt" >&2; die "appliance-load wrote no report (exit $LOAD_STATUS)"; }
@@ -165,13 +210,20 @@ PUB_CPU=$(awk_calc "printf \"%.2f\", ($PUB_CPU_AFTER - $PUB_CPU_BEFORE) / $CLK_T
 GB=$(awk_calc "printf \"%.3f\", $BYTES / 1e9")
 PER_GB=$(awk_calc "if ($BYTES > 0) printf \"%.3f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / ($BYTES / 1e9); else print \"n/a\"")
 CORE=$(awk_calc "printf \"%.0f\", 100 * ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / (($END_NS - $START_NS) / 1e9)")
-PER_VIEWER_KB=$(awk_calc "printf \"%.1f\", ($PEAK_RSS_DURING - $RSS_BEFORE) / ($VIEWERS * 2)")
+PER_VIEWER_KB=$(awk_calc "printf \"%.1f\", ($PEAK_RSS_DURING - $RSS_BEFORE) / $TOTAL")
 LOG_PROBLEM=' (WRN|ERR|CRT) '
 WARNINGS=$(grep -c -E "$LOG_PROBLEM" "$WORK/daemon.log" || true)
 
+# The segment cache's counters from /api/status, before and after the load.
+cache() { local v; v=$(json ".segmentCache.$2" "$WORK/status-$1.json" 2>/dev/null); [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo 0; }
+HITS=$(( $(cache after hits) - $(cache before hits) ))
+MISSES=$(( $(cache after misses) - $(cache before misses) ))
+HIT_RATIO=$(awk_calc "if ($HITS + $MISSES > 0) printf \"%.2f%%\", 100 * $HITS / ($HITS + $MISSES); else print \"n/a\"")
+cache_line() { echo "$(cache "$1" segments) segments, $(( $(cache "$1" bytes) / 1048576 )) MiB, hits $(cache "$1" hits), misses $(cache "$1" misses), evictions $(cache "$1" evictions)"; }
+
 cat <<REPORT
 
-== perf: $((VIEWERS * 2)) viewers ($VIEWERS RTMP + $VIEWERS HTTP-FLV), ${DURATION} s, flushIntervalMs $FLUSH_MS, ramp ${RAMP}/s ==
+== perf: $TOTAL viewers ($DESCRIPTION), ${DURATION} s, flushIntervalMs $FLUSH_MS, ramp ${RAMP}/s ==
 daemon CPU            ${CPU} s over ${WALL} s wall (${CORE}% of one core)
 CPU per GB delivered  ${PER_GB} CPU-s/GB (${GB} GB)
 delivered             ${MBITS} Mbit/s
@@ -179,8 +231,20 @@ daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; RSS before viewers $
 publisher (ffmpeg)    ${PUB_CPU} CPU-s in the same window
 daemon log            ${WARNINGS} warning/error lines (see perf/out/last-daemon.log)
 load tool             exit ${LOAD_STATUS}, peak RSS $((LOAD_HWM / 1024)) MiB, CPU $(json .loadToolCpuSeconds "$WORK/load.json") s
-
 REPORT
+if (( HLS )); then
+  hls() { json ".total.hls.$1" "$WORK/load.json"; }
+  cat <<REPORT
+first playlist (cold) ${FIRST_PLAYLIST}
+segment cache         before: $(cache_line before)
+                      after:  $(cache_line after)
+                      during the load: hits ${HITS}, misses ${MISSES}: hit ratio ${HIT_RATIO}
+HLS (load tool)       $(hls playlistRequests) playlist + $(hls segmentRequests) segment requests; failures $(hls failures) (non-200 $(hls nonOkResponses), timeouts $(hls timeouts), connection errors $(hls connectionErrors)); malformed segments $(hls malformedSegments)
+                      segment download p50 $(hls segmentMs.p50) ms, p99 $(hls segmentMs.p99) ms; first segment p50 $(hls firstSegmentMs.p50) ms, p99 $(hls firstSegmentMs.p99) ms
+                      stalls: $(hls stalledViewers) viewers ran out of buffer ($(hls stalls) times, longest $(hls longestStallMs) ms); $(hls skippedSegments) segments skipped
+REPORT
+fi
+echo
 cat "$WORK/load.txt"
 if [[ -s $WORK/load.err ]]; then echo; echo "load tool stderr:"; cat "$WORK/load.err"; fi
 if (( WARNINGS > 0 )); then

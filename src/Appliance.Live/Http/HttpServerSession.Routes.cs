@@ -108,7 +108,17 @@ public sealed partial class HttpServerSession
 
     private static RequestOutcome Next(bool keepAlive) => keepAlive ? RequestOutcome.KeepAlive : RequestOutcome.Close;
 
-    private RequestOutcome ServeFlv(StreamKey key, bool headOnly, bool keepAlive)
+    private RequestOutcome ServeFlv(StreamKey key, bool headOnly, bool keepAlive) =>
+        ServeLive(key, WireFormat.Flv, "video/x-flv", "http-flv", headOnly, keepAlive);
+
+    private RequestOutcome ServeTs(StreamKey key, bool headOnly, bool keepAlive) =>
+        ServeLive(key, WireFormat.Ts, "video/mp2t", "http-ts", headOnly, keepAlive);
+
+    /// <summary>
+    /// A live HTTP stream (FLV or TS): the response has no length, runs until the stream ends,
+    /// and then the connection closes; the connection becomes the stream's viewer.
+    /// </summary>
+    private RequestOutcome ServeLive(StreamKey key, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
     {
         var stream = _context.Streams.FindForPlay(key);
         if (stream is null)
@@ -123,60 +133,31 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         ResponseHead.ResetWrittenCount();
-        // Live FLV has no length: the body runs until the stream ends, and then the connection closes.
-        HttpResponseWriter.WriteHead(ResponseHead, 200, "video/x-flv", null, keepAlive: false, extraHeaders: NoStore);
+        HttpResponseWriter.WriteHead(ResponseHead, 200, contentType, null, keepAlive: false, extraHeaders: NoStore);
         _lastStatus = 200;
         if (headOnly)
         {
             Writer.Send(ResponseHead.WrittenSpan);
             return RequestOutcome.Close;
         }
-        var hasAudio = stream.HasAudio || !stream.HasVideo;
-        var hasVideo = stream.HasVideo || !stream.HasAudio;
-        Span<byte> fileHeader = stackalloc byte[FlvWriter.FileHeaderLength];
-        FlvWriter.WriteFileHeader(fileHeader, hasAudio, hasVideo);
-        ResponseHead.Write(fileHeader);
+        if (format == WireFormat.Flv)
+        {
+            Span<byte> fileHeader = stackalloc byte[FlvWriter.FileHeaderLength];
+            FlvWriter.WriteFileHeader(fileHeader, stream.HasAudio || !stream.HasVideo, stream.HasVideo || !stream.HasAudio);
+            ResponseHead.Write(fileHeader);
+        }
+        else
+        {
+            stream.EnsureTsPackaging();
+        }
         Writer.Send(ResponseHead.WrittenSpan);
-        var subscription = stream.Subscribe(Writer, WireFormat.Flv);
+        var subscription = stream.Subscribe(Writer, format);
         if (subscription is null)
         {
             return RequestOutcome.Close;
         }
         subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
-        _protocol = "http-flv";
-        return RequestOutcome.Streaming;
-    }
-
-    private RequestOutcome ServeTs(StreamKey key, bool headOnly, bool keepAlive)
-    {
-        var stream = _context.Streams.FindForPlay(key);
-        if (stream is null)
-        {
-            WriteText(404, "stream not found\n", keepAlive, headOnly);
-            return Next(keepAlive);
-        }
-        if (stream.IsFull)
-        {
-            LiveLog.Rejected(_context.Logger, "http", Client, $"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
-            WriteText(503, "stream full\n", keepAlive, headOnly);
-            return Next(keepAlive);
-        }
-        ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(ResponseHead, 200, "video/mp2t", null, keepAlive: false, extraHeaders: NoStore);
-        Writer.Send(ResponseHead.WrittenSpan);
-        _lastStatus = 200;
-        if (headOnly)
-        {
-            return RequestOutcome.Close;
-        }
-        stream.EnsureTsPackaging();
-        var subscription = stream.Subscribe(Writer, WireFormat.Ts);
-        if (subscription is null)
-        {
-            return RequestOutcome.Close;
-        }
-        subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
-        _protocol = "http-ts";
+        _protocol = protocol;
         return RequestOutcome.Streaming;
     }
 

@@ -34,4 +34,7 @@ internal static partial class LiveLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Protocol} {Client} refused for {Stream}: {Reason}")]
     public static partial void AuthRefused(ILogger logger, string protocol, string client, string stream, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "stream {Stream}: {Message}")]
+    public static partial void Packaging(ILogger logger, string stream, string message);
 }

@@ -67,7 +67,8 @@ public sealed record HlsPlaylist(string Text, int TargetDuration, long MediaSequ
         foreach (var entry in entries)
         {
             Assert.True(entry.Duration > 0, $"EXTINF {entry.Duration}:\n{text}");
-            Assert.True(entry.Duration <= target, $"EXTINF {entry.Duration} is over the target duration {target}:\n{text}");
+            // RFC 8216 4.3.3.1: each EXTINF, rounded to the nearest integer, must not exceed the target.
+            Assert.True(Math.Round(entry.Duration, MidpointRounding.AwayFromZero) <= target, $"EXTINF {entry.Duration} is over the target duration {target}:\n{text}");
             Assert.True(entry.Uri.EndsWith($"/{entry.Sequence}.ts", StringComparison.Ordinal) || entry.Uri.Contains($"/{entry.Sequence}.ts?", StringComparison.Ordinal),
                 $"segment {entry.Uri} is not number {entry.Sequence}:\n{text}");
         }

@@ -39,6 +39,13 @@ public abstract class FuzzTarget : IFuzzTarget
     public override string ToString() => Name;
 }
 
+/// <summary>A target that can also mutate its inputs with knowledge of their structure (the own engine uses it for half the mutations).</summary>
+public interface IStructuredMutator
+{
+    /// <summary>A variation of <paramref name="input"/>, or null when it has no structure to work on.</summary>
+    byte[]? Mutate(byte[] input, Prng rng);
+}
+
 /// <summary>A property the harness checks failed: the parser did not throw, but got something wrong.</summary>
 public sealed class FuzzInvariantException(string message) : Exception(message)
 {

@@ -87,8 +87,8 @@ public static class Fnv
         }
         foreach (var c in text)
         {
-            hash = (hash ^ (c & 0xFF)) * Prime;
-            hash = (hash ^ (c >> 8)) * Prime;
+            hash = (hash ^ (ulong)(c & 0xFF)) * Prime;
+            hash = (hash ^ (ulong)(c >> 8)) * Prime;
         }
         return hash;
     }

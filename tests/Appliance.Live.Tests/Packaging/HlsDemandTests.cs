@@ -114,7 +114,7 @@ public class HlsDemandTests
     }
 
     [Fact]
-    public void SegmentRequestsCountAsDemandAndKeepPackagingRunning()
+    public async Task SegmentRequestsCountAsDemandAndKeepPackagingRunning()
     {
         const int idleMs = 100;
         using var hls = new HlsHarness(app => app.Hls.IdleStopMs = idleMs);
@@ -124,8 +124,8 @@ public class HlsDemandTests
         var t = 0L;
         var touched = Stopwatch.StartNew();
 
-        // Five idle periods of publishing, with a segment lookup (HlsWindow, as a segment request does) every 20 ms.
-        while (clock.ElapsedMilliseconds < idleMs * 5)
+        // Five idle periods (and two segments) of publishing, with a segment lookup (HlsWindow, as a segment request does) every 20 ms.
+        while (clock.ElapsedMilliseconds < idleMs * 5 || t < 4_040)
         {
             if (touched.ElapsedMilliseconds >= 20)
             {
@@ -134,7 +134,7 @@ public class HlsDemandTests
             }
             hls.PublishMedia(t, t + 40);
             t += 40;
-            Thread.Yield();
+            await Task.Delay(5);
         }
 
         Assert.True(hls.Cache.Segments > 0, "packaging stopped although segments were being requested");

@@ -10,13 +10,13 @@ internal static class HlsPlaylistWriter
     {
         var text = new StringBuilder(128 + listed.Length * 96);
         text.Append("#EXTM3U\n#EXT-X-VERSION:3\n");
-        // Every listed segment must fit the target, rounded to whole seconds.
+        // RFC 8216: every EXTINF, rounded to the nearest integer, must not exceed the target.
         var longest = targetDurationMs;
         foreach (var segment in listed)
         {
             longest = Math.Max(longest, segment.DurationMs);
         }
-        text.Append("#EXT-X-TARGETDURATION:").Append((longest + 999) / 1000).Append('\n');
+        text.Append("#EXT-X-TARGETDURATION:").Append(Math.Max(1, (longest + 500) / 1000)).Append('\n');
         text.Append("#EXT-X-MEDIA-SEQUENCE:").Append(listed.IsEmpty ? 0 : listed[0].Sequence).Append('\n');
         if (discontinuitySequence > 0)
         {

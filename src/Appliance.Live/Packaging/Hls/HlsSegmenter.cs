@@ -22,6 +22,9 @@ internal sealed class HlsSegmenter
     // A step in media time bigger than this (either way) is a new timeline, not a long frame.
     private const long TimestampJumpMs = 10_000;
 
+    // A cut point this close after a boundary counts as on it (a stream starting at 0, say).
+    private const long BoundarySlackMs = 100;
+
     private readonly HlsConfig _config;
     private readonly ILogger _logger;
     private readonly string _stream;
@@ -33,6 +36,7 @@ internal sealed class HlsSegmenter
     private long _lastMs = long.MinValue;
     private long _targetMs;
     private bool _discontinuityNext;
+    private long? _firstSeenBucket;
 
     public HlsSegmenter(HlsConfig config, SegmentWindow window, ILogger logger, string stream, long nowTimestampMs)
     {
@@ -56,34 +60,53 @@ internal sealed class HlsSegmenter
         var at = frame.Timestamp;
         if (_lastMs != long.MinValue && Math.Abs(at - _lastMs) > TimestampJumpMs)
         {
-            LiveLog.FrameDropped(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
+            LiveLog.Packaging(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
             Complete(_lastMs);
             _discontinuityNext = true;
+            _lastMs = at;
         }
-        var cutPoint = BeginsWithTables(packets.Span) && (streamHasVideo ? frame.IsVideoKeyFrame : frame.Kind == FrameKind.Audio);
+        var tables = BeginsWithTables(packets.Span);
+        var cutPoint = tables && (streamHasVideo ? frame.IsVideoKeyFrame : frame.Kind == FrameKind.Audio);
         if (_current is null)
         {
-            if (!cutPoint)
+            if (!cutPoint || !MayStartAt(at))
             {
                 return;
             }
             Start(at);
         }
-        else if (at - _currentStartMs >= _targetMs && cutPoint)
+        else if (cutPoint && Bucket(at) > Bucket(_currentStartMs))
         {
             Complete(at);
             Start(at);
         }
-        else if (at - _currentStartMs >= _targetMs * MaxSegmentTargets && frame.Kind == FrameKind.Video)
+        else if (tables && at - _currentStartMs >= _config.TargetDurationMs * MaxSegmentTargets)
         {
-            LiveLog.FrameDropped(_logger, _stream, $"HLS: no keyframe for {at - _currentStartMs} ms; cutting a segment without one");
+            LiveLog.Packaging(_logger, _stream, $"HLS: no keyframe for {at - _currentStartMs} ms; cutting a segment without one");
             Complete(at);
-            _discontinuityNext = true;
             Start(at);
         }
         _current!.Append(packets.Span);
         _lastMs = Math.Max(_lastMs, at);
     }
+
+    /// <summary>
+    /// Segments are cut at the first cut point after each multiple of the target in media time,
+    /// so two nodes packaging the same stream cut (and number) them alike (DESIGN.md, principle
+    /// 6). A node's very first segment therefore starts on such a boundary, never mid-way.
+    /// </summary>
+    private bool MayStartAt(long atMs)
+    {
+        if (_nextSequence >= 0)
+        {
+            // After a break the timeline is new anyway: start at once.
+            return true;
+        }
+        _firstSeenBucket ??= Bucket(atMs);
+        return atMs % _config.TargetDurationMs < BoundarySlackMs || Bucket(atMs) > _firstSeenBucket;
+    }
+
+    private long Bucket(long atMs) => Math.Max(0, atMs) / _config.TargetDurationMs;
 
     /// <summary>The timeline breaks here (a new publisher, a new codec config): the next segment starts fresh.</summary>
     public void Break()
@@ -115,7 +138,10 @@ internal sealed class HlsSegmenter
 
     private void Start(long atMs)
     {
-        _currentSequence = _nextSequence >= 0 ? _nextSequence : Math.Max(0, atMs / _config.TargetDurationMs);
+        // Numbers follow the boundaries (bucket index) from the first segment on; they stay
+        // consecutive as HLS requires, so a keyframe interval longer than the target (a bucket
+        // with no cut) shifts them from then on.
+        _currentSequence = _nextSequence >= 0 ? _nextSequence : Bucket(atMs);
         _nextSequence = _currentSequence + 1;
         _currentStartMs = atMs;
         _current = MemoryFileWriter.Create($"hls-{_currentSequence}");
@@ -136,11 +162,12 @@ internal sealed class HlsSegmenter
         }
         // The last segment before an end or a break has no next frame: count at least one frame's time.
         var duration = Math.Max(endMs - _currentStartMs, 40);
-        if (duration > _targetMs)
+        // The playlist's target only grows (RFC 8216: EXTINF rounded must not exceed it); the cut
+        // threshold stays the configured one, so one long segment does not lengthen the rest.
+        if ((duration + 500) / 1000 > (_targetMs + 500) / 1000)
         {
-            var raised = (duration + 999) / 1000 * 1000;
-            LiveLog.FrameDropped(_logger, _stream, $"HLS: a {duration} ms segment is longer than the {_targetMs} ms target (keyframe interval too long); target raised to {raised} ms");
-            _targetMs = raised;
+            LiveLog.Packaging(_logger, _stream, $"HLS: a {duration} ms segment is longer than the {_config.TargetDurationMs} ms target (keyframe interval too long); playlist target raised to {duration} ms");
+            _targetMs = duration;
         }
         var file = writer.Complete();
         writer.Dispose();

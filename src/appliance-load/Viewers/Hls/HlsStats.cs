@@ -68,7 +68,10 @@ internal sealed class HlsStats
 
     public double LongestStallMs { get; private set; }
 
-    /// <summary>The least media buffered when a segment arrived (first segment excluded); -1 if none.</summary>
+    /// <summary>
+    /// The least media buffered when a segment arrived, over the segments of playlist reloads (the
+    /// start-up burst from the first playlist would always give the first segment's length); -1 if none.
+    /// </summary>
     public double LowestBufferMs { get; private set; } = -1;
 
     public bool Ended { get; set; }
@@ -97,7 +100,7 @@ internal sealed class HlsStats
     }
 
     /// <summary>A segment is in: <paramref name="now"/> is when its last byte arrived.</summary>
-    public void OnSegment(long viewerStart, long now, long bytes, double downloadMs, double durationMs)
+    public void OnSegment(long viewerStart, long now, long bytes, double downloadMs, double durationMs, bool startUp)
     {
         Segments++;
         SegmentBytes += bytes;
@@ -115,7 +118,10 @@ internal sealed class HlsStats
                 Stall(-buffer);
                 buffer = 0;
             }
-            LowestBufferMs = LowestBufferMs < 0 ? buffer : Math.Min(LowestBufferMs, buffer);
+            if (!startUp)
+            {
+                LowestBufferMs = LowestBufferMs < 0 ? buffer : Math.Min(LowestBufferMs, buffer);
+            }
         }
         MediaMs += durationMs;
     }

@@ -96,7 +96,8 @@ internal static class HlsViewer
             retryDelay = TimeSpan.FromMilliseconds(playlist.TargetDurationMs / 2);
 
             // Numbering that went back means the stream was restarted under the same name: start over.
-            if ((next < 0 || next > playlist.NextSequence) && segments.Count > 0)
+            var startUp = (next < 0 || next > playlist.NextSequence) && segments.Count > 0;
+            if (startUp)
             {
                 next = segments[Math.Max(0, segments.Count - StartSegmentsFromEnd)].Sequence;
             }
@@ -109,7 +110,7 @@ internal static class HlsViewer
             {
                 if (segment.Sequence >= next)
                 {
-                    await DownloadAsync(url, segment, stats, connection, timeout, runOver).ConfigureAwait(false);
+                    await DownloadAsync(url, segment, stats, connection, timeout, startUp, runOver).ConfigureAwait(false);
                     next = segment.Sequence + 1;
                 }
             }
@@ -128,7 +129,7 @@ internal static class HlsViewer
     }
 
     private static async Task DownloadAsync(
-        StreamUrl url, PlaylistSegment segment, ViewerStats stats, HttpGetConnection connection, TimeSpan timeout, CancellationToken runOver)
+        StreamUrl url, PlaylistSegment segment, ViewerStats stats, HttpGetConnection connection, TimeSpan timeout, bool startUp, CancellationToken runOver)
     {
         var hls = stats.Hls!;
         var ts = stats.Ts!;
@@ -155,7 +156,7 @@ internal static class HlsViewer
         {
             hls.NotStartingWithPat++;
         }
-        hls.OnSegment(stats.StartedAt, now, result.BodyBytes, Stopwatch.GetElapsedTime(started, now).TotalMilliseconds, segment.DurationMs);
+        hls.OnSegment(stats.StartedAt, now, result.BodyBytes, Stopwatch.GetElapsedTime(started, now).TotalMilliseconds, segment.DurationMs, startUp);
         stats.OnSegmentMedia(ts.UnitVideoFrames, ts.UnitHasKeyFrame, now);
     }
 }

@@ -83,7 +83,7 @@ internal sealed class TsPacketCounter : IBodySink
     {
         if (_firstPid == NoPid)
         {
-            return _carried > 0 ? "shorter than one TS packet" : "empty";
+            return _carried > 0 ? "is shorter than one TS packet" : "is empty";
         }
         if (_unitEsBeforePsi || !_unitPsi)
         {
