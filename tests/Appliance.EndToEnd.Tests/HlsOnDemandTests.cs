@@ -34,7 +34,7 @@ public sealed class HlsOnDemandTests
     }
 
     [Fact]
-    public async Task A_playlist_asked_for_as_the_stream_starts_answers_within_one_target_duration_and_a_margin()
+    public async Task A_playlist_asked_for_as_the_stream_starts_answers_once_it_lists_three_segments()
     {
         await using var daemon = await DaemonProcess.StartAsync();
         await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/fresh"));
@@ -46,9 +46,11 @@ public sealed class HlsOnDemandTests
         var response = await Hls.GetAsync(daemon, "/live/fresh.m3u8", cts.Token);
         var elapsed = clock.Elapsed;
 
+        // hls.minSegments (3) segments of 2 s are cut in real time, so a player starts with a buffer:
+        // the answer comes once they exist, not at the first one.
         Assert.Equal(200, response.Status);
-        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"the first playlist took {elapsed.TotalSeconds:F2}s");
-        Assert.NotEmpty(HlsPlaylist.Parse(response.Text).Entries);
+        Assert.True(elapsed < TimeSpan.FromSeconds(9), $"the first playlist took {elapsed.TotalSeconds:F2}s");
+        Assert.True(HlsPlaylist.Parse(response.Text).Entries.Count >= 3, response.Text);
     }
 
     [Fact]

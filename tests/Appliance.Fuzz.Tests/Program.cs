@@ -29,7 +29,7 @@ public static class Program
         return args[0] switch
         {
             "fuzz" => Fuzz(rest),
-            "afl" => Afl(TargetRegistry.Get(rest[0])),
+            "afl" => Afl(rest[0]),
             "seeds" => WriteSeeds(TargetRegistry.Get(rest[0]), rest[1], rest.Length > 2 ? rest[2] : null),
             "triage" => Triage(TargetRegistry.Get(rest[0]), rest[1..]),
             "run" => RunOne(TargetRegistry.Get(rest[0]), rest[1]),
@@ -106,8 +106,16 @@ public static class Program
         return count;
     }
 
-    private static int Afl(IFuzzTarget target)
+    private static unsafe int Afl(string name)
     {
+        // Instrumented code that runs before Run (building the targets, their static tables) writes
+        // its trace into SharedMem, which SharpFuzz only points at afl's map inside Run; until then
+        // it needs somewhere harmless to write (afl's map is 64 KiB).
+        if (SharpFuzz.Common.Trace.SharedMem == null)
+        {
+            SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 16);
+        }
+        var target = TargetRegistry.Get(name);
         SharpFuzz.Fuzzer.OutOfProcess.Run(stream =>
         {
             using var buffer = new MemoryStream();

@@ -20,7 +20,8 @@ project=tests/Appliance.Fuzz.Tests
 work=$PWD/artifacts/fuzz
 sharpfuzz_version=2.3.0
 
-dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly || exit 2
+mkdir -p "$work"
+dotnet build "$project" -c Release --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 2; }
 bin=$PWD/$project/bin/Release/net10.0
 harness() { dotnet "$bin/Appliance.Fuzz.Tests.dll" "$@"; }
 targets=${FUZZ_TARGETS:-$(harness list | tr '\n' ' ')}

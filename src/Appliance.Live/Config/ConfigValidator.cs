@@ -113,6 +113,7 @@ internal static class ConfigValidator
         {
             check(app.Hls.TargetDurationMs is >= 500 and <= 30_000, $"{at}.hls.targetDurationMs", "must be between 500 and 30000");
             check(app.Hls.WindowSegments is >= 2 and <= 100, $"{at}.hls.windowSegments", "must be between 2 and 100");
+            check(app.Hls.MinSegments >= 1 && app.Hls.MinSegments <= app.Hls.WindowSegments, $"{at}.hls.minSegments", "must be between 1 and windowSegments");
             check(app.Hls.ExtraSegments is >= 0 and <= 100, $"{at}.hls.extraSegments", "must be between 0 and 100");
             check(app.Hls.IdleStopMs is >= 1000 and <= 3_600_000, $"{at}.hls.idleStopMs", "must be between 1000 and 3600000");
         }

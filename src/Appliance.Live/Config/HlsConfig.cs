@@ -14,6 +14,13 @@ public sealed class HlsConfig
     /// <summary>Segments kept after they leave the playlist, for players that are behind.</summary>
     public int ExtraSegments { get; set; } = 4;
 
+    /// <summary>
+    /// A playlist is served once it lists this many segments (or the stream ended), so players
+    /// start a few segments behind live with a buffer instead of stalling at the edge; earlier
+    /// requests wait for it, within a bound.
+    /// </summary>
+    public int MinSegments { get; set; } = 3;
+
     /// <summary>Package even when nobody asks for HLS (otherwise it starts with the first HLS request).</summary>
     public bool Always { get; set; }
 

@@ -22,20 +22,21 @@ public sealed partial class HttpServerSession
             WriteText(404, "stream not found\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        if (window.HasPlaylist || window.Ended)
+        if (window.IsReady)
         {
             WritePlaylist(window, stream, headOnly, keepAlive, sessionToken);
             return Next(keepAlive);
         }
-        // Packaging just started: answer when the first segment is cut (within about one target duration).
-        var waitMs = stream.App.Hls.TargetDurationMs * 5 + 2000;
+        // Packaging just started on a young stream: answer when the playlist lists enough segments
+        // for a player to start with a buffer (bounded; then whatever exists is served).
+        var waitMs = stream.App.Hls.TargetDurationMs * (stream.App.Hls.MinSegments + 2) + 2000;
         _deferred = WaitForPlaylistAsync(window, stream, waitMs, headOnly, keepAlive, sessionToken);
         return RequestOutcome.Deferred;
     }
 
     private async Task<RequestOutcome> WaitForPlaylistAsync(SegmentWindow window, LiveStream stream, int waitMs, bool headOnly, bool keepAlive, string? sessionToken)
     {
-        await Task.WhenAny(window.FirstSegment, Task.Delay(waitMs)).ConfigureAwait(false);
+        await Task.WhenAny(window.Ready, Task.Delay(waitMs)).ConfigureAwait(false);
         if (!window.HasPlaylist && !window.Ended)
         {
             WriteText(404, "no segment yet\n", keepAlive, headOnly);

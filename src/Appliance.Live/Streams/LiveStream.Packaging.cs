@@ -90,7 +90,7 @@ public sealed partial class LiveStream
         // viewers), so a player's first playlist already lists a few segments to buffer.
         var from = OldestKeyFrameLocked();
         var prefix = Uri.EscapeDataString(Key.Name) + "/";
-        var window = new SegmentWindow(_segmentCache, prefix, App.Hls.WindowSegments, App.Hls.ExtraSegments);
+        var window = new SegmentWindow(_segmentCache, prefix, App.Hls.WindowSegments, App.Hls.ExtraSegments, App.Hls.MinSegments);
         _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), Math.Max(0, _lastTimestamp));
         for (var sequence = from; sequence < _log.Head; sequence++)
         {

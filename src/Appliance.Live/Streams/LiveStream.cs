@@ -195,6 +195,13 @@ public sealed partial class LiveStream
     }
 
     /// <summary>
+    /// How much media the log keeps: enough for a lagging viewer to catch up, and, where HLS may
+    /// start on demand, about four targets, so its first playlist already lists a few segments and
+    /// players start with a buffer instead of at the live edge.
+    /// </summary>
+    private int RetentionMs => App.Hls.Enabled ? Math.Max(App.MaxViewerLagMs, App.Hls.TargetDurationMs * 4) : App.MaxViewerLagMs;
+
+    /// <summary>
     /// Appends a frame from <paramref name="source"/> (timestamp on the source's own 64-bit
     /// timeline) and wakes the viewers. Takes over the caller's reference to the frame.
     /// </summary>
@@ -224,7 +231,7 @@ public sealed partial class LiveStream
             PackageLocked(frame);
             _log.Append(frame);
             var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
-            _log.Trim(keepFrom, App.MaxViewerLagMs);
+            _log.Trim(keepFrom, RetentionMs);
             if (App.FlushIntervalMs == 0)
             {
                 NotifyViewers();

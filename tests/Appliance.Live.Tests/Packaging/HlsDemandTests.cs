@@ -20,7 +20,7 @@ public class HlsDemandTests
         Assert.Null(hls.Stream.HlsWindow);
         var window = hls.Stream.RequestHls()!;
         Assert.True(window.HasPlaylist);
-        Assert.True(window.FirstSegment.IsCompletedSuccessfully);
+        Assert.True(window.Ready.IsCompletedSuccessfully);
         Assert.Equal(window.Segments.Count, hls.Cache.Segments);
         Assert.Equal(window.Segments.Sum(s => s.File.Length), hls.Cache.Bytes);
         Assert.NotEmpty(MediaPlaylist.Parse(window.Playlist).Entries);
@@ -29,12 +29,12 @@ public class HlsDemandTests
     [Fact]
     public void ANewStreamsFirstSegmentCompletesOneTargetOfMediaAfterItsFirstKeyframe()
     {
-        using var hls = new HlsHarness();
+        using var hls = new HlsHarness(app => app.Hls.MinSegments = 1);
         hls.PublishHeaders();
         hls.PublishMedia(0, 1_520);
 
         var window = hls.Stream.RequestHls()!;
-        var task = window.FirstSegment;
+        var task = window.Ready;
         Assert.False(task.IsCompleted);
         Assert.False(window.HasPlaylist);
         hls.PublishMedia(1_520, 1_960);

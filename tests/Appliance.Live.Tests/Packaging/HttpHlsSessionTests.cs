@@ -9,7 +9,7 @@ public class HttpHlsSessionTests
     [Fact]
     public async Task TheFirstPlaylistRequestWaitsForTheFirstSegmentThenSegmentsAreServedFromTheCache()
     {
-        using var server = new TestServer();
+        using var server = new TestServer(config => config.Domains[0].Apps[0].Hls.MinSegments = 1);
         var frames = new Frames();
         var (stream, source) = HttpTsSessionTests.PublishTsLive(server, "cam", frames, untilMs: 1_520);
         var client = new HttpClientSide(server);

@@ -167,7 +167,7 @@ public class SegmentWindowTests
         var cache = new SegmentCache(512L * 1024 * 1024);
         var empty = new SegmentWindow(cache, "cam/", 3, 2);
         empty.End(2000);
-        Assert.True(empty.FirstSegment.IsCompletedSuccessfully);
+        Assert.True(empty.Ready.IsCompletedSuccessfully);
         Assert.True(empty.Ended);
 
         var window = new SegmentWindow(cache, "cam/", 3, 2);

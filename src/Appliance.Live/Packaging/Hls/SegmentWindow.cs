@@ -12,12 +12,14 @@ public sealed class SegmentWindow
     private readonly string _segmentPrefix;
     private readonly int _listed;
     private readonly int _extra;
-    private readonly TaskCompletionSource _firstSegment = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _minSegments;
     private volatile Snapshot _snapshot;
     private long _discontinuitySequence;
 
-    public SegmentWindow(SegmentCache cache, string segmentPrefix, int listedSegments, int extraSegments)
+    public SegmentWindow(SegmentCache cache, string segmentPrefix, int listedSegments, int extraSegments, int minSegments = 1)
     {
+        _minSegments = Math.Clamp(minSegments, 1, listedSegments);
         _cache = cache;
         _segmentPrefix = segmentPrefix;
         _listed = listedSegments;
@@ -25,8 +27,11 @@ public sealed class SegmentWindow
         _snapshot = new Snapshot([], [], false);
     }
 
-    /// <summary>Completes when the first segment exists (a player asking early waits for it).</summary>
-    public Task FirstSegment => _firstSegment.Task;
+    /// <summary>Completes when the playlist is ready to serve (a player asking early waits for it).</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>The playlist lists enough segments for a player to start with a buffer.</summary>
+    public bool IsReady => _snapshot.Segments.Length >= _minSegments || _snapshot.Ended;
 
     public bool HasPlaylist => _snapshot.Segments.Length > 0;
 
@@ -78,14 +83,17 @@ public sealed class SegmentWindow
             _cache.Removed(gone.File.Length, evicted: true);
             gone.File.Release();
         }
-        _firstSegment.TrySetResult();
+        if (IsReady)
+        {
+            _ready.TrySetResult();
+        }
     }
 
     /// <summary>The stream has ended: the playlist gets EXT-X-ENDLIST.</summary>
     internal void End(long targetDurationMs)
     {
         Publish(_snapshot.Segments, targetDurationMs, ended: true);
-        _firstSegment.TrySetResult();
+        _ready.TrySetResult();
     }
 
     /// <summary>Frees every segment (packaging stopped, or the stream is gone).</summary>
