@@ -16,14 +16,14 @@ public class FixedSeedFuzzTests
 {
     private static readonly Dictionary<string, int> Executions = new()
     {
-        ["rtmp-handshake"] = 150_000,
-        ["rtmp-chunk"] = 60_000,
-        ["amf0"] = 100_000,
-        ["flv"] = 80_000,
-        ["ts"] = 20_000,
-        ["http"] = 200_000,
-        ["auth"] = 250_000,
-        ["config"] = 40_000,
+        ["rtmp-handshake"] = 600_000,
+        ["rtmp-chunk"] = 200_000,
+        ["amf0"] = 300_000,
+        ["flv"] = 200_000,
+        ["ts"] = 60_000,
+        ["http"] = 600_000,
+        ["auth"] = 1_000_000,
+        ["config"] = 60_000,
     };
 
     public static TheoryData<string> Targets => new(TargetRegistry.All.Select(t => t.Name));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +16,7 @@ public sealed class HlsSessionToken
 {
     public const string ParameterName = "hls_session";
     private const int MacBytes = 16;
-    private const int MaxKeyBytes = 1024;
+    private const int MaxKeyBytes = 1024 - 8;
 
     private readonly byte[] _secret;
     private readonly TimeProvider _time;
@@ -60,9 +61,23 @@ public sealed class HlsSessionToken
 
     private void Sign(StreamKey key, long expiry, Span<byte> mac)
     {
-        Span<byte> input = stackalloc byte[MaxKeyBytes + 8];
-        var length = Encoding.UTF8.GetBytes($"{key.Domain}/{key.App}/{key.Name}|".AsSpan(), input[..MaxKeyBytes]);
-        BinaryPrimitives.WriteInt64BigEndian(input[length..], expiry);
-        HMACSHA256.HashData(_secret, input[..(length + 8)], mac);
+        var text = $"{key.Domain}/{key.App}/{key.Name}|";
+        var length = Encoding.UTF8.GetByteCount(text) + 8;
+        // Keys are short in practice; a long one (names are bounded, but not by this class) goes to the pool.
+        var rented = length > MaxKeyBytes ? ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            Span<byte> input = rented ?? stackalloc byte[MaxKeyBytes];
+            var written = Encoding.UTF8.GetBytes(text, input);
+            BinaryPrimitives.WriteInt64BigEndian(input[written..], expiry);
+            HMACSHA256.HashData(_secret, input[..(written + 8)], mac);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -67,13 +67,13 @@ internal static class ConfigValidator
                 Check(false, at, "must be an object");
                 continue;
             }
-            Check(!string.IsNullOrWhiteSpace(domain.Name), $"{at}.name", "must not be empty");
+            Check(IsHostName(domain.Name), $"{at}.name", "must be a host name (no port, scheme, path or spaces)");
             Check(hosts.Add(domain.Name ?? ""), $"{at}.name", $"'{domain.Name}' is used by another domain");
             Check(domain.Aliases is not null, $"{at}.aliases", "must be an array of host names");
             for (var a = 0; a < (domain.Aliases?.Count ?? 0); a++)
             {
                 var alias = domain.Aliases![a];
-                Check(!string.IsNullOrWhiteSpace(alias), $"{at}.aliases[{a}]", "must be a non-empty host name");
+                Check(IsHostName(alias), $"{at}.aliases[{a}]", "must be a host name (no port, scheme, path or spaces)");
                 Check(alias is null || hosts.Add(alias), $"{at}.aliases[{a}]", $"'{alias}' is used by another domain");
             }
             Check(domain.Apps is { Count: > 0 }, $"{at}.apps", "needs at least one app");
@@ -118,6 +118,10 @@ internal static class ConfigValidator
             check(app.Hls.IdleStopMs is >= 1000 and <= 3_600_000, $"{at}.hls.idleStopMs", "must be between 1000 and 3600000");
         }
     }
+
+    /// <summary>What a Host header or tcUrl host can equal once its port is cut: no ':' or brackets, no '/'.</summary>
+    private static bool IsHostName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.Length <= 253 && name.AsSpan().IndexOfAny(":[]/?#@ \t") < 0;
 
     private static bool IsPathSegment(string? name) =>
         !string.IsNullOrEmpty(name) && name.AsSpan().IndexOfAny("/?. \t#%\\") < 0;

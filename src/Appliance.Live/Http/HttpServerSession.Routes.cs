@@ -88,6 +88,11 @@ public sealed partial class HttpServerSession
         {
             return false;
         }
+        if (name.Length == 0 || name.Length > appConfig.MaxStreamNameLength)
+        {
+            // The same bound RTMP applies: no stream can have such a name.
+            return false;
+        }
         route = new Route(new StreamKey(domain.Name, appConfig.Name, name), appConfig, extension, file, path);
         return true;
     }

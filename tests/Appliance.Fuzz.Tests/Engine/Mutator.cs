@@ -254,6 +254,11 @@ public sealed class Mutator(Prng rng, IReadOnlyList<byte[]> dictionary, int maxL
     // The head of this input and the tail of another: a valid prefix leading into other valid data.
     private void Splice(List<byte> data, IReadOnlyList<byte[]> corpus)
     {
+        if (corpus.Count == 0)
+        {
+            InsertRandom(data);
+            return;
+        }
         var other = rng.Pick(corpus);
         if (other.Length == 0)
         {
@@ -267,6 +272,11 @@ public sealed class Mutator(Prng rng, IReadOnlyList<byte[]> dictionary, int maxL
 
     private void InsertFromOther(List<byte> data, IReadOnlyList<byte[]> corpus)
     {
+        if (corpus.Count == 0)
+        {
+            InsertRandom(data);
+            return;
+        }
         var other = rng.Pick(corpus);
         if (other.Length == 0)
         {

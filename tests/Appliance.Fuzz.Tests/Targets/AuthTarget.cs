@@ -89,7 +89,7 @@ public sealed class AuthTarget : FuzzTarget
         if (result.Allowed && result.StripLength > 0)
         {
             FuzzInvariantException.Check(result.StripStart >= 0 && result.StripStart + result.StripLength <= path.Length,
-                $"token marked at {result.StripStart}+{result.StripLength} in a path of {path.Length} chars");
+                $"token span: marked at {result.StripStart}+{result.StripLength} in a path of {path.Length} chars");
         }
         var realPath = result.RealPath(path);
         FuzzInvariantException.Check(realPath.Length <= path.Length || realPath == "/", "RealPath lengthened the path");

@@ -16,7 +16,7 @@ namespace Appliance.Fuzz.Tests.Targets;
 /// announces, and its output must demux without a single error. Driven whole and in pieces, which
 /// must read the same tags. Refusal: <see cref="FlvFormatException"/>.
 /// </summary>
-public sealed class FlvTarget : FuzzTarget
+public sealed class FlvTarget : FuzzTarget, IStructuredMutator
 {
     public override string Name => "flv";
 
@@ -39,6 +39,8 @@ public sealed class FlvTarget : FuzzTarget
         [0x67], [0x68], [0x65], [0x40, 0x01], [0x42, 0x01], [0x44, 0x01], [0x26, 0x01],
     ];
 
+    public byte[]? Mutate(byte[] input, Prng rng) => Structured.Flv(input, rng, Dictionary);
+
     public override bool IsExpected(Exception exception) => exception is FlvFormatException;
 
     public override void Run(ReadOnlySpan<byte> input)
@@ -49,6 +51,8 @@ public sealed class FlvTarget : FuzzTarget
         var wholeError = Drive(data, [data.Length], whole, mux: true);
         var pieces = new Transcript();
         Drive(data, Pieces.Cuts(data), pieces, mux: false);
+        // A small tag limit, so the size check meets small inputs.
+        Drive(data, Pieces.Cuts(data), new Transcript(), mux: false, maxTagSize: 1000);
         FuzzInvariantException.Check(BufferPool.Shared.Outstanding == outstanding,
             $"buffer leak: {BufferPool.Shared.Outstanding - outstanding} pooled buffers not returned");
         Transcript.AssertSame(whole, pieces, "flv stream");
@@ -58,9 +62,9 @@ public sealed class FlvTarget : FuzzTarget
         }
     }
 
-    private static FlvFormatException? Drive(byte[] data, int[] arrivals, Transcript transcript, bool mux)
+    private static FlvFormatException? Drive(byte[] data, int[] arrivals, Transcript transcript, bool mux, int maxTagSize = 16 * 1024 * 1024)
     {
-        var flv = new FlvStreamReader();
+        var flv = new FlvStreamReader(maxTagSize);
         var packager = mux ? new Packager() : null;
         long consumed = 0;
         try
@@ -74,6 +78,7 @@ public sealed class FlvTarget : FuzzTarget
                     {
                         try
                         {
+                            FuzzInvariantException.Check(tag.Payload.Length <= maxTagSize, $"tag size: {tag.Payload.Length} bytes passed the {maxTagSize}-byte limit");
                             transcript.Add("tag", (long)tag.Type, tag.Timestamp);
                             transcript.Add("payload", tag.Payload.Span);
                             Inspect(tag, packager);
@@ -114,7 +119,7 @@ public sealed class FlvTarget : FuzzTarget
                 if (VideoTagInfo.TryParse(payload, out var video))
                 {
                     FuzzInvariantException.Check(video.HeaderLength >= 1 && video.HeaderLength <= payload.Length,
-                        $"VideoTagInfo.HeaderLength {video.HeaderLength} outside a {payload.Length}-byte payload");
+                        $"VideoTagInfo.HeaderLength: {video.HeaderLength} outside a {payload.Length}-byte payload");
                     Feedback.Note("video", (long)video.Codec << 24 | (long)video.Kind << 16 | (long)video.FrameType << 8 | (video.IsEnhanced ? 1L : 0));
                     packager?.Video(payload, video, tag.Timestamp);
                 }
@@ -127,7 +132,7 @@ public sealed class FlvTarget : FuzzTarget
                 if (AudioTagInfo.TryParse(payload, out var audio))
                 {
                     FuzzInvariantException.Check(audio.HeaderLength >= 1 && audio.HeaderLength <= payload.Length,
-                        $"AudioTagInfo.HeaderLength {audio.HeaderLength} outside a {payload.Length}-byte payload");
+                        $"AudioTagInfo.HeaderLength: {audio.HeaderLength} outside a {payload.Length}-byte payload");
                     Feedback.Note("audio", (long)audio.Format << 8 | (audio.IsSequenceHeader ? 1L : 0));
                     packager?.Audio(payload, audio, tag.Timestamp);
                 }
@@ -224,11 +229,11 @@ public sealed class FlvTarget : FuzzTarget
         {
             if (!result.IsOk)
             {
-                FuzzInvariantException.Check(result.BytesWritten == 0, $"refused frame ({result.Status}) still wrote {result.BytesWritten} bytes");
+                FuzzInvariantException.Check(result.BytesWritten == 0, $"refused frame: ({result.Status}) still wrote {result.BytesWritten} bytes");
                 return;
             }
             FuzzInvariantException.Check(result.BytesWritten > 0 && result.BytesWritten <= size && result.BytesWritten % TsPacket.Size == 0,
-                $"muxer wrote {result.BytesWritten} bytes, bound {size}");
+                $"muxer bound: wrote {result.BytesWritten} bytes, bound {size}");
             _demuxer.Write(destination.AsSpan(0, result.BytesWritten));
             while (_demuxer.TryRead(out _))
             {

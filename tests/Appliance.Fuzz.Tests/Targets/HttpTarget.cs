@@ -47,21 +47,27 @@ public sealed class HttpTarget : FuzzTarget
     public override void Run(ReadOnlySpan<byte> input)
     {
         var data = input.ToArray();
-        var whole = new Transcript();
-        Drive(data, [data.Length], whole, feedback: true);
-        var pieces = new Transcript();
-        Drive(data, Pieces.Cuts(data), pieces, feedback: false);
-        Transcript.AssertSame(whole, pieces, "http requests");
+        var cuts = Pieces.Cuts(data);
+        foreach (var limits in Limits)
+        {
+            var whole = new Transcript();
+            Drive(data, [data.Length], whole, limits, feedback: limits == HttpLimits.Default);
+            var pieces = new Transcript();
+            Drive(data, cuts, pieces, limits, feedback: false);
+            Transcript.AssertSame(whole, pieces, "http requests");
+        }
     }
+
+    // The default, and the smallest the config allows, so the size limits meet small inputs.
+    private static readonly HttpLimits[] Limits = [HttpLimits.Default, new HttpLimits(256, 1024, 8)];
 
     private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 
     private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
 
-    private static void Drive(byte[] data, int[] arrivals, Transcript transcript, bool feedback)
+    private static void Drive(byte[] data, int[] arrivals, Transcript transcript, HttpLimits limits, bool feedback)
     {
         var request = new HttpRequest();
-        var limits = HttpLimits.Default;
         long consumed = 0;
         foreach (var available in arrivals)
         {
@@ -78,7 +84,7 @@ public sealed class HttpTarget : FuzzTarget
                 }
                 if (status == HttpParseStatus.Error)
                 {
-                    FuzzInvariantException.Check(errorStatus is >= 400 and <= 599, $"error status {errorStatus}");
+                    FuzzInvariantException.Check(errorStatus is >= 400 and <= 599, $"error status: {errorStatus}");
                     transcript.Add("error", errorStatus);
                     if (feedback)
                     {
@@ -86,7 +92,7 @@ public sealed class HttpTarget : FuzzTarget
                     }
                     return;
                 }
-                FuzzInvariantException.Check(status == HttpParseStatus.Complete, $"status {status}");
+                FuzzInvariantException.Check(status == HttpParseStatus.Complete, $"status: {status}");
                 FuzzInvariantException.Check(reader.Consumed > before, "a complete request consumed nothing");
                 Record(request, transcript, feedback);
                 Route(request, feedback);
@@ -109,7 +115,7 @@ public sealed class HttpTarget : FuzzTarget
         }
         if (feedback)
         {
-            Feedback.Note("method", (long)Fnv.Hash(request.Method));
+            Feedback.Note("method", request.Method is "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "OPTIONS" or "CONNECT" or "TRACE" or "PATCH" ? (long)Fnv.Hash(request.Method) : 0);
             Feedback.Note("framing", (request.KeepAlive ? 1 : 0) | (request.IsChunked ? 2 : 0) | (request.IsAbsoluteForm ? 4 : 0) | (request.ContentLength is null ? 0 : 8) | (request.VersionMinor << 4));
             Feedback.NoteSize("headers", request.Headers.Count);
             Feedback.Note("query", request.Query is null ? -1 : Feedback.Bucket(request.Query.Length));

@@ -16,10 +16,12 @@ namespace Appliance.Fuzz.Tests.Targets;
 /// be the same, BytesRead must match what was consumed, and every payload must go back to the pool.
 /// Refusal: <see cref="RtmpProtocolException"/>.
 /// </summary>
-public sealed class RtmpChunkTarget : FuzzTarget
+public sealed class RtmpChunkTarget : FuzzTarget, IStructuredMutator
 {
     // The config default (rtmp.maxMessageBytes).
     private const int MaxMessageBytes = 8 * 1024 * 1024;
+    private const int TightMessageBytes = 300;
+    private const int TightChunkStreams = 4;
 
     public override string Name => "rtmp-chunk";
 
@@ -40,6 +42,8 @@ public sealed class RtmpChunkTarget : FuzzTarget
         "publish"u8.ToArray(), "@setDataFrame"u8.ToArray(), [0x14], [0x12], [0x08], [0x09], [0x16], [0x11],
     ];
 
+    public byte[]? Mutate(byte[] input, Prng rng) => Structured.Rtmp(input, rng, Dictionary);
+
     public override bool IsExpected(Exception exception) => exception is RtmpProtocolException;
 
     public override void Run(ReadOnlySpan<byte> input)
@@ -50,6 +54,8 @@ public sealed class RtmpChunkTarget : FuzzTarget
         var wholeError = Drive(data, [data.Length], whole, feedback: true);
         var pieces = new Transcript();
         Drive(data, Pieces.Cuts(data), pieces, feedback: false);
+        // Tight limits, so the size and chunk-stream checks and the partial-message bound are reached by small inputs.
+        Drive(data, Pieces.Cuts(data), new Transcript(), feedback: false, TightMessageBytes, TightChunkStreams);
         FuzzInvariantException.Check(BufferPool.Shared.Outstanding == outstanding,
             $"buffer leak: {BufferPool.Shared.Outstanding - outstanding} pooled buffers not returned after Reset");
         Transcript.AssertSame(whole, pieces, "rtmp chunk stream");
@@ -59,9 +65,10 @@ public sealed class RtmpChunkTarget : FuzzTarget
         }
     }
 
-    private static RtmpProtocolException? Drive(byte[] data, int[] arrivals, Transcript transcript, bool feedback)
+    private static RtmpProtocolException? Drive(byte[] data, int[] arrivals, Transcript transcript, bool feedback,
+        int maxMessageBytes = MaxMessageBytes, int maxChunkStreams = 64)
     {
-        var chunks = new RtmpChunkReader(MaxMessageBytes);
+        var chunks = new RtmpChunkReader(maxMessageBytes, maxChunkStreams);
         long consumed = 0;
         try
         {
@@ -74,7 +81,7 @@ public sealed class RtmpChunkTarget : FuzzTarget
                     {
                         try
                         {
-                            Handle(chunks, message, transcript, feedback);
+                            Handle(chunks, message, transcript, feedback, maxMessageBytes);
                         }
                         finally
                         {
@@ -87,7 +94,7 @@ public sealed class RtmpChunkTarget : FuzzTarget
                     consumed += reader.Consumed;
                 }
                 FuzzInvariantException.Check(chunks.BytesRead == consumed,
-                    $"BytesRead {chunks.BytesRead} but {consumed} bytes were consumed");
+                    $"bytes read: BytesRead {chunks.BytesRead} but {consumed} bytes were consumed");
             }
             return null;
         }
@@ -103,10 +110,11 @@ public sealed class RtmpChunkTarget : FuzzTarget
     }
 
     // The message handling of RtmpServerSession.HandleMessage, minus the replies and the stream registry.
-    private static void Handle(RtmpChunkReader chunks, in RtmpMessage message, Transcript transcript, bool feedback)
+    private static void Handle(RtmpChunkReader chunks, in RtmpMessage message, Transcript transcript, bool feedback, int maxMessageBytes)
     {
         var payload = message.Payload.Span;
-        FuzzInvariantException.Check(payload.Length == message.Length && payload.Length <= MaxMessageBytes, "message length out of bounds");
+        FuzzInvariantException.Check(payload.Length == message.Length && payload.Length <= maxMessageBytes,
+            $"message length: {payload.Length} bytes, limit {maxMessageBytes}");
         transcript.Add("message", message.TypeId, message.Timestamp, ((long)message.StreamId << 32) | (uint)message.ChunkStreamId);
         transcript.Add("payload", payload);
         if (feedback)

@@ -11,7 +11,7 @@ namespace Appliance.Fuzz.Tests.Targets;
 /// place (no resync can happen) the input in one piece must give the same units. Refusal:
 /// <see cref="TsFormatException"/>.
 /// </summary>
-public sealed class TsTarget : FuzzTarget
+public sealed class TsTarget : FuzzTarget, IStructuredMutator
 {
     public override string Name => "ts";
 
@@ -28,6 +28,8 @@ public sealed class TsTarget : FuzzTarget
         [0x00, 0x00, 0x01, 0xC0], [0x00, 0xB0], [0x02, 0xB0], [0x1B], [0x24], [0x0F], [0xFF, 0xF1], [0x00, 0x00, 0x00, 0x01], [0x80, 0xC0, 0x0A],
     ];
 
+    public byte[]? Mutate(byte[] input, Prng rng) => Structured.Ts(input, rng, Dictionary);
+
     public override bool IsExpected(Exception exception) => exception is TsFormatException;
 
     public override void Run(ReadOnlySpan<byte> input)
@@ -35,6 +37,14 @@ public sealed class TsTarget : FuzzTarget
         var data = input.ToArray();
         var pieces = new Transcript();
         var error = Drive(data, Pieces.Cuts(data), pieces, feedback: true);
+        // Tight limits: PES units over four packets are dropped, and one packet without sync is too many.
+        try
+        {
+            Drive(data, Pieces.Cuts(data), new Transcript(), feedback: false, maxAccessUnitLength: 4 * TsPacket.Size, maxResyncBytes: TsPacket.Size);
+        }
+        catch (TsFormatException)
+        {
+        }
         if (IsAligned(data))
         {
             var whole = new Transcript();
@@ -104,9 +114,10 @@ public sealed class TsTarget : FuzzTarget
         return true;
     }
 
-    private static TsFormatException? Drive(byte[] data, int[] arrivals, Transcript transcript, bool feedback)
+    private static TsFormatException? Drive(byte[] data, int[] arrivals, Transcript transcript, bool feedback,
+        int maxAccessUnitLength = TsDemuxer.DefaultMaxAccessUnitLength, int maxResyncBytes = TsDemuxer.DefaultMaxResyncBytes)
     {
-        var demuxer = new TsDemuxer();
+        var demuxer = new TsDemuxer(maxAccessUnitLength, maxResyncBytes);
         var from = 0;
         try
         {
@@ -114,10 +125,10 @@ public sealed class TsTarget : FuzzTarget
             {
                 demuxer.Write(data.AsSpan(from, to - from));
                 from = to;
-                Drain(demuxer, transcript, feedback);
+                Drain(demuxer, transcript, feedback, maxAccessUnitLength);
             }
             demuxer.Flush();
-            Drain(demuxer, transcript, feedback);
+            Drain(demuxer, transcript, feedback, maxAccessUnitLength);
             return null;
         }
         catch (TsFormatException e)
@@ -144,14 +155,14 @@ public sealed class TsTarget : FuzzTarget
         }
     }
 
-    private static void Drain(TsDemuxer demuxer, Transcript transcript, bool feedback)
+    private static void Drain(TsDemuxer demuxer, Transcript transcript, bool feedback, int maxAccessUnitLength)
     {
         while (demuxer.TryRead(out var unit))
         {
-            FuzzInvariantException.Check(unit.Payload.Length <= TsDemuxer.DefaultMaxAccessUnitLength,
-                $"access unit of {unit.Payload.Length} bytes passed the {TsDemuxer.DefaultMaxAccessUnitLength}-byte limit");
+            FuzzInvariantException.Check(unit.Payload.Length <= maxAccessUnitLength,
+                $"access unit size: {unit.Payload.Length} bytes passed the {maxAccessUnitLength}-byte limit");
             FuzzInvariantException.Check(unit.Pts >= -1 && unit.Pts < 1L << 33 && unit.Dts >= -1 && unit.Dts < 1L << 33,
-                $"timestamps out of 33-bit range: pts {unit.Pts}, dts {unit.Dts}");
+                $"timestamps: out of 33-bit range, pts {unit.Pts}, dts {unit.Dts}");
             transcript.Add("unit", unit.Pid, ((long)unit.StreamType << 8) | (unit.IsKeyFrame ? 1L : 0) | (unit.Discontinuity ? 2L : 0), unit.Pts);
             transcript.Add("dts", unit.Dts);
             transcript.Add("payload", unit.Payload.Span);
