@@ -64,14 +64,12 @@ internal sealed class TsPackager(ILogger logger, string stream)
             return null;
         }
         var size = _muxer.MaxVideoLength(body.Length);
-        return size == 0
-            ? Drop(TsMuxStatus.FrameTooLarge)
-            : Attach(frame, size, (muxer, destination, f) =>
-            {
-                var span = f.Payload.Span;
-                VideoTagInfo.TryParse(span, out var again);
-                return muxer.WriteVideo(destination, span[again.HeaderLength..], f.Timestamp, again.CompositionTimeMs, again.IsKeyFrame);
-            });
+        if (size == 0)
+        {
+            return Drop(TsMuxStatus.FrameTooLarge);
+        }
+        var buffer = SharedBuffer.Rent(size);
+        return Attach(frame, buffer, _muxer.WriteVideo(buffer.FullSpan, body, frame.Timestamp, info.CompositionTimeMs, info.IsKeyFrame));
     }
 
     private SharedBuffer? PackageAudio(MediaFrame frame)
@@ -96,20 +94,17 @@ internal sealed class TsPackager(ILogger logger, string stream)
             return null;
         }
         var size = _muxer.MaxAudioLength(body.Length);
-        return size == 0
-            ? Drop(TsMuxStatus.FrameTooLarge)
-            : Attach(frame, size, (muxer, destination, f) =>
-            {
-                var span = f.Payload.Span;
-                AudioTagInfo.TryParse(span, out var again);
-                return muxer.WriteAudio(destination, span[again.HeaderLength..], f.Timestamp);
-            });
+        if (size == 0)
+        {
+            return Drop(TsMuxStatus.FrameTooLarge);
+        }
+        var buffer = SharedBuffer.Rent(size);
+        return Attach(frame, buffer, _muxer.WriteAudio(buffer.FullSpan, body, frame.Timestamp));
     }
 
-    private SharedBuffer? Attach(MediaFrame frame, int size, Func<TsMuxer, Span<byte>, MediaFrame, TsMuxResult> write)
+    /// <summary>Attaches the packets the muxer wrote into <paramref name="buffer"/>, or drops the frame (and the buffer) with the muxer's reason.</summary>
+    private SharedBuffer? Attach(MediaFrame frame, SharedBuffer buffer, TsMuxResult result)
     {
-        var buffer = SharedBuffer.Rent(size);
-        var result = write(_muxer, buffer.FullSpan, frame);
         if (!result.IsOk)
         {
             buffer.Release();
