@@ -210,4 +210,17 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
         Assert.Equal("NetStream.Play.Failed", rtmp.Code);
         await Daemon.WaitForLogAsync(l => l.Contains("IpDenied", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_path_prefix_the_apps_scheme_did_not_verify_is_refused_even_with_a_valid_token()
+    {
+        // Shaped like a Type B prefix, on an app whose scheme (Type A) signs the whole path as it came.
+        var path = "/202611240000/0123456789abcdef0123456789abcdef/secure/cam.flv";
+        var request = $"GET {path}?{Tokens.TypeA(path, PlayKey, Tokens.Now)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+        var response = await RawHttp.ExchangeAsync(Daemon.HttpPort, System.Text.Encoding.ASCII.GetBytes(request), TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
+        await Daemon.WaitForLogAsync(l => l.Contains("path prefix does not belong to the app's scheme", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
 }

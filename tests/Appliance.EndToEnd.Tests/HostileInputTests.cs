@@ -214,4 +214,20 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
         await Daemon.WaitForLogAsync(l => l.Contains("publish stop default/live/silent", StringComparison.Ordinal) && l.Contains("idle: nothing received for 2000 ms", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         await _fx.Live.AssertStillFlowingAsync();
     }
+
+    [Theory]
+    [InlineData("/live/{0}.flv")]
+    [InlineData("/live/{0}.m3u8")]
+    [InlineData("/live/{0}/1.ts")]
+    public async Task An_over_long_stream_name_over_http_is_a_plain_404_and_the_connection_stays_usable(string template)
+    {
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('n', 300));
+        var requests = $"GET {path} HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+        var response = await RawHttp.ExchangeAsync(Daemon.HttpPort, Encoding.ASCII.GetBytes(requests), CloseTimeout);
+
+        Assert.StartsWith("HTTP/1.1 404", response, StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 200", response, StringComparison.Ordinal);
+        await _fx.Live.AssertStillFlowingAsync();
+    }
 }

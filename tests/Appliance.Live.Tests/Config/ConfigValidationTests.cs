@@ -21,6 +21,23 @@ public class ConfigValidationTests
         { """{ "domains": [ { "name": "default", "apps": [] } ] }""", "$.domains[0].apps" },
         { """{ "domains": [ { "name": "a.example" }, { "name": "b.example", "aliases": [ "A.EXAMPLE" ] } ] }""", "$.domains[1].aliases[0]" },
         { """{ "rtmp": null }""", "$.rtmp" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBufferMs": -1 } ] } ] }""", "$.domains[0].apps[0].joinBufferMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxViewersPerStream": -1 } ] } ] }""", "$.domains[0].apps[0].maxViewersPerStream" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxPublishers": -1 } ] } ] }""", "$.domains[0].apps[0].maxPublishers" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "targetDurationMs": 100 } } ] } ] }""", "$.domains[0].apps[0].hls.targetDurationMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "windowSegments": 1 } } ] } ] }""", "$.domains[0].apps[0].hls.windowSegments" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "extraSegments": -1 } } ] } ] }""", "$.domains[0].apps[0].hls.extraSegments" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "minSegments": 7 } } ] } ] }""", "$.domains[0].apps[0].hls.minSegments" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "idleStopMs": 10 } } ] } ] }""", "$.domains[0].apps[0].hls.idleStopMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": null } ] } ] }""", "$.domains[0].apps[0].hls" },
+        { """{ "cache": { "maxBytes": 10 } }""", "$.cache.maxBytes" },
+        { """{ "limits": { "maxConnections": -1 } }""", "$.limits.maxConnections" },
+        { """{ "limits": { "maxConnectionsPerIp": -1 } }""", "$.limits.maxConnectionsPerIp" },
+        { """{ "limits": { "httpRequestsPerSecondPerIp": -1 } }""", "$.limits.httpRequestsPerSecondPerIp" },
+        { """{ "security": { "sessionSecret": "not hex at all, and long enough!!" } }""", "$.security.sessionSecret" },
+        { """{ "security": { "sessionSecret": "abcd" } }""", "$.security.sessionSecret" },
+        { """{ "domains": [ { "name": "example.com:8080" } ] }""", "$.domains[0].name" },
+        { """{ "domains": [ { "name": "a.example", "aliases": [ "http://b.example" ] } ] }""", "$.domains[0].aliases[0]" },
     };
 
     [Theory]
