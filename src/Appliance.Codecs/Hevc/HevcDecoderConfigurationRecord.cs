@@ -26,42 +26,15 @@ public static class HevcDecoderConfigurationRecord
     /// </summary>
     public static bool TryFindNalUnit(ReadOnlySpan<byte> record, int nalType, out ReadOnlySpan<byte> nal)
     {
+        var reader = new HevcNalArrayReader(record);
+        while (reader.TryReadNext(out var arrayType, out nal))
+        {
+            if (arrayType == nalType && nal.Length > 0)
+            {
+                return true;
+            }
+        }
         nal = default;
-        if (record.Length < FixedLength + 1)
-        {
-            return false;
-        }
-        var arrayCount = record[FixedLength];
-        var offset = FixedLength + 1;
-        for (var a = 0; a < arrayCount; a++)
-        {
-            if (record.Length - offset < 3)
-            {
-                return false;
-            }
-            var arrayType = record[offset] & 0x3F;
-            var nalCount = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(offset + 1, 2));
-            offset += 3;
-            for (var n = 0; n < nalCount; n++)
-            {
-                if (record.Length - offset < 2)
-                {
-                    return false;
-                }
-                var length = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(offset, 2));
-                offset += 2;
-                if (record.Length - offset < length)
-                {
-                    return false;
-                }
-                if (arrayType == nalType && length > 0)
-                {
-                    nal = record.Slice(offset, length);
-                    return true;
-                }
-                offset += length;
-            }
-        }
         return false;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Appliance.Codecs.Avc;
+using Appliance.Codecs.Hevc;
 
 namespace Appliance.Codecs.MpegTs;
 
@@ -85,7 +86,7 @@ internal sealed class VideoTrack
         var block = new ParameterSetBlock();
         for (var wanted = NalUnitTypes.H265Vps; wanted <= NalUnitTypes.H265Pps; wanted++)
         {
-            if (!TryCollectHevcArray(record, fixedLength, wanted, ref block))
+            if (!TryCollectHevcArray(record, wanted, ref block))
             {
                 return null;
             }
@@ -95,42 +96,19 @@ internal sealed class VideoTrack
 
     // Walks all arrays (they may come in any order) and adds the units of one type; false when
     // the record is truncated or holds none of that type.
-    private static bool TryCollectHevcArray(ReadOnlySpan<byte> record, int fixedLength, int wanted, ref ParameterSetBlock block)
+    private static bool TryCollectHevcArray(ReadOnlySpan<byte> record, int wanted, ref ParameterSetBlock block)
     {
-        var arrayCount = record[fixedLength];
-        var offset = fixedLength + 1;
+        var reader = new HevcNalArrayReader(record);
         var found = false;
-        for (var a = 0; a < arrayCount; a++)
+        while (reader.TryReadNext(out var arrayType, out var nal))
         {
-            if (record.Length - offset < 3)
+            if (arrayType == wanted && nal.Length >= 2 && NalUnitTypes.H265Type(nal[0]) == wanted)
             {
-                return false;
-            }
-            var arrayType = record[offset] & 0x3F;
-            var nalCount = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(offset + 1, 2));
-            offset += 3;
-            for (var n = 0; n < nalCount; n++)
-            {
-                if (record.Length - offset < 2)
-                {
-                    return false;
-                }
-                var length = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(offset, 2));
-                offset += 2;
-                if (record.Length - offset < length)
-                {
-                    return false;
-                }
-                var nal = record.Slice(offset, length);
-                offset += length;
-                if (arrayType == wanted && length >= 2 && NalUnitTypes.H265Type(nal[0]) == wanted)
-                {
-                    block.Add(nal);
-                    found = true;
-                }
+                block.Add(nal);
+                found = true;
             }
         }
-        return found;
+        return found && !reader.Failed;
     }
 
     // Accumulates start-code-prefixed units; config records are at most a few kilobytes.
