@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 using Appliance.Live.Config;
 using Appliance.Live.Server;
 using Microsoft.Extensions.Logging;
@@ -54,21 +53,44 @@ internal static class Daemon
         ApplianceServer server;
         try
         {
-            server = new ApplianceServer(config, loggers);
+            server = new ApplianceServer(config, loggers, options.ConfigPath is null ? null : Path.GetFullPath(options.ConfigPath));
         }
-        catch (System.Net.Sockets.SocketException ex)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
         {
-            logger.LogError("cannot listen: {Message}", ex.Message);
+            logger.LogError("cannot start: {Message}", ex.Message);
             return 1;
         }
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
+        using var signals = new Signals(
+            reload: () =>
+            {
+                SystemdNotify.Send(SystemdNotify.Reloading());
+                var reply = server.Reload();
+                if (!reply.Ok)
+                {
+                    logger.LogWarning("SIGHUP: {Error}", reply.Error);
+                }
+                SystemdNotify.Send("READY=1");
+            },
+            reopenLogs: () =>
+            {
+                logger.LogInformation("SIGUSR1: reopening the access log");
+                server.Context.AccessLog.Reopen();
+            });
         server.Start();
         logger.LogInformation("applianced {Version} started (config: {Config})", Version, options.ConfigPath ?? "embedded default");
-        await stop.Task.ConfigureAwait(false);
+        SystemdNotify.Send($"READY=1\nSTATUS=serving\nMAINPID={Environment.ProcessId}");
+
+        var first = await Task.WhenAny(signals.Terminate, signals.Interrupt, server.DrainRequested).ConfigureAwait(false);
+        if (first != signals.Interrupt)
+        {
+            var timeout = first == server.DrainRequested ? server.DrainRequested.Result : TimeSpan.FromMilliseconds(server.Context.Config.Control.DrainTimeoutMs);
+            SystemdNotify.Send("STOPPING=1\nSTATUS=draining");
+            await Task.WhenAny(server.DrainAsync(timeout), signals.Interrupt).ConfigureAwait(false);
+        }
         logger.LogInformation("stopping");
+        SystemdNotify.Send("STOPPING=1");
         await server.DisposeAsync().ConfigureAwait(false);
+        logger.LogInformation("stopped");
         return 0;
     }
 

@@ -17,6 +17,12 @@ public sealed class ApplianceConfig
 
     public LimitsConfig Limits { get; set; } = new();
 
+    public NodeConfig Node { get; set; } = new();
+
+    public ControlConfig Control { get; set; } = new();
+
+    public AdminConfig Admin { get; set; } = new();
+
     public List<DomainConfig> Domains { get; set; } = [new DomainConfig()];
 }
 
@@ -62,6 +68,9 @@ public sealed class LogConfig
 {
     /// <summary>trace, debug, info, warn, error.</summary>
     public string Level { get; set; } = "info";
+
+    /// <summary>File that gets one line per finished session; empty = the access lines go to the console log. Reopened on SIGUSR1.</summary>
+    public string AccessFile { get; set; } = "";
 }
 
 public sealed class DomainConfig

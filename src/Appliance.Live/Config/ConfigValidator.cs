@@ -43,6 +43,7 @@ internal static class ConfigValidator
             "security.sessionSecret", "must be at least 32 hex digits (16 bytes)");
         Check(config.Cache is null || config.Cache.MaxBytes is >= 1024 * 1024 and <= 1L << 40, "cache.maxBytes", "must be between 1 MiB and 1 TiB");
         var domains = config.Domains!;
+        ValidateOperations(config, Check);
         Check(TryParseEndPoint(rtmp.Listen, out _), "rtmp.listen", $"'{rtmp.Listen}' is not host:port");
         Check(rtmp.ChunkSize is >= 128 and <= 65536, "rtmp.chunkSize", "must be between 128 and 65536");
         Check(rtmp.MaxMessageBytes is >= 65536 and <= 64 * 1024 * 1024, "rtmp.maxMessageBytes", "must be between 65536 and 67108864");
@@ -116,6 +117,33 @@ internal static class ConfigValidator
             check(app.Hls.MinSegments >= 1 && app.Hls.MinSegments <= app.Hls.WindowSegments, $"{at}.hls.minSegments", "must be between 1 and windowSegments");
             check(app.Hls.ExtraSegments is >= 0 and <= 100, $"{at}.hls.extraSegments", "must be between 0 and 100");
             check(app.Hls.IdleStopMs is >= 1000 and <= 3_600_000, $"{at}.hls.idleStopMs", "must be between 1000 and 3600000");
+        }
+    }
+
+    private static void ValidateOperations(ApplianceConfig config, Action<bool, string, string> check)
+    {
+        check(config.Node is not null, "node", "must be an object");
+        check(config.Control is not null, "control", "must be an object");
+        check(config.Admin is not null, "admin", "must be an object");
+        if (config.Node is { } node)
+        {
+            check(node.Id is not null && node.Id.Length <= 128 && node.Id.AsSpan().IndexOfAny(" \t\r\n,;=\"") < 0, "node.id", "must be at most 128 characters without spaces, ',', ';', '=' or quotes");
+            check(node.Role is "" or "origin" or "upper" or "middle" or "edge", "node.role", "must be one of origin, upper, middle, edge (or empty to derive it)");
+        }
+        if (config.Control is { } control)
+        {
+            check(control.Socket is not null && control.Socket.Length <= 100 && (control.Socket is "" or "off" || control.Socket.StartsWith('/')),
+                "control.socket", "must be an absolute path of at most 100 characters, \"off\", or empty for the default");
+            check(control.DrainTimeoutMs is >= 0 and <= 3_600_000, "control.drainTimeoutMs", "must be between 0 and 3600000");
+        }
+        if (config.Admin is { } admin)
+        {
+            check(admin.Listen == "" || TryParseEndPoint(admin.Listen, out _), "admin.listen", $"'{admin.Listen}' is not host:port (or empty to disable)");
+            check(admin.MaxStreamLabels is >= 0 and <= 10_000, "admin.maxStreamLabels", "must be between 0 and 10000");
+        }
+        if (config.Log is { } log)
+        {
+            check(log.AccessFile is not null && (log.AccessFile == "" || Path.IsPathFullyQualified(log.AccessFile)), "log.accessFile", "must be an absolute path, or empty for the console");
         }
     }
 

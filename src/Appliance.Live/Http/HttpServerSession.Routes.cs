@@ -49,6 +49,16 @@ public sealed partial class HttpServerSession
             return RequestOutcome.Close;
         }
         var path = request.Path;
+        if (path == "/api/health")
+        {
+            // Child nodes probe this to choose their parent; a draining node asks them to go elsewhere.
+            WriteText(_context.Draining ? 503 : 200, _context.Draining ? "draining\n" : "ok\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (_admin)
+        {
+            return RespondAdmin(path, keepAlive, headOnly);
+        }
         if (path is "/" or "/api/streams")
         {
             return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
@@ -64,6 +74,27 @@ public sealed partial class HttpServerSession
         }
         _stream = route.Key.ToString();
         return Authorize(route, headOnly, keepAlive);
+    }
+
+    /// <summary>The admin listener: metrics and JSON views of the node, no media.</summary>
+    private RequestOutcome RespondAdmin(string path, bool keepAlive, bool headOnly)
+    {
+        switch (path)
+        {
+            case "/metrics":
+                return WriteBody(Metrics.NodeMetrics.Render(_context.Server!), Metrics.PrometheusWriter.ContentType, keepAlive, headOnly);
+            case "/" or "/api/streams":
+                return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
+            case "/api/status":
+                return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
+            case "/api/routes":
+                return WriteJson(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                    new ControlSocket.Contract.ControlReply { Ok = true, Routes = _context.Server!.Routes() },
+                    ControlSocket.Contract.ControlJsonContext.Default.ControlReply), keepAlive, headOnly);
+            default:
+                WriteText(404, "not found\n", keepAlive, headOnly);
+                return Next(keepAlive);
+        }
     }
 
     /// <summary>Finds the stream a path names, also behind a path-form token prefix (checked later by the app's scheme).</summary>
@@ -166,10 +197,13 @@ public sealed partial class HttpServerSession
         return RequestOutcome.Streaming;
     }
 
-    private RequestOutcome WriteJson(byte[] body, bool keepAlive, bool headOnly)
+    private RequestOutcome WriteJson(byte[] body, bool keepAlive, bool headOnly) =>
+        WriteBody(body, "application/json", keepAlive, headOnly);
+
+    private RequestOutcome WriteBody(byte[] body, string contentType, bool keepAlive, bool headOnly)
     {
         ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(ResponseHead, 200, "application/json", body.Length, keepAlive, extraHeaders: NoStore);
+        HttpResponseWriter.WriteHead(ResponseHead, 200, contentType, body.Length, keepAlive, extraHeaders: NoStore);
         if (!headOnly)
         {
             ResponseHead.Write(body);

@@ -25,9 +25,14 @@ public sealed partial class HttpServerSession : SessionBase
     private string _stream = "-";
     private int _lastStatus;
 
-    public HttpServerSession(IConnection connection, ServerContext context)
+    private readonly bool _admin;
+
+    /// <summary>A session of the public HTTP listener, or (admin) of the operators' metrics and status listener.</summary>
+    public HttpServerSession(IConnection connection, ServerContext context, bool admin = false)
         : base(connection)
     {
+        _admin = admin;
+        _protocol = admin ? "admin" : "http";
         _context = context;
         _config = context.Config;
         _limits = new HttpLimits(_config.Http.MaxRequestLineBytes, _config.Http.MaxHeaderBytes, _config.Http.MaxHeaderCount);
@@ -35,6 +40,10 @@ public sealed partial class HttpServerSession : SessionBase
     }
 
     public override string Protocol => _protocol;
+
+    public override string StreamPath => _stream;
+
+    public override string Listener => _admin ? "admin" : "http";
 
     protected override string DeadlineReason => "request head not received in time";
 
@@ -68,7 +77,8 @@ public sealed partial class HttpServerSession : SessionBase
         var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
         ReturnScratch();
         _context.Sessions.Remove(this);
-        LiveLog.Access(_context.AccessLogger, Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _context.Traffic.OnFinished(this);
+        _context.AccessLog.Write(Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol is "http-flv" or "http-ts" ? writerReason : reason);
     }
 

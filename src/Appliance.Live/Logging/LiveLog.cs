@@ -37,4 +37,10 @@ internal static partial class LiveLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "stream {Stream}: {Message}")]
     public static partial void Packaging(ILogger logger, string stream, string message);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "draining: accepting nothing new; {Viewers} viewer(s) may stay up to {TimeoutSeconds} s")]
+    public static partial void Draining(ILogger logger, int viewers, int timeoutSeconds);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "drained: {Viewers} viewer(s) still connected are closed now")]
+    public static partial void Drained(ILogger logger, int viewers);
 }

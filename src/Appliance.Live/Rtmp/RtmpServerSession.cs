@@ -46,6 +46,10 @@ public sealed partial class RtmpServerSession : SessionBase
 
     public string StreamDescription => _streamKey?.ToString() ?? "-";
 
+    public override string StreamPath => StreamDescription;
+
+    public override string Listener => "rtmp";
+
     public async Task RunAsync()
     {
         _context.Sessions.Add(this);
@@ -93,7 +97,8 @@ public sealed partial class RtmpServerSession : SessionBase
         // A message the peer left half-sent still holds a pooled buffer.
         _chunks.Reset();
         _context.Sessions.Remove(this);
-        LiveLog.Access(_context.AccessLogger, Protocol, Client, StreamDescription, _status, BytesIn, Writer.BytesWritten,
+        _context.Traffic.OnFinished(this);
+        _context.AccessLog.Write(Protocol, Client, StreamDescription, _status, BytesIn, Writer.BytesWritten,
             (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
 using Appliance.Live.Config;
+using Appliance.Live.ControlSocket;
+using Appliance.Live.ControlSocket.Contract;
 using Appliance.Live.Http;
 using Appliance.Live.Logging;
 using Appliance.Live.Media;
@@ -12,25 +14,43 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Live.Server;
 
 /// <summary>The node: its listeners, streams and sessions, built from a config.</summary>
-public sealed class ApplianceServer : IAsyncDisposable
+public sealed partial class ApplianceServer : IAsyncDisposable
 {
     private readonly TcpAcceptor _rtmp;
     private readonly TcpAcceptor _http;
+    private readonly TcpAcceptor? _admin;
     private readonly SessionTable _sessions = new();
     private readonly Timer _rateSweeper;
+    private readonly ControlServer? _control;
+    private readonly TaskCompletionSource<TimeSpan> _drainRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _acceptorsStopped;
 
     private static readonly byte[] ServiceUnavailable =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nunavailable\n"u8.ToArray();
 
-    public ApplianceServer(ApplianceConfig config, ILoggerFactory loggers)
+    /// <param name="configPath">The file `reload` reads again; null for the embedded default (reload then refuses).</param>
+    public ApplianceServer(ApplianceConfig config, ILoggerFactory loggers, string? configPath = null)
     {
+        ConfigPath = configPath;
         var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
             new Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
+        Context.Server = this;
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
         _rtmp = new TcpAcceptor(rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
         _http = new TcpAcceptor(httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context).RunAsync()));
+        if (config.Admin.Listen.Length > 0)
+        {
+            ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
+            _admin = new TcpAcceptor(adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, admin: true).RunAsync()));
+            _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
+        }
+        var socketPath = config.Control.Socket == "off" ? null : ControlProtocol.ResolveSocketPath(config.Control.Socket, Environment.GetEnvironmentVariable);
+        if (socketPath is not null)
+        {
+            _control = new ControlServer(socketPath, new ControlCommands(this), loggers.CreateLogger("control"));
+        }
         _rateSweeper = new Timer(_ => Context.RequestRates.Sweep(), null, 30_000, 30_000);
         _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");
         _http.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "http", "accept");
@@ -38,20 +58,48 @@ public sealed class ApplianceServer : IAsyncDisposable
 
     public ServerContext Context { get; }
 
+    public string? ConfigPath { get; }
+
     public IPEndPoint RtmpEndPoint => _rtmp.LocalEndPoint;
 
     public IPEndPoint HttpEndPoint => _http.LocalEndPoint;
 
+    public IPEndPoint? AdminEndPoint => _admin?.LocalEndPoint;
+
+    public string? ControlSocketPath => _control?.Path;
+
+    /// <summary>Completes with the timeout when an operator asks the node to drain (control socket).</summary>
+    public Task<TimeSpan> DrainRequested => _drainRequested.Task;
+
+    public IReadOnlyList<(string Name, string Address)> Listeners
+    {
+        get
+        {
+            var listeners = new List<(string, string)> { ("rtmp", RtmpEndPoint.ToString()), ("http", HttpEndPoint.ToString()) };
+            if (_admin is not null)
+            {
+                listeners.Add(("admin", _admin.LocalEndPoint.ToString()));
+            }
+            if (_control is not null)
+            {
+                listeners.Add(("control", _control.Path));
+            }
+            return listeners;
+        }
+    }
+
     /// <summary>Counts the connection against the limits, or refuses it (HTTP with a 503) before any session exists.</summary>
-    private async Task AdmitAsync(SocketConnection connection, string protocol, Func<Task> run)
+    private async Task AdmitAsync(SocketConnection connection, string listener, Func<Task> run)
     {
         var limits = Context.Config.Limits;
         var address = connection.RemoteEndPoint?.Address;
-        var refusal = Context.Connections.TryEnter(address, limits.MaxConnections, limits.MaxConnectionsPerIp);
+        // The admin listener is for operators and scrapers; a flood of viewers must not lock them out.
+        var refusal = listener == "admin" ? null : Context.Connections.TryEnter(address, limits.MaxConnections, limits.MaxConnectionsPerIp);
         if (refusal is not null)
         {
-            LiveLog.Rejected(Context.Logger, protocol, connection.RemoteEndPoint?.ToString() ?? "unknown", refusal);
-            if (protocol == "http")
+            Context.Traffic.OnRefused(listener);
+            LiveLog.Rejected(Context.Logger, listener, connection.RemoteEndPoint?.ToString() ?? "unknown", refusal);
+            if (listener == "http")
             {
                 var reply = Core.Buffers.SharedBuffer.CopyOf(ServiceUnavailable);
                 try
@@ -68,13 +116,17 @@ public sealed class ApplianceServer : IAsyncDisposable
             }
             return;
         }
+        Context.Traffic.OnAccepted(listener);
         try
         {
             await run().ConfigureAwait(false);
         }
         finally
         {
-            Context.Connections.Leave(address);
+            if (listener != "admin")
+            {
+                Context.Connections.Leave(address);
+            }
         }
     }
 
@@ -82,19 +134,80 @@ public sealed class ApplianceServer : IAsyncDisposable
     {
         _rtmp.Start();
         _http.Start();
+        _admin?.Start();
+        _control?.Start();
         LiveLog.Listening(Context.Logger, "rtmp", RtmpEndPoint.ToString());
         LiveLog.Listening(Context.Logger, "http", HttpEndPoint.ToString());
+        if (_admin is not null)
+        {
+            LiveLog.Listening(Context.Logger, "admin", _admin.LocalEndPoint.ToString());
+        }
+        if (_control is not null)
+        {
+            LiveLog.Listening(Context.Logger, "control", _control.Path);
+        }
+    }
+
+    /// <summary>Upstream candidates and their health (empty until an app pulls).</summary>
+    public List<RouteReport> Routes() => [];
+
+    public void RequestDrain(TimeSpan timeout) => _drainRequested.TrySetResult(timeout);
+
+    /// <summary>
+    /// Stops accepting viewers and publishers, then waits until the last viewer has left or the
+    /// timeout passes. The admin listener and control socket stay up so operators can watch.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        Context.Draining = true;
+        await StopAcceptingAsync().ConfigureAwait(false);
+        var deadline = Core.Time.MonotonicClock.NowMs + (long)timeout.TotalMilliseconds;
+        var viewers = CountViewers();
+        LiveLog.Draining(Context.Logger, viewers, (int)timeout.TotalSeconds);
+        while (viewers > 0 && Core.Time.MonotonicClock.NowMs < deadline)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            viewers = CountViewers();
+        }
+        LiveLog.Drained(Context.Logger, viewers);
+    }
+
+    private int CountViewers()
+    {
+        var viewers = 0;
+        foreach (var session in _sessions.Sessions)
+        {
+            viewers += session.IsViewer ? 1 : 0;
+        }
+        return viewers;
+    }
+
+    private async Task StopAcceptingAsync()
+    {
+        if (Interlocked.Exchange(ref _acceptorsStopped, 1) == 0)
+        {
+            await _rtmp.DisposeAsync().ConfigureAwait(false);
+            await _http.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _rateSweeper.DisposeAsync().ConfigureAwait(false);
-        await _rtmp.DisposeAsync().ConfigureAwait(false);
-        await _http.DisposeAsync().ConfigureAwait(false);
+        await StopAcceptingAsync().ConfigureAwait(false);
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_control is not null)
+        {
+            await _control.DisposeAsync().ConfigureAwait(false);
+        }
         foreach (var session in _sessions.Sessions)
         {
             session.Abort("server stopping");
         }
         _sessions.Dispose();
+        await Context.AccessLog.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using Appliance.Live.Auth;
 using Appliance.Live.Config;
 using Appliance.Live.Limits;
+using Appliance.Live.Logging;
 using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,8 @@ public sealed class ServerContext
         Sessions = sessions;
         Loggers = loggers;
         Logger = loggers.CreateLogger("appliance");
-        AccessLogger = loggers.CreateLogger("access");
+        AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
+        NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
     }
 
     /// <summary>The config new sessions use; existing sessions keep the one they started with.</summary>
@@ -51,12 +53,39 @@ public sealed class ServerContext
 
     public ILogger Logger { get; }
 
-    public ILogger AccessLogger { get; }
+    /// <summary>Where finished sessions are written: a file, or the console log.</summary>
+    public AccessLog AccessLog { get; }
+
+    public TrafficTotals Traffic { get; } = new();
+
+    /// <summary>The node these sessions belong to (for the admin endpoints that report on all of it).</summary>
+    public ApplianceServer? Server { get; internal set; }
+
+    /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
+    public string NodeId { get; }
+
+    public long StartedMs { get; } = Core.Time.MonotonicClock.NowMs;
+
+    /// <summary>Set when the node stops accepting and waits for its viewers to leave.</summary>
+    public bool Draining { get; set; }
+
+    public static string Version { get; } =
+        typeof(ServerContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            is [System.Reflection.AssemblyInformationalVersionAttribute attribute, ..]
+            ? attribute.InformationalVersion.Split('+')[0]
+            : "0.0.0";
+
+    /// <summary>The role status shows: configured, or "edge" when an app pulls from upstream, else "origin".</summary>
+    public string Role => _config.Node.Role is { Length: > 0 } role ? role : "origin";
 
     public void Apply(ApplianceConfig config)
     {
         _policies = new AppPolicies(config, TimeProvider.System);
         _domains = new DomainTable(config);
+        if (config.Log.AccessFile != AccessLog.Path)
+        {
+            AccessLog.Reopen(config.Log.AccessFile);
+        }
         _config = config;
     }
 

@@ -39,6 +39,17 @@ public abstract class SessionBase
 
     public abstract string Protocol { get; }
 
+    /// <summary>The listener the session came in on (rtmp, http, admin): the metrics' traffic label.</summary>
+    public abstract string Listener { get; }
+
+    /// <summary>The stream the session publishes or plays ("domain/app/name"), or "-".</summary>
+    public virtual string StreamPath => "-";
+
+    public long BytesOut => Writer.BytesWritten;
+
+    /// <summary>A connection that watches a live stream (drain waits for these).</summary>
+    public bool IsViewer => Protocol is "rtmp-play" or "http-flv" or "http-ts";
+
     /// <summary>The reason a deadline or kick ended this session, if one did.</summary>
     public string? AbortReason => Volatile.Read(ref _abortReason);
 

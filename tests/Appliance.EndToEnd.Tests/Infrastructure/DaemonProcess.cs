@@ -14,11 +14,52 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly string _configPath;
 
-    private DaemonProcess(Process process, string configPath)
+    private DaemonProcess(Process process, string configPath, string controlSocket)
     {
         _process = process;
         _configPath = configPath;
+        ControlSocket = controlSocket;
     }
+
+    /// <summary>The config file the daemon runs on (tests rewrite it and reload).</summary>
+    public string ConfigPath => _configPath;
+
+    public string ControlSocket { get; }
+
+    public int AdminPort { get; private set; }
+
+    public string AdminUrl(string path) => $"http://127.0.0.1:{AdminPort}/{path}";
+
+    /// <summary>Sends a signal (HUP, TERM, USR1, ...) to the daemon, by its PID.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the daemon to exit on its own; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>The JSON object body of a config file as StartAsync writes it, for tests that rewrite the file.</summary>
+    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "") => $$"""
+        {
+          // written by the end-to-end tests
+          "rtmp": { "listen": "127.0.0.1:0" },
+          "http": { "listen": "127.0.0.1:0" },
+          "log": { "level": "debug" },
+          "control": { "socket": "{{controlSocket}}" },
+          "admin": { "listen": "127.0.0.1:0" },
+          {{rootJson}}
+          "deadlines": { {{deadlinesJson}} },
+          "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],
+        }
+        """;
 
     public int RtmpPort { get; private set; }
 
@@ -40,17 +81,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// </summary>
     public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "")
     {
-        var config = $$"""
-            {
-              // written by the end-to-end tests
-              "rtmp": { "listen": "127.0.0.1:0" },
-              "http": { "listen": "127.0.0.1:0" },
-              "log": { "level": "debug" },
-              {{rootJson}}
-              "deadlines": { {{deadlinesJson}} },
-              "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],
-            }
-            """;
+        var controlSocket = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.sock");
+        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson);
         var configPath = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config);
         var info = new ProcessStartInfo(RepoPaths.Daemon, ["--config", configPath])
@@ -60,7 +92,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         var process = Process.Start(info) ?? throw new InvalidOperationException("daemon did not start");
-        var daemon = new DaemonProcess(process, configPath);
+        var daemon = new DaemonProcess(process, configPath, controlSocket);
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -68,6 +100,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         await daemon.WaitForLogAsync(l => l.Contains("started", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         daemon.RtmpPort = daemon.PortOf("rtmp");
         daemon.HttpPort = daemon.PortOf("http");
+        daemon.AdminPort = daemon.HasLog(l => l.Contains("listening for admin", StringComparison.Ordinal)) ? daemon.PortOf("admin") : 0;
         return daemon;
     }
 
@@ -125,6 +158,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
         _process.Dispose();
         File.Delete(_configPath);
+        File.Delete(ControlSocket);
     }
 
     [GeneratedRegex(@"listening for (\w+) on [^\s]*:(\d+)")]

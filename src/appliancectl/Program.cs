@@ -1,0 +1,1 @@
+return await Appliance.Ctl.Cli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using Appliance.Live.ControlSocket.Contract;
+
+namespace Appliance.Ctl;
+
+/// <summary>Human-readable views of the replies: aligned columns, sizes and rates with units.</summary>
+internal static class Tables
+{
+    public static string Status(StatusReport status)
+    {
+        var text = new StringBuilder();
+        void Line(string name, string value) => text.Append(CultureInfo.InvariantCulture, $"{name,-16}{value}\n");
+        Line("version", status.Version);
+        Line("node", $"{status.NodeId} ({status.Role})");
+        Line("state", status.State);
+        Line("uptime", Duration(status.UptimeSeconds));
+        Line("config", status.ConfigPath ?? "embedded default");
+        foreach (var listener in status.Listeners)
+        {
+            Line($"listen {listener.Name}", listener.Address);
+        }
+        Line("streams", status.Streams.ToString(CultureInfo.InvariantCulture));
+        Line("viewers", status.Viewers.ToString(CultureInfo.InvariantCulture));
+        Line("connections", status.Connections.Count == 0 ? "0" :
+            string.Join(", ", status.Connections.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}")));
+        Line("memory", $"rss {Bytes(status.RssBytes)}, managed heap {Bytes(status.ManagedHeapBytes)}, allocated {Bytes(status.AllocatedBytes)}");
+        Line("gc", $"gen0 {status.Gen0Collections}, gen1 {status.Gen1Collections}, gen2 {status.Gen2Collections}");
+        Line("threadpool", $"{status.ThreadPoolThreads} threads, {status.ThreadPoolQueue} queued");
+        return text.ToString();
+    }
+
+    public static string Streams(List<StreamReport> streams) => Table(
+        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "OUT", "UP"],
+        streams.Select(s => new[]
+        {
+            s.Key, s.Source ?? "-", s.SourceKind, Rate(s.IngestBitsPerSecond), s.IngestFps.ToString("F1", CultureInfo.InvariantCulture),
+            s.VideoCodec ?? "-", s.AudioCodec ?? "-", s.Width > 0 ? $"{s.Width}x{s.Height}" : "-",
+            Count(s, "rtmp"), Count(s, "flv"), Count(s, "ts"), Bytes(s.BytesOut), Duration(s.UptimeSeconds),
+        }),
+        "no live streams");
+
+    public static string Sessions(List<SessionReport> sessions) => Table(
+        ["ID", "PROTOCOL", "CLIENT", "STREAM", "AGE", "IN", "OUT"],
+        sessions.Select(s => new[]
+        {
+            s.Id.ToString(CultureInfo.InvariantCulture), s.Protocol, s.Client, s.Stream, Duration(s.AgeSeconds), Bytes(s.BytesIn), Bytes(s.BytesOut),
+        }),
+        "no sessions");
+
+    public static string Routes(List<RouteReport> routes) => Table(
+        ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "STALLS", "FAILS", "COST", "STREAMS"],
+        routes.Select(r => new[]
+        {
+            $"{r.Domain}/{r.App}", r.Url, r.Priority.ToString(CultureInfo.InvariantCulture), r.Weight.ToString(CultureInfo.InvariantCulture),
+            r.Down ? "down" : "up", Ms(r.RttMs), Ms(r.ConnectMs), r.ThroughputBitsPerSecond is { } bps ? Rate((long)bps) : "-",
+            r.Stalls.ToString(CultureInfo.InvariantCulture), r.Failures.ToString(CultureInfo.InvariantCulture),
+            r.Cost.ToString("F0", CultureInfo.InvariantCulture), r.Streams.Count == 0 ? "-" : string.Join(",", r.Streams),
+        }),
+        "no upstream candidates (no app pulls)");
+
+    private static string Count(StreamReport stream, string protocol) =>
+        stream.Viewers.GetValueOrDefault(protocol).ToString(CultureInfo.InvariantCulture);
+
+    private static string Table(string[] header, IEnumerable<string[]> rows, string empty)
+    {
+        var all = rows.ToList();
+        if (all.Count == 0)
+        {
+            return empty + "\n";
+        }
+        var widths = header.Select(h => h.Length).ToArray();
+        foreach (var row in all)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+        var text = new StringBuilder();
+        void Row(string[] cells)
+        {
+            for (var i = 0; i < cells.Length; i++)
+            {
+                text.Append(i == cells.Length - 1 ? cells[i] : cells[i].PadRight(widths[i] + 2));
+            }
+            text.Append('\n');
+        }
+        Row(header);
+        foreach (var row in all)
+        {
+            Row(row);
+        }
+        return text.ToString();
+    }
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F1} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):F2} GiB"),
+    };
+
+    public static string Rate(long bitsPerSecond) => bitsPerSecond switch
+    {
+        < 1000 => $"{bitsPerSecond} bit/s",
+        < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1000.0:F0} kbit/s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1_000_000.0:F2} Mbit/s"),
+    };
+
+    private static string Ms(double? ms) => ms is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value:F1} ms") : "-";
+
+    public static string Duration(long seconds) => seconds switch
+    {
+        < 60 => $"{seconds}s",
+        < 3600 => $"{seconds / 60}m{seconds % 60:D2}s",
+        < 86400 => $"{seconds / 3600}h{seconds / 60 % 60:D2}m",
+        _ => $"{seconds / 86400}d{seconds / 3600 % 24:D2}h",
+    };
+}
