@@ -112,35 +112,35 @@ public static class NodeMetrics
         metrics.Sample("appliance_viewers", ts, ("protocol", "http-ts"));
 
         streams.Sort((a, b) => (b.Rtmp + b.Flv + b.Ts).CompareTo(a.Rtmp + a.Flv + a.Ts));
+        var labelled = streams.Take(maxLabels).ToList();
+        var other = streams.Skip(maxLabels).ToList();
         metrics.Family("appliance_stream_ingest_bits_per_second", "gauge", "Ingest bit rate of a stream over the last second.");
-        metrics.Family("appliance_stream_ingest_frames_per_second", "gauge", "Video frames per second a stream takes in.");
-        metrics.Family("appliance_stream_viewers", "gauge", "Viewers of a stream, by protocol.");
-        double otherBits = 0;
-        int otherRtmp = 0, otherFlv = 0, otherTs = 0;
-        for (var i = 0; i < streams.Count; i++)
+        foreach (var entry in labelled)
         {
-            var (stream, r, f, t) = streams[i];
-            if (i >= maxLabels)
-            {
-                otherBits += stream.Stats.BitsPerSecond;
-                otherRtmp += r;
-                otherFlv += f;
-                otherTs += t;
-                continue;
-            }
-            var key = stream.Key.ToString();
-            metrics.Sample("appliance_stream_ingest_bits_per_second", stream.Stats.BitsPerSecond, ("stream", key));
-            metrics.Sample("appliance_stream_ingest_frames_per_second", stream.Stats.FramesPerSecond, ("stream", key));
-            metrics.Sample("appliance_stream_viewers", r, ("stream", key), ("protocol", "rtmp"));
-            metrics.Sample("appliance_stream_viewers", f, ("stream", key), ("protocol", "http-flv"));
-            metrics.Sample("appliance_stream_viewers", t, ("stream", key), ("protocol", "http-ts"));
+            metrics.Sample("appliance_stream_ingest_bits_per_second", entry.Stream.Stats.BitsPerSecond, ("stream", entry.Stream.Key.ToString()));
         }
-        if (streams.Count > maxLabels)
+        if (other.Count > 0)
         {
-            metrics.Sample("appliance_stream_ingest_bits_per_second", otherBits, ("stream", OtherStreams));
-            metrics.Sample("appliance_stream_viewers", otherRtmp, ("stream", OtherStreams), ("protocol", "rtmp"));
-            metrics.Sample("appliance_stream_viewers", otherFlv, ("stream", OtherStreams), ("protocol", "http-flv"));
-            metrics.Sample("appliance_stream_viewers", otherTs, ("stream", OtherStreams), ("protocol", "http-ts"));
+            metrics.Sample("appliance_stream_ingest_bits_per_second", other.Sum(e => (double)e.Stream.Stats.BitsPerSecond), ("stream", OtherStreams));
+        }
+        metrics.Family("appliance_stream_ingest_frames_per_second", "gauge", "Video frames per second a stream takes in.");
+        foreach (var entry in labelled)
+        {
+            metrics.Sample("appliance_stream_ingest_frames_per_second", entry.Stream.Stats.FramesPerSecond, ("stream", entry.Stream.Key.ToString()));
+        }
+        metrics.Family("appliance_stream_viewers", "gauge", "Viewers of a stream, by protocol.");
+        foreach (var entry in labelled)
+        {
+            var key = entry.Stream.Key.ToString();
+            metrics.Sample("appliance_stream_viewers", entry.Rtmp, ("stream", key), ("protocol", "rtmp"));
+            metrics.Sample("appliance_stream_viewers", entry.Flv, ("stream", key), ("protocol", "http-flv"));
+            metrics.Sample("appliance_stream_viewers", entry.Ts, ("stream", key), ("protocol", "http-ts"));
+        }
+        if (other.Count > 0)
+        {
+            metrics.Sample("appliance_stream_viewers", other.Sum(e => e.Rtmp), ("stream", OtherStreams), ("protocol", "rtmp"));
+            metrics.Sample("appliance_stream_viewers", other.Sum(e => e.Flv), ("stream", OtherStreams), ("protocol", "http-flv"));
+            metrics.Sample("appliance_stream_viewers", other.Sum(e => e.Ts), ("stream", OtherStreams), ("protocol", "http-ts"));
         }
     }
 

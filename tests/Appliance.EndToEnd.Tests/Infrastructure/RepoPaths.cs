@@ -22,6 +22,23 @@ internal static class RepoPaths
         }
     }
 
+    /// <summary>The AOT control CLI; APPLIANCECTL_BIN overrides.</summary>
+    public static string Ctl => Binary("APPLIANCECTL_BIN", "appliancectl");
+
+    private static string Binary(string variable, string name)
+    {
+        var path = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(path))
+        {
+            path = Path.Combine(Root, "artifacts", "bin", name);
+        }
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"no {name} binary at {path}: run `make build` first (or set {variable})");
+        }
+        return path;
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,0 +1,76 @@
+using System.Net.Http;
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests.Operations;
+
+/// <summary>/metrics on the admin listener: valid Prometheus text whose figures follow the traffic.</summary>
+public sealed class MetricsTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task Metrics_parse_as_prometheus_text_and_move_with_traffic()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        var idle = await ScrapeAsync(daemon);
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 30, Wait);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var rtmp = new ViewerRecorder(await RtmpViewer.PlayAsync(daemon.RtmpPort, "live", "cam", cts.Token));
+        await using var flv = new ViewerRecorder(await HttpFlvViewer.OpenAsync(daemon.HttpPort, "/live/cam.flv", cts.Token));
+        await rtmp.WaitUntilAsync(v => v.VideoFrames >= 40, Wait, "40 frames");
+        await flv.WaitUntilAsync(v => v.VideoFrames >= 40, Wait, "40 frames");
+
+        var first = await ScrapeAsync(daemon);
+        await rtmp.WaitUntilAsync(v => v.VideoFrames >= 80, Wait, "80 frames");
+        var second = await ScrapeAsync(daemon);
+
+        Assert.Equal(0, idle.Value("appliance_viewers", "protocol=\"rtmp\""));
+        Assert.Equal(1, first.Value("appliance_viewers", "protocol=\"rtmp\""));
+        Assert.Equal(1, first.Value("appliance_viewers", "protocol=\"http-flv\""));
+        Assert.Equal(1, first.Value("appliance_streams"));
+        Assert.Equal(1, first.Value("appliance_connections", "protocol=\"rtmp-publish\""));
+        Assert.Equal(1, first.Value("appliance_stream_viewers", "stream=\"default/live/cam\",protocol=\"rtmp\""));
+        Assert.InRange(first.Value("appliance_stream_ingest_bits_per_second", "stream=\"default/live/cam\"") ?? 0, 100_000, 20_000_000);
+        Assert.True(first.Value("appliance_connections_accepted_total", "listener=\"rtmp\"") >= 2);
+        Assert.True(second.Value("appliance_sent_bytes_total", "listener=\"rtmp\"") > first.Value("appliance_sent_bytes_total", "listener=\"rtmp\""), "RTMP bytes sent did not grow");
+        Assert.True(second.Value("appliance_sent_bytes_total", "listener=\"http\"") > first.Value("appliance_sent_bytes_total", "listener=\"http\""), "HTTP bytes sent did not grow");
+        Assert.True(second.Value("appliance_received_bytes_total", "listener=\"rtmp\"") > first.Value("appliance_received_bytes_total", "listener=\"rtmp\""), "RTMP bytes received did not grow");
+        Assert.True(second.Value("appliance_gc_allocated_bytes_total") >= first.Value("appliance_gc_allocated_bytes_total"));
+    }
+
+    [Fact]
+    public async Task Auth_refusals_and_segment_cache_misses_are_counted()
+    {
+        await using var daemon = await DaemonProcess.StartAsync(appJson: "\"auth\": { \"play\": { \"scheme\": \"typeA\", \"key\": \"k\" } }");
+        var before = await ScrapeAsync(daemon);
+
+        using var refused = await Http.GetAsync(daemon.HttpUrl("live/cam.flv"));
+        using var missing = await Http.GetAsync(daemon.HttpUrl("live/cam/99.ts"));
+        var after = await ScrapeAsync(daemon);
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        var refusals = after.Series("appliance_auth_refused_total").Values.Sum() - before.Series("appliance_auth_refused_total").Values.Sum();
+        Assert.True(refusals >= 1, "the refused request was not counted");
+    }
+
+    [Fact]
+    public async Task The_admin_listener_serves_only_operator_endpoints()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+
+        using var media = await Http.GetAsync(daemon.AdminUrl("live/cam.flv"));
+        using var status = await Http.GetAsync(daemon.AdminUrl("api/status"));
+        using var health = await Http.GetAsync(daemon.HttpUrl("api/health"));
+        using var metrics = await Http.GetAsync(daemon.AdminUrl("metrics"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, media.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
+    }
+
+    private static async Task<PrometheusText> ScrapeAsync(DaemonProcess daemon) =>
+        PrometheusText.Parse(await Http.GetStringAsync(daemon.AdminUrl("metrics")));
+}

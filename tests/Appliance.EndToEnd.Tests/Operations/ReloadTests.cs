@@ -1,0 +1,60 @@
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests.Operations;
+
+/// <summary>Reload re-reads the config file: a broken file changes nothing; a good one applies to new sessions at once.</summary>
+public sealed class ReloadTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_broken_file_keeps_the_old_config_and_reports_the_key_path()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 10, Wait);
+        await File.WriteAllTextAsync(daemon.ConfigPath, DaemonProcess.ConfigText(daemon.ControlSocket, appJson: "\"publisherGraceMs\": -5"));
+
+        var reload = await Appliancectl.RunAsync(daemon, "reload");
+
+        Assert.Equal(1, reload.ExitCode);
+        Assert.Contains("$.domains[0].apps[0].publisherGraceMs", reload.Stderr, StringComparison.Ordinal);
+        Assert.Contains("running config stays", reload.Stderr, StringComparison.Ordinal);
+        // The node still runs its old config: a second publisher of another stream is accepted and the first goes on.
+        await using var second = Ffmpeg.Publish(daemon.RtmpUrl("live/other"));
+        await StreamApi.WaitForFramesAsync(daemon, "other", minFrames: 10, Wait);
+        Assert.False(publisher.HasExited);
+        Assert.Equal(0, (await Appliancectl.RunAsync(daemon, "status")).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("appliancectl")]
+    [InlineData("SIGHUP")]
+    public async Task A_reload_that_adds_an_app_makes_it_publishable_without_a_restart(string how)
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        await using (var refused = Ffmpeg.Publish(daemon.RtmpUrl("sports/match"), seconds: 3))
+        {
+            Assert.True(await refused.WaitForExitAsync(Wait), "ffmpeg kept publishing to an app that does not exist");
+            Assert.NotEqual(0, refused.ExitCode);
+        }
+        await File.WriteAllTextAsync(daemon.ConfigPath, DaemonProcess.ConfigText(daemon.ControlSocket, extraAppsJson: "{ \"name\": \"sports\" }"));
+
+        if (how == "SIGHUP")
+        {
+            await daemon.SignalAsync("HUP");
+            await daemon.WaitForLogAsync(l => l.Contains($"reloaded {daemon.ConfigPath}", StringComparison.Ordinal), Wait);
+        }
+        else
+        {
+            var reload = await Appliancectl.RunAsync(daemon, "reload");
+            Assert.True(reload.ExitCode == 0, reload.Stderr);
+            Assert.Contains("reloaded", reload.Stdout, StringComparison.Ordinal);
+        }
+
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("sports/match"));
+        await StreamApi.WaitForFramesAsync(daemon, "match", minFrames: 10, Wait);
+        var streams = (await Appliancectl.JsonAsync(daemon, "streams")).GetProperty("streams");
+        Assert.Contains(streams.EnumerateArray(), s => s.GetProperty("key").GetString() == "default/sports/match");
+    }
+}

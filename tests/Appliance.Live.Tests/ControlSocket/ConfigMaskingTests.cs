@@ -1,0 +1,27 @@
+using Appliance.Live.Config;
+using Appliance.Live.ControlSocket;
+
+namespace Appliance.Live.Tests.ControlSocket;
+
+public sealed class ConfigMaskingTests
+{
+    [Fact]
+    public void Keys_secrets_and_passwords_in_urls_are_masked()
+    {
+        var config = new ApplianceConfig();
+        config.Security.SessionSecret = new string('a', 32);
+        var app = config.Domains[0].Apps[0];
+        app.Auth.Publish.Key = "publish-key";
+        app.Auth.Play.BackupKey = "backup-key";
+        app.Auth.Play.CallbackUrl = "http://user:hunter2@auth.example/check";
+
+        var json = ConfigMasking.Effective(config).GetRawText();
+
+        Assert.DoesNotContain("publish-key", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("backup-key", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('a', 32), json, StringComparison.Ordinal);
+        Assert.Contains("http://user:*****@auth.example/check", json, StringComparison.Ordinal);
+        Assert.Contains("\"listen\":\"0.0.0.0:1935\"", json, StringComparison.Ordinal);
+    }
+}
