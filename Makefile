@@ -3,10 +3,10 @@ SHELL := /bin/bash
 RID ?= linux-x64
 CONFIG ?= Release
 BIN := $(CURDIR)/artifacts/bin
-EXECUTABLES := applianced appliance-load
+EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build run test test-deps unit e2e bench perf clean
+.PHONY: all build run test test-deps unit e2e bench perf clean packages deb rpm
 
 all: build
 
@@ -16,15 +16,26 @@ build:
 	@for exe in $(EXECUTABLES); do \
 	  $(DOTNET) publish src/$$exe/$$exe.csproj -c $(CONFIG) -r $(RID) -o $(BIN) -p:PublishAot=true --nologo -v quiet || exit 1; \
 	done
-	@ls -la $(BIN) | grep -E ' (applianced|appliance-load)$$'
+	@cd $(BIN) && ls -la $(EXECUTABLES)
 
 # The daemon in the foreground on its embedded default config (RTMP 1935, HTTP 8080, app "live").
 run: build
 	$(BIN)/applianced
 
-# Every test suite: unit tests, then end-to-end tests against the AOT daemon with real ffmpeg clients.
-test: test-deps build
+# Every test suite: unit tests, then end-to-end tests against the AOT daemon with real ffmpeg clients
+# and against the packages (lintian, rpm contents, install and removal).
+test: test-deps build packages
 	@bash scripts/run-tests.sh
+
+# Debian and RPM packages of the binaries in artifacts/bin, into artifacts/packages: the daemon run
+# by systemd as appliance.service, its config in /etc/appliance (packaging/README.md).
+packages: deb rpm
+
+deb: build
+	@RID=$(RID) BIN=$(BIN) bash packaging/deb/build.sh
+
+rpm: build
+	@RID=$(RID) BIN=$(BIN) bash packaging/rpm/build.sh
 
 # Debian packages the tests use; installed when running as root, otherwise named.
 test-deps:

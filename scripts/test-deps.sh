@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
-# chromium, node and npm for the browser playback tests) and the browser tests' npm modules.
-# Quiet when everything is already there. Without root, a missing ffmpeg stops `make test`; missing
-# browser prerequisites are only named, and the browser tests skip saying what is missing.
+# dpkg-dev and rpm to build the packages, lintian to check them; chromium, node and npm for the
+# browser playback tests) and the browser tests' npm modules. Quiet when everything is already
+# there. Without root, a missing ffmpeg, dpkg-dev or rpm stops `make test`; missing lintian and
+# browser prerequisites are only named, and those tests skip saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 required=()
-browser=()
+optional=()
 command -v ffmpeg >/dev/null 2>&1 || required+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || required+=(ffmpeg)
+command -v dpkg-shlibdeps >/dev/null 2>&1 || required+=(dpkg-dev)
+command -v rpmbuild >/dev/null 2>&1 || required+=(rpm)
+command -v lintian >/dev/null 2>&1 || optional+=(lintian)
 # Debian's chromium, never a downloaded one: the browser tests point playwright-core at it.
-[ -x /usr/bin/chromium ] || browser+=(chromium fonts-liberation)
-command -v node >/dev/null 2>&1 || browser+=(nodejs)
-command -v npm >/dev/null 2>&1 || browser+=(npm)
-need=("${required[@]}" "${browser[@]}")
+[ -x /usr/bin/chromium ] || optional+=(chromium fonts-liberation)
+command -v node >/dev/null 2>&1 || optional+=(nodejs)
+command -v npm >/dev/null 2>&1 || optional+=(npm)
+need=("${required[@]}" "${optional[@]}")
 if [ ${#need[@]} -gt 0 ]; then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
   if [ "$(id -u)" -eq 0 ]; then

@@ -39,6 +39,16 @@ internal static class RepoPaths
         return path;
     }
 
+    /// <summary>Where `make packages` puts the .deb and the .rpm; APPLIANCE_PACKAGES_DIR overrides.</summary>
+    public static string Packages
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("APPLIANCE_PACKAGES_DIR");
+            return string.IsNullOrEmpty(path) ? Path.Combine(Root, "artifacts", "packages") : path;
+        }
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
