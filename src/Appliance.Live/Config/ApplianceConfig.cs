@@ -123,4 +123,12 @@ public sealed class AppConfig
     public AuthConfig Auth { get; set; } = new();
 
     public HlsConfig Hls { get; set; } = new();
+
+    /// <summary>Where streams of this app come from when nobody publishes them here: parent nodes or the customer's origin.</summary>
+    public List<UpstreamConfig> Upstreams { get; set; } = [];
+
+    public PullConfig Pull { get; set; } = new();
+
+    /// <summary>RTMP URLs (rtmp://host[:port]/app) every stream published here is forwarded to.</summary>
+    public List<string> Push { get; set; } = [];
 }

@@ -16,6 +16,27 @@ public sealed partial class HttpServerSession
     private RequestOutcome ServeHlsPlaylist(StreamKey key, bool headOnly, bool keepAlive, string? sessionToken)
     {
         var stream = _context.Streams.FindForHls(key);
+        if (_context.Relay is { } relay && relay.MustWait(key, stream))
+        {
+            _deferred = ServeHlsWhenPulledAsync(relay, key, Request.Query, headOnly, keepAlive, sessionToken);
+            return RequestOutcome.Deferred;
+        }
+        return ServeHlsPlaylist(stream, headOnly, keepAlive, sessionToken);
+    }
+
+    private async Task<RequestOutcome> ServeHlsWhenPulledAsync(Relay.RelayManager relay, StreamKey key, string? query, bool headOnly, bool keepAlive, string? sessionToken)
+    {
+        var stream = await relay.FindOrPullAsync(key, query, Client).ConfigureAwait(false);
+        var outcome = ServeHlsPlaylist(stream, headOnly, keepAlive, sessionToken);
+        if (outcome == RequestOutcome.Deferred && _deferred is { } inner)
+        {
+            outcome = await inner.ConfigureAwait(false);
+        }
+        return outcome;
+    }
+
+    private RequestOutcome ServeHlsPlaylist(LiveStream? stream, bool headOnly, bool keepAlive, string? sessionToken)
+    {
         var window = stream?.RequestHls();
         if (stream is null || window is null)
         {

@@ -157,6 +157,22 @@ public sealed partial class HttpServerSession
     private RequestOutcome ServeLive(StreamKey key, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
     {
         var stream = _context.Streams.FindForPlay(key);
+        if (_context.Relay is { } relay && relay.MustWait(key, stream))
+        {
+            _deferred = ServeLiveWhenPulledAsync(relay, key, Request.Query, format, contentType, protocol, headOnly, keepAlive);
+            return RequestOutcome.Deferred;
+        }
+        return ServeLive(stream, key, format, contentType, protocol, headOnly, keepAlive);
+    }
+
+    private async Task<RequestOutcome> ServeLiveWhenPulledAsync(Relay.RelayManager relay, StreamKey key, string? query, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
+    {
+        var stream = await relay.FindOrPullAsync(key, query, Client).ConfigureAwait(false);
+        return ServeLive(stream, key, format, contentType, protocol, headOnly, keepAlive);
+    }
+
+    private RequestOutcome ServeLive(LiveStream? stream, StreamKey key, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
+    {
         if (stream is null)
         {
             WriteText(404, "stream not found\n", keepAlive, headOnly);

@@ -41,8 +41,17 @@ public sealed partial class RtmpServerSession
         return null;
     }
 
-    private async Task<string?> DecideLaterAsync(ValueTask<AuthResult> check, Func<string?> allowed, Func<string, string?> refused) =>
-        Decide(await check.ConfigureAwait(false), allowed, refused);
+    private async Task<string?> DecideLaterAsync(ValueTask<AuthResult> check, Func<string?> allowed, Func<string, string?> refused)
+    {
+        var stop = Decide(await check.ConfigureAwait(false), allowed, refused);
+        if (_deferred is { } inner)
+        {
+            // Allowed, and the play itself waits (an upstream pull): the read loop waits for both.
+            _deferred = null;
+            stop = await inner.ConfigureAwait(false);
+        }
+        return stop;
+    }
 
     private string? Decide(AuthResult result, Func<string?> allowed, Func<string, string?> refused)
     {

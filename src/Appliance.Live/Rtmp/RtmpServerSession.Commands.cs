@@ -171,12 +171,27 @@ public sealed partial class RtmpServerSession
         var key = new StreamKey(_domain.Name, _app.Name, name.Value.Name);
         _streamKey = key;
         var reset = command.Arguments.Count < 4 || command.Arguments[3].Kind != Amf0Kind.Boolean || command.Arguments[3].Boolean;
-        return Authorize(Auth.AuthAction.Play, name.Value, () => StartPlaying(key, reset), reason => RefusePlay("NetStream.Play.Failed", reason));
+        var query = name.Value.Query;
+        return Authorize(Auth.AuthAction.Play, name.Value, () => StartPlaying(key, reset, query), reason => RefusePlay("NetStream.Play.Failed", reason));
     }
 
-    private string? StartPlaying(StreamKey key, bool reset)
+    private string? StartPlaying(StreamKey key, bool reset, string? query)
     {
         var stream = _context.Streams.FindForPlay(key);
+        if (_context.Relay is { } relay && relay.MustWait(key, stream))
+        {
+            // A stream this node pulls from upstream: commands after play wait for the pull's verdict.
+            _deferred = PlayWhenPulledAsync(relay, key, reset, query);
+            return null;
+        }
+        return Play(stream, key, reset);
+    }
+
+    private async Task<string?> PlayWhenPulledAsync(Relay.RelayManager relay, StreamKey key, bool reset, string? query) =>
+        Play(await relay.FindOrPullAsync(key, query, Client).ConfigureAwait(false), key, reset);
+
+    private string? Play(LiveStream? stream, StreamKey key, bool reset)
+    {
         if (stream is null)
         {
             return RefusePlay("NetStream.Play.StreamNotFound", $"stream {key} not found");

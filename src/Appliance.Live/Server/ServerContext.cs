@@ -58,6 +58,9 @@ public sealed class ServerContext
 
     public TrafficTotals Traffic { get; } = new();
 
+    /// <summary>Upstream routes and pulls; null for a bare context (unit tests).</summary>
+    public Relay.RelayManager? Relay { get; internal set; }
+
     /// <summary>The node these sessions belong to (for the admin endpoints that report on all of it).</summary>
     public ApplianceServer? Server { get; internal set; }
 

@@ -9,6 +9,9 @@ namespace Appliance.Live.Streams;
 public sealed partial class LiveStream
 {
     private HlsSegmenter? _hls;
+    /// <summary>Someone watches: a connected viewer, or an HLS player that asked within the last 10 s.</summary>
+    public bool IsWatched => ViewerCount > 0 || MonotonicClock.NowMs - Volatile.Read(ref _lastHlsRequestMs) < 10_000;
+
     private long _lastHlsRequestMs;
 
     /// <summary>

@@ -125,6 +125,33 @@ public sealed partial class LiveStream
         return true;
     }
 
+    /// <summary>Hands the stream from a placeholder source to the real one, without a rebase or a grace period.</summary>
+    internal void ReplaceSource(IStreamSource placeholder, IStreamSource source)
+    {
+        lock (_lock)
+        {
+            if (ReferenceEquals(_source, placeholder))
+            {
+                _source = source;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same source now delivers from somewhere else (an upstream pull moved to another parent):
+    /// its next frame continues the timeline just after the last one viewers saw.
+    /// </summary>
+    public void Rebase(IStreamSource source)
+    {
+        lock (_lock)
+        {
+            if (ReferenceEquals(_source, source))
+            {
+                _rebasePending = true;
+            }
+        }
+    }
+
     /// <summary>The source has gone; viewers wait for a new one until the grace period ends.</summary>
     public void DetachSource(IStreamSource source)
     {

@@ -1,0 +1,63 @@
+using Appliance.Live.Relay.Routing;
+using Appliance.Protocols.Rtmp;
+
+namespace Appliance.Live.Relay.Pull;
+
+/// <summary>A pull over RTMP: connect to the parent's app, play the stream name (with the via query).</summary>
+public sealed class RtmpUpstreamFeed : UpstreamFeed
+{
+    private readonly RtmpClient _client;
+
+    private RtmpUpstreamFeed(RtmpClient client) => _client = client;
+
+    public override long BytesReceived => _client.BytesReceived;
+
+    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string localApp, string streamName, string query, CancellationToken ct)
+    {
+        var url = candidate.Url;
+        RtmpClient client;
+        try
+        {
+            client = await RtmpClient.ConnectAsync(url.Host, url.Port, url.RtmpApp(localApp), ct, url.RtmpTcUrl(localApp)).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new UpstreamException($"connect failed: {ex.Message}");
+        }
+        try
+        {
+            await client.PlayAsync($"{streamName}?{query}", ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RtmpProtocolException or IOException or InvalidOperationException)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw new UpstreamException($"play refused: {client.LastStatusCode ?? ex.Message}");
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new RtmpUpstreamFeed(client);
+    }
+
+    public override async ValueTask<FeedMessage?> ReadAsync(CancellationToken ct)
+    {
+        RtmpMessage? message;
+        try
+        {
+            message = await _client.ReadMediaAsync(ct).ConfigureAwait(false);
+        }
+        catch (RtmpProtocolException ex)
+        {
+            throw new UpstreamException($"bad RTMP from upstream: {ex.Message}");
+        }
+        if (message is not { } m)
+        {
+            return null;
+        }
+        return new FeedMessage(m.TypeId, m.Timestamp, m.Payload);
+    }
+
+    public override ValueTask DisposeAsync() => _client.DisposeAsync();
+}

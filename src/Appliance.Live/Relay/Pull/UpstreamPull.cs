@@ -1,0 +1,294 @@
+using Appliance.Core.Time;
+using Appliance.Live.Media;
+using Appliance.Live.Relay.Routing;
+using Appliance.Live.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Live.Relay.Pull;
+
+/// <summary>
+/// The source of a stream this node fetches from upstream. One per stream however many viewers:
+/// it asks the best candidates in parallel (the first that delivers media wins), feeds the
+/// stream, and when the upstream dies, stalls or is clearly beaten by another candidate, moves to
+/// the next one; the stream rebases timestamps, so viewers stay connected and see time go on.
+/// </summary>
+public sealed class UpstreamPull : IUpstreamSource
+{
+    // Candidates asked at once: enough that one dead parent costs no waiting, few enough that a
+    // pull does not open a session on every parent.
+    private const int ParallelAttempts = 2;
+
+    private readonly RelayManager _relay;
+    private readonly LiveStream _stream;
+    private readonly string _query;
+    private readonly PullOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile RouteCandidate? _current;
+    private string? _kickReason;
+    private int _switches;
+
+    public UpstreamPull(RelayManager relay, LiveStream stream, IReadOnlyList<string> via, PullOptions options, ILogger logger)
+    {
+        _relay = relay;
+        _stream = stream;
+        _query = Via.Query(via, relay.NodeId);
+        _options = options;
+        _logger = logger;
+    }
+
+    public string Description => _current is { } current ? $"pull {current.Url}" : "pull (connecting)";
+
+    public StreamKey Key => _stream.Key;
+
+    public LiveStream Stream => _stream;
+
+    public RouteCandidate? Current => _current;
+
+    /// <summary>How many times the pull moved to another candidate.</summary>
+    public int Switches => Volatile.Read(ref _switches);
+
+    /// <summary>True once media flows; false when no candidate could deliver within the wait.</summary>
+    public Task<bool> Ready => _ready.Task;
+
+    public void Kick(string reason)
+    {
+        Interlocked.CompareExchange(ref _kickReason, reason, null);
+        _stop.Cancel();
+    }
+
+    public Task RunAsync() => Task.Run(RunLoopAsync);
+
+    private async Task RunLoopAsync()
+    {
+        var started = MonotonicClock.NowMs;
+        var backoff = _options.RetryMs;
+        RouteCandidate? failed = null;
+        var lastActive = MonotonicClock.NowMs;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var attempt = await AcquireAsync(failed).ConfigureAwait(false);
+                if (attempt is null)
+                {
+                    var now = MonotonicClock.NowMs;
+                    var flowedBefore = _ready.Task.IsCompleted;
+                    if (!_options.Always && (!flowedBefore && now - started >= _options.WaitMs || flowedBefore && !_stream.IsWatched && now - lastActive > _options.IdleMs))
+                    {
+                        PullLog.PullGaveUp(_logger, _stream.Key.ToString(), "no upstream candidate delivered the stream");
+                        return;
+                    }
+                    await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
+                    backoff = Math.Min(backoff * 2, _options.MaxRetryMs);
+                    failed = null;
+                    continue;
+                }
+                backoff = _options.RetryMs;
+                var candidate = attempt.Candidate;
+                if (_current is not null && !ReferenceEquals(_current, candidate))
+                {
+                    Interlocked.Increment(ref _switches);
+                    PullLog.PullSwitched(_logger, _stream.Key.ToString(), _current.Url.ToString(), candidate.Url.ToString());
+                }
+                _current = candidate;
+                PullLog.PullFlowing(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+                _relay.Routes.NoteChoice(_stream.Key, candidate.Id);
+                _ready.TrySetResult(true);
+                var outcome = await FeedAsync(attempt, lastActive).ConfigureAwait(false);
+                lastActive = outcome.LastActive;
+                await attempt.Feed.DisposeAsync().ConfigureAwait(false);
+                if (outcome.Idle)
+                {
+                    PullLog.PullIdle(_logger, _stream.Key.ToString(), _options.IdleMs);
+                    return;
+                }
+                failed = outcome.Failed ? candidate : null;
+                // The next source continues the timeline where viewers are.
+                _stream.Rebase(this);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "pull of {Stream} failed", _stream.Key);
+        }
+        finally
+        {
+            _ready.TrySetResult(false);
+            _relay.Routes.ClearChoice(_stream.Key);
+            _relay.OnPullEnded(this);
+            _stream.End();
+            PullLog.PullStopped(_logger, _stream.Key.ToString(), Volatile.Read(ref _kickReason) ?? "ended");
+        }
+    }
+
+    /// <summary>
+    /// Opens the best candidates (all but <paramref name="skip"/>) a few at a time, in parallel:
+    /// the first one whose first media message arrives wins; the others are closed.
+    /// </summary>
+    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, FeedMessage First);
+
+    private async Task<Attempt?> AcquireAsync(RouteCandidate? skip)
+    {
+        var ranked = _relay.Routes.Rank(_stream.Key).Where(c => !ReferenceEquals(c, skip)).ToList();
+        if (ranked.Count == 0 && skip is not null)
+        {
+            ranked.Add(skip);
+        }
+        for (var start = 0; start < ranked.Count && !_stop.IsCancellationRequested; start += ParallelAttempts)
+        {
+            using var cancelLosers = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            var pending = ranked.Skip(start).Take(ParallelAttempts).Select(c => OpenAsync(c, cancelLosers.Token)).ToList();
+            Attempt? winner = null;
+            while (pending.Count > 0)
+            {
+                var done = await Task.WhenAny(pending).ConfigureAwait(false);
+                pending.Remove(done);
+                var result = await done.ConfigureAwait(false);
+                if (result is null)
+                {
+                    continue;
+                }
+                if (winner is null)
+                {
+                    winner = result;
+                    await cancelLosers.CancelAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    result.First.Payload.Release();
+                    await result.Feed.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            if (winner is not null)
+            {
+                return winner;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Opens one candidate and waits for its first media message; null (and the candidate's health told) on failure.</summary>
+    private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct)
+    {
+        var health = candidate.Health;
+        var clock = MonotonicClock.NowMs;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_options.ConnectTimeoutMs + _options.StallMs);
+        UpstreamFeed? feed = null;
+        try
+        {
+            feed = candidate.Url.Protocol == UpstreamProtocol.Rtmp
+                ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false)
+                : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false);
+            health.RecordConnect(MonotonicClock.NowMs - clock);
+            var first = await feed.ReadAsync(deadline.Token).ConfigureAwait(false)
+                ?? throw new UpstreamException("upstream ended the stream before any media");
+            health.RecordSuccess();
+            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), first);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (feed is not null)
+            {
+                await feed.DisposeAsync().ConfigureAwait(false);
+            }
+            if (ct.IsCancellationRequested)
+            {
+                // Lost the race to another candidate, or the pull stopped: not this candidate's fault.
+                return null;
+            }
+            var reason = ex is OperationCanceledException ? $"no media within {_options.ConnectTimeoutMs + _options.StallMs} ms" : ex.Message;
+            health.RecordFailure(reason);
+            PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), reason);
+            return null;
+        }
+    }
+
+    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive);
+
+    /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>
+    private async Task<FeedOutcome> FeedAsync(Attempt attempt, long lastActive)
+    {
+        var (candidate, feed, ingest, first) = attempt;
+        Accept(ingest, first);
+        var since = MonotonicClock.NowMs;
+        var bytesAtStart = feed.BytesReceived;
+        var lastCheck = since;
+        var mediaBytesAtStart = _stream.Stats.Bytes;
+        while (!_stop.IsCancellationRequested)
+        {
+            FeedMessage? next;
+            using (var stall = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                stall.CancelAfter(_options.StallMs);
+                try
+                {
+                    next = await feed.ReadAsync(stall.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                {
+                    candidate.Health.RecordStall();
+                    PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), $"no media for {_options.StallMs} ms");
+                    return new FeedOutcome(true, false, lastActive);
+                }
+                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+                {
+                    candidate.Health.RecordFailure(ex.Message);
+                    PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), ex.Message);
+                    return new FeedOutcome(true, false, lastActive);
+                }
+            }
+            if (next is not { } message)
+            {
+                candidate.Health.RecordFailure("upstream ended the stream");
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "upstream ended the stream");
+                return new FeedOutcome(true, false, lastActive);
+            }
+            if (!Accept(ingest, message))
+            {
+                return new FeedOutcome(true, false, lastActive);
+            }
+            var now = MonotonicClock.NowMs;
+            if (now - lastCheck < 1000)
+            {
+                continue;
+            }
+            var elapsedSeconds = (now - since) / 1000.0;
+            candidate.Health.RecordThroughput((feed.BytesReceived - bytesAtStart) / elapsedSeconds, (_stream.Stats.Bytes - mediaBytesAtStart) / elapsedSeconds);
+            lastCheck = now;
+            if (_stream.IsWatched)
+            {
+                lastActive = now;
+            }
+            else if (!_options.Always && now - lastActive > _options.IdleMs)
+            {
+                return new FeedOutcome(false, true, lastActive);
+            }
+            if (_relay.Routes.ShouldLeave(_stream.Key))
+            {
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "another candidate is clearly better; moving");
+                return new FeedOutcome(false, false, lastActive);
+            }
+        }
+        return new FeedOutcome(false, false, lastActive);
+    }
+
+    private bool Accept(MediaIngest ingest, FeedMessage message)
+    {
+        try
+        {
+            ingest.Accept(message.TypeId, message.Timestamp, message.Payload);
+            return true;
+        }
+        catch (MediaFormatException ex)
+        {
+            PullLog.AttemptFailed(_logger, _stream.Key.ToString(), _current?.Url.ToString() ?? "?", ex.Message);
+            return false;
+        }
+    }
+}

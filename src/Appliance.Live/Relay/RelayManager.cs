@@ -1,0 +1,248 @@
+using Appliance.Live.Config;
+using Appliance.Live.ControlSocket.Contract;
+using Appliance.Live.Relay.Pull;
+using Appliance.Live.Relay.Routing;
+using Appliance.Live.Server;
+using Appliance.Live.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Live.Relay;
+
+/// <summary>
+/// The node's way back to the origin: upstream candidates per app with their measured health
+/// (probed in the background), and the pulls, one per stream however many viewers ask.
+/// </summary>
+public sealed class RelayManager : IAsyncDisposable
+{
+    private readonly ServerContext _context;
+    private readonly ILogger _logger;
+    private readonly Lock _pullsLock = new();
+    private readonly Dictionary<StreamKey, UpstreamPull> _pulls = [];
+    private readonly CandidateProber _prober;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _alwaysLoop = Task.CompletedTask;
+
+    public RelayManager(ServerContext context)
+    {
+        _context = context;
+        _logger = context.Loggers.CreateLogger("relay");
+        Routes = new UpstreamRoutes();
+        Apply(context.Config);
+        _prober = new CandidateProber(() => Routes.ProbeTargets, logger: _logger);
+    }
+
+    public string NodeId => _context.NodeId;
+
+    public UpstreamRoutes Routes { get; }
+
+    /// <summary>Pulls running now (for stats and tests: one per stream).</summary>
+    public int PullCount
+    {
+        get
+        {
+            lock (_pullsLock)
+            {
+                return _pulls.Count;
+            }
+        }
+    }
+
+    public void Start()
+    {
+        _prober.Start();
+        _alwaysLoop = KeepAlwaysPullsAsync();
+    }
+
+    /// <summary>Rebuilds the candidate table from a (re)loaded config; health of unchanged candidates is kept.</summary>
+    public void Apply(ApplianceConfig config)
+    {
+        var apps = new List<AppUpstreams>();
+        foreach (var domain in config.Domains)
+        {
+            foreach (var app in domain.Apps)
+            {
+                if (app.Upstreams.Count > 0)
+                {
+                    apps.Add(new AppUpstreams(domain.Name, app.Name, app.Upstreams));
+                }
+            }
+        }
+        Routes.Update(apps);
+    }
+
+    /// <summary>
+    /// The stream a viewer asked for: the local one, or (for an app with upstreams) one pulled for
+    /// it. Concurrent viewers of a missing stream share one pull and all wait for its first media,
+    /// up to the app's wait; null means 404 / StreamNotFound.
+    /// </summary>
+    public async ValueTask<LiveStream?> FindOrPullAsync(StreamKey key, string? query, string client)
+    {
+        var app = AppOf(key);
+        if (app is null)
+        {
+            return _context.Streams.FindForPlay(key);
+        }
+        UpstreamPull? pull;
+        lock (_pullsLock)
+        {
+            var local = _context.Streams.FindForPlay(key);
+            if (local is not null && local.Source is not UpstreamPull)
+            {
+                return local;
+            }
+            if (local?.Source is UpstreamPull existing)
+            {
+                pull = existing;
+            }
+            else if (app.Upstreams.Count == 0 || app.Pull.Mode == "off")
+            {
+                return local;
+            }
+            else
+            {
+                var via = Via.Parse(query);
+                var refusal = Via.Refusal(via, NodeId, app.Pull.MaxHops);
+                if (refusal is not null)
+                {
+                    PullLog.PullRefused(_logger, key.ToString(), client, refusal);
+                    return null;
+                }
+                pull = StartPullLocked(key, app, via);
+                if (pull is null)
+                {
+                    return _context.Streams.FindForPlay(key);
+                }
+            }
+        }
+        var ready = await pull.Ready.WaitAsync(TimeSpan.FromMilliseconds(app.Pull.WaitMs + 1000)).ConfigureAwait(false);
+        return ready ? pull.Stream : null;
+    }
+
+    /// <summary>Whether a viewer of <paramref name="key"/> has to wait for a pull (the stream is missing or its pull has not delivered yet).</summary>
+    public bool MustWait(StreamKey key, LiveStream? stream) =>
+        stream?.Source is UpstreamPull { Ready.IsCompleted: false } || stream is null && AppOf(key) is { Upstreams.Count: > 0, Pull.Mode: not "off" };
+
+    private AppConfig? AppOf(StreamKey key)
+    {
+        foreach (var domain in _context.Config.Domains)
+        {
+            if (domain.Name == key.Domain)
+            {
+                foreach (var app in domain.Apps)
+                {
+                    if (app.Name == key.App)
+                    {
+                        return app;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private UpstreamPull? StartPullLocked(StreamKey key, AppConfig app, IReadOnlyList<string> via)
+    {
+        var source = new PendingSource();
+        if (_context.Streams.TryPublish(key, app, source, out var stream) != PublishOutcome.Started)
+        {
+            // A publisher got here first: the stream is local after all.
+            return null;
+        }
+        var pull = new UpstreamPull(this, stream, via, Options(app), _logger);
+        stream.ReplaceSource(source, pull);
+        _pulls[key] = pull;
+        PullLog.PullStarted(_logger, key.ToString(), string.Join(",", via));
+        _ = pull.RunAsync();
+        return pull;
+    }
+
+    internal void OnPullEnded(UpstreamPull pull)
+    {
+        lock (_pullsLock)
+        {
+            if (_pulls.TryGetValue(pull.Key, out var current) && ReferenceEquals(current, pull))
+            {
+                _pulls.Remove(pull.Key);
+            }
+        }
+    }
+
+    /// <summary>Apps with pull mode "always" keep their listed streams pulled, restarting them when they end.</summary>
+    private async Task KeepAlwaysPullsAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            do
+            {
+                foreach (var domain in _context.Config.Domains)
+                {
+                    foreach (var app in domain.Apps)
+                    {
+                        if (app.Pull.Mode != "always" || app.Upstreams.Count == 0)
+                        {
+                            continue;
+                        }
+                        foreach (var name in app.Pull.Streams)
+                        {
+                            var key = new StreamKey(domain.Name, app.Name, name);
+                            lock (_pullsLock)
+                            {
+                                if (!_pulls.ContainsKey(key) && _context.Streams.FindForPlay(key) is null)
+                                {
+                                    StartPullLocked(key, app, []);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    internal static PullOptions Options(AppConfig app) => new(
+        app.Pull.WaitMs, app.Pull.IdleMs, app.Pull.StallMs, app.Pull.ConnectTimeoutMs, app.Pull.MaxHops,
+        app.Pull.RetryMs, app.Pull.MaxRetryMs, app.Pull.Mode == "always");
+
+    /// <summary>Each candidate with its figures and the streams it feeds, for `appliancectl routes` and /api/routes.</summary>
+    public List<RouteReport> Report()
+    {
+        var reports = new List<RouteReport>();
+        foreach (var info in Routes.Snapshot())
+        {
+            reports.Add(RouteReports.From(info));
+        }
+        return reports;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _alwaysLoop.ConfigureAwait(false);
+        await _prober.DisposeAsync().ConfigureAwait(false);
+        List<UpstreamPull> pulls;
+        lock (_pullsLock)
+        {
+            pulls = [.. _pulls.Values];
+        }
+        foreach (var pull in pulls)
+        {
+            pull.Kick("server stopping");
+        }
+        _stop.Dispose();
+    }
+
+    /// <summary>Holds a new stream's key for the instant between creating it and attaching its pull.</summary>
+    private sealed class PendingSource : IStreamSource
+    {
+        public string Description => "pull (starting)";
+
+        public void Kick(string reason)
+        {
+        }
+    }
+}
