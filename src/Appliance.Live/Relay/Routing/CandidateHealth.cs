@@ -21,8 +21,10 @@ namespace Appliance.Live.Relay.Routing;
 /// After FailuresBeforeDown (3) consecutive failures the candidate is down for RetryMs (10 s),
 /// doubling with each further failure up to MaxRetryMs (60 s); once that passes it is "half-open":
 /// eligible for a probe or a pull again, and one more failure takes it down again for longer,
-/// while a success resets the count. Thread-safe; the recording methods read the clock given at
-/// construction, the queries take <c>now</c> so one ranking sees one instant.
+/// while a success resets the count. Thread-safe (one lock around all of it, so a ranking pays one
+/// acquisition per candidate); the recording methods read the clock given at construction, the
+/// queries take <c>now</c> so one ranking sees one instant. RTT and connect time are
+/// <see cref="PeakEwma"/> estimates, throughput and carry <see cref="Ewma"/> ones.
 /// </para>
 /// </summary>
 public sealed class CandidateHealth
@@ -32,12 +34,12 @@ public sealed class CandidateHealth
 
     private readonly HealthOptions _options;
     private readonly Func<long> _clock;
-    private readonly PeakEwma _rtt;
-    private readonly PeakEwma _connect;
-    private readonly Ewma _throughput;
-    private readonly Ewma _carry;
     private readonly Lock _gate = new();
     private readonly long[] _stalls = new long[StallSlots];
+    private EwmaState _rtt;
+    private EwmaState _connect;
+    private EwmaState _throughput;
+    private EwmaState _carry;
     private int _stallCount;
     private int _stallNext;
     private int _failures;
@@ -49,19 +51,51 @@ public sealed class CandidateHealth
     {
         _options = options ?? HealthOptions.Default;
         _clock = clock ?? (static () => MonotonicClock.NowMs);
-        _rtt = new PeakEwma(_options.LatencyDecayMs);
-        _connect = new PeakEwma(_options.LatencyDecayMs);
-        _throughput = new Ewma(_options.ThroughputDecayMs);
-        _carry = new Ewma(_options.ThroughputDecayMs);
     }
 
     public HealthOptions Options => _options;
 
-    /// <summary>Time to establish a TCP connection, in ms.</summary>
-    public void RecordConnect(double ms) => _connect.Record(ms, _clock());
+    public int ConsecutiveFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failures;
+            }
+        }
+    }
 
-    /// <summary>A request/answer round trip (a health probe's status line), in ms.</summary>
-    public void RecordRtt(double ms) => _rtt.Record(ms, _clock());
+    public string? LastError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastError;
+            }
+        }
+    }
+
+    /// <summary>Time to establish a TCP connection, in ms (peak EWMA).</summary>
+    public void RecordConnect(double ms)
+    {
+        long now = _clock();
+        lock (_gate)
+        {
+            _connect.Record(ms, now, _options.LatencyDecayMs, peak: true);
+        }
+    }
+
+    /// <summary>A request/answer round trip (a health probe's status line), in ms (peak EWMA).</summary>
+    public void RecordRtt(double ms)
+    {
+        long now = _clock();
+        lock (_gate)
+        {
+            _rtt.Record(ms, now, _options.LatencyDecayMs, peak: true);
+        }
+    }
 
     /// <summary>
     /// Bytes per second a pull from this candidate received over a recent interval. With the
@@ -71,11 +105,14 @@ public sealed class CandidateHealth
     public void RecordThroughput(double bytesPerSecond, double? mediaBytesPerSecond = null)
     {
         long now = _clock();
-        _throughput.Record(bytesPerSecond, now);
-        if (mediaBytesPerSecond is > 0 && bytesPerSecond >= 0)
+        lock (_gate)
         {
-            // A catch-up burst above the stream's rate must not hide a deficit that follows.
-            _carry.Record(Math.Min(1, bytesPerSecond / mediaBytesPerSecond.Value), now);
+            _throughput.Record(bytesPerSecond, now, _options.ThroughputDecayMs, peak: false);
+            if (mediaBytesPerSecond is > 0 && bytesPerSecond >= 0)
+            {
+                // A catch-up burst above the stream's rate must not hide a deficit that follows.
+                _carry.Record(Math.Min(1, bytesPerSecond / mediaBytesPerSecond.Value), now, _options.ThroughputDecayMs, peak: false);
+            }
         }
     }
 
@@ -117,28 +154,6 @@ public sealed class CandidateHealth
         }
     }
 
-    public int ConsecutiveFailures
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _failures;
-            }
-        }
-    }
-
-    public string? LastError
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastError;
-            }
-        }
-    }
-
     public bool IsDown(long now)
     {
         lock (_gate)
@@ -153,78 +168,55 @@ public sealed class CandidateHealth
     /// <summary>The cost, and whether the candidate is down, read together.</summary>
     public double Cost(long now, out bool down)
     {
-        double latency = Latency(out _, out _);
-        int stalls;
-        int failures;
         lock (_gate)
         {
-            stalls = StallsLocked(now);
-            failures = _failures;
             down = IsDownLocked(now);
+            return CostLocked(now, down);
         }
-        return latency
-            + _options.StallPenaltyMs * stalls
-            + _options.FailurePenaltyMs * failures
-            + ThroughputPenalty(now, out _)
-            + (down ? _options.DownPenaltyMs : 0);
     }
 
     public CandidateHealthSnapshot Snapshot(long now)
     {
-        Latency(out double? rtt, out double? connect);
-        double? throughput = _throughput.TryGet(out double bytesPerSecond, out long fedAt) && now - fedAt <= _options.ThroughputWindowMs
-            ? bytesPerSecond
-            : null;
-        ThroughputPenalty(now, out double? carry);
-        int stalls;
-        int failures;
-        string? lastError;
-        bool down;
-        long downUntil;
         lock (_gate)
         {
-            stalls = StallsLocked(now);
-            failures = _failures;
-            lastError = _lastError;
-            down = IsDownLocked(now);
-            downUntil = _downUntilMs;
+            bool down = IsDownLocked(now);
+            bool throughputFresh = _throughput.HasValue && now - _throughput.LastMs <= _options.ThroughputWindowMs;
+            return new CandidateHealthSnapshot(
+                RttMs: _rtt.HasValue ? _rtt.Value : null,
+                ConnectMs: _connect.HasValue ? _connect.Value : null,
+                ThroughputBytesPerSecond: throughputFresh ? _throughput.Value : null,
+                CarryRatio: CarryLocked(now),
+                Stalls: StallsLocked(now),
+                ConsecutiveFailures: _failures,
+                LastError: _lastError,
+                Down: down,
+                RetryInMs: down ? _downUntilMs - now : 0,
+                Cost: Math.Round(CostLocked(now, down), 1));
         }
-        return new CandidateHealthSnapshot(
-            RttMs: rtt,
-            ConnectMs: connect,
-            ThroughputBytesPerSecond: throughput,
-            CarryRatio: carry,
-            Stalls: stalls,
-            ConsecutiveFailures: failures,
-            LastError: lastError,
-            Down: down,
-            RetryInMs: down ? downUntil - now : 0,
-            Cost: Math.Round(Cost(now), 1));
     }
 
-    private double Latency(out double? rtt, out double? connect)
+    private double CostLocked(long now, bool down)
     {
-        rtt = _rtt.TryGet(out double r, out _) ? r : null;
-        connect = _connect.TryGet(out double c, out _) ? c : null;
-        return (rtt, connect) switch
+        double latency = (_rtt.HasValue, _connect.HasValue) switch
         {
-            ({ } both, { } other) => Math.Max(both, other),
-            ({ } only, null) => only,
-            (null, { } only) => only,
+            (true, true) => Math.Max(_rtt.Value, _connect.Value),
+            (true, false) => _rtt.Value,
+            (false, true) => _connect.Value,
             _ => _options.UnknownLatencyMs,
         };
+        double throughputPenalty = CarryLocked(now) is { } carry && carry < _options.MinCarryRatio
+            ? _options.ThroughputPenaltyMs * (2 - carry)
+            : 0;
+        return latency
+            + _options.StallPenaltyMs * StallsLocked(now)
+            + _options.FailurePenaltyMs * _failures
+            + throughputPenalty
+            + (down ? _options.DownPenaltyMs : 0);
     }
 
-    private double ThroughputPenalty(long now, out double? carry)
-    {
-        carry = null;
-        if (!_carry.TryGet(out double ratio, out long fedAt) || now - fedAt > _options.ThroughputWindowMs)
-        {
-            return 0;
-        }
-        carry = ratio;
-        return ratio < _options.MinCarryRatio ? _options.ThroughputPenaltyMs * (2 - ratio) : 0;
-    }
+    /// <summary>Recent throughput over the stream's rate, or null when unknown or too old to count.</summary>
+    private double? CarryLocked(long now) =>
+        _carry.HasValue && now - _carry.LastMs <= _options.ThroughputWindowMs ? _carry.Value : null;
 
     private bool IsDownLocked(long now) => _failures >= _options.FailuresBeforeDown && now < _downUntilMs;
 

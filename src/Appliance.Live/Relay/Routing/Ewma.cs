@@ -8,9 +8,7 @@ namespace Appliance.Live.Relay.Routing;
 public sealed class Ewma
 {
     private readonly Lock _gate = new();
-    private double _value;
-    private long _lastMs;
-    private bool _hasValue;
+    private EwmaState _state;
 
     public Ewma(double decayMs = 5_000)
     {
@@ -25,31 +23,17 @@ public sealed class Ewma
     {
         lock (_gate)
         {
-            value = _value;
-            lastSampleMs = _lastMs;
-            return _hasValue;
+            value = _state.Value;
+            lastSampleMs = _state.LastMs;
+            return _state.HasValue;
         }
     }
 
     public void Record(double sample, long nowMs)
     {
-        if (!double.IsFinite(sample))
-        {
-            return;
-        }
         lock (_gate)
         {
-            if (!_hasValue)
-            {
-                _value = sample;
-            }
-            else
-            {
-                double weight = Math.Exp(-Math.Max(0, nowMs - _lastMs) / DecayMs);
-                _value = _value * weight + sample * (1 - weight);
-            }
-            _lastMs = _hasValue ? Math.Max(_lastMs, nowMs) : nowMs;
-            _hasValue = true;
+            _state.Record(sample, nowMs, DecayMs, peak: false);
         }
     }
 }

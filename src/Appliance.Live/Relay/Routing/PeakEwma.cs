@@ -12,9 +12,7 @@ namespace Appliance.Live.Relay.Routing;
 public sealed class PeakEwma
 {
     private readonly Lock _gate = new();
-    private double _value;
-    private long _lastMs;
-    private bool _hasValue;
+    private EwmaState _state;
 
     /// <param name="decayMs">Time constant of the downward decay; larger forgets spikes more slowly.</param>
     public PeakEwma(double decayMs = 10_000)
@@ -31,7 +29,7 @@ public sealed class PeakEwma
         {
             lock (_gate)
             {
-                return _hasValue;
+                return _state.HasValue;
             }
         }
     }
@@ -43,7 +41,7 @@ public sealed class PeakEwma
         {
             lock (_gate)
             {
-                return _hasValue ? _value : double.NaN;
+                return _state.HasValue ? _state.Value : double.NaN;
             }
         }
     }
@@ -55,7 +53,7 @@ public sealed class PeakEwma
         {
             lock (_gate)
             {
-                return _hasValue ? _lastMs : long.MinValue;
+                return _state.HasValue ? _state.LastMs : long.MinValue;
             }
         }
     }
@@ -65,32 +63,17 @@ public sealed class PeakEwma
     {
         lock (_gate)
         {
-            value = _value;
-            lastSampleMs = _lastMs;
-            return _hasValue;
+            value = _state.Value;
+            lastSampleMs = _state.LastMs;
+            return _state.HasValue;
         }
     }
 
     public void Record(double sample, long nowMs)
     {
-        if (!double.IsFinite(sample))
-        {
-            return;
-        }
         lock (_gate)
         {
-            if (!_hasValue || sample >= _value)
-            {
-                _value = sample;
-            }
-            else
-            {
-                // Threads may record with slightly older readings of the clock; that is no time passing, not negative time.
-                double weight = Math.Exp(-Math.Max(0, nowMs - _lastMs) / DecayMs);
-                _value = _value * weight + sample * (1 - weight);
-            }
-            _lastMs = _hasValue ? Math.Max(_lastMs, nowMs) : nowMs;
-            _hasValue = true;
+            _state.Record(sample, nowMs, DecayMs, peak: true);
         }
     }
 
@@ -98,9 +81,7 @@ public sealed class PeakEwma
     {
         lock (_gate)
         {
-            _hasValue = false;
-            _value = 0;
-            _lastMs = 0;
+            _state = default;
         }
     }
 }
