@@ -35,7 +35,7 @@ public sealed class RouteSelector
 
     public SelectorOptions Options => _options;
 
-    /// <summary>The stable hash of a stream key, as of the text <c>domain/app/name</c>.</summary>
+    /// <summary>The stable hash of a stream key: the same as of its text <c>domain/app/name</c>, without building that string.</summary>
     public static ulong HashKey(in StreamKey key)
     {
         var hash = StableHash.Append(StableHash.FnvOffset, key.Domain);
