@@ -109,6 +109,27 @@ internal static class ConfigValidator
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
+        Relay.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
+        check(app.Pull is not null, $"{at}.pull", "must be an object");
+        if (app.Pull is { } pull)
+        {
+            check(pull.Mode is "on-demand" or "always" or "off", $"{at}.pull.mode", "must be on-demand, always or off");
+            check(pull.Mode != "always" || pull.Streams is { Count: > 0 }, $"{at}.pull.streams", "lists the streams to keep pulled when mode is always");
+            check(pull.Streams is not null && pull.Streams.All(n => IsPathSegment(n) || n is { Length: > 0 } && n.AsSpan().IndexOfAny("/?# \t%\\") < 0), $"{at}.pull.streams", "must be stream names");
+            check(pull.WaitMs is >= 100 and <= 120_000, $"{at}.pull.waitMs", "must be between 100 and 120000");
+            check(pull.IdleMs is >= 0 and <= 3_600_000, $"{at}.pull.idleMs", "must be between 0 and 3600000");
+            check(pull.StallMs is >= 200 and <= 60_000, $"{at}.pull.stallMs", "must be between 200 and 60000");
+            check(pull.ConnectTimeoutMs is >= 100 and <= 60_000, $"{at}.pull.connectTimeoutMs", "must be between 100 and 60000");
+            check(pull.MaxHops is >= 1 and <= 64, $"{at}.pull.maxHops", "must be between 1 and 64");
+            check(pull.RetryMs is >= 50 and <= 60_000, $"{at}.pull.retryMs", "must be between 50 and 60000");
+            check(pull.MaxRetryMs >= pull.RetryMs && pull.MaxRetryMs <= 600_000, $"{at}.pull.maxRetryMs", "must be between retryMs and 600000");
+        }
+        check(app.Push is not null, $"{at}.push", "must be an array of rtmp:// URLs");
+        for (var i = 0; i < (app.Push?.Count ?? 0); i++)
+        {
+            check(Relay.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol == Relay.UpstreamProtocol.Rtmp,
+                $"{at}.push[{i}]", problem.Length > 0 ? problem : "must be an rtmp:// URL");
+        }
         check(app.Hls is not null, $"{at}.hls", "must be an object");
         if (app.Hls is not null)
         {

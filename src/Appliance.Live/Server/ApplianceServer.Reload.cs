@@ -33,6 +33,7 @@ public sealed partial class ApplianceServer
             }
             var old = Context.Config;
             Context.Apply(config);
+            Context.Relay?.Apply(config);
             var restart = RestartOnly(old, config);
             var message = restart.Count == 0
                 ? $"reloaded {ConfigPath}"

@@ -36,6 +36,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
             new Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
         Context.Server = this;
+        Context.Relay = new Relay.RelayManager(Context);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
         _rtmp = new TcpAcceptor(rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
@@ -136,6 +137,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         _http.Start();
         _admin?.Start();
         _control?.Start();
+        Context.Relay!.Start();
         LiveLog.Listening(Context.Logger, "rtmp", RtmpEndPoint.ToString());
         LiveLog.Listening(Context.Logger, "http", HttpEndPoint.ToString());
         if (_admin is not null)
@@ -149,7 +151,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
     }
 
     /// <summary>Upstream candidates and their health (empty until an app pulls).</summary>
-    public List<RouteReport> Routes() => [];
+    public List<RouteReport> Routes() => Context.Relay!.Report();
 
     public void RequestDrain(TimeSpan timeout) => _drainRequested.TrySetResult(timeout);
 
@@ -203,6 +205,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         {
             await _control.DisposeAsync().ConfigureAwait(false);
         }
+        await Context.Relay!.DisposeAsync().ConfigureAwait(false);
         foreach (var session in _sessions.Sessions)
         {
             session.Abort("server stopping");

@@ -79,7 +79,8 @@ public sealed class ServerContext
             : "0.0.0";
 
     /// <summary>The role status shows: configured, or "edge" when an app pulls from upstream, else "origin".</summary>
-    public string Role => _config.Node.Role is { Length: > 0 } role ? role : "origin";
+    public string Role => _config.Node.Role is { Length: > 0 } role ? role
+        : _config.Domains.Any(d => d.Apps.Any(a => a.Upstreams.Count > 0)) ? "edge" : "origin";
 
     public void Apply(ApplianceConfig config)
     {

@@ -1,0 +1,26 @@
+using Appliance.Live.ControlSocket.Contract;
+using Appliance.Live.Relay.Routing;
+
+namespace Appliance.Live.Relay;
+
+/// <summary>The routes table as the control protocol shows it.</summary>
+internal static class RouteReports
+{
+    public static RouteReport From(UpstreamRouteInfo info) => new()
+    {
+        Domain = info.Domain,
+        App = info.App,
+        Url = info.Url,
+        Priority = info.Priority,
+        Weight = info.Weight,
+        Down = info.Health.Down,
+        RttMs = info.Health.RttMs,
+        ConnectMs = info.Health.ConnectMs,
+        ThroughputBitsPerSecond = info.Health.ThroughputBytesPerSecond * 8,
+        Stalls = info.Health.Stalls,
+        Failures = info.Health.ConsecutiveFailures,
+        LastError = info.Health.LastError,
+        Cost = info.Health.Cost,
+        Streams = [.. info.Streams],
+    };
+}
