@@ -90,23 +90,25 @@ public sealed class RelayManager : IAsyncDisposable
             {
                 return local;
             }
+            if (local is null && (app.Upstreams.Count == 0 || app.Pull.Mode == "off"))
+            {
+                return null;
+            }
+            // A request that already passed through this node must not join, or start, a pull here:
+            // that pull may itself be waiting for the request's sender.
+            var via = Via.Parse(query);
+            var refusal = Via.Refusal(via, NodeId, app.Pull.MaxHops);
+            if (refusal is not null)
+            {
+                PullLog.PullRefused(_logger, key.ToString(), client, refusal);
+                return null;
+            }
             if (local?.Source is UpstreamPull existing)
             {
                 pull = existing;
             }
-            else if (app.Upstreams.Count == 0 || app.Pull.Mode == "off")
-            {
-                return local;
-            }
             else
             {
-                var via = Via.Parse(query);
-                var refusal = Via.Refusal(via, NodeId, app.Pull.MaxHops);
-                if (refusal is not null)
-                {
-                    PullLog.PullRefused(_logger, key.ToString(), client, refusal);
-                    return null;
-                }
                 pull = StartPullLocked(key, app, via);
                 if (pull is null)
                 {
@@ -114,8 +116,9 @@ public sealed class RelayManager : IAsyncDisposable
                 }
             }
         }
-        var ready = await pull.Ready.WaitAsync(TimeSpan.FromMilliseconds(app.Pull.WaitMs + 1000)).ConfigureAwait(false);
-        return ready ? pull.Stream : null;
+        // The pull decides within its wait; this bound only guards the viewer against a pull that hangs.
+        await Task.WhenAny(pull.Ready, Task.Delay(app.Pull.WaitMs + app.Pull.ConnectTimeoutMs + app.Pull.StallMs)).ConfigureAwait(false);
+        return pull.Ready.IsCompletedSuccessfully && pull.Ready.Result ? pull.Stream : null;
     }
 
     /// <summary>Whether a viewer of <paramref name="key"/> has to wait for a pull (the stream is missing or its pull has not delivered yet).</summary>

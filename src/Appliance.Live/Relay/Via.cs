@@ -20,7 +20,7 @@ public static class Via
         {
             return [];
         }
-        var nodes = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var nodes = Uri.UnescapeDataString(value).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return nodes.Length > MaxNodes ? nodes[..MaxNodes] : nodes;
     }
 
@@ -39,5 +39,5 @@ public static class Via
 
     /// <summary>The query a pull from this node sends upstream: the path so far plus this node.</summary>
     public static string Query(IReadOnlyList<string> via, string nodeId) =>
-        Parameter + "=" + Uri.EscapeDataString(string.Join(',', via.Append(nodeId)));
+        Parameter + "=" + string.Join(',', via.Append(nodeId).Select(Uri.EscapeDataString));
 }

@@ -1,0 +1,23 @@
+namespace Appliance.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Config pieces for nodes that pull from other nodes.</summary>
+public static class Tiers
+{
+    /// <summary>The app body of a node pulling "live" from the given parents, plus any more app settings.</summary>
+    public static string PullingApp(IEnumerable<string> upstreamUrls, string pull = "", string more = "") =>
+        "\"upstreams\": [" + string.Join(", ", upstreamUrls.Select(u => $"{{ \"url\": \"{u}\" }}")) + "], " +
+        "\"pull\": { " + pull + " }" + (more.Length > 0 ? ", " + more : "");
+
+    public static string Rtmp(DaemonProcess parent) => $"rtmp://127.0.0.1:{parent.RtmpPort}/live";
+
+    public static string Flv(DaemonProcess parent) => $"http://127.0.0.1:{parent.HttpPort}/{{app}}/{{stream}}.flv";
+
+    public static string Node(string id) => $"\"node\": {{ \"id\": \"{id}\" }},";
+
+    /// <summary>Sessions of one protocol at a node, as appliancectl lists them.</summary>
+    public static async Task<int> SessionsAsync(DaemonProcess node, string protocol)
+    {
+        var counts = await Appliancectl.SessionCountsAsync(node);
+        return counts.GetValueOrDefault(protocol);
+    }
+}
