@@ -1,5 +1,3 @@
-using Appliance.Codecs.Amf0;
-using Appliance.Core.Buffers;
 using Appliance.Live.Logging;
 using Appliance.Live.Media;
 using Appliance.Live.Streams;
