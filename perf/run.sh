@@ -105,6 +105,8 @@ cat > "$WORK/appliance.json" <<JSON
   "rtmp": { "listen": "127.0.0.1:0" },
   "http": { "listen": "127.0.0.1:0" },
   "log": { "level": "info" },
+  "admin": { "listen": "" },
+  "control": { "socket": "$WORK/control.sock" },
   "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": $FLUSH_MS } ] } ]
 }
 JSON

@@ -11,14 +11,14 @@ public sealed class StartupTests
         await using var first = await DaemonProcess.StartAsync();
         var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(config, $$"""
-            { "rtmp": { "listen": "127.0.0.1:{{first.RtmpPort}}" }, "http": { "listen": "127.0.0.1:0" } }
+            { "rtmp": { "listen": "127.0.0.1:{{first.RtmpPort}}" }, "http": { "listen": "127.0.0.1:0" }, "admin": { "listen": "" }, "control": { "socket": "off" } }
             """);
         try
         {
             var second = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--config", config);
 
             Assert.Equal(1, second.ExitCode);
-            Assert.Contains("cannot listen", second.Stdout + second.Stderr, StringComparison.Ordinal);
+            Assert.Contains("cannot start", second.Stdout + second.Stderr, StringComparison.Ordinal);
             Assert.Contains("in use", second.Stdout + second.Stderr, StringComparison.OrdinalIgnoreCase);
         }
         finally
