@@ -185,18 +185,11 @@ internal static class UrlText
     private static bool TryParsePort(ReadOnlySpan<char> text, out int port)
     {
         port = 0;
-        if (text.IsEmpty || text.Length > 5)
+        if (text.Length > 5 || !Auth.Text.TokenText.TryParseDecimal(text, out var value) || value is < 1 or > 65535)
         {
             return false;
         }
-        foreach (char c in text)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-            port = port * 10 + (c - '0');
-        }
-        return port is >= 1 and <= 65535;
+        port = (int)value;
+        return true;
     }
 }
