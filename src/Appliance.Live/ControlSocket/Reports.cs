@@ -1,6 +1,5 @@
 using Appliance.Core.Time;
 using Appliance.Live.ControlSocket.Contract;
-using Appliance.Live.Media;
 using Appliance.Live.Server;
 using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
@@ -80,18 +79,9 @@ internal static class Reports
                 Height = stats.Height,
                 BytesIn = stats.Bytes,
                 BytesOut = bytesOut.GetValueOrDefault(key),
-                Viewers = new() { ["rtmp"] = 0, ["flv"] = 0, ["ts"] = 0 },
             };
-            foreach (var viewer in stream.Viewers)
-            {
-                var format = viewer.Format switch
-                {
-                    WireFormat.Rtmp => "rtmp",
-                    WireFormat.Flv => "flv",
-                    _ => "ts",
-                };
-                report.Viewers[format]++;
-            }
+            var viewers = stream.CountViewers();
+            report.Viewers = new() { ["rtmp"] = viewers.Rtmp, ["flv"] = viewers.Flv, ["ts"] = viewers.Ts };
             reports.Add(report);
         }
         reports.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

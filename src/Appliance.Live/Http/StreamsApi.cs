@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Appliance.Core.Time;
-using Appliance.Live.Media;
 using Appliance.Live.Streams;
 
 namespace Appliance.Live.Http;
@@ -32,25 +31,10 @@ internal static class StreamsApi
                 json.WriteNumber("framesIn", stats.Frames);
                 json.WriteNumber("bytesIn", stats.Bytes);
                 json.WriteStartObject("viewers");
-                int rtmp = 0, flv = 0, ts = 0;
-                foreach (var viewer in stream.Viewers)
-                {
-                    switch (viewer.Format)
-                    {
-                        case WireFormat.Rtmp:
-                            rtmp++;
-                            break;
-                        case WireFormat.Flv:
-                            flv++;
-                            break;
-                        default:
-                            ts++;
-                            break;
-                    }
-                }
-                json.WriteNumber("rtmp", rtmp);
-                json.WriteNumber("flv", flv);
-                json.WriteNumber("ts", ts);
+                var viewers = stream.CountViewers();
+                json.WriteNumber("rtmp", viewers.Rtmp);
+                json.WriteNumber("flv", viewers.Flv);
+                json.WriteNumber("ts", viewers.Ts);
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

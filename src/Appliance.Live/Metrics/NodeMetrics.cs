@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Appliance.Core.Buffers;
 using Appliance.Core.Time;
 using Appliance.Live.Auth;
-using Appliance.Live.Media;
 using Appliance.Live.Server;
 using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
@@ -84,26 +83,11 @@ public static class NodeMetrics
         int rtmp = 0, flv = 0, ts = 0;
         foreach (var stream in context.Streams.Streams)
         {
-            int r = 0, f = 0, t = 0;
-            foreach (var viewer in stream.Viewers)
-            {
-                switch (viewer.Format)
-                {
-                    case WireFormat.Rtmp:
-                        r++;
-                        break;
-                    case WireFormat.Flv:
-                        f++;
-                        break;
-                    default:
-                        t++;
-                        break;
-                }
-            }
-            rtmp += r;
-            flv += f;
-            ts += t;
-            streams.Add((stream, r, f, t));
+            var viewers = stream.CountViewers();
+            rtmp += viewers.Rtmp;
+            flv += viewers.Flv;
+            ts += viewers.Ts;
+            streams.Add((stream, viewers.Rtmp, viewers.Flv, viewers.Ts));
         }
         metrics.Single("appliance_streams", "gauge", "Live streams on this node (published or pulled).", streams.Count);
         metrics.Family("appliance_viewers", "gauge", "Viewers connected, by protocol.");

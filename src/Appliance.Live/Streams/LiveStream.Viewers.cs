@@ -33,6 +33,31 @@ public sealed partial class LiveStream
         }
     }
 
+    /// <summary>Viewers by wire format, counted in place (for listings and metrics, without a snapshot).</summary>
+    public ViewerCounts CountViewers()
+    {
+        int rtmp = 0, flv = 0, ts = 0;
+        lock (_lock)
+        {
+            for (var i = 0; i < _viewers.Count; i++)
+            {
+                switch (_viewers[i].Format)
+                {
+                    case WireFormat.Rtmp:
+                        rtmp++;
+                        break;
+                    case WireFormat.Flv:
+                        flv++;
+                        break;
+                    default:
+                        ts++;
+                        break;
+                }
+            }
+        }
+        return new ViewerCounts(rtmp, flv, ts);
+    }
+
     /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
     public Subscription? Subscribe(ConnectionWriter writer, WireFormat format)
     {
