@@ -18,7 +18,7 @@ internal static class StatusApi
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("version", typeof(StatusApi).Assembly.GetName().Version?.ToString());
+            json.WriteString("version", ServerContext.Version);
             json.WriteNumber("uptimeSeconds", (MonotonicClock.NowMs - StartedMs) / 1000);
             json.WriteNumber("sessions", context.Sessions.Count);
             json.WriteNumber("streams", context.Streams.Count);

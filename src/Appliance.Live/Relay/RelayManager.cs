@@ -151,7 +151,7 @@ public sealed class RelayManager : IAsyncDisposable
             // A publisher got here first: the stream is local after all.
             return null;
         }
-        var pull = new UpstreamPull(this, stream, via, Options(app), _logger);
+        var pull = new UpstreamPull(this, stream, via, app.Pull, _logger);
         stream.ReplaceSource(source, pull);
         _pulls[key] = pull;
         PullLog.PullStarted(_logger, key.ToString(), string.Join(",", via));
@@ -206,10 +206,6 @@ public sealed class RelayManager : IAsyncDisposable
         {
         }
     }
-
-    internal static PullOptions Options(AppConfig app) => new(
-        app.Pull.WaitMs, app.Pull.IdleMs, app.Pull.StallMs, app.Pull.ConnectTimeoutMs, app.Pull.MaxHops,
-        app.Pull.RetryMs, app.Pull.MaxRetryMs, app.Pull.Mode == "always");
 
     /// <summary>Each candidate with its figures and the streams it feeds, for `appliancectl routes` and /api/routes.</summary>
     public List<RouteReport> Report()

@@ -19,8 +19,10 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
     private readonly Socket _socket;
     private readonly PipeReader _input;
     private readonly FlvStreamReader _flv = new();
-    private readonly ChunkedBodyDecoder? _chunked;
-    private readonly ArrayBufferWriter<byte>? _decoded;
+
+    // The FLV bytes: the response body itself, or what a de-chunking pump writes from it.
+    private readonly PipeReader _body;
+    private readonly Task _dechunking = Task.CompletedTask;
     private long _bytes;
 
     private HttpFlvUpstreamFeed(Socket socket, PipeReader input, bool chunked)
@@ -29,8 +31,13 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
         _input = input;
         if (chunked)
         {
-            _chunked = new ChunkedBodyDecoder();
-            _decoded = new ArrayBufferWriter<byte>(64 * 1024);
+            var pipe = new Pipe();
+            _body = pipe.Reader;
+            _dechunking = DechunkAsync(pipe.Writer);
+        }
+        else
+        {
+            _body = input;
         }
     }
 
@@ -97,30 +104,23 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
     {
         while (true)
         {
-            if (_decoded is not null && TryReadDecoded(out var fromChunks))
+            ReadResult result;
+            try
             {
-                return fromChunks;
+                result = await _body.ReadAsync(ct).ConfigureAwait(false);
             }
-            var result = await _input.ReadAsync(ct).ConfigureAwait(false);
+            catch (FormatException ex)
+            {
+                throw new UpstreamException($"bad chunked body from upstream: {ex.Message}");
+            }
             var buffer = result.Buffer;
             var reader = new SequenceReader<byte>(buffer);
             try
             {
-                if (_chunked is not null)
-                {
-                    _chunked.TryRead(ref reader, _decoded!, out var finished);
-                    Interlocked.Add(ref _bytes, reader.Consumed);
-                    _input.AdvanceTo(reader.Position, buffer.End);
-                    if (finished || result.IsCompleted && !TryReadDecoded(out _))
-                    {
-                        return null;
-                    }
-                    continue;
-                }
                 if (_flv.TryReadTag(ref reader, out var tag))
                 {
-                    Interlocked.Add(ref _bytes, reader.Consumed);
-                    _input.AdvanceTo(reader.Position);
+                    CountBody(reader.Consumed);
+                    _body.AdvanceTo(reader.Position);
                     return new FeedMessage((byte)tag.Type, tag.Timestamp, tag.Payload);
                 }
             }
@@ -128,12 +128,8 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
             {
                 throw new UpstreamException($"bad FLV from upstream: {ex.Message}");
             }
-            catch (FormatException ex)
-            {
-                throw new UpstreamException($"bad chunked body from upstream: {ex.Message}");
-            }
-            Interlocked.Add(ref _bytes, reader.Consumed);
-            _input.AdvanceTo(reader.Position, buffer.End);
+            CountBody(reader.Consumed);
+            _body.AdvanceTo(reader.Position, buffer.End);
             if (result.IsCompleted)
             {
                 return null;
@@ -141,34 +137,56 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
         }
     }
 
-    /// <summary>A tag from the de-chunked bytes, if a whole one is there.</summary>
-    private bool TryReadDecoded(out FeedMessage? message)
+    private void CountBody(long consumed)
     {
-        message = null;
-        var sequence = new ReadOnlySequence<byte>(_decoded!.WrittenMemory);
-        var reader = new SequenceReader<byte>(sequence);
-        FlvTag tag;
+        // With chunking the pump counts the wire bytes instead.
+        if (ReferenceEquals(_body, _input))
+        {
+            Interlocked.Add(ref _bytes, consumed);
+        }
+    }
+
+    /// <summary>Decodes the chunked body into <paramref name="output"/>; a malformed one fails the reader with the reason.</summary>
+    private async Task DechunkAsync(PipeWriter output)
+    {
+        var decoder = new ChunkedBodyDecoder();
+        Exception? failure = null;
         try
         {
-            if (!_flv.TryReadTag(ref reader, out tag))
+            while (true)
             {
-                return false;
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var reader = new SequenceReader<byte>(result.Buffer);
+                decoder.TryRead(ref reader, output, out var finished);
+                Interlocked.Add(ref _bytes, reader.Consumed);
+                _input.AdvanceTo(reader.Position, result.Buffer.End);
+                var flush = await output.FlushAsync().ConfigureAwait(false);
+                if (finished || result.IsCompleted || flush.IsCompleted)
+                {
+                    break;
+                }
             }
         }
-        catch (FlvFormatException ex)
+        catch (FormatException ex)
         {
-            throw new UpstreamException($"bad FLV from upstream: {ex.Message}");
+            failure = ex;
         }
-        var rest = _decoded.WrittenSpan[(int)reader.Consumed..].ToArray();
-        _decoded.ResetWrittenCount();
-        _decoded.Write(rest);
-        message = new FeedMessage((byte)tag.Type, tag.Timestamp, tag.Payload);
-        return true;
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // The connection closed or the feed was disposed: the reader sees the body end.
+        }
+        await output.CompleteAsync(failure).ConfigureAwait(false);
     }
 
     public override async ValueTask DisposeAsync()
     {
+        // Reader first, so a pump blocked on a full pipe returns; then the socket, so a pump blocked on a read does.
+        if (!ReferenceEquals(_body, _input))
+        {
+            await _body.CompleteAsync().ConfigureAwait(false);
+        }
         _socket.Dispose();
+        await _dechunking.ConfigureAwait(false);
         await _input.CompleteAsync().ConfigureAwait(false);
     }
 }

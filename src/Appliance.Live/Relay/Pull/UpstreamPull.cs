@@ -21,20 +21,21 @@ public sealed class UpstreamPull : IUpstreamSource
     private readonly RelayManager _relay;
     private readonly LiveStream _stream;
     private readonly string _query;
-    private readonly PullOptions _options;
+    private readonly Config.PullConfig _options;
+    private readonly bool _always;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile RouteCandidate? _current;
     private string? _kickReason;
-    private int _switches;
 
-    public UpstreamPull(RelayManager relay, LiveStream stream, IReadOnlyList<string> via, PullOptions options, ILogger logger)
+    public UpstreamPull(RelayManager relay, LiveStream stream, IReadOnlyList<string> via, Config.PullConfig options, ILogger logger)
     {
         _relay = relay;
         _stream = stream;
         _query = Via.Query(via, relay.NodeId);
         _options = options;
+        _always = options.Mode == "always";
         _logger = logger;
     }
 
@@ -45,9 +46,6 @@ public sealed class UpstreamPull : IUpstreamSource
     public LiveStream Stream => _stream;
 
     public RouteCandidate? Current => _current;
-
-    /// <summary>How many times the pull moved to another candidate.</summary>
-    public int Switches => Volatile.Read(ref _switches);
 
     /// <summary>True once media flows; false when no candidate could deliver within the wait.</summary>
     public Task<bool> Ready => _ready.Task;
@@ -75,7 +73,7 @@ public sealed class UpstreamPull : IUpstreamSource
                 {
                     var now = MonotonicClock.NowMs;
                     var flowedBefore = _ready.Task.IsCompleted;
-                    if (!_options.Always && (!flowedBefore && now - started >= _options.WaitMs || flowedBefore && !_stream.IsWatched && now - lastActive > _options.IdleMs))
+                    if (!_always && (!flowedBefore && now - started >= _options.WaitMs || flowedBefore && !_stream.IsWatched && now - lastActive > _options.IdleMs))
                     {
                         PullLog.PullGaveUp(_logger, _stream.Key.ToString(), "no upstream candidate delivered the stream");
                         return;
@@ -89,7 +87,6 @@ public sealed class UpstreamPull : IUpstreamSource
                 var candidate = attempt.Candidate;
                 if (_current is not null && !ReferenceEquals(_current, candidate))
                 {
-                    Interlocked.Increment(ref _switches);
                     PullLog.PullSwitched(_logger, _stream.Key.ToString(), _current.Url.ToString(), candidate.Url.ToString());
                 }
                 _current = candidate;
@@ -220,28 +217,27 @@ public sealed class UpstreamPull : IUpstreamSource
         var bytesAtStart = feed.BytesReceived;
         var lastCheck = since;
         var mediaBytesAtStart = _stream.Stats.Bytes;
+        // One stall timer per upstream session, pushed forward before each read (not one per frame).
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         while (!_stop.IsCancellationRequested)
         {
             FeedMessage? next;
-            using (var stall = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            stall.CancelAfter(_options.StallMs);
+            try
             {
-                stall.CancelAfter(_options.StallMs);
-                try
-                {
-                    next = await feed.ReadAsync(stall.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-                {
-                    candidate.Health.RecordStall();
-                    PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), $"no media for {_options.StallMs} ms");
-                    return new FeedOutcome(true, false, lastActive);
-                }
-                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
-                {
-                    candidate.Health.RecordFailure(ex.Message);
-                    PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), ex.Message);
-                    return new FeedOutcome(true, false, lastActive);
-                }
+                next = await feed.ReadAsync(stall.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                candidate.Health.RecordStall();
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), $"no media for {_options.StallMs} ms");
+                return new FeedOutcome(true, false, lastActive);
+            }
+            catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+            {
+                candidate.Health.RecordFailure(ex.Message);
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), ex.Message);
+                return new FeedOutcome(true, false, lastActive);
             }
             if (next is not { } message)
             {
@@ -265,7 +261,7 @@ public sealed class UpstreamPull : IUpstreamSource
             {
                 lastActive = now;
             }
-            else if (!_options.Always && now - lastActive > _options.IdleMs)
+            else if (!_always && now - lastActive > _options.IdleMs)
             {
                 return new FeedOutcome(false, true, lastActive);
             }
