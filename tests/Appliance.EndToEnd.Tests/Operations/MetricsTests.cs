@@ -41,18 +41,37 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Auth_refusals_and_segment_cache_misses_are_counted()
+    public async Task Auth_refusals_are_counted_by_reason()
     {
         await using var daemon = await DaemonProcess.StartAsync(appJson: "\"auth\": { \"play\": { \"scheme\": \"typeA\", \"key\": \"k\" } }");
         var before = await ScrapeAsync(daemon);
 
         using var refused = await Http.GetAsync(daemon.HttpUrl("live/cam.flv"));
-        using var missing = await Http.GetAsync(daemon.HttpUrl("live/cam/99.ts"));
         var after = await ScrapeAsync(daemon);
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
         var refusals = after.Series("appliance_auth_refused_total").Values.Sum() - before.Series("appliance_auth_refused_total").Values.Sum();
-        Assert.True(refusals >= 1, "the refused request was not counted");
+        Assert.Equal(1, refusals);
+    }
+
+    [Fact]
+    public async Task Segment_cache_hits_and_misses_are_counted()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 10, Wait);
+        var playlist = await Hls.WaitForPlaylistAsync(daemon, "/live/cam.m3u8", p => p.Entries.Count >= 1, TimeSpan.FromSeconds(40), "a segment");
+        var before = await ScrapeAsync(daemon);
+
+        using var hit = await Http.GetAsync(daemon.HttpUrl("live/" + playlist.Entries[0].Uri));
+        using var missing = await Http.GetAsync(daemon.HttpUrl("live/cam/999999.ts"));
+        var after = await ScrapeAsync(daemon);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, hit.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(1, after.Value("appliance_segment_cache_hits_total") - before.Value("appliance_segment_cache_hits_total"));
+        Assert.Equal(1, after.Value("appliance_segment_cache_misses_total") - before.Value("appliance_segment_cache_misses_total"));
+        Assert.True(after.Value("appliance_segment_cache_bytes") > 0);
     }
 
     [Fact]

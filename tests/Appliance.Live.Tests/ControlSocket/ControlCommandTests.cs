@@ -128,4 +128,21 @@ public sealed class ControlCommandTests
         Assert.True(reply.Ok);
         Assert.Empty(reply.Routes!);
     }
+
+    [Fact]
+    public async Task Reload_without_a_config_file_says_there_is_nothing_to_reload()
+    {
+        var config = new Appliance.Live.Config.ApplianceConfig();
+        config.Rtmp.Listen = config.Http.Listen = "127.0.0.1:0";
+        config.Admin.Listen = "";
+        config.Control.Socket = "off";
+        using var loggers = new Microsoft.Extensions.Logging.LoggerFactory();
+        await using var server = new Appliance.Live.Server.ApplianceServer(config, loggers, configPath: null);
+
+        var reply = server.Reload();
+
+        Assert.False(reply.Ok);
+        Assert.Contains("embedded default config", reply.Error, StringComparison.Ordinal);
+        Assert.Null(server.ControlSocketPath);
+    }
 }

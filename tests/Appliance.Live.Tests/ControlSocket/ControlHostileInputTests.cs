@@ -148,6 +148,22 @@ public sealed class ControlHostileInputTests
     }
 
     [Fact]
+    public async Task A_client_that_goes_quiet_is_closed_after_the_idle_time()
+    {
+        await using var node = await ControlHarness.StartAsync();
+        var path = Path.Combine(node.Directory, "idle.sock");
+        await using var control = new ControlServer(path, new ControlCommands(node.Server), node.Server.Context.Logger, new ControlConnectionLimits(IdleMs: 300));
+        control.Start();
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(path));
+
+        var answered = await ControlHarness.AskAsync(socket, "{\"command\":\"status\"}\n");
+
+        Assert.True(answered.GetProperty("ok").GetBoolean());
+        Assert.True(await ControlHarness.ClosedAsync(socket, TimeSpan.FromSeconds(5)), "a quiet control client stayed connected");
+    }
+
+    [Fact]
     public async Task A_stale_socket_file_is_replaced_and_a_live_one_is_refused()
     {
         await using var node = await ControlHarness.StartAsync();
