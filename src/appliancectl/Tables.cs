@@ -31,12 +31,12 @@ internal static class Tables
     }
 
     public static string Streams(List<StreamReport> streams) => Table(
-        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "OUT", "UP"],
+        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "OUT", "UP", "PUSH"],
         streams.Select(s => new[]
         {
             s.Key, s.Source ?? "-", s.SourceKind, Rate(s.IngestBitsPerSecond), s.IngestFps.ToString("F1", CultureInfo.InvariantCulture),
             s.VideoCodec ?? "-", s.AudioCodec ?? "-", s.Width > 0 ? $"{s.Width}x{s.Height}" : "-",
-            Count(s, "rtmp"), Count(s, "flv"), Count(s, "ts"), Bytes(s.BytesOut), Duration(s.UptimeSeconds),
+            Count(s, "rtmp"), Count(s, "flv"), Count(s, "ts"), Bytes(s.BytesOut), Duration(s.UptimeSeconds), Pushes(s.Pushes),
         }),
         "no live streams");
 
@@ -58,6 +58,10 @@ internal static class Tables
             r.Cost.ToString("F0", CultureInfo.InvariantCulture), r.Streams.Count == 0 ? "-" : string.Join(",", r.Streams),
         }),
         "no upstream candidates (no app pulls)");
+
+    /// <summary>"-" without push targets, else how many of them are being fed now out of all.</summary>
+    private static string Pushes(List<PushReport> pushes) =>
+        pushes.Count == 0 ? "-" : $"{pushes.Count(p => p.State == "forwarding")}/{pushes.Count}";
 
     private static string Count(StreamReport stream, string protocol) =>
         stream.Viewers.GetValueOrDefault(protocol).ToString(CultureInfo.InvariantCulture);

@@ -125,8 +125,6 @@ internal static class ConfigValidator
             check(pull.MaxRetryMs >= pull.RetryMs && pull.MaxRetryMs <= 600_000, $"{at}.pull.maxRetryMs", "must be between retryMs and 600000");
         }
         check(app.Push is not null, $"{at}.push", "must be an array of rtmp:// URLs");
-        // Accepting targets that nothing forwards to would lie to the operator.
-        check(app.Push is not { Count: > 0 }, $"{at}.push", "forwarding to push targets is not implemented yet; leave it empty");
         for (var i = 0; i < (app.Push?.Count ?? 0); i++)
         {
             check(Relay.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol == Relay.UpstreamProtocol.Rtmp,

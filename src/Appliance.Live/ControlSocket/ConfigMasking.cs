@@ -52,7 +52,9 @@ internal static class ConfigMasking
                 writer.WriteStringValue(Mask);
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(MaskUserInfo(element.GetString()!));
+                var text = element.GetString()!;
+                // Upstream and push URLs carry the node's credentials in their query.
+                writer.WriteStringValue(text.Contains("://", StringComparison.Ordinal) ? Relay.UrlText.MaskQueryValues(MaskUserInfo(text)) : text);
                 break;
             default:
                 element.WriteTo(writer);

@@ -82,6 +82,7 @@ internal static class Reports
             };
             var viewers = stream.CountViewers();
             report.Viewers = new() { ["rtmp"] = viewers.Rtmp, ["flv"] = viewers.Flv, ["ts"] = viewers.Ts };
+            report.Pushes = context.Push?.Report(stream) ?? [];
             reports.Add(report);
         }
         reports.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

@@ -27,6 +27,9 @@ public sealed class Subscription
 
     public ConnectionWriter Writer { get; }
 
+    /// <summary>A push to another node rather than a viewer: left out of viewer counts and limits.</summary>
+    public bool IsForwarder { get; internal init; }
+
     internal long Cursor { get; set; }
 
     /// <summary>Where the stream's viewer set keeps this subscription; -1 when not in it.</summary>

@@ -1,13 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
+using Appliance.Protocols.Http;
 
 namespace Appliance.Live.Relay;
 
 /// <summary>
-/// A validated upstream candidate URL: <c>rtmp://host[:port][/app]</c> (port 1935; the stream
-/// name is appended, and without an app the local app's name is used) or an HTTP-FLV template
-/// <c>http://host[:port]/path</c> (port 80) holding <c>{stream}</c> and optionally <c>{app}</c>.
-/// Hosts are lower-cased, so <see cref="ToString"/> is a canonical form fit to be the
-/// candidate's identity across nodes.
+/// A validated upstream candidate URL: <c>rtmp://host[:port][/app][?query]</c> (port 1935; the
+/// stream name is appended, and without an app the local app's name is used; the query, the
+/// node's own credentials for that parent, rides on the stream name) or an HTTP-FLV template
+/// <c>http://host[:port]/path[?query]</c> (port 80) holding <c>{stream}</c> and optionally
+/// <c>{app}</c>. Hosts are lower-cased, so <see cref="ToString"/> is a canonical form fit to be
+/// the candidate's identity across nodes; it shows query values masked, since it goes to logs
+/// and reports.
 /// </summary>
 public sealed class UpstreamUrl
 {
@@ -22,16 +25,17 @@ public sealed class UpstreamUrl
 
     private readonly string _canonical;
 
-    private UpstreamUrl(UpstreamProtocol protocol, string host, int port, string? app, string? pathTemplate)
+    private UpstreamUrl(UpstreamProtocol protocol, string host, int port, string? app, string? pathTemplate, string? query = null)
     {
         Protocol = protocol;
         Host = host;
         Port = port;
         App = app;
         PathTemplate = pathTemplate;
+        Query = query;
         var scheme = protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http";
-        var path = protocol == UpstreamProtocol.Rtmp ? (app is null ? "" : "/" + app) : pathTemplate;
-        _canonical = $"{scheme}://{UrlText.ForUrl(host)}:{port}{path}";
+        var path = protocol == UpstreamProtocol.Rtmp ? (app is null ? "" : "/" + app) + (query is null ? "" : "?" + query) : pathTemplate!;
+        _canonical = $"{scheme}://{UrlText.ForUrl(host)}:{port}{UrlText.MaskQueryValues(path)}";
     }
 
     public UpstreamProtocol Protocol { get; }
@@ -46,6 +50,9 @@ public sealed class UpstreamUrl
 
     /// <summary>The HTTP path and query template with its placeholders; null for RTMP.</summary>
     public string? PathTemplate { get; }
+
+    /// <summary>An RTMP URL's query (without '?'), sent after the stream name: the node's credentials for that parent. Null when none.</summary>
+    public string? Query { get; }
 
     /// <summary>The health path probed on <see cref="Host"/>:<see cref="Port"/>; null for RTMP, whose port speaks no HTTP.</summary>
     public string? HealthUrlPath => Protocol == UpstreamProtocol.HttpFlv ? DefaultHealthPath : null;
@@ -89,6 +96,10 @@ public sealed class UpstreamUrl
     /// <summary>The tcUrl to connect with: <c>rtmp://host:port/app</c>.</summary>
     public string RtmpTcUrl(string localApp) => $"rtmp://{UrlText.ForUrl(Host)}:{Port}/{RtmpApp(localApp)}";
 
+    /// <summary>The name to play or publish: the stream, then the URL's own query and the node's (loop protection) in one query.</summary>
+    public string RtmpStreamName(string stream, string nodeQuery) =>
+        Query is null ? $"{stream}?{nodeQuery}" : $"{stream}?{Query}&{nodeQuery}";
+
     /// <summary>
     /// The request target for pulling <paramref name="stream"/>: the template with both placeholders
     /// percent-encoded (every byte but RFC 3986 unreserved ones), so no name can add a path
@@ -111,10 +122,21 @@ public sealed class UpstreamUrl
     private static bool TryParseRtmp(string rest, out UpstreamUrl? url, out string error)
     {
         url = null;
-        if (rest.Contains('?') || rest.Contains('#'))
+        if (rest.Contains('#'))
         {
-            error = "must not carry a query or fragment (rtmp://host[:port]/app)";
+            error = "must not carry a fragment (rtmp://host[:port]/app[?query])";
             return false;
+        }
+        string? query = null;
+        var question = rest.IndexOf('?');
+        if (question >= 0)
+        {
+            query = rest[(question + 1)..];
+            rest = rest[..question];
+            if (!TryCheckQuery(query, out error))
+            {
+                return false;
+            }
         }
         if (!UrlText.TryParseAuthority(rest, DefaultRtmpPort, out var host, out int port, out int end, out error))
         {
@@ -137,7 +159,31 @@ public sealed class UpstreamUrl
             error = $"has an invalid app name '{app}'";
             return false;
         }
-        url = new UpstreamUrl(UpstreamProtocol.Rtmp, host, port, app.IsEmpty ? null : app.ToString(), null);
+        url = new UpstreamUrl(UpstreamProtocol.Rtmp, host, port, app.IsEmpty ? null : app.ToString(), null, query);
+        return true;
+    }
+
+    private static bool TryCheckQuery(string query, out string error)
+    {
+        if (query.Length == 0)
+        {
+            error = "has an empty query after '?'";
+            return false;
+        }
+        for (int i = 0; i < query.Length; i++)
+        {
+            if (query[i] == '?' || !UrlText.IsPathCharacter(query, i))
+            {
+                error = query[i] == '%' ? "has a '%' not followed by two hex digits" : $"has a character not allowed in a URL query: '{query[i]}'";
+                return false;
+            }
+        }
+        if (HttpQuery.Get(query, Via.Parameter) is not null)
+        {
+            error = $"must not set {Via.Parameter} (the node adds it for loop protection)";
+            return false;
+        }
+        error = "";
         return true;
     }
 

@@ -50,6 +50,40 @@ internal static class UrlText
         return true;
     }
 
+    public const string MaskedValue = "*****";
+
+    /// <summary>
+    /// The URL or path with every query value masked but placeholders (<c>{stream}</c>): queries
+    /// of upstream and push URLs carry the node's credentials, and these forms go to logs and reports.
+    /// </summary>
+    public static string MaskQueryValues(string text)
+    {
+        var question = text.IndexOf('?');
+        if (question < 0)
+        {
+            return text;
+        }
+        var masked = new System.Text.StringBuilder(text.Length);
+        masked.Append(text, 0, question + 1);
+        var first = true;
+        foreach (var pair in text[(question + 1)..].Split('&'))
+        {
+            if (!first)
+            {
+                masked.Append('&');
+            }
+            first = false;
+            var equals = pair.IndexOf('=');
+            if (equals < 0 || pair.AsSpan(equals + 1).StartsWith("{") && pair.EndsWith('}'))
+            {
+                masked.Append(pair);
+                continue;
+            }
+            masked.Append(pair, 0, equals + 1).Append(MaskedValue);
+        }
+        return masked.ToString();
+    }
+
     /// <summary>Splits <c>scheme://rest</c>; the scheme comes back in lower case.</summary>
     public static bool TrySplitScheme(string text, out string scheme, out string rest)
     {

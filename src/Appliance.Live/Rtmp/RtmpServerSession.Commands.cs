@@ -130,11 +130,18 @@ public sealed partial class RtmpServerSession
         {
             return RefusePublish($"app {key.Domain}/{key.App} already has {_app.MaxPublishers} publishers");
         }
+        // A push from other nodes names them; one that passed through this node would loop.
+        var via = Relay.Via.Parse(name.Query);
+        if (_context.Push?.Refusal(via, _app.Pull.MaxHops) is { } loop)
+        {
+            return RefusePublish(loop);
+        }
         var publisher = new RtmpPublisher(this, key);
         if (_context.Streams.TryPublish(key, _app!, publisher, out var stream) != PublishOutcome.Started)
         {
             return RefusePublish($"stream {key} is already being published");
         }
+        _context.Push?.OnPublished(stream, via);
         _publisher = publisher;
         _publishStream = stream;
         _role = "rtmp-publish";

@@ -37,6 +37,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         Context = new ServerContext(config, streams, _sessions, loggers);
         Context.Server = this;
         Context.Relay = new Relay.RelayManager(Context);
+        Context.Push = new Relay.Push.PushManager(Context.NodeId, loggers);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
         _rtmp = new TcpAcceptor(rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
@@ -206,6 +207,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
             await _control.DisposeAsync().ConfigureAwait(false);
         }
         await Context.Relay!.DisposeAsync().ConfigureAwait(false);
+        await Context.Push!.DisposeAsync().ConfigureAwait(false);
         foreach (var session in _sessions.Sessions)
         {
             session.Abort("server stopping");

@@ -61,6 +61,9 @@ public sealed class ServerContext
     /// <summary>Upstream routes and pulls; null for a bare context (unit tests).</summary>
     public Relay.RelayManager? Relay { get; internal set; }
 
+    /// <summary>Forwarding of published streams to push targets; null for a bare context (unit tests).</summary>
+    public Relay.Push.PushManager? Push { get; internal set; }
+
     /// <summary>The node these sessions belong to (for the admin endpoints that report on all of it).</summary>
     public ApplianceServer? Server { get; internal set; }
 

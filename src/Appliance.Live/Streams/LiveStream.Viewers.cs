@@ -19,7 +19,7 @@ public sealed partial class LiveStream
         }
     }
 
-    private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count >= App.MaxViewersPerStream;
+    private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count - _forwarders >= App.MaxViewersPerStream;
 
     /// <summary>A snapshot of the viewers (allocates: for listings, not the data path).</summary>
     public IReadOnlyList<Subscription> Viewers
@@ -41,6 +41,10 @@ public sealed partial class LiveStream
         {
             for (var i = 0; i < _viewers.Count; i++)
             {
+                if (_viewers[i].IsForwarder)
+                {
+                    continue;
+                }
                 switch (_viewers[i].Format)
                 {
                     case WireFormat.Rtmp:
@@ -75,11 +79,40 @@ public sealed partial class LiveStream
         return subscription;
     }
 
+    /// <summary>
+    /// Adds a push forwarder: read like an RTMP viewer, but not counted as one (no viewer limit,
+    /// not in the viewer counts, does not keep an on-demand pull alive). Null if the stream has ended.
+    /// </summary>
+    public Subscription? SubscribeForwarder(ConnectionWriter writer)
+    {
+        var subscription = new Subscription(this, WireFormat.Rtmp, writer, App.MaxViewerSkipsPerMinute) { IsForwarder = true };
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return null;
+            }
+            StartAtKeyFrame(subscription);
+            _viewers.Add(subscription);
+            _forwarders++;
+        }
+        writer.Attach(subscription, App.FlushIntervalMs);
+        return subscription;
+    }
+
     public void Unsubscribe(Subscription subscription)
     {
         lock (_lock)
         {
-            if (!_viewers.Remove(subscription) || !_ended || _viewers.Count > 0)
+            if (!_viewers.Remove(subscription))
+            {
+                return;
+            }
+            if (subscription.IsForwarder)
+            {
+                _forwarders--;
+            }
+            if (!_ended || _viewers.Count > 0)
             {
                 return;
             }

@@ -23,6 +23,7 @@ public sealed partial class LiveStream
     private readonly FrameLog _log = new(MaxLogEntries, MaxLogBytes);
     private readonly Action<LiveStream> _onEnded;
     private readonly ViewerSet _viewers = new();
+    private int _forwarders;
     private MediaFrame? _metadata;
     private MediaFrame? _videoHeader;
     private MediaFrame? _audioHeader;
@@ -93,7 +94,7 @@ public sealed partial class LiveStream
         {
             lock (_lock)
             {
-                return _viewers.Count;
+                return _viewers.Count - _forwarders;
             }
         }
     }

@@ -40,6 +40,37 @@ public sealed class UpstreamUrlTests
     }
 
     [Fact]
+    public void RtmpQueryIsSentWithTheStreamNameAndMaskedInTheCanonicalForm()
+    {
+        Assert.True(UpstreamUrl.TryParse("rtmp://parent:1936/live?token=s3cret&user=edge", out var url, out var error), error);
+
+        Assert.Equal("live", url.App);
+        Assert.Equal("token=s3cret&user=edge", url.Query);
+        Assert.Equal("rtmp://parent:1936/live", url.RtmpTcUrl("x"));
+        Assert.Equal("cam?token=s3cret&user=edge&appliance_via=a", url.RtmpStreamName("cam", "appliance_via=a"));
+        Assert.Equal("rtmp://parent:1936/live?token=*****&user=*****", url.ToString());
+        Assert.DoesNotContain("s3cret", url.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RtmpWithoutAQuerySendsOnlyTheNodeQuery()
+    {
+        Assert.True(UpstreamUrl.TryParse("rtmp://parent/live", out var url, out _));
+
+        Assert.Null(url.Query);
+        Assert.Equal("cam?appliance_via=a", url.RtmpStreamName("cam", "appliance_via=a"));
+    }
+
+    [Fact]
+    public void HttpTemplateQueryValuesAreMaskedButPlaceholdersKept()
+    {
+        Assert.True(UpstreamUrl.TryParse("http://origin/{app}.flv?stream={stream}&key=s3cret&flag", out var url, out _));
+
+        Assert.Equal("http://origin:80/{app}.flv?stream={stream}&key=*****&flag", url.ToString());
+        Assert.Equal("/live.flv?stream=cam&key=s3cret&flag", url.HttpPath("live", "cam"));
+    }
+
+    [Fact]
     public void RtmpTcUrlBracketsIpv6()
     {
         Assert.True(UpstreamUrl.TryParse("rtmp://[::1]/live", out var url, out _));
@@ -138,8 +169,12 @@ public sealed class UpstreamUrlTests
     [InlineData("rtmp://par_ent..com/live", "has an invalid host 'par_ent..com'")]
     [InlineData("rtmp://-parent/live", "has an invalid host '-parent'")]
     [InlineData("rtmp://par%65nt/live", "has an invalid host 'par%65nt'")]
-    [InlineData("rtmp://parent/live?token=1", "must not carry a query or fragment (rtmp://host[:port]/app)")]
-    [InlineData("rtmp://parent/live#x", "must not carry a query or fragment (rtmp://host[:port]/app)")]
+    [InlineData("rtmp://parent/live#x", "must not carry a fragment (rtmp://host[:port]/app[?query])")]
+    [InlineData("rtmp://parent/live?", "has an empty query after '?'")]
+    [InlineData("rtmp://parent/live?a=1?b", "has a character not allowed in a URL query: '?'")]
+    [InlineData("rtmp://parent/live?a=<b>", "has a character not allowed in a URL query: '<'")]
+    [InlineData("rtmp://parent/live?a=%z1", "has a '%' not followed by two hex digits")]
+    [InlineData("rtmp://parent/live?appliance_via=edge", "must not set appliance_via (the node adds it for loop protection)")]
     [InlineData("rtmp://parent/live/cam", "must name at most one app segment (rtmp://host[:port]/app; the stream name is appended)")]
     [InlineData("rtmp://parent//live", "has an empty path segment")]
     [InlineData("rtmp://parent/li%20ve", "has an invalid app name 'li%20ve'")]

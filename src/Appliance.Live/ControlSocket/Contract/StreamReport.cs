@@ -33,4 +33,7 @@ public sealed class StreamReport
 
     /// <summary>Viewers by protocol: rtmp, flv, ts (HLS players hold no connection between requests and are not counted).</summary>
     public Dictionary<string, int> Viewers { get; set; } = [];
+
+    /// <summary>Push targets this stream is forwarded to (empty unless the app has push targets).</summary>
+    public List<PushReport> Pushes { get; set; } = [];
 }

@@ -3,7 +3,7 @@ using Appliance.Protocols.Rtmp;
 
 namespace Appliance.Live.Relay.Pull;
 
-/// <summary>A pull over RTMP: connect to the parent's app, play the stream name (with the via query).</summary>
+/// <summary>A pull over RTMP: connect to the parent's app, play the stream name (with the URL's credentials and the via query).</summary>
 public sealed class RtmpUpstreamFeed : UpstreamFeed
 {
     private readonly RtmpClient _client;
@@ -26,7 +26,7 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
         }
         try
         {
-            await client.PlayAsync($"{streamName}?{query}", ct).ConfigureAwait(false);
+            await client.PlayAsync(url.RtmpStreamName(streamName, query), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RtmpProtocolException or IOException or InvalidOperationException)
         {
