@@ -43,4 +43,10 @@ internal static partial class LiveLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "drained: {Viewers} viewer(s) still connected are closed now")]
     public static partial void Drained(ILogger logger, int viewers);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "stream {Stream}: the new source continues the same timeline (no discontinuity)")]
+    public static partial void TimelineContinues(ILogger logger, string stream);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "stream {Stream}: the new source starts a new timeline, moved by {OffsetMs} ms")]
+    public static partial void TimelineRebased(ILogger logger, string stream, long offsetMs);
 }

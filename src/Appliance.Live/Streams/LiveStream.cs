@@ -119,6 +119,7 @@ public sealed partial class LiveStream
             }
             _source = source;
             _rebasePending = true;
+            _mayContinue = false;
             _graceTimer?.Dispose();
             _graceTimer = null;
         }
@@ -139,16 +140,18 @@ public sealed partial class LiveStream
     }
 
     /// <summary>
-    /// The same source now delivers from somewhere else (an upstream pull moved to another parent):
-    /// its next frame continues the timeline just after the last one viewers saw.
+    /// The same source now delivers from somewhere else (an upstream pull moved to another parent).
+    /// With <paramref name="mayContinue"/>, frames on the same timeline as before simply continue it
+    /// (see LiveStream.Timeline.cs); otherwise the next frame is moved just after the last one viewers saw.
     /// </summary>
-    public void Rebase(IStreamSource source)
+    public void Rebase(IStreamSource source, bool mayContinue = false)
     {
         lock (_lock)
         {
             if (ReferenceEquals(_source, source))
             {
                 _rebasePending = true;
+                _mayContinue = mayContinue;
             }
         }
     }
@@ -164,6 +167,7 @@ public sealed partial class LiveStream
             }
             _source = null;
             _rebasePending = true;
+            _mayContinue = false;
             if (App.PublisherGraceMs > 0)
             {
                 _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
@@ -244,16 +248,19 @@ public sealed partial class LiveStream
             }
             if (_rebasePending)
             {
-                // A new source continues the timeline just after the last frame viewers saw.
-                _offset = _lastTimestamp < 0 ? 0 : _lastTimestamp + 1 - frame.Timestamp;
-                _rebasePending = false;
-                _hls?.Break();
+                StartNewSourceLocked(frame);
+            }
+            if ((_joiningVideo || _joiningAudio) && !AcceptWhileJoiningLocked(frame))
+            {
+                frame.Release();
+                return;
             }
             frame.Timestamp += _offset;
             if (frame.Timestamp > _lastTimestamp)
             {
                 _lastTimestamp = frame.Timestamp;
             }
+            NoteTrackTimestampLocked(frame);
             RememberHeader(frame);
             Stats.OnFrame(frame);
             PackageLocked(frame);

@@ -79,6 +79,32 @@ public sealed class TierTests
     }
 
     [Fact]
+    public async Task A_parent_that_lacks_a_stream_is_not_marked_down_and_serves_the_next_stream_at_once()
+    {
+        await using var origin = await DaemonProcess.StartAsync();
+        await using var edge = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(origin), Infrastructure.Tiers.Flv(origin)], pull: "\"waitMs\": 500, \"retryMs\": 100"));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Five misses: with each counted as a failure, three in a row would mark both paths down.
+        for (var i = 0; i < 5; i++)
+        {
+            var miss = await Assert.ThrowsAsync<HttpStatusException>(() => HttpFlvViewer.OpenAsync(edge.HttpPort, $"/live/none{i}.flv", cts.Token));
+            Assert.Equal(404, miss.Status);
+        }
+
+        var routes = (await Appliancectl.JsonAsync(edge, "routes")).GetProperty("routes").EnumerateArray().ToList();
+        Assert.Equal(2, routes.Count);
+        Assert.All(routes, r => Assert.False(r.GetProperty("down").GetBoolean(), r.ToString()));
+        Assert.All(routes, r => Assert.Equal(0, r.GetProperty("failures").GetInt32()));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(origin, "cam", minFrames: 30, Wait);
+        var started = DateTime.UtcNow;
+        await using var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));
+        await viewer.WaitUntilAsync(v => v.VideoFrames >= 1, Wait, "the first frame at the edge");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), $"the first frame took {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
     public async Task The_pull_stops_after_the_idle_time_once_the_last_viewer_left()
     {
         await using var origin = await DaemonProcess.StartAsync();

@@ -36,16 +36,19 @@ public sealed class HttpFlvUpstreamFeedTests
     }
 
     [Theory]
-    [InlineData("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "upstream answered HTTP 404")]
-    [InlineData("garbage\r\n\r\n", "malformed HTTP response head")]
-    [InlineData("HTTP/1.1 200 OK\r\n", "closed before a full HTTP response head")]
-    public async Task A_refusal_or_a_broken_head_fails_the_open_with_the_reason(string response, string reason)
+    [InlineData("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "upstream answered HTTP 404", true)]
+    [InlineData("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", "upstream answered HTTP 503", false)]
+    [InlineData("garbage\r\n\r\n", "malformed HTTP response head", false)]
+    [InlineData("HTTP/1.1 200 OK\r\n", "closed before a full HTTP response head", false)]
+    public async Task A_refusal_or_a_broken_head_fails_the_open_with_the_reason(string response, string reason, bool streamMissing)
     {
         await using var server = ScriptedServer.Start(Encoding.ASCII.GetBytes(response));
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => OpenAsync(server.Port));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        // Only "no such stream" leaves the path's health alone.
+        Assert.Equal(streamMissing, error.StreamMissing);
     }
 
     [Theory]

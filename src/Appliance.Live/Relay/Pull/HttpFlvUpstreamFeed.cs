@@ -65,7 +65,7 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
             if (head.Status != 200)
             {
                 await input.CompleteAsync().ConfigureAwait(false);
-                throw new UpstreamException($"upstream answered HTTP {head.Status}");
+                throw new UpstreamException($"upstream answered HTTP {head.Status}", streamMissing: head.Status == 404);
             }
             return new HttpFlvUpstreamFeed(socket, input, head.IsChunked);
         }

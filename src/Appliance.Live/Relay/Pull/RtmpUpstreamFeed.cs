@@ -31,7 +31,8 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
         catch (Exception ex) when (ex is RtmpProtocolException or IOException or InvalidOperationException)
         {
             await client.DisposeAsync().ConfigureAwait(false);
-            throw new UpstreamException($"play refused: {client.LastStatusCode ?? ex.Message}");
+            throw new UpstreamException($"play refused: {client.LastStatusCode ?? ex.Message}",
+                streamMissing: client.LastStatusCode == "NetStream.Play.StreamNotFound");
         }
         catch
         {

@@ -102,8 +102,9 @@ public sealed class UpstreamPull : IUpstreamSource
                     return;
                 }
                 failed = outcome.Failed ? candidate : null;
-                // The next source continues the timeline where viewers are.
-                _stream.Rebase(this);
+                // Another parent of the same origin stream carries the same timestamps: the timeline
+                // goes on; anything else is moved to where viewers are.
+                _stream.Rebase(this, mayContinue: true);
             }
         }
         catch (OperationCanceledException)
@@ -200,7 +201,15 @@ public sealed class UpstreamPull : IUpstreamSource
                 return null;
             }
             var reason = ex is OperationCanceledException ? $"no media within {_options.ConnectTimeoutMs + _options.StallMs} ms" : ex.Message;
-            health.RecordFailure(reason);
+            if (ex is UpstreamException { StreamMissing: true })
+            {
+                // The parent answered, it just lacks this stream: a healthy path for every other stream.
+                health.RecordSuccess();
+            }
+            else
+            {
+                health.RecordFailure(reason);
+            }
             PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), reason);
             return null;
         }
