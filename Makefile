@@ -6,7 +6,7 @@ BIN := $(CURDIR)/artifacts/bin
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build run test test-deps unit e2e bench perf clean packages deb rpm
+.PHONY: all build run test test-deps unit e2e bench perf perf-tiers clean packages deb rpm
 
 all: build
 
@@ -56,6 +56,10 @@ bench:
 
 perf: build
 	@bash perf/run.sh
+
+# Tiers: first keyframe through origin <- upper <- edge, and the failover gap (perf/README.md).
+perf-tiers: build
+	@bash perf/tiers.sh
 
 clean:
 	rm -rf artifacts

@@ -8,16 +8,14 @@
 #        PERF_HLS_COLD (0), BIN (artifacts/bin)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN=${BIN:-$ROOT/artifacts/bin}
-OUT=$ROOT/perf/out
+PERF_NAME=run.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 VIEWERS=${PERF_VIEWERS:-100}
 DURATION=${PERF_SECONDS:-30}
 FLUSH_MS=${PERF_FLUSH_MS:-100}
 RAMP=${PERF_RAMP:-200}
 PROTOCOLS=${PERF_PROTOCOLS:-rtmp,flv}
 HLS_COLD=${PERF_HLS_COLD:-0}
-MEDIA=$OUT/testsrc2-720p25-2500k-aac-60s.flv
 
 usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -47,49 +45,18 @@ for protocol in "${PROTOCOL_LIST[@]}"; do
 done
 TOTAL=$((VIEWERS * ${#PROTOCOL_LIST[@]}))
 
-die() { echo "perf/run.sh: $*" >&2; exit 1; }
 for exe in applianced appliance-load; do
   [[ -x $BIN/$exe ]] || die "$BIN/$exe is missing; run 'make build' first"
 done
-command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
-if command -v jq >/dev/null; then
-  json() { jq -r "$1" "$2"; }
-elif command -v python3 >/dev/null; then
-  json() { python3 -c 'import json,sys
-v=json.load(open(sys.argv[2]))
-for k in sys.argv[1].lstrip(".").split("."): v=v.get(k) if isinstance(v, dict) else None
-print("null" if v is None else v)' "$1" "$2"; }
-else
-  die "jq or python3 is needed to read the load report"
-fi
 
 # Every viewer is a socket in the load tool and another in the daemon.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) > TOTAL + 64 )) || die "open-file limit $(ulimit -n) is too low for $TOTAL viewers"
 
-# The media: made once, reused by every run.
-mkdir -p "$OUT"
-if [[ ! -s $MEDIA ]]; then
-  echo "perf: encoding $MEDIA (once)"
-  ffmpeg -hide_banner -loglevel error -y \
-    -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
-    -t 60 -map 0:v -map 1:a \
-    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 2500k -maxrate 2500k -bufsize 5000k \
-    -g 50 -keyint_min 50 -sc_threshold 0 \
-    -c:a aac -b:a 128k -ac 2 \
-    -f flv "$MEDIA.part"
-  mv "$MEDIA.part" "$MEDIA"
-fi
+ensure_media
 
 WORK=$(mktemp -d -t appliance-perf.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
-stop() {
-  local pid=$1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
   wait 2>/dev/null || true
@@ -114,16 +81,8 @@ JSON
 "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
 DAEMON_PID=$!
 
-# Port 0 lets the kernel pick free ports; the daemon logs the ones it got.
-port_of() { sed -n "s/.*listening for $1 on [0-9.]*:\([0-9]*\).*/\1/p" "$WORK/daemon.log" | head -n1; }
-RTMP_PORT="" HTTP_PORT=""
-for _ in $(seq 100); do
-  RTMP_PORT=$(port_of rtmp) HTTP_PORT=$(port_of http)
-  [[ -n $RTMP_PORT && -n $HTTP_PORT ]] && break
-  kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$WORK/daemon.log" >&2; die "applianced exited at start"; }
-  sleep 0.1
-done
-[[ -n $RTMP_PORT && -n $HTTP_PORT ]] || { cat "$WORK/daemon.log" >&2; die "applianced did not report its ports"; }
+PORTS=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
+read -r RTMP_PORT HTTP_PORT <<< "$PORTS"
 
 ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
   -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf" > "$WORK/publisher.log" 2>&1 &

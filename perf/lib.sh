@@ -1,0 +1,60 @@
+# Shared by the perf scenarios (run.sh, tiers.sh): the test media, JSON reading, daemons on
+# loopback ports, and stopping what a scenario started. Source it; set PERF_NAME first.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${BIN:-$ROOT/artifacts/bin}
+OUT=$ROOT/perf/out
+MEDIA=$OUT/testsrc2-720p25-2500k-aac-60s.flv
+
+die() { echo "perf/$PERF_NAME: $*" >&2; exit 1; }
+
+if command -v jq >/dev/null; then
+  json() { jq -r "$1" "$2"; }
+elif command -v python3 >/dev/null; then
+  json() { python3 -c 'import json,sys
+v=json.load(open(sys.argv[2]))
+for k in sys.argv[1].lstrip(".").split("."): v=v.get(k) if isinstance(v, dict) else None
+print("null" if v is None else v)' "$1" "$2"; }
+else
+  die "jq or python3 is needed to read the load report"
+fi
+
+# The media: made once, reused by every run.
+ensure_media() {
+  command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
+  mkdir -p "$OUT"
+  [[ -s $MEDIA ]] && return 0
+  echo "perf: encoding $MEDIA (once)"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+    -t 60 -map 0:v -map 1:a \
+    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 2500k -maxrate 2500k -bufsize 5000k \
+    -g 50 -keyint_min 50 -sc_threshold 0 \
+    -c:a aac -b:a 128k -ac 2 \
+    -f flv "$MEDIA.part"
+  mv "$MEDIA.part" "$MEDIA"
+}
+
+# Ends a process this scenario started: TERM, then KILL after 5 s.
+stop() {
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# The port a daemon bound for rtmp or http, from its log (port 0 lets the kernel pick).
+port_of() { sed -n "s/.*listening for $2 on [0-9.]*:\([0-9]*\).*/\1/p" "$1" | head -n1; }
+
+# Waits until the daemon whose log is $1 (pid $2) reports both ports; prints "RTMP HTTP".
+wait_ports() {
+  local log=$1 pid=$2 rtmp="" http=""
+  for _ in $(seq 100); do
+    rtmp=$(port_of "$log" rtmp) http=$(port_of "$log" http)
+    [[ -n $rtmp && -n $http ]] && { echo "$rtmp $http"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "applianced exited at start"; }
+    sleep 0.1
+  done
+  cat "$log" >&2; die "applianced did not report its ports"
+}
