@@ -62,13 +62,13 @@ public sealed class UpstreamPull : IUpstreamSource
     {
         var started = MonotonicClock.NowMs;
         var backoff = _options.RetryMs;
-        RouteCandidate? failed = null;
+        RouteCandidate? leaving = null;
         var lastActive = MonotonicClock.NowMs;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var attempt = await AcquireAsync(failed).ConfigureAwait(false);
+                var attempt = await AcquireAsync(leaving).ConfigureAwait(false);
                 if (attempt is null)
                 {
                     var now = MonotonicClock.NowMs;
@@ -80,7 +80,7 @@ public sealed class UpstreamPull : IUpstreamSource
                     }
                     await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
                     backoff = Math.Min(backoff * 2, _options.MaxRetryMs);
-                    failed = null;
+                    leaving = null;
                     continue;
                 }
                 backoff = _options.RetryMs;
@@ -101,7 +101,9 @@ public sealed class UpstreamPull : IUpstreamSource
                     PullLog.PullIdle(_logger, _stream.Key.ToString(), _options.IdleMs);
                     return;
                 }
-                failed = outcome.Failed ? candidate : null;
+                // A route that failed, or that a clearly better one beats, is not raced against the
+                // others again at once: racing it could keep the stream on it.
+                leaving = outcome.Failed || outcome.Beaten ? candidate : null;
                 // The next source continues the timeline where viewers are.
                 _stream.Rebase(this);
             }
@@ -206,17 +208,15 @@ public sealed class UpstreamPull : IUpstreamSource
         }
     }
 
-    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive);
+    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive, bool Beaten = false);
 
     /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>
     private async Task<FeedOutcome> FeedAsync(Attempt attempt, long lastActive)
     {
         var (candidate, feed, ingest, first) = attempt;
         Accept(ingest, first);
-        var since = MonotonicClock.NowMs;
-        var bytesAtStart = feed.BytesReceived;
-        var lastCheck = since;
-        var mediaBytesAtStart = _stream.Stats.Bytes;
+        var meter = new PullMeter(MonotonicClock.NowMs, feed.BytesReceived, hiccupMs: Math.Max(1, _options.StallMs / 2), jumpMs: _options.StallMs);
+        meter.OnMessage(first.TypeId, first.Timestamp, MonotonicClock.NowMs);
         // One stall timer per upstream session, pushed forward before each read (not one per frame).
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         while (!_stop.IsCancellationRequested)
@@ -245,18 +245,23 @@ public sealed class UpstreamPull : IUpstreamSource
                 PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "upstream ended the stream");
                 return new FeedOutcome(true, false, lastActive);
             }
+            var now = MonotonicClock.NowMs;
+            var hiccup = meter.OnMessage(message.TypeId, message.Timestamp, now);
             if (!Accept(ingest, message))
             {
                 return new FeedOutcome(true, false, lastActive);
             }
-            var now = MonotonicClock.NowMs;
-            if (now - lastCheck < 1000)
+            if (hiccup)
+            {
+                // Short of a stall that fails the route, but a viewer noticed: it counts against the path.
+                candidate.Health.RecordStall();
+                PullLog.MediaLate(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+            }
+            if (!meter.TryTakeSample(now, feed.BytesReceived, out var bytesPerSecond, out var mediaBytesPerSecond))
             {
                 continue;
             }
-            var elapsedSeconds = (now - since) / 1000.0;
-            candidate.Health.RecordThroughput((feed.BytesReceived - bytesAtStart) / elapsedSeconds, (_stream.Stats.Bytes - mediaBytesAtStart) / elapsedSeconds);
-            lastCheck = now;
+            candidate.Health.RecordThroughput(bytesPerSecond, mediaBytesPerSecond);
             if (_stream.IsWatched)
             {
                 lastActive = now;
@@ -268,7 +273,7 @@ public sealed class UpstreamPull : IUpstreamSource
             if (_relay.Routes.ShouldLeave(_stream.Key))
             {
                 PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "another candidate is clearly better; moving");
-                return new FeedOutcome(false, false, lastActive);
+                return new FeedOutcome(false, false, lastActive, Beaten: true);
             }
         }
         return new FeedOutcome(false, false, lastActive);
