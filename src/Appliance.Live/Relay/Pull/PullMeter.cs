@@ -9,15 +9,12 @@ namespace Appliance.Live.Relay.Pull;
 /// hiccup a viewer would notice, that is media arriving at least <c>hiccupMs</c> later than its
 /// timestamps allow (a short stall), or timestamps jumping forward by more than <c>jumpMs</c> (the
 /// parent dropped media because this path is too slow for it). Media time skipped by a jump never
-/// arrived, so it does not count as delivered. Only audio and video messages count: metadata
-/// carries no timeline. Not thread-safe: the pull's loop alone feeds it.
+/// arrived, so it does not count as delivered. Only audio, video and aggregate messages count:
+/// metadata carries no timeline. Not thread-safe: the pull's loop alone feeds it.
 /// </summary>
 internal sealed class PullMeter
 {
     public const int IntervalMs = 1_000;
-
-    private const byte AudioTypeId = 8;
-    private const byte VideoTypeId = 9;
 
     private readonly int _hiccupMs;
     private readonly int _jumpMs;
@@ -43,7 +40,7 @@ internal sealed class PullMeter
     /// <summary>Notes one message as it arrives; true when it is a hiccup (late, or after skipped media).</summary>
     public bool OnMessage(byte typeId, uint timestamp, long nowMs)
     {
-        if (typeId is not (AudioTypeId or VideoTypeId))
+        if (typeId is not (FeedMessage.AudioTypeId or FeedMessage.VideoTypeId or FeedMessage.AggregateTypeId))
         {
             return false;
         }

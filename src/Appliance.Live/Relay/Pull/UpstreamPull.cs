@@ -18,6 +18,10 @@ public sealed class UpstreamPull : IUpstreamSource
     // pull does not open a session on every parent.
     private const int ParallelAttempts = 2;
 
+    // Headers and metadata an attempt may hold before its first frame: a bound on what a parent
+    // that never sends a frame can make this node keep.
+    private const int MaxOpeningMessages = 64;
+
     private readonly RelayManager _relay;
     private readonly LiveStream _stream;
     private readonly string _query;
@@ -125,12 +129,22 @@ public sealed class UpstreamPull : IUpstreamSource
         }
     }
 
+    /// <summary>An open upstream session and what it sent up to and including its first frame.</summary>
+    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, List<FeedMessage> Opening)
+    {
+        public void ReleaseOpening()
+        {
+            foreach (var message in Opening)
+            {
+                message.Payload.Release();
+            }
+        }
+    }
+
     /// <summary>
     /// Opens the best candidates (all but <paramref name="skip"/>) a few at a time, in parallel:
-    /// the first one whose first media message arrives wins; the others are closed.
+    /// the first one whose first audio or video frame arrives wins; the others are closed.
     /// </summary>
-    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, FeedMessage First);
-
     private async Task<Attempt?> AcquireAsync(RouteCandidate? skip)
     {
         var ranked = _relay.Routes.Rank(_stream.Key).Where(c => !ReferenceEquals(c, skip)).ToList();
@@ -159,7 +173,7 @@ public sealed class UpstreamPull : IUpstreamSource
                 }
                 else
                 {
-                    result.First.Payload.Release();
+                    result.ReleaseOpening();
                     await result.Feed.DisposeAsync().ConfigureAwait(false);
                 }
             }
@@ -171,7 +185,7 @@ public sealed class UpstreamPull : IUpstreamSource
         return null;
     }
 
-    /// <summary>Opens one candidate and waits for its first media message; null (and the candidate's health told) on failure.</summary>
+    /// <summary>Opens one candidate and waits for its first frame; null (and the candidate's health told) on failure.</summary>
     private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct)
     {
         var health = candidate.Health;
@@ -179,19 +193,30 @@ public sealed class UpstreamPull : IUpstreamSource
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(_options.ConnectTimeoutMs + _options.StallMs);
         UpstreamFeed? feed = null;
+        var opening = new List<FeedMessage>();
         try
         {
             feed = candidate.Url.Protocol == UpstreamProtocol.Rtmp
                 ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false)
                 : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false);
             health.RecordConnect(MonotonicClock.NowMs - clock);
-            var first = await feed.ReadAsync(deadline.Token).ConfigureAwait(false)
-                ?? throw new UpstreamException("upstream ended the stream before any media");
+            // The race is for the first frame, not the headers before it: headers come as fast over
+            // a capped path as over a clean one, a keyframe behind a rate cap measurably later.
+            do
+            {
+                opening.Add(await feed.ReadAsync(deadline.Token).ConfigureAwait(false)
+                    ?? throw new UpstreamException("upstream ended the stream before any media"));
+            }
+            while (!opening[^1].IsMediaFrame && opening.Count < MaxOpeningMessages);
             health.RecordSuccess();
-            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), first);
+            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), opening);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            foreach (var message in opening)
+            {
+                message.Payload.Release();
+            }
             if (feed is not null)
             {
                 await feed.DisposeAsync().ConfigureAwait(false);
@@ -213,10 +238,20 @@ public sealed class UpstreamPull : IUpstreamSource
     /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>
     private async Task<FeedOutcome> FeedAsync(Attempt attempt, long lastActive)
     {
-        var (candidate, feed, ingest, first) = attempt;
-        Accept(ingest, first);
+        var (candidate, feed, ingest, opening) = attempt;
         var meter = new PullMeter(MonotonicClock.NowMs, feed.BytesReceived, hiccupMs: Math.Max(1, _options.StallMs / 2), jumpMs: _options.StallMs);
-        meter.OnMessage(first.TypeId, first.Timestamp, MonotonicClock.NowMs);
+        for (var i = 0; i < opening.Count; i++)
+        {
+            meter.OnMessage(opening[i].TypeId, opening[i].Timestamp, MonotonicClock.NowMs);
+            if (!Accept(ingest, opening[i]))
+            {
+                for (var j = i + 1; j < opening.Count; j++)
+                {
+                    opening[j].Payload.Release();
+                }
+                return new FeedOutcome(true, false, lastActive);
+            }
+        }
         // One stall timer per upstream session, pushed forward before each read (not one per frame).
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         while (!_stop.IsCancellationRequested)
