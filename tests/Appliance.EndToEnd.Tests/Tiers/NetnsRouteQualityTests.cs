@@ -1,4 +1,5 @@
 using Appliance.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Appliance.EndToEnd.Tests.Tiers;
 
@@ -9,7 +10,7 @@ namespace Appliance.EndToEnd.Tests.Tiers;
 /// only paces). The origin and the edge run here. The edge pulls from the uncapped parent, and
 /// moves, once, when the caps are swapped.
 /// </summary>
-public sealed class NetnsRouteQualityTests
+public sealed class NetnsRouteQualityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
@@ -44,7 +45,7 @@ public sealed class NetnsRouteQualityTests
         await viewer.WaitUntilAsync(v => v.VideoFrames >= 50, Wait, "50 frames at the edge");
         await RouteMove.AssertFedByAsync(edge, a, b, "http-flv");
 
-        await RouteMove.AssertSwapMovesOnceAsync(
+        var moved = await RouteMove.AssertSwapMovesOnceAsync(
             edge,
             viewer,
             from: a,
@@ -57,6 +58,7 @@ public sealed class NetnsRouteQualityTests
             "http-flv",
             bound: TimeSpan.FromSeconds(15),
             stay: TimeSpan.FromSeconds(8));
+        output.WriteLine($"moved {moved.TotalSeconds:F1} s after the swap");
     }
 
     /// <summary>A parent in <paramref name="host"/>, keeping live/cam pulled from the origin.</summary>

@@ -36,8 +36,9 @@ internal static partial class RouteMove
     /// for <paramref name="to"/> once, not sooner than the hold (3 s) and within a bound, because the
     /// other was clearly better (not because the path died), that the viewer plays through it,
     /// and that the stream stays on <paramref name="to"/> for <paramref name="stay"/> afterwards.
+    /// Returns how long after the swap the stream moved.
     /// </summary>
-    public static async Task AssertSwapMovesOnceAsync(DaemonProcess edge, ViewerRecorder viewer, Parent from, Parent to, Func<Task> swap, string sessionProtocol, TimeSpan bound, TimeSpan stay)
+    public static async Task<TimeSpan> AssertSwapMovesOnceAsync(DaemonProcess edge, ViewerRecorder viewer, Parent from, Parent to, Func<Task> swap, string sessionProtocol, TimeSpan bound, TimeSpan stay)
     {
         Assert.False(
             edge.HasLog(l => l.Contains("pull default/live/cam: switched from", StringComparison.Ordinal)),
@@ -69,6 +70,7 @@ internal static partial class RouteMove
         Assert.Equal(0, viewer.BackwardSteps);
         Assert.False(viewer.Ended, $"the viewer ended: {viewer.Error?.Message}");
         Assert.True(viewer.LongestGapMs < 5000, $"the viewer saw a gap of {viewer.LongestGapMs} ms");
+        return movedAfter;
     }
 
     private static string PullLog(DaemonProcess edge) =>

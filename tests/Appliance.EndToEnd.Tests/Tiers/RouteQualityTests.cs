@@ -1,4 +1,5 @@
 using Appliance.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Appliance.EndToEnd.Tests.Tiers;
 
@@ -8,7 +9,7 @@ namespace Appliance.EndToEnd.Tests.Tiers;
 /// below the stream's bitrate and short stalls. The edge pulls over the clean path; when the
 /// impairments are swapped it moves to the other parent, once, while its viewer plays on.
 /// </summary>
-public sealed class RouteQualityTests
+public sealed class RouteQualityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
@@ -61,7 +62,7 @@ public sealed class RouteQualityTests
         await viewer.WaitUntilAsync(v => v.VideoFrames >= 50, Wait, "50 frames at the edge");
         await RouteMove.AssertFedByAsync(edge, a, b, sessionProtocol);
 
-        await RouteMove.AssertSwapMovesOnceAsync(
+        var moved = await RouteMove.AssertSwapMovesOnceAsync(
             edge,
             viewer,
             from: a,
@@ -75,5 +76,6 @@ public sealed class RouteQualityTests
             sessionProtocol,
             bound: TimeSpan.FromSeconds(15),
             stay: TimeSpan.FromSeconds(8));
+        output.WriteLine($"moved {moved.TotalSeconds:F1} s after the swap");
     }
 }
