@@ -8,9 +8,10 @@ namespace Appliance.Live.Relay.Pull;
 
 /// <summary>
 /// The source of a stream this node fetches from upstream. One per stream however many viewers:
-/// it asks the best candidates in parallel (the first that delivers media wins), feeds the
-/// stream, and when the upstream dies, stalls or is clearly beaten by another candidate, moves to
-/// the next one; the stream rebases timestamps, so viewers stay connected and see time go on.
+/// it asks the best candidates in parallel (the first to deliver a frame wins), feeds the
+/// stream while measuring the path (<see cref="PullMeter"/>), and when the upstream dies, stalls
+/// or is clearly beaten by another candidate, moves to the next one; the stream rebases
+/// timestamps, so viewers stay connected and see time go on.
 /// </summary>
 public sealed class UpstreamPull : IUpstreamSource
 {
