@@ -65,6 +65,24 @@ public sealed class NetnsHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// A /24 of 10.200.0.0/16 (as "10.200.N") that no interface here has an address in, so hosts
+    /// made on it cannot collide with another run's.
+    /// </summary>
+    public static async Task<string> FreeSubnetAsync()
+    {
+        for (int tries = 0; tries < 32; tries++)
+        {
+            var subnet = $"10.200.{Random.Shared.Next(256)}";
+            await using var process = await ExternalProcess.RunAsync(CommandTimeout, "ip", "-o", "addr", "show", "to", $"{subnet}.0/24");
+            if (process.ExitCode == 0 && string.IsNullOrWhiteSpace(process.Stdout))
+            {
+                return subnet;
+            }
+        }
+        throw new InvalidOperationException("no free /24 in 10.200.0.0/16 after 32 tries");
+    }
+
+    /// <summary>
     /// Caps what the host sends at <paramref name="rate"/> (tc syntax, such as "1mbit") with tbf:
     /// a small bucket, so a burst (a keyframe) waits for the rate too, and a short queue, past
     /// which packets drop and TCP slows down, as on a congested link.

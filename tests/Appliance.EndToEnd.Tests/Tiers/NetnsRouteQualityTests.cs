@@ -21,7 +21,7 @@ public sealed class NetnsRouteQualityTests(ITestOutputHelper output)
     public async Task The_edge_pulls_from_the_uncapped_parent_host_and_moves_once_when_the_caps_are_swapped()
     {
         var tag = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant();
-        var subnet = $"10.200.{Random.Shared.Next(256)}";
+        var subnet = await NetnsHost.FreeSubnetAsync();
         await using var hostA = await NetnsHost.CreateAsync(tag + "a", $"{subnet}.1", $"{subnet}.2");
         await using var hostB = await NetnsHost.CreateAsync(tag + "b", $"{subnet}.5", $"{subnet}.6");
         // On a root-namespace address of A's pair, which B reaches through its own pair and the root namespace.
