@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
 # dpkg-dev and rpm to build the packages, lintian to check them; chromium, node and npm for the
-# browser playback tests) and the browser tests' npm modules. Quiet when everything is already
+# browser playback tests; iproute2 for the route-quality tests that build hosts in network
+# namespaces) and the browser tests' npm modules. Quiet when everything is already
 # there. Without root, a missing ffmpeg, dpkg-dev or rpm stops `make test`; missing lintian and
 # browser prerequisites are only named, and those tests skip saying what is missing.
 set -euo pipefail
@@ -13,6 +14,8 @@ command -v ffprobe >/dev/null 2>&1 || required+=(ffmpeg)
 command -v dpkg-shlibdeps >/dev/null 2>&1 || required+=(dpkg-dev)
 command -v rpmbuild >/dev/null 2>&1 || required+=(rpm)
 command -v lintian >/dev/null 2>&1 || optional+=(lintian)
+# ip and tc come together; as root they are on the PATH, for anyone else they may be in sbin.
+command -v tc >/dev/null 2>&1 || [ -x /usr/sbin/tc ] || [ -x /sbin/tc ] || optional+=(iproute2)
 # Debian's chromium, never a downloaded one: the browser tests point playwright-core at it.
 [ -x /usr/bin/chromium ] || optional+=(chromium fonts-liberation)
 command -v node >/dev/null 2>&1 || optional+=(nodejs)

@@ -49,11 +49,12 @@ internal static class Tables
         "no sessions");
 
     public static string Routes(List<RouteReport> routes) => Table(
-        ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "STALLS", "FAILS", "COST", "STREAMS"],
+        ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "CARRY", "STALLS", "FAILS", "COST", "STREAMS"],
         routes.Select(r => new[]
         {
             $"{r.Domain}/{r.App}", r.Url, r.Priority.ToString(CultureInfo.InvariantCulture), r.Weight.ToString(CultureInfo.InvariantCulture),
             r.Down ? "down" : "up", Ms(r.RttMs), Ms(r.ConnectMs), r.ThroughputBitsPerSecond is { } bps ? Rate((long)bps) : "-",
+            r.CarryRatio is { } carry ? (carry * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-",
             r.Stalls.ToString(CultureInfo.InvariantCulture), r.Failures.ToString(CultureInfo.InvariantCulture),
             r.Cost.ToString("F0", CultureInfo.InvariantCulture), r.Streams.Count == 0 ? "-" : string.Join(",", r.Streams),
         }),

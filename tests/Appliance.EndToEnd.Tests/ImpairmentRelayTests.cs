@@ -156,6 +156,42 @@ public sealed class ImpairmentRelayTests
     }
 
     [Fact]
+    public async Task ARateCapLiftedOrSetWhileATransferRunsTakesEffectOnThatConnection()
+    {
+        const long Cap = 100_000;
+        const int Lifted = 4 * 1024 * 1024;
+        await using var sink = LoopbackServer.StartSink();
+        await using var relay = new ImpairmentRelay(sink.Port) { ToTarget = new Impairment { RateBytesPerSecond = Cap } };
+        using var client = await ConnectAsync(relay.Port);
+        using var stop = new CancellationTokenSource();
+        var flood = Task.Run(async () =>
+        {
+            var block = new byte[64 * 1024];
+            while (true)
+            {
+                await client.SendAsync(block, SocketFlags.None, stop.Token);
+            }
+        });
+        await WaitForAsync(() => relay.BytesToTarget >= 50_000, "the capped flow to start");
+
+        relay.ToTarget = Impairment.None;
+
+        // 4 MB at the cap would take 40 s; the deadline is 10.
+        await WaitForAsync(() => relay.BytesToTarget >= Lifted, "4 MB once the cap is lifted");
+
+        relay.ToTarget = new Impairment { RateBytesPerSecond = Cap };
+        long atCap = relay.BytesToTarget;
+        var clock = Stopwatch.StartNew();
+        await WaitForAsync(() => relay.BytesToTarget >= atCap + 150_000, "150 KB more at the cap");
+
+        // 150 KB at 100 KB/s, less the chunk already on its way and one burst allowance.
+        Assert.InRange(clock.Elapsed.TotalSeconds, (150_000 - ImpairmentPump.ChunkBytes - 0.02 * Cap) / Cap, double.MaxValue);
+        Assert.Equal(1, relay.Accepted);
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => flood);
+    }
+
+    [Fact]
     public async Task ASharedRateCapIsSplitBetweenConnections()
     {
         await using var sink = LoopbackServer.StartSink();

@@ -17,6 +17,7 @@ internal static class RouteReports
         RttMs = info.Health.RttMs,
         ConnectMs = info.Health.ConnectMs,
         ThroughputBitsPerSecond = info.Health.ThroughputBytesPerSecond * 8,
+        CarryRatio = info.Health.CarryRatio is { } carry ? Math.Round(carry, 3) : null,
         Stalls = info.Health.Stalls,
         Failures = info.Health.ConsecutiveFailures,
         LastError = info.Health.LastError,

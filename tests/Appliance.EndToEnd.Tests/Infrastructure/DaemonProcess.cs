@@ -14,12 +14,16 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly string _configPath;
 
-    private DaemonProcess(Process process, string configPath, string controlSocket)
+    private DaemonProcess(Process process, string configPath, string controlSocket, string listenHost)
     {
         _process = process;
         _configPath = configPath;
         ControlSocket = controlSocket;
+        ListenHost = listenHost;
     }
+
+    /// <summary>The address the RTMP and HTTP listeners are on (loopback unless a test put the daemon elsewhere).</summary>
+    public string ListenHost { get; }
 
     /// <summary>The config file the daemon runs on (tests rewrite it and reload).</summary>
     public string ConfigPath => _configPath;
@@ -47,11 +51,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>The JSON object body of a config file as StartAsync writes it, for tests that rewrite the file.</summary>
-    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "") => $$"""
+    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1") => $$"""
         {
           // written by the end-to-end tests
-          "rtmp": { "listen": "127.0.0.1:0" },
-          "http": { "listen": "127.0.0.1:0" },
+          "rtmp": { "listen": "{{listenHost}}:0" },
+          "http": { "listen": "{{listenHost}}:0" },
           "log": { "level": "debug" },
           "control": { "socket": "{{controlSocket}}" },
           "admin": { "listen": "127.0.0.1:0" },
@@ -67,9 +71,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public string RtmpUrl(string path) => $"rtmp://127.0.0.1:{RtmpPort}/{path}";
+    public string RtmpUrl(string path) => $"rtmp://{ListenHost}:{RtmpPort}/{path}";
 
-    public string HttpUrl(string path) => $"http://127.0.0.1:{HttpPort}/{path}";
+    public string HttpUrl(string path) => $"http://{ListenHost}:{HttpPort}/{path}";
 
     public IReadOnlyCollection<string> Lines => _lines;
 
@@ -77,22 +81,25 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the daemon. <paramref name="appJson"/> and <paramref name="deadlinesJson"/> are JSON
-    /// object bodies merged into the app "live" and the deadlines section.
+    /// object bodies merged into the app "live" and the deadlines section. <paramref name="listenHost"/>
+    /// is where its RTMP and HTTP listeners go; <paramref name="prefix"/> a command that runs it
+    /// (such as <c>ip netns exec NS</c>) and must exec it in place, since the process is ended by PID.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "")
+    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1", IReadOnlyList<string>? prefix = null)
     {
         var controlSocket = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.sock");
-        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson);
+        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson, listenHost);
         var configPath = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config);
-        var info = new ProcessStartInfo(RepoPaths.Daemon, ["--config", configPath])
+        string[] command = [.. prefix ?? [], RepoPaths.Daemon, "--config", configPath];
+        var info = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         var process = Process.Start(info) ?? throw new InvalidOperationException("daemon did not start");
-        var daemon = new DaemonProcess(process, configPath, controlSocket);
+        var daemon = new DaemonProcess(process, configPath, controlSocket, listenHost);
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.BeginOutputReadLine();

@@ -8,9 +8,13 @@ public static class Tiers
         "\"upstreams\": [" + string.Join(", ", upstreamUrls.Select(u => $"{{ \"url\": \"{u}\" }}")) + "], " +
         "\"pull\": { " + pull + " }" + (more.Length > 0 ? ", " + more : "");
 
-    public static string Rtmp(DaemonProcess parent) => $"rtmp://127.0.0.1:{parent.RtmpPort}/live";
+    /// <summary>The app body of a node pulling "live" from upstreams given as JSON objects (with healthUrl, priority...), plus pull settings.</summary>
+    public static string UpstreamsApp(IEnumerable<string> upstreamObjects, string pull = "") =>
+        "\"upstreams\": [" + string.Join(", ", upstreamObjects) + "], \"pull\": { " + pull + " }";
 
-    public static string Flv(DaemonProcess parent) => $"http://127.0.0.1:{parent.HttpPort}/{{app}}/{{stream}}.flv";
+    public static string Rtmp(DaemonProcess parent) => $"rtmp://{parent.ListenHost}:{parent.RtmpPort}/live";
+
+    public static string Flv(DaemonProcess parent) => $"http://{parent.ListenHost}:{parent.HttpPort}/{{app}}/{{stream}}.flv";
 
     public static string Node(string id) => $"\"node\": {{ \"id\": \"{id}\" }},";
 

@@ -21,6 +21,9 @@ public sealed class RouteReport
 
     public double? ThroughputBitsPerSecond { get; set; }
 
+    /// <summary>Recent pulls' media time delivered per second (capped at 1); below 0.9 the path does not carry the stream.</summary>
+    public double? CarryRatio { get; set; }
+
     public int Stalls { get; set; }
 
     public int Failures { get; set; }

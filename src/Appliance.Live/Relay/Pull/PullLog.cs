@@ -28,4 +28,7 @@ internal static partial class PullLog
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "pull {Stream}: media flows from {Upstream}")]
     public static partial void PullFlowing(ILogger logger, string stream, string upstream);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Debug, Message = "pull {Stream}: media from {Upstream} came late or with a gap (counted as a stall of the route)")]
+    public static partial void MediaLate(ILogger logger, string stream, string upstream);
 }

@@ -1,9 +1,4 @@
-using Appliance.Core.Buffers;
-
 namespace Appliance.Live.Relay.Pull;
-
-/// <summary>One media message from upstream: an RTMP message or an FLV tag, same type ids.</summary>
-public readonly record struct FeedMessage(byte TypeId, uint Timestamp, SharedBuffer Payload);
 
 /// <summary>One open upstream session (RTMP play or HTTP-FLV GET) delivering media messages.</summary>
 public abstract class UpstreamFeed : IAsyncDisposable

@@ -8,15 +8,20 @@ namespace Appliance.Live.Relay.Pull;
 
 /// <summary>
 /// The source of a stream this node fetches from upstream. One per stream however many viewers:
-/// it asks the best candidates in parallel (the first that delivers media wins), feeds the
-/// stream, and when the upstream dies, stalls or is clearly beaten by another candidate, moves to
-/// the next one; the stream rebases timestamps, so viewers stay connected and see time go on.
+/// it asks the best candidates in parallel (the first to deliver a frame wins), feeds the
+/// stream while measuring the path (<see cref="PullMeter"/>), and when the upstream dies, stalls
+/// or is clearly beaten by another candidate, moves to the next one; the stream rebases
+/// timestamps, so viewers stay connected and see time go on.
 /// </summary>
 public sealed class UpstreamPull : IUpstreamSource
 {
     // Candidates asked at once: enough that one dead parent costs no waiting, few enough that a
     // pull does not open a session on every parent.
     private const int ParallelAttempts = 2;
+
+    // Headers and metadata an attempt may hold before its first frame: a bound on what a parent
+    // that never sends a frame can make this node keep.
+    private const int MaxOpeningMessages = 64;
 
     private readonly RelayManager _relay;
     private readonly LiveStream _stream;
@@ -62,13 +67,13 @@ public sealed class UpstreamPull : IUpstreamSource
     {
         var started = MonotonicClock.NowMs;
         var backoff = _options.RetryMs;
-        RouteCandidate? failed = null;
+        RouteCandidate? leaving = null;
         var lastActive = MonotonicClock.NowMs;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var attempt = await AcquireAsync(failed).ConfigureAwait(false);
+                var attempt = await AcquireAsync(leaving).ConfigureAwait(false);
                 if (attempt is null)
                 {
                     var now = MonotonicClock.NowMs;
@@ -80,7 +85,7 @@ public sealed class UpstreamPull : IUpstreamSource
                     }
                     await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
                     backoff = Math.Min(backoff * 2, _options.MaxRetryMs);
-                    failed = null;
+                    leaving = null;
                     continue;
                 }
                 backoff = _options.RetryMs;
@@ -101,7 +106,9 @@ public sealed class UpstreamPull : IUpstreamSource
                     PullLog.PullIdle(_logger, _stream.Key.ToString(), _options.IdleMs);
                     return;
                 }
-                failed = outcome.Failed ? candidate : null;
+                // A route that failed, or that a clearly better one beats, is not raced against the
+                // others again at once: racing it could keep the stream on it.
+                leaving = outcome.Failed || outcome.Beaten ? candidate : null;
                 // Another parent of the same origin stream carries the same timestamps: the timeline
                 // goes on; anything else is moved to where viewers are.
                 _stream.Rebase(this, mayContinue: true);
@@ -124,12 +131,22 @@ public sealed class UpstreamPull : IUpstreamSource
         }
     }
 
+    /// <summary>An open upstream session and what it sent up to and including its first frame.</summary>
+    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, List<FeedMessage> Opening)
+    {
+        public void ReleaseOpening()
+        {
+            foreach (var message in Opening)
+            {
+                message.Payload.Release();
+            }
+        }
+    }
+
     /// <summary>
     /// Opens the best candidates (all but <paramref name="skip"/>) a few at a time, in parallel:
-    /// the first one whose first media message arrives wins; the others are closed.
+    /// the first one whose first audio or video frame arrives wins; the others are closed.
     /// </summary>
-    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, FeedMessage First);
-
     private async Task<Attempt?> AcquireAsync(RouteCandidate? skip)
     {
         var ranked = _relay.Routes.Rank(_stream.Key).Where(c => !ReferenceEquals(c, skip)).ToList();
@@ -158,7 +175,7 @@ public sealed class UpstreamPull : IUpstreamSource
                 }
                 else
                 {
-                    result.First.Payload.Release();
+                    result.ReleaseOpening();
                     await result.Feed.DisposeAsync().ConfigureAwait(false);
                 }
             }
@@ -170,7 +187,7 @@ public sealed class UpstreamPull : IUpstreamSource
         return null;
     }
 
-    /// <summary>Opens one candidate and waits for its first media message; null (and the candidate's health told) on failure.</summary>
+    /// <summary>Opens one candidate and waits for its first frame; null (and the candidate's health told) on failure.</summary>
     private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct)
     {
         var health = candidate.Health;
@@ -178,19 +195,30 @@ public sealed class UpstreamPull : IUpstreamSource
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(_options.ConnectTimeoutMs + _options.StallMs);
         UpstreamFeed? feed = null;
+        var opening = new List<FeedMessage>();
         try
         {
             feed = candidate.Url.Protocol == UpstreamProtocol.Rtmp
                 ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false)
                 : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false);
             health.RecordConnect(MonotonicClock.NowMs - clock);
-            var first = await feed.ReadAsync(deadline.Token).ConfigureAwait(false)
-                ?? throw new UpstreamException("upstream ended the stream before any media");
+            // The race is for the first frame, not the headers before it: headers come as fast over
+            // a capped path as over a clean one, a keyframe behind a rate cap measurably later.
+            do
+            {
+                opening.Add(await feed.ReadAsync(deadline.Token).ConfigureAwait(false)
+                    ?? throw new UpstreamException("upstream ended the stream before any media"));
+            }
+            while (!opening[^1].IsMediaFrame && opening.Count < MaxOpeningMessages);
             health.RecordSuccess();
-            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), first);
+            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), opening);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            foreach (var message in opening)
+            {
+                message.Payload.Release();
+            }
             if (feed is not null)
             {
                 await feed.DisposeAsync().ConfigureAwait(false);
@@ -215,17 +243,25 @@ public sealed class UpstreamPull : IUpstreamSource
         }
     }
 
-    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive);
+    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive, bool Beaten = false);
 
     /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>
     private async Task<FeedOutcome> FeedAsync(Attempt attempt, long lastActive)
     {
-        var (candidate, feed, ingest, first) = attempt;
-        Accept(ingest, first);
-        var since = MonotonicClock.NowMs;
-        var bytesAtStart = feed.BytesReceived;
-        var lastCheck = since;
-        var mediaBytesAtStart = _stream.Stats.Bytes;
+        var (candidate, feed, ingest, opening) = attempt;
+        var meter = new PullMeter(MonotonicClock.NowMs, feed.BytesReceived, hiccupMs: Math.Max(1, _options.StallMs / 2), jumpMs: _options.StallMs);
+        for (var i = 0; i < opening.Count; i++)
+        {
+            meter.OnMessage(opening[i].TypeId, opening[i].Timestamp, MonotonicClock.NowMs);
+            if (!Accept(ingest, opening[i]))
+            {
+                for (var j = i + 1; j < opening.Count; j++)
+                {
+                    opening[j].Payload.Release();
+                }
+                return new FeedOutcome(true, false, lastActive);
+            }
+        }
         // One stall timer per upstream session, pushed forward before each read (not one per frame).
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         while (!_stop.IsCancellationRequested)
@@ -254,18 +290,23 @@ public sealed class UpstreamPull : IUpstreamSource
                 PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "upstream ended the stream");
                 return new FeedOutcome(true, false, lastActive);
             }
+            var now = MonotonicClock.NowMs;
+            var hiccup = meter.OnMessage(message.TypeId, message.Timestamp, now);
             if (!Accept(ingest, message))
             {
                 return new FeedOutcome(true, false, lastActive);
             }
-            var now = MonotonicClock.NowMs;
-            if (now - lastCheck < 1000)
+            if (hiccup)
+            {
+                // Short of a stall that fails the route, but a viewer noticed: it counts against the path.
+                candidate.Health.RecordStall();
+                PullLog.MediaLate(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+            }
+            if (!meter.TryTakeSample(now, feed.BytesReceived, out var bytesPerSecond, out var mediaBytesPerSecond))
             {
                 continue;
             }
-            var elapsedSeconds = (now - since) / 1000.0;
-            candidate.Health.RecordThroughput((feed.BytesReceived - bytesAtStart) / elapsedSeconds, (_stream.Stats.Bytes - mediaBytesAtStart) / elapsedSeconds);
-            lastCheck = now;
+            candidate.Health.RecordThroughput(bytesPerSecond, mediaBytesPerSecond);
             if (_stream.IsWatched)
             {
                 lastActive = now;
@@ -277,7 +318,7 @@ public sealed class UpstreamPull : IUpstreamSource
             if (_relay.Routes.ShouldLeave(_stream.Key))
             {
                 PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "another candidate is clearly better; moving");
-                return new FeedOutcome(false, false, lastActive);
+                return new FeedOutcome(false, false, lastActive, Beaten: true);
             }
         }
         return new FeedOutcome(false, false, lastActive);

@@ -116,7 +116,7 @@ public sealed class CandidateHealth
         }
     }
 
-    /// <summary>A pull from this candidate stopped delivering for a while without failing.</summary>
+    /// <summary>A pull from this candidate stopped delivering for a while, or delivered late or with a gap, without failing.</summary>
     public void RecordStall()
     {
         long now = _clock();

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests.Tiers;
+
+/// <summary>
+/// What the route-quality tests assert of an edge that has a good parent and a bad one, whatever
+/// makes the path bad: which parent feeds the stream (the edge's streams and routes, and the
+/// sessions each parent serves), and that a swap of good and bad moves the stream once, through
+/// hysteresis, while the viewer plays on.
+/// </summary>
+internal static partial class RouteMove
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    /// <summary>A parent as the edge sees it: its node, and whether an upstream URL is the way to it.</summary>
+    public sealed record Parent(string Name, DaemonProcess Node, Func<string, bool> Owns);
+
+    /// <summary>Waits until <paramref name="feeding"/> alone feeds live/cam: the edge's source and routes name it, and only it serves the edge a session.</summary>
+    public static async Task AssertFedByAsync(DaemonProcess edge, Parent feeding, Parent other, string sessionProtocol)
+    {
+        var routes = await EdgeRoutes.WaitAsync(
+            edge,
+            r => r.Count == 2 && Feeds(r, feeding) && !r.Single(x => other.Owns(x.Url)).Streams.Contains("cam"),
+            Wait,
+            $"{feeding.Name} feeding cam, {other.Name} nothing");
+        var source = await EdgeRoutes.SourceAsync(edge);
+        Assert.True(source is not null && feeding.Owns(source), $"the edge's stream comes from {source}, not {feeding.Name}; routes:\n{string.Join('\n', routes)}");
+        await WaitForSessionsAsync(feeding, sessionProtocol, 1);
+        await WaitForSessionsAsync(other, sessionProtocol, 0);
+    }
+
+    /// <summary>
+    /// Swaps good and bad with <paramref name="swap"/> and asserts the edge leaves <paramref name="from"/>
+    /// for <paramref name="to"/> once, not sooner than the hold (3 s) and within a bound, because the
+    /// other was clearly better (not because the path died), that the viewer plays through it,
+    /// and that the stream stays on <paramref name="to"/> for <paramref name="stay"/> afterwards.
+    /// Returns how long after the swap the stream moved.
+    /// </summary>
+    public static async Task<TimeSpan> AssertSwapMovesOnceAsync(DaemonProcess edge, ViewerRecorder viewer, Parent from, Parent to, Func<Task> swap, string sessionProtocol, TimeSpan bound, TimeSpan stay)
+    {
+        Assert.False(
+            edge.HasLog(l => l.Contains("pull default/live/cam: switched from", StringComparison.Ordinal)),
+            $"the edge had moved before the swap: its first choice was the bad path\n{PullLog(edge)}");
+        int framesBefore = viewer.VideoFrames;
+        var clock = Stopwatch.StartNew();
+        await swap();
+
+        var switched = await edge.WaitForLogAsync(l => l.Contains("pull default/live/cam: switched from", StringComparison.Ordinal), bound);
+        var movedAfter = clock.Elapsed;
+        var match = SwitchLine().Match(switched);
+        Assert.True(match.Success && from.Owns(match.Groups[1].Value) && to.Owns(match.Groups[2].Value), $"not a move from {from.Name} to {to.Name}: {switched}");
+        Assert.True(
+            edge.HasLog(l => l.Contains("another candidate is clearly better; moving", StringComparison.Ordinal)),
+            $"the edge moved for another reason than a better route:\n{PullLog(edge)}");
+        // Sooner than the hold would mean no hysteresis at all.
+        Assert.True(movedAfter >= TimeSpan.FromSeconds(3), $"moved {movedAfter.TotalSeconds:F1}s after the swap, before a 3 s hold could pass");
+        await AssertFedByAsync(edge, to, from, sessionProtocol);
+
+        await viewer.WaitUntilAsync(v => v.VideoFrames >= framesBefore + 150, Wait, "150 frames across the move");
+        var settled = Stopwatch.StartNew();
+        while (settled.Elapsed < stay)
+        {
+            var source = await EdgeRoutes.SourceAsync(edge);
+            Assert.True(source is not null && to.Owns(source), $"{settled.Elapsed.TotalSeconds:F1}s after the move the stream comes from {source}, not {to.Name}");
+            await Task.Delay(250);
+        }
+        Assert.Single(edge.Lines, l => l.Contains("pull default/live/cam: switched from", StringComparison.Ordinal));
+        Assert.Equal(0, viewer.BackwardSteps);
+        Assert.False(viewer.Ended, $"the viewer ended: {viewer.Error?.Message}");
+        Assert.True(viewer.LongestGapMs < 5000, $"the viewer saw a gap of {viewer.LongestGapMs} ms");
+        return movedAfter;
+    }
+
+    private static string PullLog(DaemonProcess edge) =>
+        string.Join('\n', edge.Lines.Where(l => l.Contains("pull default/live/cam", StringComparison.Ordinal)).TakeLast(20));
+
+    private static bool Feeds(List<EdgeRoutes.Route> routes, Parent parent) =>
+        routes.Single(r => parent.Owns(r.Url)).Streams.SequenceEqual(["cam"]);
+
+    private static async Task WaitForSessionsAsync(Parent parent, string protocol, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        int seen;
+        while ((seen = await Infrastructure.Tiers.SessionsAsync(parent.Node, protocol)) != count)
+        {
+            if (clock.Elapsed > Wait)
+            {
+                throw new TimeoutException($"{parent.Name} serves {seen} {protocol} sessions, not {count}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    [GeneratedRegex(@"switched from (\S+) to (\S+)")]
+    private static partial Regex SwitchLine();
+}
