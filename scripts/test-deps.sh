@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
-# dpkg-dev and rpm to build the packages, lintian to check them; chromium, node and npm for the
-# browser playback tests) and the browser tests' npm modules. Quiet when everything is already
-# there. Without root, a missing ffmpeg, dpkg-dev or rpm stops `make test`; missing lintian and
-# browser prerequisites are only named, and those tests skip saying what is missing.
+# redis-server for the stream directory tests; dpkg-dev and rpm to build the packages, lintian to
+# check them; chromium, node and npm for the browser playback tests) and the browser tests' npm
+# modules. Quiet when everything is already there. Without root, a missing ffmpeg, redis-server,
+# dpkg-dev or rpm stops `make test`; missing lintian and browser prerequisites are only named, and
+# those tests skip saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 required=()
@@ -12,6 +13,9 @@ command -v ffmpeg >/dev/null 2>&1 || required+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || required+=(ffmpeg)
 command -v dpkg-shlibdeps >/dev/null 2>&1 || required+=(dpkg-dev)
 command -v rpmbuild >/dev/null 2>&1 || required+=(rpm)
+# The stream directory tests start their own redis-server (the package's service is not used).
+command -v redis-server >/dev/null 2>&1 || required+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || required+=(redis-tools)
 command -v lintian >/dev/null 2>&1 || optional+=(lintian)
 # Debian's chromium, never a downloaded one: the browser tests point playwright-core at it.
 [ -x /usr/bin/chromium ] || optional+=(chromium fonts-liberation)

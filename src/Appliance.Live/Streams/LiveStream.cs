@@ -22,6 +22,7 @@ public sealed partial class LiveStream
     private readonly Lock _lock = new();
     private readonly FrameLog _log = new(MaxLogEntries, MaxLogBytes);
     private readonly Action<LiveStream> _onEnded;
+    private readonly Action<LiveStream> _onSourceChanged;
     private readonly ViewerSet _viewers = new();
     private MediaFrame? _metadata;
     private MediaFrame? _videoHeader;
@@ -40,8 +41,9 @@ public sealed partial class LiveStream
     private TsPackager? _ts;
     private readonly SegmentCache _segmentCache;
 
-    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments)
+    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments, Action<LiveStream>? onSourceChanged = null)
     {
+        _onSourceChanged = onSourceChanged ?? (static _ => { });
         _logger = logger;
         _segmentCache = segments;
         Key = key;
@@ -122,6 +124,7 @@ public sealed partial class LiveStream
             _graceTimer = null;
         }
         evicted?.Kick("another publisher took over the stream");
+        _onSourceChanged(this);
         return true;
     }
 
@@ -166,10 +169,13 @@ public sealed partial class LiveStream
             if (App.PublisherGraceMs > 0)
             {
                 _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
-                return;
             }
         }
-        End();
+        _onSourceChanged(this);
+        if (App.PublisherGraceMs <= 0)
+        {
+            End();
+        }
     }
 
     private void EndIfNoSource()
