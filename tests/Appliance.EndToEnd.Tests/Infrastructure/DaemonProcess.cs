@@ -47,10 +47,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>The JSON object body of a config file as StartAsync writes it, for tests that rewrite the file.</summary>
-    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "") => $$"""
+    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string rtmpListen = "127.0.0.1:0") => $$"""
         {
           // written by the end-to-end tests
-          "rtmp": { "listen": "127.0.0.1:0" },
+          "rtmp": { "listen": "{{rtmpListen}}" },
           "http": { "listen": "127.0.0.1:0" },
           "log": { "level": "debug" },
           "control": { "socket": "{{controlSocket}}" },
@@ -77,12 +77,13 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the daemon. <paramref name="appJson"/> and <paramref name="deadlinesJson"/> are JSON
-    /// object bodies merged into the app "live" and the deadlines section.
+    /// object bodies merged into the app "live" and the deadlines section. <paramref name="rtmpListen"/>
+    /// is for a node that must know its RTMP port before it starts (to advertise it).
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "")
+    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string rtmpListen = "127.0.0.1:0")
     {
         var controlSocket = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.sock");
-        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson);
+        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson, rtmpListen);
         var configPath = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config);
         var info = new ProcessStartInfo(RepoPaths.Daemon, ["--config", configPath])
