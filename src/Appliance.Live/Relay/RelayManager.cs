@@ -135,7 +135,12 @@ public sealed class RelayManager : IAsyncDisposable
         }
         // The pull decides within its wait; this bound only guards the viewer against a pull that hangs.
         await Task.WhenAny(pull.Ready, Task.Delay(app.Pull.WaitMs + app.Pull.ConnectTimeoutMs + app.Pull.StallMs)).ConfigureAwait(false);
-        return pull.Ready.IsCompletedSuccessfully && pull.Ready.Result ? pull.Stream : null;
+        if (pull.Ready.IsCompletedSuccessfully && pull.Ready.Result)
+        {
+            return pull.Stream;
+        }
+        // A publisher may have taken the stream over from the pull before it delivered.
+        return _context.Streams.FindForPlay(key) is { Source: not null and not IUpstreamSource } published ? published : null;
     }
 
     /// <summary>Whether a viewer of <paramref name="key"/> has to wait for a pull (the stream is missing or its pull has not delivered yet).</summary>
@@ -205,7 +210,11 @@ public sealed class RelayManager : IAsyncDisposable
             return null;
         }
         var pull = new UpstreamPull(this, stream, via, app.Pull, _logger);
-        stream.ReplaceSource(source, pull);
+        if (!stream.ReplaceSource(source, pull))
+        {
+            // A publisher took the stream over in the instant since: it is local after all.
+            return null;
+        }
         _pulls[key] = pull;
         PullLog.PullStarted(_logger, key.ToString(), string.Join(",", via));
         _ = pull.RunAsync();

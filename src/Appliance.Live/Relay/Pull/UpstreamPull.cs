@@ -126,7 +126,8 @@ public sealed class UpstreamPull : IUpstreamSource
             _ready.TrySetResult(false);
             _relay.Routes.ClearChoice(_stream.Key);
             _relay.OnPullEnded(this);
-            _stream.End();
+            // A publisher that took the stream over from this pull keeps it going.
+            _stream.EndFrom(this);
             PullLog.PullStopped(_logger, _stream.Key.ToString(), Volatile.Read(ref _kickReason) ?? "ended");
         }
     }
