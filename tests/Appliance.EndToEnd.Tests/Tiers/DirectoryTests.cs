@@ -88,6 +88,49 @@ public sealed class DirectoryTests
     }
 
     [RedisFact]
+    public async Task An_encoder_that_moves_to_the_other_upper_node_takes_over_its_pull_there_and_viewers_everywhere_keep_playing()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var prefix = $"e2e-{Guid.NewGuid():N}:";
+        var (portA, portB) = (Infrastructure.Tiers.FreePort(), Infrastructure.Tiers.FreePort());
+        await using var upperA = await DaemonProcess.StartAsync(appJson: "\"pull\": { \"stallMs\": 1000 }",
+            rootJson: Infrastructure.Tiers.Node("upper-a") + Infrastructure.Tiers.Directory(redis, prefix, $"rtmp://127.0.0.1:{portA}"), rtmpListen: $"127.0.0.1:{portA}");
+        await using var upperB = await DaemonProcess.StartAsync(
+            rootJson: Infrastructure.Tiers.Node("upper-b") + Infrastructure.Tiers.Directory(redis, prefix, $"rtmp://127.0.0.1:{portB}"), rtmpListen: $"127.0.0.1:{portB}");
+        await using var edge = await DaemonProcess.StartAsync(
+            appJson: Infrastructure.Tiers.PullingApp([], pull: "\"stallMs\": 1000"),
+            rootJson: Infrastructure.Tiers.Node("edge") + Infrastructure.Tiers.Directory(redis, prefix));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var atB = new Later { Process = Ffmpeg.Publish(upperB.RtmpUrl("live/cam")) };
+        await using var publisherA = new Later();
+        await StreamApi.WaitForFramesAsync(upperB, "cam", minFrames: 30, Wait);
+        await UntilAsync(async () => await redis.CliAsync("GET", $"{prefix}stream:default/live/cam") == $"upper-b rtmp://127.0.0.1:{portB}/live", "cam registered by upper-b");
+        // Viewers at the edge (an app without upstreams) and at upper A: both pull from B through the directory.
+        await using var atEdge = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));
+        await using var atA = new ViewerRecorder(await HttpFlvViewer.OpenAsync(upperA.HttpPort, "/live/cam.flv", cts.Token));
+        await atEdge.WaitUntilAsync(v => v.VideoFrames >= 25, Wait, "25 frames at the edge");
+        await atA.WaitUntilAsync(v => v.VideoFrames >= 25, Wait, "25 frames at upper A");
+        Assert.Equal($"pull rtmp://127.0.0.1:{portB}/live", await SourceAsync(upperA, "cam"));
+        var (edgeBefore, aBefore) = (atEdge.VideoFrames, atA.VideoFrames);
+
+        // The encoder moves from B to A.
+        await atB.StopAsync();
+        publisherA.Process = Ffmpeg.Publish(upperA.RtmpUrl("live/cam"));
+
+        await UntilAsync(async () => await redis.CliAsync("GET", $"{prefix}stream:default/live/cam") == $"upper-a rtmp://127.0.0.1:{portA}/live", "cam registered by upper-a");
+        await atEdge.WaitUntilAsync(v => v.VideoFrames >= edgeBefore + 100, Wait, "100 more frames at the edge after the move");
+        await atA.WaitUntilAsync(v => v.VideoFrames >= aBefore + 100, Wait, "100 more frames at upper A after the move");
+        foreach (var viewer in new[] { atEdge, atA })
+        {
+            Assert.False(viewer.Ended, $"a viewer ended: {viewer.Error?.Message}");
+            Assert.Equal(0, viewer.BackwardSteps);
+        }
+        Assert.Equal("publisher", (await Appliancectl.JsonAsync(upperA, "streams")).GetProperty("streams")[0].GetProperty("sourceKind").GetString());
+        Assert.Equal($"pull rtmp://127.0.0.1:{portA}/live", await SourceAsync(edge, "cam"));
+        await upperA.WaitForLogAsync(l => l.Contains("pull default/live/cam: stopped (another publisher took over the stream)", StringComparison.Ordinal), Wait);
+    }
+
+    [RedisFact]
     public async Task A_garbage_directory_entry_is_ignored_with_a_log_line_and_the_configured_upstream_serves_the_stream()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -107,6 +150,23 @@ public sealed class DirectoryTests
         await viewer.WaitUntilAsync(v => v.VideoFrames >= 25, Wait, "25 frames at the edge");
         await edge.WaitForLogAsync(l => l.Contains("directory: ignoring the entry of default/live/cam: it has a URL that", StringComparison.Ordinal), Wait);
         Assert.Equal($"pull rtmp://127.0.0.1:{upper.RtmpPort}/live", await SourceAsync(edge, "cam"));
+    }
+
+    /// <summary>A process the test starts or stops midway; ended on dispose if still there.</summary>
+    private sealed class Later : IAsyncDisposable
+    {
+        public ExternalProcess? Process { get; set; }
+
+        public async Task StopAsync()
+        {
+            if (Process is { } process)
+            {
+                Process = null;
+                await process.DisposeAsync();
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await StopAsync();
     }
 
     private static async Task<PrometheusText> MetricsAsync(DaemonProcess node) =>
