@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
-# dpkg-dev and rpm to build the packages, lintian to check them; chromium, node and npm for the
-# browser playback tests; iproute2 for the route-quality tests that build hosts in network
-# namespaces) and the browser tests' npm modules. Quiet when everything is already
-# there. Without root, a missing ffmpeg, dpkg-dev or rpm stops `make test`; missing lintian and
-# browser prerequisites are only named, and those tests skip saying what is missing.
+# redis-server for the stream directory tests; dpkg-dev and rpm to build the packages, lintian to
+# check them; chromium, node and npm for the browser playback tests; iproute2 for the
+# route-quality tests that build hosts in network namespaces) and the browser tests' npm modules.
+# Quiet when everything is already there. Without root, a missing ffmpeg, redis-server, dpkg-dev
+# or rpm stops `make test`; missing lintian and browser prerequisites are only named, and those
+# tests skip saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 required=()
@@ -13,6 +14,9 @@ command -v ffmpeg >/dev/null 2>&1 || required+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || required+=(ffmpeg)
 command -v dpkg-shlibdeps >/dev/null 2>&1 || required+=(dpkg-dev)
 command -v rpmbuild >/dev/null 2>&1 || required+=(rpm)
+# The stream directory tests start their own redis-server (the package's service is not used).
+command -v redis-server >/dev/null 2>&1 || required+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || required+=(redis-tools)
 command -v lintian >/dev/null 2>&1 || optional+=(lintian)
 # ip and tc come together; as root they are on the PATH, for anyone else they may be in sbin.
 command -v tc >/dev/null 2>&1 || [ -x /usr/sbin/tc ] || [ -x /sbin/tc ] || optional+=(iproute2)

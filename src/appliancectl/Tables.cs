@@ -20,6 +20,10 @@ internal static class Tables
         {
             Line($"listen {listener.Name}", listener.Address);
         }
+        if (status.Directory != "off")
+        {
+            Line("directory", $"{status.Directory}, redis {status.DirectoryRedis}, {status.DirectoryRegistered} stream(s) registered");
+        }
         Line("streams", status.Streams.ToString(CultureInfo.InvariantCulture));
         Line("viewers", status.Viewers.ToString(CultureInfo.InvariantCulture));
         Line("connections", status.Connections.Count == 0 ? "0" :
@@ -52,7 +56,7 @@ internal static class Tables
         ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "CARRY", "STALLS", "FAILS", "COST", "STREAMS"],
         routes.Select(r => new[]
         {
-            $"{r.Domain}/{r.App}", r.Url, r.Priority.ToString(CultureInfo.InvariantCulture), r.Weight.ToString(CultureInfo.InvariantCulture),
+            $"{r.Domain}/{r.App}", r.Url, r.Directory ? "dir" : r.Priority.ToString(CultureInfo.InvariantCulture), r.Weight.ToString(CultureInfo.InvariantCulture),
             r.Down ? "down" : "up", Ms(r.RttMs), Ms(r.ConnectMs), r.ThroughputBitsPerSecond is { } bps ? Rate((long)bps) : "-",
             r.CarryRatio is { } carry ? (carry * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-",
             r.Stalls.ToString(CultureInfo.InvariantCulture), r.Failures.ToString(CultureInfo.InvariantCulture),

@@ -23,6 +23,9 @@ public sealed class ApplianceConfig
 
     public AdminConfig Admin { get; set; } = new();
 
+    /// <summary>The optional stream directory on Redis (off unless <c>directory.redis</c> is set).</summary>
+    public DirectoryConfig Directory { get; set; } = new();
+
     public List<DomainConfig> Domains { get; set; } = [new DomainConfig()];
 }
 

@@ -162,6 +162,7 @@ internal static class ConfigValidator
             check(admin.Listen == "" || TryParseEndPoint(admin.Listen, out _), "admin.listen", $"'{admin.Listen}' is not host:port (or empty to disable)");
             check(admin.MaxStreamLabels is >= 0 and <= 10_000, "admin.maxStreamLabels", "must be between 0 and 10000");
         }
+        Relay.Directory.DirectoryConfigValidator.Validate(config.Directory, check);
         if (config.Log is { } log)
         {
             check(log.AccessFile is not null && (log.AccessFile == "" || Path.IsPathFullyQualified(log.AccessFile)), "log.accessFile", "must be an absolute path, or empty for the console");

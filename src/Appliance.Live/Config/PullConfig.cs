@@ -1,6 +1,6 @@
 namespace Appliance.Live.Config;
 
-/// <summary>How an app with upstreams fetches streams it does not have.</summary>
+/// <summary>How an app with upstreams (or with the node's stream directory) fetches streams it does not have.</summary>
 public sealed class PullConfig
 {
     /// <summary>"on-demand" (when the first viewer asks), "always" (keep <see cref="Streams"/> pulled), or "off".</summary>
@@ -28,4 +28,10 @@ public sealed class PullConfig
     public int RetryMs { get; set; } = 500;
 
     public int MaxRetryMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// Whether the app looks streams up in the node's stream directory (when one is configured)
+    /// before its upstreams; with it, an app without upstreams pulls what the directory names.
+    /// </summary>
+    public bool Directory { get; set; } = true;
 }

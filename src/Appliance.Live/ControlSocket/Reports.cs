@@ -32,6 +32,12 @@ internal static class Reports
             ThreadPoolThreads = ThreadPool.ThreadCount,
             ThreadPoolQueue = ThreadPool.PendingWorkItemCount,
         };
+        if (context.Relay?.Directory is { } directory)
+        {
+            report.Directory = directory.IsUp ? "up" : "down";
+            report.DirectoryRedis = directory.Redis;
+            report.DirectoryRegistered = directory.Registered;
+        }
         foreach (var session in context.Sessions.Sessions)
         {
             report.Connections[session.Protocol] = report.Connections.GetValueOrDefault(session.Protocol) + 1;

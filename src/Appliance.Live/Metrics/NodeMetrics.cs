@@ -31,6 +31,7 @@ public static class NodeMetrics
         Cache(metrics, context);
         Auth(metrics, context.Auth);
         Routes(metrics, server);
+        StreamDirectory(metrics, context);
         Runtime(metrics);
         return metrics.ToUtf8();
     }
@@ -178,6 +179,17 @@ public static class NodeMetrics
         {
             metrics.Sample("appliance_upstream_failures", route.Failures, ("app", route.App), ("upstream", route.Url));
         }
+    }
+
+    /// <summary>Only with a directory configured: a node without one has nothing to alert on.</summary>
+    private static void StreamDirectory(PrometheusWriter metrics, ServerContext context)
+    {
+        if (context.Relay?.Directory is not { } directory)
+        {
+            return;
+        }
+        metrics.Single("appliance_directory_up", "gauge", "1 while the stream directory's Redis answers, 0 while pulls fall back to the configured upstreams.", directory.IsUp ? 1 : 0);
+        metrics.Single("appliance_directory_registered_streams", "gauge", "Streams published here that the stream directory holds for this node.", directory.Registered);
     }
 
     private static void Runtime(PrometheusWriter metrics)

@@ -1,5 +1,6 @@
 using Appliance.Live.Config;
 using Appliance.Live.ControlSocket.Contract;
+using Appliance.Live.Relay.Directory;
 using Appliance.Live.Relay.Pull;
 using Appliance.Live.Relay.Routing;
 using Appliance.Live.Server;
@@ -10,7 +11,8 @@ namespace Appliance.Live.Relay;
 
 /// <summary>
 /// The node's way back to the origin: upstream candidates per app with their measured health
-/// (probed in the background), and the pulls, one per stream however many viewers ask.
+/// (probed in the background), the optional stream directory, and the pulls, one per stream
+/// however many viewers ask.
 /// </summary>
 public sealed class RelayManager : IAsyncDisposable
 {
@@ -29,11 +31,19 @@ public sealed class RelayManager : IAsyncDisposable
         Routes = new UpstreamRoutes();
         Apply(context.Config);
         _prober = new CandidateProber(() => Routes.ProbeTargets, logger: _logger);
+        // The directory's connection is made once: its settings take effect after a restart.
+        if (context.Config.Directory.Redis.Length > 0)
+        {
+            Directory = new StreamDirectory(context.Config.Directory, context.NodeId, context.Streams, context.Loggers.CreateLogger("directory"));
+        }
     }
 
     public string NodeId => _context.NodeId;
 
     public UpstreamRoutes Routes { get; }
+
+    /// <summary>The stream directory on Redis; null when directory.redis is empty.</summary>
+    public StreamDirectory? Directory { get; }
 
     /// <summary>Pulls running now (for stats and tests: one per stream).</summary>
     public int PullCount
@@ -50,6 +60,7 @@ public sealed class RelayManager : IAsyncDisposable
     public void Start()
     {
         _prober.Start();
+        Directory?.Start();
         _alwaysLoop = KeepAlwaysPullsAsync();
     }
 
@@ -82,6 +93,12 @@ public sealed class RelayManager : IAsyncDisposable
         {
             return _context.Streams.FindForPlay(key);
         }
+        if (app.Upstreams.Count == 0 && _context.Streams.FindForPlay(key) is null && !await InDirectoryAsync(key, app, query).ConfigureAwait(false))
+        {
+            // Nothing configured to ask and no node has it published: not found at once, rather
+            // than a pull that waits (and holds the key a local publisher may be about to take).
+            return _context.Streams.FindForPlay(key);
+        }
         UpstreamPull? pull;
         lock (_pullsLock)
         {
@@ -90,7 +107,7 @@ public sealed class RelayManager : IAsyncDisposable
             {
                 return local;
             }
-            if (local is null && (app.Upstreams.Count == 0 || app.Pull.Mode == "off"))
+            if (local is null && !CanPull(app))
             {
                 return null;
             }
@@ -118,12 +135,53 @@ public sealed class RelayManager : IAsyncDisposable
         }
         // The pull decides within its wait; this bound only guards the viewer against a pull that hangs.
         await Task.WhenAny(pull.Ready, Task.Delay(app.Pull.WaitMs + app.Pull.ConnectTimeoutMs + app.Pull.StallMs)).ConfigureAwait(false);
-        return pull.Ready.IsCompletedSuccessfully && pull.Ready.Result ? pull.Stream : null;
+        if (pull.Ready.IsCompletedSuccessfully && pull.Ready.Result)
+        {
+            return pull.Stream;
+        }
+        // A publisher may have taken the stream over from the pull before it delivered.
+        return _context.Streams.FindForPlay(key) is { Source: not null and not IUpstreamSource } published ? published : null;
     }
 
     /// <summary>Whether a viewer of <paramref name="key"/> has to wait for a pull (the stream is missing or its pull has not delivered yet).</summary>
     public bool MustWait(StreamKey key, LiveStream? stream) =>
-        stream?.Source is UpstreamPull { Ready.IsCompleted: false } || stream is null && AppOf(key) is { Upstreams.Count: > 0, Pull.Mode: not "off" };
+        stream?.Source is UpstreamPull { Ready.IsCompleted: false } || stream is null && AppOf(key) is { } app && CanPull(app);
+
+    /// <summary>Whether the app fetches streams it does not have: from its upstreams, or from nodes the directory names.</summary>
+    private bool CanPull(AppConfig app) => app.Pull.Mode != "off" && (app.Upstreams.Count > 0 || UsesDirectory(app));
+
+    private bool UsesDirectory(AppConfig app) => Directory is not null && app.Pull.Directory;
+
+    /// <summary>Whether the directory names another node for the stream (false without a directory, or while it is down).</summary>
+    private async ValueTask<bool> InDirectoryAsync(StreamKey key, AppConfig app, string? query) =>
+        UsesDirectory(app) && app.Pull.Mode != "off" && await Directory!.LookupAsync(key, Via.Parse(query)).ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// The candidate the directory names for the stream, or null: no directory (or the app does not
+    /// use it), no entry, Redis down, or an entry naming this node or one the request came through.
+    /// A URL the app lists among its upstreams is that upstream (one health for both).
+    /// </summary>
+    internal async ValueTask<RouteCandidate?> FindInDirectoryAsync(StreamKey key, IReadOnlyList<string> via)
+    {
+        if (Directory is not { } directory || AppOf(key) is not { } app || !UsesDirectory(app))
+        {
+            return null;
+        }
+        var entry = await directory.LookupAsync(key, via).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return null;
+        }
+        var id = entry.Url.ToString();
+        foreach (var candidate in Routes.Candidates(key.Domain, key.App))
+        {
+            if (candidate.Id == id)
+            {
+                return candidate;
+            }
+        }
+        return directory.Candidates.For(entry);
+    }
 
     private AppConfig? AppOf(StreamKey key)
     {
@@ -152,7 +210,11 @@ public sealed class RelayManager : IAsyncDisposable
             return null;
         }
         var pull = new UpstreamPull(this, stream, via, app.Pull, _logger);
-        stream.ReplaceSource(source, pull);
+        if (!stream.ReplaceSource(source, pull))
+        {
+            // A publisher took the stream over in the instant since: it is local after all.
+            return null;
+        }
         _pulls[key] = pull;
         PullLog.PullStarted(_logger, key.ToString(), string.Join(",", via));
         _ = pull.RunAsync();
@@ -182,7 +244,7 @@ public sealed class RelayManager : IAsyncDisposable
                 {
                     foreach (var app in domain.Apps)
                     {
-                        if (app.Pull.Mode != "always" || app.Upstreams.Count == 0)
+                        if (app.Pull.Mode != "always" || !CanPull(app))
                         {
                             continue;
                         }
@@ -232,11 +294,15 @@ public sealed class RelayManager : IAsyncDisposable
         {
             pull.Kick("server stopping");
         }
+        if (Directory is not null)
+        {
+            await Directory.DisposeAsync().ConfigureAwait(false);
+        }
         _stop.Dispose();
     }
 
-    /// <summary>Holds a new stream's key for the instant between creating it and attaching its pull.</summary>
-    private sealed class PendingSource : IStreamSource
+    /// <summary>Holds a new stream's key for the instant between creating it and attaching its pull (a pull already: never registered in the directory).</summary>
+    private sealed class PendingSource : IUpstreamSource
     {
         public string Description => "pull (starting)";
 

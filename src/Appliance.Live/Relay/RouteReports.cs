@@ -23,5 +23,6 @@ internal static class RouteReports
         LastError = info.Health.LastError,
         Cost = info.Health.Cost,
         Streams = [.. info.Streams],
+        Directory = info.FromDirectory,
     };
 }

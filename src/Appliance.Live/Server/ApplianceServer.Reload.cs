@@ -43,7 +43,7 @@ public sealed partial class ApplianceServer
         }
     }
 
-    /// <summary>Settings a running node cannot change (bound sockets, the serializer's chunk size, the cache, the node id).</summary>
+    /// <summary>Settings a running node cannot change (bound sockets, the serializer's chunk size, the cache, the node id, the directory's connection).</summary>
     private static List<string> RestartOnly(ApplianceConfig old, ApplianceConfig now)
     {
         var changed = new List<string>();
@@ -63,6 +63,11 @@ public sealed partial class ApplianceServer
         Check(old.Node.Id == now.Node.Id, "node.id");
         Check(old.Log.Level == now.Log.Level, "log.level");
         Check(old.Security.SessionSecret == now.Security.SessionSecret, "security.sessionSecret");
+        Check(old.Directory.Redis == now.Directory.Redis, "directory.redis");
+        Check(old.Directory.Advertise == now.Directory.Advertise, "directory.advertise");
+        Check(old.Directory.TtlMs == now.Directory.TtlMs, "directory.ttlMs");
+        Check(old.Directory.LookupTimeoutMs == now.Directory.LookupTimeoutMs, "directory.lookupTimeoutMs");
+        Check(old.Directory.KeyPrefix == now.Directory.KeyPrefix, "directory.keyPrefix");
         return changed;
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class LiveStream
     private readonly Lock _lock = new();
     private readonly FrameLog _log = new(MaxLogEntries, MaxLogBytes);
     private readonly Action<LiveStream> _onEnded;
+    private readonly Action<LiveStream> _onSourceChanged;
     private readonly ViewerSet _viewers = new();
     private int _forwarders;
     private MediaFrame? _metadata;
@@ -41,8 +42,9 @@ public sealed partial class LiveStream
     private TsPackager? _ts;
     private readonly SegmentCache _segmentCache;
 
-    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments)
+    internal LiveStream(StreamKey key, AppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments, Action<LiveStream>? onSourceChanged = null)
     {
+        _onSourceChanged = onSourceChanged ?? (static _ => { });
         _logger = logger;
         _segmentCache = segments;
         Key = key;
@@ -99,7 +101,12 @@ public sealed partial class LiveStream
         }
     }
 
-    /// <summary>Makes <paramref name="source"/> the stream's source; false if another holds it (and takeover is off) or the stream has ended.</summary>
+    /// <summary>
+    /// Makes <paramref name="source"/> the stream's source; false if another holds it (and takeover
+    /// is off) or the stream has ended. A publisher here always takes over from a pull (the pulled
+    /// copy comes from wherever the encoder was before it moved to this node); a pull never takes
+    /// over anything.
+    /// </summary>
     internal bool TryAttachSource(IStreamSource source, out IStreamSource? evicted)
     {
         evicted = null;
@@ -111,7 +118,8 @@ public sealed partial class LiveStream
             }
             if (_source is not null)
             {
-                if (App.OnPublisherConflict != "takeover")
+                // A pull never evicts anything: it only starts for a stream nobody publishes here.
+                if (source is IUpstreamSource || _source is not IUpstreamSource && App.OnPublisherConflict != "takeover")
                 {
                     return false;
                 }
@@ -124,18 +132,21 @@ public sealed partial class LiveStream
             _graceTimer = null;
         }
         evicted?.Kick("another publisher took over the stream");
+        _onSourceChanged(this);
         return true;
     }
 
-    /// <summary>Hands the stream from a placeholder source to the real one, without a rebase or a grace period.</summary>
-    internal void ReplaceSource(IStreamSource placeholder, IStreamSource source)
+    /// <summary>Hands the stream from a placeholder source to the real one, without a rebase or a grace period; false if the placeholder was replaced meanwhile.</summary>
+    internal bool ReplaceSource(IStreamSource placeholder, IStreamSource source)
     {
         lock (_lock)
         {
             if (ReferenceEquals(_source, placeholder))
             {
                 _source = source;
+                return true;
             }
+            return false;
         }
     }
 
@@ -171,10 +182,13 @@ public sealed partial class LiveStream
             if (App.PublisherGraceMs > 0)
             {
                 _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
-                return;
             }
         }
-        End();
+        _onSourceChanged(this);
+        if (App.PublisherGraceMs <= 0)
+        {
+            End();
+        }
     }
 
     private void EndIfNoSource()
@@ -190,13 +204,18 @@ public sealed partial class LiveStream
     }
 
     /// <summary>Ends the stream now: viewers get what is queued, then end of stream.</summary>
-    public void End()
+    public void End() => End(null);
+
+    /// <summary>Ends the stream if <paramref name="source"/> still feeds it: a source that was taken over leaves the stream to its successor.</summary>
+    public void EndFrom(IStreamSource source) => End(source);
+
+    private void End(IStreamSource? onlyFrom)
     {
         IStreamSource? source;
         bool noViewers;
         lock (_lock)
         {
-            if (_ended)
+            if (_ended || onlyFrom is not null && !ReferenceEquals(_source, onlyFrom))
             {
                 return;
             }

@@ -40,11 +40,17 @@ public sealed class StreamRegistry
 
     public int Count => _streams.Count;
 
+    /// <summary>
+    /// A stream got a source, lost it, or ended (the stream directory registers published streams
+    /// on it). Raised outside the stream's lock; handlers must be quick and must not throw.
+    /// </summary>
+    public event Action<LiveStream>? SourceChanged;
+
     public PublishOutcome TryPublish(StreamKey key, AppConfig app, IStreamSource source, out LiveStream stream)
     {
         while (true)
         {
-            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger, state.registry.Segments), (app, registry: this));
+            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger, state.registry.Segments, state.registry.OnSourceChanged), (app, registry: this));
             if (stream.TryAttachSource(source, out _))
             {
                 return PublishOutcome.Started;
@@ -89,9 +95,12 @@ public sealed class StreamRegistry
         return _ended.TryGetValue(key, out var ended) ? ended : null;
     }
 
+    private void OnSourceChanged(LiveStream stream) => SourceChanged?.Invoke(stream);
+
     private void OnEnded(LiveStream stream)
     {
         _streams.TryRemove(new KeyValuePair<StreamKey, LiveStream>(stream.Key, stream));
+        SourceChanged?.Invoke(stream);
         if (stream.HlsWindow is null)
         {
             return;

@@ -51,10 +51,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>The JSON object body of a config file as StartAsync writes it, for tests that rewrite the file.</summary>
-    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1") => $$"""
+    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1", string? rtmpListen = null) => $$"""
         {
           // written by the end-to-end tests
-          "rtmp": { "listen": "{{listenHost}}:0" },
+          "rtmp": { "listen": "{{rtmpListen ?? listenHost + ":0"}}" },
           "http": { "listen": "{{listenHost}}:0" },
           "log": { "level": "debug" },
           "control": { "socket": "{{controlSocket}}" },
@@ -84,11 +84,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// object bodies merged into the app "live" and the deadlines section. <paramref name="listenHost"/>
     /// is where its RTMP and HTTP listeners go; <paramref name="prefix"/> a command that runs it
     /// (such as <c>ip netns exec NS</c>) and must exec it in place, since the process is ended by PID.
+    /// <paramref name="rtmpListen"/> is for a node that must know its RTMP port before it starts (to advertise it).
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1", IReadOnlyList<string>? prefix = null)
+    public static async Task<DaemonProcess> StartAsync(string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1", IReadOnlyList<string>? prefix = null, string? rtmpListen = null)
     {
         var controlSocket = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.sock");
-        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson, listenHost);
+        var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson, listenHost, rtmpListen);
         var configPath = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config);
         string[] command = [.. prefix ?? [], RepoPaths.Daemon, "--config", configPath];

@@ -18,6 +18,18 @@ public static class Tiers
 
     public static string Node(string id) => $"\"node\": {{ \"id\": \"{id}\" }},";
 
+    /// <summary>The stream directory section: this Redis under its own key prefix; with <paramref name="advertise"/>, the node registers what is published at it.</summary>
+    public static string Directory(RedisServer redis, string keyPrefix, string advertise = "") =>
+        $"\"directory\": {{ \"redis\": \"{redis.Address}\", \"advertise\": \"{advertise}\", \"keyPrefix\": \"{keyPrefix}\" }},";
+
+    /// <summary>A loopback port free right now, for a node that must advertise its RTMP port before it starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Sessions of one protocol at a node, as appliancectl lists them.</summary>
     public static async Task<int> SessionsAsync(DaemonProcess node, string protocol)
     {

@@ -33,4 +33,7 @@ public sealed class RouteReport
     public double Cost { get; set; }
 
     public List<string> Streams { get; set; } = [];
+
+    /// <summary>Not a configured upstream: the stream directory named it for the streams it feeds.</summary>
+    public bool Directory { get; set; }
 }

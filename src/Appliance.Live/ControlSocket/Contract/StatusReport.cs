@@ -18,6 +18,15 @@ public sealed class StatusReport
 
     public List<ListenerReport> Listeners { get; set; } = [];
 
+    /// <summary>The stream directory: "off" (none configured), "up" or "down" (pulls use the configured upstreams meanwhile).</summary>
+    public string Directory { get; set; } = "off";
+
+    /// <summary>The directory's Redis server, host:port; null when off.</summary>
+    public string? DirectoryRedis { get; set; }
+
+    /// <summary>Streams published here that the directory holds for this node.</summary>
+    public int DirectoryRegistered { get; set; }
+
     /// <summary>Open sessions by protocol (rtmp-play, rtmp-publish, http-flv, hls, ...).</summary>
     public Dictionary<string, int> Connections { get; set; } = [];
 

@@ -23,8 +23,15 @@ public sealed class UpstreamPull : IUpstreamSource
     // that never sends a frame can make this node keep.
     private const int MaxOpeningMessages = 64;
 
+    // How long the node the directory names is asked alone before configured candidates join the
+    // race: it has the stream published, while a configured parent would most likely fetch it from
+    // that same node (one more hop, and a pull there for nothing). Long enough for a healthy node
+    // to deliver its first frame from its GOP cache; short enough that a hung one costs little.
+    private const int DirectoryHeadStartMs = 500;
+
     private readonly RelayManager _relay;
     private readonly LiveStream _stream;
+    private readonly IReadOnlyList<string> _via;
     private readonly string _query;
     private readonly Config.PullConfig _options;
     private readonly bool _always;
@@ -38,6 +45,7 @@ public sealed class UpstreamPull : IUpstreamSource
     {
         _relay = relay;
         _stream = stream;
+        _via = via;
         _query = Via.Query(via, relay.NodeId);
         _options = options;
         _always = options.Mode == "always";
@@ -96,7 +104,7 @@ public sealed class UpstreamPull : IUpstreamSource
                 }
                 _current = candidate;
                 PullLog.PullFlowing(_logger, _stream.Key.ToString(), candidate.Url.ToString());
-                _relay.Routes.NoteChoice(_stream.Key, candidate.Id);
+                _relay.Routes.NoteChoice(_stream.Key, candidate);
                 _ready.TrySetResult(true);
                 var outcome = await FeedAsync(attempt, lastActive).ConfigureAwait(false);
                 lastActive = outcome.LastActive;
@@ -126,13 +134,14 @@ public sealed class UpstreamPull : IUpstreamSource
             _ready.TrySetResult(false);
             _relay.Routes.ClearChoice(_stream.Key);
             _relay.OnPullEnded(this);
-            _stream.End();
+            // A publisher that took the stream over from this pull keeps it going.
+            _stream.EndFrom(this);
             PullLog.PullStopped(_logger, _stream.Key.ToString(), Volatile.Read(ref _kickReason) ?? "ended");
         }
     }
 
     /// <summary>An open upstream session and what it sent up to and including its first frame.</summary>
-    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, List<FeedMessage> Opening)
+    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, List<FeedMessage> Opening, bool FromDirectory)
     {
         public void ReleaseOpening()
         {
@@ -145,41 +154,65 @@ public sealed class UpstreamPull : IUpstreamSource
 
     /// <summary>
     /// Opens the best candidates (all but <paramref name="skip"/>) a few at a time, in parallel:
-    /// the first one whose first audio or video frame arrives wins; the others are closed.
+    /// the first one whose first audio or video frame arrives wins; the others are closed. The node
+    /// the stream directory names comes first, with a short head start.
     /// </summary>
     private async Task<Attempt?> AcquireAsync(RouteCandidate? skip)
     {
-        var ranked = _relay.Routes.Rank(_stream.Key).Where(c => !ReferenceEquals(c, skip)).ToList();
-        if (ranked.Count == 0 && skip is not null)
+        var found = await _relay.FindInDirectoryAsync(_stream.Key, _via).ConfigureAwait(false);
+        var ranked = _relay.Routes.Rank(_stream.Key).Where(c => !ReferenceEquals(c, skip) && c.Id != found?.Id).ToList();
+        RouteCandidate? lead = null;
+        if (found is not null)
+        {
+            if (!ReferenceEquals(found, skip) || ranked.Count == 0)
+            {
+                lead = found;
+            }
+            else
+            {
+                // It just failed this pull: the others first this time.
+                ranked.Add(found);
+            }
+        }
+        else if (ranked.Count == 0 && skip is not null)
         {
             ranked.Add(skip);
         }
-        for (var start = 0; start < ranked.Count && !_stop.IsCancellationRequested; start += ParallelAttempts)
+        var next = 0;
+        using (var firstRound = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
         {
-            using var cancelLosers = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            var pending = ranked.Skip(start).Take(ParallelAttempts).Select(c => OpenAsync(c, cancelLosers.Token)).ToList();
-            Attempt? winner = null;
-            while (pending.Count > 0)
+            var pending = new List<Task<Attempt?>>();
+            if (lead is not null)
             {
-                var done = await Task.WhenAny(pending).ConfigureAwait(false);
-                pending.Remove(done);
-                var result = await done.ConfigureAwait(false);
-                if (result is null)
+                var early = OpenAsync(lead, firstRound.Token, fromDirectory: true);
+                if (!lead.Health.IsDown(MonotonicClock.NowMs) && ranked.Count > 0)
                 {
-                    continue;
+                    await Task.WhenAny(early, Task.Delay(DirectoryHeadStartMs, _stop.Token)).ConfigureAwait(false);
                 }
-                if (winner is null)
+                if (early.IsCompletedSuccessfully && early.Result is { } won)
                 {
-                    winner = result;
-                    await cancelLosers.CancelAsync().ConfigureAwait(false);
+                    return won;
                 }
-                else
+                if (!early.IsCompleted)
                 {
-                    result.ReleaseOpening();
-                    await result.Feed.DisposeAsync().ConfigureAwait(false);
+                    pending.Add(early);
                 }
             }
-            if (winner is not null)
+            while (pending.Count < ParallelAttempts && next < ranked.Count)
+            {
+                pending.Add(OpenAsync(ranked[next++], firstRound.Token));
+            }
+            if (await RaceAsync(pending, firstRound).ConfigureAwait(false) is { } winner)
+            {
+                return winner;
+            }
+        }
+        while (next < ranked.Count && !_stop.IsCancellationRequested)
+        {
+            using var cancelLosers = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            var pending = ranked.Skip(next).Take(ParallelAttempts).Select(c => OpenAsync(c, cancelLosers.Token)).ToList();
+            next += pending.Count;
+            if (await RaceAsync(pending, cancelLosers).ConfigureAwait(false) is { } winner)
             {
                 return winner;
             }
@@ -187,8 +220,35 @@ public sealed class UpstreamPull : IUpstreamSource
         return null;
     }
 
+    /// <summary>Waits for the attempts; the first that delivers wins and the others are cancelled, or closed if they delivered too.</summary>
+    private static async Task<Attempt?> RaceAsync(List<Task<Attempt?>> pending, CancellationTokenSource cancelLosers)
+    {
+        Attempt? winner = null;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            var result = await done.ConfigureAwait(false);
+            if (result is null)
+            {
+                continue;
+            }
+            if (winner is null)
+            {
+                winner = result;
+                await cancelLosers.CancelAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                result.ReleaseOpening();
+                await result.Feed.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        return winner;
+    }
+
     /// <summary>Opens one candidate and waits for its first frame; null (and the candidate's health told) on failure.</summary>
-    private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct)
+    private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct, bool fromDirectory = false)
     {
         var health = candidate.Health;
         var clock = MonotonicClock.NowMs;
@@ -211,7 +271,7 @@ public sealed class UpstreamPull : IUpstreamSource
             }
             while (!opening[^1].IsMediaFrame && opening.Count < MaxOpeningMessages);
             health.RecordSuccess();
-            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), opening);
+            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), opening, fromDirectory);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -248,7 +308,7 @@ public sealed class UpstreamPull : IUpstreamSource
     /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>
     private async Task<FeedOutcome> FeedAsync(Attempt attempt, long lastActive)
     {
-        var (candidate, feed, ingest, opening) = attempt;
+        var (candidate, feed, ingest, opening, fromDirectory) = attempt;
         var meter = new PullMeter(MonotonicClock.NowMs, feed.BytesReceived, hiccupMs: Math.Max(1, _options.StallMs / 2), jumpMs: _options.StallMs);
         for (var i = 0; i < opening.Count; i++)
         {
@@ -315,7 +375,9 @@ public sealed class UpstreamPull : IUpstreamSource
             {
                 return new FeedOutcome(false, true, lastActive);
             }
-            if (_relay.Routes.ShouldLeave(_stream.Key))
+            // The node the directory named has the stream published: it is left when it fails, never
+            // for a configured parent that looks better (which would most likely pull from it anyway).
+            if (!fromDirectory && _relay.Routes.ShouldLeave(_stream.Key))
             {
                 PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "another candidate is clearly better; moving");
                 return new FeedOutcome(false, false, lastActive, Beaten: true);

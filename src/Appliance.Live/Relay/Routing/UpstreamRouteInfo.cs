@@ -5,6 +5,7 @@ namespace Appliance.Live.Relay.Routing;
 /// <param name="Protocol"><c>rtmp</c> or <c>http-flv</c>.</param>
 /// <param name="HealthUrl">Where it is probed; null when by TCP connect alone.</param>
 /// <param name="Streams">Names of the app's streams this candidate currently feeds.</param>
+/// <param name="FromDirectory">Not configured: the stream directory named it for the streams it feeds.</param>
 public sealed record UpstreamRouteInfo(
     string Domain,
     string App,
@@ -15,4 +16,5 @@ public sealed record UpstreamRouteInfo(
     int Weight,
     string? HealthUrl,
     CandidateHealthSnapshot Health,
-    IReadOnlyList<string> Streams);
+    IReadOnlyList<string> Streams,
+    bool FromDirectory = false);

@@ -100,7 +100,15 @@ public sealed class UpstreamRoutes
     }
 
     /// <summary>Records that <paramref name="candidateId"/> now feeds the stream; a change of candidate counts as a switch for the anti-flap interval.</summary>
-    public void NoteChoice(StreamKey key, string candidateId)
+    public void NoteChoice(StreamKey key, string candidateId) => NoteChoice(key, candidateId, null);
+
+    /// <summary>
+    /// Records that <paramref name="candidate"/> now feeds the stream. It may be one the stream
+    /// directory named rather than a configured one: the routes view then lists it too.
+    /// </summary>
+    public void NoteChoice(StreamKey key, RouteCandidate candidate) => NoteChoice(key, candidate.Id, candidate);
+
+    private void NoteChoice(StreamKey key, string candidateId, RouteCandidate? candidate)
     {
         long now = _clock();
         var choice = _choices.GetOrAdd(key, static _ => new StreamChoice());
@@ -111,6 +119,7 @@ public sealed class UpstreamRoutes
                 choice.Switches.NoteSwitch(now);
             }
             choice.CandidateId = candidateId;
+            choice.Candidate = candidate;
         }
     }
 
@@ -166,12 +175,16 @@ public sealed class UpstreamRoutes
         var table = _table;
         long now = _clock();
         var feeds = new Dictionary<(string Domain, string App, string Id), List<string>>();
+        // Candidates the directory named that the app does not list: shown after the configured ones.
+        var unlisted = new Dictionary<(string Domain, string App, string Id), RouteCandidate>();
         foreach (var (key, choice) in _choices)
         {
             string? id;
+            RouteCandidate? candidate;
             lock (choice)
             {
                 id = choice.CandidateId;
+                candidate = choice.Candidate;
             }
             if (id is null)
             {
@@ -183,6 +196,10 @@ public sealed class UpstreamRoutes
                 feeds.Add(at, names = []);
             }
             names.Add(key.Name);
+            if (candidate is not null && !table.Find(key.Domain, key.App).Any(c => c.Id == id))
+            {
+                unlisted[(key.Domain, key.App, id)] = candidate;
+            }
         }
         var rows = new List<UpstreamRouteInfo>();
         foreach (var (domain, apps) in table.ByApp)
@@ -207,6 +224,13 @@ public sealed class UpstreamRoutes
                 }
             }
         }
+        foreach (var ((domain, app, id), candidate) in unlisted.OrderBy(u => u.Key))
+        {
+            var streams = feeds[(domain.ToLowerInvariant(), app, id)];
+            streams.Sort(StringComparer.Ordinal);
+            rows.Add(new UpstreamRouteInfo(domain, app, id, candidate.Name, candidate.Url.Protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http-flv",
+                candidate.Priority, candidate.Weight, candidate.HealthUrl?.ToString(), candidate.Health.Snapshot(now), streams.ToArray(), FromDirectory: true));
+        }
         return rows;
     }
 
@@ -214,6 +238,9 @@ public sealed class UpstreamRoutes
     private sealed class StreamChoice
     {
         public string? CandidateId { get; set; }
+
+        /// <summary>The candidate itself when the pull noted it (it may be one the directory named, which no table holds).</summary>
+        public RouteCandidate? Candidate { get; set; }
 
         public RouteSwitchState Switches { get; } = new();
     }
