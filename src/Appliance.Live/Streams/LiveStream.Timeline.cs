@@ -23,7 +23,7 @@ public sealed partial class LiveStream
     private long _lastVideoTimestamp = -1;
     private long _lastAudioTimestamp = -1;
 
-    /// <summary>True when the stream's source changed without a break: its timeline simply went on.</summary>
+    /// <summary>How many times the stream's source changed without a break in its timeline.</summary>
     public long SeamlessSourceChanges { get; private set; }
 
     /// <summary>At the first frame of a new source: continue the timeline if it is the same one, else rebase it and break HLS.</summary>
