@@ -24,7 +24,7 @@ namespace Appliance.Live.Relay.Routing;
 /// while a success resets the count. Thread-safe (one lock around all of it, so a ranking pays one
 /// acquisition per candidate); the recording methods read the clock given at construction, the
 /// queries take <c>now</c> so one ranking sees one instant. RTT and connect time are
-/// <see cref="PeakEwma"/> estimates, throughput and carry <see cref="Ewma"/> ones.
+/// peak <see cref="EwmaState"/> estimates, throughput and carry plain ones.
 /// </para>
 /// </summary>
 public sealed class CandidateHealth

@@ -1,9 +1,13 @@
 namespace Appliance.Live.Relay.Routing;
 
 /// <summary>
-/// The arithmetic shared by <see cref="PeakEwma"/> and <see cref="Ewma"/>, without a lock of its own,
-/// so <see cref="CandidateHealth"/> can keep four of them under one lock and read them all with a
-/// single acquisition.
+/// A time-weighted moving average, <c>value = value·w + sample·(1 − w)</c> with
+/// <c>w = exp(−Δt / decay)</c> and Δt the time since the previous sample (monotonic ms passed in,
+/// which keeps it deterministic under test). As a peak average (latency) a sample above the value
+/// replaces it at once, so a spike counts immediately and is forgotten only over about
+/// <c>decay</c>; as a plain one (throughput, carry) one low second is noise and a sustained drop
+/// news. No lock of its own: <see cref="CandidateHealth"/> keeps four of them under one lock and
+/// reads them all with a single acquisition.
 /// </summary>
 internal struct EwmaState
 {
