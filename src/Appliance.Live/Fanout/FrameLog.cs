@@ -13,6 +13,10 @@ internal sealed class FrameLog
 {
     private const int InitialCapacity = 256;
 
+    // How far past a header the age of the media after it is looked for: a header run is a few
+    // frames; a longer run of script data (hostile) is aged by its own stamps.
+    private const int MaxHeaderRun = 16;
+
     private readonly int _maxEntries;
     private readonly long _maxBytes;
     private MediaFrame?[] _ring = new MediaFrame?[InitialCapacity];
@@ -75,10 +79,27 @@ internal sealed class FrameLog
     public void Trim(long keepFrom, long maxLagMs)
     {
         var lagLimit = NewestTimestamp - maxLagMs;
-        while (Tail < Head && Tail < keepFrom && this[Tail].Timestamp < lagLimit)
+        while (Tail < Head && Tail < keepFrom && AgeStamp(Tail) < lagLimit)
         {
             EvictOldest();
         }
+    }
+
+    /// <summary>
+    /// A media frame's timestamp; for a header or script frame (stamped 0 by encoders however late
+    /// their media starts) that of the media frame after it, looking a few frames ahead at most.
+    /// </summary>
+    private long AgeStamp(long sequence)
+    {
+        var end = Math.Min(Head, sequence + MaxHeaderRun);
+        for (var s = sequence; s < end; s++)
+        {
+            if (this[s].IsMedia)
+            {
+                return this[s].Timestamp;
+            }
+        }
+        return this[sequence].Timestamp;
     }
 
     public void Clear()

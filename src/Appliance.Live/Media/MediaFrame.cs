@@ -36,6 +36,9 @@ public sealed class MediaFrame
 
     public bool IsSequenceHeader => (Flags & FrameFlags.SequenceHeader) != 0;
 
+    /// <summary>Audio or video that plays (not a sequence header, not script data): only these place a stream in time.</summary>
+    public bool IsMedia => Kind != FrameKind.Script && !IsSequenceHeader;
+
     public bool IsVideoKeyFrame => Kind == FrameKind.Video && IsKeyFrame && !IsSequenceHeader;
 
     /// <summary>Takes ownership of <paramref name="payload"/>'s reference.</summary>

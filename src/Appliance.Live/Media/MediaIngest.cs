@@ -23,9 +23,9 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     private const byte DataAmf0 = 18;
     private const byte Aggregate = 22;
 
-    private TimestampExtender _audioClock;
-    private TimestampExtender _videoClock;
-    private TimestampExtender _dataClock;
+    // One clock for audio and video: with one per track, a source that starts just before RTMP's
+    // 32-bit wrap could put one track's first frame in the next epoch and the other's in this one.
+    private TimestampExtender _clock;
 
     public LiveStream Stream => stream;
 
@@ -93,12 +93,7 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
             payload.Release();
             return;
         }
-        var extended = kind switch
-        {
-            FrameKind.Video => _videoClock.Extend(timestamp),
-            FrameKind.Audio => _audioClock.Extend(timestamp),
-            _ => _dataClock.Extend(timestamp),
-        };
+        var extended = (flags & FrameFlags.SequenceHeader) != 0 ? _clock.Peek(timestamp) : _clock.Extend(timestamp);
         stream.Publish(source, MediaFrame.Create(kind, extended, flags, payload));
     }
 
@@ -122,7 +117,7 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
         var name = first.String == "@setDataFrame" ? PeekString(body) : first.String;
         var flags = name == "onMetaData" ? FrameFlags.Metadata : FrameFlags.None;
         var buffer = SharedBuffer.CopyOf(body);
-        stream.Publish(source, MediaFrame.Create(FrameKind.Script, _dataClock.Extend(timestamp), flags, buffer));
+        stream.Publish(source, MediaFrame.Create(FrameKind.Script, _clock.Peek(timestamp), flags, buffer));
     }
 
     private static string? PeekString(ReadOnlySpan<byte> payload)

@@ -306,6 +306,8 @@ public sealed class RelayManager : IAsyncDisposable
     {
         public string Description => "pull (starting)";
 
+        public bool RelaysTimeline => true;
+
         public void Kick(string reason)
         {
         }

@@ -2,12 +2,14 @@ using Appliance.Live.Streams;
 
 namespace Appliance.Live.Rtmp;
 
-/// <summary>A publishing RTMP session seen as a stream's source.</summary>
-internal sealed class RtmpPublisher(RtmpServerSession session, StreamKey key) : IStreamSource
+/// <summary>A publishing RTMP session seen as a stream's source; <paramref name="forwarded"/> when another node pushes it here.</summary>
+internal sealed class RtmpPublisher(RtmpServerSession session, StreamKey key, bool forwarded) : IStreamSource
 {
     public StreamKey Key { get; } = key;
 
     public string Description => $"rtmp-publish {session.Client}";
+
+    public bool RelaysTimeline => forwarded;
 
     public void Kick(string reason) => session.Abort(reason);
 }

@@ -10,13 +10,24 @@ internal struct TimestampExtender
     private long _last;
     private bool _started;
 
+    /// <summary>The 64-bit time of <paramref name="timestamp"/>, which becomes the reference for the next.</summary>
     public long Extend(uint timestamp)
+    {
+        var extended = Peek(timestamp);
+        _started = true;
+        _last = extended;
+        return extended;
+    }
+
+    /// <summary>
+    /// The 64-bit time nearest the reference, without moving it: for headers and script data,
+    /// whose stamps (often 0 whatever the stream's age) must not drag the clock into another epoch.
+    /// </summary>
+    public readonly long Peek(uint timestamp)
     {
         if (!_started)
         {
-            _started = true;
-            _last = timestamp;
-            return _last;
+            return timestamp;
         }
         var epoch = _last & ~(Range - 1);
         var candidate = epoch | timestamp;
@@ -28,7 +39,6 @@ internal struct TimestampExtender
         {
             candidate -= Range;
         }
-        _last = candidate;
         return candidate;
     }
 }

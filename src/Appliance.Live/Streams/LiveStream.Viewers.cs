@@ -224,9 +224,11 @@ public sealed partial class LiveStream
         }
     }
 
+    // Headers and script data carry no time of their own (an encoder stamps its first ones 0
+    // however late its media starts): only a media frame tells how far behind a viewer is.
     private bool IsLagging(long cursor) =>
         cursor < _log.Tail ||
-        (cursor < _log.Head && _log[cursor].Timestamp < _log.NewestTimestamp - App.MaxViewerLagMs);
+        (cursor < _log.Head && _log[cursor].IsMedia && _log[cursor].Timestamp < _log.NewestTimestamp - App.MaxViewerLagMs);
 
     private bool SkipAhead(Subscription subscription)
     {

@@ -35,9 +35,6 @@ public sealed partial class LiveStream
     private Timer? _graceTimer;
     private bool _ended;
     private bool _mediaReleased;
-    private bool _rebasePending;
-    private long _offset;
-    private long _lastTimestamp = -1;
     private readonly ILogger _logger;
     private TsPackager? _ts;
     private readonly SegmentCache _segmentCache;
@@ -126,8 +123,7 @@ public sealed partial class LiveStream
                 evicted = _source;
             }
             _source = source;
-            _rebasePending = true;
-            _mayContinue = false;
+            BeginSourceChangeLocked(source.RelaysTimeline);
             _graceTimer?.Dispose();
             _graceTimer = null;
         }
@@ -161,8 +157,7 @@ public sealed partial class LiveStream
         {
             if (ReferenceEquals(_source, source))
             {
-                _rebasePending = true;
-                _mayContinue = mayContinue;
+                BeginSourceChangeLocked(mayContinue);
             }
         }
     }
@@ -177,8 +172,7 @@ public sealed partial class LiveStream
                 return;
             }
             _source = null;
-            _rebasePending = true;
-            _mayContinue = false;
+            BeginSourceChangeLocked(mayContinue: false);
             if (App.PublisherGraceMs > 0)
             {
                 _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
@@ -222,6 +216,7 @@ public sealed partial class LiveStream
             _ended = true;
             source = _source;
             _source = null;
+            ReleaseHeldLocked();
             _graceTimer?.Dispose();
             _graceTimer = null;
             _hls?.End();
@@ -265,31 +260,33 @@ public sealed partial class LiveStream
                 frame.Release();
                 return;
             }
-            if (_rebasePending)
+            if (_rebasePending && !PassSourceChangeLocked(frame))
             {
-                StartNewSourceLocked(frame);
+                return;
             }
             if ((_joiningVideo || _joiningAudio) && !AcceptWhileJoiningLocked(frame))
             {
                 frame.Release();
                 return;
             }
-            frame.Timestamp += _offset;
-            if (frame.Timestamp > _lastTimestamp)
-            {
-                _lastTimestamp = frame.Timestamp;
-            }
-            NoteTrackTimestampLocked(frame);
-            RememberHeader(frame);
-            Stats.OnFrame(frame);
-            PackageLocked(frame);
-            _log.Append(frame);
-            var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
-            _log.Trim(keepFrom, RetentionMs);
-            if (App.FlushIntervalMs == 0)
-            {
-                NotifyViewers();
-            }
+            AppendLocked(frame);
+        }
+    }
+
+    /// <summary>Puts a frame on the timeline, into the packagers and the log, and wakes the viewers (or leaves that to the flush ticker).</summary>
+    private void AppendLocked(MediaFrame frame)
+    {
+        StampLocked(frame);
+        NoteTrackTimestampLocked(frame);
+        RememberHeader(frame);
+        Stats.OnFrame(frame);
+        PackageLocked(frame);
+        _log.Append(frame);
+        var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
+        _log.Trim(keepFrom, RetentionMs);
+        if (App.FlushIntervalMs == 0)
+        {
+            NotifyViewers();
         }
     }
 
@@ -341,6 +338,7 @@ public sealed partial class LiveStream
                 return;
             }
             _mediaReleased = true;
+            ReleaseHeldLocked();
             _log.Clear();
             _metadata?.Release();
             _videoHeader?.Release();

@@ -2,12 +2,14 @@ using Appliance.Live.Streams;
 
 namespace Appliance.Live.Tests.Support;
 
-/// <summary>A stream source that records being kicked.</summary>
-internal sealed class TestSource(string description = "test source") : IStreamSource
+/// <summary>A stream source that records being kicked; <paramref name="relays"/> makes it one that relays another node's timeline.</summary>
+internal sealed class TestSource(string description = "test source", bool relays = false) : IStreamSource
 {
     private string? _kickReason;
 
     public string Description => description;
+
+    public bool RelaysTimeline => relays;
 
     public string? KickReason => Volatile.Read(ref _kickReason);
 

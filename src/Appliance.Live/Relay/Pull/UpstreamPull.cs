@@ -56,6 +56,8 @@ public sealed class UpstreamPull : IUpstreamSource
 
     public StreamKey Key => _stream.Key;
 
+    public bool RelaysTimeline => true;
+
     public LiveStream Stream => _stream;
 
     public RouteCandidate? Current => _current;
