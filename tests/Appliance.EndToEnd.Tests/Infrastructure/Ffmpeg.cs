@@ -5,8 +5,14 @@ namespace Appliance.EndToEnd.Tests.Infrastructure;
 /// <summary>ffmpeg as the encoder and ffprobe as an independent player.</summary>
 public static class Ffmpeg
 {
-    /// <summary>Publishes a generated H.264 + AAC stream in real time (until killed, or for <paramref name="seconds"/>).</summary>
-    public static ExternalProcess Publish(string url, double? seconds = null, string size = "640x360", int fps = 25, int gop = 25)
+    /// <summary>An hour, in seconds: where aged test streams start (-output_ts_offset), as production streams are old.</summary>
+    public const int AnHourIn = 3600;
+
+    /// <summary>
+    /// Publishes a generated H.264 + AAC stream in real time (until killed, or for <paramref name="seconds"/>);
+    /// with <paramref name="startSeconds"/>, media timestamps start there (headers stay at 0, as ffmpeg sends them).
+    /// </summary>
+    public static ExternalProcess Publish(string url, double? seconds = null, string size = "640x360", int fps = 25, int gop = 25, int startSeconds = 0)
     {
         var args = new List<string>
         {
@@ -20,6 +26,10 @@ public static class Ffmpeg
         if (seconds is not null)
         {
             args.AddRange(["-t", seconds.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        if (startSeconds > 0)
+        {
+            args.AddRange(["-output_ts_offset", startSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
         args.AddRange(["-f", "flv", url]);
         return ExternalProcess.Start("ffmpeg", [.. args]);

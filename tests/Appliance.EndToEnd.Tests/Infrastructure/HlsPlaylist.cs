@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Appliance.EndToEnd.Tests.Infrastructure;
 
-public sealed record HlsEntry(long Sequence, string Uri, double Duration, bool Discontinuity);
+public sealed record HlsEntry(long Sequence, string Uri, double Duration, bool Discontinuity, DateTimeOffset? ProgramDateTime = null);
 
 /// <summary>A live HLS media playlist as a player reads it, checked against the RFC 8216 rules players rely on.</summary>
 public sealed record HlsPlaylist(string Text, int TargetDuration, long MediaSequence, long DiscontinuitySequence, IReadOnlyList<HlsEntry> Entries, bool Ended)
@@ -21,6 +21,7 @@ public sealed record HlsPlaylist(string Text, int TargetDuration, long MediaSequ
         var entries = new List<HlsEntry>();
         double? duration = null;
         var discontinuity = false;
+        DateTimeOffset? programDateTime = null;
         foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
         {
             Assert.False(ended, $"a line after #EXT-X-ENDLIST:\n{text}");
@@ -47,6 +48,10 @@ public sealed record HlsPlaylist(string Text, int TargetDuration, long MediaSequ
                 var comma = value.IndexOf(',');
                 duration = double.Parse(comma >= 0 ? value[..comma] : value, CultureInfo.InvariantCulture);
             }
+            else if (line.StartsWith("#EXT-X-PROGRAM-DATE-TIME:", StringComparison.Ordinal))
+            {
+                programDateTime = DateTimeOffset.Parse(line.AsSpan(25), CultureInfo.InvariantCulture);
+            }
             else if (line == "#EXT-X-ENDLIST")
             {
                 ended = true;
@@ -58,9 +63,10 @@ public sealed record HlsPlaylist(string Text, int TargetDuration, long MediaSequ
             else
             {
                 Assert.True(duration is not null, $"a URI without #EXTINF:\n{text}");
-                entries.Add(new HlsEntry(mediaSequence + entries.Count, line, duration!.Value, discontinuity));
+                entries.Add(new HlsEntry(mediaSequence + entries.Count, line, duration!.Value, discontinuity, programDateTime));
                 duration = null;
                 discontinuity = false;
+                programDateTime = null;
             }
         }
         Assert.True(target is not null, $"no #EXT-X-TARGETDURATION:\n{text}");

@@ -57,4 +57,19 @@ public static class StreamApi
         }
         throw new TimeoutException($"stream {name} did not reach {minFrames} frames in {timeout.TotalSeconds:F0}s. Log:\n{string.Join('\n', daemon.Lines.TakeLast(40))}");
     }
+
+    /// <summary>Waits until the stream has been live for <paramref name="seconds"/> (its uptime at the node).</summary>
+    public static async Task WaitForUptimeAsync(DaemonProcess daemon, string name, int seconds, TimeSpan timeout)
+    {
+        var started = Environment.TickCount64;
+        while (Environment.TickCount64 - started < timeout.TotalMilliseconds)
+        {
+            if (await FindAsync(daemon, name) is { } s && s.GetProperty("uptimeSeconds").GetInt64() >= seconds)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"stream {name} was not live for {seconds} s within {timeout.TotalSeconds:F0}s");
+    }
 }

@@ -2,7 +2,8 @@ namespace Appliance.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// Reads a viewer in the background and records what a player would notice: the first video
-/// frame's type, frame counts, timestamps going backwards, the longest gap, and the end.
+/// frame's type, frame counts, timestamps going backwards or leaping ahead of the wall clock, the
+/// longest gap, and the end. Video timestamps are followed across RTMP's 32-bit wrap, as a player does.
 /// </summary>
 public sealed class ViewerRecorder : IAsyncDisposable
 {
@@ -13,6 +14,7 @@ public sealed class ViewerRecorder : IAsyncDisposable
     private readonly List<MediaMessage> _firstMessages = [];
     private long _lastVideoTimestamp = -1;
     private long _lastMediaTicks;
+    private long _largestStepBeyondWallMs = long.MinValue;
 
     public ViewerRecorder(IMediaSource source)
     {
@@ -30,6 +32,13 @@ public sealed class ViewerRecorder : IAsyncDisposable
     public int BackwardSteps { get; private set; }
 
     public long LongestGapMs { get; private set; }
+
+    /// <summary>
+    /// The most any video timestamp step exceeded the wall-clock time between the two frames: about
+    /// one frame interval for a live stream (frames can arrive together); a timeline moved forward
+    /// shows here as the size of the move.
+    /// </summary>
+    public long LargestStepBeyondWallMs => Interlocked.Read(ref _largestStepBeyondWallMs);
 
     public bool Ended { get; private set; }
 
@@ -70,15 +79,18 @@ public sealed class ViewerRecorder : IAsyncDisposable
                     if (m.IsVideo && !m.IsSequenceHeader)
                     {
                         FirstVideoFrameWasKey ??= m.IsKeyFrame;
-                        if (m.Timestamp < _lastVideoTimestamp)
+                        var timestamp = Extend(m.Timestamp);
+                        if (timestamp < _lastVideoTimestamp)
                         {
                             BackwardSteps++;
                         }
-                        Interlocked.Exchange(ref _lastVideoTimestamp, m.Timestamp);
                         if (VideoFrames > 0)
                         {
                             LongestGapMs = Math.Max(LongestGapMs, now - _lastMediaTicks);
+                            var beyond = timestamp - _lastVideoTimestamp - (now - _lastMediaTicks);
+                            Interlocked.Exchange(ref _largestStepBeyondWallMs, Math.Max(LargestStepBeyondWallMs, beyond));
                         }
+                        Interlocked.Exchange(ref _lastVideoTimestamp, timestamp);
                         _lastMediaTicks = now;
                         VideoFrames++;
                     }
@@ -97,6 +109,37 @@ public sealed class ViewerRecorder : IAsyncDisposable
             Error = ex;
             Ended = true;
         }
+    }
+
+    /// <summary>The 64-bit time of a 32-bit stamp: the one nearest the last video timestamp.</summary>
+    private long Extend(uint timestamp)
+    {
+        const long Range = 1L << 32;
+        if (_lastVideoTimestamp < 0)
+        {
+            return timestamp;
+        }
+        var candidate = (_lastVideoTimestamp & ~(Range - 1)) | timestamp;
+        if (candidate < _lastVideoTimestamp - Range / 2)
+        {
+            candidate += Range;
+        }
+        else if (candidate > _lastVideoTimestamp + Range / 2 && candidate >= Range)
+        {
+            candidate -= Range;
+        }
+        return candidate;
+    }
+
+    /// <summary>
+    /// Asserts what a viewer of a failover, republish or reconnect must see: video timestamps that
+    /// never step back, nor leap ahead by more than the real pause plus one frame interval.
+    /// </summary>
+    public void AssertContinuousTimeline(int frameIntervalMs = 40)
+    {
+        Assert.True(BackwardSteps == 0, $"video timestamps stepped back {BackwardSteps} times");
+        Assert.True(LargestStepBeyondWallMs <= frameIntervalMs,
+            $"a video timestamp step exceeded the wall-clock pause by {LargestStepBeyondWallMs} ms (allowed: one frame, {frameIntervalMs} ms)");
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, or fails with what was seen.</summary>

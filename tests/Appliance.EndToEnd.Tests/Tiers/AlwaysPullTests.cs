@@ -15,7 +15,7 @@ public sealed class AlwaysPullTests
             pull: "\"mode\": \"always\", \"streams\": [ \"cam\" ], \"retryMs\": 200, \"maxRetryMs\": 1000, \"stallMs\": 1000"));
 
         long pulled;
-        await using (var first = Ffmpeg.Publish(origin.RtmpUrl("live/cam")))
+        await using (var first = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn))
         {
             pulled = await WaitForPulledAsync(upper, 50_000);
             Assert.Equal(1, await Infrastructure.Tiers.SessionsAsync(origin, "rtmp-play"));
@@ -23,7 +23,7 @@ public sealed class AlwaysPullTests
         // The origin's stream is gone: the pull stalls and keeps retrying on its own.
         await upper.WaitForLogAsync(l => l.Contains("pull default/live/cam: attempt on", StringComparison.Ordinal), Wait);
 
-        await using var second = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var second = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: 2 * Ffmpeg.AnHourIn);
         await WaitForPulledAsync(upper, pulled + 200_000);
     }
 

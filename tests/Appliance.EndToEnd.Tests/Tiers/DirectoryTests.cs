@@ -30,7 +30,7 @@ public sealed class DirectoryTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
 
         // A stream published at B: registered there, played at the edge over RTMP and HTTP-FLV straight from B.
-        await using var publisherB = Ffmpeg.Publish(upperB.RtmpUrl("live/cam"));
+        await using var publisherB = Ffmpeg.Publish(upperB.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(upperB, "cam", minFrames: 30, Wait);
         await UntilAsync(async () => await redis.CliAsync("GET", $"{prefix}stream:default/live/cam") == $"upper-b rtmp://127.0.0.1:{portB}/live", "cam registered by upper-b");
         await using var rtmp = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));
@@ -47,7 +47,7 @@ public sealed class DirectoryTests
         Assert.Equal(["cam"], viaDirectory.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
 
         // A stream published at A plays too, and its entry goes when its publisher does.
-        await using (var publisherA = Ffmpeg.Publish(upperA.RtmpUrl("live/cam2")))
+        await using (var publisherA = Ffmpeg.Publish(upperA.RtmpUrl("live/cam2"), startSeconds: Ffmpeg.AnHourIn))
         {
             await StreamApi.WaitForFramesAsync(upperA, "cam2", minFrames: 30, Wait);
             await UntilAsync(async () => await redis.CliAsync("GET", $"{prefix}stream:default/live/cam2") == $"upper-a rtmp://127.0.0.1:{portA}/live", "cam2 registered by upper-a");
@@ -70,13 +70,13 @@ public sealed class DirectoryTests
         foreach (var viewer in new[] { rtmp, flv })
         {
             Assert.False(viewer.Ended, $"a viewer ended: {viewer.Error?.Message}");
-            Assert.Equal(0, viewer.BackwardSteps);
+            viewer.AssertContinuousTimeline();
             Assert.True(viewer.LongestGapMs < 2000, $"a viewer saw a gap of {viewer.LongestGapMs} ms");
         }
         Assert.True(rtmp.LastVideoTimestamp >= timestampBefore + 4000, $"timestamps went from {timestampBefore} to {rtmp.LastVideoTimestamp} ms");
 
         // Publishing at an upper node still works, and the edge reaches the new stream through its configured upstream meanwhile.
-        await using var publisherA3 = Ffmpeg.Publish(upperA.RtmpUrl("live/cam3"));
+        await using var publisherA3 = Ffmpeg.Publish(upperA.RtmpUrl("live/cam3"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(upperA, "cam3", minFrames: 30, Wait);
         await using var cam3 = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam3", cts.Token));
         await cam3.WaitUntilAsync(v => v.VideoFrames >= 25, Wait, "25 frames of cam3 at the edge while Redis is down");
@@ -101,7 +101,7 @@ public sealed class DirectoryTests
             appJson: Infrastructure.Tiers.PullingApp([], pull: "\"stallMs\": 1000"),
             rootJson: Infrastructure.Tiers.Node("edge") + Infrastructure.Tiers.Directory(redis, prefix));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await using var atB = new Later { Process = Ffmpeg.Publish(upperB.RtmpUrl("live/cam")) };
+        await using var atB = new Later { Process = Ffmpeg.Publish(upperB.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn) };
         await using var publisherA = new Later();
         await StreamApi.WaitForFramesAsync(upperB, "cam", minFrames: 30, Wait);
         await UntilAsync(async () => await redis.CliAsync("GET", $"{prefix}stream:default/live/cam") == $"upper-b rtmp://127.0.0.1:{portB}/live", "cam registered by upper-b");
@@ -115,7 +115,7 @@ public sealed class DirectoryTests
 
         // The encoder moves from B to A.
         await atB.StopAsync();
-        publisherA.Process = Ffmpeg.Publish(upperA.RtmpUrl("live/cam"));
+        publisherA.Process = Ffmpeg.Publish(upperA.RtmpUrl("live/cam"), startSeconds: 2 * Ffmpeg.AnHourIn);
 
         await UntilAsync(async () => await redis.CliAsync("GET", $"{prefix}stream:default/live/cam") == $"upper-a rtmp://127.0.0.1:{portA}/live", "cam registered by upper-a");
         await atEdge.WaitUntilAsync(v => v.VideoFrames >= edgeBefore + 100, Wait, "100 more frames at the edge after the move");
@@ -123,7 +123,7 @@ public sealed class DirectoryTests
         foreach (var viewer in new[] { atEdge, atA })
         {
             Assert.False(viewer.Ended, $"a viewer ended: {viewer.Error?.Message}");
-            Assert.Equal(0, viewer.BackwardSteps);
+            viewer.AssertContinuousTimeline();
         }
         Assert.Equal("publisher", (await Appliancectl.JsonAsync(upperA, "streams")).GetProperty("streams")[0].GetProperty("sourceKind").GetString());
         Assert.Equal($"pull rtmp://127.0.0.1:{portA}/live", await SourceAsync(edge, "cam"));
@@ -141,7 +141,7 @@ public sealed class DirectoryTests
             rootJson: Infrastructure.Tiers.Node("edge") + Infrastructure.Tiers.Directory(redis, prefix));
         await redis.CliAsync("SET", $"{prefix}stream:default/live/cam", "upper-x file:///etc/passwd");
         await edge.WaitForLogAsync(l => l.Contains("directory: connected to redis", StringComparison.Ordinal), Wait);
-        await using var publisher = Ffmpeg.Publish(upper.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(upper.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(upper, "cam", minFrames: 30, Wait);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 

@@ -26,7 +26,7 @@ public sealed class NetnsRouteQualityTests(ITestOutputHelper output)
         await using var hostB = await NetnsHost.CreateAsync(tag + "b", $"{subnet}.5", $"{subnet}.6");
         // On a root-namespace address of A's pair, which B reaches through its own pair and the root namespace.
         await using var origin = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("origin"), listenHost: hostA.RootAddress);
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await using var upperA = await StartParentAsync(hostA, origin, "upper-a");
         await using var upperB = await StartParentAsync(hostB, origin, "upper-b");
         await hostB.CapAsync(Cap);

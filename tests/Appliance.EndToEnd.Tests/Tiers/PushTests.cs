@@ -13,7 +13,7 @@ public sealed class PushTests
     {
         await using var upper = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("upper"));
         await using var edge = await DaemonProcess.StartAsync(appJson: Push(Infrastructure.Tiers.Rtmp(upper)), rootJson: Infrastructure.Tiers.Node("edge"));
-        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(edge, "cam", minFrames: 30, Wait);
 
         var rtmp = await Ffmpeg.ProbeAsync(upper.RtmpUrl("live/cam"), seconds: 3, Wait);
@@ -43,17 +43,20 @@ public sealed class PushTests
     }
 
     [Fact]
-    public async Task A_push_cut_midway_reconnects_and_viewers_at_the_upper_node_keep_playing()
+    public async Task A_push_of_an_hour_old_stream_cut_midway_reconnects_and_viewers_at_the_upper_node_keep_their_timeline()
     {
         await using var upper = await DaemonProcess.StartAsync(appJson: "\"publisherGraceMs\": 10000", rootJson: Infrastructure.Tiers.Node("upper"));
         await using var relay = new ImpairmentRelay(upper.RtmpPort);
         await using var edge = await DaemonProcess.StartAsync(appJson: Push($"rtmp://127.0.0.1:{relay.Port}/live") + ", \"pull\": { \"retryMs\": 200 }",
             rootJson: Infrastructure.Tiers.Node("edge"));
-        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(upper, "cam", minFrames: 30, Wait);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(upper.RtmpPort, "live", "cam", cts.Token));
         await viewer.WaitUntilAsync(v => v.VideoFrames >= 30, Wait, "30 frames at the upper node");
+        var beforeCut = await Hls.WaitForPlaylistAsync(upper, "/live/cam.m3u8", p => p.Entries.Count >= 1, Wait, "a segment before the cut");
+        // Older than the 10 s same-timeline window and the 12 s HLS window.
+        await StreamApi.WaitForUptimeAsync(upper, "cam", 15, Wait);
         var before = viewer.VideoFrames;
 
         relay.Cut();
@@ -61,8 +64,14 @@ public sealed class PushTests
         await edge.WaitForLogAsync(l => l.Contains("push default/live/cam to", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal), Wait);
         await viewer.WaitUntilAsync(v => v.VideoFrames >= before + 75, Wait, "75 more frames after the push reconnected");
         Assert.True(relay.Accepted >= 2, $"the edge connected {relay.Accepted} times");
-        Assert.Equal(0, viewer.BackwardSteps);
+        viewer.AssertContinuousTimeline();
         Assert.False(viewer.Ended);
+        // The push carries the edge's own timeline again: the upper continues it, and HLS has no break.
+        Assert.True(upper.HasLog(l => l.Contains("stream default/live/cam: the new source continues the same timeline", StringComparison.Ordinal)),
+            string.Join('\n', upper.Lines.Where(l => l.Contains("timeline", StringComparison.Ordinal))));
+        var afterCut = await Hls.WaitForPlaylistAsync(upper, "/live/cam.m3u8", p => p.MediaSequence + p.Entries.Count > beforeCut.MediaSequence + beforeCut.Entries.Count + 1,
+            Wait, "two more segments after the cut");
+        Assert.Equal(0, afterCut.DiscontinuityTags);
         var push = Assert.Single((await SingleStreamAsync(edge)).GetProperty("pushes").EnumerateArray());
         Assert.Equal(2, push.GetProperty("sessions").GetInt32());
     }
@@ -109,7 +118,7 @@ public sealed class PushTests
         Assert.Equal(0, (await Appliancectl.RunAsync(a, "reload")).ExitCode);
         Assert.Equal(0, (await Appliancectl.RunAsync(b, "reload")).ExitCode);
 
-        await using var publisher = Ffmpeg.Publish(a.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(a.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
 
         // The stream reaches node-b; node-b's push back to node-a is refused there as a loop.
         await a.WaitForLogAsync(l => l.Contains("loop: the request already passed through this node (node-a -> node-b)", StringComparison.Ordinal), Wait);
@@ -130,7 +139,7 @@ public sealed class PushTests
         await using var upper = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("upper"));
         await using var edge = await DaemonProcess.StartAsync(appJson: Push($"rtmp://127.0.0.1:{upper.RtmpPort}/ingest") + ", \"pull\": { \"retryMs\": 100, \"maxRetryMs\": 400 }",
             rootJson: Infrastructure.Tiers.Node("edge"));
-        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
 
         await StreamApi.WaitForFramesAsync(edge, "cam", minFrames: 30, Wait);
         var deadline = DateTime.UtcNow + Wait;

@@ -67,6 +67,8 @@ internal static partial class RouteMove
             await Task.Delay(250);
         }
         Assert.Single(edge.Lines, l => l.Contains("pull default/live/cam: switched from", StringComparison.Ordinal));
+        // Time never steps back; it may leap ahead: the path left behind was lagging, and the good
+        // one brings the viewer back to live by skipping what the bad one still owed.
         Assert.Equal(0, viewer.BackwardSteps);
         Assert.False(viewer.Ended, $"the viewer ended: {viewer.Error?.Message}");
         Assert.True(viewer.LongestGapMs < 5000, $"the viewer saw a gap of {viewer.LongestGapMs} ms");

@@ -36,7 +36,7 @@ public sealed class RouteQualityTests(ITestOutputHelper output)
     {
         var bad = badPath == "slow" ? Slow : Narrow;
         await using var origin = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("origin"));
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await using var upperA = await ImpairedParent.StartAsync(origin, "upper-a");
         await using var upperB = await ImpairedParent.StartAsync(origin, "upper-b");
         upperB.Set(bad);

@@ -14,7 +14,7 @@ public sealed class TierTests
         // The upper node pulls over RTMP, the edge over HTTP-FLV: both pull methods in one chain.
         await using var upper = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(origin)]), rootJson: Infrastructure.Tiers.Node("upper"));
         await using var edge = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Flv(upper)]), rootJson: Infrastructure.Tiers.Node("edge"));
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(origin, "cam", minFrames: 30, Wait);
 
         var rtmp = await Ffmpeg.ProbeAsync(edge.RtmpUrl("live/cam"), seconds: 3, Wait);
@@ -43,6 +43,7 @@ public sealed class TierTests
             await Task.WhenAll(viewers.Select(v => v.WaitUntilAsync(x => x.VideoFrames >= 25, Wait, "25 frames at the edge")));
 
             Assert.All(viewers, v => Assert.True(v.FirstVideoFrameWasKey));
+            Assert.All(viewers, v => v.AssertContinuousTimeline());
             Assert.Equal(20, await Infrastructure.Tiers.SessionsAsync(edge, "rtmp-play") + await Infrastructure.Tiers.SessionsAsync(edge, "http-flv"));
             // One pull per tier: the upper node sees one HTTP-FLV viewer (the edge), the origin one RTMP viewer (the upper node).
             Assert.Equal(1, await Infrastructure.Tiers.SessionsAsync(upper, "http-flv"));
@@ -96,7 +97,7 @@ public sealed class TierTests
         Assert.Equal(2, routes.Count);
         Assert.All(routes, r => Assert.False(r.GetProperty("down").GetBoolean(), r.ToString()));
         Assert.All(routes, r => Assert.Equal(0, r.GetProperty("failures").GetInt32()));
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(origin, "cam", minFrames: 30, Wait);
         var started = DateTime.UtcNow;
         await using var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));
@@ -109,7 +110,7 @@ public sealed class TierTests
     {
         await using var origin = await DaemonProcess.StartAsync();
         await using var edge = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(origin)], pull: "\"idleMs\": 1500"));
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(origin, "cam", minFrames: 30, Wait);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));

@@ -24,7 +24,7 @@ public sealed class UpstreamCredentialsTests
         await using var bare = await DaemonProcess.StartAsync(
             appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(origin)], pull: "\"waitMs\": 2000"),
             rootJson: Infrastructure.Tiers.Node("bare"));
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(origin, "cam", minFrames: 30, Wait);
 
         var probe = await Ffmpeg.ProbeAsync(edge.HttpUrl("live/cam.flv"), seconds: 2, Wait);

@@ -20,7 +20,7 @@ public sealed class UpstreamFaultTests
         var badUrl = fault is "garbage-rtmp" ? $"rtmp://127.0.0.1:{bad.Port}/live" : $"http://127.0.0.1:{bad.Port}/{{app}}/{{stream}}.flv";
         await using var onlyBad = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([badUrl], pull: "\"connectTimeoutMs\": 1000, \"stallMs\": 1000, \"waitMs\": 2500"));
         await using var edge = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([badUrl, Infrastructure.Tiers.Rtmp(origin)], pull: "\"connectTimeoutMs\": 1000, \"stallMs\": 1000"));
-        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"));
+        await using var publisher = Ffmpeg.Publish(origin.RtmpUrl("live/cam"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(origin, "cam", minFrames: 30, Wait);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 

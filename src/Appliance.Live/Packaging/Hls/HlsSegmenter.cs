@@ -28,7 +28,8 @@ internal sealed class HlsSegmenter
     private readonly HlsConfig _config;
     private readonly ILogger _logger;
     private readonly string _stream;
-    private readonly long _wallClockAtZeroMs;
+    private long _wallClockAtZeroMs;
+    private bool _newTimeline;
     private MemoryFileWriter? _current;
     private long _currentStartMs;
     private long _currentSequence;
@@ -46,8 +47,10 @@ internal sealed class HlsSegmenter
         _stream = stream;
         _targetMs = config.TargetDurationMs;
         // Program date-time: the wall clock that corresponds to media time zero on this timeline,
-        // taking the newest frame as "now" (frames replayed from the log are in the past).
+        // taking the newest frame as "now" (frames replayed from the log are in the past). With no
+        // media yet (a negative "now"), the first segment's start is "now" when it comes.
         _wallClockAtZeroMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - nowTimestampMs;
+        _newTimeline = nowTimestampMs < 0;
     }
 
     public SegmentWindow Window { get; }
@@ -63,6 +66,7 @@ internal sealed class HlsSegmenter
             LiveLog.Packaging(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
             Complete(_lastMs);
             _discontinuityNext = true;
+            _newTimeline = true;
             _lastMs = at;
         }
         var tables = BeginsWithTables(packets.Span);
@@ -116,6 +120,7 @@ internal sealed class HlsSegmenter
             Complete(_lastMs);
         }
         _discontinuityNext = true;
+        _newTimeline = true;
     }
 
     /// <summary>The stream ended: the open segment completes and the playlist gets its end.</summary>
@@ -144,6 +149,13 @@ internal sealed class HlsSegmenter
         _currentSequence = _nextSequence >= 0 ? _nextSequence : Bucket(atMs);
         _nextSequence = _currentSequence + 1;
         _currentStartMs = atMs;
+        if (_newTimeline)
+        {
+            // After a break media time no longer follows the wall clock it did (a republish is moved
+            // just after the last frame, whatever the pause): anchor the program date-time again.
+            _newTimeline = false;
+            _wallClockAtZeroMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - atMs;
+        }
         _current = MemoryFileWriter.Create($"hls-{_currentSequence}");
     }
 
