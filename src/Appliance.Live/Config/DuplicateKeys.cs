@@ -42,9 +42,9 @@ internal static class DuplicateKeys
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Malformed JSON: Deserialize reports it with its own path and wording.
+            // Malformed JSON, or a key escaping half a surrogate pair: Deserialize reports it with its own path and wording.
         }
         return found;
     }

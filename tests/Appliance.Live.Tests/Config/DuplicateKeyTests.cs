@@ -73,6 +73,14 @@ public class DuplicateKeyTests
     }
 
     [Fact]
+    public void AKeyEscapingHalfASurrogatePairIsRefusedAsAConfigError()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("""{ "rtmp": { "\uD800": 1, "\uD800": 2 } }"""));
+
+        Assert.StartsWith("config: $.rtmp", error.Message);
+    }
+
+    [Fact]
     public void BrokenJsonAfterTheFirstKeysIsReportedAsBrokenNotAsADuplicate()
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("""{ "rtmp": { "listen": "127.0.0.1:0", "chunkSize": } }"""));
