@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using Appliance.Live.ControlSocket.Contract;
 
 namespace Appliance.Ctl;
@@ -61,7 +60,7 @@ internal static class Cli
         "streams" => Tables.Streams(reply.Streams ?? []),
         "sessions" => Tables.Sessions(reply.Sessions ?? []),
         "routes" => Tables.Routes(reply.Routes ?? []),
-        "config" when reply.Config is { } config => JsonSerializer.Serialize(config, IndentedJson.Default.JsonElement) + "\n",
+        "config" when reply.Config is { } config => Tables.Config(config, reply.PendingRestart ?? []),
         _ => (reply.Message ?? "ok") + "\n",
     };
 

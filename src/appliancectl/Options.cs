@@ -23,7 +23,8 @@ internal sealed class Options
                                      publisher or upstream pull and all its viewers
           reload                     re-read the config file; a bad file changes nothing and
                                      the error (key path and problem) is printed
-          config                     the effective config, secrets masked
+          config                     the config in effect, secrets masked, and the keys whose
+                                     new value in the file waits for a restart
           routes                     upstream candidates, their health, and the streams each feeds
           drain [--timeout SECONDS]  stop accepting, let viewers finish, then exit
 

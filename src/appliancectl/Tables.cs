@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Appliance.Live.ControlSocket.Contract;
 
 namespace Appliance.Ctl;
@@ -32,6 +33,14 @@ internal static class Tables
         Line("gc", $"gen0 {status.Gen0Collections}, gen1 {status.Gen1Collections}, gen2 {status.Gen2Collections}");
         Line("threadpool", $"{status.ThreadPoolThreads} threads, {status.ThreadPoolQueue} queued");
         return text.ToString();
+    }
+
+    /// <summary>The config in effect, then the keys whose new value in the file waits for a restart.</summary>
+    public static string Config(JsonElement config, List<string> pendingRestart)
+    {
+        var text = JsonSerializer.Serialize(config, IndentedJson.Default.JsonElement) + "\n";
+        return pendingRestart.Count == 0 ? text
+            : text + $"pending restart: {string.Join(", ", pendingRestart)} (the file has new values; the values above stay in effect until applianced restarts)\n";
     }
 
     public static string Streams(List<StreamReport> streams) => Table(

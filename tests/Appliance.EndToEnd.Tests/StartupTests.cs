@@ -6,7 +6,7 @@ namespace Appliance.EndToEnd.Tests;
 public sealed class StartupTests
 {
     [Fact]
-    public async Task A_second_daemon_on_a_port_already_in_use_refuses_to_start_and_says_why()
+    public async Task A_second_daemon_on_a_port_already_in_use_refuses_to_start_naming_the_listener_and_address()
     {
         await using var first = await DaemonProcess.StartAsync();
         var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
@@ -18,8 +18,7 @@ public sealed class StartupTests
             var second = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--config", config);
 
             Assert.Equal(1, second.ExitCode);
-            Assert.Contains("cannot start", second.Stdout + second.Stderr, StringComparison.Ordinal);
-            Assert.Contains("in use", second.Stdout + second.Stderr, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains($"cannot start: rtmp.listen 127.0.0.1:{first.RtmpPort}: address already in use", second.Stdout + second.Stderr, StringComparison.Ordinal);
         }
         finally
         {
@@ -46,6 +45,30 @@ public sealed class StartupTests
             Assert.Contains("$.rtmp.chunkSzie", check.Stderr, StringComparison.Ordinal);
             Assert.Equal(1, run.ExitCode);
             Assert.Contains("$.rtmp.chunkSzie", run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "rtmp": { "listen": "127.0.0.1:19350" }, "http": { "listen": "0.0.0.0:19350" } }""",
+        "$.http.listen: port 19350 is already used by $.rtmp.listen ('127.0.0.1:19350')")]
+    [InlineData("""{ "http": { "listen": "127.0.0.1:18080" }, "admin": { "listen": "[::]:18080" } }""",
+        "$.admin.listen: port 18080 is already used by $.http.listen ('127.0.0.1:18080')")]
+    [InlineData("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "targetDurationMs": 2000, /* later */ "targetDurationMs": 4000, } } ] } ] }""",
+        "$.domains[0].apps[0].hls.targetDurationMs: duplicate key")]
+    public async Task Check_config_refuses_overlapping_listeners_and_duplicate_keys_naming_the_key_path(string json, string problem)
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, json);
+        try
+        {
+            var check = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--check-config", config);
+
+            Assert.Equal(1, check.ExitCode);
+            Assert.Equal($"{config}: {problem}", check.Stderr.Trim());
         }
         finally
         {

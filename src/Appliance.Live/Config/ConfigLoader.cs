@@ -21,6 +21,11 @@ public static class ConfigLoader
 
     public static ApplianceConfig Parse(string json, string source = "config")
     {
+        var duplicates = DuplicateKeys.Find(System.Text.Encoding.UTF8.GetBytes(json));
+        if (duplicates.Count > 0)
+        {
+            throw new ConfigException(string.Join(Environment.NewLine, duplicates.Select(path => $"{source}: {path}: duplicate key")));
+        }
         ApplianceConfig? config;
         try
         {

@@ -24,7 +24,7 @@ public sealed class ControlCommands(ApplianceServer server)
             "kick" => Kick(request.Session),
             "drop" => Drop(request.Stream),
             "reload" => server.Reload(),
-            "config" => new ControlReply { Ok = true, Config = ConfigMasking.Effective(context.Config) },
+            "config" => new ControlReply { Ok = true, Config = ConfigMasking.Effective(context.Config), PendingRestart = [.. server.PendingRestart] },
             "routes" => new ControlReply { Ok = true, Routes = server.Routes() },
             "drain" => Drain(request.TimeoutSeconds),
             "" => ControlReply.Failure("the request has no command"),

@@ -1,17 +1,21 @@
 using Appliance.Live.Config;
 using Appliance.Live.ControlSocket.Contract;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Live.Server;
 
 public sealed partial class ApplianceServer
 {
     private readonly Lock _reloadLock = new();
+    private volatile IReadOnlyList<string> _pendingRestart = [];
+
+    /// <summary>Restart-bound keys (rtmp.listen, ...) whose value in the file differs from the one in effect since start.</summary>
+    public IReadOnlyList<string> PendingRestart => _pendingRestart;
 
     /// <summary>
     /// Reads the config file again. A file that does not validate changes nothing and the reply
     /// names the key path; a good one is used by every new session at once, while sessions that
-    /// are open keep the config they started with.
+    /// are open keep the config they started with. Restart-bound keys keep their running value
+    /// and are reported as waiting for a restart.
     /// </summary>
     public ControlReply Reload()
     {
@@ -28,46 +32,21 @@ public sealed partial class ApplianceServer
             }
             catch (ConfigException ex)
             {
-                Context.Logger.LogWarning("reload refused, the running config stays: {Problem}", ex.Message);
+                ReloadLog.Refused(Context.Logger, ex.Message);
                 return ControlReply.Failure($"reload refused, the running config stays: {ex.Message}");
             }
-            var old = Context.Config;
+            var pending = RestartBoundKeys.KeepRunning(Context.Config, config);
             Context.Apply(config);
             Context.Relay?.Apply(config);
-            var restart = RestartOnly(old, config);
-            var message = restart.Count == 0
-                ? $"reloaded {ConfigPath}"
-                : $"reloaded {ConfigPath}; these changes take effect after a restart: {string.Join(", ", restart)}";
-            Context.Logger.LogInformation("{Message}", message);
-            return ControlReply.Success(message);
-        }
-    }
-
-    /// <summary>Settings a running node cannot change (bound sockets, the serializer's chunk size, the cache, the node id, the directory's connection).</summary>
-    private static List<string> RestartOnly(ApplianceConfig old, ApplianceConfig now)
-    {
-        var changed = new List<string>();
-        void Check(bool same, string path)
-        {
-            if (!same)
+            _pendingRestart = pending;
+            if (pending.Count == 0)
             {
-                changed.Add(path);
+                ReloadLog.Reloaded(Context.Logger, ConfigPath);
+                return ControlReply.Success($"reloaded {ConfigPath}");
             }
+            var keys = string.Join(", ", pending);
+            ReloadLog.ReloadedPendingRestart(Context.Logger, ConfigPath, keys);
+            return ControlReply.Success($"reloaded {ConfigPath}; these keys keep their running value until a restart: {keys}");
         }
-        Check(old.Rtmp.Listen == now.Rtmp.Listen, "rtmp.listen");
-        Check(old.Rtmp.ChunkSize == now.Rtmp.ChunkSize, "rtmp.chunkSize");
-        Check(old.Http.Listen == now.Http.Listen, "http.listen");
-        Check(old.Admin.Listen == now.Admin.Listen, "admin.listen");
-        Check(old.Control.Socket == now.Control.Socket, "control.socket");
-        Check(old.Cache.MaxBytes == now.Cache.MaxBytes, "cache.maxBytes");
-        Check(old.Node.Id == now.Node.Id, "node.id");
-        Check(old.Log.Level == now.Log.Level, "log.level");
-        Check(old.Security.SessionSecret == now.Security.SessionSecret, "security.sessionSecret");
-        Check(old.Directory.Redis == now.Directory.Redis, "directory.redis");
-        Check(old.Directory.Advertise == now.Directory.Advertise, "directory.advertise");
-        Check(old.Directory.TtlMs == now.Directory.TtlMs, "directory.ttlMs");
-        Check(old.Directory.LookupTimeoutMs == now.Directory.LookupTimeoutMs, "directory.lookupTimeoutMs");
-        Check(old.Directory.KeyPrefix == now.Directory.KeyPrefix, "directory.keyPrefix");
-        return changed;
     }
 }

@@ -40,18 +40,34 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         Context.Push = new Relay.Push.PushManager(Context.NodeId, loggers);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
-        _rtmp = new TcpAcceptor(rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
-        _http = new TcpAcceptor(httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context).RunAsync()));
-        if (config.Admin.Listen.Length > 0)
+        var opened = new List<TcpAcceptor>();
+        try
         {
-            ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
-            _admin = new TcpAcceptor(adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, admin: true).RunAsync()));
-            _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
+            _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
+            opened.Add(_rtmp);
+            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context).RunAsync()));
+            opened.Add(_http);
+            if (config.Admin.Listen.Length > 0)
+            {
+                ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
+                _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, admin: true).RunAsync()));
+                opened.Add(_admin);
+                _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
+            }
+            var socketPath = config.Control.Socket == "off" ? null : ControlProtocol.ResolveSocketPath(config.Control.Socket, Environment.GetEnvironmentVariable);
+            if (socketPath is not null)
+            {
+                _control = new ControlServer(socketPath, new ControlCommands(this), loggers.CreateLogger("control"));
+            }
         }
-        var socketPath = config.Control.Socket == "off" ? null : ControlProtocol.ResolveSocketPath(config.Control.Socket, Environment.GetEnvironmentVariable);
-        if (socketPath is not null)
+        catch
         {
-            _control = new ControlServer(socketPath, new ControlCommands(this), loggers.CreateLogger("control"));
+            // The daemon exits on this, but an embedding process (tests) must get its ports back.
+            foreach (var acceptor in opened)
+            {
+                acceptor.StopAccepting();
+            }
+            throw;
         }
         _rateSweeper = new Timer(_ => Context.RequestRates.Sweep(), null, 30_000, 30_000);
         _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");

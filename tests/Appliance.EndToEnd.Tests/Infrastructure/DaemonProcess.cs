@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Appliance.EndToEnd.Tests.Infrastructure;
@@ -50,20 +51,29 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>The JSON object body of a config file as StartAsync writes it, for tests that rewrite the file.</summary>
-    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1", string? rtmpListen = null) => $$"""
-        {
-          // written by the end-to-end tests
-          "rtmp": { "listen": "{{rtmpListen ?? listenHost + ":0"}}" },
-          "http": { "listen": "{{listenHost}}:0" },
-          "log": { "level": "debug" },
-          "control": { "socket": "{{controlSocket}}" },
-          "admin": { "listen": "127.0.0.1:0" },
-          {{rootJson}}
-          "deadlines": { {{deadlinesJson}} },
-          "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],
-        }
-        """;
+    /// <summary>
+    /// The JSON object body of a config file as StartAsync writes it, for tests that rewrite the file.
+    /// A root section <paramref name="rootJson"/> names (such as "log" or "control") replaces the
+    /// one written here: the daemon refuses a key given twice.
+    /// </summary>
+    public static string ConfigText(string controlSocket, string appJson = "", string deadlinesJson = "", string extraAppsJson = "", string rootJson = "", string listenHost = "127.0.0.1", string? rtmpListen = null)
+    {
+        using var given = JsonDocument.Parse("{" + rootJson + "}", new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        string Section(string key, string json) => given.RootElement.TryGetProperty(key, out _) ? "" : $"\"{key}\": {json},";
+        return $$"""
+            {
+              // written by the end-to-end tests
+              {{Section("rtmp", $"{{ \"listen\": \"{rtmpListen ?? listenHost + ":0"}\" }}")}}
+              {{Section("http", $"{{ \"listen\": \"{listenHost}:0\" }}")}}
+              {{Section("log", "{ \"level\": \"debug\" }")}}
+              {{Section("control", $"{{ \"socket\": \"{controlSocket}\" }}")}}
+              {{Section("admin", "{ \"listen\": \"127.0.0.1:0\" }")}}
+              {{rootJson}}
+              "deadlines": { {{deadlinesJson}} },
+              "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],
+            }
+            """;
+    }
 
     public int RtmpPort { get; private set; }
 

@@ -57,4 +57,28 @@ public sealed class ReloadTests
         var streams = (await Appliancectl.JsonAsync(daemon, "streams")).GetProperty("streams");
         Assert.Contains(streams.EnumerateArray(), s => s.GetProperty("key").GetString() == "default/sports/match");
     }
+
+    [Fact]
+    public async Task A_reload_that_moves_the_rtmp_listener_keeps_the_old_one_and_config_lists_the_key_waiting_for_a_restart()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        await File.WriteAllTextAsync(daemon.ConfigPath, DaemonProcess.ConfigText(daemon.ControlSocket, rtmpListen: "127.0.0.1:1"));
+
+        var reload = await Appliancectl.RunAsync(daemon, "reload");
+        var human = await Appliancectl.RunAsync(daemon, "config");
+        var json = await Appliancectl.JsonAsync(daemon, "config");
+
+        Assert.True(reload.ExitCode == 0, reload.Stderr);
+        Assert.Contains("keep their running value until a restart: rtmp.listen", reload.Stdout, StringComparison.Ordinal);
+        await daemon.WaitForLogAsync(l => l.Contains($"reloaded {daemon.ConfigPath}; these keys keep their running value until a restart: rtmp.listen", StringComparison.Ordinal), Wait);
+        Assert.Equal("127.0.0.1:0", json.GetProperty("config").GetProperty("rtmp").GetProperty("listen").GetString());
+        Assert.Equal(["rtmp.listen"], json.GetProperty("pendingRestart").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(0, human.ExitCode);
+        Assert.Contains("\"listen\": \"127.0.0.1:0\"", human.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:1\"", human.Stdout, StringComparison.Ordinal);
+        Assert.Contains("pending restart: rtmp.listen", human.Stdout, StringComparison.Ordinal);
+        // What config shows is what runs: the old RTMP port still takes publishers.
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 10, Wait);
+    }
 }

@@ -101,7 +101,7 @@ public sealed class ControlCommandTests
         var reply = await node.AskAsync(new ControlRequest { Command = "reload" });
 
         Assert.True(reply.Ok, reply.Error);
-        Assert.Contains("after a restart: http.listen", reply.Message, StringComparison.Ordinal);
+        Assert.Contains("until a restart: http.listen", reply.Message, StringComparison.Ordinal);
     }
 
     [Fact]

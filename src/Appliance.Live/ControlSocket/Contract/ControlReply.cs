@@ -25,6 +25,9 @@ public sealed class ControlReply
     /// <summary>config: the effective config, secrets masked.</summary>
     public JsonElement? Config { get; set; }
 
+    /// <summary>config: restart-bound keys whose new value in the file waits for a restart (Config shows the running value).</summary>
+    public List<string>? PendingRestart { get; set; }
+
     public static ControlReply Failure(string error) => new() { Ok = false, Error = error };
 
     public static ControlReply Success(string? message = null) => new() { Ok = true, Message = message };
