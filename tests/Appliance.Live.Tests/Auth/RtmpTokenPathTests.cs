@@ -140,6 +140,23 @@ public class RtmpTokenPathTests
     }
 
     [Fact]
+    public async Task AnElementOnAnAppWithAnotherSchemeIsRefused()
+    {
+        using var server = new TestServer(config => config.Domains[0].Apps[0].Auth.Publish = new AuthRule { Scheme = AuthSchemes.TypeA, Key = "k" });
+        var ct = Eventually.Deadline();
+        var app = $"live/__token__={Uri.EscapeDataString(Token("/live/*"))}";
+        await using var client = await ConnectAsync(server, app, ct);
+
+        // Type A signs the whole path as sent, element included; the element must not then be dropped to find the app.
+        var signed = Signer.TypeA($"/{app}/cam", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "k");
+        var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync($"cam?{signed}", ct));
+
+        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.True(server.Logs.Contains("the token element in the path does not belong to the app's scheme"), server.Logs.Dump());
+        Assert.Empty(server.Streams.Streams);
+    }
+
+    [Fact]
     public async Task AnUnknownAppWithoutAnElementStartIsStillRejectedAtConnect()
     {
         using var server = HmacServer();
