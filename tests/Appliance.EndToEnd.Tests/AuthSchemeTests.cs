@@ -7,7 +7,7 @@ namespace Appliance.EndToEnd.Tests;
 /// Every token scheme of AUTH.md through the real daemon, on RTMP play and HTTP-FLV: a valid token
 /// plays; an expired, tampered or other-stream token is refused (HMAC also: a wrong bound IP).
 /// </summary>
-public sealed class AuthSchemeTests : IClassFixture<AuthSchemeTests.Fixture>
+public sealed partial class AuthSchemeTests : IClassFixture<AuthSchemeTests.Fixture>
 {
     private const string Key = "scheme-key-0001";
     private const string HexKey = "a1b2c3d4e5f60718293a4b5c6d7e8f90";

@@ -221,6 +221,6 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
         var response = await RawHttp.ExchangeAsync(Daemon.HttpPort, System.Text.Encoding.ASCII.GetBytes(request), TimeSpan.FromSeconds(10));
 
         Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
-        await Daemon.WaitForLogAsync(l => l.Contains("path prefix does not belong to the app's scheme", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        await Daemon.WaitForLogAsync(l => l.Contains("token prefix or element in the path does not belong to the app's scheme", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 }

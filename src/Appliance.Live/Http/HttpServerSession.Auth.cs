@@ -60,10 +60,10 @@ public sealed partial class HttpServerSession
     private RequestOutcome Decide(AuthResult result, Route route, string path, bool headOnly, bool keepAlive)
     {
         _context.Auth.Record(result);
-        // A token prefix we stripped to route must be exactly the one the scheme verified.
+        // A token we stripped to route must be exactly the one the scheme verified.
         if (result.Allowed && result.RealPath(path) != route.RealPath)
         {
-            result = AuthResult.Refuse(AuthRefusal.Malformed, "path prefix does not belong to the app's scheme");
+            result = AuthResult.Refuse(AuthRefusal.Malformed, "the token prefix or element in the path does not belong to the app's scheme");
         }
         if (!result.Allowed)
         {

@@ -9,8 +9,10 @@ public sealed partial class HttpServerSession
 {
     private const string PlaylistType = "application/vnd.apple.mpegurl";
 
-    private static readonly KeyValuePair<string, string>[] ImmutableSegment =
-        [new("Cache-Control", "public, max-age=86400, immutable")];
+    private static readonly KeyValuePair<string, string> AcceptRanges = new("Accept-Ranges", "bytes");
+
+    private static readonly KeyValuePair<string, string>[] WholeSegment =
+        [new("Cache-Control", "public, max-age=86400, immutable"), AcceptRanges];
 
     /// <summary>GET /{app}/{stream}.m3u8: the live playlist, from memory; the first request starts packaging.</summary>
     private RequestOutcome ServeHlsPlaylist(StreamKey key, bool headOnly, bool keepAlive, string? sessionToken)
@@ -86,7 +88,10 @@ public sealed partial class HttpServerSession
         _protocol = "hls";
     }
 
-    /// <summary>GET /{app}/{stream}/{sequence}.ts: one immutable segment, pinned without a lock, sent with sendfile.</summary>
+    /// <summary>
+    /// GET /{app}/{stream}/{sequence}.ts: one immutable segment, pinned without a lock, sent with
+    /// sendfile; a single byte range of it is sent the same way (206), from its offset.
+    /// </summary>
     private RequestOutcome ServeHlsSegment(StreamKey key, string file, bool headOnly, bool keepAlive)
     {
         var window = _context.Streams.FindForHls(key)?.HlsWindow;
@@ -97,19 +102,61 @@ public sealed partial class HttpServerSession
             WriteText(404, "segment not found\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
+        var length = segment.File.Length;
+        var outcome = SegmentRange(length, out var range);
         ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(ResponseHead, 200, "video/mp2t", segment.File.Length, keepAlive, extraHeaders: ImmutableSegment);
+        if (outcome == ByteRangeOutcome.Unsatisfiable)
+        {
+            segment.File.Release();
+            KeyValuePair<string, string>[] unsatisfiable = [AcceptRanges, new("Content-Range", $"bytes */{length}")];
+            var body = "range not satisfiable\n"u8;
+            HttpResponseWriter.WriteHead(ResponseHead, 416, "text/plain; charset=utf-8", body.Length, keepAlive, extraHeaders: unsatisfiable);
+            if (!headOnly)
+            {
+                System.Buffers.BuffersExtensions.Write(ResponseHead, body);
+            }
+            Writer.Send(ResponseHead.WrittenSpan);
+            _lastStatus = 416;
+            _protocol = "hls";
+            return Next(keepAlive);
+        }
+        var status = 200;
+        var headers = WholeSegment;
+        if (outcome == ByteRangeOutcome.Satisfiable)
+        {
+            status = 206;
+            headers = [.. WholeSegment, new("Content-Range", $"bytes {range.First}-{range.Last}/{length}")];
+        }
+        else
+        {
+            range = new ByteRange(0, length - 1);
+        }
+        HttpResponseWriter.WriteHead(ResponseHead, status, "video/mp2t", range.Length, keepAlive, extraHeaders: headers);
         Writer.Send(ResponseHead.WrittenSpan);
-        if (headOnly)
+        if (headOnly || range.Length == 0)
         {
             segment.File.Release();
         }
         else
         {
-            Writer.SendFile(segment.File, 0, segment.File.Length);
+            Writer.SendFile(segment.File, range.First, range.Length);
         }
-        _lastStatus = 200;
+        _lastStatus = status;
         _protocol = "hls";
         return Next(keepAlive);
+    }
+
+    /// <summary>
+    /// The Range the request asks of a segment. If-Range is a condition on a validator, and segments
+    /// are served without one, so no If-Range can match: the range is then ignored (RFC 9110 §13.1.5).
+    /// </summary>
+    private ByteRangeOutcome SegmentRange(long length, out ByteRange range)
+    {
+        range = default;
+        if (Request.GetHeader("If-Range") is not null)
+        {
+            return ByteRangeOutcome.Ignore;
+        }
+        return ByteRangeParser.Evaluate(Request.GetHeader("Range"), length, out range);
     }
 }

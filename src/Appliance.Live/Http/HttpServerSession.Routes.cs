@@ -69,6 +69,11 @@ public sealed partial class HttpServerSession
         }
         if (!TryRoute(path, request.Host, out var route))
         {
+            if (AuthPathPrefix.HasIncompleteTokenElement(path))
+            {
+                // Its end is unknown, so neither the stream nor its app can be found: say why.
+                LiveLog.Rejected(_context.Logger, "http", Client, $"the path holds an incomplete token element: expected {AuthPathPrefix.ExpectedTokenElement}");
+            }
             WriteText(404, "not found\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
@@ -97,12 +102,23 @@ public sealed partial class HttpServerSession
         }
     }
 
-    /// <summary>Finds the stream a path names, also behind a path-form token prefix (checked later by the app's scheme).</summary>
+    /// <summary>
+    /// Finds the stream a path names, also around a path-form token (checked later by the app's
+    /// scheme). An HMAC element comes out first, wherever it is: left in, "/live/{element}/cam.flv"
+    /// would read as a segment of a stream named after the token.
+    /// </summary>
     private bool TryRoute(string path, string? host, out Route route)
     {
         route = default;
-        var realPath = path;
-        if (!TryResolve(path, host, out route) &&
+        string realPath;
+        if (AuthPathPrefix.TryStripTokenElement(path, out realPath))
+        {
+            if (!TryResolve(realPath, host, out route))
+            {
+                return false;
+            }
+        }
+        else if (!TryResolve(realPath = path, host, out route) &&
             !(AuthPathPrefix.TryStrip(path, out realPath) && TryResolve(realPath, host, out route)))
         {
             return false;

@@ -27,23 +27,24 @@ public sealed partial class RtmpServerSession
             Domain = _domain!.Name,
             App = _app!.Name,
             Stream = name.Name,
-            Path = $"/{_appName}/{name.Name}",
+            Path = _tokenPath ?? $"/{_appName}/{name.Name}",
             Query = name.Query ?? _connectQuery,
             ClientIp = Connection.RemoteEndPoint?.Address ?? System.Net.IPAddress.None,
             Referer = _pageUrl,
         };
         var check = policy.CheckAsync(request);
+        var realPath = $"/{_appName}/{name.Name}";
         if (check.IsCompletedSuccessfully)
         {
-            return Decide(check.Result, allowed, refused);
+            return Decide(check.Result, realPath, allowed, refused);
         }
-        _deferred = DecideLaterAsync(check, allowed, refused);
+        _deferred = DecideLaterAsync(check, realPath, allowed, refused);
         return null;
     }
 
-    private async Task<string?> DecideLaterAsync(ValueTask<AuthResult> check, Func<string?> allowed, Func<string, string?> refused)
+    private async Task<string?> DecideLaterAsync(ValueTask<AuthResult> check, string realPath, Func<string?> allowed, Func<string, string?> refused)
     {
-        var stop = Decide(await check.ConfigureAwait(false), allowed, refused);
+        var stop = Decide(await check.ConfigureAwait(false), realPath, allowed, refused);
         if (_deferred is { } inner)
         {
             // Allowed, and the play itself waits (an upstream pull): the read loop waits for both.
@@ -53,9 +54,14 @@ public sealed partial class RtmpServerSession
         return stop;
     }
 
-    private string? Decide(AuthResult result, Func<string?> allowed, Func<string, string?> refused)
+    private string? Decide(AuthResult result, string realPath, Func<string?> allowed, Func<string, string?> refused)
     {
         _context.Auth.Record(result);
+        // A token element taken out of the path to find the app must be exactly the one the scheme verified.
+        if (result.Allowed && _tokenPath is not null && result.RealPath(_tokenPath) != realPath)
+        {
+            result = AuthResult.Refuse(AuthRefusal.Malformed, "the token element in the path does not belong to the app's scheme");
+        }
         return result.Allowed ? allowed() : refused($"auth refused: {result}");
     }
 

@@ -83,16 +83,20 @@ public sealed partial class RtmpServerSession
         var question = app.IndexOf('?');
         _appName = (question >= 0 ? app[..question] : app).Trim('/');
         RememberConnectAuth(app, tcUrl, properties?.GetString("pageUrl"));
-        if (!_context.Domains.TryResolve(_tcUrlHost, _appName, out var domain, out var appConfig))
+        if (_context.Domains.TryResolve(_tcUrlHost, _appName, out var domain, out var appConfig))
+        {
+            _domain = domain;
+            _app = appConfig;
+        }
+        else if (!DefersAppToTokenPath(_appName))
         {
             Writer.Send(Command(ChunkSize, 0, "_error", command.TransactionId, Amf0Value.Null,
                 Amf0Value.Object(Prop("level", "error"), Prop("code", "NetConnection.Connect.Rejected"), Prop("description", "Connection rejected."))));
             _status = "rejected";
-            Writer.CloseAfterFlush($"unknown app '{Truncate(_appName)}'");
-            return $"unknown app '{Truncate(_appName)}'";
+            var unknown = UnknownApp(_appName);
+            Writer.CloseAfterFlush(unknown);
+            return unknown;
         }
-        _domain = domain;
-        _app = appConfig;
         var encoding = properties?.GetNumber("objectEncoding") ?? 0;
         Writer.Send(Control(s => RtmpControl.WriteWindowAckSize(s, 2_500_000)));
         Writer.Send(Control(s => RtmpControl.WriteSetPeerBandwidth(s, 2_500_000, 2)));
@@ -106,6 +110,11 @@ public sealed partial class RtmpServerSession
 
     private string? Publish(RtmpCommandMessage command)
     {
+        var rawName = ArgumentString(command, 0);
+        if (_publisher is null && _playing is null && ResolveTokenPath(ref rawName) is { } tokenProblem)
+        {
+            return RefusePublish(tokenProblem);
+        }
         if (_app is null || _domain is null)
         {
             throw new RtmpProtocolException("publish before connect");
@@ -114,7 +123,7 @@ public sealed partial class RtmpServerSession
         {
             throw new RtmpProtocolException("publish on a connection that already publishes or plays");
         }
-        var name = StreamName.Parse(ArgumentString(command, 0), _app.MaxStreamNameLength, out var problem);
+        var name = StreamName.Parse(rawName, _app.MaxStreamNameLength, out var problem);
         if (name is null)
         {
             return RefusePublish(problem!);
@@ -162,6 +171,11 @@ public sealed partial class RtmpServerSession
 
     private string? Play(RtmpCommandMessage command)
     {
+        var rawName = ArgumentString(command, 0);
+        if (_publisher is null && _playing is null && ResolveTokenPath(ref rawName) is { } tokenProblem)
+        {
+            return RefusePlay("NetStream.Play.Failed", tokenProblem);
+        }
         if (_app is null || _domain is null)
         {
             throw new RtmpProtocolException("play before connect");
@@ -170,7 +184,7 @@ public sealed partial class RtmpServerSession
         {
             throw new RtmpProtocolException("play on a connection that already publishes or plays");
         }
-        var name = StreamName.Parse(ArgumentString(command, 0), _app.MaxStreamNameLength, out var problem);
+        var name = StreamName.Parse(rawName, _app.MaxStreamNameLength, out var problem);
         if (name is null)
         {
             return RefusePlay("NetStream.Play.Failed", problem!);

@@ -5,8 +5,9 @@ namespace Appliance.Live.Auth.Schemes;
 
 /// <summary>
 /// EdgeAuth-style token: <c>hmac = hex(HMAC-SHA256(hexDecode(key), fields))</c>, carried in the query
-/// parameter <c>{name}</c> or as a path element <c>/{name}={token}/</c> (so relative segment URLs
-/// inherit it; the result marks the element so the caller serves the real path). With an acl the
+/// parameter <c>{name}</c> or as a path element <c>/{name}={token}</c> at any depth (so relative segment
+/// URLs inherit it; see <see cref="TokenPathElement"/> for where it ends; the result marks the element
+/// so the caller serves the real path). With an acl the
 /// path must match it; without one the token is in URL mode and the signed text holds
 /// <c>~url={path}</c> right after exp. Valid while st &lt;= now &lt; exp, widened by the grace.
 /// </summary>
@@ -25,9 +26,9 @@ public sealed class HmacChecker : SyncTokenChecker
     private readonly long _graceSeconds;
     private readonly TimeProvider _time;
     private readonly string _tokenName;
-    private readonly string _pathMarker;
     private readonly string[] _parameterNames;
     private readonly AuthResult _missing;
+    private readonly AuthResult _unterminated;
 
     /// <param name="hexKey">The key as hex, as EdgeAuth distributes it; it is decoded once here.</param>
     public HmacChecker(string hexKey, string? hexBackupKey, int graceSeconds, string tokenName, TimeProvider time)
@@ -36,10 +37,11 @@ public sealed class HmacChecker : SyncTokenChecker
         _backupKey = string.IsNullOrEmpty(hexBackupKey) ? null : Convert.FromHexString(hexBackupKey);
         _graceSeconds = graceSeconds;
         _tokenName = tokenName;
-        _pathMarker = "/" + tokenName + "=";
         _time = time;
         _parameterNames = [tokenName];
         _missing = AuthResult.Refuse(AuthRefusal.MissingToken, $"no {tokenName} parameter or path element");
+        _unterminated = AuthResult.Refuse(AuthRefusal.Malformed,
+            $"the {tokenName}= path element must end with ~hmac= and 64 hex digits, then / or the end of the path");
     }
 
     public override IReadOnlyList<string> ParameterNames => _parameterNames;
@@ -55,16 +57,14 @@ public sealed class HmacChecker : SyncTokenChecker
         int stripLength = 0;
         if (!QueryParameter.TryGet(request.Query, _tokenName, out var raw))
         {
-            int at = path.IndexOf(_pathMarker, StringComparison.Ordinal);
-            if (at < 0)
+            switch (TokenPathElement.Find(path, _tokenName, out stripStart, out stripLength, out int valueStart))
             {
-                return _missing;
+                case TokenPathElement.Outcome.Absent:
+                    return _missing;
+                case TokenPathElement.Outcome.Unterminated:
+                    return _unterminated;
             }
-            int next = path[(at + 1)..].IndexOf('/');
-            int end = next < 0 ? path.Length : at + 1 + next;
-            raw = path[(at + _pathMarker.Length)..end];
-            stripStart = at;
-            stripLength = end - at;
+            raw = path[valueStart..(stripStart + stripLength)];
         }
         if (raw.Length > MaxTokenChars)
         {
