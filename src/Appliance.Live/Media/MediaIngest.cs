@@ -27,6 +27,10 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     private TimestampExtender _videoClock;
     private TimestampExtender _dataClock;
 
+    // A broken encoder breaks every frame alike: one line per kind, then a count (RepeatedLog).
+    private RepeatedLog? _unreadableVideo;
+    private RepeatedLog? _unreadableAudio;
+
     public LiveStream Stream => stream;
 
     /// <summary>Takes over <paramref name="payload"/>'s reference. Throws <see cref="MediaFormatException"/> on malformed data.</summary>
@@ -89,7 +93,11 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
         };
         if (!ok)
         {
-            LiveLog.FrameDropped(logger, stream.Key.ToString(), $"{kind} tag with an unreadable header ({payload.Length} bytes)");
+            var log = kind == FrameKind.Video ? _unreadableVideo ??= Unreadable("video") : _unreadableAudio ??= Unreadable("audio");
+            if (log.ShouldLog())
+            {
+                LiveLog.FrameDropped(logger, stream.Key.ToString(), $"{kind} tag with an unreadable header ({payload.Length} bytes)");
+            }
             payload.Release();
             return;
         }
@@ -101,6 +109,9 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
         };
         stream.Publish(source, MediaFrame.Create(kind, extended, flags, payload));
     }
+
+    private RepeatedLog Unreadable(string track) =>
+        new(logger, LogLevel.Warning, $"stream {stream.Key}", $"{track} tags with an unreadable header dropped");
 
     private void IngestData(uint timestamp, ReadOnlySpan<byte> payload)
     {

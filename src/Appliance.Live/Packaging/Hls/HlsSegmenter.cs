@@ -29,6 +29,9 @@ internal sealed class HlsSegmenter
     private readonly ILogger _logger;
     private readonly string _stream;
     private readonly long _wallClockAtZeroMs;
+
+    // A source whose timestamps jump back and forth would cut (and log) one with every frame.
+    private readonly RepeatedLog _jumps;
     private MemoryFileWriter? _current;
     private long _currentStartMs;
     private long _currentSequence;
@@ -45,6 +48,7 @@ internal sealed class HlsSegmenter
         _logger = logger;
         _stream = stream;
         _targetMs = config.TargetDurationMs;
+        _jumps = new RepeatedLog(logger, LogLevel.Information, $"stream {stream}", "HLS timestamp jumps cut as discontinuities");
         // Program date-time: the wall clock that corresponds to media time zero on this timeline,
         // taking the newest frame as "now" (frames replayed from the log are in the past).
         _wallClockAtZeroMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - nowTimestampMs;
@@ -60,7 +64,10 @@ internal sealed class HlsSegmenter
         var at = frame.Timestamp;
         if (_lastMs != long.MinValue && Math.Abs(at - _lastMs) > TimestampJumpMs)
         {
-            LiveLog.Packaging(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
+            if (_jumps.ShouldLog())
+            {
+                LiveLog.Packaging(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
+            }
             Complete(_lastMs);
             _discontinuityNext = true;
             _lastMs = at;
@@ -121,6 +128,7 @@ internal sealed class HlsSegmenter
     /// <summary>The stream ended: the open segment completes and the playlist gets its end.</summary>
     public void End()
     {
+        _jumps.Flush();
         if (_current is not null)
         {
             Complete(_lastMs);

@@ -1,4 +1,5 @@
 using Appliance.Core.Time;
+using Appliance.Live.Logging;
 using Appliance.Live.Media;
 using Appliance.Live.Relay.Routing;
 using Appliance.Live.Streams;
@@ -24,6 +25,9 @@ public sealed partial class UpstreamPull : IUpstreamSource
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // A parent whose timestamps jump with every message would make a line per message.
+    private readonly RepeatedLog _lateLog;
     private volatile RouteCandidate? _current;
     private string? _kickReason;
 
@@ -36,6 +40,7 @@ public sealed partial class UpstreamPull : IUpstreamSource
         _options = options;
         _always = options.Mode == "always";
         _logger = logger;
+        _lateLog = new RepeatedLog(logger, LogLevel.Debug, $"pull {stream.Key}", "media came late or with a gap");
     }
 
     public string Description => _current is { } current ? $"pull {current.Url}" : "pull (connecting)";
@@ -211,7 +216,10 @@ public sealed partial class UpstreamPull : IUpstreamSource
             {
                 // Short of a stall that fails the route, but a viewer noticed: it counts against the path.
                 candidate.Health.RecordStall();
-                PullLog.MediaLate(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+                if (_lateLog.ShouldLog())
+                {
+                    PullLog.MediaLate(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+                }
             }
             if (!meter.TryTakeSample(now, feed.BytesReceived, out var bytesPerSecond, out var mediaBytesPerSecond))
             {
