@@ -64,11 +64,19 @@ public sealed class TsMuxer
 
     private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
 
+    /// <summary>
+    /// Why the last video configuration was refused, the record named ("the
+    /// AVCDecoderConfigurationRecord has no SPS"); null when the last one was accepted or none came.
+    /// </summary>
+    public string? VideoConfigProblem { get; private set; }
+
     /// <summary>Sets the H.264 track from an AVCDecoderConfigurationRecord (the FLV sequence header payload).</summary>
-    public TsMuxStatus SetAvcConfig(ReadOnlySpan<byte> record) => SetVideo(VideoTrack.FromAvcRecord(record));
+    public TsMuxStatus SetAvcConfig(ReadOnlySpan<byte> record) =>
+        SetVideo(VideoTrack.FromAvcRecord(record, out var problem), "AVCDecoderConfigurationRecord", problem);
 
     /// <summary>Sets the H.265 track from an HEVCDecoderConfigurationRecord.</summary>
-    public TsMuxStatus SetHevcConfig(ReadOnlySpan<byte> record) => SetVideo(VideoTrack.FromHevcRecord(record));
+    public TsMuxStatus SetHevcConfig(ReadOnlySpan<byte> record) =>
+        SetVideo(VideoTrack.FromHevcRecord(record, out var problem), "HEVCDecoderConfigurationRecord", problem);
 
     /// <summary>Sets the AAC track from an AudioSpecificConfig; HE-AAC is carried as its LC core.</summary>
     public TsMuxStatus SetAacConfig(ReadOnlySpan<byte> audioSpecificConfig)
@@ -232,12 +240,14 @@ public sealed class TsMuxer
         }
     }
 
-    private TsMuxStatus SetVideo(VideoTrack? track)
+    private TsMuxStatus SetVideo(VideoTrack? track, string record, string problem)
     {
         if (track is null)
         {
+            VideoConfigProblem = $"the {record} {problem}";
             return TsMuxStatus.BadVideoConfig;
         }
+        VideoConfigProblem = null;
         _video = track;
         RebuildPmtIfChanged();
         return TsMuxStatus.Ok;

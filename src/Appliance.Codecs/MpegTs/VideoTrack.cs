@@ -39,11 +39,19 @@ internal sealed class VideoTrack
 
     public int NalType(byte header) => IsHevc ? NalUnitTypes.H265Type(header) : NalUnitTypes.H264Type(header);
 
-    /// <summary>From an AVCDecoderConfigurationRecord; null unless it has an SPS and a PPS of the right types.</summary>
-    public static VideoTrack? FromAvcRecord(ReadOnlySpan<byte> record)
+    /// <summary>
+    /// From an AVCDecoderConfigurationRecord; null unless it has an SPS and a PPS of the right
+    /// types, and then <paramref name="problem"/> says what is wrong with it ("has no PPS").
+    /// </summary>
+    public static VideoTrack? FromAvcRecord(ReadOnlySpan<byte> record, out string problem)
     {
-        if (!AvcDecoderConfigurationRecord.TryParse(record, out var config) || config is null || config.Pps.Count == 0)
+        if (!AvcDecoderConfigurationRecord.TryParse(record, out var config, out problem) || config is null)
         {
+            return null;
+        }
+        if (config.Pps.Count == 0)
+        {
+            problem = "has no PPS";
             return null;
         }
         var block = new ParameterSetBlock();
@@ -51,6 +59,7 @@ internal sealed class VideoTrack
         {
             if (NalUnitTypes.H264Type(sps[0]) != NalUnitTypes.H264Sps)
             {
+                problem = $"holds a NAL unit of type {NalUnitTypes.H264Type(sps[0])} where an SPS (7) belongs";
                 return null;
             }
             block.Add(sps);
@@ -59,6 +68,7 @@ internal sealed class VideoTrack
         {
             if (NalUnitTypes.H264Type(pps[0]) != NalUnitTypes.H264Pps)
             {
+                problem = $"holds a NAL unit of type {NalUnitTypes.H264Type(pps[0])} where a PPS (8) belongs";
                 return null;
             }
             block.Add(pps);
@@ -69,34 +79,38 @@ internal sealed class VideoTrack
     /// <summary>
     /// From an HEVCDecoderConfigurationRecord (ISO/IEC 14496-15, 8.3.3.1): collects every VPS, SPS
     /// and PPS, in that order. Null when the record is truncated, its length size is 3 (reserved),
-    /// or one of the three kinds is missing. Other arrays (SEI) are skipped.
+    /// or one of the three kinds is missing, and then <paramref name="problem"/> says which. Other
+    /// arrays (SEI) are skipped.
     /// </summary>
-    public static VideoTrack? FromHevcRecord(ReadOnlySpan<byte> record)
+    public static VideoTrack? FromHevcRecord(ReadOnlySpan<byte> record, out string problem)
     {
         const int fixedLength = 22;
         if (record.Length < fixedLength + 1)
         {
+            problem = $"is truncated ({record.Length} bytes; the fixed part alone is {fixedLength + 1})";
             return null;
         }
         var nalLengthSize = (record[fixedLength - 1] & 0x03) + 1;
         if (nalLengthSize == 3)
         {
+            problem = "declares NAL lengths of 3 bytes (only 1, 2 or 4 exist)";
             return null;
         }
         var block = new ParameterSetBlock();
         for (var wanted = NalUnitTypes.H265Vps; wanted <= NalUnitTypes.H265Pps; wanted++)
         {
-            if (!TryCollectHevcArray(record, wanted, ref block))
+            if (!TryCollectHevcArray(record, wanted, ref block, out problem))
             {
                 return null;
             }
         }
+        problem = "";
         return new VideoTrack(TsStreamType.H265, nalLengthSize, block.ToArray());
     }
 
     // Walks all arrays (they may come in any order) and adds the units of one type; false when
     // the record is truncated or holds none of that type.
-    private static bool TryCollectHevcArray(ReadOnlySpan<byte> record, int wanted, ref ParameterSetBlock block)
+    private static bool TryCollectHevcArray(ReadOnlySpan<byte> record, int wanted, ref ParameterSetBlock block, out string problem)
     {
         var reader = new HevcNalArrayReader(record);
         var found = false;
@@ -108,6 +122,9 @@ internal sealed class VideoTrack
                 found = true;
             }
         }
+        problem = reader.Failed ? "is truncated in its NAL unit arrays"
+            : found ? ""
+            : $"has no {(wanted == NalUnitTypes.H265Vps ? "VPS" : wanted == NalUnitTypes.H265Sps ? "SPS" : "PPS")}";
         return found && !reader.Failed;
     }
 

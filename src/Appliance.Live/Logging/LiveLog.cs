@@ -49,4 +49,11 @@ internal static partial class LiveLog
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "stream {Stream}: the new source starts a new timeline, moved by {OffsetMs} ms")]
     public static partial void TimelineRebased(ILogger logger, string stream, long offsetMs);
+
+    /// <summary>The count line of a <see cref="RepeatedLog"/>, at the level of the line it stands for.</summary>
+    [LoggerMessage(EventId = 16, Message = "{Subject}: {What}: repeated {Count} more times in the last {Seconds:F1} s")]
+    public static partial void Repeated(ILogger logger, LogLevel level, string subject, string what, long count, double seconds);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "stream {Stream}: TS: {Track} sequence header refused: {Problem}; {Consequence}")]
+    public static partial void SequenceHeaderRefused(ILogger logger, string stream, string track, string problem, string consequence);
 }

@@ -27,6 +27,10 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     // 32-bit wrap could put one track's first frame in the next epoch and the other's in this one.
     private TimestampExtender _clock;
 
+    // A broken encoder breaks every frame alike: one line per kind, then a count (RepeatedLog).
+    private RepeatedLog? _unreadableVideo;
+    private RepeatedLog? _unreadableAudio;
+
     public LiveStream Stream => stream;
 
     /// <summary>Takes over <paramref name="payload"/>'s reference. Throws <see cref="MediaFormatException"/> on malformed data.</summary>
@@ -89,13 +93,20 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
         };
         if (!ok)
         {
-            LiveLog.FrameDropped(logger, stream.Key.ToString(), $"{kind} tag with an unreadable header ({payload.Length} bytes)");
+            var log = kind == FrameKind.Video ? _unreadableVideo ??= Unreadable("video") : _unreadableAudio ??= Unreadable("audio");
+            if (log.ShouldLog())
+            {
+                LiveLog.FrameDropped(logger, stream.Key.ToString(), $"{kind} tag with an unreadable header ({payload.Length} bytes)");
+            }
             payload.Release();
             return;
         }
         var extended = (flags & FrameFlags.SequenceHeader) != 0 ? _clock.Peek(timestamp) : _clock.Extend(timestamp);
         stream.Publish(source, MediaFrame.Create(kind, extended, flags, payload));
     }
+
+    private RepeatedLog Unreadable(string track) =>
+        new(logger, LogLevel.Warning, $"stream {stream.Key}", $"{track} tags with an unreadable header dropped");
 
     private void IngestData(uint timestamp, ReadOnlySpan<byte> payload)
     {

@@ -66,12 +66,12 @@ public static class NodeMetrics
     private static void Traffic(PrometheusWriter metrics, ServerContext context)
     {
         var (bytesIn, bytesOut) = context.Traffic.Snapshot(context.Sessions.Sessions);
-        metrics.Family("appliance_received_bytes_total", "counter", "Bytes received, by listener (upstream = pulls from parents).");
+        metrics.Family("appliance_received_bytes_total", "counter", "Bytes received, by listener (upstream = pulls from parents, push = pushes to other nodes), open connections included.");
         for (var i = 0; i < bytesIn.Length; i++)
         {
             metrics.Sample("appliance_received_bytes_total", bytesIn[i], ("listener", TrafficTotals.Listeners[i]));
         }
-        metrics.Family("appliance_sent_bytes_total", "counter", "Bytes sent, by listener (push = forwarding to other nodes).");
+        metrics.Family("appliance_sent_bytes_total", "counter", "Bytes sent, by listener (upstream = pulls from parents, push = pushes to other nodes), open connections included.");
         for (var i = 0; i < bytesOut.Length; i++)
         {
             metrics.Sample("appliance_sent_bytes_total", bytesOut[i], ("listener", TrafficTotals.Listeners[i]));

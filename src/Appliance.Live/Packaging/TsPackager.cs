@@ -11,12 +11,32 @@ namespace Appliance.Live.Packaging;
 /// Turns one stream's frames into MPEG-TS packets, in publish order, once for every HTTP-TS viewer
 /// and every HLS segment. The packets are attached to the frame (its TS wire form); sequence
 /// headers configure the muxer and carry no packets of their own. A frame the muxer refuses is
-/// dropped from the TS outputs only, with a log line saying why.
+/// dropped from the TS outputs only, with a log line saying why: the first of a kind in full,
+/// then a count per interval (<see cref="RepeatedLog"/>), since such faults repeat with every frame.
 /// </summary>
-internal sealed class TsPackager(ILogger logger, string stream)
+internal sealed class TsPackager
 {
     private readonly TsMuxer _muxer = new();
+    private readonly ILogger _logger;
+    private readonly string _stream;
+    private readonly string _subject;
+
+    // A refused sequence header and the frames left out for want of a config are one fault.
+    private readonly RepeatedLog _videoConfig;
+    private readonly RepeatedLog _audioConfig;
+
+    // Frames the muxer refuses for what they hold, one log per reason, made when first needed.
+    private readonly RepeatedLog?[] _refused = new RepeatedLog?[Enum.GetValues<TsMuxStatus>().Length];
     private bool _warnedCodec;
+
+    public TsPackager(ILogger logger, string stream)
+    {
+        _logger = logger;
+        _stream = stream;
+        _subject = $"stream {stream}";
+        _videoConfig = new RepeatedLog(logger, LogLevel.Warning, _subject, "video frames left out of TS (no usable video sequence header)");
+        _audioConfig = new RepeatedLog(logger, LogLevel.Warning, _subject, "audio frames left out of TS (no usable audio sequence header)");
+    }
 
     public long FramesPackaged { get; private set; }
 
@@ -37,6 +57,17 @@ internal sealed class TsPackager(ILogger logger, string stream)
         };
     }
 
+    /// <summary>The stream ended: counts of repeated faults not yet written are written now.</summary>
+    public void FlushLogs()
+    {
+        _videoConfig.Flush();
+        _audioConfig.Flush();
+        foreach (var log in _refused)
+        {
+            log?.Flush();
+        }
+    }
+
     private SharedBuffer? PackageVideo(MediaFrame frame)
     {
         var payload = frame.Payload.Span;
@@ -53,10 +84,7 @@ internal sealed class TsPackager(ILogger logger, string stream)
         if (info.Kind == VideoPacketKind.SequenceHeader)
         {
             var status = info.Codec == VideoCodec.Hevc ? _muxer.SetHevcConfig(body) : _muxer.SetAvcConfig(body);
-            if (status != TsMuxStatus.Ok)
-            {
-                LiveLog.FrameDropped(logger, stream, $"TS: video sequence header refused: {status}");
-            }
+            ConfigOutcome(status, _videoConfig, "video", _muxer.VideoConfigProblem ?? status.ToString(), _muxer.HasVideo);
             return null;
         }
         if (info.Kind != VideoPacketKind.CodedFrames)
@@ -66,7 +94,8 @@ internal sealed class TsPackager(ILogger logger, string stream)
         var size = _muxer.MaxVideoLength(body.Length);
         if (size == 0)
         {
-            return Drop(TsMuxStatus.FrameTooLarge);
+            // Without a config every frame is refused; that is the config's fault, not the frame's.
+            return _muxer.HasVideo ? Drop(TsMuxStatus.FrameTooLarge) : Unconfigured(_videoConfig, "video", _muxer.VideoConfigProblem);
         }
         var buffer = SharedBuffer.Rent(size);
         return Attach(frame, buffer, _muxer.WriteVideo(buffer.FullSpan, body, frame.Timestamp, info.CompositionTimeMs, info.IsKeyFrame));
@@ -87,19 +116,43 @@ internal sealed class TsPackager(ILogger logger, string stream)
         if (info.IsSequenceHeader)
         {
             var status = _muxer.SetAacConfig(body);
-            if (status != TsMuxStatus.Ok)
-            {
-                LiveLog.FrameDropped(logger, stream, $"TS: audio config refused: {status}");
-            }
+            ConfigOutcome(status, _audioConfig, "audio", "the AudioSpecificConfig is malformed or cannot be carried in ADTS", _muxer.HasAudio);
             return null;
         }
         var size = _muxer.MaxAudioLength(body.Length);
         if (size == 0)
         {
-            return Drop(TsMuxStatus.FrameTooLarge);
+            return _muxer.HasAudio ? Drop(TsMuxStatus.FrameTooLarge) : Unconfigured(_audioConfig, "audio", null);
         }
         var buffer = SharedBuffer.Rent(size);
         return Attach(frame, buffer, _muxer.WriteAudio(buffer.FullSpan, body, frame.Timestamp));
+    }
+
+    /// <summary>A valid config ends the fault (its count is written); a refused one is logged with what is wrong with it.</summary>
+    private void ConfigOutcome(TsMuxStatus status, RepeatedLog log, string track, string problem, bool previousStays)
+    {
+        if (status == TsMuxStatus.Ok)
+        {
+            log.Flush();
+            return;
+        }
+        if (log.ShouldLog())
+        {
+            LiveLog.SequenceHeaderRefused(_logger, _stream, track, problem,
+                previousStays ? "the previous one stays in use" : "the track is left out of HTTP-TS and HLS until a valid one arrives");
+        }
+    }
+
+    private SharedBuffer? Unconfigured(RepeatedLog log, string track, string? problem)
+    {
+        FramesDropped++;
+        if (log.ShouldLog())
+        {
+            LiveLog.FrameDropped(_logger, _stream, problem is null
+                ? $"TS: no {track} sequence header yet; {track} frames are left out of HTTP-TS and HLS until one arrives"
+                : $"TS: no usable {track} sequence header ({problem})");
+        }
+        return null;
     }
 
     /// <summary>Attaches the packets the muxer wrote into <paramref name="buffer"/>, or drops the frame (and the buffer) with the muxer's reason.</summary>
@@ -119,7 +172,11 @@ internal sealed class TsPackager(ILogger logger, string stream)
     private SharedBuffer? Drop(TsMuxStatus status)
     {
         FramesDropped++;
-        LiveLog.FrameDropped(logger, stream, $"TS: frame not muxed: {status}");
+        var log = _refused[(int)status] ??= new RepeatedLog(_logger, LogLevel.Warning, _subject, $"frames not muxed into TS ({status})");
+        if (log.ShouldLog())
+        {
+            LiveLog.FrameDropped(_logger, _stream, $"TS: frame not muxed: {status}");
+        }
         return null;
     }
 
@@ -128,7 +185,7 @@ internal sealed class TsPackager(ILogger logger, string stream)
         if (!_warnedCodec)
         {
             _warnedCodec = true;
-            LiveLog.FrameDropped(logger, stream, message);
+            LiveLog.FrameDropped(_logger, _stream, message);
         }
     }
 }

@@ -1,9 +1,11 @@
 using Appliance.Live.Config;
+using Appliance.Live.Logging;
 using Appliance.Live.ControlSocket.Contract;
 using Appliance.Live.Relay.Directory;
 using Appliance.Live.Relay.Pull;
 using Appliance.Live.Relay.Routing;
 using Appliance.Live.Server;
+using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +41,12 @@ public sealed class RelayManager : IAsyncDisposable
     }
 
     public string NodeId => _context.NodeId;
+
+    /// <summary>Where pulls count their bytes (listener "upstream").</summary>
+    internal TrafficTotals Traffic => _context.Traffic;
+
+    /// <summary>Where pulls write the access line of each upstream session that fed a stream.</summary>
+    internal AccessLog AccessLog => _context.AccessLog;
 
     public UpstreamRoutes Routes { get; }
 

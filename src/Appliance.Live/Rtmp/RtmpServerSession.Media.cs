@@ -2,6 +2,7 @@ using Appliance.Live.Logging;
 using Appliance.Live.Media;
 using Appliance.Live.Streams;
 using Appliance.Protocols.Rtmp;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Live.Rtmp;
 
@@ -10,13 +11,18 @@ public sealed partial class RtmpServerSession
     private RtmpPublisher? _publisher;
     private LiveStream? _publishStream;
     private MediaIngest? _ingest;
+    private RepeatedLog? _ignoredMedia;
 
     private string? HandleMedia(in RtmpMessage message)
     {
         if (_publisher is null || _publishStream is null)
         {
-            // Media before publish (or from a player) is not ours to keep.
-            LiveLog.Ignored(_context.Logger, Client, $"media message type {message.TypeId} outside publish");
+            // Media before publish (or from a player) is not ours to keep; a peer may send a lot of it.
+            _ignoredMedia ??= new RepeatedLog(_context.Logger, LogLevel.Debug, $"rtmp {Client}", "media messages outside publish ignored");
+            if (_ignoredMedia.ShouldLog())
+            {
+                LiveLog.Ignored(_context.Logger, Client, $"media message type {message.TypeId} outside publish");
+            }
             return null;
         }
         _ingest ??= new MediaIngest(_publishStream, _publisher, _context.Logger);

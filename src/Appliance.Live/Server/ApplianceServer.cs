@@ -37,7 +37,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         Context = new ServerContext(config, streams, _sessions, loggers);
         Context.Server = this;
         Context.Relay = new Relay.RelayManager(Context);
-        Context.Push = new Relay.Push.PushManager(Context.NodeId, loggers);
+        Context.Push = new Relay.Push.PushManager(Context.NodeId, loggers, Context.Traffic, Context.AccessLog);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
         var opened = new List<TcpAcceptor>();

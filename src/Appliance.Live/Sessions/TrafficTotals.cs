@@ -1,18 +1,29 @@
+using System.Collections.Concurrent;
+
 namespace Appliance.Live.Sessions;
 
 /// <summary>
 /// Bytes and sessions per listener, for the metrics counters: sessions add theirs when they end;
-/// the scrape adds the open sessions' bytes on top. Kept at the end of a session, not per write,
-/// so the data path pays nothing for it.
+/// the scrape adds the open sessions' bytes on top. Connections the node opens itself (pulls,
+/// pushes) are registered while open and read the same way, so a pull that lives for hours shows
+/// its traffic as it flows. Kept at the end of a session, not per write, so the data path pays
+/// nothing for it.
 /// </summary>
 public sealed class TrafficTotals
 {
-    public static readonly string[] Listeners = ["rtmp", "http", "admin", "upstream", "push"];
+    /// <summary>The label of pulls from parents (and the origin).</summary>
+    public const string Upstream = "upstream";
+
+    /// <summary>The label of pushes to other nodes.</summary>
+    public const string Push = "push";
+
+    public static readonly string[] Listeners = ["rtmp", "http", "admin", Upstream, Push];
 
     private readonly long[] _bytesIn = new long[Listeners.Length];
     private readonly long[] _bytesOut = new long[Listeners.Length];
     private readonly long[] _accepted = new long[Listeners.Length];
     private readonly long[] _refused = new long[Listeners.Length];
+    private readonly ConcurrentDictionary<IOutboundTraffic, byte> _outbound = new(ReferenceEqualityComparer.Instance);
 
     // What the scrape last reported, so a session moving from open to finished never makes a counter go back.
     private readonly long[] _reportedIn = new long[Listeners.Length];
@@ -22,18 +33,41 @@ public sealed class TrafficTotals
 
     public void OnRefused(string listener) => Interlocked.Increment(ref _refused[IndexOf(listener)]);
 
-    public void OnFinished(SessionBase session)
+    public void OnFinished(SessionBase session) => Add(session.Listener, session.BytesIn, session.BytesOut);
+
+    /// <summary>An outbound connection is open: the scrape counts its bytes from now on.</summary>
+    public void OnOpened(IOutboundTraffic connection) => _outbound.TryAdd(connection, 0);
+
+    /// <summary>
+    /// An outbound connection closed: its bytes move to the totals, once however often this is
+    /// called. Returns them, for the access log.
+    /// </summary>
+    public (long In, long Out) OnClosed(IOutboundTraffic connection)
     {
-        var i = IndexOf(session.Listener);
-        Interlocked.Add(ref _bytesIn[i], session.BytesIn);
-        Interlocked.Add(ref _bytesOut[i], session.BytesOut);
+        var bytesIn = connection.BytesReceived;
+        var bytesOut = connection.BytesSent;
+        if (_outbound.TryRemove(connection, out _))
+        {
+            Add(connection.Listener, bytesIn, bytesOut);
+        }
+        return (bytesIn, bytesOut);
     }
+
+    private void Add(string listener, long bytesIn, long bytesOut)
+    {
+        var i = IndexOf(listener);
+        Interlocked.Add(ref _bytesIn[i], bytesIn);
+        Interlocked.Add(ref _bytesOut[i], bytesOut);
+    }
+
+    /// <summary>Outbound connections open now.</summary>
+    public int OpenOutbound => _outbound.Count;
 
     public long Accepted(int listener) => Interlocked.Read(ref _accepted[listener]);
 
     public long Refused(int listener) => Interlocked.Read(ref _refused[listener]);
 
-    /// <summary>Bytes in and out per listener so far, finished sessions and open ones together; never less than last time.</summary>
+    /// <summary>Bytes in and out per listener so far, finished sessions and connections and open ones together; never less than last time.</summary>
     public (long[] In, long[] Out) Snapshot(IEnumerable<SessionBase> open)
     {
         var bytesIn = new long[Listeners.Length];
@@ -48,6 +82,12 @@ public sealed class TrafficTotals
             var i = IndexOf(session.Listener);
             bytesIn[i] += session.BytesIn;
             bytesOut[i] += session.BytesOut;
+        }
+        foreach (var (connection, _) in _outbound)
+        {
+            var i = IndexOf(connection.Listener);
+            bytesIn[i] += connection.BytesReceived;
+            bytesOut[i] += connection.BytesSent;
         }
         lock (_reportedIn)
         {
@@ -64,8 +104,8 @@ public sealed class TrafficTotals
     {
         "rtmp" => 0,
         "http" => 1,
-        "upstream" => 3,
-        "push" => 4,
+        Upstream => 3,
+        Push => 4,
         _ => 2,
     };
 }

@@ -220,6 +220,7 @@ public sealed partial class LiveStream
             _graceTimer?.Dispose();
             _graceTimer = null;
             _hls?.End();
+            _ts?.FlushLogs();
             NotifyViewers();
             noViewers = _viewers.Count == 0;
         }

@@ -21,7 +21,7 @@ public sealed partial class RtmpClient
         {
             _output.Write(control.AsSpan(0, length));
             _outChunkSize = chunkSize;
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            await FlushCountedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -43,7 +43,7 @@ public sealed partial class RtmpClient
             {
                 _output.Write(slice.Span);
             }
-            var flush = await _output.FlushAsync(ct).ConfigureAwait(false);
+            var flush = await FlushCountedAsync(ct).ConfigureAwait(false);
             if (flush.IsCompleted)
             {
                 throw new IOException("The server closed the connection.");

@@ -16,7 +16,7 @@ public sealed partial class RtmpClient
     {
         RtmpHandshake.WriteClientHello(_output.GetSpan(RtmpHandshake.ClientHelloSize));
         _output.Advance(RtmpHandshake.ClientHelloSize);
-        await _output.FlushAsync(ct).ConfigureAwait(false);
+        await FlushCountedAsync(ct).ConfigureAwait(false);
 
         var result = await _input.ReadAtLeastAsync(RtmpHandshake.ServerResponseSize, ct).ConfigureAwait(false);
         var buffer = result.Buffer;
@@ -62,7 +62,7 @@ public sealed partial class RtmpClient
         {
             _output.Write(control.AsSpan(0, length));
             _outChunkSize = OutgoingChunkSize;
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            await FlushCountedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -332,7 +332,7 @@ public sealed partial class RtmpClient
         try
         {
             WriteMessage(chunkStreamId, 0, RtmpMessageType.CommandAmf0, streamId, payload);
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            await FlushCountedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -346,7 +346,7 @@ public sealed partial class RtmpClient
         try
         {
             _output.Write(bytes.Span);
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            await FlushCountedAsync(ct).ConfigureAwait(false);
         }
         finally
         {

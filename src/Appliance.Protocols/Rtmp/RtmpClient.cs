@@ -39,6 +39,10 @@ public sealed partial class RtmpClient : IAsyncDisposable
     private double _lastTransactionId;
     private uint _streamId;
     private int _disposed;
+    private long _bytesSent;
+
+    // The chunk reader's count as it stood when the client closed (closing resets the reader).
+    private long _bytesReadAtClose = -1;
 
     private RtmpClient(Stream transport)
     {
@@ -61,8 +65,18 @@ public sealed partial class RtmpClient : IAsyncDisposable
     /// </summary>
     public bool StreamEofReceived { get; private set; }
 
-    /// <summary>Bytes received from the server, handshake included.</summary>
-    public long BytesReceived => _chunks.BytesRead + RtmpHandshake.ServerResponseSize;
+    /// <summary>Bytes received from the server, handshake included; still readable once disposed.</summary>
+    public long BytesReceived
+    {
+        get
+        {
+            var closed = Volatile.Read(ref _bytesReadAtClose);
+            return (closed >= 0 ? closed : _chunks.BytesRead) + RtmpHandshake.ServerResponseSize;
+        }
+    }
+
+    /// <summary>Bytes handed to the transport, handshake included; still readable once disposed.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>The message stream id from createStream; 0 before play or publish.</summary>
     public uint StreamId => _streamId;
@@ -152,7 +166,7 @@ public sealed partial class RtmpClient : IAsyncDisposable
         try
         {
             WriteMessage(chunkStreamId, timestamp, typeId, _streamId, payload.Span);
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            await FlushCountedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -226,11 +240,19 @@ public sealed partial class RtmpClient : IAsyncDisposable
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
         }
+        Volatile.Write(ref _bytesReadAtClose, _chunks.BytesRead);
         _chunks.Reset();
         while (_earlyMedia.TryDequeue(out var message))
         {
             message.Payload.Release();
         }
+    }
+
+    /// <summary>Flushes what was written to the output, counting it into <see cref="BytesSent"/>: every write goes out through here.</summary>
+    private ValueTask<FlushResult> FlushCountedAsync(CancellationToken ct)
+    {
+        Interlocked.Add(ref _bytesSent, _output.UnflushedBytes);
+        return _output.FlushAsync(ct);
     }
 
     private static bool IsMedia(byte typeId) =>

@@ -5,6 +5,7 @@ using Appliance.Codecs.Flv;
 using Appliance.Live.Relay;
 using Appliance.Live.Relay.Pull;
 using Appliance.Live.Relay.Routing;
+using Appliance.Live.Sessions;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Relay;
@@ -65,10 +66,52 @@ public sealed class HttpFlvUpstreamFeedTests
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
-    private static Task<UpstreamFeed> OpenAsync(int port)
+    [Fact]
+    public async Task The_request_and_the_whole_response_count_as_upstream_traffic_while_open_and_once_closed()
+    {
+        var response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\nConnection: close\r\n\r\n").Concat(FlvBody(3)).ToArray();
+        await using var server = ScriptedServer.Start(response);
+        var traffic = new TrafficTotals();
+        var upstream = TrafficTotals.IndexOf(TrafficTotals.Upstream);
+
+        var feed = await OpenAsync(server.Port, traffic);
+        (await feed.ReadAsync(Eventually.Deadline()))!.Value.Payload.Release();
+        var open = traffic.Snapshot([]);
+        var openConnections = traffic.OpenOutbound;
+        while (await feed.ReadAsync(Eventually.Deadline()) is { } message)
+        {
+            message.Payload.Release();
+        }
+        await feed.DisposeAsync();
+        var closed = traffic.Snapshot([]);
+
+        Assert.Equal(1, openConnections);
+        Assert.InRange(open.In[upstream], 60, response.Length);
+        Assert.Equal(response.Length, closed.In[upstream]);
+        Assert.Equal(server.Request.Length, closed.Out[upstream]);
+        Assert.Equal(0, traffic.OpenOutbound);
+    }
+
+    [Fact]
+    public async Task A_refused_open_still_counts_its_bytes_and_leaves_no_connection_open()
+    {
+        var response = Encoding.ASCII.GetBytes("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        await using var server = ScriptedServer.Start(response);
+        var traffic = new TrafficTotals();
+        var upstream = TrafficTotals.IndexOf(TrafficTotals.Upstream);
+
+        await Assert.ThrowsAsync<UpstreamException>(() => OpenAsync(server.Port, traffic));
+
+        var counted = traffic.Snapshot([]);
+        Assert.Equal(response.Length, counted.In[upstream]);
+        Assert.Equal(server.Request.Length, counted.Out[upstream]);
+        Assert.Equal(0, traffic.OpenOutbound);
+    }
+
+    private static Task<UpstreamFeed> OpenAsync(int port, TrafficTotals? traffic = null)
     {
         Assert.True(UpstreamUrl.TryParse($"http://127.0.0.1:{port}/{{app}}/{{stream}}.flv", out var url, out var error), error);
-        return HttpFlvUpstreamFeed.OpenAsync(new RouteCandidate(url), "live", "cam", "appliance_via=edge", Eventually.Deadline());
+        return HttpFlvUpstreamFeed.OpenAsync(new RouteCandidate(url), "live", "cam", "appliance_via=edge", traffic ?? new TrafficTotals(), Eventually.Deadline());
     }
 
     private static byte[] FlvBody(int tags)

@@ -28,6 +28,9 @@ internal sealed class HlsSegmenter
     private readonly HlsConfig _config;
     private readonly ILogger _logger;
     private readonly string _stream;
+
+    // A source whose timestamps jump back and forth would cut (and log) one with every frame.
+    private readonly RepeatedLog _jumps;
     private long _wallClockAtZeroMs;
     private bool _newTimeline;
     private MemoryFileWriter? _current;
@@ -46,6 +49,7 @@ internal sealed class HlsSegmenter
         _logger = logger;
         _stream = stream;
         _targetMs = config.TargetDurationMs;
+        _jumps = new RepeatedLog(logger, LogLevel.Information, $"stream {stream}", "HLS timestamp jumps cut as discontinuities");
         // Program date-time: the wall clock that corresponds to media time zero on this timeline,
         // taking the newest frame as "now" (frames replayed from the log are in the past). With no
         // media yet (a negative "now"), the first segment's start is "now" when it comes.
@@ -63,7 +67,10 @@ internal sealed class HlsSegmenter
         var at = frame.Timestamp;
         if (_lastMs != long.MinValue && Math.Abs(at - _lastMs) > TimestampJumpMs)
         {
-            LiveLog.Packaging(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
+            if (_jumps.ShouldLog())
+            {
+                LiveLog.Packaging(_logger, _stream, $"HLS: timestamp jumped {at - _lastMs} ms; cutting a discontinuity");
+            }
             Complete(_lastMs);
             _discontinuityNext = true;
             _newTimeline = true;
@@ -126,6 +133,7 @@ internal sealed class HlsSegmenter
     /// <summary>The stream ended: the open segment completes and the playlist gets its end.</summary>
     public void End()
     {
+        _jumps.Flush();
         if (_current is not null)
         {
             Complete(_lastMs);

@@ -11,8 +11,8 @@ internal static partial class DirectoryLog
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "directory: redis {Redis} is unreachable ({Reason}); pulls use the configured upstreams meanwhile, reconnecting in the background")]
     public static partial void Disconnected(ILogger logger, string redis, string reason);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "directory: registering streams failed: {Reason} ({Suppressed} similar failures not logged)")]
-    public static partial void RegisterFailed(ILogger logger, string reason, int suppressed);
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "directory: registering streams failed: {Reason}")]
+    public static partial void RegisterFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "directory: registering works again, {Streams} stream(s) registered")]
     public static partial void RegisterRecovered(ILogger logger, int streams);
@@ -20,8 +20,8 @@ internal static partial class DirectoryLog
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "directory: ignoring the entry of {Stream}: it {Problem}: \"{Value}\"")]
     public static partial void BadEntry(ILogger logger, string stream, string problem, string value);
 
-    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "directory: lookup of {Stream} failed: {Reason} ({Suppressed} similar failures not logged)")]
-    public static partial void LookupFailed(ILogger logger, string stream, string reason, int suppressed);
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "directory: lookup of {Stream} failed: {Reason}")]
+    public static partial void LookupFailed(ILogger logger, string stream, string reason);
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "directory: {Stream} is at node {Node}, {Url}")]
     public static partial void Found(ILogger logger, string stream, string node, string url);

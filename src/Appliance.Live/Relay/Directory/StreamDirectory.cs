@@ -1,5 +1,6 @@
 using Appliance.Core.Time;
 using Appliance.Live.Config;
+using Appliance.Live.Logging;
 using Appliance.Live.Streams;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -18,6 +19,8 @@ public sealed class StreamDirectory : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
 
+    private const long FailureLogIntervalMs = 60_000;
+
     private readonly DirectoryConfig _config;
     private readonly RedisAddress _address;
     private readonly AdvertiseUrl? _advertise;
@@ -29,8 +32,9 @@ public sealed class StreamDirectory : IAsyncDisposable
     private readonly long _refreshMs;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly LogThrottle _registerLog = new(60_000);
-    private readonly LogThrottle _lookupLog = new(60_000);
+    // A Redis that stays down for hours: the first failure in full, then a count a minute.
+    private readonly RepeatedLog _registerLog;
+    private readonly RepeatedLog _lookupLog;
     private volatile ConnectionMultiplexer? _redis;
     private volatile bool _connected;
     private volatile bool _syncFailing;
@@ -52,6 +56,8 @@ public sealed class StreamDirectory : IAsyncDisposable
         _nodeId = nodeId;
         _streams = streams;
         _logger = logger;
+        _registerLog = new RepeatedLog(logger, LogLevel.Warning, "directory", "registering streams failed", FailureLogIntervalMs);
+        _lookupLog = new RepeatedLog(logger, LogLevel.Warning, "directory", "lookups failed", FailureLogIntervalMs);
         _lookupTimeout = TimeSpan.FromMilliseconds(config.LookupTimeoutMs);
         // Three renewals per TTL: an entry survives two lost rounds.
         _refreshMs = Math.Max(config.TtlMs / 3, 1);
@@ -107,13 +113,13 @@ public sealed class StreamDirectory : IAsyncDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            if (_lookupLog.ShouldLog(out var suppressed))
+            if (_lookupLog.ShouldLog())
             {
-                DirectoryLog.LookupFailed(_logger, key.ToString(), ex is TimeoutException ? $"no answer within {_config.LookupTimeoutMs} ms" : ex.Message, suppressed);
+                DirectoryLog.LookupFailed(_logger, key.ToString(), ex is TimeoutException ? $"no answer within {_config.LookupTimeoutMs} ms" : ex.Message);
             }
             return null;
         }
-        _lookupLog.Reset();
+        _lookupLog.Flush();
         if (text is null)
         {
             return null;
@@ -240,7 +246,7 @@ public sealed class StreamDirectory : IAsyncDisposable
             if (_syncFailing)
             {
                 _syncFailing = false;
-                _registerLog.Reset();
+                _registerLog.Flush();
                 DirectoryLog.RegisterRecovered(_logger, _registrar.Count);
             }
         }
@@ -248,9 +254,9 @@ public sealed class StreamDirectory : IAsyncDisposable
         {
             _syncFailing = true;
             _fullSyncDue = true;
-            if (_registerLog.ShouldLog(out var suppressed))
+            if (_registerLog.ShouldLog())
             {
-                DirectoryLog.RegisterFailed(_logger, ex is TimeoutException ? "Redis did not answer in time" : ex.Message, suppressed);
+                DirectoryLog.RegisterFailed(_logger, ex is TimeoutException ? "Redis did not answer in time" : ex.Message);
             }
             return;
         }
@@ -319,7 +325,7 @@ public sealed class StreamDirectory : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
-                    DirectoryLog.RegisterFailed(_logger, "removing this node's entries on stop: " + ex.Message, 0);
+                    DirectoryLog.RegisterFailed(_logger, "removing this node's entries on stop: " + ex.Message);
                 }
             }
             redis.ConnectionFailed -= OnConnectionFailed;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Appliance.Codecs.Flv;
 using Appliance.Live.Relay.Routing;
+using Appliance.Live.Sessions;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Live.Relay.Pull;
@@ -21,82 +22,96 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
     private readonly FlvStreamReader _flv = new();
 
     // The FLV bytes: the response body itself, or what a de-chunking pump writes from it.
-    private readonly PipeReader _body;
-    private readonly Task _dechunking = Task.CompletedTask;
+    private PipeReader _body;
+    private Task _dechunking = Task.CompletedTask;
     private long _bytes;
+    private long _sent;
 
-    private HttpFlvUpstreamFeed(Socket socket, PipeReader input, bool chunked)
+    private HttpFlvUpstreamFeed(Socket socket)
     {
         _socket = socket;
-        _input = input;
-        if (chunked)
-        {
-            var pipe = new Pipe();
-            _body = pipe.Reader;
-            _dechunking = DechunkAsync(pipe.Writer);
-        }
-        else
-        {
-            _body = input;
-        }
+        _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false));
+        _body = _input;
     }
 
     public override long BytesReceived => Interlocked.Read(ref _bytes);
 
-    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string app, string streamName, string query, CancellationToken ct)
+    public override long BytesSent => Interlocked.Read(ref _sent);
+
+    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string app, string streamName, string query, TrafficTotals traffic, CancellationToken ct)
     {
         var url = candidate.Url;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            try
-            {
-                await socket.ConnectAsync(url.Host, url.Port, ct).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                throw new UpstreamException($"connect failed: {ex.Message}");
-            }
-            var path = url.HttpPath(app, streamName);
-            var request = $"GET {path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{query} HTTP/1.1\r\nHost: {url.HostHeader}\r\nUser-Agent: appliance\r\nAccept: */*\r\nConnection: close\r\n\r\n";
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, ct).ConfigureAwait(false);
-            var input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false));
-            var head = await ReadHeadAsync(input, ct).ConfigureAwait(false);
-            if (head.Status != 200)
-            {
-                await input.CompleteAsync().ConfigureAwait(false);
-                throw new UpstreamException($"upstream answered HTTP {head.Status}", streamMissing: head.Status == 404);
-            }
-            return new HttpFlvUpstreamFeed(socket, input, head.IsChunked);
+            await socket.ConnectAsync(url.Host, url.Port, ct).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new UpstreamException($"connect failed: {ex.Message}");
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+        var feed = new HttpFlvUpstreamFeed(socket);
+        feed.CountIn(traffic);
+        try
+        {
+            var path = url.HttpPath(app, streamName);
+            var request = Encoding.ASCII.GetBytes($"GET {path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{query} HTTP/1.1\r\nHost: {url.HostHeader}\r\nUser-Agent: appliance\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+            await socket.SendAsync(request, SocketFlags.None, ct).ConfigureAwait(false);
+            Interlocked.Add(ref feed._sent, request.Length);
+            var head = await feed.ReadHeadAsync(ct).ConfigureAwait(false);
+            if (head.Status != 200)
+            {
+                throw new UpstreamException($"upstream answered HTTP {head.Status}", streamMissing: head.Status == 404);
+            }
+            feed.StartBody(head.IsChunked);
+            return feed;
+        }
+        catch
+        {
+            await feed.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    private static async Task<HttpResponseHead> ReadHeadAsync(PipeReader input, CancellationToken ct)
+    private async Task<HttpResponseHead> ReadHeadAsync(CancellationToken ct)
     {
         while (true)
         {
-            var result = await input.ReadAsync(ct).ConfigureAwait(false);
+            var result = await _input.ReadAsync(ct).ConfigureAwait(false);
             var reader = new SequenceReader<byte>(result.Buffer);
             var status = HttpResponseParser.TryParse(ref reader, out var head, MaxHeadBytes);
             if (status == HttpParseStatus.Complete)
             {
-                input.AdvanceTo(reader.Position);
+                Interlocked.Add(ref _bytes, reader.Consumed);
+                _input.AdvanceTo(reader.Position);
                 return head!;
             }
             if (status == HttpParseStatus.Error)
             {
                 throw new UpstreamException("upstream sent a malformed HTTP response head");
             }
-            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             if (result.IsCompleted)
             {
                 throw new UpstreamException("upstream closed before a full HTTP response head");
             }
+        }
+    }
+
+    /// <summary>The body follows the head: FLV as it is, or through a de-chunking pump.</summary>
+    private void StartBody(bool chunked)
+    {
+        if (chunked)
+        {
+            var pipe = new Pipe();
+            _body = pipe.Reader;
+            _dechunking = DechunkAsync(pipe.Writer);
         }
     }
 
@@ -178,7 +193,7 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
         await output.CompleteAsync(failure).ConfigureAwait(false);
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override async ValueTask CloseAsync()
     {
         // Reader first, so a pump blocked on a full pipe returns; then the socket, so a pump blocked on a read does.
         if (!ReferenceEquals(_body, _input))

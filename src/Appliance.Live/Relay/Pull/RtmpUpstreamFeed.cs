@@ -1,4 +1,5 @@
 using Appliance.Live.Relay.Routing;
+using Appliance.Live.Sessions;
 using Appliance.Protocols.Rtmp;
 
 namespace Appliance.Live.Relay.Pull;
@@ -12,7 +13,9 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
 
     public override long BytesReceived => _client.BytesReceived;
 
-    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string localApp, string streamName, string query, CancellationToken ct)
+    public override long BytesSent => _client.BytesSent;
+
+    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string localApp, string streamName, string query, TrafficTotals traffic, CancellationToken ct)
     {
         var url = candidate.Url;
         RtmpClient client;
@@ -24,22 +27,24 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
         {
             throw new UpstreamException($"connect failed: {ex.Message}");
         }
+        var feed = new RtmpUpstreamFeed(client);
+        feed.CountIn(traffic);
         try
         {
             await client.PlayAsync(url.RtmpStreamName(streamName, query), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RtmpProtocolException or IOException or InvalidOperationException)
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            await feed.DisposeAsync().ConfigureAwait(false);
             throw new UpstreamException($"play refused: {client.LastStatusCode ?? ex.Message}",
                 streamMissing: client.LastStatusCode == "NetStream.Play.StreamNotFound");
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            await feed.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new RtmpUpstreamFeed(client);
+        return feed;
     }
 
     public override async ValueTask<FeedMessage?> ReadAsync(CancellationToken ct)
@@ -60,5 +65,5 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
         return new FeedMessage(m.TypeId, m.Timestamp, m.Payload);
     }
 
-    public override ValueTask DisposeAsync() => _client.DisposeAsync();
+    protected override ValueTask CloseAsync() => _client.DisposeAsync();
 }

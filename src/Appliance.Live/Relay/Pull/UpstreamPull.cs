@@ -1,4 +1,5 @@
 using Appliance.Core.Time;
+using Appliance.Live.Logging;
 using Appliance.Live.Media;
 using Appliance.Live.Relay.Routing;
 using Appliance.Live.Streams;
@@ -13,22 +14,8 @@ namespace Appliance.Live.Relay.Pull;
 /// or is clearly beaten by another candidate, moves to the next one; the stream rebases
 /// timestamps, so viewers stay connected and see time go on.
 /// </summary>
-public sealed class UpstreamPull : IUpstreamSource
+public sealed partial class UpstreamPull : IUpstreamSource
 {
-    // Candidates asked at once: enough that one dead parent costs no waiting, few enough that a
-    // pull does not open a session on every parent.
-    private const int ParallelAttempts = 2;
-
-    // Headers and metadata an attempt may hold before its first frame: a bound on what a parent
-    // that never sends a frame can make this node keep.
-    private const int MaxOpeningMessages = 64;
-
-    // How long the node the directory names is asked alone before configured candidates join the
-    // race: it has the stream published, while a configured parent would most likely fetch it from
-    // that same node (one more hop, and a pull there for nothing). Long enough for a healthy node
-    // to deliver its first frame from its GOP cache; short enough that a hung one costs little.
-    private const int DirectoryHeadStartMs = 500;
-
     private readonly RelayManager _relay;
     private readonly LiveStream _stream;
     private readonly IReadOnlyList<string> _via;
@@ -38,6 +25,9 @@ public sealed class UpstreamPull : IUpstreamSource
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // A parent whose timestamps jump with every message would make a line per message.
+    private readonly RepeatedLog _lateLog;
     private volatile RouteCandidate? _current;
     private string? _kickReason;
 
@@ -50,6 +40,7 @@ public sealed class UpstreamPull : IUpstreamSource
         _options = options;
         _always = options.Mode == "always";
         _logger = logger;
+        _lateLog = new RepeatedLog(logger, LogLevel.Debug, $"pull {stream.Key}", "media came late or with a gap");
     }
 
     public string Description => _current is { } current ? $"pull {current.Url}" : "pull (connecting)";
@@ -108,13 +99,24 @@ public sealed class UpstreamPull : IUpstreamSource
                 PullLog.PullFlowing(_logger, _stream.Key.ToString(), candidate.Url.ToString());
                 _relay.Routes.NoteChoice(_stream.Key, candidate);
                 _ready.TrySetResult(true);
-                var outcome = await FeedAsync(attempt, lastActive).ConfigureAwait(false);
+                var outcome = new FeedOutcome(true, false, lastActive, "internal error");
+                try
+                {
+                    outcome = await FeedAsync(attempt, lastActive).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await EndAttemptAsync(attempt, outcome).ConfigureAwait(false);
+                }
                 lastActive = outcome.LastActive;
-                await attempt.Feed.DisposeAsync().ConfigureAwait(false);
                 if (outcome.Idle)
                 {
                     PullLog.PullIdle(_logger, _stream.Key.ToString(), _options.IdleMs);
                     return;
+                }
+                if (_stop.IsCancellationRequested)
+                {
+                    break;
                 }
                 // A route that failed, or that a clearly better one beats, is not raced against the
                 // others again at once: racing it could keep the stream on it.
@@ -142,186 +144,34 @@ public sealed class UpstreamPull : IUpstreamSource
         }
     }
 
-    /// <summary>An open upstream session and what it sent up to and including its first frame.</summary>
-    private sealed record Attempt(RouteCandidate Candidate, UpstreamFeed Feed, MediaIngest Ingest, List<FeedMessage> Opening, bool FromDirectory)
-    {
-        public void ReleaseOpening()
-        {
-            foreach (var message in Opening)
-            {
-                message.Payload.Release();
-            }
-        }
-    }
+    /// <summary>How feeding from one upstream session ended, and why (for its access line).</summary>
+    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive, string Reason, bool Beaten = false);
 
-    /// <summary>
-    /// Opens the best candidates (all but <paramref name="skip"/>) a few at a time, in parallel:
-    /// the first one whose first audio or video frame arrives wins; the others are closed. The node
-    /// the stream directory names comes first, with a short head start.
-    /// </summary>
-    private async Task<Attempt?> AcquireAsync(RouteCandidate? skip)
-    {
-        var found = await _relay.FindInDirectoryAsync(_stream.Key, _via).ConfigureAwait(false);
-        var ranked = _relay.Routes.Rank(_stream.Key).Where(c => !ReferenceEquals(c, skip) && c.Id != found?.Id).ToList();
-        RouteCandidate? lead = null;
-        if (found is not null)
-        {
-            if (!ReferenceEquals(found, skip) || ranked.Count == 0)
-            {
-                lead = found;
-            }
-            else
-            {
-                // It just failed this pull: the others first this time.
-                ranked.Add(found);
-            }
-        }
-        else if (ranked.Count == 0 && skip is not null)
-        {
-            ranked.Add(skip);
-        }
-        var next = 0;
-        using (var firstRound = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
-        {
-            var pending = new List<Task<Attempt?>>();
-            if (lead is not null)
-            {
-                var early = OpenAsync(lead, firstRound.Token, fromDirectory: true);
-                if (!lead.Health.IsDown(MonotonicClock.NowMs) && ranked.Count > 0)
-                {
-                    await Task.WhenAny(early, Task.Delay(DirectoryHeadStartMs, _stop.Token)).ConfigureAwait(false);
-                }
-                if (early.IsCompletedSuccessfully && early.Result is { } won)
-                {
-                    return won;
-                }
-                if (!early.IsCompleted)
-                {
-                    pending.Add(early);
-                }
-            }
-            while (pending.Count < ParallelAttempts && next < ranked.Count)
-            {
-                pending.Add(OpenAsync(ranked[next++], firstRound.Token));
-            }
-            if (await RaceAsync(pending, firstRound).ConfigureAwait(false) is { } winner)
-            {
-                return winner;
-            }
-        }
-        while (next < ranked.Count && !_stop.IsCancellationRequested)
-        {
-            using var cancelLosers = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            var pending = ranked.Skip(next).Take(ParallelAttempts).Select(c => OpenAsync(c, cancelLosers.Token)).ToList();
-            next += pending.Count;
-            if (await RaceAsync(pending, cancelLosers).ConfigureAwait(false) is { } winner)
-            {
-                return winner;
-            }
-        }
-        return null;
-    }
+    private string StopReason => Volatile.Read(ref _kickReason) ?? "pull stopped";
 
-    /// <summary>Waits for the attempts; the first that delivers wins and the others are cancelled, or closed if they delivered too.</summary>
-    private static async Task<Attempt?> RaceAsync(List<Task<Attempt?>> pending, CancellationTokenSource cancelLosers)
+    /// <summary>Closes the session that fed the stream and writes its access line (proto pull-rtmp or pull-flv).</summary>
+    private async Task EndAttemptAsync(Attempt attempt, FeedOutcome outcome)
     {
-        Attempt? winner = null;
-        while (pending.Count > 0)
-        {
-            var done = await Task.WhenAny(pending).ConfigureAwait(false);
-            pending.Remove(done);
-            var result = await done.ConfigureAwait(false);
-            if (result is null)
-            {
-                continue;
-            }
-            if (winner is null)
-            {
-                winner = result;
-                await cancelLosers.CancelAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                result.ReleaseOpening();
-                await result.Feed.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        return winner;
+        await attempt.Feed.DisposeAsync().ConfigureAwait(false);
+        var url = attempt.Candidate.Url;
+        RelayAccessLine.Write(_relay.AccessLog, url.Protocol == UpstreamProtocol.Rtmp ? "pull-rtmp" : "pull-flv", url, _stream.Key, outcome.Failed, attempt.Feed, attempt.OpenedMs, outcome.Reason);
     }
-
-    /// <summary>Opens one candidate and waits for its first frame; null (and the candidate's health told) on failure.</summary>
-    private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct, bool fromDirectory = false)
-    {
-        var health = candidate.Health;
-        var clock = MonotonicClock.NowMs;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(_options.ConnectTimeoutMs + _options.StallMs);
-        UpstreamFeed? feed = null;
-        var opening = new List<FeedMessage>();
-        try
-        {
-            feed = candidate.Url.Protocol == UpstreamProtocol.Rtmp
-                ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false)
-                : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, deadline.Token).ConfigureAwait(false);
-            health.RecordConnect(MonotonicClock.NowMs - clock);
-            // The race is for the first frame, not the headers before it: headers come as fast over
-            // a capped path as over a clean one, a keyframe behind a rate cap measurably later.
-            do
-            {
-                opening.Add(await feed.ReadAsync(deadline.Token).ConfigureAwait(false)
-                    ?? throw new UpstreamException("upstream ended the stream before any media"));
-            }
-            while (!opening[^1].IsMediaFrame && opening.Count < MaxOpeningMessages);
-            health.RecordSuccess();
-            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), opening, fromDirectory);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            foreach (var message in opening)
-            {
-                message.Payload.Release();
-            }
-            if (feed is not null)
-            {
-                await feed.DisposeAsync().ConfigureAwait(false);
-            }
-            if (ct.IsCancellationRequested)
-            {
-                // Lost the race to another candidate, or the pull stopped: not this candidate's fault.
-                return null;
-            }
-            var reason = ex is OperationCanceledException ? $"no media within {_options.ConnectTimeoutMs + _options.StallMs} ms" : ex.Message;
-            if (ex is UpstreamException { StreamMissing: true })
-            {
-                // The parent answered, it just lacks this stream: a healthy path for every other stream.
-                health.RecordSuccess();
-            }
-            else
-            {
-                health.RecordFailure(reason);
-            }
-            PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), reason);
-            return null;
-        }
-    }
-
-    private readonly record struct FeedOutcome(bool Failed, bool Idle, long LastActive, bool Beaten = false);
 
     /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>
     private async Task<FeedOutcome> FeedAsync(Attempt attempt, long lastActive)
     {
-        var (candidate, feed, ingest, opening, fromDirectory) = attempt;
+        var (candidate, feed, ingest, opening, fromDirectory, _) = attempt;
         var meter = new PullMeter(MonotonicClock.NowMs, feed.BytesReceived, hiccupMs: Math.Max(1, _options.StallMs / 2), jumpMs: _options.StallMs);
         for (var i = 0; i < opening.Count; i++)
         {
             meter.OnMessage(opening[i].TypeId, opening[i].Timestamp, MonotonicClock.NowMs);
-            if (!Accept(ingest, opening[i]))
+            if (Accept(ingest, opening[i]) is { } refused)
             {
                 for (var j = i + 1; j < opening.Count; j++)
                 {
                     opening[j].Payload.Release();
                 }
-                return new FeedOutcome(true, false, lastActive);
+                return new FeedOutcome(true, false, lastActive, refused);
             }
         }
         // One stall timer per upstream session, pushed forward before each read (not one per frame).
@@ -336,33 +186,42 @@ public sealed class UpstreamPull : IUpstreamSource
             }
             catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
             {
+                var stalled = $"no media for {_options.StallMs} ms";
                 candidate.Health.RecordStall();
-                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), $"no media for {_options.StallMs} ms");
-                return new FeedOutcome(true, false, lastActive);
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), stalled);
+                return new FeedOutcome(true, false, lastActive, stalled);
             }
-            catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+            catch (OperationCanceledException)
+            {
+                return new FeedOutcome(false, false, lastActive, StopReason);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 candidate.Health.RecordFailure(ex.Message);
                 PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), ex.Message);
-                return new FeedOutcome(true, false, lastActive);
+                return new FeedOutcome(true, false, lastActive, ex.Message);
             }
             if (next is not { } message)
             {
-                candidate.Health.RecordFailure("upstream ended the stream");
-                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "upstream ended the stream");
-                return new FeedOutcome(true, false, lastActive);
+                const string ended = "upstream ended the stream";
+                candidate.Health.RecordFailure(ended);
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), ended);
+                return new FeedOutcome(true, false, lastActive, ended);
             }
             var now = MonotonicClock.NowMs;
             var hiccup = meter.OnMessage(message.TypeId, message.Timestamp, now);
-            if (!Accept(ingest, message))
+            if (Accept(ingest, message) is { } refused)
             {
-                return new FeedOutcome(true, false, lastActive);
+                return new FeedOutcome(true, false, lastActive, refused);
             }
             if (hiccup)
             {
                 // Short of a stall that fails the route, but a viewer noticed: it counts against the path.
                 candidate.Health.RecordStall();
-                PullLog.MediaLate(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+                if (_lateLog.ShouldLog())
+                {
+                    PullLog.MediaLate(_logger, _stream.Key.ToString(), candidate.Url.ToString());
+                }
             }
             if (!meter.TryTakeSample(now, feed.BytesReceived, out var bytesPerSecond, out var mediaBytesPerSecond))
             {
@@ -375,30 +234,32 @@ public sealed class UpstreamPull : IUpstreamSource
             }
             else if (!_always && now - lastActive > _options.IdleMs)
             {
-                return new FeedOutcome(false, true, lastActive);
+                return new FeedOutcome(false, true, lastActive, $"no viewer for {_options.IdleMs} ms");
             }
             // The node the directory named has the stream published: it is left when it fails, never
             // for a configured parent that looks better (which would most likely pull from it anyway).
             if (!fromDirectory && _relay.Routes.ShouldLeave(_stream.Key))
             {
-                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), "another candidate is clearly better; moving");
-                return new FeedOutcome(false, false, lastActive, Beaten: true);
+                const string beaten = "another candidate is clearly better; moving";
+                PullLog.AttemptFailed(_logger, _stream.Key.ToString(), candidate.Url.ToString(), beaten);
+                return new FeedOutcome(false, false, lastActive, beaten, Beaten: true);
             }
         }
-        return new FeedOutcome(false, false, lastActive);
+        return new FeedOutcome(false, false, lastActive, StopReason);
     }
 
-    private bool Accept(MediaIngest ingest, FeedMessage message)
+    /// <summary>Feeds one message to the stream; null, or why the upstream's media cannot be taken.</summary>
+    private string? Accept(MediaIngest ingest, FeedMessage message)
     {
         try
         {
             ingest.Accept(message.TypeId, message.Timestamp, message.Payload);
-            return true;
+            return null;
         }
         catch (MediaFormatException ex)
         {
             PullLog.AttemptFailed(_logger, _stream.Key.ToString(), _current?.Url.ToString() ?? "?", ex.Message);
-            return false;
+            return ex.Message;
         }
     }
 }

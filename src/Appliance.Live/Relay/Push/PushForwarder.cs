@@ -1,8 +1,11 @@
+using Appliance.Core.Time;
 using Appliance.Live.Config;
 using Appliance.Live.ControlSocket.Contract;
 using Appliance.Live.Fanout;
+using Appliance.Live.Logging;
 using Appliance.Live.Media;
 using Appliance.Live.Relay.Pull;
+using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
 using Appliance.Protocols.Rtmp;
 using Microsoft.Extensions.Logging;
@@ -21,6 +24,8 @@ internal sealed class PushForwarder
     private readonly UpstreamUrl _target;
     private readonly string _nodeQuery;
     private readonly PullConfig _timing;
+    private readonly TrafficTotals _traffic;
+    private readonly AccessLog _accessLog;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private volatile string _state = "connecting";
@@ -29,12 +34,14 @@ internal sealed class PushForwarder
     private long _bytesBefore;
     private int _sessions;
 
-    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, ILogger logger)
+    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, ILogger logger)
     {
         _stream = stream;
         _target = target;
         _nodeQuery = nodeQuery;
         _timing = timing;
+        _traffic = traffic;
+        _accessLog = accessLog;
         _logger = logger;
     }
 
@@ -99,10 +106,16 @@ internal sealed class PushForwarder
 
     private readonly record struct Outcome(bool Forwarded, string Reason);
 
-    /// <summary>One session with the target: connect, publish, forward until either side ends it.</summary>
+    /// <summary>
+    /// One session with the target: connect, publish, forward until either side ends it. It counts
+    /// in the node's traffic (listener "push") from the connect on, and writes an access line
+    /// (proto push-rtmp) once it has published.
+    /// </summary>
     private async Task<Outcome> ForwardOnceAsync(string key)
     {
+        var openedMs = MonotonicClock.NowMs;
         RtmpClient client;
+        TargetConnection connection;
         using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
         {
             connecting.CancelAfter(_timing.ConnectTimeoutMs);
@@ -115,6 +128,8 @@ internal sealed class PushForwarder
             {
                 return new Outcome(false, ex is OperationCanceledException ? $"no answer within {_timing.ConnectTimeoutMs} ms" : $"connect failed: {ex.Message}");
             }
+            connection = new TargetConnection(client);
+            _traffic.OnOpened(connection);
             try
             {
                 // The forwarded chunks are the ones this node's RTMP viewers get: their size and message stream.
@@ -128,6 +143,7 @@ internal sealed class PushForwarder
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 await client.DisposeAsync().ConfigureAwait(false);
+                _traffic.OnClosed(connection);
                 if (_stop.IsCancellationRequested)
                 {
                     throw new OperationCanceledException();
@@ -141,10 +157,30 @@ internal sealed class PushForwarder
                 return new Outcome(false, why);
             }
         }
-        await using (client.ConfigureAwait(false))
+        Outcome outcome;
+        try
         {
-            return await ForwardAsync(key, client).ConfigureAwait(false);
+            outcome = await ForwardAsync(key, client).ConfigureAwait(false);
         }
+        finally
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            _traffic.OnClosed(connection);
+        }
+        // The stream ending, or this node stopping the push, is a normal end; the target's doing is not.
+        var failed = !_stop.IsCancellationRequested && !_stream.IsEnded;
+        RelayAccessLine.Write(_accessLog, "push-rtmp", _target, _stream.Key, failed, connection, openedMs, outcome.Reason);
+        return outcome;
+    }
+
+    /// <summary>One session with the target, as the node's traffic counts it.</summary>
+    private sealed class TargetConnection(RtmpClient client) : IOutboundTraffic
+    {
+        public string Listener => TrafficTotals.Push;
+
+        public long BytesReceived => client.BytesReceived;
+
+        public long BytesSent => client.BytesSent;
     }
 
     private async Task<Outcome> ForwardAsync(string key, RtmpClient client)

@@ -1,4 +1,6 @@
 using Appliance.Live.ControlSocket.Contract;
+using Appliance.Live.Logging;
+using Appliance.Live.Sessions;
 using Appliance.Live.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -12,14 +14,20 @@ namespace Appliance.Live.Relay.Push;
 public sealed class PushManager : IAsyncDisposable
 {
     private readonly string _nodeId;
+    private readonly TrafficTotals _traffic;
+    private readonly AccessLog _accessLog;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<LiveStream, List<(PushForwarder Forwarder, Task Run)>> _active = [];
     private bool _stopped;
 
-    public PushManager(string nodeId, ILoggerFactory loggers)
+    /// <param name="traffic">Where push sessions count their bytes.</param>
+    /// <param name="accessLog">Where each push session writes its access line.</param>
+    public PushManager(string nodeId, ILoggerFactory loggers, TrafficTotals traffic, AccessLog accessLog)
     {
         _nodeId = nodeId;
+        _traffic = traffic;
+        _accessLog = accessLog;
         _logger = loggers.CreateLogger("push");
     }
 
@@ -64,7 +72,7 @@ public sealed class PushManager : IAsyncDisposable
                 {
                     continue;
                 }
-                var forwarder = new PushForwarder(stream, target, nodeQuery, stream.App.Pull, _logger);
+                var forwarder = new PushForwarder(stream, target, nodeQuery, stream.App.Pull, _traffic, _accessLog, _logger);
                 forwarders.Add((forwarder, RunAsync(forwarder)));
             }
             _active[stream] = forwarders;

@@ -18,6 +18,8 @@ internal sealed class ScriptedRtmpTarget : IAsyncDisposable
     private readonly uint _streamId;
     private readonly Task _loop;
     private long _mediaMessages;
+    private long _bytesReceived;
+    private long _bytesSent;
 
     public ScriptedRtmpTarget(uint streamId)
     {
@@ -30,6 +32,12 @@ internal sealed class ScriptedRtmpTarget : IAsyncDisposable
 
     /// <summary>Audio and video messages received on the publish stream.</summary>
     public long MediaMessages => Interlocked.Read(ref _mediaMessages);
+
+    /// <summary>Bytes of whole chunks (and the handshake) read from the publisher, over all its sessions.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Bytes written to the publisher (handshake and answers), over all its sessions.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     private async Task AcceptAsync()
     {
@@ -58,11 +66,15 @@ internal sealed class ScriptedRtmpTarget : IAsyncDisposable
             var s0s1s2 = new byte[RtmpHandshake.ServerResponseSize];
             RtmpHandshake.WriteServerResponse(c0c1, s0s1s2);
             await stream.WriteAsync(s0s1s2, _stop.Token);
+            Interlocked.Add(ref _bytesSent, s0s1s2.Length);
             await stream.ReadExactlyAsync(new byte[RtmpHandshake.PacketSize], _stop.Token);
+            Interlocked.Add(ref _bytesReceived, c0c1.Length + RtmpHandshake.PacketSize);
             while (true)
             {
                 var result = await input.ReadAsync(_stop.Token);
+                var read = chunks.BytesRead;
                 var (messages, consumed) = Parse(chunks, result.Buffer);
+                Interlocked.Add(ref _bytesReceived, chunks.BytesRead - read);
                 input.AdvanceTo(consumed, result.Buffer.End);
                 foreach (var message in messages)
                 {
@@ -134,6 +146,7 @@ internal sealed class ScriptedRtmpTarget : IAsyncDisposable
         var bytes = new byte[RtmpChunkWriter.MaxLength(payload.Length, RtmpChunkReader.DefaultChunkSize, RtmpCommand.ChunkStreamId)];
         var length = RtmpChunkWriter.Write(bytes, RtmpCommand.ChunkStreamId, 0, RtmpMessageType.CommandAmf0, streamId, payload, RtmpChunkReader.DefaultChunkSize);
         await stream.WriteAsync(bytes.AsMemory(0, length), _stop.Token);
+        Interlocked.Add(ref _bytesSent, length);
     }
 
     public async ValueTask DisposeAsync()
