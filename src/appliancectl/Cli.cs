@@ -1,5 +1,5 @@
 using System.Reflection;
-using Appliance.Live.ControlSocket.Contract;
+using Appliance.Control.Contract;
 
 namespace Appliance.Ctl;
 

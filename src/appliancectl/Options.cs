@@ -1,4 +1,4 @@
-using Appliance.Live.ControlSocket.Contract;
+using Appliance.Control.Contract;
 
 namespace Appliance.Ctl;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Appliance.Live.ControlSocket.Contract;
+using Appliance.Control.Contract;
 
 namespace Appliance.Ctl;
 

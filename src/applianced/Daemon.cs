@@ -1,6 +1,9 @@
 using System.Reflection;
-using Appliance.Live.Config;
-using Appliance.Live.Server;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Node.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Daemon;

@@ -91,7 +91,7 @@ public class FixedSeedFuzzTests
     {
         foreach (var seed in new ConfigTarget().Seeds())
         {
-            Appliance.Live.Config.ConfigLoader.Parse(Encoding.UTF8.GetString(seed));
+            Appliance.Node.Config.ConfigLoader.Parse(Encoding.UTF8.GetString(seed));
         }
     }
 

@@ -54,7 +54,7 @@ fi
 # A copy of the build with the parser assemblies instrumented (not the harness, not the framework).
 instrumented=$work/afl-bin
 rm -rf "$instrumented" && mkdir -p "$instrumented" && cp -r "$bin/." "$instrumented/"
-for assembly in Appliance.Core Appliance.Codecs Appliance.Protocols Appliance.Live; do
+for assembly in Appliance.Core Appliance.Codecs Appliance.Protocols Appliance.Streaming Appliance.Auth Appliance.Relay Appliance.Node; do
   "$work/tools/sharpfuzz" "$instrumented/$assembly.dll" >/dev/null || { echo "fuzz: sharpfuzz could not instrument $assembly" >&2; exit 2; }
 done
 

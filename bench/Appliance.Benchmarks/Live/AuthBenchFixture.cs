@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Appliance.Live.Auth;
+using Appliance.Auth;
 
 namespace Appliance.Benchmarks.Live;
 

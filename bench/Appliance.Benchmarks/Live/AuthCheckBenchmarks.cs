@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using Appliance.Live.Auth;
-using Appliance.Live.Auth.Access;
-using Appliance.Live.Auth.Schemes;
-using Appliance.Live.Config;
+using Appliance.Auth;
+using Appliance.Auth.Access;
+using Appliance.Auth.Schemes;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
 using BenchmarkDotNet.Attributes;
 using static Appliance.Benchmarks.Live.AuthBenchFixture;
 

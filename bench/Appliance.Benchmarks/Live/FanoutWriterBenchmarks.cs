@@ -1,4 +1,5 @@
-using Appliance.Live.Media;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
 using BenchmarkDotNet.Attributes;
 
 namespace Appliance.Benchmarks.Live;

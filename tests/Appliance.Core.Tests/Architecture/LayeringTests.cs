@@ -14,9 +14,13 @@ public class LayeringTests
         ["Appliance.Codecs"] = ["Appliance.Core"],
         ["Appliance.Protocols"] = ["Appliance.Codecs"],
         ["Appliance.Transport"] = ["Appliance.Core"],
-        ["Appliance.Live"] = ["Appliance.Protocols", "Appliance.Transport"],
-        ["applianced"] = ["Appliance.Live"],
-        ["appliancectl"] = ["Appliance.Live"],
+        ["Appliance.Streaming"] = ["Appliance.Protocols", "Appliance.Transport"],
+        ["Appliance.Auth"] = ["Appliance.Streaming"],
+        ["Appliance.Relay"] = ["Appliance.Streaming"],
+        ["Appliance.Control.Contract"] = [],
+        ["Appliance.Node"] = ["Appliance.Relay", "Appliance.Auth", "Appliance.Control.Contract"],
+        ["applianced"] = ["Appliance.Node"],
+        ["appliancectl"] = ["Appliance.Control.Contract"],
         ["appliance-load"] = ["Appliance.Protocols", "Appliance.Transport"],
     };
 
@@ -52,7 +56,7 @@ public class LayeringTests
     {
         var found = ProjectNames().ToHashSet();
         Assert.Contains("Appliance.Core", found);
-        Assert.Contains("Appliance.Live", found);
+        Assert.Contains("Appliance.Node", found);
         Assert.Contains("applianced", found);
     }
 

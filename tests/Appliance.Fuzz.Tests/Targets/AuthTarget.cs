@@ -2,9 +2,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Fuzz.Tests.Engine;
-using Appliance.Live.Auth;
-using Appliance.Live.Config;
-using Appliance.Live.Streams;
+using Appliance.Auth;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Streams;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Fuzz.Tests.Targets;

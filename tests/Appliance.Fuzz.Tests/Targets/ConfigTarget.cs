@@ -3,8 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Appliance.Fuzz.Tests.Engine;
-using Appliance.Live.Auth;
-using Appliance.Live.Config;
+using Appliance.Auth;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
 
 namespace Appliance.Fuzz.Tests.Targets;
 
@@ -47,16 +50,16 @@ public sealed partial class ConfigTarget : FuzzTarget, IStructuredMutator
 
         // What ServerContext builds from an accepted config.
         var domains = new DomainTable(config);
-        var policies = new AppPolicies(config, Clock);
+        var policies = new AppPolicies(config.Domains.SelectMany(d => d.Apps).Select(a => a.Auth), Clock);
         var secret = config.Security.SessionSecret is { } hex ? Convert.FromHexString(hex) : null;
         _ = new HlsSessionToken(secret, Clock);
         foreach (var domain in config.Domains)
         {
             foreach (var app in domain.Apps)
             {
-                var policy = policies.For(app);
+                var policy = policies.For(app.Auth);
                 Feedback.Note("scheme", (long)Fnv.Hash(app.Auth.Publish.Scheme + "/" + app.Auth.Play.Scheme));
-                Feedback.Note("open", policy.IsOpen(Appliance.Live.Auth.AuthAction.Play) ? 1 : 0);
+                Feedback.Note("open", policy.IsOpen(Appliance.Auth.AuthAction.Play) ? 1 : 0);
                 FuzzInvariantException.Check(domains.TryResolve(domain.Name, app.Name, out var found, out var foundApp),
                     $"domain lookup: app '{app.Name}' of domain '{domain.Name}' is not found by its own name");
                 FuzzInvariantException.Check(ReferenceEquals(found, domain) && ReferenceEquals(foundApp, app), $"domain lookup: domain '{domain.Name}' finds another app '{foundApp?.Name}' of domain '{found?.Name}'");

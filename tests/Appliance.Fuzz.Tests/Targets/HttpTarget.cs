@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Appliance.Fuzz.Tests.Engine;
-using Appliance.Live.Auth;
+using Appliance.Auth;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Fuzz.Tests.Targets;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Appliance.Live.Auth;
-using Appliance.Live.Auth.Schemes;
+using Appliance.Auth;
+using Appliance.Auth.Schemes;
 using Appliance.Live.Tests.Auth.Support;
 
 namespace Appliance.Live.Tests.Auth;

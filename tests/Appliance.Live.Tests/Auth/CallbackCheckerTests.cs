@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Appliance.Live.Auth;
-using Appliance.Live.Auth.Callback;
+using Appliance.Auth;
+using Appliance.Auth.Callback;
 using Appliance.Live.Tests.Auth.Support;
 using Appliance.Live.Tests.Support;
 
@@ -161,10 +161,10 @@ public sealed class CallbackCheckerTests : IDisposable
     public async Task ThePolicyRunsTheCallbackAfterItsOwnRules()
     {
         await using var server = new CallbackServer();
-        var config = new Appliance.Live.Config.AuthConfig
+        var config = new Appliance.Auth.Config.AuthConfig
         {
-            Publish = new Appliance.Live.Config.AuthRule { Scheme = "callback", CallbackUrl = server.Url.ToString() },
-            Ip = new Appliance.Live.Config.IpAccessConfig { Deny = ["2001:db8::/32"] },
+            Publish = new Appliance.Auth.Config.AuthRule { Scheme = "callback", CallbackUrl = server.Url.ToString() },
+            Ip = new Appliance.Auth.Config.IpAccessConfig { Deny = ["2001:db8::/32"] },
         };
         var policy = AccessPolicy.Create(config, _clock, _http);
 

@@ -1,4 +1,7 @@
-using Appliance.Live.Config;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
 using Appliance.Live.Tests.Auth.Support;
 using Appliance.Live.Tests.Packaging;
 using Appliance.Live.Tests.Support;

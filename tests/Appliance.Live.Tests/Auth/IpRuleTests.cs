@@ -1,5 +1,5 @@
 using System.Net;
-using Appliance.Live.Auth.Access;
+using Appliance.Auth.Access;
 
 namespace Appliance.Live.Tests.Auth;
 

@@ -1,4 +1,4 @@
-using Appliance.Live.Auth.Access;
+using Appliance.Auth.Access;
 
 namespace Appliance.Live.Tests.Auth;
 

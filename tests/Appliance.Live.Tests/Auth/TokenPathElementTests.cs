@@ -1,6 +1,6 @@
-using Appliance.Live.Auth;
-using Appliance.Live.Auth.Schemes;
-using Appliance.Live.Auth.Text;
+using Appliance.Auth;
+using Appliance.Auth.Schemes;
+using Appliance.Auth.Text;
 using Appliance.Live.Tests.Auth.Support;
 
 namespace Appliance.Live.Tests.Auth;

@@ -1,5 +1,5 @@
-using Appliance.Live.Auth;
-using Appliance.Live.Auth.Schemes;
+using Appliance.Auth;
+using Appliance.Auth.Schemes;
 using Appliance.Live.Tests.Auth.Support;
 
 namespace Appliance.Live.Tests.Auth;

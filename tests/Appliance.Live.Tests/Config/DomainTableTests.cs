@@ -1,4 +1,7 @@
-using Appliance.Live.Config;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
 
 namespace Appliance.Live.Tests.Config;
 

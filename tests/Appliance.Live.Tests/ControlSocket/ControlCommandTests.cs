@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Appliance.Live.ControlSocket.Contract;
+using Appliance.Control.Contract;
 
 namespace Appliance.Live.Tests.ControlSocket;
 
@@ -15,7 +15,7 @@ public sealed class ControlCommandTests
 
         Assert.True(reply.Ok, reply.Error);
         Assert.Equal(ControlProtocol.Version, reply.Version);
-        Assert.Equal(Appliance.Live.Server.ServerContext.Version, reply.Status!.Version);
+        Assert.Equal(Appliance.Node.Server.ServerContext.Version, reply.Status!.Version);
         Assert.Equal("running", reply.Status.State);
         Assert.Equal(node.ConfigPath, reply.Status.ConfigPath);
         Assert.Equal(["rtmp", "http", "admin", "control"], reply.Status.Listeners.Select(l => l.Name));
@@ -132,12 +132,12 @@ public sealed class ControlCommandTests
     [Fact]
     public async Task Reload_without_a_config_file_says_there_is_nothing_to_reload()
     {
-        var config = new Appliance.Live.Config.ApplianceConfig();
+        var config = new Appliance.Node.Config.ApplianceConfig();
         config.Rtmp.Listen = config.Http.Listen = "127.0.0.1:0";
         config.Admin.Listen = "";
         config.Control.Socket = "off";
         using var loggers = new Microsoft.Extensions.Logging.LoggerFactory();
-        await using var server = new Appliance.Live.Server.ApplianceServer(config, loggers, configPath: null);
+        await using var server = new Appliance.Node.Server.ApplianceServer(config, loggers, configPath: null);
 
         var reply = server.Reload();
 

@@ -1,9 +1,12 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Appliance.Live.Config;
-using Appliance.Live.ControlSocket.Contract;
-using Appliance.Live.Server;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Control.Contract;
+using Appliance.Node.Server;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;
 

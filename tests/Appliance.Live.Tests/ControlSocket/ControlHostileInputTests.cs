@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
-using Appliance.Live.ControlSocket;
-using Appliance.Live.ControlSocket.Contract;
+using Appliance.Node.ControlSocket;
+using Appliance.Control.Contract;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.ControlSocket;

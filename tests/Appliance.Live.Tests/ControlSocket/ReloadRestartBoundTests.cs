@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Appliance.Live.ControlSocket.Contract;
+using Appliance.Control.Contract;
 
 namespace Appliance.Live.Tests.ControlSocket;
 

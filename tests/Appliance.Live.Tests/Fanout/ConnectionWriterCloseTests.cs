@@ -1,5 +1,5 @@
 using Appliance.Core.Buffers;
-using Appliance.Live.Fanout;
+using Appliance.Streaming.Fanout;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Fanout;
@@ -64,7 +64,7 @@ public class ConnectionWriterCloseTests
     {
         var h = new StreamHarness();
         var writer = new ConnectionWriter(new RecordingSink());
-        h.Stream.Subscribe(writer, Appliance.Live.Media.WireFormat.Flv);
+        h.Stream.Subscribe(writer, Appliance.Streaming.Media.WireFormat.Flv);
         var run = writer.RunAsync();
         Assert.Equal(1, h.Stream.ViewerCount);
 

@@ -1,6 +1,7 @@
 using System.Text;
-using Appliance.Live.Fanout;
-using Appliance.Live.Media;
+using Appliance.Streaming.Fanout;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Fanout;

@@ -1,4 +1,4 @@
-using Appliance.Live.Fanout;
+using Appliance.Streaming.Fanout;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Fanout;

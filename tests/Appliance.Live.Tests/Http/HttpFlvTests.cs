@@ -1,6 +1,9 @@
 using Appliance.Codecs.Flv;
-using Appliance.Live.Config;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Http;

@@ -1,4 +1,5 @@
-using Appliance.Live.Logging;
+using Appliance.Node.Logging;
+using Appliance.Streaming.Logging;
 using Appliance.Live.Tests.Relay.Routing;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using Appliance.Core.Buffers;
-using Appliance.Live.Media;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;
 

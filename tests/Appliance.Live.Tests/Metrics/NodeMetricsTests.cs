@@ -1,4 +1,4 @@
-using Appliance.Live.Metrics;
+using Appliance.Node.Metrics;
 using Appliance.Live.Tests.ControlSocket;
 using Appliance.Live.Tests.Support;
 
@@ -26,7 +26,7 @@ public sealed class NodeMetricsTests
             Assert.True(metrics.Types.ContainsKey(family), $"no {family} family in:\n{text}");
         }
         Assert.Equal(0, metrics.Value("appliance_viewers", "protocol=\"rtmp\""));
-        Assert.Equal(1, metrics.Value("appliance_build_info", $"version=\"{Appliance.Live.Server.ServerContext.Version}\",node=\"{node.Server.Context.NodeId}\",role=\"origin\""));
+        Assert.Equal(1, metrics.Value("appliance_build_info", $"version=\"{Appliance.Node.Server.ServerContext.Version}\",node=\"{node.Server.Context.NodeId}\",role=\"origin\""));
         Assert.True(metrics.Value("appliance_gc_allocated_bytes_total") > 0);
     }
 
@@ -38,7 +38,7 @@ public sealed class NodeMetricsTests
         var app = node.Server.Context.Config.Domains[0].Apps[0];
         for (var i = 0; i < 10; i++)
         {
-            node.Server.Context.Streams.TryPublish(new Appliance.Live.Streams.StreamKey("default", "live", $"s{i}"), app, new TestSource(), out _);
+            node.Server.Context.Streams.TryPublish(new Appliance.Streaming.Streams.StreamKey("default", "live", $"s{i}"), app, new TestSource(), out _);
         }
 
         var metrics = PrometheusText.Parse(System.Text.Encoding.UTF8.GetString(NodeMetrics.Render(node.Server)));

@@ -1,4 +1,5 @@
-using Appliance.Live.Sessions;
+using Appliance.Node.Sessions;
+using Appliance.Transport.Accounting;
 
 namespace Appliance.Live.Tests.Metrics;
 
@@ -50,13 +51,13 @@ public sealed class OutboundTrafficTests
         Assert.Equal(0, snapshot.In[TrafficTotals.IndexOf("rtmp")] + snapshot.Out[TrafficTotals.IndexOf("http")]);
     }
 
-    private sealed class Connection(string listener) : IOutboundTraffic
+    private sealed class Connection(string listener) : IConnectionTraffic
     {
         public string Listener => listener;
 
-        public long BytesReceived => Received;
+        public long BytesIn => Received;
 
-        public long BytesSent => Sent;
+        public long BytesOut => Sent;
 
         public long Received { get; set; }
 

@@ -1,4 +1,5 @@
-using Appliance.Live.Media;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Live.Tests.Packaging;

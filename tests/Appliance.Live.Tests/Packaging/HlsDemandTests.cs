@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Appliance.Live.Streams;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Packaging;

@@ -1,9 +1,13 @@
 using System.Reflection;
-using Appliance.Live.Config;
-using Appliance.Live.Media;
-using Appliance.Live.Packaging;
-using Appliance.Live.Packaging.Hls;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Packaging;
+using Appliance.Streaming.Packaging.Hls;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using Appliance.Codecs.MpegTs;
-using Appliance.Live.Packaging.Hls;
+using Appliance.Streaming.Packaging.Hls;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Packaging;

@@ -1,5 +1,5 @@
 using Appliance.Codecs.MpegTs;
-using Appliance.Live.Streams;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Packaging;
@@ -45,7 +45,7 @@ public class HttpTsSessionTests
         }
         Assert.Contains(units, u => u.Pid == TsMuxer.AudioPid);
         Assert.Equal(1, stream.ViewerCount);
-        Assert.Equal(1, stream.Viewers.Count(v => v.Format == Appliance.Live.Media.WireFormat.Ts));
+        Assert.Equal(1, stream.Viewers.Count(v => v.Format == Appliance.Streaming.Media.WireFormat.Ts));
 
         client.Connection.CloseInput();
         await client.Run.WaitAsync(Eventually.Timeout);

@@ -1,5 +1,5 @@
-using Appliance.Live.Packaging;
-using Appliance.Live.Packaging.Hls;
+using Appliance.Streaming.Packaging;
+using Appliance.Streaming.Packaging.Hls;
 using Appliance.Transport.Files;
 
 namespace Appliance.Live.Tests.Packaging;

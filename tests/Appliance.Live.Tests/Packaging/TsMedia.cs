@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Appliance.Codecs.MpegTs;
-using Appliance.Live.Media;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Packaging;

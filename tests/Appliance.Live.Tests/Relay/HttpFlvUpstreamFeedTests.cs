@@ -2,10 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Appliance.Codecs.Flv;
-using Appliance.Live.Relay;
-using Appliance.Live.Relay.Pull;
-using Appliance.Live.Relay.Routing;
-using Appliance.Live.Sessions;
+using Appliance.Relay;
+using Appliance.Relay.Pull;
+using Appliance.Relay.Routing;
+using Appliance.Node.Sessions;
+using Appliance.Transport.Accounting;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Relay;

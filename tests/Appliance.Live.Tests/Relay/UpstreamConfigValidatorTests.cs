@@ -1,5 +1,8 @@
-using Appliance.Live.Config;
-using Appliance.Live.Relay;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Relay;
 
 namespace Appliance.Live.Tests.Relay;
 

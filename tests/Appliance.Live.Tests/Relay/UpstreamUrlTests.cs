@@ -1,4 +1,4 @@
-using Appliance.Live.Relay;
+using Appliance.Relay;
 
 namespace Appliance.Live.Tests.Relay;
 

@@ -1,5 +1,8 @@
-using Appliance.Live.Config;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 using Appliance.Protocols.Rtmp;
 

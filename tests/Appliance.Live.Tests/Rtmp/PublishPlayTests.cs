@@ -1,4 +1,4 @@
-using Appliance.Live.Streams;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 using Appliance.Protocols.Rtmp;
 

@@ -1,4 +1,5 @@
-using Appliance.Live.Rtmp;
+using Appliance.Node.Rtmp;
+using Appliance.Streaming.Ingest;
 
 namespace Appliance.Live.Tests.Rtmp;
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Appliance.Live.Config;
-using Appliance.Live.Server;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Node.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Live.Tests.Server;

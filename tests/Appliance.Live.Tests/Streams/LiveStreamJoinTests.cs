@@ -1,5 +1,5 @@
 using Appliance.Codecs.Flv;
-using Appliance.Live.Streams;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Streams;
@@ -69,7 +69,7 @@ public class LiveStreamJoinTests
         h.PublishHeaders();
         h.PublishGop(0, 40 * 30);
         var viewer = h.Subscribe();
-        var batch = new Appliance.Live.Fanout.OutputBatch(maxSlices: 10);
+        var batch = new Appliance.Streaming.Fanout.OutputBatch(maxSlices: 10);
 
         var first = h.Stream.Collect(viewer, batch);
         var firstCount = batch.Count;

@@ -1,5 +1,6 @@
-using Appliance.Live.Media;
-using Appliance.Live.Streams;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Streams;

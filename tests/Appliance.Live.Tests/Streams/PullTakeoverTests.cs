@@ -1,6 +1,10 @@
-using Appliance.Live.Config;
-using Appliance.Live.Media;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Streams;

@@ -1,6 +1,7 @@
-using Appliance.Live.Fanout;
-using Appliance.Live.Media;
-using Appliance.Live.Streams;
+using Appliance.Streaming.Fanout;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Streams;

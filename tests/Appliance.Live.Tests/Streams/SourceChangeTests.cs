@@ -58,7 +58,7 @@ public class SourceChangeTests
         h.Collect(viewer);
 
         h.Stream.Rebase(h.Source, mayContinue: true);
-        h.Publish(h.Frames.Make(Appliance.Live.Media.FrameKind.Video, 440, Appliance.Live.Media.FrameFlags.KeyFrame | Appliance.Live.Media.FrameFlags.SequenceHeader,
+        h.Publish(h.Frames.Make(Appliance.Streaming.Media.FrameKind.Video, 440, Appliance.Streaming.Media.FrameFlags.KeyFrame | Appliance.Streaming.Media.FrameFlags.SequenceHeader,
             [0x17, 0x00, 0, 0, 0, 1, 0x4d, 0x40, 0x1f, 0xff, 0xe1, 0, 0]));
         h.Publish(h.Frames.KeyFrame(440));
         var (_, tags) = h.Collect(viewer);

@@ -1,4 +1,4 @@
-using Appliance.Live.Streams;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Streams;
@@ -25,7 +25,7 @@ public class StreamEndTests
         var h = new StreamHarness();
         h.Stream.End();
 
-        Assert.Null(h.Stream.Subscribe(new Appliance.Live.Fanout.ConnectionWriter(new RecordingSink()), Appliance.Live.Media.WireFormat.Flv));
+        Assert.Null(h.Stream.Subscribe(new Appliance.Streaming.Fanout.ConnectionWriter(new RecordingSink()), Appliance.Streaming.Media.WireFormat.Flv));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Appliance.Codecs.Flv;
-using Appliance.Live.Fanout;
+using Appliance.Streaming.Fanout;
 
 namespace Appliance.Live.Tests.Support;
 

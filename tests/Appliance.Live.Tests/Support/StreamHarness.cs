@@ -1,8 +1,12 @@
 using Appliance.Codecs.Flv;
-using Appliance.Live.Config;
-using Appliance.Live.Fanout;
-using Appliance.Live.Media;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Fanout;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Streams;
 
 namespace Appliance.Live.Tests.Support;
 

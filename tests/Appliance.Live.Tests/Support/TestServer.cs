@@ -1,10 +1,15 @@
-using Appliance.Live.Config;
-using Appliance.Live.Http;
-using Appliance.Live.Media;
-using Appliance.Live.Rtmp;
-using Appliance.Live.Server;
-using Appliance.Live.Sessions;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Node.Http;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Node.Rtmp;
+using Appliance.Node.Server;
+using Appliance.Node.Sessions;
+using Appliance.Transport.Accounting;
+using Appliance.Streaming.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Live.Tests.Support;

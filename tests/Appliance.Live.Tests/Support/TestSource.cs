@@ -1,4 +1,4 @@
-using Appliance.Live.Streams;
+using Appliance.Streaming.Streams;
 
 namespace Appliance.Live.Tests.Support;
 

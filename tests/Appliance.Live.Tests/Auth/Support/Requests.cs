@@ -1,5 +1,5 @@
 using System.Net;
-using Appliance.Live.Auth;
+using Appliance.Auth;
 
 namespace Appliance.Live.Tests.Auth.Support;
 

@@ -1,5 +1,5 @@
-using Appliance.Live.Relay.Directory;
-using Appliance.Live.Streams;
+using Appliance.Relay.Directory;
+using Appliance.Streaming.Streams;
 
 namespace Appliance.Live.Tests.Relay.Directory;
 

@@ -1,7 +1,11 @@
-using Appliance.Live.Config;
-using Appliance.Live.Media;
-using Appliance.Live.Relay.Directory;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Relay.Directory;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
-using Appliance.Live.Config;
-using Appliance.Live.Relay;
-using Appliance.Live.Relay.Directory;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Relay;
+using Appliance.Relay.Directory;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Relay.Directory;
@@ -24,7 +27,7 @@ public sealed class RelayDirectoryTests
     {
         await using var redis = await RedisServer.StartAsync();
         using var server = Node(redis.Address, "rtmp://127.0.0.1:1/live");
-        await using var relay = new RelayManager(server.Context);
+        await using var relay = Relays.For(server.Context);
         relay.Directory!.Start();
         await Eventually.WaitAsync(() => relay.Directory.IsUp, "connected");
         var key = DirectoryEntry.KeyOf(server.Config.Directory.KeyPrefix, Cam);
@@ -48,7 +51,7 @@ public sealed class RelayDirectoryTests
         await using var redis = await RedisServer.StartAsync();
         using var server = Node(redis.Address, "rtmp://127.0.0.1:1/live");
         server.LiveApp.Pull.Directory = false;
-        await using var relay = new RelayManager(server.Context);
+        await using var relay = Relays.For(server.Context);
         relay.Directory!.Start();
         await Eventually.WaitAsync(() => relay.Directory.IsUp, "connected");
         await redis.CliAsync("SET", DirectoryEntry.KeyOf(server.Config.Directory.KeyPrefix, Cam), "upper-b rtmp://127.0.0.1:2/live");
@@ -61,7 +64,7 @@ public sealed class RelayDirectoryTests
     {
         await using var redis = await RedisServer.StartAsync();
         using var server = Node(redis.Address);
-        await using var relay = new RelayManager(server.Context);
+        await using var relay = Relays.For(server.Context);
         relay.Directory!.Start();
         await Eventually.WaitAsync(() => relay.Directory.IsUp, "connected");
 
@@ -80,7 +83,7 @@ public sealed class RelayDirectoryTests
     public async Task Without_a_directory_an_app_without_upstreams_does_not_pull()
     {
         using var server = new TestServer();
-        await using var relay = new RelayManager(server.Context);
+        await using var relay = Relays.For(server.Context);
 
         Assert.Null(relay.Directory);
         Assert.False(relay.MustWait(Cam, null));

@@ -1,5 +1,5 @@
 using Appliance.Core.Buffers;
-using Appliance.Live.Relay.Pull;
+using Appliance.Relay.Pull;
 
 namespace Appliance.Live.Tests.Relay.Pull;
 

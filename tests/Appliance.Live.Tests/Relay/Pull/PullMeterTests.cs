@@ -1,5 +1,5 @@
-using Appliance.Live.Relay.Pull;
-using Appliance.Live.Relay.Routing;
+using Appliance.Relay.Pull;
+using Appliance.Relay.Routing;
 
 namespace Appliance.Live.Tests.Relay.Pull;
 

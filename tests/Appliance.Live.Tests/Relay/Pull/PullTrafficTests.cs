@@ -1,8 +1,12 @@
 using System.Text.RegularExpressions;
-using Appliance.Live.Config;
-using Appliance.Live.Relay;
-using Appliance.Live.Sessions;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Relay;
+using Appliance.Node.Sessions;
+using Appliance.Transport.Accounting;
+using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Relay.Pull;
@@ -19,7 +23,7 @@ public sealed class PullTrafficTests
         await using var parent = FlvUpstreamServer.Start();
         using var node = new TestServer(config => config.Domains[0].Apps[0].Upstreams =
             [new UpstreamConfig { Url = $"http://127.0.0.1:{parent.Port}/{{app}}/{{stream}}.flv" }]);
-        await using var relay = new RelayManager(node.Context);
+        await using var relay = Relays.For(node.Context);
         var traffic = node.Context.Traffic;
 
         var stream = await relay.FindOrPullAsync(Cam, null, "test");

@@ -1,6 +1,9 @@
-using Appliance.Live.Logging;
-using Appliance.Live.Relay.Push;
-using Appliance.Live.Sessions;
+using Appliance.Relay;
+using Appliance.Node.Logging;
+using Appliance.Streaming.Logging;
+using Appliance.Relay.Push;
+using Appliance.Node.Sessions;
+using Appliance.Transport.Accounting;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -77,8 +80,8 @@ public sealed class PushForwarderTests
     {
         var h = new StreamHarness(app => app.Push = [$"rtmp://127.0.0.1:{target.Port}/live"]);
         var loggers = new LoggerFactory();
-        var push = new PushManager("edge", loggers, traffic ?? new TrafficTotals(), accessLog ?? new AccessLog("", loggers.CreateLogger("access")));
-        push.OnPublished(h.Stream, []);
+        var push = new PushManager(new RelayServices("edge", h.Registry, traffic ?? new TrafficTotals(), accessLog ?? new AccessLog("", loggers.CreateLogger("access")), loggers));
+        push.OnPublished(h.Stream, h.App, []);
         return (h, push);
     }
 }

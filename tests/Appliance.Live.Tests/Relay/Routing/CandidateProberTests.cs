@@ -1,5 +1,5 @@
-using Appliance.Live.Relay;
-using Appliance.Live.Relay.Routing;
+using Appliance.Relay;
+using Appliance.Relay.Routing;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Relay.Routing;

@@ -1,5 +1,5 @@
 using System.Text;
-using Appliance.Live.Relay.Routing;
+using Appliance.Relay.Routing;
 
 namespace Appliance.Live.Tests.Relay.Routing;
 

@@ -1,4 +1,4 @@
-using Appliance.Live.Relay.Routing;
+using Appliance.Relay.Routing;
 
 namespace Appliance.Live.Tests.Relay.Routing;
 

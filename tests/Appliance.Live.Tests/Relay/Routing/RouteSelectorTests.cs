@@ -1,5 +1,5 @@
-using Appliance.Live.Relay.Routing;
-using Appliance.Live.Streams;
+using Appliance.Relay.Routing;
+using Appliance.Streaming.Streams;
 
 namespace Appliance.Live.Tests.Relay.Routing;
 

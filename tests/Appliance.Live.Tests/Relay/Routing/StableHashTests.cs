@@ -1,6 +1,6 @@
 using System.Text;
-using Appliance.Live.Relay.Routing;
-using Appliance.Live.Streams;
+using Appliance.Relay.Routing;
+using Appliance.Streaming.Streams;
 
 namespace Appliance.Live.Tests.Relay.Routing;
 

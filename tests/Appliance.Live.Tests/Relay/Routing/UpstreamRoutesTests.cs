@@ -1,7 +1,10 @@
-using Appliance.Live.Config;
-using Appliance.Live.Relay;
-using Appliance.Live.Relay.Routing;
-using Appliance.Live.Streams;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Relay;
+using Appliance.Relay.Routing;
+using Appliance.Streaming.Streams;
 
 namespace Appliance.Live.Tests.Relay.Routing;
 

@@ -1,0 +1,99 @@
+using System.Net;
+using Appliance.Auth.Access;
+using Appliance.Auth.Schemes;
+using Appliance.Auth.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Protocols.Http;
+
+namespace Appliance.Auth;
+
+/// <summary>
+/// Everything that decides whether one request may publish or play in one app: the IP rule
+/// (both actions), the Referer rule (play only: encoders send no Referer), then the action's
+/// token scheme, cheapest first. Built once per app and config; immutable and thread-safe.
+/// </summary>
+public sealed class AccessPolicy
+{
+    private static readonly AuthResult s_ipDenied = AuthResult.Refuse(AuthRefusal.IpDenied, "client address not allowed");
+    private static readonly AuthResult s_referer = AuthResult.Refuse(AuthRefusal.Referer, "referer not allowed");
+
+    private readonly IpRule _ip;
+    private readonly RefererRule _referer;
+    private readonly CidrSet _trustedProxies;
+    private readonly string[] _parameterNames;
+
+    public AccessPolicy(ITokenChecker publish, ITokenChecker play, IpRule ip, RefererRule referer, CidrSet trustedProxies)
+    {
+        Publish = publish;
+        Play = play;
+        _ip = ip;
+        _referer = referer;
+        _trustedProxies = trustedProxies;
+        _parameterNames = publish.ParameterNames.Concat(play.ParameterNames).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>No rules at all: the embedded default.</summary>
+    public static AccessPolicy Open { get; } =
+        new(NoTokenChecker.Instance, NoTokenChecker.Instance, IpRule.Open, RefererRule.Open, CidrSet.Empty);
+
+    public ITokenChecker Publish { get; }
+
+    public ITokenChecker Play { get; }
+
+    /// <summary>The query parameter names the token schemes read; what <see cref="StripAuthParameters"/> removes.</summary>
+    public IReadOnlyList<string> ParameterNames => _parameterNames;
+
+    /// <param name="config">An app's auth section that passed validation.</param>
+    /// <param name="callbackClient">For the callback scheme; null uses a shared client.</param>
+    public static AccessPolicy Create(AuthConfig config, TimeProvider time, HttpClient? callbackClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new AccessPolicy(
+            TokenCheckers.Create(config.Publish, time, callbackClient),
+            TokenCheckers.Create(config.Play, time, callbackClient),
+            new IpRule(config.Ip.Allow, config.Ip.Deny),
+            new RefererRule(config.Referer.Allow, config.Referer.Deny, config.Referer.AllowEmpty),
+            CidrSet.Parse(config.TrustedProxies));
+    }
+
+    /// <summary>Whether this action needs no check at all, so a session can skip building the request.</summary>
+    public bool IsOpen(AuthAction action) =>
+        _ip.IsOpen && (action == AuthAction.Publish || _referer.IsOpen) && CheckerFor(action) is NoTokenChecker;
+
+    /// <summary>The client's address for this app: the peer, or the forwarded address when the peer is a trusted proxy.</summary>
+    public IPAddress ResolveClientIp(IPAddress peer, string? forwardedFor) =>
+        ClientAddress.Resolve(peer, forwardedFor, _trustedProxies);
+
+    /// <summary>
+    /// Completes synchronously, without allocating, unless the scheme is the remote callback.
+    /// Never throws on request content; a refusal carries its reason for the log.
+    /// </summary>
+    public ValueTask<AuthResult> CheckAsync(AuthRequest request, CancellationToken cancellationToken = default)
+    {
+        if (!_ip.Permits(request.ClientIp))
+        {
+            return new(s_ipDenied);
+        }
+        if (request.Action == AuthAction.Play && !_referer.Permits(request.Referer))
+        {
+            return new(s_referer);
+        }
+        var checker = CheckerFor(request.Action);
+        return checker is SyncTokenChecker sync ? new(sync.Check(request)) : checker.CheckAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The query without any auth parameter of this app's schemes (compared after decoding),
+    /// for stream keys, cache keys and upstream requests; null when nothing remains.
+    /// </summary>
+    public string? StripAuthParameters(string? query)
+    {
+        if (string.IsNullOrEmpty(query))
+        {
+            return null;
+        }
+        return _parameterNames.Length == 0 ? query : HttpQuery.Without(query, _parameterNames);
+    }
+
+    private ITokenChecker CheckerFor(AuthAction action) => action == AuthAction.Publish ? Publish : Play;
+}

@@ -1,0 +1,15 @@
+namespace Appliance.Auth.Schemes;
+
+/// <summary>Scheme "none": the action needs no token.</summary>
+public sealed class NoTokenChecker : SyncTokenChecker
+{
+    public static NoTokenChecker Instance { get; } = new();
+
+    private NoTokenChecker()
+    {
+    }
+
+    public override IReadOnlyList<string> ParameterNames => [];
+
+    public override AuthResult Check(in AuthRequest request) => AuthResult.Allow;
+}

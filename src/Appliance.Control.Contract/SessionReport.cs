@@ -1,0 +1,19 @@
+namespace Appliance.Control.Contract;
+
+/// <summary>One open connection.</summary>
+public sealed class SessionReport
+{
+    public long Id { get; set; }
+
+    public string Protocol { get; set; } = "";
+
+    public string Client { get; set; } = "";
+
+    public string Stream { get; set; } = "-";
+
+    public long AgeSeconds { get; set; }
+
+    public long BytesIn { get; set; }
+
+    public long BytesOut { get; set; }
+}

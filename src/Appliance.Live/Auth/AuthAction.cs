@@ -1,8 +1,0 @@
-namespace Appliance.Live.Auth;
-
-/// <summary>What a request wants to do with a stream; each has its own rule.</summary>
-public enum AuthAction : byte
-{
-    Play,
-    Publish,
-}

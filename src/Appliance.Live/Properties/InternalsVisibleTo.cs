@@ -1,4 +1,0 @@
-using System.Runtime.CompilerServices;
-
-// Unit tests reach the frame log and subscription cursors directly.
-[assembly: InternalsVisibleTo("Appliance.Live.Tests")]

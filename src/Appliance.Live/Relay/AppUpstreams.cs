@@ -1,6 +1,0 @@
-using Appliance.Live.Config;
-
-namespace Appliance.Live.Relay;
-
-/// <summary>One app's upstream list, as <see cref="Routing.UpstreamRoutes.Update"/> takes it from the config.</summary>
-public sealed record AppUpstreams(string Domain, string App, IReadOnlyList<UpstreamConfig> Upstreams);

@@ -1,0 +1,15 @@
+using Appliance.Auth.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Node.Config;
+
+/// <summary>The admin HTTP listener: Prometheus /metrics and the JSON status endpoints, for operators only.</summary>
+public sealed class AdminConfig
+{
+    /// <summary>host:port; empty disables it. Keep it on loopback or a management network.</summary>
+    public string Listen { get; set; } = "127.0.0.1:9135";
+
+    /// <summary>Streams that get their own metric labels (the most watched); the rest are summed under stream="_other".</summary>
+    public int MaxStreamLabels { get; set; } = 100;
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Appliance.Auth.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Node.Config;
+
+/// <summary>Reads and validates config; a bad file never half-applies.</summary>
+public static class ConfigLoader
+{
+    public static ApplianceConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read: {ex.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    public static ApplianceConfig Parse(string json, string source = "config")
+    {
+        var duplicates = DuplicateKeys.Find(System.Text.Encoding.UTF8.GetBytes(json));
+        if (duplicates.Count > 0)
+        {
+            throw new ConfigException(string.Join(Environment.NewLine, duplicates.Select(path => $"{source}: {path}: duplicate key")));
+        }
+        ApplianceConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(json, ConfigJsonContext.Default.ApplianceConfig);
+        }
+        catch (JsonException ex)
+        {
+            var path = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path;
+            throw new ConfigException($"{source}: {path}: {FirstSentence(ex.Message)}");
+        }
+        if (config is null)
+        {
+            throw new ConfigException($"{source}: $: the config must be a JSON object");
+        }
+        ConfigValidator.Validate(config, source);
+        return config;
+    }
+
+    public static string ToJson(ApplianceConfig config) =>
+        JsonSerializer.Serialize(config, ConfigJsonContext.Default.ApplianceConfig);
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,18 @@
+using Appliance.Auth.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Node.Config;
+
+/// <summary>Node-wide limits; 0 means no limit.</summary>
+public sealed class LimitsConfig
+{
+    /// <summary>Open connections of every protocol together; past it, new ones are refused (HTTP gets 503).</summary>
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>Open connections from one client address.</summary>
+    public int MaxConnectionsPerIp { get; set; }
+
+    /// <summary>HTTP requests per second from one client address (a burst of twice as many is allowed); past it, 429.</summary>
+    public int HttpRequestsPerSecondPerIp { get; set; }
+}

@@ -1,0 +1,16 @@
+using Appliance.Auth.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Node.Config;
+
+/// <summary>Node-wide security settings.</summary>
+public sealed class SecurityConfig
+{
+    /// <summary>
+    /// Hex key that signs HLS session tokens (written into segment URLs of authorized playlists).
+    /// Give every edge of a CDN the same one so a player can fetch segments from any of them;
+    /// unset, each process makes a random one.
+    /// </summary>
+    public string? SessionSecret { get; set; }
+}

@@ -1,0 +1,290 @@
+using System.Buffers;
+using Appliance.Codecs.Flv;
+using Appliance.Auth;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Fanout;
+using Appliance.Node.Logging;
+using Appliance.Streaming.Logging;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Streams;
+using Appliance.Protocols.Http;
+
+namespace Appliance.Node.Http;
+
+public sealed partial class HttpServerSession
+{
+    private static readonly KeyValuePair<string, string>[] NoStore = [new("Cache-Control", "no-cache, no-store")];
+    private static readonly KeyValuePair<string, string>[] AllowedMethods = [new("Allow", "GET, HEAD, OPTIONS")];
+
+    private RequestOutcome Respond()
+    {
+        var request = Request;
+        var keepAlive = request.KeepAlive;
+        var headOnly = request.Method == "HEAD";
+        if (Connection.RemoteEndPoint is { } peer && !_context.RequestRates.TryTake(peer.Address, _config.Limits.HttpRequestsPerSecondPerIp))
+        {
+            LiveLog.Rejected(_context.Logger, "http", Client, $"more than {_config.Limits.HttpRequestsPerSecondPerIp} requests per second");
+            WriteText(429, "too many requests\n", keepAlive: false, headOnly);
+            return RequestOutcome.Close;
+        }
+        if (request.Method == "OPTIONS")
+        {
+            ResponseHead.ResetWrittenCount();
+            HttpResponseWriter.WritePreflight(ResponseHead, keepAlive);
+            Writer.Send(ResponseHead.WrittenSpan);
+            _lastStatus = 204;
+            return Next(keepAlive);
+        }
+        if (request.Method is not ("GET" or "HEAD"))
+        {
+            ResponseHead.ResetWrittenCount();
+            HttpResponseWriter.WriteHead(ResponseHead, 405, "text/plain; charset=utf-8", 19, keepAlive: false, extraHeaders: AllowedMethods);
+            ResponseHead.Write("method not allowed\n"u8);
+            Writer.Send(ResponseHead.WrittenSpan);
+            _lastStatus = 405;
+            return RequestOutcome.Close;
+        }
+        if (request.ContentLength > 0 || request.IsChunked)
+        {
+            WriteText(400, "a GET request has no body\n", keepAlive: false, headOnly);
+            return RequestOutcome.Close;
+        }
+        var path = request.Path;
+        if (path == "/api/health")
+        {
+            // Child nodes probe this to choose their parent; a draining node asks them to go elsewhere.
+            WriteText(_context.Draining ? 503 : 200, _context.Draining ? "draining\n" : "ok\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (_admin)
+        {
+            return RespondAdmin(path, keepAlive, headOnly);
+        }
+        if (path is "/" or "/api/streams")
+        {
+            return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
+        }
+        if (path == "/api/status")
+        {
+            return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
+        }
+        if (!TryRoute(path, request.Host, out var route))
+        {
+            if (AuthPathPrefix.HasIncompleteTokenElement(path))
+            {
+                // Its end is unknown, so neither the stream nor its app can be found: say why.
+                LiveLog.Rejected(_context.Logger, "http", Client, $"the path holds an incomplete token element: expected {AuthPathPrefix.ExpectedTokenElement}");
+            }
+            WriteText(404, "not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        _stream = route.Key.ToString();
+        return Authorize(route, headOnly, keepAlive);
+    }
+
+    /// <summary>The admin listener: metrics and JSON views of the node, no media.</summary>
+    private RequestOutcome RespondAdmin(string path, bool keepAlive, bool headOnly)
+    {
+        switch (path)
+        {
+            case "/metrics":
+                return WriteBody(Metrics.NodeMetrics.Render(_context.Server!), Metrics.PrometheusWriter.ContentType, keepAlive, headOnly);
+            case "/" or "/api/streams":
+                return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
+            case "/api/status":
+                return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
+            case "/api/routes":
+                return WriteJson(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                    new Appliance.Control.Contract.ControlReply { Ok = true, Routes = _context.Server!.Routes() },
+                    Appliance.Control.Contract.ControlJsonContext.Default.ControlReply), keepAlive, headOnly);
+            default:
+                WriteText(404, "not found\n", keepAlive, headOnly);
+                return Next(keepAlive);
+        }
+    }
+
+    /// <summary>
+    /// Finds the stream a path names, also around a path-form token (checked later by the app's
+    /// scheme). An HMAC element comes out first, wherever it is: left in, "/live/{element}/cam.flv"
+    /// would read as a segment of a stream named after the token.
+    /// </summary>
+    private bool TryRoute(string path, string? host, out Route route)
+    {
+        route = default;
+        string realPath;
+        if (AuthPathPrefix.TryStripTokenElement(path, out realPath))
+        {
+            if (!TryResolve(realPath, host, out route))
+            {
+                return false;
+            }
+        }
+        else if (!TryResolve(realPath = path, host, out route) &&
+            !(AuthPathPrefix.TryStrip(path, out realPath) && TryResolve(realPath, host, out route)))
+        {
+            return false;
+        }
+        route = route with { RealPath = realPath };
+        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts";
+    }
+
+    private bool TryResolve(string path, string? host, out Route route)
+    {
+        route = default;
+        if (!TryParseStreamPath(path, out var app, out var name, out var extension, out var file) ||
+            !_context.Domains.TryResolve(host, app, out var domain, out var appConfig))
+        {
+            return false;
+        }
+        if (name.Length == 0 || name.Length > appConfig.MaxStreamNameLength)
+        {
+            // The same bound RTMP applies: no stream can have such a name.
+            return false;
+        }
+        route = new Route(new StreamKey(domain.Name, appConfig.Name, name), appConfig, extension, file, path);
+        return true;
+    }
+
+    private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
+    {
+        if (route.File is not null)
+        {
+            return ServeHlsSegment(route.Key, route.File, headOnly, keepAlive);
+        }
+        return route.Extension switch
+        {
+            "m3u8" => ServeHlsPlaylist(route.Key, headOnly, keepAlive, sessionToken),
+            "flv" => ServeFlv(route.Key, headOnly, keepAlive),
+            _ => ServeTs(route.Key, headOnly, keepAlive),
+        };
+    }
+
+    private static RequestOutcome Next(bool keepAlive) => keepAlive ? RequestOutcome.KeepAlive : RequestOutcome.Close;
+
+    private RequestOutcome ServeFlv(StreamKey key, bool headOnly, bool keepAlive) =>
+        ServeLive(key, WireFormat.Flv, "video/x-flv", "http-flv", headOnly, keepAlive);
+
+    private RequestOutcome ServeTs(StreamKey key, bool headOnly, bool keepAlive) =>
+        ServeLive(key, WireFormat.Ts, "video/mp2t", "http-ts", headOnly, keepAlive);
+
+    /// <summary>
+    /// A live HTTP stream (FLV or TS): the response has no length, runs until the stream ends,
+    /// and then the connection closes; the connection becomes the stream's viewer.
+    /// </summary>
+    private RequestOutcome ServeLive(StreamKey key, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
+    {
+        var stream = _context.Streams.FindForPlay(key);
+        if (_context.Relay is { } relay && relay.MustWait(key, stream))
+        {
+            _deferred = ServeLiveWhenPulledAsync(relay, key, Request.Query, format, contentType, protocol, headOnly, keepAlive);
+            return RequestOutcome.Deferred;
+        }
+        return ServeLive(stream, key, format, contentType, protocol, headOnly, keepAlive);
+    }
+
+    private async Task<RequestOutcome> ServeLiveWhenPulledAsync(Relay.RelayManager relay, StreamKey key, string? query, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
+    {
+        var stream = await relay.FindOrPullAsync(key, query, Client).ConfigureAwait(false);
+        return ServeLive(stream, key, format, contentType, protocol, headOnly, keepAlive);
+    }
+
+    private RequestOutcome ServeLive(LiveStream? stream, StreamKey key, WireFormat format, string contentType, string protocol, bool headOnly, bool keepAlive)
+    {
+        if (stream is null)
+        {
+            WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (stream.IsFull)
+        {
+            LiveLog.Rejected(_context.Logger, "http", Client, $"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
+            WriteText(503, "stream full\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(ResponseHead, 200, contentType, null, keepAlive: false, extraHeaders: NoStore);
+        _lastStatus = 200;
+        if (headOnly)
+        {
+            Writer.Send(ResponseHead.WrittenSpan);
+            return RequestOutcome.Close;
+        }
+        if (format == WireFormat.Flv)
+        {
+            Span<byte> fileHeader = stackalloc byte[FlvWriter.FileHeaderLength];
+            FlvWriter.WriteFileHeader(fileHeader, stream.HasAudio || !stream.HasVideo, stream.HasVideo || !stream.HasAudio);
+            ResponseHead.Write(fileHeader);
+        }
+        else
+        {
+            stream.EnsureTsPackaging();
+        }
+        Writer.Send(ResponseHead.WrittenSpan);
+        var subscription = stream.Subscribe(Writer, format);
+        if (subscription is null)
+        {
+            return RequestOutcome.Close;
+        }
+        subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
+        _protocol = protocol;
+        return RequestOutcome.Streaming;
+    }
+
+    private RequestOutcome WriteJson(byte[] body, bool keepAlive, bool headOnly) =>
+        WriteBody(body, "application/json", keepAlive, headOnly);
+
+    private RequestOutcome WriteBody(byte[] body, string contentType, bool keepAlive, bool headOnly)
+    {
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(ResponseHead, 200, contentType, body.Length, keepAlive, extraHeaders: NoStore);
+        if (!headOnly)
+        {
+            ResponseHead.Write(body);
+        }
+        Writer.Send(ResponseHead.WrittenSpan);
+        _lastStatus = 200;
+        return Next(keepAlive);
+    }
+
+    /// <summary>"/{app}/{name}.{ext}" (a stream) or "/{app}/{name}/{file}" (a segment of it).</summary>
+    private static bool TryParseStreamPath(string path, out string app, out string name, out string extension, out string? file)
+    {
+        app = name = extension = "";
+        file = null;
+        var span = path.AsSpan(1);
+        var slash = span.IndexOf('/');
+        if (slash <= 0)
+        {
+            return false;
+        }
+        app = span[..slash].ToString();
+        var rest = span[(slash + 1)..];
+        var second = rest.IndexOf('/');
+        if (second >= 0)
+        {
+            var last = rest[(second + 1)..];
+            if (second == 0 || last.IsEmpty || last.IndexOf('/') >= 0)
+            {
+                return false;
+            }
+            name = rest[..second].ToString();
+            file = last.ToString();
+            return true;
+        }
+        var dot = rest.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return false;
+        }
+        name = rest[..dot].ToString();
+        extension = rest[(dot + 1)..].ToString();
+        return true;
+    }
+
+    /// <summary>A request routed to a stream: what it asks for, and the path behind any token prefix.</summary>
+    private readonly record struct Route(StreamKey Key, AppConfig App, string Extension, string? File, string RealPath);
+}

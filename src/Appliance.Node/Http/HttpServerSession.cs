@@ -1,0 +1,223 @@
+using System.Buffers;
+using Appliance.Core.Time;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Fanout;
+using Appliance.Node.Logging;
+using Appliance.Streaming.Logging;
+using Appliance.Node.Server;
+using Appliance.Node.Sessions;
+using Appliance.Protocols.Http;
+using Appliance.Core.Connections;
+
+namespace Appliance.Node.Http;
+
+/// <summary>
+/// One HTTP/1.1 connection: requests parsed with limits, answered in order, kept alive where the
+/// client allows. A live-stream request turns the connection into that stream's delivery.
+/// </summary>
+public sealed partial class HttpServerSession : SessionBase
+{
+    private readonly ServerContext _context;
+    private readonly ApplianceConfig _config;
+    private readonly HttpLimits _limits;
+    private HttpScratch? _scratch = HttpScratch.Rent();
+    private Task<RequestOutcome>? _deferred;
+    private string _protocol = "http";
+    private string _stream = "-";
+    private int _lastStatus;
+
+    private readonly bool _admin;
+
+    /// <summary>A session of the public HTTP listener, or (admin) of the operators' metrics and status listener.</summary>
+    public HttpServerSession(IConnection connection, ServerContext context, bool admin = false)
+        : base(connection)
+    {
+        _admin = admin;
+        _protocol = admin ? "admin" : "http";
+        _context = context;
+        _config = context.Config;
+        _limits = new HttpLimits(_config.Http.MaxRequestLineBytes, _config.Http.MaxHeaderBytes, _config.Http.MaxHeaderCount);
+        SendStallTimeoutMs = _config.Deadlines.SendStallMs;
+    }
+
+    public override string Protocol => _protocol;
+
+    public override string StreamPath => _stream;
+
+    public override string Listener => _admin ? "admin" : "http";
+
+    protected override string DeadlineReason => "request head not received in time";
+
+    public async Task RunAsync()
+    {
+        _context.Sessions.Add(this);
+        var sendLoop = RunWriterAsync();
+        string reason;
+        try
+        {
+            reason = await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = WriterEndReason ?? "connection lost";
+        }
+        catch (Exception ex)
+        {
+            reason = "internal error";
+            LiveLog.SessionFailed(_context.Logger, ex, "http", Client);
+        }
+        reason = AbortReason ?? WriterEndReason ?? reason;
+        if (AbortReason is not null)
+        {
+            LiveLog.Rejected(_context.Logger, Protocol, Client, AbortReason);
+        }
+        if (Writer.Subscription is null && !Writer.IsClosingAfterFlush)
+        {
+            Writer.CloseAfterFlush(reason);
+        }
+        var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
+        ReturnScratch();
+        _context.Sessions.Remove(this);
+        _context.Traffic.OnFinished(this);
+        _context.AccessLog.Write(Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol is "http-flv" or "http-ts" ? writerReason : reason);
+    }
+
+    protected override void OnWriterGaveUp(string reason)
+    {
+        if (reason == ConnectionWriter.TooSlowReason)
+        {
+            LiveLog.ViewerDropped(_context.Logger, Client, _stream, reason);
+        }
+        else
+        {
+            LiveLog.Rejected(_context.Logger, Protocol, Client, reason);
+        }
+    }
+
+    private async Task<string> ReadLoopAsync()
+    {
+        var input = Connection.Input;
+        SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
+        var streaming = false;
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            MarkReceived();
+            if (streaming)
+            {
+                BytesIn += buffer.Length;
+                // A streaming response owns the connection; whatever the client sends now is ignored.
+                input.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    return "client closed";
+                }
+                continue;
+            }
+            var reader = new SequenceReader<byte>(buffer);
+            string? stop = null;
+            var outcome = RequestOutcome.KeepAlive;
+            while (stop is null && !streaming && outcome != RequestOutcome.Deferred)
+            {
+                Request.Reset();
+                var status = HttpRequestParser.TryParse(ref reader, Request, _limits, out var errorStatus);
+                if (status == HttpParseStatus.Incomplete)
+                {
+                    break;
+                }
+                if (status == HttpParseStatus.Error)
+                {
+                    stop = Reject(errorStatus);
+                    break;
+                }
+                outcome = Respond();
+                stop = Apply(outcome, ref streaming);
+            }
+            BytesIn += reader.Consumed;
+            if (outcome == RequestOutcome.Deferred)
+            {
+                // Bytes after this request stay unexamined, so the next read returns them at once.
+                input.AdvanceTo(reader.Position);
+                outcome = await _deferred!.ConfigureAwait(false);
+                _deferred = null;
+                stop = Apply(outcome, ref streaming);
+            }
+            else
+            {
+                input.AdvanceTo(reader.Position, buffer.End);
+            }
+            if (stop is not null)
+            {
+                return stop;
+            }
+            if (result.IsCompleted && outcome != RequestOutcome.Deferred)
+            {
+                return streaming ? "client closed" : "client closed the connection";
+            }
+        }
+    }
+
+    /// <summary>What a response means for the connection; a reason to close it, or null.</summary>
+    private string? Apply(RequestOutcome outcome, ref bool streaming)
+    {
+        switch (outcome)
+        {
+            case RequestOutcome.Streaming:
+                streaming = true;
+                SetPhaseDeadline(0);
+                // No more requests on this connection: the parsing scratch can serve others.
+                ReturnScratch();
+                return null;
+            case RequestOutcome.Close:
+                return "response ends the connection";
+            case RequestOutcome.Deferred:
+                // The answer comes later; no request-head deadline while the server is the one waiting.
+                SetPhaseDeadline(0);
+                return null;
+            default:
+                SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
+                return null;
+        }
+    }
+
+    private string Reject(int status)
+    {
+        var reason = $"bad request: {status} {HttpResponseWriter.ReasonPhrase(status)}";
+        LiveLog.Rejected(_context.Logger, "http", Client, reason);
+        WriteText(status, $"{HttpResponseWriter.ReasonPhrase(status).ToLowerInvariant()}\n", keepAlive: false, headOnly: false);
+        return reason;
+    }
+
+    private void WriteText(int status, string body, bool keepAlive, bool headOnly)
+    {
+        ResponseHead.ResetWrittenCount();
+        HttpResponseWriter.WriteText(ResponseHead, status, body, keepAlive, headOnly);
+        Writer.Send(ResponseHead.WrittenSpan);
+        _lastStatus = status;
+    }
+
+    private HttpRequest Request => _scratch!.Request;
+
+    private ArrayBufferWriter<byte> ResponseHead => _scratch!.Head;
+
+    private void ReturnScratch()
+    {
+        _scratch?.Return();
+        _scratch = null;
+    }
+
+    private enum RequestOutcome
+    {
+        KeepAlive,
+        Close,
+        Streaming,
+
+        /// <summary>The answer is being prepared asynchronously (a playlist waiting for its first segment).</summary>
+        Deferred,
+    }
+}

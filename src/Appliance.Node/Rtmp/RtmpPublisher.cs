@@ -1,0 +1,16 @@
+using Appliance.Streaming.Streams;
+using Appliance.Streaming.Ingest;
+
+namespace Appliance.Node.Rtmp;
+
+/// <summary>A publishing RTMP session seen as a stream's source; <paramref name="forwarded"/> when another node pushes it here.</summary>
+internal sealed class RtmpPublisher(RtmpServerSession session, StreamKey key, bool forwarded) : IStreamSource
+{
+    public StreamKey Key { get; } = key;
+
+    public string Description => $"rtmp-publish {session.Client}";
+
+    public bool RelaysTimeline => forwarded;
+
+    public void Kick(string reason) => session.Abort(reason);
+}

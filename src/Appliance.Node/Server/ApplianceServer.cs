@@ -1,0 +1,240 @@
+using System.Net;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Node.ControlSocket;
+using Appliance.Control.Contract;
+using Appliance.Node.Http;
+using Appliance.Node.Logging;
+using Appliance.Streaming.Logging;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Node.Rtmp;
+using Appliance.Node.Sessions;
+using Appliance.Streaming.Streams;
+using Appliance.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Node.Server;
+
+/// <summary>The node: its listeners, streams and sessions, built from a config.</summary>
+public sealed partial class ApplianceServer : IAsyncDisposable
+{
+    private readonly TcpAcceptor _rtmp;
+    private readonly TcpAcceptor _http;
+    private readonly TcpAcceptor? _admin;
+    private readonly SessionTable _sessions = new();
+    private readonly Timer _rateSweeper;
+    private readonly ControlServer? _control;
+    private readonly TaskCompletionSource<TimeSpan> _drainRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _acceptorsStopped;
+
+    private static readonly byte[] ServiceUnavailable =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nunavailable\n"u8.ToArray();
+
+    /// <param name="configPath">The file `reload` reads again; null for the embedded default (reload then refuses).</param>
+    public ApplianceServer(ApplianceConfig config, ILoggerFactory loggers, string? configPath = null)
+    {
+        ConfigPath = configPath;
+        var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
+            new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
+        Context = new ServerContext(config, streams, _sessions, loggers);
+        Context.Server = this;
+        var relay = new Relay.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers);
+        Context.Relay = new Relay.RelayManager(relay, RelayApps.Of(config), config.Directory);
+        Context.Push = new Relay.Push.PushManager(relay);
+        ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
+        ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
+        var opened = new List<TcpAcceptor>();
+        try
+        {
+            _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
+            opened.Add(_rtmp);
+            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context).RunAsync()));
+            opened.Add(_http);
+            if (config.Admin.Listen.Length > 0)
+            {
+                ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
+                _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, admin: true).RunAsync()));
+                opened.Add(_admin);
+                _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
+            }
+            var socketPath = config.Control.Socket == "off" ? null : ControlProtocol.ResolveSocketPath(config.Control.Socket, Environment.GetEnvironmentVariable);
+            if (socketPath is not null)
+            {
+                _control = new ControlServer(socketPath, new ControlCommands(this), loggers.CreateLogger("control"));
+            }
+        }
+        catch
+        {
+            // The daemon exits on this, but an embedding process (tests) must get its ports back.
+            foreach (var acceptor in opened)
+            {
+                acceptor.StopAccepting();
+            }
+            throw;
+        }
+        _rateSweeper = new Timer(_ => Context.RequestRates.Sweep(), null, 30_000, 30_000);
+        _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");
+        _http.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "http", "accept");
+    }
+
+    public ServerContext Context { get; }
+
+    public string? ConfigPath { get; }
+
+    public IPEndPoint RtmpEndPoint => _rtmp.LocalEndPoint;
+
+    public IPEndPoint HttpEndPoint => _http.LocalEndPoint;
+
+    public IPEndPoint? AdminEndPoint => _admin?.LocalEndPoint;
+
+    public string? ControlSocketPath => _control?.Path;
+
+    /// <summary>Completes with the timeout when an operator asks the node to drain (control socket).</summary>
+    public Task<TimeSpan> DrainRequested => _drainRequested.Task;
+
+    public IReadOnlyList<(string Name, string Address)> Listeners
+    {
+        get
+        {
+            var listeners = new List<(string, string)> { ("rtmp", RtmpEndPoint.ToString()), ("http", HttpEndPoint.ToString()) };
+            if (_admin is not null)
+            {
+                listeners.Add(("admin", _admin.LocalEndPoint.ToString()));
+            }
+            if (_control is not null)
+            {
+                listeners.Add(("control", _control.Path));
+            }
+            return listeners;
+        }
+    }
+
+    /// <summary>Counts the connection against the limits, or refuses it (HTTP with a 503) before any session exists.</summary>
+    private async Task AdmitAsync(SocketConnection connection, string listener, Func<Task> run)
+    {
+        var limits = Context.Config.Limits;
+        var address = connection.RemoteEndPoint?.Address;
+        // The admin listener is for operators and scrapers; a flood of viewers must not lock them out.
+        var refusal = listener == "admin" ? null : Context.Connections.TryEnter(address, limits.MaxConnections, limits.MaxConnectionsPerIp);
+        if (refusal is not null)
+        {
+            Context.Traffic.OnRefused(listener);
+            LiveLog.Rejected(Context.Logger, listener, connection.RemoteEndPoint?.ToString() ?? "unknown", refusal);
+            if (listener == "http")
+            {
+                var reply = Core.Buffers.SharedBuffer.CopyOf(ServiceUnavailable);
+                try
+                {
+                    await connection.Output.WriteAsync(new[] { new Core.Buffers.BufferSlice(reply) }, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+                {
+                }
+                finally
+                {
+                    reply.Release();
+                }
+            }
+            return;
+        }
+        Context.Traffic.OnAccepted(listener);
+        try
+        {
+            await run().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (listener != "admin")
+            {
+                Context.Connections.Leave(address);
+            }
+        }
+    }
+
+    public void Start()
+    {
+        _rtmp.Start();
+        _http.Start();
+        _admin?.Start();
+        _control?.Start();
+        Context.Relay!.Start();
+        LiveLog.Listening(Context.Logger, "rtmp", RtmpEndPoint.ToString());
+        LiveLog.Listening(Context.Logger, "http", HttpEndPoint.ToString());
+        if (_admin is not null)
+        {
+            LiveLog.Listening(Context.Logger, "admin", _admin.LocalEndPoint.ToString());
+        }
+        if (_control is not null)
+        {
+            LiveLog.Listening(Context.Logger, "control", _control.Path);
+        }
+    }
+
+    /// <summary>Upstream candidates and their health (empty until an app pulls).</summary>
+    public List<RouteReport> Routes() => Context.Relay!.Routes.Snapshot().Select(RouteReports.From).ToList();
+
+    public void RequestDrain(TimeSpan timeout) => _drainRequested.TrySetResult(timeout);
+
+    /// <summary>
+    /// Stops accepting viewers and publishers, then waits until the last viewer has left or the
+    /// timeout passes. The admin listener and control socket stay up so operators can watch.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        Context.Draining = true;
+        await StopAcceptingAsync().ConfigureAwait(false);
+        var deadline = Core.Time.MonotonicClock.NowMs + (long)timeout.TotalMilliseconds;
+        var viewers = CountViewers();
+        LiveLog.Draining(Context.Logger, viewers, (int)timeout.TotalSeconds);
+        while (viewers > 0 && Core.Time.MonotonicClock.NowMs < deadline)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            viewers = CountViewers();
+        }
+        LiveLog.Drained(Context.Logger, viewers);
+    }
+
+    private int CountViewers()
+    {
+        var viewers = 0;
+        foreach (var session in _sessions.Sessions)
+        {
+            viewers += session.IsViewer ? 1 : 0;
+        }
+        return viewers;
+    }
+
+    private async Task StopAcceptingAsync()
+    {
+        if (Interlocked.Exchange(ref _acceptorsStopped, 1) == 0)
+        {
+            await _rtmp.DisposeAsync().ConfigureAwait(false);
+            await _http.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _rateSweeper.DisposeAsync().ConfigureAwait(false);
+        await StopAcceptingAsync().ConfigureAwait(false);
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_control is not null)
+        {
+            await _control.DisposeAsync().ConfigureAwait(false);
+        }
+        await Context.Relay!.DisposeAsync().ConfigureAwait(false);
+        await Context.Push!.DisposeAsync().ConfigureAwait(false);
+        foreach (var session in _sessions.Sessions)
+        {
+            session.Abort("server stopping");
+        }
+        _sessions.Dispose();
+        await Context.AccessLog.DisposeAsync().ConfigureAwait(false);
+    }
+}

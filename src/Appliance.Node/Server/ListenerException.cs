@@ -1,0 +1,30 @@
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Transport.Sockets;
+
+namespace Appliance.Node.Server;
+
+/// <summary>
+/// A listener that could not be opened, named by its config key and address
+/// ("rtmp.listen 0.0.0.0:1935: address already in use"), so the operator knows which key to fix.
+/// </summary>
+public sealed class ListenerException(string message, Exception inner) : IOException(message, inner)
+{
+    public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<SocketConnection, Task> handler)
+    {
+        try
+        {
+            return new TcpAcceptor(endPoint, handler);
+        }
+        catch (SocketException ex)
+        {
+            var reason = ex.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => "address already in use",
+                SocketError.AddressNotAvailable => "no such address on this host",
+                _ => ex.Message,
+            };
+            throw new ListenerException($"{key} {endPoint}: {reason}", ex);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using Appliance.Auth;
+using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Node.Limits;
+using Appliance.Node.Logging;
+using Appliance.Streaming.Logging;
+using Appliance.Node.Sessions;
+using Appliance.Streaming.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Node.Server;
+
+/// <summary>What every session needs from the node: config, streams, sessions, logs.</summary>
+public sealed class ServerContext
+{
+    private volatile ApplianceConfig _config;
+    private volatile DomainTable _domains;
+    private volatile AppPolicies _policies;
+
+    public ServerContext(ApplianceConfig config, StreamRegistry streams, SessionTable sessions, ILoggerFactory loggers)
+    {
+        _config = config;
+        _domains = new DomainTable(config);
+        _policies = new AppPolicies(config.Domains.SelectMany(d => d.Apps).Select(a => a.Auth), TimeProvider.System);
+        SessionTokens = new HlsSessionToken(SecretOf(config), TimeProvider.System);
+        Streams = streams;
+        Sessions = sessions;
+        Loggers = loggers;
+        Logger = loggers.CreateLogger("appliance");
+        AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
+        NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
+    }
+
+    /// <summary>The config new sessions use; existing sessions keep the one they started with.</summary>
+    public ApplianceConfig Config => _config;
+
+    public DomainTable Domains => _domains;
+
+    /// <summary>Each app's access policy under the current config.</summary>
+    public AppPolicies Policies => _policies;
+
+    public AuthStats Auth { get; } = new();
+
+    public ConnectionLimiter Connections { get; } = new();
+
+    public RequestRateLimiter RequestRates { get; } = new();
+
+    public HlsSessionToken SessionTokens { get; }
+
+    public StreamRegistry Streams { get; }
+
+    public SessionTable Sessions { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Where finished sessions are written: a file, or the console log.</summary>
+    public AccessLog AccessLog { get; }
+
+    public Transport.Accounting.TrafficTotals Traffic { get; } = new();
+
+    /// <summary>Upstream routes and pulls; null for a bare context (unit tests).</summary>
+    public Relay.RelayManager? Relay { get; internal set; }
+
+    /// <summary>Forwarding of published streams to push targets; null for a bare context (unit tests).</summary>
+    public Relay.Push.PushManager? Push { get; internal set; }
+
+    /// <summary>The node these sessions belong to (for the admin endpoints that report on all of it).</summary>
+    public ApplianceServer? Server { get; internal set; }
+
+    /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
+    public string NodeId { get; }
+
+    public long StartedMs { get; } = Core.Time.MonotonicClock.NowMs;
+
+    /// <summary>Set when the node stops accepting and waits for its viewers to leave.</summary>
+    public bool Draining { get; set; }
+
+    public static string Version { get; } =
+        typeof(ServerContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            is [System.Reflection.AssemblyInformationalVersionAttribute attribute, ..]
+            ? attribute.InformationalVersion.Split('+')[0]
+            : "0.0.0";
+
+    /// <summary>The role status shows: configured, or "edge" when an app pulls from upstream, else "origin".</summary>
+    public string Role => _config.Node.Role is { Length: > 0 } role ? role
+        : _config.Domains.Any(d => d.Apps.Any(a => a.Upstreams.Count > 0)) ? "edge" : "origin";
+
+    public void Apply(ApplianceConfig config)
+    {
+        _policies = new AppPolicies(config.Domains.SelectMany(d => d.Apps).Select(a => a.Auth), TimeProvider.System);
+        _domains = new DomainTable(config);
+        if (config.Log.AccessFile != AccessLog.Path)
+        {
+            AccessLog.Reopen(config.Log.AccessFile);
+        }
+        _config = config;
+    }
+
+    private static byte[]? SecretOf(ApplianceConfig config) =>
+        config.Security.SessionSecret is { } hex ? Convert.FromHexString(hex) : null;
+}

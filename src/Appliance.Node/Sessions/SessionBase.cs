@@ -1,0 +1,139 @@
+using Appliance.Core.Time;
+using Appliance.Streaming.Fanout;
+using Appliance.Core.Connections;
+using Appliance.Transport.Accounting;
+
+namespace Appliance.Node.Sessions;
+
+/// <summary>
+/// What every protocol session shares: its connection and writer, counters for the access log,
+/// and the deadline state the sweeper checks (so no session needs a timer of its own).
+/// </summary>
+public abstract class SessionBase : IConnectionTraffic
+{
+    private static long _nextId;
+    private long _lastReceiveMs;
+    private long _phaseDeadlineMs;
+    private string? _abortReason;
+
+    protected SessionBase(IConnection connection)
+    {
+        Connection = connection;
+        Writer = new ConnectionWriter(connection.Output);
+        Id = Interlocked.Increment(ref _nextId);
+        StartedMs = MonotonicClock.NowMs;
+        _lastReceiveMs = StartedMs;
+        Client = connection.RemoteEndPoint?.ToString() ?? "unknown";
+    }
+
+    public long Id { get; }
+
+    public IConnection Connection { get; }
+
+    public ConnectionWriter Writer { get; }
+
+    public string Client { get; }
+
+    public long StartedMs { get; }
+
+    public long BytesIn { get; protected set; }
+
+    public abstract string Protocol { get; }
+
+    /// <summary>The listener the session came in on (rtmp, http, admin): the metrics' traffic label.</summary>
+    public abstract string Listener { get; }
+
+    /// <summary>The stream the session publishes or plays ("domain/app/name"), or "-".</summary>
+    public virtual string StreamPath => "-";
+
+    public long BytesOut => Writer.BytesWritten;
+
+    /// <summary>A connection that watches a live stream (drain waits for these).</summary>
+    public bool IsViewer => Protocol is "rtmp-play" or "http-flv" or "http-ts";
+
+    /// <summary>The reason a deadline or kick ended this session, if one did.</summary>
+    public string? AbortReason => Volatile.Read(ref _abortReason);
+
+    /// <summary>A phase that must end by a deadline (handshake, request head); 0 clears it.</summary>
+    protected void SetPhaseDeadline(int timeoutMs) =>
+        Interlocked.Exchange(ref _phaseDeadlineMs, timeoutMs <= 0 ? 0 : MonotonicClock.NowMs + timeoutMs);
+
+    protected void MarkReceived() => Interlocked.Exchange(ref _lastReceiveMs, MonotonicClock.NowMs);
+
+    /// <summary>How long this session may receive nothing; 0 = no limit (a viewer that only reads).</summary>
+    protected virtual int IdleTimeoutMs => 0;
+
+    protected int SendStallTimeoutMs { get; set; } = 15_000;
+
+    /// <summary>Called by the sweeper; returns why the session must end now, or null.</summary>
+    internal string? CheckDeadlines(long nowMs)
+    {
+        var phase = Interlocked.Read(ref _phaseDeadlineMs);
+        if (phase != 0 && nowMs > phase)
+        {
+            return DeadlineReason;
+        }
+        var idle = IdleTimeoutMs;
+        if (idle > 0 && nowMs - Interlocked.Read(ref _lastReceiveMs) > idle)
+        {
+            return $"idle: nothing received for {idle} ms";
+        }
+        var writeStarted = Writer.WriteStartedMs;
+        if (writeStarted != 0 && nowMs - writeStarted > SendStallTimeoutMs)
+        {
+            return $"send stalled: no write completed in {SendStallTimeoutMs} ms";
+        }
+        return null;
+    }
+
+    protected virtual string DeadlineReason => "deadline expired";
+
+    /// <summary>Why the writer stopped on its own (end of stream, a refusal sent), if it did.</summary>
+    protected string? WriterEndReason => Volatile.Read(ref _writerEndReason);
+
+    private string? _writerEndReason;
+
+    /// <summary>
+    /// Runs the connection's writer. When it stops by itself (the response or stream is over, a
+    /// write failed) the connection ends too, which ends the session's read loop.
+    /// </summary>
+    protected async Task<string> RunWriterAsync()
+    {
+        var reason = await Writer.RunAsync().ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _writerEndReason, reason, null);
+        if (reason is ConnectionWriter.TooSlowReason or ConnectionWriter.BacklogReason)
+        {
+            OnWriterGaveUp(reason);
+        }
+        Connection.Abort();
+        return reason;
+    }
+
+    /// <summary>The writer gave up on the peer (too slow, or not reading its replies); sessions log it.</summary>
+    protected abstract void OnWriterGaveUp(string reason);
+
+    /// <summary>
+    /// Ends the connection: a final reply the protocol queued (a refusal, an error status) goes
+    /// out first, within a bound, unless the connection is already dead. Returns the writer's reason.
+    /// </summary>
+    protected async Task<string> FinishAsync(Task<string> sendLoop, string reason)
+    {
+        if (!Connection.IsAborted && Writer.IsClosingAfterFlush)
+        {
+            await Task.WhenAny(sendLoop, Task.Delay(FinalFlushTimeoutMs)).ConfigureAwait(false);
+        }
+        Writer.Close(reason);
+        Connection.Abort();
+        return await sendLoop.ConfigureAwait(false);
+    }
+
+    private const int FinalFlushTimeoutMs = 2000;
+
+    /// <summary>Ends the session from outside (deadline, kick, takeover): the reason is logged once.</summary>
+    public void Abort(string reason)
+    {
+        Interlocked.CompareExchange(ref _abortReason, reason, null);
+        Writer.Close(reason);
+        Connection.Abort();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using Appliance.Core.Time;
+
+namespace Appliance.Node.Sessions;
+
+/// <summary>
+/// Every open session, and one sweeper that enforces all their deadlines four times a second:
+/// one timer for the whole node instead of one per connection or per read.
+/// </summary>
+public sealed class SessionTable : IDisposable
+{
+    private readonly ConcurrentDictionary<long, SessionBase> _sessions = new();
+    private readonly Timer _sweeper;
+
+    public SessionTable(int sweepIntervalMs = 250) =>
+        _sweeper = new Timer(_ => Sweep(), null, sweepIntervalMs, sweepIntervalMs);
+
+    public int Count => _sessions.Count;
+
+    public ICollection<SessionBase> Sessions => _sessions.Values;
+
+    public void Add(SessionBase session) => _sessions[session.Id] = session;
+
+    public void Remove(SessionBase session) => _sessions.TryRemove(session.Id, out _);
+
+    public void Sweep()
+    {
+        var now = MonotonicClock.NowMs;
+        // Enumerating the dictionary itself takes no snapshot (Values would copy every session).
+        foreach (var (_, session) in _sessions)
+        {
+            var reason = session.CheckDeadlines(now);
+            if (reason is not null)
+            {
+                session.Abort(reason);
+            }
+        }
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+}

@@ -1,0 +1,7 @@
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Relay;
+
+/// <summary>One app's upstream list, as <see cref="Routing.UpstreamRoutes.Update"/> takes it from the config.</summary>
+public sealed record AppUpstreams(string Domain, string App, IReadOnlyList<UpstreamConfig> Upstreams);

@@ -1,0 +1,15 @@
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Relay.Config;
+
+/// <summary>An app's keys for where its streams come from and go to, on top of the keys its streams obey.</summary>
+public class RelayAppConfig : StreamingAppConfig
+{
+    /// <summary>Where streams of this app come from when nobody publishes them here: parent nodes or the customer's origin.</summary>
+    public List<UpstreamConfig> Upstreams { get; set; } = [];
+
+    public PullConfig Pull { get; set; } = new();
+
+    /// <summary>RTMP URLs (rtmp://host[:port]/app) every stream published here is forwarded to.</summary>
+    public List<string> Push { get; set; } = [];
+}

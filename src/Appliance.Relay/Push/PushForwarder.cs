@@ -1,0 +1,261 @@
+using Appliance.Core.Time;
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Fanout;
+using Appliance.Streaming.Logging;
+using Appliance.Transport.Accounting;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Relay.Pull;
+using Appliance.Streaming.Streams;
+using Appliance.Protocols.Rtmp;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Relay.Push;
+
+/// <summary>
+/// Forwards one stream published here to one push target over RTMP for as long as the stream
+/// lives, reconnecting with backoff. It reads the stream like an RTMP viewer (the same chunked
+/// bytes, from the frame log), so a slow or dead target only ever costs itself: it skips ahead
+/// or reconnects, and the publisher never waits for it.
+/// </summary>
+internal sealed class PushForwarder
+{
+    private readonly LiveStream _stream;
+    private readonly UpstreamUrl _target;
+    private readonly string _nodeQuery;
+    private readonly PullConfig _timing;
+    private readonly TrafficTotals _traffic;
+    private readonly AccessLog _accessLog;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private volatile string _state = "connecting";
+    private volatile string? _lastError;
+    private volatile ConnectionWriter? _writer;
+    private long _bytesBefore;
+    private int _sessions;
+
+    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, ILogger logger)
+    {
+        _stream = stream;
+        _target = target;
+        _nodeQuery = nodeQuery;
+        _timing = timing;
+        _traffic = traffic;
+        _accessLog = accessLog;
+        _logger = logger;
+    }
+
+    public LiveStream Stream => _stream;
+
+    public long BytesSent => Interlocked.Read(ref _bytesBefore) + (_writer?.BytesWritten ?? 0);
+
+    public PushTargetState State => new(_target.ToString(), _state, BytesSent, Volatile.Read(ref _sessions), _lastError);
+
+    public void Stop()
+    {
+        _stop.Cancel();
+        _writer?.Close("server stopping");
+    }
+
+    /// <summary>Runs until the stream ends or <see cref="Stop"/>; never throws.</summary>
+    public async Task RunAsync()
+    {
+        var key = _stream.Key.ToString();
+        var backoff = _timing.RetryMs;
+        var reason = "stream ended";
+        try
+        {
+            while (!_stop.IsCancellationRequested && !_stream.IsEnded)
+            {
+                var outcome = await ForwardOnceAsync(key).ConfigureAwait(false);
+                if (_stream.IsEnded || _stop.IsCancellationRequested)
+                {
+                    reason = outcome.Reason;
+                    break;
+                }
+                if (outcome.Forwarded)
+                {
+                    backoff = _timing.RetryMs;
+                }
+                _lastError = outcome.Reason;
+                _state = "waiting";
+                PushLog.Failed(_logger, key, _target.ToString(), outcome.Reason, backoff);
+                await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
+                backoff = Math.Min(backoff * 2, _timing.MaxRetryMs);
+                _state = "connecting";
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "server stopping";
+        }
+        catch (Exception ex)
+        {
+            reason = ex.Message;
+            _logger.LogError(ex, "push of {Stream} to {Target} failed", key, _target);
+        }
+        PushLog.Stopped(_logger, key, _target.ToString(), reason, BytesSent);
+    }
+
+    private readonly record struct Outcome(bool Forwarded, string Reason);
+
+    /// <summary>
+    /// One session with the target: connect, publish, forward until either side ends it. It counts
+    /// in the node's traffic (listener "push") from the connect on, and writes an access line
+    /// (proto push-rtmp) once it has published.
+    /// </summary>
+    private async Task<Outcome> ForwardOnceAsync(string key)
+    {
+        var openedMs = MonotonicClock.NowMs;
+        RtmpClient client;
+        TargetConnection connection;
+        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+        {
+            connecting.CancelAfter(_timing.ConnectTimeoutMs);
+            try
+            {
+                client = await RtmpClient.ConnectAsync(_target.Host, _target.Port, _target.RtmpApp(_stream.Key.App), connecting.Token,
+                    _target.RtmpTcUrl(_stream.Key.App)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !_stop.IsCancellationRequested)
+            {
+                return new Outcome(false, ex is OperationCanceledException ? $"no answer within {_timing.ConnectTimeoutMs} ms" : $"connect failed: {ex.Message}");
+            }
+            connection = new TargetConnection(client);
+            _traffic.OnOpened(connection);
+            try
+            {
+                // The forwarded chunks are the ones this node's RTMP viewers get: their size and message stream.
+                await client.SetChunkSizeAsync(_stream.Serializer.RtmpChunkSize, connecting.Token).ConfigureAwait(false);
+                await client.PublishAsync(_target.RtmpStreamName(_stream.Key.Name, _nodeQuery), connecting.Token).ConfigureAwait(false);
+                if (client.StreamId != FrameSerializer.PlayStreamId)
+                {
+                    throw new UpstreamException($"the target gave message stream {client.StreamId}; forwarding needs stream 1");
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                _traffic.OnClosed(connection);
+                if (_stop.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException();
+                }
+                var why = ex switch
+                {
+                    OperationCanceledException => $"publish not accepted within {_timing.ConnectTimeoutMs} ms",
+                    RtmpStatusException status => $"publish refused: {status.Message}",
+                    _ => $"publish failed: {ex.Message}",
+                };
+                return new Outcome(false, why);
+            }
+        }
+        Outcome outcome;
+        try
+        {
+            outcome = await ForwardAsync(key, client).ConfigureAwait(false);
+        }
+        finally
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            _traffic.OnClosed(connection);
+        }
+        // The stream ending, or this node stopping the push, is a normal end; the target's doing is not.
+        var failed = !_stop.IsCancellationRequested && !_stream.IsEnded;
+        RelayAccessLine.Write(_accessLog, "push-rtmp", _target, _stream.Key, failed, connection, openedMs, outcome.Reason);
+        return outcome;
+    }
+
+    /// <summary>One session with the target, as the node's traffic counts it.</summary>
+    private sealed class TargetConnection(RtmpClient client) : IConnectionTraffic
+    {
+        public string Listener => TrafficTotals.Push;
+
+        public long BytesIn => client.BytesReceived;
+
+        public long BytesOut => client.BytesSent;
+    }
+
+    private async Task<Outcome> ForwardAsync(string key, RtmpClient client)
+    {
+        var writer = new ConnectionWriter(new RtmpClientSink(client));
+        var subscription = _stream.SubscribeForwarder(writer);
+        if (subscription is null)
+        {
+            return new Outcome(false, "stream ended");
+        }
+        subscription.Ended = _ => writer.CloseAfterFlush("stream ended");
+        _writer = writer;
+        Interlocked.Increment(ref _sessions);
+        _state = "forwarding";
+        _lastError = null;
+        PushLog.Forwarding(_logger, key, _target.ToString());
+        using var reading = new CancellationTokenSource();
+        var writing = writer.RunAsync();
+        var listening = ListenAsync(client, reading.Token);
+        var first = await Task.WhenAny(writing, listening).ConfigureAwait(false);
+        string reason;
+        if (ReferenceEquals(first, listening))
+        {
+            reason = await listening.ConfigureAwait(false);
+            writer.Close(reason);
+            await writing.ConfigureAwait(false);
+        }
+        else
+        {
+            reason = await writing.ConfigureAwait(false);
+            await reading.CancelAsync().ConfigureAwait(false);
+            await client.DisposeAsync().ConfigureAwait(false);
+            await listening.ConfigureAwait(false);
+        }
+        Interlocked.Add(ref _bytesBefore, writer.BytesWritten);
+        _writer = null;
+        return new Outcome(true, reason);
+    }
+
+    /// <summary>
+    /// Reads what the target sends while media flows (acknowledgements and pings are answered by
+    /// the client) until it closes the session or reports an error status; returns why.
+    /// </summary>
+    private static async Task<string> ListenAsync(RtmpClient client, CancellationToken ct)
+    {
+        using var refused = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void OnStatus(string code)
+        {
+            if (IsFailure(code))
+            {
+                refused.Cancel();
+            }
+        }
+        client.StatusReceived += OnStatus;
+        try
+        {
+            while (await client.ReadMediaAsync(refused.Token).ConfigureAwait(false) is { } message)
+            {
+                message.Payload.Release();
+            }
+            return "the target closed the connection";
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return $"the target ended the publish: {client.LastStatusCode} {client.LastStatusDescription}";
+        }
+        catch (OperationCanceledException)
+        {
+            return "stopped";
+        }
+        catch (Exception ex) when (ex is RtmpProtocolException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            return $"the target broke the session: {ex.Message}";
+        }
+        finally
+        {
+            client.StatusReceived -= OnStatus;
+        }
+    }
+
+    private static bool IsFailure(string code) =>
+        code.EndsWith(".Failed", StringComparison.Ordinal) || code.EndsWith(".BadName", StringComparison.Ordinal)
+        || code.EndsWith(".Rejected", StringComparison.Ordinal);
+}

@@ -1,0 +1,12 @@
+using Appliance.Streaming.Logging;
+using Appliance.Streaming.Streams;
+using Appliance.Transport.Accounting;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Relay;
+
+/// <summary>What pulls and pushes need from the node they run in.</summary>
+/// <param name="NodeId">This node's name in the CDN, for loop protection (appliance_via).</param>
+/// <param name="Traffic">Where pull and push connections count their bytes.</param>
+/// <param name="AccessLog">Where each finished upstream or push session writes its line.</param>
+public sealed record RelayServices(string NodeId, StreamRegistry Streams, TrafficTotals Traffic, AccessLog AccessLog, ILoggerFactory Loggers);

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Appliance.Core.Time;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Relay.Routing;
+
+/// <summary>
+/// Measures every candidate every <see cref="ProberOptions.IntervalMs"/>, so a route is known
+/// before a stream needs it: a TCP connect to the candidate (its connect time), then, where a
+/// health URL is known, <c>GET path HTTP/1.1</c> with <c>Connection: close</c> on that
+/// connection (or a new one when the health URL is elsewhere), whose time to the status line is
+/// the RTT; any 2xx is a success, anything else or no answer within
+/// <see cref="ProberOptions.TimeoutMs"/> a failure. Candidates are probed concurrently, one probe
+/// per candidate at a time; down candidates wait out their retry delay. Results go into each
+/// candidate's <see cref="CandidateHealth"/>.
+/// </summary>
+public sealed class CandidateProber : IAsyncDisposable
+{
+    private readonly Func<IReadOnlyList<RouteCandidate>> _candidates;
+    private readonly ProberOptions _options;
+    private readonly ILogger _logger;
+    private readonly Func<long> _clock;
+    private readonly CancellationTokenSource _stop = new();
+    // Keyed by health, not candidate: apps listing the same upstream share one health and one probe.
+    private readonly ConcurrentDictionary<CandidateHealth, Task> _running = new(ReferenceEqualityComparer.Instance);
+    private Task? _loop;
+    private int _rounds;
+
+    /// <param name="candidates">Read at every round, so candidates added or removed by a reload are picked up.</param>
+    /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
+    public CandidateProber(Func<IReadOnlyList<RouteCandidate>> candidates, ProberOptions? options = null, ILogger? logger = null, Func<long>? clock = null)
+    {
+        _candidates = candidates;
+        _options = options ?? ProberOptions.Default;
+        _logger = logger ?? NullLogger.Instance;
+        _clock = clock ?? (static () => MonotonicClock.NowMs);
+    }
+
+    /// <summary>Rounds started so far, so tests can tell that time has passed for the prober without sleeping.</summary>
+    internal int Rounds => Volatile.Read(ref _rounds);
+
+    /// <summary>Starts probing: a first round at once, then one per interval, until disposed.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        _loop ??= RunAsync(_stop.Token);
+    }
+
+    /// <summary>
+    /// Probes one candidate now and records the result in its health. Never throws but for
+    /// <paramref name="cancellationToken"/>, in which case nothing is recorded.
+    /// </summary>
+    public async Task<ProbeResult> ProbeAsync(RouteCandidate candidate, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.TimeoutMs);
+        var result = await MeasureAsync(candidate, deadline.Token, cancellationToken).ConfigureAwait(false);
+        Record(candidate, result);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+        _stop.Cancel();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        // Yield first, so Start returns before the first round's connects begin.
+        await Task.Yield();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.IntervalMs));
+        try
+        {
+            do
+            {
+                long now = _clock();
+                Interlocked.Increment(ref _rounds);
+                foreach (var candidate in _candidates())
+                {
+                    if (!candidate.Health.IsDown(now) && !_running.ContainsKey(candidate.Health))
+                    {
+                        var probe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        if (_running.TryAdd(candidate.Health, probe.Task))
+                        {
+                            _ = ProbeAndReleaseAsync(candidate, probe, stop);
+                        }
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ProbeAndReleaseAsync(RouteCandidate candidate, TaskCompletionSource done, CancellationToken stop)
+    {
+        try
+        {
+            await ProbeAsync(candidate, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A probe must never take the prober down; what broke it is the candidate's problem.
+            Record(candidate, ProbeResult.Failed($"probe failed: {ex.Message}"));
+        }
+        finally
+        {
+            _running.TryRemove(candidate.Health, out _);
+            done.SetResult();
+        }
+    }
+
+    /// <summary>Connect, then ask for health; a deadline becomes a failure naming the stage, the caller's cancellation an exception.</summary>
+    private async Task<ProbeResult> MeasureAsync(RouteCandidate candidate, CancellationToken deadline, CancellationToken caller)
+    {
+        var url = candidate.Url;
+        var at = $"{UrlHost(url.Host)}:{url.Port}";
+        Socket socket;
+        double connectMs;
+        try
+        {
+            // Resolved before the clock starts: the connect time is the path's, a slow resolver is not.
+            var address = await ResolveAsync(url.Host, deadline).ConfigureAwait(false);
+            long started = Stopwatch.GetTimestamp();
+            socket = await ConnectAsync(address, url.Port, deadline).ConfigureAwait(false);
+            connectMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        catch (SocketException ex)
+        {
+            return ProbeResult.Failed($"connect to {at} failed: {Describe(ex)}");
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            return ProbeResult.Failed($"connect to {at}: no answer within {_options.TimeoutMs} ms");
+        }
+        using (socket)
+        {
+            if (candidate.HealthUrl is not { } health)
+            {
+                return new ProbeResult(true, connectMs, null, null, null);
+            }
+            bool sameEndPoint = health.Host == url.Host && health.Port == url.Port;
+            try
+            {
+                var healthSocket = sameEndPoint
+                    ? socket
+                    : await ConnectAsync(await ResolveAsync(health.Host, deadline).ConfigureAwait(false), health.Port, deadline).ConfigureAwait(false);
+                using (sameEndPoint ? null : healthSocket)
+                {
+                    return await AskHealthAsync(healthSocket, health, connectMs, deadline).ConfigureAwait(false);
+                }
+            }
+            catch (SocketException ex)
+            {
+                return ProbeResult.Failed($"health check {health} failed: {Describe(ex)}", connectMs);
+            }
+            catch (InvalidDataException ex)
+            {
+                return ProbeResult.Failed($"health check {health}: {ex.Message}", connectMs);
+            }
+            catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+            {
+                return ProbeResult.Failed($"health check {health}: no answer within {_options.TimeoutMs} ms", connectMs);
+            }
+        }
+    }
+
+    private static async Task<ProbeResult> AskHealthAsync(Socket socket, HealthUrl health, double connectMs, CancellationToken cancellationToken)
+    {
+        var request = Encoding.ASCII.GetBytes(
+            $"GET {health.Path} HTTP/1.1\r\nHost: {health.HostHeader}\r\nUser-Agent: appliance-probe\r\nConnection: close\r\n\r\n");
+        long sent = Stopwatch.GetTimestamp();
+        await socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        int status = await HttpStatusLine.ReadAsync(socket, cancellationToken).ConfigureAwait(false);
+        double rttMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+        return status is >= 200 and <= 299
+            ? new ProbeResult(true, connectMs, rttMs, status, null)
+            : ProbeResult.Failed($"health check {health} answered {status}", connectMs, status);
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return literal;
+        }
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        return addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private static async Task<Socket> ConnectAsync(IPAddress address, int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private void Record(RouteCandidate candidate, ProbeResult result)
+    {
+        var health = candidate.Health;
+        long now = _clock();
+        bool wasDown = health.ConsecutiveFailures >= health.Options.FailuresBeforeDown;
+        if (result.ConnectMs is { } connectMs)
+        {
+            health.RecordConnect(connectMs);
+        }
+        if (result.Success)
+        {
+            if (result.RttMs is { } rttMs)
+            {
+                health.RecordRtt(rttMs);
+            }
+            health.RecordSuccess();
+            if (wasDown)
+            {
+                RelayLog.CandidateUp(_logger, candidate.ToString());
+            }
+            return;
+        }
+        var error = result.Error ?? "probe failed";
+        health.RecordFailure(error);
+        RelayLog.ProbeFailed(_logger, candidate.ToString(), error);
+        if (health.IsDown(now) && health.ConsecutiveFailures == health.Options.FailuresBeforeDown)
+        {
+            RelayLog.CandidateDown(_logger, candidate.ToString(), health.ConsecutiveFailures, error, health.Snapshot(now).RetryInMs);
+        }
+    }
+
+    private static string UrlHost(string host) => host.Contains(':') ? $"[{host}]" : host;
+
+    private static string Describe(SocketException ex) => ex.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.HostNotFound or SocketError.NoData => "host not found",
+        SocketError.TimedOut => "timed out",
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "unreachable",
+        SocketError.ConnectionReset => "connection reset",
+        _ => ex.SocketErrorCode.ToString(),
+    };
+}

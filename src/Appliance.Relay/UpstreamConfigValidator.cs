@@ -1,0 +1,49 @@
+using Appliance.Relay.Config;
+using Appliance.Streaming.Settings;
+
+namespace Appliance.Relay;
+
+/// <summary>Checks an app's "upstreams" list so that building its route candidates cannot fail.</summary>
+public static class UpstreamConfigValidator
+{
+    public const int MaxUpstreams = 64;
+    public const int MaxWeight = 10_000;
+    public const int MaxPriority = 100;
+    public const int MaxNameChars = 100;
+
+    /// <param name="at">The key path of the list without "$.", e.g. "domains[0].apps[0].upstreams".</param>
+    public static void Validate(IReadOnlyList<UpstreamConfig?>? upstreams, string at, Action<bool, string, string> check)
+    {
+        if (upstreams is null)
+        {
+            check(false, at, "must be an array");
+            return;
+        }
+        check(upstreams.Count <= MaxUpstreams, at, $"lists more than {MaxUpstreams} upstreams");
+        var urls = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < upstreams.Count; i++)
+        {
+            var upstream = upstreams[i];
+            var path = $"{at}[{i}]";
+            if (upstream is null)
+            {
+                check(false, path, "must be an object");
+                continue;
+            }
+            bool parsed = UpstreamUrl.TryParse(upstream.Url, out var url, out var error);
+            check(parsed, $"{path}.url", error);
+            if (url is not null)
+            {
+                check(urls.Add(url.ToString()), $"{path}.url", $"'{url}' is listed twice in this app");
+            }
+            check(upstream.Weight is >= 0 and <= MaxWeight, $"{path}.weight", $"must be between 0 and {MaxWeight}");
+            check(upstream.Priority is >= 0 and <= MaxPriority, $"{path}.priority", $"must be between 0 and {MaxPriority}");
+            if (upstream.HealthUrl is not null)
+            {
+                check(HealthUrl.TryParse(upstream.HealthUrl, out _, out var healthError), $"{path}.healthUrl", healthError);
+            }
+            check(upstream.Name is null || (upstream.Name.Length is > 0 and <= MaxNameChars && !upstream.Name.AsSpan().ContainsAnyInRange('\0', '\x1f')),
+                $"{path}.name", $"must be 1 to {MaxNameChars} characters without control characters");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using Appliance.Core.Buffers;
+using Appliance.Core.Connections;
+using Appliance.Core.Time;
+using Appliance.Streaming.Streams;
+
+namespace Appliance.Streaming.Fanout;
+
+/// <summary>
+/// The only writer of one connection. Protocol replies are queued with <see cref="Send"/>; media
+/// comes from the attached subscription. Each wake-up drains both into one gather write, so a
+/// viewer costs one syscall per flush however many frames it carries. With a flush interval the
+/// wake-ups come from a shared ticker instead of from every frame.
+/// </summary>
+public sealed class ConnectionWriter
+{
+    /// <summary>The reason a writer stops when its viewer had to skip ahead too often.</summary>
+    public const string TooSlowReason = "viewer too slow: had to skip ahead too often";
+
+    /// <summary>The reason a writer stops when replies pile up because the peer does not read them.</summary>
+    public const string BacklogReason = "peer does not read its replies: reply queue full";
+
+    public const int MaxQueuedReplies = 1024;
+    public const long MaxQueuedReplyBytes = 4 * 1024 * 1024;
+
+    private readonly IGatherSink _sink;
+    private readonly Lock _lock = new();
+    private readonly AsyncSignal _signal = new();
+    private readonly OutputBatch _batch = new();
+    private List<OutputItem> _control = new(4);
+    private List<OutputItem> _draining = new(4);
+    private long _queuedReplyBytes;
+    private Subscription? _subscription;
+    private FlushTicker? _ticker;
+    private long _writeStartedMs;
+    private long _bytesWritten;
+    private long _flushes;
+    private volatile string? _closeReason;
+    private bool _closeAfterFlush;
+    private string? _pendingCloseReason;
+
+    public ConnectionWriter(IGatherSink sink) => _sink = sink;
+
+    public Subscription? Subscription => Volatile.Read(ref _subscription);
+
+    /// <summary>Where the flush ticker keeps this writer; -1 when not registered.</summary>
+    internal int TickerSlot { get; set; } = -1;
+
+    /// <summary>When the write in progress started (monotonic ms), or 0 when none is blocked.</summary>
+    public long WriteStartedMs => Interlocked.Read(ref _writeStartedMs);
+
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    public long Flushes => Interlocked.Read(ref _flushes);
+
+    public string? CloseReason => _closeReason;
+
+    /// <summary>True once <see cref="CloseAfterFlush"/> was asked: the writer ends after what is queued.</summary>
+    public bool IsClosingAfterFlush
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closeAfterFlush;
+            }
+        }
+    }
+
+    /// <summary>Queues bytes to send before any media not yet written; takes over the reference.</summary>
+    public void Send(SharedBuffer buffer) => Enqueue(new OutputItem(buffer, null, 0, buffer.Length));
+
+    /// <summary>Queues part of a file (sent with sendfile where the transport can); takes over the reference.</summary>
+    public void SendFile(SharedFile file, long offset, long length) => Enqueue(new OutputItem(null, file, offset, length));
+
+    private void Enqueue(OutputItem item)
+    {
+        lock (_lock)
+        {
+            if (_closeReason is not null)
+            {
+                item.Release();
+                return;
+            }
+            // A file is a reference, not queued bytes; only buffers count against the bound.
+            var bytes = item.File is null ? item.Length : 0;
+            if (_control.Count >= MaxQueuedReplies || _queuedReplyBytes + bytes > MaxQueuedReplyBytes)
+            {
+                item.Release();
+                _closeReason = BacklogReason;
+            }
+            else
+            {
+                _control.Add(item);
+                _queuedReplyBytes += bytes;
+            }
+        }
+        _signal.Set();
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> into a pooled buffer and queues it.</summary>
+    public void Send(ReadOnlySpan<byte> bytes) => Send(SharedBuffer.CopyOf(bytes));
+
+    public void Notify() => _signal.Set();
+
+    internal void Attach(Subscription subscription, int flushIntervalMs)
+    {
+        Volatile.Write(ref _subscription, subscription);
+        if (flushIntervalMs > 0)
+        {
+            _ticker = FlushTicker.For(flushIntervalMs);
+            _ticker.Add(this);
+        }
+        _signal.Set();
+    }
+
+    /// <summary>Leaves the stream (e.g. deleteStream); the connection stays.</summary>
+    public void Detach()
+    {
+        var subscription = Interlocked.Exchange(ref _subscription, null);
+        if (subscription is null)
+        {
+            return;
+        }
+        _ticker?.Remove(this);
+        _ticker = null;
+        subscription.Stream.Unsubscribe(subscription);
+    }
+
+    /// <summary>Stops the writer: queued replies are dropped and <see cref="RunAsync"/> returns.</summary>
+    public void Close(string reason)
+    {
+        _closeReason ??= reason;
+        _signal.Set();
+    }
+
+    /// <summary>Writes what is queued, then stops (an HTTP-FLV response that has reached its end).</summary>
+    public void CloseAfterFlush(string reason)
+    {
+        lock (_lock)
+        {
+            _closeAfterFlush = true;
+            _pendingCloseReason ??= reason;
+        }
+        _signal.Set();
+    }
+
+    /// <summary>The send loop; returns the reason it stopped. Throws nothing: a failed write is a reason.</summary>
+    public async Task<string> RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync().ConfigureAwait(false);
+                while (true)
+                {
+                    if (_closeReason is not null)
+                    {
+                        return _closeReason;
+                    }
+                    var closeNow = TakeReplies();
+                    await WriteRepliesAsync().ConfigureAwait(false);
+                    var result = closeNow ? CollectResult.Idle : CollectMedia();
+                    await FlushAsync().ConfigureAwait(false);
+                    if (closeNow)
+                    {
+                        return _pendingCloseReason ?? "closed";
+                    }
+                    if (result == CollectResult.Hopeless)
+                    {
+                        return TooSlowReason;
+                    }
+                    if (result == CollectResult.Ended)
+                    {
+                        var subscription = Subscription;
+                        Detach();
+                        subscription?.Ended?.Invoke(subscription);
+                        continue;
+                    }
+                    if (result != CollectResult.More)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            return _closeReason ?? $"write failed: {ex.Message}";
+        }
+        finally
+        {
+            Detach();
+            DropQueued();
+        }
+    }
+
+    private bool TakeReplies()
+    {
+        lock (_lock)
+        {
+            (_control, _draining) = (_draining, _control);
+            _queuedReplyBytes = 0;
+            return _closeAfterFlush;
+        }
+    }
+
+    /// <summary>Replies in order: buffers join the batch; a file first flushes what is gathered, then goes by sendfile.</summary>
+    private async ValueTask WriteRepliesAsync()
+    {
+        for (var i = 0; i < _draining.Count; i++)
+        {
+            var item = _draining[i];
+            _draining[i] = default;
+            if (item.File is null)
+            {
+                _batch.AddOwned(item.Buffer!);
+                continue;
+            }
+            try
+            {
+                await FlushAsync().ConfigureAwait(false);
+                Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
+                await _sink.SendFileAsync(item.File, item.Offset, item.Length, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesWritten, item.Length);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _writeStartedMs, 0);
+                item.Release();
+            }
+        }
+        _draining.Clear();
+    }
+
+    private CollectResult CollectMedia()
+    {
+        var subscription = Subscription;
+        return subscription is null ? CollectResult.Idle : subscription.Stream.Collect(subscription, _batch);
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+        Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
+        try
+        {
+            await _sink.WriteAsync(_batch.Slices, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _writeStartedMs, 0);
+            Interlocked.Add(ref _bytesWritten, _batch.Bytes);
+            Interlocked.Increment(ref _flushes);
+            _batch.ReleaseAll();
+        }
+    }
+
+    private void DropQueued()
+    {
+        lock (_lock)
+        {
+            _closeReason ??= "closed";
+            foreach (var item in _control)
+            {
+                item.Release();
+            }
+            _control.Clear();
+            _queuedReplyBytes = 0;
+        }
+        // A write that failed midway leaves replies it had not reached.
+        foreach (var item in _draining)
+        {
+            item.Release();
+        }
+        _draining.Clear();
+        _batch.ReleaseAll();
+    }
+
+    /// <summary>One queued reply: a buffer, or a range of a file.</summary>
+    private readonly record struct OutputItem(SharedBuffer? Buffer, SharedFile? File, long Offset, long Length)
+    {
+        public void Release()
+        {
+            Buffer?.Release();
+            File?.Release();
+        }
+    }
+}

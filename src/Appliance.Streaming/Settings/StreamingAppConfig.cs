@@ -1,0 +1,39 @@
+namespace Appliance.Streaming.Settings;
+
+/// <summary>
+/// The keys of an app (one entry of a domain's "apps" in the config file) that its streams obey.
+/// An app is one flat JSON object, so each layer adds its own keys by deriving from the one below:
+/// the relay's (upstreams, pull, push), then the node's (name, limits, auth).
+/// </summary>
+public class StreamingAppConfig
+{
+    /// <summary>A new viewer starts at the last keyframe with everything since.</summary>
+    public bool GopCache { get; set; } = true;
+
+    /// <summary>"refuse" a second publisher of a live stream, or let it "takeover".</summary>
+    public string OnPublisherConflict { get; set; } = "refuse";
+
+    /// <summary>How long viewers wait for a publisher that dropped to come back.</summary>
+    public int PublisherGraceMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// A joining viewer starts at a keyframe at least this much media before live (one GOP further
+    /// back when the newest keyframe is too recent), so its player has a buffer and does not stall
+    /// at once; 0 starts at the newest keyframe, for the lowest latency.
+    /// </summary>
+    public int JoinBufferMs { get; set; } = 1000;
+
+    /// <summary>A viewer is written at most this often, merging frames into one write; 0 writes at once.</summary>
+    public int FlushIntervalMs { get; set; } = 0;
+
+    /// <summary>A viewer this far behind live skips to the newest keyframe.</summary>
+    public int MaxViewerLagMs { get; set; } = 5_000;
+
+    /// <summary>A viewer that has to skip this many times in a minute is closed as too slow.</summary>
+    public int MaxViewerSkipsPerMinute { get; set; } = 6;
+
+    /// <summary>Viewers of one stream, all protocols but HLS together; 0 = no limit. Past it: HTTP 503, RTMP Play.Failed.</summary>
+    public int MaxViewersPerStream { get; set; }
+
+    public HlsConfig Hls { get; set; } = new();
+}

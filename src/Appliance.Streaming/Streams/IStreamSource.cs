@@ -1,0 +1,23 @@
+namespace Appliance.Streaming.Streams;
+
+/// <summary>Whatever feeds a stream: a publishing RTMP session, or an upstream pull.</summary>
+public interface IStreamSource
+{
+    string Description { get; }
+
+    /// <summary>
+    /// True when the source relays another node's copy of a stream (a pull, or a push forwarded by
+    /// a node): its timestamps may be the very timeline viewers already have, so a stream taking it
+    /// over may continue that timeline instead of starting a new one. An encoder's are its own.
+    /// </summary>
+    bool RelaysTimeline => false;
+
+    /// <summary>
+    /// The span after which the source's own timestamps wrap (RTMP and FLV carry 32-bit
+    /// milliseconds). A source that joins an old stream is only known up to a multiple of it.
+    /// </summary>
+    long TimestampWrapMs => 1L << 32;
+
+    /// <summary>Ends the source (another publisher took over, or an operator dropped it).</summary>
+    void Kick(string reason);
+}

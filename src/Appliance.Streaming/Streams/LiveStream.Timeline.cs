@@ -1,0 +1,235 @@
+using Appliance.Streaming.Logging;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+
+namespace Appliance.Streaming.Streams;
+
+/// <summary>
+/// How a stream's timeline goes on when its source changes. A source that relays another node's
+/// copy (a pull that moved to another parent, a push forwarded again) usually carries the very
+/// same timestamps: then the timeline simply continues, the frames viewers already have are
+/// dropped, and HLS sees no break. Anything else starts a new timeline, moved to just after the
+/// last frame viewers saw, and HLS gets a discontinuity.
+/// </summary>
+/// <remarks>
+/// Only audio and video frames say where a source is in time. Metadata and sequence headers do
+/// not: a parent sends its stored ones, stamped whenever the encoder first sent them (often 0),
+/// ahead of its GOP cache. So a new source's headers are held until its first media frame has
+/// decided the timeline, and headers and script data are stamped at the stream's current media
+/// time: judging by them moved old streams by their whole age at every failover.
+/// </remarks>
+public sealed partial class LiveStream
+{
+    // A relayed source whose first frame lands this close to where viewers are is taken to be the
+    // same timeline: a parent's GOP cache reaches back a few seconds at most.
+    private const long SameTimelineWindowMs = 10_000;
+
+    // Headers and script data a new source may send before its first media frame; beyond this the
+    // oldest is dropped (an encoder sends three).
+    private const int MaxHeldFrames = 8;
+
+    private readonly List<MediaFrame> _held = [];
+    private bool _rebasePending;
+    private bool _mayContinue;
+    private long _offset;
+
+    // The newest audio or video timestamp viewers were given (headers and script data excluded).
+    private long _lastTimestamp = -1;
+    private bool _joiningVideo;
+    private bool _joiningAudio;
+    private bool _videoOverlapSeen;
+    private long _lastVideoTimestamp = -1;
+    private long _lastAudioTimestamp = -1;
+
+    /// <summary>How many times the stream's source changed without a break in its timeline.</summary>
+    public long SeamlessSourceChanges { get; private set; }
+
+    /// <summary>The next frame comes from a new source (or the same one from somewhere else).</summary>
+    private void BeginSourceChangeLocked(bool mayContinue)
+    {
+        _rebasePending = true;
+        _mayContinue = mayContinue;
+        ReleaseHeldLocked();
+    }
+
+    /// <summary>
+    /// Puts a frame of a source whose timeline is not decided yet through the decision: false when
+    /// the frame was held back (a header before the first media frame); the held frames are
+    /// appended once the first media frame has decided.
+    /// </summary>
+    private bool PassSourceChangeLocked(MediaFrame frame)
+    {
+        if (_lastTimestamp < 0)
+        {
+            // Viewers have seen no media yet: the source's own timeline is the stream's, headers
+            // included (they describe the stream at once, and hold nothing back).
+            _rebasePending = false;
+            _mayContinue = false;
+            _offset = 0;
+            return true;
+        }
+        if (!frame.IsMedia)
+        {
+            if (_held.Count == MaxHeldFrames)
+            {
+                _held[0].Release();
+                _held.RemoveAt(0);
+            }
+            _held.Add(frame);
+            return false;
+        }
+        StartNewSourceLocked(frame);
+        return true;
+    }
+
+    /// <summary>At the first media frame of a new source: continue the timeline if it is the same one, else rebase it and break HLS.</summary>
+    private void StartNewSourceLocked(MediaFrame first)
+    {
+        _rebasePending = false;
+        var mayContinue = _mayContinue;
+        _mayContinue = false;
+        if (mayContinue && TryContinueLocked(first.Timestamp))
+        {
+            _joiningVideo = _lastVideoTimestamp >= 0;
+            _joiningAudio = _lastAudioTimestamp >= 0;
+            _videoOverlapSeen = false;
+            SeamlessSourceChanges++;
+            StreamLog.TimelineContinues(_logger, Key.ToString());
+            // Headers the stream already has add nothing; new ones (a new resolution) go on.
+            AppendHeldLocked(first.Timestamp, skipKnown: true);
+            return;
+        }
+        _offset = _lastTimestamp + 1 - first.Timestamp;
+        _hls?.Break();
+        StreamLog.TimelineRebased(_logger, Key.ToString(), _offset);
+        AppendHeldLocked(first.Timestamp, skipKnown: false);
+    }
+
+    /// <summary>
+    /// True (and the offset adjusted) when <paramref name="firstTimestamp"/>, taken modulo the
+    /// source's wrap, lands within the window of where viewers are: a source that joins a stream
+    /// older than the wrap starts again at its low 32 bits.
+    /// </summary>
+    private bool TryContinueLocked(long firstTimestamp)
+    {
+        var wrap = _source?.TimestampWrapMs ?? 1L << 32;
+        var delta = firstTimestamp + _offset - _lastTimestamp;
+        var epochs = (long)Math.Round((double)delta / wrap, MidpointRounding.AwayFromZero);
+        var nearest = delta - epochs * wrap;
+        if (Math.Abs(nearest) > SameTimelineWindowMs)
+        {
+            return false;
+        }
+        _offset -= epochs * wrap;
+        return true;
+    }
+
+    /// <summary>Appends the held headers, at the new source's first instant (their own stamps say nothing).</summary>
+    private void AppendHeldLocked(long firstTimestamp, bool skipKnown)
+    {
+        foreach (var frame in _held)
+        {
+            if (skipKnown && IsKnownHeaderLocked(frame))
+            {
+                frame.Release();
+                continue;
+            }
+            frame.Timestamp = firstTimestamp;
+            AppendLocked(frame);
+        }
+        _held.Clear();
+    }
+
+    private void ReleaseHeldLocked()
+    {
+        foreach (var frame in _held)
+        {
+            frame.Release();
+        }
+        _held.Clear();
+    }
+
+    /// <summary>True for metadata or a sequence header the stream already has, byte for byte.</summary>
+    private bool IsKnownHeaderLocked(MediaFrame frame)
+    {
+        var current = frame.Kind switch
+        {
+            FrameKind.Video => _videoHeader,
+            FrameKind.Audio => _audioHeader,
+            _ => (frame.Flags & FrameFlags.Metadata) != 0 ? _metadata : null,
+        };
+        return current is not null && current.Payload.Span.SequenceEqual(frame.Payload.Span);
+    }
+
+    /// <summary>
+    /// Moves a frame onto the stream's timeline by the source's offset. Headers and script data
+    /// carry no time viewers must keep to: one stamped before the current media time (a parent's
+    /// stored header, stamped 0 in an hour-old stream) or far after it is put at the current media
+    /// time, so viewers never see time step back, nor a lagging viewer is parked on an old stamp.
+    /// </summary>
+    private void StampLocked(MediaFrame frame)
+    {
+        frame.Timestamp += _offset;
+        if (frame.IsMedia)
+        {
+            _lastTimestamp = Math.Max(_lastTimestamp, frame.Timestamp);
+        }
+        else if (_lastTimestamp >= 0 && (frame.Timestamp < _lastTimestamp || frame.Timestamp > _lastTimestamp + SameTimelineWindowMs))
+        {
+            frame.Timestamp = _lastTimestamp;
+        }
+    }
+
+    /// <summary>
+    /// While a continuing source catches up with what viewers have: false for a frame to drop
+    /// (already sent, a repeated header, or video that cannot be shown to continue what was sent).
+    /// </summary>
+    private bool AcceptWhileJoiningLocked(MediaFrame frame)
+    {
+        if (!frame.IsMedia)
+        {
+            return !IsKnownHeaderLocked(frame);
+        }
+        var at = frame.Timestamp + _offset;
+        if (frame.Kind == FrameKind.Video && _joiningVideo)
+        {
+            if (at <= _lastVideoTimestamp)
+            {
+                _videoOverlapSeen = true;
+                return false;
+            }
+            // Without an overlap nothing shows this frame follows the last one sent: wait for a keyframe.
+            if (!frame.IsKeyFrame && !_videoOverlapSeen)
+            {
+                return false;
+            }
+            _joiningVideo = false;
+            return true;
+        }
+        if (frame.Kind == FrameKind.Audio && _joiningAudio)
+        {
+            if (at <= _lastAudioTimestamp)
+            {
+                return false;
+            }
+            _joiningAudio = false;
+        }
+        return true;
+    }
+
+    private void NoteTrackTimestampLocked(MediaFrame frame)
+    {
+        if (!frame.IsMedia)
+        {
+            return;
+        }
+        if (frame.Kind == FrameKind.Video)
+        {
+            _lastVideoTimestamp = Math.Max(_lastVideoTimestamp, frame.Timestamp);
+        }
+        else
+        {
+            _lastAudioTimestamp = Math.Max(_lastAudioTimestamp, frame.Timestamp);
+        }
+    }
+}

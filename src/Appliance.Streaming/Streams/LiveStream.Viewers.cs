@@ -1,0 +1,277 @@
+using Appliance.Core.Time;
+using Appliance.Streaming.Fanout;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+
+namespace Appliance.Streaming.Streams;
+
+/// <summary>The viewer side of a stream: joining at a keyframe, pausing, and collecting what each viewer has not been sent.</summary>
+public sealed partial class LiveStream
+{
+    /// <summary>True when the app's viewer limit for one stream is reached.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsFullLocked;
+            }
+        }
+    }
+
+    private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count - _forwarders >= App.MaxViewersPerStream;
+
+    /// <summary>A snapshot of the viewers (allocates: for listings, not the data path).</summary>
+    public IReadOnlyList<Subscription> Viewers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _viewers.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Viewers by wire format, counted in place (for listings and metrics, without a snapshot).</summary>
+    public ViewerCounts CountViewers()
+    {
+        int rtmp = 0, flv = 0, ts = 0;
+        lock (_lock)
+        {
+            for (var i = 0; i < _viewers.Count; i++)
+            {
+                if (_viewers[i].IsForwarder)
+                {
+                    continue;
+                }
+                switch (_viewers[i].Format)
+                {
+                    case WireFormat.Rtmp:
+                        rtmp++;
+                        break;
+                    case WireFormat.Flv:
+                        flv++;
+                        break;
+                    default:
+                        ts++;
+                        break;
+                }
+            }
+        }
+        return new ViewerCounts(rtmp, flv, ts);
+    }
+
+    /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
+    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format)
+    {
+        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute);
+        lock (_lock)
+        {
+            if (_ended || IsFullLocked)
+            {
+                return null;
+            }
+            StartAtKeyFrame(subscription);
+            _viewers.Add(subscription);
+        }
+        writer.Attach(subscription, App.FlushIntervalMs);
+        return subscription;
+    }
+
+    /// <summary>
+    /// Adds a push forwarder: read like an RTMP viewer, but not counted as one (no viewer limit,
+    /// not in the viewer counts, does not keep an on-demand pull alive). Null if the stream has ended.
+    /// </summary>
+    public Subscription? SubscribeForwarder(ConnectionWriter writer)
+    {
+        var subscription = new Subscription(this, WireFormat.Rtmp, writer, App.MaxViewerSkipsPerMinute) { IsForwarder = true };
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return null;
+            }
+            StartAtKeyFrame(subscription);
+            _viewers.Add(subscription);
+            _forwarders++;
+        }
+        writer.Attach(subscription, App.FlushIntervalMs);
+        return subscription;
+    }
+
+    public void Unsubscribe(Subscription subscription)
+    {
+        lock (_lock)
+        {
+            if (!_viewers.Remove(subscription))
+            {
+                return;
+            }
+            if (subscription.IsForwarder)
+            {
+                _forwarders--;
+            }
+            if (!_ended || _viewers.Count > 0)
+            {
+                return;
+            }
+        }
+        // The last viewer of an ended stream has left: nobody can need its frames any more.
+        ReleaseMedia();
+    }
+
+    public void SetPaused(Subscription subscription, bool paused)
+    {
+        lock (_lock)
+        {
+            if (subscription.Paused == paused)
+            {
+                return;
+            }
+            subscription.Paused = paused;
+            if (!paused)
+            {
+                StartAtKeyFrame(subscription);
+            }
+        }
+        subscription.Writer.Notify();
+    }
+
+    private void StartAtKeyFrame(Subscription subscription)
+    {
+        var gop = App.GopCache ? JoinKeyFrame() : -1;
+        subscription.Cursor = gop >= 0 ? gop : _log.Head;
+        subscription.WaitForKeyFrame = gop < 0 && HasVideo;
+        subscription.NeedsHeaders = true;
+    }
+
+    /// <summary>The newest keyframe, or an older one still in the log when the newest leaves less than the join buffer.</summary>
+    private long JoinKeyFrame()
+    {
+        var newest = _log.LastKeyFrame;
+        if (newest < 0 || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
+        {
+            return newest;
+        }
+        for (var sequence = newest - 1; sequence >= _log.Tail; sequence--)
+        {
+            if (_log[sequence].IsVideoKeyFrame)
+            {
+                return sequence;
+            }
+        }
+        return newest;
+    }
+
+    /// <summary>
+    /// Moves what <paramref name="subscription"/> has not yet been sent into <paramref name="batch"/>:
+    /// headers first when it (re)starts, then frames from its cursor. A viewer too far behind
+    /// live jumps to the newest keyframe.
+    /// </summary>
+    public CollectResult Collect(Subscription subscription, OutputBatch batch)
+    {
+        lock (_lock)
+        {
+            if (_ended && _mediaReleased)
+            {
+                return CollectResult.Ended;
+            }
+            if (subscription.Paused && !_ended)
+            {
+                return CollectResult.Idle;
+            }
+            if (!_ended && IsLagging(subscription.Cursor))
+            {
+                if (!SkipAhead(subscription))
+                {
+                    return CollectResult.Hopeless;
+                }
+            }
+            if (subscription.NeedsHeaders)
+            {
+                AddHeaders(subscription.Format, subscription.Cursor, batch);
+                subscription.NeedsHeaders = false;
+            }
+            while (subscription.Cursor < _log.Head)
+            {
+                if (batch.IsFull)
+                {
+                    return CollectResult.More;
+                }
+                var frame = _log[subscription.Cursor++];
+                if (subscription.WaitForKeyFrame)
+                {
+                    if (frame.IsVideoKeyFrame)
+                    {
+                        subscription.WaitForKeyFrame = false;
+                    }
+                    else if (!frame.IsSequenceHeader && frame.Kind != FrameKind.Script)
+                    {
+                        continue;
+                    }
+                }
+                var wire = subscription.Format == WireFormat.Ts ? frame.PackagedTs : frame.GetWire(subscription.Format, Serializer);
+                if (wire is null)
+                {
+                    continue;
+                }
+                batch.Add(wire);
+                subscription.FramesSent++;
+            }
+            // An ended stream's viewers get everything that was queued, then the end.
+            return _ended ? CollectResult.Ended : CollectResult.Idle;
+        }
+    }
+
+    // Headers and script data carry no time of their own (an encoder stamps its first ones 0
+    // however late its media starts): only a media frame tells how far behind a viewer is.
+    private bool IsLagging(long cursor) =>
+        cursor < _log.Tail ||
+        (cursor < _log.Head && _log[cursor].IsMedia && _log[cursor].Timestamp < _log.NewestTimestamp - App.MaxViewerLagMs);
+
+    private bool SkipAhead(Subscription subscription)
+    {
+        var keyFrame = _log.LastKeyFrame;
+        if (keyFrame > subscription.Cursor)
+        {
+            subscription.Cursor = keyFrame;
+            subscription.WaitForKeyFrame = false;
+        }
+        else if (subscription.Cursor < _log.Tail)
+        {
+            subscription.Cursor = _log.Head;
+            subscription.WaitForKeyFrame = HasVideo;
+        }
+        else
+        {
+            // Behind but inside the current GOP: there is no later keyframe to jump to yet.
+            return true;
+        }
+        subscription.NeedsHeaders = true;
+        return !subscription.RecordSkipAndCheckHopeless(MonotonicClock.NowMs);
+    }
+
+    /// <summary>The current headers, except those the viewer will meet in the log from <paramref name="cursor"/> on.</summary>
+    private void AddHeaders(WireFormat format, long cursor, OutputBatch batch)
+    {
+        if (format == WireFormat.Ts)
+        {
+            // TS carries its configuration in-band: PAT, PMT and parameter sets come with each keyframe.
+            return;
+        }
+        if (_metadata is not null && _metadataSequence < cursor)
+        {
+            batch.Add(_metadata.GetWire(format, Serializer));
+        }
+        if (_videoHeader is not null && _videoHeaderSequence < cursor)
+        {
+            batch.Add(_videoHeader.GetWire(format, Serializer));
+        }
+        if (_audioHeader is not null && _audioHeaderSequence < cursor)
+        {
+            batch.Add(_audioHeader.GetWire(format, Serializer));
+        }
+    }
+}

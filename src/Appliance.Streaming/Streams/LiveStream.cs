@@ -1,0 +1,362 @@
+using Appliance.Core.Time;
+using Appliance.Streaming.Settings;
+using Appliance.Streaming.Fanout;
+using Appliance.Streaming.Ingest;
+using Appliance.Streaming.Media;
+using Appliance.Streaming.Packaging;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Streaming.Streams;
+
+/// <summary>
+/// One live stream: at most one source, the current metadata and sequence headers, the frame log
+/// (GOP cache and every viewer's queue), and the viewers. The source never waits for a viewer:
+/// publishing appends to the log and wakes writers; each writer copies references out on its own
+/// time. A source that leaves starts a grace period; a new source within it continues the same
+/// timeline, so viewers see timestamps that keep increasing.
+/// </summary>
+public sealed partial class LiveStream
+{
+    private const int MaxLogEntries = 16384;
+    private const long MaxLogBytes = 128L * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly FrameLog _log = new(MaxLogEntries, MaxLogBytes);
+    private readonly Action<LiveStream> _onEnded;
+    private readonly Action<LiveStream> _onSourceChanged;
+    private readonly ViewerSet _viewers = new();
+    private int _forwarders;
+    private MediaFrame? _metadata;
+    private MediaFrame? _videoHeader;
+    private MediaFrame? _audioHeader;
+    private long _metadataSequence;
+    private long _videoHeaderSequence;
+    private long _audioHeaderSequence;
+    private IStreamSource? _source;
+    private Timer? _graceTimer;
+    private bool _ended;
+    private bool _mediaReleased;
+    private readonly ILogger _logger;
+    private TsPackager? _ts;
+    private readonly SegmentCache _segmentCache;
+
+    internal LiveStream(StreamKey key, StreamingAppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments, Action<LiveStream>? onSourceChanged = null)
+    {
+        _onSourceChanged = onSourceChanged ?? (static _ => { });
+        _logger = logger;
+        _segmentCache = segments;
+        Key = key;
+        App = app;
+        Serializer = serializer;
+        _onEnded = onEnded;
+        CreatedAtMs = MonotonicClock.NowMs;
+    }
+
+    public StreamKey Key { get; }
+
+    public StreamingAppConfig App { get; }
+
+    public FrameSerializer Serializer { get; }
+
+    public long CreatedAtMs { get; }
+
+    public StreamStats Stats { get; } = new();
+
+    public bool HasVideo { get; private set; }
+
+    public bool HasAudio { get; private set; }
+
+    public bool IsEnded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _ended;
+            }
+        }
+    }
+
+    public IStreamSource? Source
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _source;
+            }
+        }
+    }
+
+    public int ViewerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _viewers.Count - _forwarders;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="source"/> the stream's source; false if another holds it (and takeover
+    /// is off) or the stream has ended. A publisher here always takes over from a pull (the pulled
+    /// copy comes from wherever the encoder was before it moved to this node); a pull never takes
+    /// over anything.
+    /// </summary>
+    internal bool TryAttachSource(IStreamSource source, out IStreamSource? evicted)
+    {
+        evicted = null;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+            if (_source is not null)
+            {
+                // A pull never evicts anything: it only starts for a stream nobody publishes here.
+                if (source is IUpstreamSource || _source is not IUpstreamSource && App.OnPublisherConflict != "takeover")
+                {
+                    return false;
+                }
+                evicted = _source;
+            }
+            _source = source;
+            BeginSourceChangeLocked(source.RelaysTimeline);
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+        }
+        evicted?.Kick("another publisher took over the stream");
+        _onSourceChanged(this);
+        return true;
+    }
+
+    /// <summary>Hands the stream from a placeholder source to the real one, without a rebase or a grace period; false if the placeholder was replaced meanwhile.</summary>
+    public bool ReplaceSource(IStreamSource placeholder, IStreamSource source)
+    {
+        lock (_lock)
+        {
+            if (ReferenceEquals(_source, placeholder))
+            {
+                _source = source;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The same source now delivers from somewhere else (an upstream pull moved to another parent).
+    /// With <paramref name="mayContinue"/>, frames on the same timeline as before simply continue it
+    /// (see LiveStream.Timeline.cs); otherwise the next frame is moved just after the last one viewers saw.
+    /// </summary>
+    public void Rebase(IStreamSource source, bool mayContinue = false)
+    {
+        lock (_lock)
+        {
+            if (ReferenceEquals(_source, source))
+            {
+                BeginSourceChangeLocked(mayContinue);
+            }
+        }
+    }
+
+    /// <summary>The source has gone; viewers wait for a new one until the grace period ends.</summary>
+    public void DetachSource(IStreamSource source)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_source, source) || _ended)
+            {
+                return;
+            }
+            _source = null;
+            BeginSourceChangeLocked(mayContinue: false);
+            if (App.PublisherGraceMs > 0)
+            {
+                _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
+            }
+        }
+        _onSourceChanged(this);
+        if (App.PublisherGraceMs <= 0)
+        {
+            End();
+        }
+    }
+
+    private void EndIfNoSource()
+    {
+        lock (_lock)
+        {
+            if (_source is not null)
+            {
+                return;
+            }
+        }
+        End();
+    }
+
+    /// <summary>Ends the stream now: viewers get what is queued, then end of stream.</summary>
+    public void End() => End(null);
+
+    /// <summary>Ends the stream if <paramref name="source"/> still feeds it: a source that was taken over leaves the stream to its successor.</summary>
+    public void EndFrom(IStreamSource source) => End(source);
+
+    private void End(IStreamSource? onlyFrom)
+    {
+        IStreamSource? source;
+        bool noViewers;
+        lock (_lock)
+        {
+            if (_ended || onlyFrom is not null && !ReferenceEquals(_source, onlyFrom))
+            {
+                return;
+            }
+            _ended = true;
+            source = _source;
+            _source = null;
+            ReleaseHeldLocked();
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+            _hls?.End();
+            _ts?.FlushLogs();
+            NotifyViewers();
+            noViewers = _viewers.Count == 0;
+        }
+        source?.Kick("stream ended");
+        _onEnded(this);
+        if (noViewers)
+        {
+            ReleaseMedia();
+        }
+    }
+
+    /// <summary>Wakes every viewer's writer (a flag and, for an idle writer, one queued continuation each).</summary>
+    private void NotifyViewers()
+    {
+        for (var i = 0; i < _viewers.Count; i++)
+        {
+            _viewers[i].Writer.Notify();
+        }
+    }
+
+    /// <summary>
+    /// How much media the log keeps: enough for a lagging viewer to catch up, and, where HLS may
+    /// start on demand, about four targets, so its first playlist already lists a few segments and
+    /// players start with a buffer instead of at the live edge.
+    /// </summary>
+    private int RetentionMs => App.Hls.Enabled ? Math.Max(App.MaxViewerLagMs, App.Hls.TargetDurationMs * 4) : App.MaxViewerLagMs;
+
+    /// <summary>
+    /// Appends a frame from <paramref name="source"/> (timestamp on the source's own 64-bit
+    /// timeline) and wakes the viewers. Takes over the caller's reference to the frame.
+    /// </summary>
+    public void Publish(IStreamSource source, MediaFrame frame)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_source, source))
+            {
+                frame.Release();
+                return;
+            }
+            if (_rebasePending && !PassSourceChangeLocked(frame))
+            {
+                return;
+            }
+            if ((_joiningVideo || _joiningAudio) && !AcceptWhileJoiningLocked(frame))
+            {
+                frame.Release();
+                return;
+            }
+            AppendLocked(frame);
+        }
+    }
+
+    /// <summary>Puts a frame on the timeline, into the packagers and the log, and wakes the viewers (or leaves that to the flush ticker).</summary>
+    private void AppendLocked(MediaFrame frame)
+    {
+        StampLocked(frame);
+        NoteTrackTimestampLocked(frame);
+        RememberHeader(frame);
+        Stats.OnFrame(frame);
+        PackageLocked(frame);
+        _log.Append(frame);
+        var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
+        _log.Trim(keepFrom, RetentionMs);
+        if (App.FlushIntervalMs == 0)
+        {
+            NotifyViewers();
+        }
+    }
+
+    /// <summary>Keeps the newest metadata and sequence headers, and where in the log each was appended.</summary>
+    private void RememberHeader(MediaFrame frame)
+    {
+        var sequence = _log.Head;
+        if (frame.Kind == FrameKind.Video)
+        {
+            HasVideo = true;
+            if (frame.IsSequenceHeader)
+            {
+                if (_videoHeader is not null && !_videoHeader.Payload.Span.SequenceEqual(frame.Payload.Span))
+                {
+                    // New codec configuration (say, a new resolution): HLS players must reset their decoder.
+                    _hls?.Break();
+                }
+                Replace(ref _videoHeader, ref _videoHeaderSequence, frame, sequence);
+            }
+        }
+        else if (frame.Kind == FrameKind.Audio)
+        {
+            HasAudio = true;
+            if (frame.IsSequenceHeader)
+            {
+                Replace(ref _audioHeader, ref _audioHeaderSequence, frame, sequence);
+            }
+        }
+        else if ((frame.Flags & FrameFlags.Metadata) != 0)
+        {
+            Replace(ref _metadata, ref _metadataSequence, frame, sequence);
+        }
+    }
+
+    private static void Replace(ref MediaFrame? slot, ref long slotSequence, MediaFrame frame, long sequence)
+    {
+        slot?.Release();
+        slot = frame.AddRef();
+        slotSequence = sequence;
+    }
+
+    /// <summary>Frees the log and headers once the stream has ended and no viewer is left.</summary>
+    private void ReleaseMedia()
+    {
+        lock (_lock)
+        {
+            if (_mediaReleased)
+            {
+                return;
+            }
+            _mediaReleased = true;
+            ReleaseHeldLocked();
+            _log.Clear();
+            _metadata?.Release();
+            _videoHeader?.Release();
+            _audioHeader?.Release();
+            _metadata = _videoHeader = _audioHeader = null;
+        }
+    }
+
+    public (long Head, long Tail, long Bytes, long LastKeyFrame) LogState
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_log.Head, _log.Tail, _log.Bytes, _log.LastKeyFrame);
+            }
+        }
+    }
+}
