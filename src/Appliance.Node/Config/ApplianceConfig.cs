@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Appliance.Auth.Config;
 using Appliance.Relay.Config;
 using Appliance.Streaming.Settings;
@@ -96,12 +97,16 @@ public sealed class DomainConfig
 /// </summary>
 public sealed class AppConfig : RelayAppConfig
 {
+    [JsonPropertyOrder(0)]
     public string Name { get; set; } = "live";
 
+    [JsonPropertyOrder(8)]
     public int MaxStreamNameLength { get; set; } = 200;
 
     /// <summary>Streams being published in this app at once; 0 = no limit. Past it: NetStream.Publish.BadName.</summary>
+    [JsonPropertyOrder(10)]
     public int MaxPublishers { get; set; }
 
+    [JsonPropertyOrder(11)]
     public AuthConfig Auth { get; set; } = new();
 }

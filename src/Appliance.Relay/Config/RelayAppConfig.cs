@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Appliance.Streaming.Settings;
 
 namespace Appliance.Relay.Config;
@@ -6,10 +7,13 @@ namespace Appliance.Relay.Config;
 public class RelayAppConfig : StreamingAppConfig
 {
     /// <summary>Where streams of this app come from when nobody publishes them here: parent nodes or the customer's origin.</summary>
+    [JsonPropertyOrder(13)]
     public List<UpstreamConfig> Upstreams { get; set; } = [];
 
+    [JsonPropertyOrder(14)]
     public PullConfig Pull { get; set; } = new();
 
     /// <summary>RTMP URLs (rtmp://host[:port]/app) every stream published here is forwarded to.</summary>
+    [JsonPropertyOrder(15)]
     public List<string> Push { get; set; } = [];
 }

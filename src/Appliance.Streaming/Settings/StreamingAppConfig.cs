@@ -1,19 +1,24 @@
+using System.Text.Json.Serialization;
 namespace Appliance.Streaming.Settings;
 
 /// <summary>
 /// The keys of an app (one entry of a domain's "apps" in the config file) that its streams obey.
 /// An app is one flat JSON object, so each layer adds its own keys by deriving from the one below:
-/// the relay's (upstreams, pull, push), then the node's (name, limits, auth).
+/// the relay's (upstreams, pull, push), then the node's (name, limits, auth). JsonPropertyOrder
+/// numbers the keys across the three layers, so `--print-default` lists them in one readable order.
 /// </summary>
 public class StreamingAppConfig
 {
     /// <summary>A new viewer starts at the last keyframe with everything since.</summary>
+    [JsonPropertyOrder(1)]
     public bool GopCache { get; set; } = true;
 
     /// <summary>"refuse" a second publisher of a live stream, or let it "takeover".</summary>
+    [JsonPropertyOrder(2)]
     public string OnPublisherConflict { get; set; } = "refuse";
 
     /// <summary>How long viewers wait for a publisher that dropped to come back.</summary>
+    [JsonPropertyOrder(3)]
     public int PublisherGraceMs { get; set; } = 10_000;
 
     /// <summary>
@@ -21,19 +26,25 @@ public class StreamingAppConfig
     /// back when the newest keyframe is too recent), so its player has a buffer and does not stall
     /// at once; 0 starts at the newest keyframe, for the lowest latency.
     /// </summary>
+    [JsonPropertyOrder(4)]
     public int JoinBufferMs { get; set; } = 1000;
 
     /// <summary>A viewer is written at most this often, merging frames into one write; 0 writes at once.</summary>
+    [JsonPropertyOrder(5)]
     public int FlushIntervalMs { get; set; } = 0;
 
     /// <summary>A viewer this far behind live skips to the newest keyframe.</summary>
+    [JsonPropertyOrder(6)]
     public int MaxViewerLagMs { get; set; } = 5_000;
 
     /// <summary>A viewer that has to skip this many times in a minute is closed as too slow.</summary>
+    [JsonPropertyOrder(7)]
     public int MaxViewerSkipsPerMinute { get; set; } = 6;
 
     /// <summary>Viewers of one stream, all protocols but HLS together; 0 = no limit. Past it: HTTP 503, RTMP Play.Failed.</summary>
+    [JsonPropertyOrder(9)]
     public int MaxViewersPerStream { get; set; }
 
+    [JsonPropertyOrder(12)]
     public HlsConfig Hls { get; set; } = new();
 }
