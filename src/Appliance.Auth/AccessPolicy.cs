@@ -2,7 +2,6 @@ using System.Net;
 using Appliance.Auth.Access;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Auth;

@@ -1,7 +1,6 @@
 using Appliance.Auth.Callback;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Auth;
 

@@ -1,5 +1,4 @@
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Relay;
 

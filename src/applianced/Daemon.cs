@@ -1,8 +1,5 @@
 using System.Reflection;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Node.Server;
 using Microsoft.Extensions.Logging;
 

@@ -4,9 +4,6 @@ using Appliance.Auth;
 using Appliance.Auth.Access;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Config;
-using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using BenchmarkDotNet.Attributes;
 using static Appliance.Benchmarks.Live.AuthBenchFixture;
 

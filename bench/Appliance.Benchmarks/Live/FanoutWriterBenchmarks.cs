@@ -1,4 +1,3 @@
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using BenchmarkDotNet.Attributes;
 

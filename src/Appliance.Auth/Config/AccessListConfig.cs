@@ -1,5 +1,3 @@
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Auth.Config;
 
 /// <summary>Referer hotlink protection: an allow list or a deny list of host patterns, never both.</summary>

@@ -1,5 +1,3 @@
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Auth.Config;
 
 /// <summary>

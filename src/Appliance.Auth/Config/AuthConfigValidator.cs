@@ -1,5 +1,4 @@
 using Appliance.Auth.Access;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Auth.Config;
 

@@ -1,5 +1,3 @@
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Auth.Config;
 
 /// <summary>The token scheme for one action (publish or play) of an app.</summary>

@@ -1,5 +1,3 @@
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Auth.Config;
 
 /// <summary>The scheme names a config may use, spelled as in the JSON.</summary>

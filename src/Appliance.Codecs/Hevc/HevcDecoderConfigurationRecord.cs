@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Appliance.Codecs.Hevc;
 
 /// <summary>Reads the 'hvcC' record (ISO/IEC 14496-15, 8.3.3.1) carried by an HEVC sequence header.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Appliance.Codecs.Avc;
 using Appliance.Codecs.Hevc;
 

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Appliance.Auth.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Node.Config;
 

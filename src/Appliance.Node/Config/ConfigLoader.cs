@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Appliance.Auth.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Node.Config;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using Appliance.Auth.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Node.Config;
 

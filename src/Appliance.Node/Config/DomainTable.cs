@@ -1,7 +1,3 @@
-using Appliance.Auth.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Node.Config;
 
 /// <summary>Finds the domain and app a request names, by host (Host header or RTMP tcUrl host).</summary>

@@ -1,7 +1,3 @@
-using Appliance.Auth.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Node.Config;
 
 /// <summary>Who this node is, for status, loop protection of pulls and the stream directory.</summary>

@@ -1,7 +1,3 @@
-using Appliance.Auth.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Node.Config;
 
 /// <summary>Node-wide security settings.</summary>

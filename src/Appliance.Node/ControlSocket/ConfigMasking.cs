@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Node.ControlSocket;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Appliance.Control.Contract;
 using Appliance.Node.Server;
 

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Appliance.Control.Contract;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Node.ControlSocket;

@@ -1,6 +1,5 @@
 using Appliance.Auth;
 using Appliance.Node.Logging;
-using Appliance.Streaming.Logging;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Node.Http;

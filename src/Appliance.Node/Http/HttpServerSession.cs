@@ -1,12 +1,8 @@
 using System.Buffers;
 using Appliance.Core.Time;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Node.Logging;
-using Appliance.Streaming.Logging;
 using Appliance.Node.Server;
 using Appliance.Node.Sessions;
 using Appliance.Protocols.Http;

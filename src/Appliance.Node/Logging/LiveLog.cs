@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Appliance.Streaming.Logging;
 
 namespace Appliance.Node.Logging;
 

@@ -4,7 +4,6 @@ using Appliance.Core.Buffers;
 using Appliance.Core.Time;
 using Appliance.Auth;
 using Appliance.Node.Server;
-using Appliance.Node.Sessions;
 using Appliance.Streaming.Streams;
 
 namespace Appliance.Node.Metrics;

@@ -1,5 +1,4 @@
 using Appliance.Streaming.Streams;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Node.Rtmp;
 

@@ -1,7 +1,6 @@
 using Appliance.Codecs.Amf0;
 using Appliance.Core.Buffers;
 using Appliance.Protocols.Rtmp;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Node.Rtmp;
 

@@ -1,5 +1,4 @@
 using Appliance.Auth;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Node.Rtmp;
 

@@ -1,12 +1,7 @@
 using Appliance.Codecs.Amf0;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Node.Logging;
-using Appliance.Streaming.Logging;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Rtmp;

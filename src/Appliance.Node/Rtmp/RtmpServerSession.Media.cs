@@ -1,7 +1,6 @@
 using Appliance.Node.Logging;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Ingest;
-using Appliance.Streaming.Media;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Rtmp;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using Appliance.Auth;
 using Appliance.Auth.Text;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Node.Rtmp;
 

@@ -1,19 +1,12 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Appliance.Core.Time;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Node.Logging;
-using Appliance.Streaming.Logging;
 using Appliance.Node.Server;
 using Appliance.Node.Sessions;
-using Appliance.Streaming.Streams;
 using Appliance.Protocols.Rtmp;
 using Appliance.Core.Connections;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Node.Rtmp;
 

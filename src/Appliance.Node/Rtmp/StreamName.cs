@@ -1,5 +1,3 @@
-using Appliance.Streaming.Ingest;
-
 namespace Appliance.Node.Rtmp;
 
 /// <summary>A stream name as sent in publish/play, split into the key part and its query (tokens ride there).</summary>

@@ -1,14 +1,9 @@
 using System.Net;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Node.ControlSocket;
 using Appliance.Control.Contract;
 using Appliance.Node.Http;
 using Appliance.Node.Logging;
-using Appliance.Streaming.Logging;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Node.Rtmp;
 using Appliance.Node.Sessions;

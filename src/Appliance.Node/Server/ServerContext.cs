@@ -1,10 +1,6 @@
 using Appliance.Auth;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Node.Limits;
-using Appliance.Node.Logging;
 using Appliance.Streaming.Logging;
 using Appliance.Node.Sessions;
 using Appliance.Streaming.Streams;

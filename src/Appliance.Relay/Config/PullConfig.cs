@@ -1,5 +1,3 @@
-using Appliance.Streaming.Settings;
-
 namespace Appliance.Relay.Config;
 
 /// <summary>How an app with upstreams (or with the node's stream directory) fetches streams it does not have.</summary>

@@ -1,6 +1,5 @@
 using Appliance.Core.Time;
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Streams;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Ingest;
-using Appliance.Streaming.Media;
 using Appliance.Relay.Routing;
 
 namespace Appliance.Relay.Pull;

@@ -1,7 +1,6 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Ingest;
-using Appliance.Streaming.Media;
 using Appliance.Relay.Routing;
 using Appliance.Streaming.Streams;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,8 @@
 using Appliance.Core.Time;
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Relay.Pull;
 using Appliance.Streaming.Streams;

@@ -1,4 +1,3 @@
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 
 namespace Appliance.Streaming.Fanout;

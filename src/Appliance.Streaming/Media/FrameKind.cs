@@ -1,5 +1,3 @@
-using Appliance.Streaming.Ingest;
-
 namespace Appliance.Streaming.Media;
 
 /// <summary>What a frame carries; the values equal the FLV tag type and the RTMP message type.</summary>

@@ -1,7 +1,6 @@
 using Appliance.Codecs.Flv;
 using Appliance.Core.Buffers;
 using Appliance.Protocols.Rtmp;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Streaming.Media;
 

@@ -1,5 +1,4 @@
 using Appliance.Core.Buffers;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Streaming.Media;
 

@@ -2,7 +2,6 @@ using Appliance.Codecs.Flv;
 using Appliance.Codecs.MpegTs;
 using Appliance.Core.Buffers;
 using Appliance.Streaming.Logging;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Microsoft.Extensions.Logging;
 

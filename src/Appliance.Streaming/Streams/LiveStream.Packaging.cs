@@ -1,5 +1,4 @@
 using Appliance.Core.Time;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Packaging;
 using Appliance.Streaming.Packaging.Hls;

@@ -1,5 +1,4 @@
 using Appliance.Streaming.Logging;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 
 namespace Appliance.Streaming.Streams;

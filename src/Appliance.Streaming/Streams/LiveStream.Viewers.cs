@@ -1,6 +1,5 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Fanout;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 
 namespace Appliance.Streaming.Streams;

@@ -1,7 +1,6 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Packaging;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Appliance.Streaming.Settings;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Packaging;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http;
 using Appliance.EndToEnd.Tests.Infrastructure;
 
 namespace Appliance.EndToEnd.Tests.Browser;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Appliance.EndToEnd.Tests.Infrastructure;
 
 namespace Appliance.EndToEnd.Tests.Operations;

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using Appliance.EndToEnd.Tests.Infrastructure;
 
 namespace Appliance.EndToEnd.Tests.Operations;

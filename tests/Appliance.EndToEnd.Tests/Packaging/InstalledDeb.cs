@@ -1,5 +1,3 @@
-using Appliance.EndToEnd.Tests.Infrastructure;
-
 namespace Appliance.EndToEnd.Tests.Packaging;
 
 /// <summary>

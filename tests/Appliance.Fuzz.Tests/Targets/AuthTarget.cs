@@ -4,9 +4,6 @@ using System.Text;
 using Appliance.Fuzz.Tests.Engine;
 using Appliance.Auth;
 using Appliance.Auth.Config;
-using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Http;
 

@@ -6,8 +6,6 @@ using Appliance.Fuzz.Tests.Engine;
 using Appliance.Auth;
 using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Fuzz.Tests.Targets;
 

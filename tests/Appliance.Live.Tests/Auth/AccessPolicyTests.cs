@@ -1,9 +1,6 @@
 using System.Net;
 using Appliance.Auth;
 using Appliance.Auth.Config;
-using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Live.Tests.Auth.Support;
 
 namespace Appliance.Live.Tests.Auth;

@@ -1,7 +1,4 @@
 using Appliance.Auth.Config;
-using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Live.Tests.Auth.Support;
 using Appliance.Live.Tests.Packaging;
 using Appliance.Live.Tests.Support;

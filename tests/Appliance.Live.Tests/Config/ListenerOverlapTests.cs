@@ -1,7 +1,4 @@
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 
 namespace Appliance.Live.Tests.Config;
 

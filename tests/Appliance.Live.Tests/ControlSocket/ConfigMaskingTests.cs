@@ -1,7 +1,5 @@
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Node.ControlSocket;
 
 namespace Appliance.Live.Tests.ControlSocket;

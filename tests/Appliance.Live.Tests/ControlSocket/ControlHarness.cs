@@ -1,10 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Control.Contract;
 using Appliance.Node.Server;
 using Appliance.Live.Tests.Support;

@@ -1,6 +1,5 @@
 using Appliance.Core.Buffers;
 using Appliance.Streaming.Fanout;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Live.Tests.Support;
 

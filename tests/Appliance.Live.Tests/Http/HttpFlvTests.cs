@@ -1,8 +1,5 @@
 using Appliance.Codecs.Flv;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;
 

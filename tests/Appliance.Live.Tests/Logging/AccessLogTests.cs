@@ -1,7 +1,5 @@
-using Appliance.Node.Logging;
 using Appliance.Streaming.Logging;
 using Appliance.Live.Tests.Support;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Live.Tests.Logging;
 

@@ -1,4 +1,3 @@
-using Appliance.Node.Logging;
 using Appliance.Streaming.Logging;
 using Appliance.Live.Tests.Relay.Routing;
 using Appliance.Live.Tests.Support;

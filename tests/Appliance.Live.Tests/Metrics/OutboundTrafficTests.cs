@@ -1,4 +1,3 @@
-using Appliance.Node.Sessions;
 using Appliance.Transport.Accounting;
 
 namespace Appliance.Live.Tests.Metrics;

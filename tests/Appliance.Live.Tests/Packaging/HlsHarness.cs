@@ -1,9 +1,5 @@
 using System.Reflection;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Packaging;
 using Appliance.Streaming.Packaging.Hls;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;

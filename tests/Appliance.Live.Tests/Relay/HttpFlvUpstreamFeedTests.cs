@@ -5,7 +5,6 @@ using Appliance.Codecs.Flv;
 using Appliance.Relay;
 using Appliance.Relay.Pull;
 using Appliance.Relay.Routing;
-using Appliance.Node.Sessions;
 using Appliance.Transport.Accounting;
 using Appliance.Live.Tests.Support;
 

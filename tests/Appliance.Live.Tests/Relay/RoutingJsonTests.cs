@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Appliance.Auth.Config;
-using Appliance.Node.Config;
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Relay.Routing;
 
 namespace Appliance.Live.Tests.Relay;

@@ -1,5 +1,4 @@
 using Appliance.Node.Rtmp;
-using Appliance.Streaming.Ingest;
 
 namespace Appliance.Live.Tests.Rtmp;
 

@@ -1,4 +1,3 @@
-using Appliance.Node.Rtmp;
 using Appliance.Streaming.Ingest;
 
 namespace Appliance.Live.Tests.Rtmp;

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Node.Server;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,4 @@
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;

@@ -1,5 +1,4 @@
 using Appliance.Streaming.Fanout;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;

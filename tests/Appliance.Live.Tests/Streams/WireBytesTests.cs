@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Appliance.Streaming.Fanout;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Live.Tests.Support;
 

@@ -1,5 +1,4 @@
 using Appliance.Core.Buffers;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 
 namespace Appliance.Live.Tests.Support;

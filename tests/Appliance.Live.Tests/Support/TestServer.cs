@@ -1,14 +1,9 @@
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Node.Http;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Node.Rtmp;
 using Appliance.Node.Server;
 using Appliance.Node.Sessions;
-using Appliance.Transport.Accounting;
 using Appliance.Streaming.Streams;
 using Microsoft.Extensions.Logging;
 

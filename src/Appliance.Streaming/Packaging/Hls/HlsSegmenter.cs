@@ -1,7 +1,6 @@
 using Appliance.Core.Buffers;
 using Appliance.Streaming.Settings;
 using Appliance.Streaming.Logging;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Media;
 using Appliance.Transport.Files;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using Appliance.Auth.Config;
-using Appliance.Node.Config;
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-using Appliance.Relay;
 using Appliance.Relay.Directory;
 using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;

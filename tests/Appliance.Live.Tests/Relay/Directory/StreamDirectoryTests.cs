@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Appliance.Auth.Config;
 using Appliance.Node.Config;
-using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
 using Appliance.Live.Tests.Support;
 
 namespace Appliance.Live.Tests.Relay.Directory;

@@ -1,10 +1,5 @@
 using System.Text.RegularExpressions;
-using Appliance.Auth.Config;
-using Appliance.Node.Config;
 using Appliance.Relay.Config;
-using Appliance.Streaming.Settings;
-using Appliance.Relay;
-using Appliance.Node.Sessions;
 using Appliance.Transport.Accounting;
 using Appliance.Streaming.Streams;
 using Appliance.Live.Tests.Support;

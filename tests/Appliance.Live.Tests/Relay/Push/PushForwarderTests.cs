@@ -1,8 +1,6 @@
 using Appliance.Relay;
-using Appliance.Node.Logging;
 using Appliance.Streaming.Logging;
 using Appliance.Relay.Push;
-using Appliance.Node.Sessions;
 using Appliance.Transport.Accounting;
 using Appliance.Live.Tests.Support;
 using Microsoft.Extensions.Logging;
