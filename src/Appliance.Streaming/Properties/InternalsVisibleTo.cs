@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 
 // Unit tests reach internals (frame log cursors, parsers, session state) directly.
-[assembly: InternalsVisibleTo("Appliance.Live.Tests")]
+[assembly: InternalsVisibleTo("Appliance.Streaming.Tests")]
+[assembly: InternalsVisibleTo("Appliance.Node.Tests")]
+[assembly: InternalsVisibleTo("Appliance.Relay.Tests")]
+[assembly: InternalsVisibleTo("Appliance.Auth.Tests")]
 [assembly: InternalsVisibleTo("Appliance.Benchmarks")]

@@ -1,0 +1,69 @@
+using Appliance.Node.Config;
+
+namespace Appliance.Node.Tests.Config;
+
+public sealed class RelayConfigTests
+{
+    [Theory]
+    [InlineData("\"pull\": { \"mode\": \"sometimes\" }", "$.domains[0].apps[0].pull.mode: must be on-demand, always or off")]
+    [InlineData("\"pull\": { \"mode\": \"always\" }", "$.domains[0].apps[0].pull.streams: lists the streams to keep pulled when mode is always")]
+    [InlineData("\"pull\": { \"stallMs\": 10 }", "$.domains[0].apps[0].pull.stallMs: must be between 200 and 60000")]
+    [InlineData("\"pull\": { \"maxHops\": 0 }", "$.domains[0].apps[0].pull.maxHops: must be between 1 and 64")]
+    [InlineData("\"pull\": { \"retryMs\": 1000, \"maxRetryMs\": 500 }", "$.domains[0].apps[0].pull.maxRetryMs: must be between retryMs and 600000")]
+    [InlineData("\"push\": [ \"http://upper/{stream}.flv\" ]", "$.domains[0].apps[0].push[0]: must be an rtmp:// URL")]
+    [InlineData("\"push\": [ \"rtmp://upper/live?appliance_via=x\" ]", "$.domains[0].apps[0].push[0]: must not set appliance_via")]
+    [InlineData("\"push\": [ \"rtmp://upper/live?token=a b\" ]", "$.domains[0].apps[0].push[0]: contains a space")]
+    [InlineData("\"push\": [ \"rtmp://upper/live?\" ]", "$.domains[0].apps[0].push[0]: has an empty query")]
+    [InlineData("\"push\": [ \"rtmp://upper/live?a=%zz\" ]", "$.domains[0].apps[0].push[0]: has a '%' not followed by two hex digits")]
+    [InlineData("\"push\": [ \"rtmp://upper/live#x\" ]", "$.domains[0].apps[0].push[0]: must not carry a fragment")]
+    [InlineData("\"push\": null", "$.domains[0].apps[0].push: must be an array")]
+    [InlineData("\"node\": 1", "$.node")]
+    public void Bad_relay_settings_are_refused_with_their_key_path(string json, string problem)
+    {
+        var text = json.StartsWith("\"node\"", StringComparison.Ordinal)
+            ? "{ " + json + " }"
+            : "{ \"domains\": [ { \"name\": \"default\", \"apps\": [ { \"name\": \"live\", " + json + " } ] } ] }";
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(text, "t.json"));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"node\": { \"id\": \"edge 1\" }", "$.node.id")]
+    [InlineData("\"node\": { \"role\": \"king\" }", "$.node.role")]
+    [InlineData("\"control\": { \"socket\": \"relative.sock\" }", "$.control.socket")]
+    [InlineData("\"admin\": { \"listen\": \"nowhere\" }", "$.admin.listen")]
+    [InlineData("\"log\": { \"accessFile\": \"access.log\" }", "$.log.accessFile")]
+    public void Bad_operations_settings_are_refused_with_their_key_path(string json, string path)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("{ " + json + " }", "t.json"));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Upstreams_and_an_always_pull_are_accepted()
+    {
+        var config = ConfigLoader.Parse("""
+            { "domains": [ { "name": "default", "apps": [ { "name": "live",
+              "upstreams": [ { "url": "rtmp://10.0.0.1/live", "priority": 0 }, { "url": "http://10.0.0.2:8080/{app}/{stream}.flv", "weight": 3 } ],
+              "pull": { "mode": "always", "streams": [ "cam" ] } } ] } ] }
+            """);
+
+        var app = config.Domains[0].Apps[0];
+        Assert.Equal(2, app.Upstreams.Count);
+        Assert.Equal("always", app.Pull.Mode);
+    }
+
+    [Fact]
+    public void Push_targets_with_credentials_are_accepted()
+    {
+        var config = ConfigLoader.Parse("""
+            { "domains": [ { "name": "default", "apps": [ { "name": "live",
+              "push": [ "rtmp://upper-1:1935/live?token=abc", "rtmp://[::1]/ingest" ] } ] } ] }
+            """);
+
+        Assert.Equal(["rtmp://upper-1:1935/live?token=abc", "rtmp://[::1]/ingest"], config.Domains[0].Apps[0].Push);
+    }
+}

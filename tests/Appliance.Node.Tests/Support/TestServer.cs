@@ -1,0 +1,75 @@
+using Appliance.Node.Config;
+using Appliance.Node.Http;
+using Appliance.Streaming.Media;
+using Appliance.Node.Rtmp;
+using Appliance.Node.Server;
+using Appliance.Node.Sessions;
+using Appliance.Streaming.Streams;
+using Microsoft.Extensions.Logging;
+using Appliance.Tests.Support;
+
+namespace Appliance.Node.Tests.Support;
+
+/// <summary>A node without listeners: sessions run over in-memory connections against a real context.</summary>
+internal sealed class TestServer : IDisposable
+{
+    private readonly LoggerFactory _loggers;
+
+    public TestServer(Action<ApplianceConfig>? configure = null)
+    {
+        Config = new ApplianceConfig();
+        // A stream ends when its publisher leaves, so no test leaves media behind on a timer.
+        Config.Domains[0].Apps[0].PublisherGraceMs = 0;
+        configure?.Invoke(Config);
+        Logs = new LogCollector();
+        _loggers = new LoggerFactory([Logs]);
+        Sessions = new SessionTable();
+        Context = new ServerContext(Config, new StreamRegistry(new FrameSerializer(Config.Rtmp.ChunkSize)), Sessions, _loggers);
+    }
+
+    public ApplianceConfig Config { get; }
+
+    public LogCollector Logs { get; }
+
+    public SessionTable Sessions { get; }
+
+    public ServerContext Context { get; }
+
+    public StreamRegistry Streams => Context.Streams;
+
+    public AppConfig LiveApp => Config.Domains[0].Apps[0];
+
+    public (PipeConnection Connection, Task Run) StartRtmp()
+    {
+        var connection = new PipeConnection();
+        var session = new RtmpServerSession(connection, Context);
+        return (connection, Task.Run(session.RunAsync));
+    }
+
+    public (PipeConnection Connection, Task Run) StartHttp()
+    {
+        var connection = new PipeConnection();
+        var session = new HttpServerSession(connection, Context);
+        return (connection, Task.Run(session.RunAsync));
+    }
+
+    /// <summary>Starts "default/live/{name}" with a test source and the usual start of a stream.</summary>
+    public (LiveStream Stream, TestSource Source) PublishLive(string name, Frames frames)
+    {
+        var source = new TestSource();
+        var outcome = Streams.TryPublish(new StreamKey("default", "live", name), LiveApp, source, out var stream);
+        Assert.Equal(PublishOutcome.Started, outcome);
+        stream.Publish(source, frames.Metadata(0));
+        stream.Publish(source, frames.AvcSequenceHeader(0));
+        stream.Publish(source, frames.AacSequenceHeader(0));
+        stream.Publish(source, frames.KeyFrame(0));
+        stream.Publish(source, frames.InterFrame(40));
+        return (stream, source);
+    }
+
+    public void Dispose()
+    {
+        Sessions.Dispose();
+        _loggers.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+using Appliance.Relay.Config;
+using Appliance.Relay;
+using Appliance.Streaming.Logging;
+using Appliance.Relay.Push;
+using Appliance.Transport.Accounting;
+using Appliance.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Relay.Tests.Push;
+
+public sealed class PushForwarderTests
+{
+    [Fact]
+    public async Task A_target_that_gives_message_stream_1_is_fed_the_streams_media()
+    {
+        await using var target = new ScriptedRtmpTarget(streamId: 1);
+        var (h, push) = Publish(target);
+        await using var _ = push;
+
+        h.PublishHeaders();
+        h.PublishGop(0, 2000);
+
+        await Eventually.WaitAsync(() => target.MediaMessages >= 20, "media at the target");
+        Assert.Equal("forwarding", Assert.Single(push.Report(h.Stream)).State);
+    }
+
+    [Fact]
+    public async Task A_target_that_gives_another_message_stream_is_refused_with_the_reason_and_retried()
+    {
+        await using var target = new ScriptedRtmpTarget(streamId: 2);
+        var (h, push) = Publish(target);
+        await using var _ = push;
+        h.PublishHeaders();
+        h.PublishGop(0, 2000);
+
+        await Eventually.WaitAsync(() => push.Report(h.Stream) is [{ LastError: not null }], "the push to fail");
+
+        var report = Assert.Single(push.Report(h.Stream));
+        Assert.Equal("publish failed: the target gave message stream 2; forwarding needs stream 1", report.LastError);
+        Assert.NotEqual("forwarding", report.State);
+        // Chunks for stream 1 must never reach a session that publishes on stream 2.
+        Assert.Equal(0, target.MediaMessages);
+    }
+
+    [Fact]
+    public async Task A_push_session_counts_its_bytes_while_it_forwards_and_writes_an_access_line_when_the_stream_ends()
+    {
+        await using var target = new ScriptedRtmpTarget(streamId: 1);
+        var logs = new LogCollector();
+        using var loggers = new LoggerFactory([logs]);
+        await using var accessLog = new AccessLog("", loggers.CreateLogger("access"));
+        var traffic = new TrafficTotals();
+        var pushed = TrafficTotals.IndexOf(TrafficTotals.Push);
+        var (h, push) = Publish(target, traffic, accessLog);
+        await using var _ = push;
+
+        h.PublishHeaders();
+        h.PublishGop(0, 1000);
+        await Eventually.WaitAsync(() => target.MediaMessages >= 20 && traffic.Snapshot([]).Out[pushed] == target.BytesReceived, "the first GOP at the target");
+        var first = traffic.Snapshot([]);
+        h.PublishGop(1040, 2000);
+        await Eventually.WaitAsync(() => target.MediaMessages >= 45 && traffic.Snapshot([]).Out[pushed] == target.BytesReceived, "the second GOP at the target");
+        var second = traffic.Snapshot([]);
+        var openWhileForwarding = traffic.OpenOutbound;
+        h.Stream.End();
+        await Eventually.WaitAsync(() => logs.Contains("proto=push-rtmp"), "the push's access line");
+
+        Assert.Equal(1, openWhileForwarding);
+        Assert.True(second.Out[pushed] > first.Out[pushed] + 25 * 32, $"{first.Out[pushed]} then {second.Out[pushed]} bytes pushed");
+        Assert.Equal(target.BytesSent, second.In[pushed]);
+        var line = logs.Lines.Single(l => l.Message.Contains("proto=push-rtmp", StringComparison.Ordinal)).Message;
+        Assert.Contains($"proto=push-rtmp client=127.0.0.1:{target.Port} stream=default/live/cam status=ok in={target.BytesSent} out={target.BytesReceived} ", line, StringComparison.Ordinal);
+        Assert.EndsWith("reason=\"stream ended\"", line, StringComparison.Ordinal);
+        Assert.Equal(0, traffic.OpenOutbound);
+        Assert.Equal(target.BytesReceived, traffic.Snapshot([]).Out[pushed]);
+    }
+
+    private static (StreamHarness Harness, PushManager Push) Publish(ScriptedRtmpTarget target, TrafficTotals? traffic = null, AccessLog? accessLog = null)
+    {
+        var app = new RelayAppConfig { Push = [$"rtmp://127.0.0.1:{target.Port}/live"] };
+        var h = new StreamHarness(app: app);
+        var loggers = new LoggerFactory();
+        var push = new PushManager(new RelayServices("edge", h.Registry, traffic ?? new TrafficTotals(), accessLog ?? new AccessLog("", loggers.CreateLogger("access")), loggers));
+        push.OnPublished(h.Stream, app, []);
+        return (h, push);
+    }
+}
