@@ -1,3 +1,5 @@
+using Appliance.Relay.Urls;
+using Appliance.Relay.Hosting;
 using Appliance.Relay.Config;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
@@ -14,7 +16,7 @@ namespace Appliance.Relay;
 /// (probed in the background), the optional stream directory, and the pulls, one per stream
 /// however many viewers ask.
 /// </summary>
-public sealed class RelayManager : IAsyncDisposable
+public sealed class RelayManager : IAsyncDisposable, IPullHost
 {
     private readonly RelayServices _node;
     private readonly StreamRegistry _streams;
@@ -45,10 +47,10 @@ public sealed class RelayManager : IAsyncDisposable
     public string NodeId => _node.NodeId;
 
     /// <summary>Where pulls count their bytes (listener "upstream").</summary>
-    internal TrafficTotals Traffic => _node.Traffic;
+    public TrafficTotals Traffic => _node.Traffic;
 
     /// <summary>Where pulls write the access line of each upstream session that fed a stream.</summary>
-    internal AccessLog AccessLog => _node.AccessLog;
+    public AccessLog AccessLog => _node.AccessLog;
 
     public UpstreamRoutes Routes { get; }
 
@@ -161,7 +163,7 @@ public sealed class RelayManager : IAsyncDisposable
     /// use it), no entry, Redis down, or an entry naming this node or one the request came through.
     /// A URL the app lists among its upstreams is that upstream (one health for both).
     /// </summary>
-    internal async ValueTask<RouteCandidate?> FindInDirectoryAsync(StreamKey key, IReadOnlyList<string> via)
+    public async ValueTask<RouteCandidate?> FindInDirectoryAsync(StreamKey key, IReadOnlyList<string> via)
     {
         if (Directory is not { } directory || AppOf(key) is not { } app || !UsesDirectory(app))
         {
@@ -215,7 +217,7 @@ public sealed class RelayManager : IAsyncDisposable
         return pull;
     }
 
-    internal void OnPullEnded(UpstreamPull pull)
+    void IPullHost.OnPullEnded(UpstreamPull pull)
     {
         lock (_pullsLock)
         {

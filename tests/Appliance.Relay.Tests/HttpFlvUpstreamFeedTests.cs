@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using Appliance.Relay;
 
 namespace Appliance.Relay.Tests;

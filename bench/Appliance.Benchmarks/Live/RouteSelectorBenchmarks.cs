@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using Appliance.Relay.Config;
 using Appliance.Relay;
 using Appliance.Relay.Routing;

@@ -1,3 +1,5 @@
+using Appliance.Relay.Urls;
+using Appliance.Relay.Config;
 using System.Net;
 using Appliance.Auth.Config;
 
@@ -111,7 +113,7 @@ internal static class ConfigValidator
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
-        Relay.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
+        Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)
         {
@@ -129,7 +131,7 @@ internal static class ConfigValidator
         check(app.Push is not null, $"{at}.push", "must be an array of rtmp:// URLs");
         for (var i = 0; i < (app.Push?.Count ?? 0); i++)
         {
-            check(Relay.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol == Relay.UpstreamProtocol.Rtmp,
+            check(Relay.Urls.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol == Relay.Urls.UpstreamProtocol.Rtmp,
                 $"{at}.push[{i}]", problem.Length > 0 ? problem : "must be an rtmp:// URL");
         }
         check(app.Hls is not null, $"{at}.hls", "must be an object");

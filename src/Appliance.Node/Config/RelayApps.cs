@@ -1,3 +1,4 @@
+using Appliance.Relay.Hosting;
 using Appliance.Relay;
 
 namespace Appliance.Node.Config;

@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using Appliance.Codecs.Amf0;
 using Appliance.Node.Config;
 using Appliance.Streaming.Fanout;
@@ -140,7 +141,7 @@ public sealed partial class RtmpServerSession
             return RefusePublish($"app {key.Domain}/{key.App} already has {_app.MaxPublishers} publishers");
         }
         // A push from other nodes names them; one that passed through this node would loop.
-        var via = Relay.Via.Parse(name.Query);
+        var via = Relay.Urls.Via.Parse(name.Query);
         if (_context.Push?.Refusal(via, _app.Pull.MaxHops) is { } loop)
         {
             return RefusePublish(loop);
@@ -251,7 +252,7 @@ public sealed partial class RtmpServerSession
     private void OnPlayedStreamEnded(Subscription subscription)
     {
         Writer.Send(ControlMessage(s => RtmpControl.WriteUserControl(s, UserControlEvent.StreamEof, MessageStreamId)));
-        Writer.Send(Status(ChunkSize, MessageStreamId, "status", "NetStream.Play.UnpublishNotify", $"{subscription.Stream.Key.Name} is now unpublished."));
+        Writer.Send(Status(ChunkSize, MessageStreamId, "status", "NetStream.Play.UnpublishNotify", $"{_streamKey?.Name} is now unpublished."));
         Writer.CloseAfterFlush("stream ended");
     }
 
@@ -271,7 +272,7 @@ public sealed partial class RtmpServerSession
             return;
         }
         var pause = command.Arguments.Count > 0 && command.Arguments[0].Kind == Amf0Kind.Boolean && command.Arguments[0].Boolean;
-        _playing.Stream.SetPaused(_playing, pause);
+        _playing.Source.SetPaused(_playing, pause);
         Writer.Send(Status(ChunkSize, MessageStreamId, "status", pause ? "NetStream.Pause.Notify" : "NetStream.Unpause.Notify", pause ? "Paused." : "Unpaused."));
     }
 

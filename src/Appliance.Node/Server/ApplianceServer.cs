@@ -1,3 +1,4 @@
+using Appliance.Relay.Hosting;
 using System.Net;
 using Appliance.Node.Config;
 using Appliance.Node.ControlSocket;
@@ -36,7 +37,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable
             new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
         Context.Server = this;
-        var relay = new Relay.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers);
+        var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers);
         Context.Relay = new Relay.RelayManager(relay, RelayApps.Of(config), config.Directory);
         Context.Push = new Relay.Push.PushManager(relay);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);

@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using System.Diagnostics.CodeAnalysis;
 using Appliance.Streaming.Streams;
 

@@ -1,3 +1,5 @@
+using Appliance.Relay.Urls;
+
 namespace Appliance.Relay.Directory;
 
 /// <summary>The directory's Redis server: <c>host[:port]</c> (port 6379), a DNS name or an IP literal (IPv6 in brackets).</summary>

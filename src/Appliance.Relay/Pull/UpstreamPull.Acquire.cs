@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using Appliance.Core.Time;
 using Appliance.Streaming.Ingest;
 using Appliance.Relay.Routing;

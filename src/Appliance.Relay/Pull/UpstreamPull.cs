@@ -1,3 +1,5 @@
+using Appliance.Relay.Logging;
+using Appliance.Relay.Urls;
 using Appliance.Core.Time;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Ingest;
@@ -16,7 +18,7 @@ namespace Appliance.Relay.Pull;
 /// </summary>
 public sealed partial class UpstreamPull : IUpstreamSource
 {
-    private readonly RelayManager _relay;
+    private readonly IPullHost _relay;
     private readonly LiveStream _stream;
     private readonly IReadOnlyList<string> _via;
     private readonly string _query;
@@ -31,7 +33,7 @@ public sealed partial class UpstreamPull : IUpstreamSource
     private volatile RouteCandidate? _current;
     private string? _kickReason;
 
-    public UpstreamPull(RelayManager relay, LiveStream stream, IReadOnlyList<string> via, Config.PullConfig options, ILogger logger)
+    internal UpstreamPull(IPullHost relay, LiveStream stream, IReadOnlyList<string> via, Config.PullConfig options, ILogger logger)
     {
         _relay = relay;
         _stream = stream;

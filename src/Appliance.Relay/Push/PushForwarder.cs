@@ -1,3 +1,5 @@
+using Appliance.Relay.Logging;
+using Appliance.Relay.Urls;
 using Appliance.Core.Time;
 using Appliance.Relay.Config;
 using Appliance.Streaming.Fanout;

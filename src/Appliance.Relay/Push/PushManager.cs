@@ -1,3 +1,5 @@
+using Appliance.Relay.Urls;
+using Appliance.Relay.Hosting;
 using Appliance.Relay.Config;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Streams;

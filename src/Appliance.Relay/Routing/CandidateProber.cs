@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -241,16 +242,16 @@ public sealed class CandidateProber : IAsyncDisposable
             health.RecordSuccess();
             if (wasDown)
             {
-                RelayLog.CandidateUp(_logger, candidate.ToString());
+                RoutingLog.CandidateUp(_logger, candidate.ToString());
             }
             return;
         }
         var error = result.Error ?? "probe failed";
         health.RecordFailure(error);
-        RelayLog.ProbeFailed(_logger, candidate.ToString(), error);
+        RoutingLog.ProbeFailed(_logger, candidate.ToString(), error);
         if (health.IsDown(now) && health.ConsecutiveFailures == health.Options.FailuresBeforeDown)
         {
-            RelayLog.CandidateDown(_logger, candidate.ToString(), health.ConsecutiveFailures, error, health.Snapshot(now).RetryInMs);
+            RoutingLog.CandidateDown(_logger, candidate.ToString(), health.ConsecutiveFailures, error, health.Snapshot(now).RetryInMs);
         }
     }
 

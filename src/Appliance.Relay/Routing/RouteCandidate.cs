@@ -1,3 +1,5 @@
+using Appliance.Relay.Urls;
+
 namespace Appliance.Relay.Routing;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Appliance.Relay.Urls;
 using System.Collections.Concurrent;
 using Appliance.Core.Time;
 using Appliance.Streaming.Streams;

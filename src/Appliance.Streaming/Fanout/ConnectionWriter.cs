@@ -1,7 +1,6 @@
 using Appliance.Core.Buffers;
 using Appliance.Core.Connections;
 using Appliance.Core.Time;
-using Appliance.Streaming.Streams;
 
 namespace Appliance.Streaming.Fanout;
 
@@ -123,7 +122,7 @@ public sealed class ConnectionWriter
         }
         _ticker?.Remove(this);
         _ticker = null;
-        subscription.Stream.Unsubscribe(subscription);
+        subscription.Source.Unsubscribe(subscription);
     }
 
     /// <summary>Stops the writer: queued replies are dropped and <see cref="RunAsync"/> returns.</summary>
@@ -236,7 +235,7 @@ public sealed class ConnectionWriter
     private CollectResult CollectMedia()
     {
         var subscription = Subscription;
-        return subscription is null ? CollectResult.Idle : subscription.Stream.Collect(subscription, _batch);
+        return subscription is null ? CollectResult.Idle : subscription.Source.Collect(subscription, _batch);
     }
 
     private async ValueTask FlushAsync()

@@ -1,27 +1,27 @@
 using Appliance.Streaming.Media;
-using Appliance.Streaming.Streams;
 
 namespace Appliance.Streaming.Fanout;
 
 /// <summary>
 /// A viewer's place in one stream: a cursor into the stream's frame log and the little state
 /// needed to start at a keyframe, skip when too slow, and pause. The stream mutates it under its
-/// lock; the viewer's writer reads it through <see cref="LiveStream.Collect"/>.
+/// lock; the viewer's writer reads it through <see cref="IFrameSource.Collect"/>.
 /// </summary>
 public sealed class Subscription
 {
     private readonly long[] _skipTimes;
     private int _skipCount;
 
-    internal Subscription(LiveStream stream, WireFormat format, ConnectionWriter writer, int maxSkipsPerMinute)
+    internal Subscription(IFrameSource source, WireFormat format, ConnectionWriter writer, int maxSkipsPerMinute)
     {
-        Stream = stream;
+        Source = source;
         Format = format;
         Writer = writer;
         _skipTimes = new long[maxSkipsPerMinute + 1];
     }
 
-    public LiveStream Stream { get; }
+    /// <summary>The stream this viewer reads.</summary>
+    public IFrameSource Source { get; }
 
     public WireFormat Format { get; }
 

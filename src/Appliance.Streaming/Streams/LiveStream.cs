@@ -14,7 +14,7 @@ namespace Appliance.Streaming.Streams;
 /// time. A source that leaves starts a grace period; a new source within it continues the same
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
-public sealed partial class LiveStream
+public sealed partial class LiveStream : IFrameSource
 {
     private const int MaxLogEntries = 16384;
     private const long MaxLogBytes = 128L * 1024 * 1024;

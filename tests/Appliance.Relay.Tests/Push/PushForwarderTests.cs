@@ -1,3 +1,4 @@
+using Appliance.Relay.Hosting;
 using Appliance.Relay.Config;
 using Appliance.Relay;
 using Appliance.Streaming.Logging;

@@ -1,3 +1,4 @@
+using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Streams;
 using Appliance.Tests.Support;
 

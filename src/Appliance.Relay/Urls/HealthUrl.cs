@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Urls;
 
 /// <summary>A validated <c>http://host[:port]/path</c> that answers 2xx while an upstream is healthy.</summary>
 public sealed class HealthUrl

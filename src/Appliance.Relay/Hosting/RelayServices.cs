@@ -3,7 +3,7 @@ using Appliance.Streaming.Streams;
 using Appliance.Transport.Accounting;
 using Microsoft.Extensions.Logging;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Hosting;
 
 /// <summary>What pulls and pushes need from the node they run in.</summary>
 /// <param name="NodeId">This node's name in the CDN, for loop protection (appliance_via).</param>

@@ -1,9 +1,10 @@
+using Appliance.Relay.Urls;
 using Appliance.Core.Time;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
 using Appliance.Streaming.Streams;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Logging;
 
 /// <summary>
 /// The access line of a connection this node opened (a pull attempt that fed a stream, a push

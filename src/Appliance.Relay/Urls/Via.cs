@@ -1,6 +1,6 @@
 using Appliance.Protocols.Http;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Urls;
 
 /// <summary>
 /// Loop protection for pulls: every pull request names, in its query, the nodes it already passed

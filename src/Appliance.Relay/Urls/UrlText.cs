@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Urls;
 
 /// <summary>
 /// The pieces upstream and health URLs share: the character screen, the scheme and the

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Appliance.Protocols.Http;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Urls;
 
 /// <summary>
 /// A validated upstream candidate URL: <c>rtmp://host[:port][/app][?query]</c> (port 1935; the

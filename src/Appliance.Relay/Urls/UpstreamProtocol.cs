@@ -1,4 +1,4 @@
-namespace Appliance.Relay;
+namespace Appliance.Relay.Urls;
 
 /// <summary>How a stream is pulled from an upstream candidate.</summary>
 public enum UpstreamProtocol

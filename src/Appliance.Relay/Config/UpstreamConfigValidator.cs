@@ -1,6 +1,7 @@
+using Appliance.Relay.Urls;
 using Appliance.Relay.Config;
 
-namespace Appliance.Relay;
+namespace Appliance.Relay.Config;
 
 /// <summary>Checks an app's "upstreams" list so that building its route candidates cannot fail.</summary>
 public static class UpstreamConfigValidator

@@ -1,4 +1,4 @@
-namespace Appliance.Streaming.Streams;
+namespace Appliance.Streaming.Fanout;
 
 public enum CollectResult
 {

@@ -1,0 +1,26 @@
+using Appliance.Relay.Routing;
+using Appliance.Streaming.Logging;
+using Appliance.Streaming.Streams;
+using Appliance.Transport.Accounting;
+
+namespace Appliance.Relay.Pull;
+
+/// <summary>What a pull needs from the relay that runs it: routes, the directory, and where to count and log.</summary>
+internal interface IPullHost
+{
+    string NodeId { get; }
+
+    UpstreamRoutes Routes { get; }
+
+    /// <summary>Where pulls count their bytes (listener "upstream").</summary>
+    TrafficTotals Traffic { get; }
+
+    /// <summary>Where pulls write the access line of each upstream session that fed a stream.</summary>
+    AccessLog AccessLog { get; }
+
+    /// <summary>The candidate the stream directory names for the stream, or null.</summary>
+    ValueTask<RouteCandidate?> FindInDirectoryAsync(StreamKey key, IReadOnlyList<string> via);
+
+    /// <summary>The pull has stopped: the next viewer starts a new one.</summary>
+    void OnPullEnded(UpstreamPull pull);
+}
