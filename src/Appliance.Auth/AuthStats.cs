@@ -1,3 +1,5 @@
+using Appliance.Auth.Tokens;
+
 namespace Appliance.Auth;
 
 /// <summary>Refusals by reason, for the status endpoint and metrics.</summary>

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using Appliance.Auth.Callback;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Config;

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Net;
 using Appliance.Auth;
 using Appliance.Auth.Config;

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using Appliance.Auth;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Tests.Support;

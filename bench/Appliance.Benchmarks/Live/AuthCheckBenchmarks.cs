@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Auth;

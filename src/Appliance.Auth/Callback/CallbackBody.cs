@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Collections.Concurrent;
 
 namespace Appliance.Auth.Callback;

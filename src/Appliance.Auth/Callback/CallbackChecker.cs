@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Net;
 
 namespace Appliance.Auth.Callback;

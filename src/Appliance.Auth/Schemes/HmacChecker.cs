@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using Appliance.Auth.Access;
 using Appliance.Auth.Text;
 

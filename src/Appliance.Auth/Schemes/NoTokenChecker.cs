@@ -1,3 +1,5 @@
+using Appliance.Auth.Tokens;
+
 namespace Appliance.Auth.Schemes;
 
 /// <summary>Scheme "none": the action needs no token.</summary>

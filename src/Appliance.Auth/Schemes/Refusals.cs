@@ -1,3 +1,5 @@
+using Appliance.Auth.Tokens;
+
 namespace Appliance.Auth.Schemes;
 
 /// <summary>The refusals the schemes share, made once so a refusal costs no allocation either.</summary>

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using Appliance.Auth.Text;
 
 namespace Appliance.Auth.Schemes;

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Diagnostics;
 using System.Text.Json;
 using Appliance.Core.Buffers;
@@ -43,9 +44,9 @@ internal static class StatusApi
             json.WriteNumber("allowed", auth.Allowed);
             long refused = 0;
             json.WriteStartObject("refusedByReason");
-            foreach (var reason in Enum.GetValues<Auth.AuthRefusal>())
+            foreach (var reason in Enum.GetValues<Auth.Tokens.AuthRefusal>())
             {
-                if (reason != Auth.AuthRefusal.None)
+                if (reason != Auth.Tokens.AuthRefusal.None)
                 {
                     var count = auth.Refusals(reason);
                     refused += count;

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using Appliance.Transport.Accounting;
 using System.Diagnostics;
 using Appliance.Core.Buffers;

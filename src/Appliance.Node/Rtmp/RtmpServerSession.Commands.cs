@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using Appliance.Relay.Urls;
 using Appliance.Codecs.Amf0;
 using Appliance.Node.Config;
@@ -131,7 +132,7 @@ public sealed partial class RtmpServerSession
         }
         var key = new StreamKey(_domain.Name, _app.Name, name.Value.Name);
         _streamKey = key;
-        return Authorize(Auth.AuthAction.Publish, name.Value, () => StartPublishing(key, name.Value), RefusePublish);
+        return Authorize(Auth.Tokens.AuthAction.Publish, name.Value, () => StartPublishing(key, name.Value), RefusePublish);
     }
 
     private string? StartPublishing(StreamKey key, StreamName name)
@@ -194,7 +195,7 @@ public sealed partial class RtmpServerSession
         _streamKey = key;
         var reset = command.Arguments.Count < 4 || command.Arguments[3].Kind != Amf0Kind.Boolean || command.Arguments[3].Boolean;
         var query = name.Value.Query;
-        return Authorize(Auth.AuthAction.Play, name.Value, () => StartPlaying(key, reset, query), reason => RefusePlay("NetStream.Play.Failed", reason));
+        return Authorize(Auth.Tokens.AuthAction.Play, name.Value, () => StartPlaying(key, reset, query), reason => RefusePlay("NetStream.Play.Failed", reason));
     }
 
     private string? StartPlaying(StreamKey key, bool reset, string? query)

@@ -1,3 +1,4 @@
+using Appliance.Auth.Tokens;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -57,7 +58,7 @@ public sealed partial class ConfigTarget : FuzzTarget, IStructuredMutator
             {
                 var policy = policies.For(app.Auth);
                 Feedback.Note("scheme", (long)Fnv.Hash(app.Auth.Publish.Scheme + "/" + app.Auth.Play.Scheme));
-                Feedback.Note("open", policy.IsOpen(Appliance.Auth.AuthAction.Play) ? 1 : 0);
+                Feedback.Note("open", policy.IsOpen(Appliance.Auth.Tokens.AuthAction.Play) ? 1 : 0);
                 FuzzInvariantException.Check(domains.TryResolve(domain.Name, app.Name, out var found, out var foundApp),
                     $"domain lookup: app '{app.Name}' of domain '{domain.Name}' is not found by its own name");
                 FuzzInvariantException.Check(ReferenceEquals(found, domain) && ReferenceEquals(foundApp, app), $"domain lookup: domain '{domain.Name}' finds another app '{foundApp?.Name}' of domain '{found?.Name}'");

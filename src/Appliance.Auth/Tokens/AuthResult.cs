@@ -1,4 +1,4 @@
-namespace Appliance.Auth;
+namespace Appliance.Auth.Tokens;
 
 /// <summary>
 /// The outcome of a check. default(AuthResult) is a refusal, so a forgotten assignment fails closed.

@@ -1,4 +1,4 @@
-namespace Appliance.Auth;
+namespace Appliance.Auth.Tokens;
 
 /// <summary>
 /// One token scheme. The hashing schemes finish synchronously (a completed ValueTask, no

@@ -1,4 +1,4 @@
-namespace Appliance.Auth;
+namespace Appliance.Auth.Tokens;
 
 /// <summary>What a request wants to do with a stream; each has its own rule.</summary>
 public enum AuthAction : byte

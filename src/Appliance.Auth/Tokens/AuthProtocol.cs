@@ -1,4 +1,4 @@
-namespace Appliance.Auth;
+namespace Appliance.Auth.Tokens;
 
 /// <summary>How the request arrived; told to the customer's callback, which may decide by it.</summary>
 public enum AuthProtocol : byte

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Appliance.Auth;
+namespace Appliance.Auth.Tokens;
 
 /// <summary>
 /// One request to check, as the session saw it. Every text field is hostile input, exactly as it

@@ -1,4 +1,4 @@
-namespace Appliance.Auth;
+namespace Appliance.Auth.Tokens;
 
 /// <summary>Why a request was refused; logged, never sent to the client.</summary>
 public enum AuthRefusal : byte
