@@ -1,12 +1,14 @@
 using System.Xml.Linq;
 
-namespace Appliance.Core.Tests.Architecture;
+namespace Appliance.Architecture.Tests;
 
 /// <summary>
-/// DESIGN.md: Core ← Codecs ← Protocols ← Live ← hosts, and Transport on Core alone. The project
-/// files are the source of truth; a reference against the arrow fails here.
+/// The assemblies depend one way: Core ← Codecs ← Protocols ← Streaming ← {Auth, Relay} ← Node ←
+/// hosts, Transport on Core (and under Streaming), the control contract on nothing. The project
+/// files are the source of truth; every project in src is checked, and a reference against the
+/// arrow fails here.
 /// </summary>
-public class LayeringTests
+public class ProjectReferenceTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
