@@ -25,6 +25,22 @@ public class SocketGatherSinkTests
     }
 
     [Fact]
+    public async Task The_connection_reports_the_socket_writes_to_whoever_holds_it_as_an_IConnection()
+    {
+        await using var pair = await SocketPair.CreateAsync();
+        Core.Connections.IConnection connection = pair.Server;
+        var buffer = SharedBuffer.CopyOf(new byte[100]);
+
+        await connection.Output.WriteAsync(new[] { new BufferSlice(buffer) }, default);
+        await connection.Output.WriteAsync(new[] { new BufferSlice(buffer) }, default);
+        await pair.ReadAsync(200);
+        buffer.Release();
+
+        // Sessions count viewers' writes through the interface: the default (0, for sinks that make no system calls) must not hide the socket's.
+        Assert.Equal(2, connection.Output.Syscalls);
+    }
+
+    [Fact]
     public async Task A_gather_write_larger_than_the_socket_buffers_waits_for_the_reader_and_loses_nothing()
     {
         await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024);

@@ -11,6 +11,12 @@ public interface IGatherSink
     ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken);
 
     /// <summary>
+    /// System calls that wrote so far (one per gather write the kernel took whole); with the
+    /// writer's flushes this says how well writes were merged. 0 for sinks that make none.
+    /// </summary>
+    long Syscalls => 0;
+
+    /// <summary>
     /// Writes <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>.
     /// Sockets use sendfile; this default, for in-memory sinks, copies through a pooled buffer.
     /// </summary>

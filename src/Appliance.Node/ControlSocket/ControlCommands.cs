@@ -17,7 +17,7 @@ public sealed class ControlCommands(ApplianceServer server)
         var context = server.Context;
         return request.Command switch
         {
-            "status" => new ControlReply { Ok = true, Status = Reports.Status(server) },
+            "status" => new ControlReply { Ok = true, Status = Reports.Status(NodeStatus.Capture(server)) },
             "streams" => new ControlReply { Ok = true, Streams = Reports.Streams(context) },
             "sessions" => new ControlReply { Ok = true, Sessions = Reports.Sessions(context, request) },
             "kick" => Kick(request.Session),

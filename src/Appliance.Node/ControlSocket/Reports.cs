@@ -9,42 +9,34 @@ namespace Appliance.Node.ControlSocket;
 /// <summary>The control socket's views of the node, built on demand (never kept up to date per frame).</summary>
 internal static class Reports
 {
-    public static StatusReport Status(ApplianceServer server)
+    public static StatusReport Status(NodeStatus status)
     {
-        var context = server.Context;
-        var gc = GC.GetGCMemoryInfo();
         var report = new StatusReport
         {
-            Version = ServerContext.Version,
-            NodeId = context.NodeId,
-            Role = context.Role,
-            UptimeSeconds = (MonotonicClock.NowMs - context.StartedMs) / 1000,
-            ConfigPath = server.ConfigPath,
-            State = context.Draining ? "draining" : "running",
-            Listeners = [.. server.Listeners.Select(l => new ListenerReport { Name = l.Name, Address = l.Address })],
-            Streams = context.Streams.Count,
-            RssBytes = Environment.WorkingSet,
-            ManagedHeapBytes = gc.HeapSizeBytes,
-            AllocatedBytes = GC.GetTotalAllocatedBytes(),
-            Gen0Collections = GC.CollectionCount(0),
-            Gen1Collections = GC.CollectionCount(1),
-            Gen2Collections = GC.CollectionCount(2),
-            ThreadPoolThreads = ThreadPool.ThreadCount,
-            ThreadPoolQueue = ThreadPool.PendingWorkItemCount,
+            Version = status.Version,
+            NodeId = status.NodeId,
+            Role = status.Role,
+            UptimeSeconds = status.UptimeMs / 1000,
+            ConfigPath = status.ConfigPath,
+            State = status.Draining ? "draining" : "running",
+            Listeners = [.. status.Listeners.Select(l => new ListenerReport { Name = l.Name, Address = l.Address })],
+            Connections = status.Connections.ToDictionary(c => c.Protocol, c => c.Count),
+            Streams = status.Streams.Count,
+            Viewers = status.Viewers.Total,
+            RssBytes = status.Memory.RssBytes,
+            ManagedHeapBytes = status.Memory.ManagedHeapBytes,
+            AllocatedBytes = status.Memory.AllocatedBytes,
+            Gen0Collections = status.Runtime.Collections[0],
+            Gen1Collections = status.Runtime.Collections[1],
+            Gen2Collections = status.Runtime.Collections[2],
+            ThreadPoolThreads = status.Runtime.ThreadPoolThreads,
+            ThreadPoolQueue = status.Runtime.ThreadPoolQueue,
         };
-        if (context.Relay?.Directory is { } directory)
+        if (status.Directory is { } directory)
         {
-            report.Directory = directory.IsUp ? "up" : "down";
+            report.Directory = directory.Up ? "up" : "down";
             report.DirectoryRedis = directory.Redis;
             report.DirectoryRegistered = directory.Registered;
-        }
-        foreach (var session in context.Sessions.Sessions)
-        {
-            report.Connections[session.Protocol] = report.Connections.GetValueOrDefault(session.Protocol) + 1;
-        }
-        foreach (var stream in context.Streams.Streams)
-        {
-            report.Viewers += stream.ViewerCount;
         }
         return report;
     }

@@ -3,6 +3,7 @@ using Appliance.Codecs.Flv;
 using Appliance.Auth;
 using Appliance.Node.Config;
 using Appliance.Node.Logging;
+using Appliance.Node.Server;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Http;
@@ -64,7 +65,7 @@ public sealed partial class HttpServerSession
         }
         if (path == "/api/status")
         {
-            return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
+            return WriteJson(StatusApi.Render(NodeStatus.Capture(_context.Server!)), keepAlive, headOnly);
         }
         if (!TryRoute(path, request.Host, out var route))
         {
@@ -90,7 +91,7 @@ public sealed partial class HttpServerSession
             case "/" or "/api/streams":
                 return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
             case "/api/status":
-                return WriteJson(StatusApi.Render(_context), keepAlive, headOnly);
+                return WriteJson(StatusApi.Render(NodeStatus.Capture(_context.Server!)), keepAlive, headOnly);
             case "/api/routes":
                 return WriteJson(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
                     new Appliance.Control.Contract.ControlReply { Ok = true, Routes = _context.Server!.Routes() },

@@ -84,8 +84,6 @@ public sealed partial class ApplianceServer : IAsyncDisposable
 
     public IPEndPoint HttpEndPoint => _http.LocalEndPoint;
 
-    public IPEndPoint? AdminEndPoint => _admin?.LocalEndPoint;
-
     public string? ControlSocketPath => _control?.Path;
 
     /// <summary>Completes with the timeout when an operator asks the node to drain (control socket).</summary>

@@ -70,6 +70,7 @@ public sealed class ServerContext
     /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
     public string NodeId { get; }
 
+    /// <summary>When the node started (monotonic ms): the one clock every uptime it reports counts from.</summary>
     public long StartedMs { get; } = Core.Time.MonotonicClock.NowMs;
 
     /// <summary>Set when the node stops accepting and waits for its viewers to leave.</summary>

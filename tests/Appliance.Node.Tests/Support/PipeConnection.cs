@@ -76,6 +76,9 @@ internal sealed class PipeConnection : IConnection
 
         public int Writes => Volatile.Read(ref _writes);
 
+        /// <summary>Each gather write stands for one system call, as on a socket that takes it whole.</summary>
+        public long Syscalls => Writes;
+
         public async ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

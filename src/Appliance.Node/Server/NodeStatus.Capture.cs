@@ -1,0 +1,65 @@
+using Appliance.Auth.Tokens;
+using Appliance.Auth;
+using Appliance.Core.Buffers;
+using Appliance.Core.Time;
+using Appliance.Transport.Accounting;
+
+namespace Appliance.Node.Server;
+
+public sealed partial record NodeStatus
+{
+    /// <summary>The node now.</summary>
+    public static NodeStatus Capture(ApplianceServer server) => Capture(server, MonotonicClock.NowMs);
+
+    /// <summary>The node as of <paramref name="nowMs"/> (monotonic), which uptime and viewer-seconds count to.</summary>
+    internal static NodeStatus Capture(ApplianceServer server, long nowMs)
+    {
+        var context = server.Context;
+        var connections = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var session in context.Sessions.Sessions)
+        {
+            connections[session.Protocol] = connections.GetValueOrDefault(session.Protocol) + 1;
+        }
+        var streams = new List<StreamStatus>();
+        foreach (var stream in context.Streams.Streams)
+        {
+            streams.Add(new StreamStatus(stream.Key.ToString(), stream.CountViewers(), stream.Stats.BitsPerSecond, stream.Stats.FramesPerSecond));
+        }
+        var traffic = context.Traffic;
+        var (bytesIn, bytesOut) = traffic.Snapshot(context.Sessions.Sessions);
+        var listeners = TrafficTotals.Listeners.Length;
+        var cache = context.Streams.Segments;
+        var directory = context.Relay?.Directory;
+        var gc = GC.GetGCMemoryInfo();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new NodeStatus
+        {
+            Version = ServerContext.Version,
+            NodeId = context.NodeId,
+            Role = context.Role,
+            UptimeMs = nowMs - context.StartedMs,
+            ConfigPath = server.ConfigPath,
+            Draining = context.Draining,
+            Listeners = server.Listeners,
+            Connections = [.. connections.Select(c => (c.Key, c.Value))],
+            Streams = streams,
+            Traffic = new TrafficStatus(
+                [.. Enumerable.Range(0, listeners).Select(traffic.Accepted)],
+                [.. Enumerable.Range(0, listeners).Select(traffic.Refused)],
+                bytesIn, bytesOut),
+            ViewerWrites = context.Sessions.CaptureViewerWrites(nowMs),
+            SegmentCache = new SegmentCacheStatus(cache.Segments, cache.Bytes, cache.MaxBytes, cache.Hits, cache.Misses, cache.Evictions),
+            Auth = new AuthStatus(context.Auth.Allowed,
+                [.. Enum.GetValues<AuthRefusal>().Where(r => r != AuthRefusal.None).Select(r => (r, context.Auth.Refusals(r)))]),
+            Routes = context.Relay?.Routes.Snapshot() ?? [],
+            Directory = directory is null ? null : new DirectoryStatus(directory.IsUp, directory.Redis, directory.Registered),
+            Memory = new MemoryStatus(process.WorkingSet64, gc.HeapSizeBytes, gc.TotalCommittedBytes, GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
+            Runtime = new RuntimeStatus(
+                [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(GC.CollectionCount)],
+                GC.GetTotalPauseDuration(), ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, ThreadPool.CompletedWorkItemCount),
+            Process = new ProcessStatus(process.Threads.Count, process.TotalProcessorTime.TotalSeconds,
+                new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds(),
+                System.IO.Directory.Exists("/proc/self/fd") ? System.IO.Directory.GetFiles("/proc/self/fd").Length : null),
+        };
+    }
+}

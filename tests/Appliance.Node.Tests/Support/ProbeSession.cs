@@ -1,0 +1,38 @@
+using Appliance.Node.Sessions;
+using Appliance.Tests.Support;
+
+namespace Appliance.Node.Tests.Support;
+
+/// <summary>A session that only writes, under the protocol a test gives it: to count what its writer flushes.</summary>
+internal sealed class ProbeSession(PipeConnection connection, string protocol) : SessionBase(connection)
+{
+    public override string Protocol => protocol;
+
+    public override string Listener => "http";
+
+    public Task<string> RunWriter() => RunWriterAsync();
+
+    /// <summary>Queues one reply and waits until the writer has flushed it: one flush, one write.</summary>
+    public async Task FlushOneAsync()
+    {
+        var before = Writer.Flushes;
+        Writer.Send("x"u8);
+        await Eventually.WaitAsync(() => Writer.Flushes > before, "the writer to flush a reply");
+    }
+
+    /// <summary>Flushes <paramref name="count"/> replies, then stops the writer, as a session does before it leaves the table.</summary>
+    public async Task FlushAndStopAsync(int count)
+    {
+        var run = RunWriter();
+        for (var i = 0; i < count; i++)
+        {
+            await FlushOneAsync();
+        }
+        Abort("test over");
+        await run.WaitAsync(Eventually.Timeout);
+    }
+
+    protected override void OnWriterGaveUp(string reason)
+    {
+    }
+}
