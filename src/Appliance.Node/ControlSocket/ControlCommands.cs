@@ -1,10 +1,11 @@
+using Appliance.Node.Hosting;
 using Appliance.Control.Contract;
 using Appliance.Node.Server;
 
 namespace Appliance.Node.ControlSocket;
 
 /// <summary>What each control-socket command does. Every command answers; none blocks the node.</summary>
-public sealed class ControlCommands(ApplianceServer server)
+public sealed class ControlCommands(INodeAdmin server)
 {
     public static readonly string[] Names = ["status", "streams", "sessions", "kick", "drop", "reload", "config", "routes", "drain"];
 

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using Appliance.Core.Time;
 using Appliance.Control.Contract;
 using Appliance.Node.Server;

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using System.Buffers;
 using Appliance.Codecs.Flv;
 using Appliance.Auth;
@@ -63,9 +64,9 @@ public sealed partial class HttpServerSession
         {
             return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
         }
-        if (path == "/api/status")
+        if (path == "/api/status" && _node is not null)
         {
-            return WriteJson(StatusApi.Render(NodeStatus.Capture(_context.Server!)), keepAlive, headOnly);
+            return WriteJson(StatusApi.Render(NodeStatus.Capture(_node)), keepAlive, headOnly);
         }
         if (!TryRoute(path, request.Host, out var route))
         {
@@ -86,15 +87,15 @@ public sealed partial class HttpServerSession
     {
         switch (path)
         {
-            case "/metrics":
-                return WriteBody(Metrics.NodeMetrics.Render(_context.Server!), Metrics.PrometheusWriter.ContentType, keepAlive, headOnly);
+            case "/metrics" when _node is not null:
+                return WriteBody(Metrics.NodeMetrics.Render(_node), Metrics.PrometheusWriter.ContentType, keepAlive, headOnly);
             case "/" or "/api/streams":
                 return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
-            case "/api/status":
-                return WriteJson(StatusApi.Render(NodeStatus.Capture(_context.Server!)), keepAlive, headOnly);
-            case "/api/routes":
+            case "/api/status" when _node is not null:
+                return WriteJson(StatusApi.Render(NodeStatus.Capture(_node)), keepAlive, headOnly);
+            case "/api/routes" when _node is not null:
                 return WriteJson(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-                    new Appliance.Control.Contract.ControlReply { Ok = true, Routes = _context.Server!.Routes() },
+                    new Appliance.Control.Contract.ControlReply { Ok = true, Routes = _node.Routes() },
                     Appliance.Control.Contract.ControlJsonContext.Default.ControlReply), keepAlive, headOnly);
             default:
                 WriteText(404, "not found\n", keepAlive, headOnly);

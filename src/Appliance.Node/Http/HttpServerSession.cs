@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using System.Buffers;
 using Appliance.Core.Time;
 using Appliance.Node.Config;
@@ -27,11 +28,15 @@ public sealed partial class HttpServerSession : SessionBase
 
     private readonly bool _admin;
 
+    // The node's admin side, for /api/status, /metrics and /api/routes; null where a test runs sessions alone.
+    private readonly INodeAdmin? _node;
+
     /// <summary>A session of the public HTTP listener, or (admin) of the operators' metrics and status listener.</summary>
-    public HttpServerSession(IConnection connection, ServerContext context, bool admin = false)
+    public HttpServerSession(IConnection connection, ServerContext context, INodeAdmin? node, bool admin = false)
         : base(connection)
     {
         _admin = admin;
+        _node = node;
         _protocol = admin ? "admin" : "http";
         _context = context;
         _config = context.Config;

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using System.Text.Json;
 using Appliance.Node.Server;
 

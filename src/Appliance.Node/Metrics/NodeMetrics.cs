@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using System.Globalization;
 using Appliance.Node.Server;
 using Appliance.Transport.Accounting;
@@ -14,7 +15,7 @@ public static class NodeMetrics
 {
     public const string OtherStreams = "_other";
 
-    public static byte[] Render(ApplianceServer server) =>
+    public static byte[] Render(INodeAdmin server) =>
         Render(NodeStatus.Capture(server), server.Context.Config.Admin.MaxStreamLabels);
 
     public static byte[] Render(NodeStatus status, int maxStreamLabels)

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using System.Buffers;
 using Appliance.Core.Time;
 using Appliance.Node.Config;

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using Appliance.Relay.Hosting;
 using System.Net;
 using Appliance.Node.Config;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Node.Server;
 
 /// <summary>The node: its listeners, streams and sessions, built from a config.</summary>
-public sealed partial class ApplianceServer : IAsyncDisposable
+public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
 {
     private readonly TcpAcceptor _rtmp;
     private readonly TcpAcceptor _http;
@@ -36,7 +37,6 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
             new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
-        Context.Server = this;
         var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers);
         Context.Relay = new Relay.RelayManager(relay, RelayApps.Of(config), config.Directory);
         Context.Push = new Relay.Push.PushManager(relay);
@@ -47,12 +47,12 @@ public sealed partial class ApplianceServer : IAsyncDisposable
         {
             _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
             opened.Add(_rtmp);
-            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context).RunAsync()));
+            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context, this).RunAsync()));
             opened.Add(_http);
             if (config.Admin.Listen.Length > 0)
             {
                 ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
-                _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, admin: true).RunAsync()));
+                _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true).RunAsync()));
                 opened.Add(_admin);
                 _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
             }

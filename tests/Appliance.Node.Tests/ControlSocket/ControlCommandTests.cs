@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using System.Text.Json;
 using Appliance.Control.Contract;
 
@@ -15,7 +16,7 @@ public sealed class ControlCommandTests
 
         Assert.True(reply.Ok, reply.Error);
         Assert.Equal(ControlProtocol.Version, reply.Version);
-        Assert.Equal(Appliance.Node.Server.ServerContext.Version, reply.Status!.Version);
+        Assert.Equal(Appliance.Node.Hosting.ServerContext.Version, reply.Status!.Version);
         Assert.Equal("running", reply.Status.State);
         Assert.Equal(node.ConfigPath, reply.Status.ConfigPath);
         Assert.Equal(["rtmp", "http", "admin", "control"], reply.Status.Listeners.Select(l => l.Name));

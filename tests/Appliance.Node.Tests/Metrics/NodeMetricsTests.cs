@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using Appliance.Node.Metrics;
 using Appliance.Node.Tests.ControlSocket;
 using Appliance.Node.Tests.Support;
@@ -27,7 +28,7 @@ public sealed class NodeMetricsTests
             Assert.True(metrics.Types.ContainsKey(family), $"no {family} family in:\n{text}");
         }
         Assert.Equal(0, metrics.Value("appliance_viewers", "protocol=\"rtmp\""));
-        Assert.Equal(1, metrics.Value("appliance_build_info", $"version=\"{Appliance.Node.Server.ServerContext.Version}\",node=\"{node.Server.Context.NodeId}\",role=\"origin\""));
+        Assert.Equal(1, metrics.Value("appliance_build_info", $"version=\"{Appliance.Node.Hosting.ServerContext.Version}\",node=\"{node.Server.Context.NodeId}\",role=\"origin\""));
         Assert.True(metrics.Value("appliance_gc_allocated_bytes_total") > 0);
     }
 

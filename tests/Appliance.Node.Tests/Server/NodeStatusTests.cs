@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using Appliance.Auth.Tokens;
 using System.Text.Json;
 using Appliance.Auth;

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using Appliance.Relay.Hosting;
 using Appliance.Node.Config;
 using Appliance.Node.Server;

@@ -1,3 +1,4 @@
+using Appliance.Node.Hosting;
 using Appliance.Node.Config;
 using Appliance.Node.Http;
 using Appliance.Streaming.Media;
@@ -49,7 +50,7 @@ internal sealed class TestServer : IDisposable
     public (PipeConnection Connection, Task Run) StartHttp()
     {
         var connection = new PipeConnection();
-        var session = new HttpServerSession(connection, Context);
+        var session = new HttpServerSession(connection, Context, node: null);
         return (connection, Task.Run(session.RunAsync));
     }
 

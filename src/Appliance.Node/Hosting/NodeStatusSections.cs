@@ -2,7 +2,7 @@ using Appliance.Auth.Tokens;
 using Appliance.Auth;
 using Appliance.Streaming.Streams;
 
-namespace Appliance.Node.Server;
+namespace Appliance.Node.Hosting;
 
 /// <summary>One live stream in a <see cref="NodeStatus"/>.</summary>
 public readonly record struct StreamStatus(string Key, ViewerCounts Viewers, long IngestBitsPerSecond, double IngestFramesPerSecond);

@@ -2,7 +2,7 @@ using Appliance.Node.Sessions;
 using Appliance.Relay.Routing;
 using Appliance.Streaming.Streams;
 
-namespace Appliance.Node.Server;
+namespace Appliance.Node.Hosting;
 
 /// <summary>
 /// The node at one instant: what <c>/api/status</c>, the control socket's <c>status</c> reply and

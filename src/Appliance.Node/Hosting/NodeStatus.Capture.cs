@@ -4,15 +4,15 @@ using Appliance.Core.Buffers;
 using Appliance.Core.Time;
 using Appliance.Transport.Accounting;
 
-namespace Appliance.Node.Server;
+namespace Appliance.Node.Hosting;
 
 public sealed partial record NodeStatus
 {
     /// <summary>The node now.</summary>
-    public static NodeStatus Capture(ApplianceServer server) => Capture(server, MonotonicClock.NowMs);
+    public static NodeStatus Capture(INodeAdmin server) => Capture(server, MonotonicClock.NowMs);
 
     /// <summary>The node as of <paramref name="nowMs"/> (monotonic), which uptime and viewer-seconds count to.</summary>
-    internal static NodeStatus Capture(ApplianceServer server, long nowMs)
+    internal static NodeStatus Capture(INodeAdmin server, long nowMs)
     {
         var context = server.Context;
         var connections = new SortedDictionary<string, int>(StringComparer.Ordinal);

@@ -6,7 +6,7 @@ using Appliance.Node.Sessions;
 using Appliance.Streaming.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace Appliance.Node.Server;
+namespace Appliance.Node.Hosting;
 
 /// <summary>What every session needs from the node: config, streams, sessions, logs.</summary>
 public sealed class ServerContext
@@ -64,8 +64,6 @@ public sealed class ServerContext
     /// <summary>Forwarding of published streams to push targets; null for a bare context (unit tests).</summary>
     public Relay.Push.PushManager? Push { get; internal set; }
 
-    /// <summary>The node these sessions belong to (for the admin endpoints that report on all of it).</summary>
-    public ApplianceServer? Server { get; internal set; }
 
     /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
     public string NodeId { get; }
