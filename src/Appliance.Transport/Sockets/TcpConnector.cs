@@ -116,22 +116,24 @@ public sealed class TcpConnector
         var last = SocketError.HostNotFound;
         foreach (var address in target.Addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            Socket? socket = null;
             try
             {
+                // Inside the try: a host without IPv6 fails here, and that address is just skipped.
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 TcpSocketOptions.Apply(socket);
                 await socket.ConnectAsync(new IPEndPoint(address, target.Port), ct).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)
             {
-                socket.Dispose();
+                socket?.Dispose();
                 // The last cause is reported: with ::1 unreachable and 127.0.0.1 refusing, "refused" is the news.
                 last = ex.SocketErrorCode;
             }
             catch
             {
-                socket.Dispose();
+                socket?.Dispose();
                 throw;
             }
         }
