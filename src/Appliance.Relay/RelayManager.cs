@@ -3,6 +3,7 @@ using Appliance.Relay.Hosting;
 using Appliance.Relay.Config;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Appliance.Relay.Directory;
 using Appliance.Relay.Pull;
 using Appliance.Relay.Routing;
@@ -37,7 +38,7 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
         _logger = node.Loggers.CreateLogger("relay");
         Routes = new UpstreamRoutes();
         Apply(apps);
-        _prober = new CandidateProber(() => Routes.ProbeTargets, logger: _logger);
+        _prober = new CandidateProber(() => Routes.ProbeTargets, logger: _logger, connector: node.Connector);
         if (directory.Redis.Length > 0)
         {
             Directory = new StreamDirectory(directory, node.NodeId, node.Streams, node.Loggers.CreateLogger("directory"));
@@ -48,6 +49,9 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
 
     /// <summary>Where pulls count their bytes (listener "upstream").</summary>
     public TrafficTotals Traffic => _node.Traffic;
+
+    /// <summary>How pulls connect to their upstreams.</summary>
+    public TcpConnector Connector => _node.Connector;
 
     /// <summary>Where pulls write the access line of each upstream session that fed a stream.</summary>
     public AccessLog AccessLog => _node.AccessLog;

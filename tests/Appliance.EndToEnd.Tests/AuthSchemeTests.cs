@@ -108,7 +108,7 @@ public sealed partial class AuthSchemeTests : IClassFixture<AuthSchemeTests.Fixt
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var tcUrl = $"rtmp://127.0.0.1:{_fx.Daemon.RtmpPort}/a?{Tokens.TypeA("/a/acam", Key, Tokens.Now)}";
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", _fx.Daemon.RtmpPort, "a", cts.Token, tcUrl);
+        await using var client = await RtmpClients.ConnectAsync(_fx.Daemon.RtmpPort, "a", cts.Token, tcUrl);
 
         await client.PlayAsync("acam", cts.Token);
 

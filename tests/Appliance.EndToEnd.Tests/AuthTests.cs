@@ -49,7 +49,7 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
     public async Task A_publish_without_a_valid_token_is_refused_with_BadName_and_the_reason_is_logged()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "secure", cts.Token);
+        await using var client = await RtmpClients.ConnectAsync(Daemon.RtmpPort, "secure", cts.Token);
 
         var error = await Assert.ThrowsAsync<RtmpStatusException>(() =>
             client.PublishAsync($"other?{Tokens.TypeA("/secure/other", "wrong-key", Tokens.Now)}", cts.Token));
@@ -69,7 +69,7 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
     public async Task Rtmp_play_with_a_bad_token_gets_Play_Failed(string kind)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "secure", cts.Token);
+        await using var client = await RtmpClients.ConnectAsync(Daemon.RtmpPort, "secure", cts.Token);
 
         var error = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PlayAsync($"cam{BadQuery(kind, "/secure/cam")}", cts.Token));
 
@@ -202,7 +202,7 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var response = await RawHttp.ExchangeAsync(Daemon.HttpPort,
             System.Text.Encoding.ASCII.GetBytes("GET /blocked/none.flv HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), TimeSpan.FromSeconds(10));
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "blocked", cts.Token);
+        await using var client = await RtmpClients.ConnectAsync(Daemon.RtmpPort, "blocked", cts.Token);
 
         var rtmp = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PlayAsync("none", cts.Token));
 

@@ -26,7 +26,7 @@ public sealed class HevcTests
     {
         await using var daemon = await DaemonProcess.StartAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var publisher = await RtmpClient.ConnectAsync("127.0.0.1", daemon.RtmpPort, "live", cts.Token);
+        await using var publisher = await RtmpClients.ConnectAsync(daemon.RtmpPort, "live", cts.Token);
         await publisher.PublishAsync("hevc", cts.Token);
         var frames = HevcSample.EnhancedRtmpTags();
         await publisher.SendMediaAsync(RtmpMessageType.Video, 0, frames[0], cts.Token);

@@ -114,7 +114,7 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
             name = new string('n', 300);
         }
         using var cts = new CancellationTokenSource(CloseTimeout);
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "live", cts.Token);
+        await using var client = await RtmpClients.ConnectAsync(Daemon.RtmpPort, "live", cts.Token);
         if (name == "x?token=1")
         {
             // Only the query: the name part is empty.
@@ -208,7 +208,7 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
     public async Task A_publisher_that_goes_silent_is_closed_at_the_idle_deadline()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var publisher = await RtmpClient.ConnectAsync("127.0.0.1", Daemon.RtmpPort, "live", cts.Token);
+        await using var publisher = await RtmpClients.ConnectAsync(Daemon.RtmpPort, "live", cts.Token);
         await publisher.PublishAsync("silent", cts.Token);
 
         await Daemon.WaitForLogAsync(l => l.Contains("publish stop default/live/silent", StringComparison.Ordinal) && l.Contains("idle: nothing received for 2000 ms", StringComparison.Ordinal), TimeSpan.FromSeconds(15));

@@ -78,7 +78,7 @@ public sealed class LimitsTests
         await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/one"));
         await StreamApi.WaitForFramesAsync(daemon, "one", minFrames: 10, TimeSpan.FromSeconds(30));
         using var cts = new CancellationTokenSource(Deadline);
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", daemon.RtmpPort, "live", cts.Token);
+        await using var client = await RtmpClients.ConnectAsync(daemon.RtmpPort, "live", cts.Token);
 
         var error = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync("two", cts.Token));
 

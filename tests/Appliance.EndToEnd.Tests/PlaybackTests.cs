@@ -111,7 +111,7 @@ public sealed class PlaybackTests(LivePublisherFixture live) : IClassFixture<Liv
     public async Task A_second_publisher_of_a_live_stream_is_refused_with_BadName_and_the_first_goes_on()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var client = await RtmpClient.ConnectAsync("127.0.0.1", live.Daemon.RtmpPort, "live", cts.Token);
+        await using var client = await RtmpClients.ConnectAsync(live.Daemon.RtmpPort, "live", cts.Token);
 
         var error = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync("cam", cts.Token));
 

@@ -7,6 +7,7 @@ using Appliance.Relay;
 using Appliance.Relay.Pull;
 using Appliance.Relay.Routing;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Appliance.Tests.Support;
 
 namespace Appliance.Relay.Tests;
@@ -112,7 +113,8 @@ public sealed class HttpFlvUpstreamFeedTests
     private static Task<UpstreamFeed> OpenAsync(int port, TrafficTotals? traffic = null)
     {
         Assert.True(UpstreamUrl.TryParse($"http://127.0.0.1:{port}/{{app}}/{{stream}}.flv", out var url, out var error), error);
-        return HttpFlvUpstreamFeed.OpenAsync(new RouteCandidate(url), "live", "cam", "appliance_via=edge", traffic ?? new TrafficTotals(), Eventually.Deadline());
+        return HttpFlvUpstreamFeed.OpenAsync(new RouteCandidate(url), "live", "cam", "appliance_via=edge", traffic ?? new TrafficTotals(),
+            TcpConnector.Default, 5000, Eventually.Deadline());
     }
 
     private static byte[] FlvBody(int tags)

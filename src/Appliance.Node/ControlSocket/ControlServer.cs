@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Appliance.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Node.ControlSocket;
@@ -15,7 +16,7 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly string _path;
     private readonly ControlCommands _commands;
     private readonly ILogger _logger;
-    private readonly Socket _listener;
+    private readonly UnixListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ControlConnectionLimits _limits;
     private Task _acceptLoop = Task.CompletedTask;
@@ -29,22 +30,8 @@ public sealed class ControlServer : IAsyncDisposable
         _limits = limits ?? new ControlConnectionLimits();
         PrepareDirectory(path);
         RemoveStaleSocket(path);
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            _listener.Bind(new UnixDomainSocketEndPoint(path));
-            // Operators in the service's group may drive the node; nobody else may.
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-            }
-            _listener.Listen(16);
-        }
-        catch
-        {
-            _listener.Dispose();
-            throw;
-        }
+        // Operators in the service's group may drive the node; nobody else may.
+        _listener = new UnixListener(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, backlog: 16);
     }
 
     public string Path => _path;
@@ -65,21 +52,14 @@ public sealed class ControlServer : IAsyncDisposable
     /// <summary>A socket file left by a daemon that died is removed; one a live daemon answers on is not.</summary>
     private static void RemoveStaleSocket(string path)
     {
-        if (!File.Exists(path))
+        if (UnixListener.IsAnswered(path))
         {
-            return;
+            throw new IOException($"another daemon answers on the control socket {path}");
         }
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException)
+        if (File.Exists(path))
         {
             File.Delete(path);
-            return;
         }
-        throw new IOException($"another daemon answers on the control socket {path}");
     }
 
     private async Task AcceptLoopAsync()

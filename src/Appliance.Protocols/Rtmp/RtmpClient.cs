@@ -1,22 +1,22 @@
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using Appliance.Codecs.Amf0;
 
 namespace Appliance.Protocols.Rtmp;
 
 /// <summary>
-/// A plain RTMP client for end-to-end tests and the load generator: connects, then either plays
-/// (<see cref="PlayAsync"/> and <see cref="ReadMediaAsync"/>) or publishes (<see cref="PublishAsync"/>
-/// and <see cref="SendMediaAsync"/>). Light enough to run thousands per process: two pipes over the
-/// socket, a chunk reader, and no per-message allocation on the media paths beyond the payload.
+/// A plain RTMP client for pulls, pushes, end-to-end tests and the load generator: over a duplex
+/// stream the caller opened (a TCP connection from the transport's connector, in-memory pipes in
+/// tests), it connects, then either plays (<see cref="PlayAsync"/> and <see cref="ReadMediaAsync"/>)
+/// or publishes (<see cref="PublishAsync"/> and <see cref="SendMediaAsync"/>). Light enough to run
+/// thousands per process: two pipes over the stream, a chunk reader, and no per-message allocation
+/// on the media paths beyond the payload.
 /// </summary>
 /// <remarks>
 /// One reader at a time: the connect/play/publish calls and <see cref="ReadMediaAsync"/> must not
 /// overlap. <see cref="SendMediaAsync"/> may run alongside <see cref="ReadMediaAsync"/>. Throws
 /// <see cref="RtmpProtocolException"/> (and its <see cref="RtmpStatusException"/>,
 /// <see cref="RtmpHandshakeException"/>) for what the server says or breaks, the transport's
-/// <see cref="IOException"/>/<see cref="SocketException"/> while connecting or sending, and
-/// <see cref="OperationCanceledException"/>.
+/// <see cref="IOException"/> while connecting or sending, and <see cref="OperationCanceledException"/>.
 /// </remarks>
 public sealed partial class RtmpClient : IAsyncDisposable
 {
@@ -82,28 +82,10 @@ public sealed partial class RtmpClient : IAsyncDisposable
     public uint StreamId => _streamId;
 
     /// <summary>
-    /// Connects over TCP, handshakes and sends 'connect' for <paramref name="app"/>. Throws
+    /// Handshakes over <paramref name="transport"/> (the client owns it from here, and disposes it
+    /// if this fails) and sends 'connect' for <paramref name="app"/>. Throws
     /// <see cref="RtmpProtocolException"/> with the server's description if it answers _error.
     /// </summary>
-    public static async Task<RtmpClient> ConnectAsync(string host, int port, string app, CancellationToken ct, string? tcUrl = null)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        var hostPart = host.Contains(':') ? "[" + host + "]" : host;
-        return await ConnectAsync(new NetworkStream(socket, ownsSocket: true), app, tcUrl ?? $"rtmp://{hostPart}:{port}/{app}", ct)
-            .ConfigureAwait(false);
-    }
-
-    /// <summary>As the TCP overload, over any duplex stream (in-memory pipes, a relay); the client owns it.</summary>
     public static async Task<RtmpClient> ConnectAsync(Stream transport, string app, string tcUrl, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(transport);

@@ -1,6 +1,7 @@
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Streams;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Relay.Hosting;
@@ -9,4 +10,8 @@ namespace Appliance.Relay.Hosting;
 /// <param name="NodeId">This node's name in the CDN, for loop protection (appliance_via).</param>
 /// <param name="Traffic">Where pull and push connections count their bytes.</param>
 /// <param name="AccessLog">Where each finished upstream or push session writes its line.</param>
-public sealed record RelayServices(string NodeId, StreamRegistry Streams, TrafficTotals Traffic, AccessLog AccessLog, ILoggerFactory Loggers);
+public sealed record RelayServices(string NodeId, StreamRegistry Streams, TrafficTotals Traffic, AccessLog AccessLog, ILoggerFactory Loggers)
+{
+    /// <summary>How pulls, pushes and probes open their connections.</summary>
+    public TcpConnector Connector { get; init; } = TcpConnector.Default;
+}

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using System.Text;
 using Appliance.Codecs.Flv;
 using Appliance.Relay.Routing;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Relay.Pull;
@@ -17,7 +17,7 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
 {
     private const int MaxHeadBytes = 16 * 1024;
 
-    private readonly Socket _socket;
+    private readonly Stream _connection;
     private readonly PipeReader _input;
     private readonly FlvStreamReader _flv = new();
 
@@ -27,10 +27,10 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
     private long _bytes;
     private long _sent;
 
-    private HttpFlvUpstreamFeed(Socket socket)
+    private HttpFlvUpstreamFeed(Stream connection)
     {
-        _socket = socket;
-        _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false));
+        _connection = connection;
+        _input = PipeReader.Create(connection, new StreamPipeReaderOptions(leaveOpen: true));
         _body = _input;
     }
 
@@ -38,31 +38,27 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
 
     public override long BytesSent => Interlocked.Read(ref _sent);
 
-    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string app, string streamName, string query, TrafficTotals traffic, CancellationToken ct)
+    /// <param name="connectTimeoutMs">For the TCP connect; <paramref name="ct"/> bounds the whole opening.</param>
+    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string app, string streamName, string query, TrafficTotals traffic,
+        TcpConnector connector, int connectTimeoutMs, CancellationToken ct)
     {
         var url = candidate.Url;
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream connection;
         try
         {
-            await socket.ConnectAsync(url.Host, url.Port, ct).ConfigureAwait(false);
+            connection = await connector.ConnectAsync(url.Host, url.Port, connectTimeoutMs, ct).ConfigureAwait(false);
         }
-        catch (SocketException ex)
+        catch (ConnectException ex)
         {
-            socket.Dispose();
-            throw new UpstreamException($"connect failed: {ex.Message}");
+            throw new UpstreamException(ex.Message);
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        var feed = new HttpFlvUpstreamFeed(socket);
+        var feed = new HttpFlvUpstreamFeed(connection);
         feed.CountIn(traffic);
         try
         {
             var path = url.HttpPath(app, streamName);
             var request = Encoding.ASCII.GetBytes($"GET {path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{query} HTTP/1.1\r\nHost: {url.HostHeader}\r\nUser-Agent: appliance\r\nAccept: */*\r\nConnection: close\r\n\r\n");
-            await socket.SendAsync(request, SocketFlags.None, ct).ConfigureAwait(false);
+            await connection.WriteAsync(request, ct).ConfigureAwait(false);
             Interlocked.Add(ref feed._sent, request.Length);
             var head = await feed.ReadHeadAsync(ct).ConfigureAwait(false);
             if (head.Status != 200)
@@ -195,12 +191,12 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
 
     protected override async ValueTask CloseAsync()
     {
-        // Reader first, so a pump blocked on a full pipe returns; then the socket, so a pump blocked on a read does.
+        // Reader first, so a pump blocked on a full pipe returns; then the connection, so a pump blocked on a read does.
         if (!ReferenceEquals(_body, _input))
         {
             await _body.CompleteAsync().ConfigureAwait(false);
         }
-        _socket.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
         await _dechunking.ConfigureAwait(false);
         await _input.CompleteAsync().ConfigureAwait(false);
     }

@@ -2,6 +2,7 @@ using Appliance.Relay.Routing;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Streams;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 
 namespace Appliance.Relay.Pull;
 
@@ -11,6 +12,9 @@ internal interface IPullHost
     string NodeId { get; }
 
     UpstreamRoutes Routes { get; }
+
+    /// <summary>How pulls open their connections to parents.</summary>
+    TcpConnector Connector { get; }
 
     /// <summary>Where pulls count their bytes (listener "upstream").</summary>
     TrafficTotals Traffic { get; }

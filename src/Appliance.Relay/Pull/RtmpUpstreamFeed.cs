@@ -1,5 +1,6 @@
 using Appliance.Relay.Routing;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Appliance.Protocols.Rtmp;
 
 namespace Appliance.Relay.Pull;
@@ -15,18 +16,21 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
 
     public override long BytesSent => _client.BytesSent;
 
-    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string localApp, string streamName, string query, TrafficTotals traffic, CancellationToken ct)
+    /// <param name="connectTimeoutMs">For the TCP connect; <paramref name="ct"/> bounds the whole opening.</param>
+    public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string localApp, string streamName, string query, TrafficTotals traffic,
+        TcpConnector connector, int connectTimeoutMs, CancellationToken ct)
     {
         var url = candidate.Url;
-        RtmpClient client;
+        Stream transport;
         try
         {
-            client = await RtmpClient.ConnectAsync(url.Host, url.Port, url.RtmpApp(localApp), ct, url.RtmpTcUrl(localApp)).ConfigureAwait(false);
+            transport = await connector.ConnectAsync(url.Host, url.Port, connectTimeoutMs, ct).ConfigureAwait(false);
         }
-        catch (System.Net.Sockets.SocketException ex)
+        catch (ConnectException ex)
         {
-            throw new UpstreamException($"connect failed: {ex.Message}");
+            throw new UpstreamException(ex.Message);
         }
+        var client = await RtmpClient.ConnectAsync(transport, url.RtmpApp(localApp), url.RtmpTcUrl(localApp), ct).ConfigureAwait(false);
         var feed = new RtmpUpstreamFeed(client);
         feed.CountIn(traffic);
         try

@@ -5,6 +5,7 @@ using Appliance.Relay.Config;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Appliance.Streaming.Media;
 using Appliance.Relay.Pull;
 using Appliance.Streaming.Streams;
@@ -27,6 +28,7 @@ internal sealed class PushForwarder
     private readonly PullConfig _timing;
     private readonly TrafficTotals _traffic;
     private readonly AccessLog _accessLog;
+    private readonly TcpConnector _connector;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private volatile string _state = "connecting";
@@ -35,7 +37,7 @@ internal sealed class PushForwarder
     private long _bytesBefore;
     private int _sessions;
 
-    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, ILogger logger)
+    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, TcpConnector connector, ILogger logger)
     {
         _stream = stream;
         _target = target;
@@ -43,6 +45,7 @@ internal sealed class PushForwarder
         _timing = timing;
         _traffic = traffic;
         _accessLog = accessLog;
+        _connector = connector;
         _logger = logger;
     }
 
@@ -115,12 +118,19 @@ internal sealed class PushForwarder
             connecting.CancelAfter(_timing.ConnectTimeoutMs);
             try
             {
-                client = await RtmpClient.ConnectAsync(_target.Host, _target.Port, _target.RtmpApp(_stream.Key.App), connecting.Token,
-                    _target.RtmpTcUrl(_stream.Key.App)).ConfigureAwait(false);
+                // No deadline of the connector's own: 'connecting' bounds connect and publish together.
+                var transport = await _connector.ConnectAsync(_target.Host, _target.Port, Timeout.Infinite, connecting.Token).ConfigureAwait(false);
+                client = await RtmpClient.ConnectAsync(transport, _target.RtmpApp(_stream.Key.App), _target.RtmpTcUrl(_stream.Key.App), connecting.Token)
+                    .ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !_stop.IsCancellationRequested)
             {
-                return new Outcome(false, ex is OperationCanceledException ? $"no answer within {_timing.ConnectTimeoutMs} ms" : $"connect failed: {ex.Message}");
+                return new Outcome(false, ex switch
+                {
+                    OperationCanceledException => $"no answer within {_timing.ConnectTimeoutMs} ms",
+                    ConnectException => ex.Message,
+                    _ => $"connect failed: {ex.Message}",
+                });
             }
             connection = new TargetConnection(client);
             _traffic.OnOpened(connection);

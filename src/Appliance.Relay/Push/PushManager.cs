@@ -4,6 +4,7 @@ using Appliance.Relay.Config;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Streams;
 using Appliance.Transport.Accounting;
+using Appliance.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Relay.Push;
@@ -18,6 +19,7 @@ public sealed class PushManager : IAsyncDisposable
     private readonly string _nodeId;
     private readonly TrafficTotals _traffic;
     private readonly AccessLog _accessLog;
+    private readonly TcpConnector _connector;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<LiveStream, List<(PushForwarder Forwarder, Task Run)>> _active = [];
@@ -28,6 +30,7 @@ public sealed class PushManager : IAsyncDisposable
         _nodeId = node.NodeId;
         _traffic = node.Traffic;
         _accessLog = node.AccessLog;
+        _connector = node.Connector;
         _logger = node.Loggers.CreateLogger("push");
     }
 
@@ -72,7 +75,7 @@ public sealed class PushManager : IAsyncDisposable
                 {
                     continue;
                 }
-                var forwarder = new PushForwarder(stream, target, nodeQuery, app.Pull, _traffic, _accessLog, _logger);
+                var forwarder = new PushForwarder(stream, target, nodeQuery, app.Pull, _traffic, _accessLog, _connector, _logger);
                 forwarders.Add((forwarder, RunAsync(forwarder)));
             }
             _active[stream] = forwarders;

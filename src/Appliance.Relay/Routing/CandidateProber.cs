@@ -1,10 +1,10 @@
 using Appliance.Relay.Urls;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Appliance.Core.Time;
+using Appliance.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,6 +26,7 @@ public sealed class CandidateProber : IAsyncDisposable
     private readonly ProberOptions _options;
     private readonly ILogger _logger;
     private readonly Func<long> _clock;
+    private readonly TcpConnector _connector;
     private readonly CancellationTokenSource _stop = new();
     // Keyed by health, not candidate: apps listing the same upstream share one health and one probe.
     private readonly ConcurrentDictionary<CandidateHealth, Task> _running = new(ReferenceEqualityComparer.Instance);
@@ -34,8 +35,11 @@ public sealed class CandidateProber : IAsyncDisposable
 
     /// <param name="candidates">Read at every round, so candidates added or removed by a reload are picked up.</param>
     /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
-    public CandidateProber(Func<IReadOnlyList<RouteCandidate>> candidates, ProberOptions? options = null, ILogger? logger = null, Func<long>? clock = null)
+    /// <param name="connector">How probes connect; <see cref="TcpConnector.Default"/> when null.</param>
+    public CandidateProber(Func<IReadOnlyList<RouteCandidate>> candidates, ProberOptions? options = null, ILogger? logger = null, Func<long>? clock = null,
+        TcpConnector? connector = null)
     {
+        _connector = connector ?? TcpConnector.Default;
         _candidates = candidates;
         _options = options ?? ProberOptions.Default;
         _logger = logger ?? NullLogger.Instance;
@@ -135,26 +139,26 @@ public sealed class CandidateProber : IAsyncDisposable
     private async Task<ProbeResult> MeasureAsync(RouteCandidate candidate, CancellationToken deadline, CancellationToken caller)
     {
         var url = candidate.Url;
-        var at = $"{UrlHost(url.Host)}:{url.Port}";
-        Socket socket;
+        Stream connection;
         double connectMs;
+        // The probe's deadline bounds lookup, connect and health check together, so the connector gets no deadline of its own.
         try
         {
             // Resolved before the clock starts: the connect time is the path's, a slow resolver is not.
-            var address = await ResolveAsync(url.Host, deadline).ConfigureAwait(false);
+            var target = await _connector.ResolveAsync(url.Host, url.Port, deadline).ConfigureAwait(false);
             long started = Stopwatch.GetTimestamp();
-            socket = await ConnectAsync(address, url.Port, deadline).ConfigureAwait(false);
+            connection = await _connector.ConnectAsync(target, Timeout.Infinite, deadline).ConfigureAwait(false);
             connectMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
-        catch (SocketException ex)
+        catch (ConnectException ex)
         {
-            return ProbeResult.Failed($"connect to {at} failed: {Describe(ex)}");
+            return ProbeResult.Failed(ex.Message);
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
-            return ProbeResult.Failed($"connect to {at}: no answer within {_options.TimeoutMs} ms");
+            return ProbeResult.Failed($"connect to {ConnectException.HostPort(url.Host, url.Port)}: no answer within {_options.TimeoutMs} ms");
         }
-        using (socket)
+        using (connection)
         {
             if (candidate.HealthUrl is not { } health)
             {
@@ -163,17 +167,21 @@ public sealed class CandidateProber : IAsyncDisposable
             bool sameEndPoint = health.Host == url.Host && health.Port == url.Port;
             try
             {
-                var healthSocket = sameEndPoint
-                    ? socket
-                    : await ConnectAsync(await ResolveAsync(health.Host, deadline).ConfigureAwait(false), health.Port, deadline).ConfigureAwait(false);
-                using (sameEndPoint ? null : healthSocket)
+                var healthConnection = sameEndPoint
+                    ? connection
+                    : await _connector.ConnectAsync(health.Host, health.Port, Timeout.Infinite, deadline).ConfigureAwait(false);
+                using (sameEndPoint ? null : healthConnection)
                 {
-                    return await AskHealthAsync(healthSocket, health, connectMs, deadline).ConfigureAwait(false);
+                    return await AskHealthAsync(healthConnection, health, connectMs, deadline).ConfigureAwait(false);
                 }
             }
-            catch (SocketException ex)
+            catch (ConnectException ex)
             {
-                return ProbeResult.Failed($"health check {health} failed: {Describe(ex)}", connectMs);
+                return ProbeResult.Failed($"health check {health} failed: {ex.Reason}", connectMs);
+            }
+            catch (IOException ex) when (ex.InnerException is SocketException socketError)
+            {
+                return ProbeResult.Failed($"health check {health} failed: {SocketErrorText.Describe(socketError.SocketErrorCode)}", connectMs);
             }
             catch (InvalidDataException ex)
             {
@@ -186,42 +194,17 @@ public sealed class CandidateProber : IAsyncDisposable
         }
     }
 
-    private static async Task<ProbeResult> AskHealthAsync(Socket socket, HealthUrl health, double connectMs, CancellationToken cancellationToken)
+    private static async Task<ProbeResult> AskHealthAsync(Stream connection, HealthUrl health, double connectMs, CancellationToken cancellationToken)
     {
         var request = Encoding.ASCII.GetBytes(
             $"GET {health.Path} HTTP/1.1\r\nHost: {health.HostHeader}\r\nUser-Agent: appliance-probe\r\nConnection: close\r\n\r\n");
         long sent = Stopwatch.GetTimestamp();
-        await socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        int status = await HttpStatusLine.ReadAsync(socket, cancellationToken).ConfigureAwait(false);
+        await connection.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        int status = await HttpStatusLine.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         double rttMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         return status is >= 200 and <= 299
             ? new ProbeResult(true, connectMs, rttMs, status, null)
             : ProbeResult.Failed($"health check {health} answered {status}", connectMs, status);
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            return literal;
-        }
-        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        return addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
-    }
-
-    private static async Task<Socket> ConnectAsync(IPAddress address, int port, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     private void Record(RouteCandidate candidate, ProbeResult result)
@@ -254,16 +237,4 @@ public sealed class CandidateProber : IAsyncDisposable
             RoutingLog.CandidateDown(_logger, candidate.ToString(), health.ConsecutiveFailures, error, health.Snapshot(now).RetryInMs);
         }
     }
-
-    private static string UrlHost(string host) => host.Contains(':') ? $"[{host}]" : host;
-
-    private static string Describe(SocketException ex) => ex.SocketErrorCode switch
-    {
-        SocketError.ConnectionRefused => "connection refused",
-        SocketError.HostNotFound or SocketError.NoData => "host not found",
-        SocketError.TimedOut => "timed out",
-        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "unreachable",
-        SocketError.ConnectionReset => "connection reset",
-        _ => ex.SocketErrorCode.ToString(),
-    };
 }

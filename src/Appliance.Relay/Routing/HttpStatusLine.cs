@@ -1,9 +1,7 @@
-using System.Net.Sockets;
-
 namespace Appliance.Relay.Routing;
 
 /// <summary>
-/// Reads just the status line of an HTTP/1.x response from a socket: a health probe needs nothing
+/// Reads just the status line of an HTTP/1.x response from a connection: a health probe needs nothing
 /// more, and the bound keeps a hostile or broken upstream from feeding us an endless line.
 /// </summary>
 internal static class HttpStatusLine
@@ -12,13 +10,13 @@ internal static class HttpStatusLine
     public const int MaxLineBytes = 512;
 
     /// <summary>The status code, or an <see cref="InvalidDataException"/> for a malformed or over-long line or a close before one.</summary>
-    public static async ValueTask<int> ReadAsync(Socket socket, CancellationToken cancellationToken)
+    public static async ValueTask<int> ReadAsync(Stream connection, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxLineBytes];
         int filled = 0;
         while (true)
         {
-            int read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int read = await connection.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new InvalidDataException(filled == 0 ? "closed without an answer" : "closed within the status line");

@@ -26,7 +26,7 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
     public SocketConnection(Socket socket, int receiveBufferSize = DefaultReceiveBufferSize)
     {
         Socket = socket;
-        socket.NoDelay = true;
+        TcpSocketOptions.Apply(socket);
         // sendfile(2) has no MSG_DONTWAIT: the descriptor itself must never block a thread.
         var fd = (int)socket.Handle;
         var flags = LibC.Fcntl(fd, LibC.FGetFl, 0);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Appliance.Load.Targets;
 using Appliance.Load.Viewers.Ts;
 using Appliance.Protocols.Http;
+using Appliance.Transport.Sockets;
 
 namespace Appliance.Load.Viewers;
 
@@ -15,7 +16,7 @@ internal interface ILiveBody
 }
 
 /// <summary>
-/// One HTTP-FLV or HTTP-TS player: a plain socket, one GET, then FLV tags or TS packets until the
+/// One HTTP-FLV or HTTP-TS player: one TCP connection, one GET, then FLV tags or TS packets until the
 /// run ends.
 /// </summary>
 internal static class HttpLiveViewer
@@ -26,13 +27,11 @@ internal static class HttpLiveViewer
     {
         stats.OnStart();
         string? error = null;
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         NetworkStream? stream = null;
         PipeReader? input = null;
         try
         {
-            await socket.ConnectAsync(url.ConnectHost, url.Port, runOver).ConfigureAwait(false);
-            stream = new NetworkStream(socket, ownsSocket: true);
+            stream = await TcpConnector.Default.ConnectAsync(url.ConnectHost, url.Port, Timeout.Infinite, runOver).ConfigureAwait(false);
             await stream.WriteAsync(request, runOver).ConfigureAwait(false);
             input = PipeReader.Create(stream, ReadOptions);
             error = await ReadResponseAsync(input, stats, runOver).ConfigureAwait(false);
@@ -46,7 +45,7 @@ internal static class HttpLiveViewer
         }
         finally
         {
-            socket.Dispose();
+            stream?.Socket.Dispose();
             if (input is not null)
             {
                 await input.CompleteAsync().ConfigureAwait(false);

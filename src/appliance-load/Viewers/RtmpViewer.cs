@@ -1,5 +1,6 @@
 using Appliance.Load.Targets;
 using Appliance.Protocols.Rtmp;
+using Appliance.Transport.Sockets;
 
 namespace Appliance.Load.Viewers;
 
@@ -13,7 +14,8 @@ internal static class RtmpViewer
         string? error = null;
         try
         {
-            client = await RtmpClient.ConnectAsync(url.ConnectHost, url.Port, url.App, runOver, url.TcUrl).ConfigureAwait(false);
+            var transport = await TcpConnector.Default.ConnectAsync(url.ConnectHost, url.Port, Timeout.Infinite, runOver).ConfigureAwait(false);
+            client = await RtmpClient.ConnectAsync(transport, url.App, url.TcUrl, runOver).ConfigureAwait(false);
             await client.PlayAsync(url.StreamName, runOver).ConfigureAwait(false);
             stats.OnPlaying();
             while (true)

@@ -20,7 +20,7 @@ public sealed class FloodPublisher : IAsyncDisposable
 
     public static async Task<FloodPublisher> StartAsync(int port, string stream, CancellationToken ct)
     {
-        var client = await RtmpClient.ConnectAsync("127.0.0.1", port, "live", ct);
+        var client = await RtmpClients.ConnectAsync(port, "live", ct);
         await client.PublishAsync(stream, ct);
         return new FloodPublisher(client);
     }

@@ -43,7 +43,7 @@ public sealed class OffsetPublisher : IAsyncDisposable
 
     public static async Task<OffsetPublisher> StartAsync(DaemonProcess daemon, string stream, long startMs, CancellationToken ct)
     {
-        var client = await RtmpClient.ConnectAsync(daemon.ListenHost, daemon.RtmpPort, "live", ct);
+        var client = await RtmpClients.ConnectAsync(daemon.ListenHost, daemon.RtmpPort, "live", ct);
         await client.PublishAsync(stream, ct);
         var info = new ProcessStartInfo("ffmpeg",
         [

@@ -13,7 +13,7 @@ public sealed class RtmpViewer : IMediaSource
 
     public static async Task<RtmpViewer> PlayAsync(int port, string app, string stream, CancellationToken ct)
     {
-        var client = await RtmpClient.ConnectAsync("127.0.0.1", port, app, ct);
+        var client = await RtmpClients.ConnectAsync(port, app, ct);
         try
         {
             await client.PlayAsync(stream, ct);

@@ -25,7 +25,7 @@ public sealed partial class RepeatedWarningTests
         await using var daemon = await DaemonProcess.StartAsync(appJson: "\"publisherGraceMs\": 0");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = cts.Token;
-        var publisher = await RtmpClient.ConnectAsync("127.0.0.1", daemon.RtmpPort, "live", ct);
+        var publisher = await RtmpClients.ConnectAsync(daemon.RtmpPort, "live", ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using (publisher)
         {

@@ -297,7 +297,10 @@ public class RtmpClientTests
             Assert.True(await server.IsClosedAsync(ct) || await server.IsClosedAsync(ct) || await server.IsClosedAsync(ct));
         }, ct);
 
-        var client = await RtmpClient.ConnectAsync("127.0.0.1", port, "live", ct);
+        // The client takes any duplex stream; here a real TCP one, as the transport's connector gives.
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+        var client = await RtmpClient.ConnectAsync(new NetworkStream(socket, ownsSocket: true), "live", $"rtmp://127.0.0.1:{port}/live", ct);
         await client.DisposeAsync();
         await client.DisposeAsync();   // twice is harmless
 

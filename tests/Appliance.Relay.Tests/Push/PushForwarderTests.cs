@@ -1,4 +1,6 @@
 using Appliance.Relay.Hosting;
+using System.Net;
+using System.Net.Sockets;
 using Appliance.Relay.Config;
 using Appliance.Relay;
 using Appliance.Streaming.Logging;
@@ -76,9 +78,43 @@ public sealed class PushForwarderTests
         Assert.Equal(target.BytesReceived, traffic.Snapshot([]).Out[pushed]);
     }
 
-    private static (StreamHarness Harness, PushManager Push) Publish(ScriptedRtmpTarget target, TrafficTotals? traffic = null, AccessLog? accessLog = null)
+    [Fact]
+    public async Task A_target_that_refuses_the_connect_is_reported_with_host_port_and_cause()
     {
-        var app = new RelayAppConfig { Push = [$"rtmp://127.0.0.1:{target.Port}/live"] };
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
+        var (h, push) = Publish($"rtmp://127.0.0.1:{port}/live");
+        await using var _ = push;
+
+        await Eventually.WaitAsync(() => push.Report(h.Stream) is [{ LastError: not null }], "the push to fail");
+
+        Assert.Equal($"connect to 127.0.0.1:{port} failed: connection refused", Assert.Single(push.Report(h.Stream)).LastError);
+    }
+
+    [Fact]
+    public async Task A_target_that_never_answers_the_connect_is_given_up_at_connect_timeout()
+    {
+        // Backlog 0 and one connection queued: Linux drops the next SYN, so the connect gets no answer.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        using var queued = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        queued.Connect(listener.LocalEndPoint!);
+        var (h, push) = Publish($"rtmp://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/live", connectTimeoutMs: 200);
+        await using var _ = push;
+
+        await Eventually.WaitAsync(() => push.Report(h.Stream) is [{ LastError: not null }], "the push to fail");
+
+        Assert.Equal("no answer within 200 ms", Assert.Single(push.Report(h.Stream)).LastError);
+    }
+
+    private static (StreamHarness Harness, PushManager Push) Publish(ScriptedRtmpTarget target, TrafficTotals? traffic = null, AccessLog? accessLog = null) =>
+        Publish($"rtmp://127.0.0.1:{target.Port}/live", traffic, accessLog);
+
+    private static (StreamHarness Harness, PushManager Push) Publish(string target, TrafficTotals? traffic = null, AccessLog? accessLog = null, int connectTimeoutMs = 3_000)
+    {
+        var app = new RelayAppConfig { Push = [target], Pull = new PullConfig { ConnectTimeoutMs = connectTimeoutMs } };
         var h = new StreamHarness(app: app);
         var loggers = new LoggerFactory();
         var push = new PushManager(new RelayServices("edge", h.Registry, traffic ?? new TrafficTotals(), accessLog ?? new AccessLog("", loggers.CreateLogger("access")), loggers));

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using Appliance.Load.Targets;
 using Appliance.Protocols.Http;
+using Appliance.Transport.Sockets;
 
 namespace Appliance.Load.Viewers.Http;
 
@@ -32,7 +33,6 @@ internal sealed class HttpGetConnection : IAsyncDisposable
 
     private readonly StreamUrl _url;
     private readonly ViewerStats _stats;
-    private Socket? _socket;
     private NetworkStream? _stream;
     private PipeReader? _input;
     private ChunkedBodyDecoder? _chunked;
@@ -99,25 +99,15 @@ internal sealed class HttpGetConnection : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancel)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(_url.ConnectHost, _url.Port, cancel).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        // No deadline of the connector's own: the GET's deadline covers connect and exchange.
+        _stream = await TcpConnector.Default.ConnectAsync(_url.ConnectHost, _url.Port, Timeout.Infinite, cancel).ConfigureAwait(false);
         Connects++;
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
         _input = PipeReader.Create(_stream, ReadOptions);
     }
 
     private async ValueTask CloseAsync()
     {
-        _socket?.Dispose();
+        _stream?.Socket.Dispose();
         if (_input is not null)
         {
             await _input.CompleteAsync().ConfigureAwait(false);
@@ -126,7 +116,6 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
-        _socket = null;
         _stream = null;
         _input = null;
     }

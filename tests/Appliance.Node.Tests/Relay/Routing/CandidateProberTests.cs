@@ -158,6 +158,35 @@ public sealed class CandidateProberTests
     }
 
     [Fact]
+    public async Task AHealthUrlElsewhereThatRefusesIsAFailureButTheCandidateConnectCounts()
+    {
+        await using var rtmp = new HealthServer(500);
+        int closed = HealthServer.ClosedPort();
+        var candidate = Candidate($"rtmp://127.0.0.1:{rtmp.Port}/live", $"http://127.0.0.1:{closed}/health");
+        await using var prober = Prober();
+
+        var result = await prober.ProbeAsync(candidate, Eventually.Deadline());
+
+        Assert.False(result.Success);
+        Assert.Equal($"health check http://127.0.0.1:{closed}/health failed: connection refused", result.Error);
+        Assert.NotNull(result.ConnectMs);
+    }
+
+    [Fact]
+    public async Task AHealthConnectionResetBeforeTheAnswerIsAFailure()
+    {
+        await using var server = new HealthServer { Reset = true };
+        var candidate = HttpCandidate(server.Port);
+        await using var prober = Prober();
+
+        var result = await prober.ProbeAsync(candidate, Eventually.Deadline());
+
+        Assert.False(result.Success);
+        Assert.Equal($"health check http://127.0.0.1:{server.Port}/api/health failed: connection reset", result.Error);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task TheLoopProbesEveryCandidateAndTheFiguresMoveAccordingly()
     {
         await using var ok = new HealthServer(200);

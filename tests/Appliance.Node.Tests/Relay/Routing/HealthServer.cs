@@ -9,7 +9,8 @@ namespace Appliance.Node.Tests.Relay.Routing;
 /// <summary>
 /// An upstream's health endpoint on 127.0.0.1 with a free port: answers every request head with
 /// <see cref="Status"/> and closes, or sends <see cref="RawAnswer"/> instead, or, when
-/// <see cref="Silent"/>, accepts and never answers. Records request heads and counts connections.
+/// <see cref="Silent"/>, accepts and never answers, or, when <see cref="Reset"/>, resets the
+/// connection once the request is in. Records request heads and counts connections.
 /// </summary>
 internal sealed class HealthServer : IAsyncDisposable
 {
@@ -35,6 +36,8 @@ internal sealed class HealthServer : IAsyncDisposable
     public bool Silent { get; set; }
 
     public string? RawAnswer { get; set; }
+
+    public bool Reset { get; set; }
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -107,6 +110,14 @@ internal sealed class HealthServer : IAsyncDisposable
                 {
                     Interlocked.Increment(ref _closedByPeer);
                 }
+                return;
+            }
+            if (Reset)
+            {
+                // Linger 0: closing the socket itself (not the stream, which shuts down with a FIN first)
+                // sends RST, so the prober's read fails with a reset.
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Client.Dispose();
                 return;
             }
             var answer = RawAnswer ?? $"HTTP/1.1 {Status} Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
