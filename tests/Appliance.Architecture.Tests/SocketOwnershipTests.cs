@@ -1,7 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace Appliance.Node.Tests.Architecture;
+namespace Appliance.Architecture.Tests;
 
 /// <summary>
 /// Sockets are Transport's: the libraries above it get connections from its acceptor, its
