@@ -4,9 +4,6 @@ namespace Appliance.Node.Rtmp;
 
 public sealed partial class RtmpServerSession
 {
-    private string? _connectQuery;
-    private string? _pageUrl;
-
     /// <summary>
     /// Runs the app's access policy for a publish or play, then <paramref name="allowed"/> or
     /// <paramref name="refused"/>. A remote-callback check completes later: the protocol holds
@@ -14,7 +11,7 @@ public sealed partial class RtmpServerSession
     /// </summary>
     private ValueTask<string?> Authorize(AuthAction action, StreamName name, Func<ValueTask<string?>> allowed, Func<string, string?> refused)
     {
-        var policy = _context.Policies.For(_app!.Auth);
+        var policy = _context.Policies.For(_address.App!.Auth);
         if (policy.IsOpen(action))
         {
             return allowed();
@@ -23,16 +20,16 @@ public sealed partial class RtmpServerSession
         {
             Action = action,
             Protocol = AuthProtocol.Rtmp,
-            Domain = _domain!.Name,
-            App = _app!.Name,
+            Domain = _address.Domain!.Name,
+            App = _address.App!.Name,
             Stream = name.Name,
-            Path = _tokenPath ?? $"/{_appName}/{name.Name}",
-            Query = name.Query ?? _connectQuery,
+            Path = _address.TokenPath ?? $"/{_address.AppName}/{name.Name}",
+            Query = name.Query ?? _address.ConnectQuery,
             ClientIp = Connection.RemoteEndPoint?.Address ?? System.Net.IPAddress.None,
-            Referer = _pageUrl,
+            Referer = _address.PageUrl,
         };
         var check = policy.CheckAsync(request);
-        var realPath = $"/{_appName}/{name.Name}";
+        var realPath = $"/{_address.AppName}/{name.Name}";
         return check.IsCompletedSuccessfully
             ? Decide(check.Result, realPath, allowed, refused)
             : DecideLaterAsync(check, realPath, allowed, refused);
@@ -46,25 +43,10 @@ public sealed partial class RtmpServerSession
     {
         _context.Auth.Record(result);
         // A token element taken out of the path to find the app must be exactly the one the scheme verified.
-        if (result.Allowed && _tokenPath is not null && result.RealPath(_tokenPath) != realPath)
+        if (result.Allowed && _address.TokenPath is { } tokenPath && result.RealPath(tokenPath) != realPath)
         {
             result = AuthResult.Refuse(AuthRefusal.Malformed, "the token element in the path does not belong to the app's scheme");
         }
         return result.Allowed ? allowed() : new(refused($"auth refused: {result}"));
-    }
-
-    /// <summary>Remembers where a connect put its token (the app's or the tcUrl's query) and its page URL.</summary>
-    private void RememberConnectAuth(string app, string? tcUrl, string? pageUrl)
-    {
-        var question = app.IndexOf('?');
-        if (question >= 0)
-        {
-            _connectQuery = app[(question + 1)..];
-        }
-        else if (tcUrl is not null && tcUrl.IndexOf('?') is var q and >= 0)
-        {
-            _connectQuery = tcUrl[(q + 1)..];
-        }
-        _pageUrl = pageUrl;
     }
 }

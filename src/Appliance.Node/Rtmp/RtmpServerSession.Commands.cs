@@ -1,5 +1,4 @@
 using Appliance.Auth;
-using Appliance.Node.Config;
 using Appliance.Node.Logging;
 using Appliance.Protocols.Rtmp;
 using Appliance.Streaming.Fanout;
@@ -11,29 +10,16 @@ namespace Appliance.Node.Rtmp;
 // The node's answers to connect, publish, play, pause and deleteStream.
 public sealed partial class RtmpServerSession
 {
-    private string? _tcUrlHost;
-    private DomainConfig? _domain;
-    private AppConfig? _app;
-    private string? _appName;
+    private readonly RtmpAppAddress _address = new();
     private StreamKey? _streamKey;
     private Subscription? _playing;
 
     ValueTask<string?> IRtmpServerHandler.OnConnectAsync(RtmpConnectRequest request)
     {
-        _tcUrlHost = HostOf(request.TcUrl);
-        var question = request.App.IndexOf('?');
-        _appName = (question >= 0 ? request.App[..question] : request.App).Trim('/');
-        RememberConnectAuth(request.App, request.TcUrl, request.PageUrl);
-        if (_context.Domains.TryResolve(_tcUrlHost, _appName, out var domain, out var appConfig))
-        {
-            _domain = domain;
-            _app = appConfig;
-        }
-        else if (!DefersAppToTokenPath(_appName))
+        if (_address.Connect(request, _context.Domains) is { } unknown)
         {
             _rtmp.SendConnectRejected(request);
             _status = "rejected";
-            var unknown = UnknownApp(_appName);
             Writer.CloseAfterFlush(unknown);
             return new(unknown);
         }
@@ -67,7 +53,7 @@ public sealed partial class RtmpServerSession
     private bool TryTakeStreamName(string command, string? rawName, out StreamKey key, out StreamName name, out string problem)
     {
         (key, name) = (default!, default);
-        if (_publisher is null && _playing is null && ResolveTokenPath(ref rawName) is { } tokenProblem)
+        if (_publisher is null && _playing is null && _address.ResolveTokenPath(ref rawName, _context.Domains) is { } tokenProblem)
         {
             problem = tokenProblem;
             return false;
@@ -77,35 +63,36 @@ public sealed partial class RtmpServerSession
             throw new RtmpProtocolException($"{command} on a connection that already publishes or plays");
         }
         // After connect (the protocol refuses publish and play before it) the app is known, or the token path just found it.
-        var app = _app!;
+        var app = _address.App!;
         if (StreamName.Parse(rawName, app.MaxStreamNameLength, out var parseProblem) is not { } parsed)
         {
             problem = parseProblem!;
             return false;
         }
-        (key, name, problem) = (new StreamKey(_domain!.Name, app.Name, parsed.Name), parsed, "");
+        (key, name, problem) = (new StreamKey(_address.Domain!.Name, app.Name, parsed.Name), parsed, "");
         _streamKey = key;
         return true;
     }
 
     private string? StartPublishing(StreamKey key, StreamName name)
     {
-        if (_app!.MaxPublishers > 0 && _context.Streams.CountPublishing(key.Domain, key.App) >= _app.MaxPublishers)
+        var app = _address.App!;
+        if (app.MaxPublishers > 0 && _context.Streams.CountPublishing(key.Domain, key.App) >= app.MaxPublishers)
         {
-            return RefusePublish($"app {key.Domain}/{key.App} already has {_app.MaxPublishers} publishers");
+            return RefusePublish($"app {key.Domain}/{key.App} already has {app.MaxPublishers} publishers");
         }
         // A push from other nodes names them; one that passed through this node would loop.
         var via = Relay.Via.Parse(name.Query);
-        if (_context.Push?.Refusal(via, _app.Pull.MaxHops) is { } loop)
+        if (_context.Push?.Refusal(via, app.Pull.MaxHops) is { } loop)
         {
             return RefusePublish(loop);
         }
         var publisher = new RtmpPublisher(this, key, forwarded: via.Count > 0);
-        if (_context.Streams.TryPublish(key, _app!, publisher, out var stream) != PublishOutcome.Started)
+        if (_context.Streams.TryPublish(key, app, publisher, out var stream) != PublishOutcome.Started)
         {
             return RefusePublish($"stream {key} is already being published");
         }
-        _context.Push?.OnPublished(stream, _app, via);
+        _context.Push?.OnPublished(stream, app, via);
         _publisher = publisher;
         _publishStream = stream;
         _role = "rtmp-publish";
@@ -205,8 +192,4 @@ public sealed partial class RtmpServerSession
         }
     }
 
-    private static string? HostOf(string? url) =>
-        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : null;
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";
 }
