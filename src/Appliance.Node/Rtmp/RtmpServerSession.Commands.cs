@@ -191,5 +191,4 @@ public sealed partial class RtmpServerSession
             _playing = null;
         }
     }
-
 }

@@ -1,8 +1,8 @@
 using Appliance.Node.Logging;
-using Appliance.Protocols.Rtmp;
-using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Logging;
+using Appliance.Streaming.Ingest;
 using Appliance.Streaming.Streams;
+using Appliance.Protocols.Rtmp;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Node.Rtmp;

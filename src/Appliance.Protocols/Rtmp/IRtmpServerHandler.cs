@@ -18,14 +18,12 @@ public interface IRtmpServerHandler
     /// <summary>
     /// The peer asked to connect to an app. The application answers with
     /// <see cref="RtmpServerConnection.SendConnectResult"/> or <see cref="RtmpServerConnection.SendConnectRejected"/>.
-    /// Returns null to go on, or the reason to end the connection.
+    /// The verdict is null to go on, or the reason to end the connection; one not complete yet holds
+    /// back the messages after the command until it is (so are publish and play).
     /// </summary>
     ValueTask<string?> OnConnectAsync(RtmpConnectRequest request);
 
-    /// <summary>
-    /// publish on the connected app; answered with onStatus (<see cref="RtmpServerConnection.SendStatus"/>).
-    /// A verdict that is not complete yet holds back the messages after it until it is.
-    /// </summary>
+    /// <summary>publish on the connected app; answered with onStatus (<see cref="RtmpServerConnection.SendStatus"/>).</summary>
     ValueTask<string?> OnPublishAsync(RtmpPublishRequest request);
 
     /// <summary>play on the connected app; as <see cref="OnPublishAsync"/>.</summary>

@@ -10,7 +10,8 @@ namespace Appliance.Protocols.Rtmp;
 /// that need no decision are handled here; connect, publish, play, media and the rest go to the
 /// <see cref="IRtmpServerHandler"/>, which answers through the Send methods. Sizes the peer
 /// announces are checked before anything is allocated; whatever breaks the protocol throws
-/// <see cref="RtmpProtocolException"/> naming it. Not thread-safe: one read loop per connection.
+/// <see cref="RtmpProtocolException"/> naming it. One read loop per connection; the Send methods
+/// keep no state, so they may be called from any thread the <see cref="IRtmpOutput"/> accepts.
 /// </summary>
 public sealed partial class RtmpServerConnection : IDisposable
 {
