@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Node.Rtmp;
 
+// The publishing side: media into the stream this connection publishes.
 public sealed partial class RtmpServerSession
 {
     private RtmpPublisher? _publisher;
@@ -14,7 +15,7 @@ public sealed partial class RtmpServerSession
     private MediaIngest? _ingest;
     private RepeatedLog? _ignoredMedia;
 
-    private string? HandleMedia(in RtmpMessage message)
+    void IRtmpServerHandler.OnMedia(in RtmpMessage message)
     {
         if (_publisher is null || _publishStream is null)
         {
@@ -24,7 +25,7 @@ public sealed partial class RtmpServerSession
             {
                 LiveLog.Ignored(_context.Logger, Client, $"media message type {message.TypeId} outside publish");
             }
-            return null;
+            return;
         }
         _ingest ??= new MediaIngest(_publishStream, _publisher, _context.Logger);
         try
@@ -35,7 +36,6 @@ public sealed partial class RtmpServerSession
         {
             throw new RtmpProtocolException(ex.Message);
         }
-        return null;
     }
 
     private void EndPublishing(string reason)

@@ -109,7 +109,7 @@ public sealed class RtmpChunkTarget : FuzzTarget, IStructuredMutator
         }
     }
 
-    // The message handling of RtmpServerSession.HandleMessage, minus the replies and the stream registry.
+    // The message handling of RtmpServerConnection.HandleMessage, minus the replies and the node behind it.
     private static void Handle(RtmpChunkReader chunks, in RtmpMessage message, Transcript transcript, bool feedback, int maxMessageBytes)
     {
         var payload = message.Payload.Span;
