@@ -85,7 +85,7 @@ gaps and the attack   the attack ran from ${attack_from} s to ${attack_to} s of 
 daemon log            $(grep -c -E ' (WRN|ERR|CRT) ' "$WORK/daemon.log" || true) WRN/ERR lines, by kind (addresses and numbers blanked):
 $(log_kinds '^$' | head -n 12 | sed 's/^/  /')
 REPORT
-  must "hostile: connections not closed by the server" "$(( $(json .hostile.connections "$h") - $(json .hostile.closedByServer "$h") ))"
+  must "hostile: connections not closed by the server (left open, connect failed or not started)" "$(( $(json .hostile.connections "$h") - $(json .hostile.closedByServer "$h") ))"
   [[ $sessions_after =~ ^[0-9]+$ ]] && must "hostile: sessions left at the daemon after the attack" "$(( sessions_after > sessions_before ? sessions_after - sessions_before : 0 ))" \
     || FAILURES+=("hostile: the daemon's session count could not be read after the attack")
   must "hostile: viewers lost at the daemon" "$((at_daemon_before - at_daemon_after))"

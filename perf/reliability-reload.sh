@@ -73,7 +73,7 @@ reload_scenario() {
   start_viewers "$RELOAD_VIEWERS" "$RELOAD_SECONDS" reload
   local at_daemon_before gc_before load_before; at_daemon_before=$(viewers_at_daemon) gc_before=$(gc_counters "$WORK/gc.json") load_before=$(cut -d' ' -f1 /proc/loadavg)
   local effect=$MAX_CONNECTIONS_A wrong=0 lowest=$at_daemon_before rows=() windows=
-  local i variant via expected outcome want in_effect verdict at_daemon
+  local i variant via expected outcome in_effect verdict at_daemon at
   for i in $(seq "$RELOADS"); do
     sleep "$RELOAD_INTERVAL"
     if (( i % 2 == 1 )); then
@@ -92,7 +92,8 @@ reload_scenario() {
       both) (( (i - 1) / 2 % 2 == 0 )) && via=ctl || via=hup ;;
       *) via=$RELOAD_VIA ;;
     esac
-    windows+=" $(since_viewers)"
+    at=$(since_viewers)
+    windows+=" $at"
     [[ $via == ctl ]] && outcome=$(reload_by_ctl) || outcome=$(reload_by_hup)
     windows+=" $(awk -v t="$(since_viewers)" 'BEGIN { printf "%.1f", t + 1 }')"
     in_effect=$(max_connections_in_effect)
@@ -106,7 +107,7 @@ reload_scenario() {
     [[ $in_effect == "$effect" ]] || verdict="UNEXPECTED (maxConnections in effect $in_effect, expected $effect)"
     [[ $verdict == ok ]] || wrong=$((wrong + 1))
     outcome=${outcome//$WORK\/appliance.json/FILE}
-    rows+=("$(printf '%2d  %-4s %-22s %-6s %-8s %s  [viewers at the daemon %s, maxConnections %s]' "$i" "$via" "$variant" "$verdict" "${outcome%% *}" "${outcome#* }" "$at_daemon" "$in_effect")")
+    rows+=("$(printf '%2d  t=%-5s %-4s %-22s %-6s %-8s %s  [viewers at the daemon %s, maxConnections %s]' "$i" "$at" "$via" "$variant" "$verdict" "${outcome%% *}" "${outcome#* }" "$at_daemon" "$in_effect")")
   done
   local at_daemon_after gc_after; at_daemon_after=$(viewers_at_daemon) gc_after=$(gc_counters "$WORK/gc.json")
   local source_after; source_after=$(publisher_source)
@@ -118,7 +119,7 @@ reload_scenario() {
   cat <<REPORT
 
 == reload under load: $total viewers ($RELOAD_VIEWERS RTMP + $RELOAD_VIEWERS HTTP-FLV), ${RELOAD_SECONDS} s, $RELOADS reloads every ${RELOAD_INTERVAL} s (via $RELOAD_VIA), flushIntervalMs $FLUSH_MS ==
-reloads (outcome as the reply or, for SIGHUP, the log line says, FILE being the config file; maxConnections as appliancectl config shows it after)
+reloads (t: seconds of the viewers' run; outcome as the reply or, for SIGHUP, the log line says, FILE being the config file; maxConnections as appliancectl config shows it after)
 $(printf '  %s\n' "${rows[@]}")
 reloads as expected   $((RELOADS - wrong)) of $RELOADS
 viewers at the daemon $at_daemon_before before the first reload, lowest $lowest after a reload, $at_daemon_after after the last (the observer included)
