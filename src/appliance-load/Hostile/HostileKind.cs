@@ -6,7 +6,7 @@ namespace Appliance.Load.Hostile;
 /// </summary>
 internal enum HostileKind
 {
-    /// <summary>1 to 8 KiB of random bytes where a handshake should be (the version byte is never 3).</summary>
+    /// <summary>1 byte to 8 KiB of random bytes where a handshake should be (the version byte is never 3).</summary>
     RandomBytes,
 
     /// <summary>C0 and part of C1, then silence: only the handshake deadline ends it.</summary>

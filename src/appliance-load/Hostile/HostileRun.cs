@@ -59,7 +59,8 @@ internal sealed class HostileRun
         var start = Stopwatch.GetTimestamp();
         using var progress = _options.Progress ? new Timer(_ => PrintProgress(start), null, ProgressInterval, ProgressInterval) : null;
         var seeds = new Random(_options.Seed);
-        using var gate = new SemaphoreSlim(Concurrency);
+        // Not disposed: connections still busy at the hard cap release it after this returns.
+        var gate = new SemaphoreSlim(Concurrency);
         var tasks = new List<Task>(Results.Length);
         for (var i = 0; i < Results.Length; i++)
         {

@@ -107,11 +107,8 @@ internal sealed class Tally
             longestGap = Math.Max(longestGap, viewer.LongestGapMs);
             if (viewer.FirstMediaMs >= 0)
             {
-                playingGaps.Add(viewer.LongestPlayingGapMs);
-            }
-            if (viewer.FirstMediaMs >= 0)
-            {
                 firstMedia.Add(viewer.FirstMediaMs);
+                playingGaps.Add(viewer.LongestPlayingGapMs);
             }
             if (viewer.FirstKeyFrameMs >= 0)
             {
