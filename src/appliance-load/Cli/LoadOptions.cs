@@ -10,8 +10,13 @@ internal sealed class LoadOptions
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
                               [--ramp PER_SECOND] [--timeout SECONDS] [--json] [--json-file FILE]
                               [--progress] [--viewers-csv FILE] [--allow-remote]
+               appliance-load --hostile N --url URL [--url URL ...] [--hostile-concurrency C]
+                              [--hostile-wait SECONDS] [--seed N] [--duration SECONDS]
+                              [--json] [--json-file FILE] [--progress]
 
         Opens N viewers of live streams, reads them for the duration, and reports what they got.
+        With --hostile, opens hostile connections instead (no viewers) and reports whether the
+        server closed every one of them.
 
           --url URL           the stream, by kind of viewer; repeat for several streams
                               (viewers are split evenly, round robin):
@@ -30,8 +35,26 @@ internal sealed class LoadOptions
           --progress          a progress line on stderr every 5 s
           --allow-remote      allow hosts that are not loopback (127.0.0.0/8, ::1, localhost)
 
-        Exit status: 0 every viewer played to the end, 1 some failed or dropped,
-        2 bad options, 3 the run overran its hard cap (duration + 30 s).
+        Hostile mode (loopback only; --viewers, --ramp, --timeout, --viewers-csv and
+        --allow-remote do not apply):
+          --hostile N         N hostile connections, the kinds dealt round robin: to the
+                              server of each rtmp:// URL random bytes, half a handshake (C0
+                              and part of C1, then silence), a handshake then a chunk size of
+                              2^31-1 and a 16 MiB message header; to the server of each http://
+                              URL a head of 100 headers of 400 bytes, and slowloris (a header
+                              line every 500 ms for 5 s, never the end of the head)
+          --hostile-concurrency C
+                              at most C open at once (default 100)
+          --hostile-wait SECONDS
+                              a connection the server has not closed this long after its
+                              connect is left open: the tool closes it and counts it (default 30)
+          --seed N            seed of the random bytes and sizes (default 1)
+          --duration SECONDS  no connection starts after this (default 30)
+
+        Exit status: 0 every viewer played to the end (hostile: the server closed every
+        connection), 1 some failed or dropped (hostile: some were left open, failed to connect
+        or never started), 2 bad options, 3 the run overran its hard cap (duration + 30 s;
+        hostile: duration + wait + 30 s).
         """;
 
     public List<StreamUrl> Urls { get; } = [];
@@ -55,6 +78,16 @@ internal sealed class LoadOptions
 
     public bool AllowRemote { get; private set; }
 
+    /// <summary>Hostile connections to make instead of viewers; 0 = a viewer run.</summary>
+    public int Hostile { get; private set; }
+
+    public int HostileConcurrency { get; private set; } = 100;
+
+    /// <summary>Hostile: the longest a connection may stay open, from its connect, before the tool closes it itself.</summary>
+    public TimeSpan HostileWait { get; private set; } = TimeSpan.FromSeconds(30);
+
+    public int Seed { get; private set; } = 1;
+
     public bool Help { get; private set; }
 
     public string? Error { get; private set; }
@@ -63,9 +96,11 @@ internal sealed class LoadOptions
     {
         var options = new LoadOptions();
         var urls = new List<string>();
+        var given = new HashSet<string>();
         for (var i = 0; i < args.Length && options.Error is null; i++)
         {
             var arg = args[i];
+            given.Add(arg);
             string? Value() => i + 1 < args.Length ? args[++i] : null;
             switch (arg)
             {
@@ -108,6 +143,18 @@ internal sealed class LoadOptions
                 case "--allow-remote":
                     options.AllowRemote = true;
                     break;
+                case "--hostile":
+                    options.Hostile = (int)options.Number(arg, Value(), 1, 1_000_000);
+                    break;
+                case "--hostile-concurrency":
+                    options.HostileConcurrency = (int)options.Number(arg, Value(), 1, 100_000);
+                    break;
+                case "--hostile-wait":
+                    options.HostileWait = TimeSpan.FromSeconds(options.Number(arg, Value(), 0.1, 3600));
+                    break;
+                case "--seed":
+                    options.Seed = (int)options.Number(arg, Value(), 0, int.MaxValue);
+                    break;
                 case "--help" or "-h":
                     options.Help = true;
                     return options;
@@ -116,11 +163,33 @@ internal sealed class LoadOptions
                     break;
             }
         }
+        options.CheckMode(given);
         if (options.Error is null)
         {
             options.AddUrls(urls);
         }
         return options;
+    }
+
+    /// <summary>Viewer options make no sense in a hostile run, and hostile ones none in a viewer run.</summary>
+    private void CheckMode(HashSet<string> given)
+    {
+        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote"];
+        string[] hostileOnly = ["--hostile-concurrency", "--hostile-wait", "--seed"];
+        if (Error is not null)
+        {
+            return;
+        }
+        if (Hostile > 0 && viewerOnly.FirstOrDefault(given.Contains) is { } viewerOption)
+        {
+            Error = viewerOption == "--allow-remote"
+                ? "--hostile only goes to loopback addresses; --allow-remote does not apply"
+                : $"{viewerOption} does not apply to --hostile (it opens no viewers; run the viewers in another appliance-load)";
+        }
+        else if (Hostile == 0 && hostileOnly.FirstOrDefault(given.Contains) is { } hostileOption)
+        {
+            Error = $"{hostileOption} needs --hostile N";
+        }
     }
 
     private void AddUrls(List<string> urls)

@@ -51,7 +51,9 @@ internal static class JsonReport
         WritePercentiles(json, "firstKeyFrameMs", t.FirstKeyFrame);
         WritePercentiles(json, "firstByteMs", t.FirstByte);
         json.WriteNumber("stalled", t.Stalled);
+        json.WriteNumber("stalls", t.Stalls);
         json.WriteNumber("longestGapMs", Math.Round(t.LongestGapMs, 1));
+        WritePercentiles(json, "playingGapPerViewerMs", t.PlayingGapPerViewer);
         json.WriteNumber("videoFrames", t.VideoFrames);
         WriteKinds(json, "errors", t.Errors);
         if (t.Ts is { } ts)

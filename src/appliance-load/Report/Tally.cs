@@ -21,7 +21,13 @@ internal sealed class Tally
 
     public int Stalled { get; private init; }
 
+    /// <summary>Gaps of 2 s or more without media, over all viewers (HLS: times a player's buffer ran out).</summary>
+    public int Stalls { get; private init; }
+
     public double LongestGapMs { get; private init; }
+
+    /// <summary>Each viewer's longest time without media once media flowed, over the viewers that got media.</summary>
+    public Percentiles PlayingGapPerViewer { get; private init; }
 
     public long Bytes { get; private init; }
 
@@ -53,12 +59,13 @@ internal sealed class Tally
     public static Tally Of(IEnumerable<ViewerStats> selected, double seconds)
     {
         var viewers = selected as IReadOnlyCollection<ViewerStats> ?? selected.ToList();
-        int count = 0, rated = 0, notStarted = 0, made = 0, failed = 0, dropped = 0, hung = 0, stalled = 0;
+        int count = 0, rated = 0, notStarted = 0, made = 0, failed = 0, dropped = 0, hung = 0, stalled = 0, stalls = 0;
         double longestGap = 0, rateSum = 0, slowest = double.NaN;
         long bytes = 0, frames = 0;
         var firstMedia = new List<double>();
         var firstKey = new List<double>();
         var firstByte = new List<double>();
+        var playingGaps = new List<double>();
         var errors = new Dictionary<string, int>();
         foreach (var viewer in viewers)
         {
@@ -96,10 +103,12 @@ internal sealed class Tally
             {
                 stalled++;
             }
+            stalls += viewer.Stalls;
             longestGap = Math.Max(longestGap, viewer.LongestGapMs);
             if (viewer.FirstMediaMs >= 0)
             {
                 firstMedia.Add(viewer.FirstMediaMs);
+                playingGaps.Add(viewer.LongestPlayingGapMs);
             }
             if (viewer.FirstKeyFrameMs >= 0)
             {
@@ -129,7 +138,9 @@ internal sealed class Tally
             Dropped = dropped,
             Hung = hung,
             Stalled = stalled,
+            Stalls = stalls,
             LongestGapMs = longestGap,
+            PlayingGapPerViewer = Percentiles.Of(playingGaps),
             Bytes = bytes,
             MbitPerSecond = seconds > 0 ? bytes * 8 / seconds / 1e6 : 0,
             MbitPerViewer = rated > 0 ? rateSum / rated : 0,

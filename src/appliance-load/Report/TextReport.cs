@@ -38,7 +38,11 @@ internal static class TextReport
             text.AppendLine(c, $"  first byte       {Ms(t.FirstByte)}");
         }
         var stallRule = t.Hls is null ? "no media for 2 s" : t.Hls.Viewers == t.Viewers - t.NotStarted ? "the player's buffer ran out" : "no media for 2 s; HLS: the player's buffer ran out";
-        text.AppendLine(c, $"  stalled          {t.Stalled} viewers, longest gap {t.LongestGapMs:F0} ms ({stallRule})");
+        text.AppendLine(c, $"  stalled          {t.Stalled} viewers, {t.Stalls} stalls, longest gap {t.LongestGapMs:F0} ms ({stallRule})");
+        if (t.PlayingGapPerViewer.Count > 0)
+        {
+            text.AppendLine(c, $"  playing gaps     {Ms(t.PlayingGapPerViewer)}: each viewer's longest time without media once it flowed");
+        }
         text.AppendLine(c, $"  video frames     {t.VideoFrames}{(t.Made > 0 ? $" ({(double)t.VideoFrames / t.Made:F0} per viewer)" : "")}");
         if (t.Ts is { } ts)
         {

@@ -11,7 +11,7 @@ internal static class ViewerCsv
     public static string Render(LoadRun run)
     {
         var c = CultureInfo.InvariantCulture;
-        var text = new StringBuilder("viewer,url,state,bytes,connected_s,mbit_s,first_byte_ms,first_media_ms,first_keyframe_ms,video_frames,longest_gap_ms,stalled,"
+        var text = new StringBuilder("viewer,url,state,bytes,connected_s,mbit_s,first_byte_ms,first_media_ms,first_keyframe_ms,video_frames,longest_gap_ms,longest_playing_gap_ms,longest_playing_gap_at_s,stalled,stalls,"
             + "ts_packets,ts_sync_losses,ts_continuity_errors,"
             + "hls_playlists,hls_segment_requests,hls_segments,hls_failures,hls_segment_p50_ms,hls_segment_p99_ms,hls_first_segment_ms,hls_stalls,hls_lowest_buffer_ms,hls_skipped,hls_malformed,hls_connections,error\n");
         for (var i = 0; i < run.Viewers.Length; i++)
@@ -20,7 +20,7 @@ internal static class ViewerCsv
             var seconds = v.EndedAt > v.StartedAt ? Stopwatch.GetElapsedTime(v.StartedAt, v.EndedAt).TotalSeconds : 0;
             var rate = seconds > 0 ? v.Bytes * 8 / seconds / 1e6 : 0;
             var error = v.Error?.Replace('"', '\'');
-            text.Append(c, $"{i},{run.Urls[v.Target].Text},{v.State},{v.Bytes},{seconds:F3},{rate:F3},{v.FirstByteMs:F2},{v.FirstMediaMs:F2},{v.FirstKeyFrameMs:F2},{v.VideoFrames},{v.LongestGapMs:F0},{(v.Stalled ? 1 : 0)},");
+            text.Append(c, $"{i},{run.Urls[v.Target].Text},{v.State},{v.Bytes},{seconds:F3},{rate:F3},{v.FirstByteMs:F2},{v.FirstMediaMs:F2},{v.FirstKeyFrameMs:F2},{v.VideoFrames},{v.LongestGapMs:F0},{v.LongestPlayingGapMs:F0},{GapEnd(run, v)},{(v.Stalled ? 1 : 0)},{v.Stalls},");
             if (v.Ts is { } ts)
             {
                 text.Append(c, $"{ts.Packets},{ts.SyncLosses},{ts.ContinuityErrors},");
@@ -42,4 +42,9 @@ internal static class ViewerCsv
         }
         return text.ToString();
     }
+
+    /// <summary>Seconds from the run's start to the end of the viewer's longest gap once media flowed; empty if none.</summary>
+    private static string GapEnd(LoadRun run, Viewers.ViewerStats viewer) => viewer.LongestPlayingGapEndedAt == 0
+        ? ""
+        : Stopwatch.GetElapsedTime(run.StartedAt, viewer.LongestPlayingGapEndedAt).TotalSeconds.ToString("F3", CultureInfo.InvariantCulture);
 }

@@ -34,6 +34,9 @@ internal sealed class LoadRun
 
     public double RampPerSecond => _options.RampPerSecond;
 
+    /// <summary>When the first viewer started (a Stopwatch timestamp): the zero of times in the viewers' CSV.</summary>
+    public long StartedAt { get; private set; }
+
     /// <summary>From the first viewer's start to the moment the run told every viewer to stop.</summary>
     public TimeSpan Elapsed { get; private set; }
 
@@ -50,6 +53,7 @@ internal sealed class LoadRun
 
         using var runOver = new CancellationTokenSource();
         var start = Stopwatch.GetTimestamp();
+        StartedAt = start;
         using var progress = _options.Progress ? new ProgressPrinter(this, start) : null;
         var tasks = new List<Task>(Viewers.Length);
         while (tasks.Count < Viewers.Length)

@@ -18,6 +18,9 @@ internal sealed class ViewerStats
     private long _bytes;
     private long _lastMedia;
     private double _longestGapMs;
+    private double _longestPlayingGapMs;
+    private long _longestPlayingGapEnd;
+    private int _stalls;
 
     public ViewerStats(int target, StreamProtocol protocol)
     {
@@ -77,8 +80,24 @@ internal sealed class ViewerStats
     /// </summary>
     public double LongestGapMs => Hls?.LongestStallMs ?? _longestGapMs;
 
+    /// <summary>
+    /// Longest time without media once media flowed: between two media messages (or tags, or PES
+    /// starts), or from the last one to the end, leaving out the wait for the first. HLS: as
+    /// <see cref="LongestGapMs"/>.
+    /// </summary>
+    public double LongestPlayingGapMs => Hls?.LongestStallMs ?? _longestPlayingGapMs;
+
+    /// <summary>When <see cref="LongestPlayingGapMs"/> ended (a Stopwatch timestamp); 0 if none. Not kept for HLS.</summary>
+    public long LongestPlayingGapEndedAt => Hls is null ? _longestPlayingGapEnd : 0;
+
     /// <summary>Went <see cref="StallMs"/> without media; HLS: the modelled player ran out of media at least once.</summary>
-    public bool Stalled => Hls is { } hls ? hls.Stalls > 0 : _longestGapMs >= StallMs;
+    public bool Stalled => Stalls > 0;
+
+    /// <summary>
+    /// Times this viewer went <see cref="StallMs"/> or more without media (each such gap once);
+    /// HLS: times the modelled player ran out of media.
+    /// </summary>
+    public int Stalls => Hls?.Stalls ?? _stalls;
 
     public void OnStart()
     {
@@ -156,9 +175,18 @@ internal sealed class ViewerStats
     private void NoteGap(long now)
     {
         var gap = Stopwatch.GetElapsedTime(_lastMedia, now).TotalMilliseconds;
+        if (gap >= StallMs)
+        {
+            _stalls++;
+        }
         if (gap > _longestGapMs)
         {
             _longestGapMs = gap;
+        }
+        if (FirstMediaMs >= 0 && gap > _longestPlayingGapMs)
+        {
+            _longestPlayingGapMs = gap;
+            _longestPlayingGapEnd = now;
         }
     }
 }
