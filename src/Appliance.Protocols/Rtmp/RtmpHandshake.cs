@@ -34,13 +34,7 @@ public static class RtmpHandshake
         {
             throw new ArgumentException($"S0+S1+S2 needs {ServerResponseSize} bytes.", nameof(s0s1s2));
         }
-        var version = c0c1[0];
-        if (version != Version)
-        {
-            throw new RtmpHandshakeException(version is 6 or 8
-                ? $"Encrypted RTMP (RTMPE, version {version}) is not supported."
-                : $"Unsupported RTMP version {version}.");
-        }
+        CheckVersion(c0c1[0]);
 
         var c1 = c0c1[1..];
         var s1 = s0s1s2.Slice(1, PacketSize);
@@ -62,6 +56,21 @@ public static class RtmpHandshake
         BinaryPrimitives.WriteUInt32BigEndian(s1[4..], 0);
         Random.Shared.NextBytes(s1[8..]);
         c1.CopyTo(s2);
+    }
+
+    /// <summary>
+    /// Refuses a C0 that is not RTMP 3 (<see cref="RtmpHandshakeException"/>). A server calls it on
+    /// the first byte, so a peer that speaks something else is refused at once rather than held
+    /// until 1,536 more bytes or the handshake deadline.
+    /// </summary>
+    public static void CheckVersion(byte version)
+    {
+        if (version != Version)
+        {
+            throw new RtmpHandshakeException(version is 6 or 8
+                ? $"Encrypted RTMP (RTMPE, version {version}) is not supported."
+                : $"Unsupported RTMP version {version}.");
+        }
     }
 
     /// <summary>Writes C0+C1 (1537 bytes) of the plain handshake.</summary>

@@ -58,6 +58,14 @@ public sealed partial class RtmpServerConnection : IDisposable
 
     private async Task<bool> HandshakeAsync()
     {
+        var c0 = await _input.ReadAtLeastAsync(1).ConfigureAwait(false);
+        if (c0.Buffer.IsEmpty)
+        {
+            _input.AdvanceTo(c0.Buffer.End);
+            return false;
+        }
+        RtmpHandshake.CheckVersion(c0.Buffer.FirstSpan[0]);
+        _input.AdvanceTo(c0.Buffer.Start);
         var c0c1 = await _input.ReadAtLeastAsync(RtmpHandshake.ClientHelloSize).ConfigureAwait(false);
         if (c0c1.Buffer.Length < RtmpHandshake.ClientHelloSize)
         {

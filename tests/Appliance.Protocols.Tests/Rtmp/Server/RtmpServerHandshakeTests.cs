@@ -50,4 +50,17 @@ public class RtmpServerHandshakeTests
         Assert.Contains("RTMPE", refused.Message);
         Assert.Empty(server.Written);
     }
+
+    [Fact]
+    public async Task A_peer_that_is_not_rtmp_is_refused_at_its_first_byte_without_waiting_for_more()
+    {
+        using var server = new RtmpServerHarness();
+        // "G" of "GET / HTTP/1.1", and the connection stays open: nothing else will come.
+        server.Send("G"u8);
+
+        var refused = await Assert.ThrowsAsync<RtmpHandshakeException>(() => server.Connection.RunAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("Unsupported RTMP version 71.", refused.Message);
+        Assert.Empty(server.Written);
+    }
 }
