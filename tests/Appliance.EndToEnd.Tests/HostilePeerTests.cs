@@ -79,8 +79,10 @@ public sealed class HostilePeerTests
                     await stream.WriteAsync(noise, ct);
                     break;
                 case 1:
-                    // Half a handshake, then silence until the handshake deadline.
-                    await stream.WriteAsync(new byte[1 + random.Next(1, 1000)], ct);
+                    // Half a handshake (a valid C0, part of C1), then silence until the handshake deadline.
+                    var half = new byte[1 + random.Next(1, 1000)];
+                    half[0] = 3;
+                    await stream.WriteAsync(half, ct);
                     break;
                 case 2:
                     // A complete handshake, then a gigantic chunk size and a message header announcing 16 MiB.

@@ -34,7 +34,7 @@ public static class ConfigLoader
         catch (JsonException ex)
         {
             var path = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path;
-            throw new ConfigException($"{source}: {path}: {FirstSentence(ex.Message)}");
+            throw new ConfigException($"{source}: {path}: {JsonProblem.Describe(ex)}");
         }
         if (config is null)
         {
@@ -46,10 +46,4 @@ public static class ConfigLoader
 
     public static string ToJson(ApplianceConfig config) =>
         JsonSerializer.Serialize(config, ConfigJsonContext.Default.ApplianceConfig);
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
 }

@@ -13,7 +13,9 @@ public class BadInputTests
         using var server = new TestServer();
         var (connection, run) = server.StartRtmp();
 
-        await connection.SendAsync(new byte[100]);
+        var truncated = new byte[100];
+        truncated[0] = 3;
+        await connection.SendAsync(truncated);
         connection.CloseInput();
         await run.WaitAsync(Eventually.Timeout);
 

@@ -11,7 +11,8 @@ public class DeadlineTests
         using var server = new TestServer(config => config.Deadlines.HandshakeMs = 100);
         var (connection, run) = server.StartRtmp();
 
-        await connection.SendAsync(new byte[10]);
+        // A valid C0 (version 3) and the start of C1, then nothing.
+        await connection.SendAsync(new byte[] { 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 });
         await run.WaitAsync(Eventually.Timeout);
 
         Assert.True(connection.IsAborted);
