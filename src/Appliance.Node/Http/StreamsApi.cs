@@ -30,6 +30,7 @@ internal static class StreamsApi
                 json.WriteNumber("height", stats.Height);
                 json.WriteNumber("framesIn", stats.Frames);
                 json.WriteNumber("bytesIn", stats.Bytes);
+                json.WriteNumber("seamlessSourceChanges", stream.SeamlessSourceChanges);
                 json.WriteStartObject("viewers");
                 var viewers = stream.CountViewers();
                 json.WriteNumber("rtmp", viewers.Rtmp);

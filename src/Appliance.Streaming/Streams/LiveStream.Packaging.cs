@@ -94,7 +94,7 @@ public sealed partial class LiveStream
         var from = OldestKeyFrameLocked();
         var prefix = Uri.EscapeDataString(Key.Name) + "/";
         var window = new SegmentWindow(_segmentCache, prefix, App.Hls.WindowSegments, App.Hls.ExtraSegments, App.Hls.MinSegments);
-        _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), _lastTimestamp);
+        _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), _timeline.LastTimestamp);
         for (var sequence = from; sequence < _log.Head; sequence++)
         {
             var frame = _log[sequence];

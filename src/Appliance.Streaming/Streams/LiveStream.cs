@@ -14,7 +14,13 @@ namespace Appliance.Streaming.Streams;
 /// time. A source that leaves starts a grace period; a new source within it continues the same
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
-public sealed partial class LiveStream : IFrameSource
+/// <remarks>
+/// About 800 lines over three files (this one: source and frames; .Viewers: joining and
+/// collecting; .Packaging: TS and HLS), on purpose: they are one critical section under one lock,
+/// which is what lets a publish and every viewer's collect run without copying. What has a life of
+/// its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
+/// </remarks>
+public sealed partial class LiveStream : IFrameSource, ITimelineSink
 {
     private const int MaxLogEntries = 16384;
     private const long MaxLogBytes = 128L * 1024 * 1024;
@@ -36,6 +42,7 @@ public sealed partial class LiveStream : IFrameSource
     private bool _ended;
     private bool _mediaReleased;
     private readonly ILogger _logger;
+    private readonly StreamTimeline _timeline;
     private TsPackager? _ts;
     private readonly SegmentCache _segmentCache;
 
@@ -49,6 +56,7 @@ public sealed partial class LiveStream : IFrameSource
         Serializer = serializer;
         _onEnded = onEnded;
         CreatedAtMs = MonotonicClock.NowMs;
+        _timeline = new StreamTimeline(this, key.ToString(), logger);
     }
 
     public StreamKey Key { get; }
@@ -60,6 +68,18 @@ public sealed partial class LiveStream : IFrameSource
     public long CreatedAtMs { get; }
 
     public StreamStats Stats { get; } = new();
+
+    /// <summary>How many times the stream's source changed without a break in its timeline (failover to a parent of the same origin, a push reconnecting).</summary>
+    public long SeamlessSourceChanges
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timeline.SeamlessSourceChanges;
+            }
+        }
+    }
 
     public bool HasVideo { get; private set; }
 
@@ -123,7 +143,7 @@ public sealed partial class LiveStream : IFrameSource
                 evicted = _source;
             }
             _source = source;
-            BeginSourceChangeLocked(source.RelaysTimeline);
+            _timeline.BeginSourceChange(source.RelaysTimeline);
             _graceTimer?.Dispose();
             _graceTimer = null;
         }
@@ -157,7 +177,7 @@ public sealed partial class LiveStream : IFrameSource
         {
             if (ReferenceEquals(_source, source))
             {
-                BeginSourceChangeLocked(mayContinue);
+                _timeline.BeginSourceChange(mayContinue);
             }
         }
     }
@@ -172,7 +192,7 @@ public sealed partial class LiveStream : IFrameSource
                 return;
             }
             _source = null;
-            BeginSourceChangeLocked(mayContinue: false);
+            _timeline.BeginSourceChange(mayContinue: false);
             if (App.PublisherGraceMs > 0)
             {
                 _graceTimer = new Timer(_ => EndIfNoSource(), null, App.PublisherGraceMs, Timeout.Infinite);
@@ -216,7 +236,7 @@ public sealed partial class LiveStream : IFrameSource
             _ended = true;
             source = _source;
             _source = null;
-            ReleaseHeldLocked();
+            _timeline.ReleaseHeld();
             _graceTimer?.Dispose();
             _graceTimer = null;
             _hls?.End();
@@ -261,24 +281,17 @@ public sealed partial class LiveStream : IFrameSource
                 frame.Release();
                 return;
             }
-            if (_rebasePending && !PassSourceChangeLocked(frame))
-            {
-                return;
-            }
-            if ((_joiningVideo || _joiningAudio) && !AcceptWhileJoiningLocked(frame))
-            {
-                frame.Release();
-                return;
-            }
-            AppendLocked(frame);
+            _timeline.Offer(frame);
         }
     }
 
-    /// <summary>Puts a frame on the timeline, into the packagers and the log, and wakes the viewers (or leaves that to the flush ticker).</summary>
-    private void AppendLocked(MediaFrame frame)
+    long ITimelineSink.TimestampWrapMs => _source?.TimestampWrapMs ?? 1L << 32;
+
+    void ITimelineSink.Break() => _hls?.Break();
+
+    /// <summary>Puts a frame placed on the timeline into the packagers and the log, and wakes the viewers (or leaves that to the flush ticker).</summary>
+    void ITimelineSink.Append(MediaFrame frame)
     {
-        StampLocked(frame);
-        NoteTrackTimestampLocked(frame);
         RememberHeader(frame);
         Stats.OnFrame(frame);
         PackageLocked(frame);
@@ -289,6 +302,17 @@ public sealed partial class LiveStream : IFrameSource
         {
             NotifyViewers();
         }
+    }
+
+    bool ITimelineSink.IsKnownHeader(MediaFrame frame)
+    {
+        var current = frame.Kind switch
+        {
+            FrameKind.Video => _videoHeader,
+            FrameKind.Audio => _audioHeader,
+            _ => (frame.Flags & FrameFlags.Metadata) != 0 ? _metadata : null,
+        };
+        return current is not null && current.Payload.Span.SequenceEqual(frame.Payload.Span);
     }
 
     /// <summary>Keeps the newest metadata and sequence headers, and where in the log each was appended.</summary>
@@ -339,7 +363,7 @@ public sealed partial class LiveStream : IFrameSource
                 return;
             }
             _mediaReleased = true;
-            ReleaseHeldLocked();
+            _timeline.ReleaseHeld();
             _log.Clear();
             _metadata?.Release();
             _videoHeader?.Release();

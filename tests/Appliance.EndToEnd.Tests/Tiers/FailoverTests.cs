@@ -72,6 +72,7 @@ public sealed class FailoverTests
             // Both parents carry the origin's timestamps: the timeline goes on, and HLS players see no discontinuity.
             Assert.True(edge.HasLog(l => l.Contains("stream default/live/cam: the new source continues the same timeline", StringComparison.Ordinal)),
                 string.Join('\n', edge.Lines.Where(l => l.Contains("timeline", StringComparison.Ordinal))));
+            Assert.Equal(1, (await StreamApi.FindAsync(edge, "cam"))!.Value.GetProperty("seamlessSourceChanges").GetInt64());
             var afterSwitch = await Hls.WaitForPlaylistAsync(edge, "/live/cam.m3u8", p => p.MediaSequence + p.Entries.Count > beforeSwitch.MediaSequence + beforeSwitch.Entries.Count + 1,
                 Wait, "two more segments after the failover");
             Assert.Equal(0, afterSwitch.DiscontinuityTags);

@@ -1,5 +1,6 @@
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Media;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Streaming.Streams;
 
@@ -8,7 +9,8 @@ namespace Appliance.Streaming.Streams;
 /// copy (a pull that moved to another parent, a push forwarded again) usually carries the very
 /// same timestamps: then the timeline simply continues, the frames viewers already have are
 /// dropped, and HLS sees no break. Anything else starts a new timeline, moved to just after the
-/// last frame viewers saw, and HLS gets a discontinuity.
+/// last frame viewers saw, and HLS gets a discontinuity. Not thread-safe: the stream calls it
+/// under its lock.
 /// </summary>
 /// <remarks>
 /// Only audio and video frames say where a source is in time. Metadata and sequence headers do
@@ -17,7 +19,7 @@ namespace Appliance.Streaming.Streams;
 /// decided the timeline, and headers and script data are stamped at the stream's current media
 /// time: judging by them moved old streams by their whole age at every failover.
 /// </remarks>
-public sealed partial class LiveStream
+internal sealed class StreamTimeline(ITimelineSink sink, string stream, ILogger logger)
 {
     // A relayed source whose first frame lands this close to where viewers are is taken to be the
     // same timeline: a parent's GOP cache reaches back a few seconds at most.
@@ -43,12 +45,42 @@ public sealed partial class LiveStream
     /// <summary>How many times the stream's source changed without a break in its timeline.</summary>
     public long SeamlessSourceChanges { get; private set; }
 
+    /// <summary>The newest audio or video timestamp viewers were given, or -1.</summary>
+    public long LastTimestamp => _lastTimestamp;
+
+    /// <summary>
+    /// Takes a frame of the stream's source: places it on the timeline and hands it to the stream,
+    /// holds it (a new source's header before its first media frame), or drops and releases it (what
+    /// viewers already have from a continuing source). Takes over the caller's reference.
+    /// </summary>
+    public void Offer(MediaFrame frame)
+    {
+        if (_rebasePending && !PassSourceChange(frame))
+        {
+            return;
+        }
+        if ((_joiningVideo || _joiningAudio) && !AcceptWhileJoining(frame))
+        {
+            frame.Release();
+            return;
+        }
+        Place(frame);
+    }
+
+    /// <summary>Stamps a frame on the timeline and hands it to the stream.</summary>
+    private void Place(MediaFrame frame)
+    {
+        Stamp(frame);
+        NoteTrackTimestamp(frame);
+        sink.Append(frame);
+    }
+
     /// <summary>The next frame comes from a new source (or the same one from somewhere else).</summary>
-    private void BeginSourceChangeLocked(bool mayContinue)
+    public void BeginSourceChange(bool mayContinue)
     {
         _rebasePending = true;
         _mayContinue = mayContinue;
-        ReleaseHeldLocked();
+        ReleaseHeld();
     }
 
     /// <summary>
@@ -56,7 +88,7 @@ public sealed partial class LiveStream
     /// the frame was held back (a header before the first media frame); the held frames are
     /// appended once the first media frame has decided.
     /// </summary>
-    private bool PassSourceChangeLocked(MediaFrame frame)
+    private bool PassSourceChange(MediaFrame frame)
     {
         if (_lastTimestamp < 0)
         {
@@ -77,31 +109,31 @@ public sealed partial class LiveStream
             _held.Add(frame);
             return false;
         }
-        StartNewSourceLocked(frame);
+        StartNewSource(frame);
         return true;
     }
 
     /// <summary>At the first media frame of a new source: continue the timeline if it is the same one, else rebase it and break HLS.</summary>
-    private void StartNewSourceLocked(MediaFrame first)
+    private void StartNewSource(MediaFrame first)
     {
         _rebasePending = false;
         var mayContinue = _mayContinue;
         _mayContinue = false;
-        if (mayContinue && TryContinueLocked(first.Timestamp))
+        if (mayContinue && TryContinue(first.Timestamp))
         {
             _joiningVideo = _lastVideoTimestamp >= 0;
             _joiningAudio = _lastAudioTimestamp >= 0;
             _videoOverlapSeen = false;
             SeamlessSourceChanges++;
-            StreamLog.TimelineContinues(_logger, Key.ToString());
+            StreamLog.TimelineContinues(logger, stream);
             // Headers the stream already has add nothing; new ones (a new resolution) go on.
-            AppendHeldLocked(first.Timestamp, skipKnown: true);
+            AppendHeld(first.Timestamp, skipKnown: true);
             return;
         }
         _offset = _lastTimestamp + 1 - first.Timestamp;
-        _hls?.Break();
-        StreamLog.TimelineRebased(_logger, Key.ToString(), _offset);
-        AppendHeldLocked(first.Timestamp, skipKnown: false);
+        sink.Break();
+        StreamLog.TimelineRebased(logger, stream, _offset);
+        AppendHeld(first.Timestamp, skipKnown: false);
     }
 
     /// <summary>
@@ -109,9 +141,9 @@ public sealed partial class LiveStream
     /// source's wrap, lands within the window of where viewers are: a source that joins a stream
     /// older than the wrap starts again at its low 32 bits.
     /// </summary>
-    private bool TryContinueLocked(long firstTimestamp)
+    private bool TryContinue(long firstTimestamp)
     {
-        var wrap = _source?.TimestampWrapMs ?? 1L << 32;
+        var wrap = sink.TimestampWrapMs;
         var delta = firstTimestamp + _offset - _lastTimestamp;
         var epochs = (long)Math.Round((double)delta / wrap, MidpointRounding.AwayFromZero);
         var nearest = delta - epochs * wrap;
@@ -124,22 +156,22 @@ public sealed partial class LiveStream
     }
 
     /// <summary>Appends the held headers, at the new source's first instant (their own stamps say nothing).</summary>
-    private void AppendHeldLocked(long firstTimestamp, bool skipKnown)
+    private void AppendHeld(long firstTimestamp, bool skipKnown)
     {
         foreach (var frame in _held)
         {
-            if (skipKnown && IsKnownHeaderLocked(frame))
+            if (skipKnown && sink.IsKnownHeader(frame))
             {
                 frame.Release();
                 continue;
             }
             frame.Timestamp = firstTimestamp;
-            AppendLocked(frame);
+            Place(frame);
         }
         _held.Clear();
     }
 
-    private void ReleaseHeldLocked()
+    public void ReleaseHeld()
     {
         foreach (var frame in _held)
         {
@@ -148,25 +180,13 @@ public sealed partial class LiveStream
         _held.Clear();
     }
 
-    /// <summary>True for metadata or a sequence header the stream already has, byte for byte.</summary>
-    private bool IsKnownHeaderLocked(MediaFrame frame)
-    {
-        var current = frame.Kind switch
-        {
-            FrameKind.Video => _videoHeader,
-            FrameKind.Audio => _audioHeader,
-            _ => (frame.Flags & FrameFlags.Metadata) != 0 ? _metadata : null,
-        };
-        return current is not null && current.Payload.Span.SequenceEqual(frame.Payload.Span);
-    }
-
     /// <summary>
     /// Moves a frame onto the stream's timeline by the source's offset. Headers and script data
     /// carry no time viewers must keep to: one stamped before the current media time (a parent's
     /// stored header, stamped 0 in an hour-old stream) or far after it is put at the current media
     /// time, so viewers never see time step back, nor a lagging viewer is parked on an old stamp.
     /// </summary>
-    private void StampLocked(MediaFrame frame)
+    private void Stamp(MediaFrame frame)
     {
         frame.Timestamp += _offset;
         if (frame.IsMedia)
@@ -183,11 +203,11 @@ public sealed partial class LiveStream
     /// While a continuing source catches up with what viewers have: false for a frame to drop
     /// (already sent, a repeated header, or video that cannot be shown to continue what was sent).
     /// </summary>
-    private bool AcceptWhileJoiningLocked(MediaFrame frame)
+    private bool AcceptWhileJoining(MediaFrame frame)
     {
         if (!frame.IsMedia)
         {
-            return !IsKnownHeaderLocked(frame);
+            return !sink.IsKnownHeader(frame);
         }
         var at = frame.Timestamp + _offset;
         if (frame.Kind == FrameKind.Video && _joiningVideo)
@@ -216,7 +236,7 @@ public sealed partial class LiveStream
         return true;
     }
 
-    private void NoteTrackTimestampLocked(MediaFrame frame)
+    private void NoteTrackTimestamp(MediaFrame frame)
     {
         if (!frame.IsMedia)
         {
