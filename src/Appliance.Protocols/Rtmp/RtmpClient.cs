@@ -17,6 +17,8 @@ namespace Appliance.Protocols.Rtmp;
 /// <see cref="RtmpProtocolException"/> (and its <see cref="RtmpStatusException"/>,
 /// <see cref="RtmpHandshakeException"/>) for what the server says or breaks, the transport's
 /// <see cref="IOException"/> while connecting or sending, and <see cref="OperationCanceledException"/>.
+/// About 650 lines over three files (the calls; .Session: the message loop and protocol control;
+/// .Forwarding: sending pre-chunked bytes), on purpose: they share one connection's chunk state.
 /// </remarks>
 public sealed partial class RtmpClient : IAsyncDisposable
 {
