@@ -54,12 +54,15 @@ public sealed class StartupTests
 
     [Theory]
     [InlineData("""{ "rtmp": { "listen": "127.0.0.1:19350" }, "http": { "listen": "0.0.0.0:19350" } }""",
-        "$.http.listen: port 19350 is already used by $.rtmp.listen ('127.0.0.1:19350')")]
+        "$.http.listen: port 19350 is already used by $.rtmp.listen ('127.0.0.1:19350') (line 1, column 64)")]
     [InlineData("""{ "http": { "listen": "127.0.0.1:18080" }, "admin": { "listen": "[::]:18080" } }""",
-        "$.admin.listen: port 18080 is already used by $.http.listen ('127.0.0.1:18080')")]
+        "$.admin.listen: port 18080 is already used by $.http.listen ('127.0.0.1:18080') (line 1, column 65)")]
     [InlineData("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "targetDurationMs": 2000, /* later */ "targetDurationMs": 4000, } } ] } ] }""",
         "$.domains[0].apps[0].hls.targetDurationMs: duplicate key")]
-    public async Task Check_config_refuses_overlapping_listeners_and_duplicate_keys_naming_the_key_path(string json, string problem)
+    [InlineData("{ \"rtmp\": { \"chunkSzie\": 4096 },\n  \"domains\": [ { \"apps\": [ { \"gopCache\": \"yes\" } ] } ] }",
+        "$.rtmp.chunkSzie: unknown key; known keys here: listen, chunkSize, maxMessageBytes (line 1, column 13)\n" +
+        "$.domains[0].apps[0].gopCache: must be true or false (line 2, column 42)")]
+    public async Task Check_config_refuses_overlapping_listeners_duplicate_and_unknown_keys_naming_each_key_path_and_place(string json, string problem)
     {
         var config = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(config, json);
@@ -68,7 +71,7 @@ public sealed class StartupTests
             var check = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--check-config", config);
 
             Assert.Equal(1, check.ExitCode);
-            Assert.Equal($"{config}: {problem}", check.Stderr.Trim());
+            Assert.Equal(string.Join('\n', problem.Split('\n').Select(line => $"{config}: {line}")), check.Stderr.Trim());
         }
         finally
         {

@@ -21,10 +21,22 @@ public static class ConfigLoader
 
     public static ApplianceConfig Parse(string json, string source = "config")
     {
-        var duplicates = DuplicateKeys.Find(System.Text.Encoding.UTF8.GetBytes(json));
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+        var duplicates = DuplicateKeys.Find(utf8);
         if (duplicates.Count > 0)
         {
             throw new ConfigException(string.Join(Environment.NewLine, duplicates.Select(path => $"{source}: {path}: duplicate key")));
+        }
+        // Every unknown key and wrong kind of value at once, with lines and columns; the
+        // deserializer would stop at the first, in its own words.
+        var shape = ConfigShape.Read(utf8, ConfigJsonContext.Default.ApplianceConfig);
+        if (shape.SyntaxError is { } syntax)
+        {
+            throw new ConfigException($"{source}: {syntax}");
+        }
+        if (shape.Problems.Count > 0)
+        {
+            throw new ConfigException(string.Join(Environment.NewLine, shape.Problems.Select(problem => $"{source}: {problem}")));
         }
         ApplianceConfig? config;
         try
@@ -40,7 +52,7 @@ public static class ConfigLoader
         {
             throw new ConfigException($"{source}: $: the config must be a JSON object");
         }
-        ConfigValidator.Validate(config, source);
+        ConfigValidator.Validate(config, source, shape.Where);
         return config;
     }
 

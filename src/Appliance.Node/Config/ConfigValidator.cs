@@ -7,14 +7,15 @@ namespace Appliance.Node.Config;
 
 internal static class ConfigValidator
 {
-    public static void Validate(ApplianceConfig config, string source)
+    /// <param name="where">Where a key path is in the file (" (line L, column C)"), or "" when unknown.</param>
+    public static void Validate(ApplianceConfig config, string source, Func<string, string>? where = null)
     {
         var errors = new List<string>();
         void Check(bool ok, string path, string problem)
         {
             if (!ok)
             {
-                errors.Add($"{source}: $.{path}: {problem}");
+                errors.Add($"{source}: $.{path}: {problem}{where?.Invoke("$." + path)}");
             }
         }
 

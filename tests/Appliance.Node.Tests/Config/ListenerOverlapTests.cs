@@ -24,7 +24,7 @@ public class ListenerOverlapTests
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Config(rtmp, http, admin), "test.json"));
 
-        Assert.Equal($"test.json: {message}", error.Message);
+        Assert.StartsWith($"test.json: {message} (line 1, column ", error.Message);
     }
 
     [Theory]
@@ -55,8 +55,8 @@ public class ListenerOverlapTests
 
         Assert.Equal(
             [
-                "config: $.http.listen: port 1935 is already used by $.rtmp.listen ('0.0.0.0:1935')",
-                "config: $.admin.listen: port 1935 is already used by $.rtmp.listen ('0.0.0.0:1935')",
+                "config: $.http.listen: port 1935 is already used by $.rtmp.listen ('0.0.0.0:1935') (line 1, column 61)",
+                "config: $.admin.listen: port 1935 is already used by $.rtmp.listen ('0.0.0.0:1935') (line 1, column 100)",
             ],
             error.Message.Split(Environment.NewLine));
     }
