@@ -35,10 +35,6 @@ public sealed class CallbackChecker : ITokenChecker
         _cache = new CallbackCache(cacheSeconds, time);
     }
 
-    public IReadOnlyList<string> ParameterNames => [];
-
-    internal int CachedAnswers => _cache.Count;
-
     public ValueTask<AuthResult> CheckAsync(AuthRequest request, CancellationToken cancellationToken = default)
     {
         var parameters = request.Query ?? "";

@@ -27,7 +27,6 @@ public sealed class HmacChecker : SyncTokenChecker
     private readonly long _graceSeconds;
     private readonly TimeProvider _time;
     private readonly string _tokenName;
-    private readonly string[] _parameterNames;
     private readonly AuthResult _missing;
     private readonly AuthResult _unterminated;
 
@@ -39,13 +38,10 @@ public sealed class HmacChecker : SyncTokenChecker
         _graceSeconds = graceSeconds;
         _tokenName = tokenName;
         _time = time;
-        _parameterNames = [tokenName];
         _missing = AuthResult.Refuse(AuthRefusal.MissingToken, $"no {tokenName} parameter or path element");
         _unterminated = AuthResult.Refuse(AuthRefusal.Malformed,
             $"the {tokenName}= path element must end with ~hmac= and 64 hex digits, then / or the end of the path");
     }
-
-    public override IReadOnlyList<string> ParameterNames => _parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {

@@ -22,7 +22,6 @@ public sealed class StreamSecretChecker : SyncTokenChecker
     private readonly TimeProvider _time;
     private readonly string _secretName;
     private readonly string _timeName;
-    private readonly string[] _parameterNames;
     private readonly AuthResult _missing;
 
     public StreamSecretChecker(string key, string? backupKey, int graceSeconds, string secretName, string timeName, TimeProvider time)
@@ -32,11 +31,8 @@ public sealed class StreamSecretChecker : SyncTokenChecker
         _secretName = secretName;
         _timeName = timeName;
         _time = time;
-        _parameterNames = [secretName, timeName];
         _missing = AuthResult.Refuse(AuthRefusal.MissingToken, $"no {secretName} parameter");
     }
-
-    public override IReadOnlyList<string> ParameterNames => _parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {

@@ -11,7 +11,6 @@ public sealed class TypeAChecker : SyncTokenChecker
 {
     public const string ParameterName = "auth_key";
 
-    private static readonly string[] s_parameterNames = [ParameterName];
     private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no auth_key parameter");
     private static readonly AuthResult s_shape = AuthResult.Refuse(AuthRefusal.Malformed, "auth_key is not timestamp-rand-uid-hash");
 
@@ -25,8 +24,6 @@ public sealed class TypeAChecker : SyncTokenChecker
         _ttlSeconds = ttlSeconds;
         _time = time;
     }
-
-    public override IReadOnlyList<string> ParameterNames => s_parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {

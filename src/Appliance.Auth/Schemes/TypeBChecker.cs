@@ -29,8 +29,6 @@ public sealed class TypeBChecker : SyncTokenChecker
         _time = time;
     }
 
-    public override IReadOnlyList<string> ParameterNames => [];
-
     public override AuthResult Check(in AuthRequest request)
     {
         var path = request.Path.AsSpan();

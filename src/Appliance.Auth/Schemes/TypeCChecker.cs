@@ -21,7 +21,6 @@ public sealed class TypeCChecker : SyncTokenChecker
     private readonly TimeProvider _time;
     private readonly string _signName;
     private readonly string _timeName;
-    private readonly string[] _parameterNames;
 
     public TypeCChecker(string key, string? backupKey, int ttlSeconds, string signName, string timeName, TimeProvider time)
     {
@@ -30,10 +29,7 @@ public sealed class TypeCChecker : SyncTokenChecker
         _signName = signName;
         _timeName = timeName;
         _time = time;
-        _parameterNames = [signName, timeName];
     }
-
-    public override IReadOnlyList<string> ParameterNames => _parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {
