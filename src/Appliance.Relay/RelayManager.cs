@@ -61,18 +61,6 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
     /// <summary>The stream directory on Redis; null when directory.redis is empty.</summary>
     public StreamDirectory? Directory { get; }
 
-    /// <summary>Pulls running now (for stats and tests: one per stream).</summary>
-    public int PullCount
-    {
-        get
-        {
-            lock (_pullsLock)
-            {
-                return _pulls.Count;
-            }
-        }
-    }
-
     public void Start()
     {
         _prober.Start();

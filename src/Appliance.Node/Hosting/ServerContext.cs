@@ -23,7 +23,6 @@ public sealed class ServerContext
         SessionTokens = new HlsSessionToken(SecretOf(config), TimeProvider.System);
         Streams = streams;
         Sessions = sessions;
-        Loggers = loggers;
         Logger = loggers.CreateLogger("appliance");
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
@@ -48,8 +47,6 @@ public sealed class ServerContext
     public StreamRegistry Streams { get; }
 
     public SessionTable Sessions { get; }
-
-    public ILoggerFactory Loggers { get; }
 
     public ILogger Logger { get; }
 

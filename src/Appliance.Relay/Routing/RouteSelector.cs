@@ -33,8 +33,6 @@ public sealed class RouteSelector
         _options = options ?? SelectorOptions.Default;
     }
 
-    public SelectorOptions Options => _options;
-
     /// <summary>The stable hash of a stream key: the same as of its text <c>domain/app/name</c>, without building that string.</summary>
     public static ulong HashKey(in StreamKey key)
     {

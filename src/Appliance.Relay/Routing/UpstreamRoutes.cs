@@ -14,22 +14,17 @@ namespace Appliance.Relay.Routing;
 /// </summary>
 public sealed class UpstreamRoutes
 {
-    private readonly RouteSelector _selector;
-    private readonly HealthOptions _healthOptions;
+    private readonly RouteSelector _selector = new();
     private readonly Func<long> _clock;
     private readonly ConcurrentDictionary<StreamKey, StreamChoice> _choices = new();
     private readonly Lock _updateGate = new();
     private volatile Table _table = Table.Empty;
 
     /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
-    public UpstreamRoutes(RouteSelector? selector = null, HealthOptions? healthOptions = null, Func<long>? clock = null)
+    public UpstreamRoutes(Func<long>? clock = null)
     {
-        _selector = selector ?? new RouteSelector();
-        _healthOptions = healthOptions ?? HealthOptions.Default;
         _clock = clock ?? (static () => MonotonicClock.NowMs);
     }
-
-    public RouteSelector Selector => _selector;
 
     /// <summary>One candidate per distinct health (URL), for the <see cref="CandidateProber"/>.</summary>
     public IReadOnlyList<RouteCandidate> ProbeTargets => _table.ProbeTargets;
@@ -65,7 +60,7 @@ public sealed class UpstreamRoutes
                     bool first = !healths.TryGetValue(id, out var health);
                     if (first)
                     {
-                        health = old.Healths.GetValueOrDefault(id) ?? new CandidateHealth(_healthOptions, _clock);
+                        health = old.Healths.GetValueOrDefault(id) ?? new CandidateHealth(HealthOptions.Default, _clock);
                         healths.Add(id, health);
                     }
                     candidates[i] = new RouteCandidate(url, config.Weight, config.Priority, health, healthUrl, config.Name);

@@ -31,8 +31,6 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     private RepeatedLog? _unreadableVideo;
     private RepeatedLog? _unreadableAudio;
 
-    public LiveStream Stream => stream;
-
     /// <summary>Takes over <paramref name="payload"/>'s reference. Throws <see cref="MediaFormatException"/> on malformed data.</summary>
     public void Accept(byte typeId, uint timestamp, SharedBuffer payload)
     {

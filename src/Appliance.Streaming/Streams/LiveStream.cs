@@ -347,15 +347,4 @@ public sealed partial class LiveStream : IFrameSource
             _metadata = _videoHeader = _audioHeader = null;
         }
     }
-
-    public (long Head, long Tail, long Bytes, long LastKeyFrame) LogState
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return (_log.Head, _log.Tail, _log.Bytes, _log.LastKeyFrame);
-            }
-        }
-    }
 }

@@ -51,7 +51,7 @@ public sealed class UpstreamRoutesTests
 
         Assert.Equal(["rtmp://parent-b:1935/live", "rtmp://parent-a:1935/live"], ranked.Select(c => c.Id));
         Assert.Equal(
-            _routes.Selector.Rank(Cam.ToString(), _routes.Candidates("default", "live"), _clock.NowMs).Select(c => c.Id),
+            new RouteSelector().Rank(Cam.ToString(), _routes.Candidates("default", "live"), _clock.NowMs).Select(c => c.Id),
             ranked.Select(c => c.Id));
         Assert.Empty(_routes.Rank(new StreamKey("default", "other", "cam")));
     }
