@@ -28,10 +28,6 @@ public sealed class FlvStreamReader
 
     public bool HeaderSeen { get; private set; }
 
-    public bool HasAudio { get; private set; }
-
-    public bool HasVideo { get; private set; }
-
     /// <summary>
     /// Reads the file header (on the first call) and then one tag. Returns false when more bytes
     /// are needed; the reader is then left after the last complete unit. The tag's payload is a
@@ -121,8 +117,6 @@ public sealed class FlvStreamReader
             throw new FlvFormatException("FLV PreviousTagSize0 is not 0.");
         }
         reader.Advance(unitLength);
-        HasAudio = (header[4] & 0x04) != 0;
-        HasVideo = (header[4] & 0x01) != 0;
         HeaderSeen = true;
         return true;
     }

@@ -25,7 +25,7 @@ public class RtmpClientTests
             Assert.Equal("live", connect.CommandObject!.GetString("app"));
             Assert.Equal("rtmp://127.0.0.1:1935/live", connect.CommandObject.GetString("tcUrl"));
             Assert.Equal("LNX 9,0,124,2", connect.CommandObject.GetString("flashVer"));
-            Assert.Equal(false, connect.CommandObject.GetBoolean("fpad"));
+            Assert.True(connect.CommandObject["fpad"] is { Kind: Amf0Kind.Boolean, Boolean: false });
             Assert.Equal(15, connect.CommandObject.GetNumber("capabilities"));
             Assert.Equal(3191, connect.CommandObject.GetNumber("audioCodecs"));
             Assert.Equal(252, connect.CommandObject.GetNumber("videoCodecs"));
