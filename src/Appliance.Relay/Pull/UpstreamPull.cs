@@ -53,8 +53,6 @@ public sealed partial class UpstreamPull : IUpstreamSource
 
     public LiveStream Stream => _stream;
 
-    public RouteCandidate? Current => _current;
-
     /// <summary>True once media flows; false when no candidate could deliver within the wait.</summary>
     public Task<bool> Ready => _ready.Task;
 

@@ -46,7 +46,7 @@ public class PublishPlayTests
         await player.DisposeAsync();
         await publisher.DisposeAsync();
         await Task.WhenAll(playerRun, publisherRun).WaitAsync(Eventually.Timeout);
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class RefusalTests
 
         Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         await run.WaitAsync(Eventually.Timeout);
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
         await client.DisposeAsync();
     }
 

@@ -163,8 +163,8 @@ public class HlsSegmenterTests
         foreach (var segment in window.Segments)
         {
             Assert.True(segment.DurationMs is >= 1900 and <= 2200, $"segment {segment.Sequence} is {segment.DurationMs} ms");
-            var (units, demuxer) = TsMedia.Demux(segment.File.Span);
-            Assert.True(TsMedia.StartsWithPat(segment.File.Span));
+            var (units, demuxer) = TsMedia.Demux(segment.File.Memory.Span);
+            Assert.True(TsMedia.StartsWithPat(segment.File.Memory.Span));
             Assert.Equal([TsStreamType.AacAdts], demuxer.Streams.Select(s => s.StreamType));
             Assert.NotEmpty(units);
             Assert.Equal(0, demuxer.ContinuityErrors + demuxer.DroppedUnits);
@@ -219,7 +219,7 @@ public class HlsSegmenterTests
         Assert.Equal(2, window.Segments.Count);
         Assert.Equal(0, window.Segments[0].StartMs);
         Assert.InRange(window.Segments[1].StartMs, 8000, 8200);
-        Assert.All(window.Segments, s => Assert.True(TsMedia.StartsWithPat(s.File.Span), $"segment {s.Sequence} starts with {Convert.ToHexString(s.File.Span[..4])}"));
+        Assert.All(window.Segments, s => Assert.True(TsMedia.StartsWithPat(s.File.Memory.Span), $"segment {s.Sequence} starts with {Convert.ToHexString(s.File.Memory.Span[..4])}"));
     }
 
     [Fact]
@@ -324,7 +324,7 @@ public class HlsSegmenterTests
         // The keyframe after the change carries the new parameter sets in-band.
         var newPps = Payloads.AvcSequenceHeader()[^6..];
         newPps[^1] ^= 0x08;
-        var (units, _) = TsMedia.Demux(after.File.Span);
+        var (units, _) = TsMedia.Demux(after.File.Memory.Span);
         var key = units.First(u => u.StreamType == TsStreamType.H264);
         Assert.True(key.IsKeyFrame);
         Assert.True(key.Payload.Span.IndexOf(newPps) >= 0, "the new PPS is not in the first keyframe after the change");
@@ -363,7 +363,7 @@ public class HlsSegmenterTests
         Assert.True(hls.Logs.Contains("NalLengthOverrun"), hls.Logs.Dump());
         Assert.Equal([0L, 1, 2], window.Segments.Select(s => s.Sequence));
         HlsHarness.Playlist(window);
-        var (units, demuxer) = TsMedia.Demux(window.Segments[1].File.Span);
+        var (units, demuxer) = TsMedia.Demux(window.Segments[1].File.Memory.Span);
         Assert.Equal(0, demuxer.ContinuityErrors + demuxer.DroppedUnits + demuxer.MalformedPes);
         // 2000..3960 without the frame at 2040 (and 2080 is there).
         var videoDts = units.Where(u => u.StreamType == TsStreamType.H264).Select(u => u.Dts / 90).ToList();
@@ -406,7 +406,7 @@ public class HlsSegmenterTests
     /// <summary>The segment starts with PAT and PMT, then a keyframe at its start time; its media lies within it.</summary>
     internal static void AssertSegmentHoldsItsMedia(HlsSegment segment, bool hasAudio)
     {
-        var bytes = segment.File.Span;
+        var bytes = segment.File.Memory.Span;
         Assert.Equal(0, bytes.Length % TsPacket.Size);
         Assert.True(TsMedia.StartsWithPat(bytes), $"segment {segment.Sequence} does not start with a PAT");
         var (units, demuxer) = TsMedia.Demux(bytes);
