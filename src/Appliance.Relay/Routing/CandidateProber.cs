@@ -31,7 +31,6 @@ public sealed class CandidateProber : IAsyncDisposable
     // Keyed by health, not candidate: apps listing the same upstream share one health and one probe.
     private readonly ConcurrentDictionary<CandidateHealth, Task> _running = new(ReferenceEqualityComparer.Instance);
     private Task? _loop;
-    private int _rounds;
 
     /// <param name="candidates">Read at every round, so candidates added or removed by a reload are picked up.</param>
     /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
@@ -45,9 +44,6 @@ public sealed class CandidateProber : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _clock = clock ?? (static () => MonotonicClock.NowMs);
     }
-
-    /// <summary>Rounds started so far, so tests can tell that time has passed for the prober without sleeping.</summary>
-    internal int Rounds => Volatile.Read(ref _rounds);
 
     /// <summary>Starts probing: a first round at once, then one per interval, until disposed.</summary>
     public void Start()
@@ -94,7 +90,6 @@ public sealed class CandidateProber : IAsyncDisposable
             do
             {
                 long now = _clock();
-                Interlocked.Increment(ref _rounds);
                 foreach (var candidate in _candidates())
                 {
                     if (!candidate.Health.IsDown(now) && !_running.ContainsKey(candidate.Health))

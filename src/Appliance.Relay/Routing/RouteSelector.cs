@@ -43,17 +43,6 @@ public sealed class RouteSelector
         return StableHash.Append(hash, key.Name);
     }
 
-    public static ulong HashKey(string streamKey) => StableHash.Fnv1a64(streamKey);
-
-    /// <summary>The candidates in the order to try, in a new array.</summary>
-    public RouteCandidate[] Rank(string streamKey, IReadOnlyList<RouteCandidate> candidates, long now)
-    {
-        var input = candidates as RouteCandidate[] ?? [.. candidates];
-        var ranked = new RouteCandidate[input.Length];
-        Rank(HashKey(streamKey), input, now, ranked);
-        return ranked;
-    }
-
     /// <summary>Writes the candidates in the order to try into <paramref name="ranked"/> (at least as long as the input); allocates nothing for up to 32 candidates.</summary>
     public void Rank(in StreamKey key, ReadOnlySpan<RouteCandidate> candidates, long now, Span<RouteCandidate> ranked) =>
         Rank(HashKey(key), candidates, now, ranked);

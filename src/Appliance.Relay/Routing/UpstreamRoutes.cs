@@ -95,17 +95,14 @@ public sealed class UpstreamRoutes
         return ranked;
     }
 
-    /// <summary>Records that <paramref name="candidateId"/> now feeds the stream; a change of candidate counts as a switch for the anti-flap interval.</summary>
-    public void NoteChoice(StreamKey key, string candidateId) => NoteChoice(key, candidateId, null);
-
     /// <summary>
-    /// Records that <paramref name="candidate"/> now feeds the stream. It may be one the stream
-    /// directory named rather than a configured one: the routes view then lists it too.
+    /// Records that <paramref name="candidate"/> now feeds the stream; a change of candidate counts
+    /// as a switch for the anti-flap interval. It may be one the stream directory named rather than
+    /// a configured one: the routes view then lists it too.
     /// </summary>
-    public void NoteChoice(StreamKey key, RouteCandidate candidate) => NoteChoice(key, candidate.Id, candidate);
-
-    private void NoteChoice(StreamKey key, string candidateId, RouteCandidate? candidate)
+    public void NoteChoice(StreamKey key, RouteCandidate candidate)
     {
+        var candidateId = candidate.Id;
         long now = _clock();
         var choice = _choices.GetOrAdd(key, static _ => new StreamChoice());
         lock (choice)
