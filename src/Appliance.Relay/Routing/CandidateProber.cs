@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Appliance.Core.Time;
+using Appliance.Protocols.Http;
 using Appliance.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,6 +23,9 @@ namespace Appliance.Relay.Routing;
 /// </summary>
 public sealed class CandidateProber : IAsyncDisposable
 {
+    // "HTTP/1.1 200 " plus a generous reason phrase.
+    private const int MaxStatusLineBytes = 512;
+
     private readonly Func<IReadOnlyList<RouteCandidate>> _candidates;
     private readonly ProberOptions _options;
     private readonly ILogger _logger;
@@ -195,11 +199,44 @@ public sealed class CandidateProber : IAsyncDisposable
             $"GET {health.Path} HTTP/1.1\r\nHost: {health.HostHeader}\r\nUser-Agent: appliance-probe\r\nConnection: close\r\n\r\n");
         long sent = Stopwatch.GetTimestamp();
         await connection.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-        int status = await HttpStatusLine.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        int status = await ReadStatusAsync(connection, cancellationToken).ConfigureAwait(false);
         double rttMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         return status is >= 200 and <= 299
             ? new ProbeResult(true, connectMs, rttMs, status, null)
             : ProbeResult.Failed($"health check {health} answered {status}", connectMs, status);
+    }
+
+    /// <summary>
+    /// Reads just the status line and returns its code: a probe needs nothing more, and the bound
+    /// keeps a hostile or broken upstream from feeding an endless line. A malformed or over-long
+    /// line, or a close before one, is an <see cref="InvalidDataException"/>.
+    /// </summary>
+    private static async ValueTask<int> ReadStatusAsync(Stream connection, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxStatusLineBytes];
+        int filled = 0;
+        while (true)
+        {
+            int read = await connection.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new InvalidDataException(filled == 0 ? "closed without an answer" : "closed within the status line");
+            }
+            int lf = buffer.AsSpan(filled, read).IndexOf((byte)'\n');
+            filled += read;
+            if (lf >= 0)
+            {
+                var line = buffer.AsSpan(0, filled - read + lf);
+                // A bare LF ends the line too (RFC 9112 §2.2).
+                return HttpResponseParser.TryParseStatusLine(line.EndsWith("\r"u8) ? line[..^1] : line, out int status)
+                    ? status
+                    : throw new InvalidDataException("malformed status line");
+            }
+            if (filled == buffer.Length)
+            {
+                throw new InvalidDataException($"status line longer than {MaxStatusLineBytes} bytes");
+            }
+        }
     }
 
     private void Record(RouteCandidate candidate, ProbeResult result)
