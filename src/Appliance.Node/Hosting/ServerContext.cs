@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Node.Hosting;
 
 /// <summary>What every session needs from the node: config, streams, sessions, logs.</summary>
-public sealed class ServerContext
+public sealed class ServerContext : ISessionHost
 {
     private volatile ApplianceConfig _config;
     private volatile DomainTable _domains;
