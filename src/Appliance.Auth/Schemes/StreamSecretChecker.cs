@@ -17,7 +17,7 @@ public sealed class StreamSecretChecker : SyncTokenChecker
     private static readonly AuthResult s_noTime = AuthResult.Refuse(AuthRefusal.Malformed, "secret parameter without its time parameter");
     private static readonly AuthResult s_longStream = AuthResult.Refuse(AuthRefusal.Malformed, "stream name too long to check");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _graceSeconds;
     private readonly TimeProvider _time;
     private readonly string _secretName;
@@ -26,7 +26,7 @@ public sealed class StreamSecretChecker : SyncTokenChecker
 
     public StreamSecretChecker(string key, string? backupKey, int graceSeconds, string secretName, string timeName, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _graceSeconds = graceSeconds;
         _secretName = secretName;
         _timeName = timeName;

@@ -14,13 +14,13 @@ public sealed class TypeAChecker : SyncTokenChecker
     private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no auth_key parameter");
     private static readonly AuthResult s_shape = AuthResult.Refuse(AuthRefusal.Malformed, "auth_key is not timestamp-rand-uid-hash");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
     private readonly TimeProvider _time;
 
     public TypeAChecker(string key, string? backupKey, int ttlSeconds, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _ttlSeconds = ttlSeconds;
         _time = time;
     }

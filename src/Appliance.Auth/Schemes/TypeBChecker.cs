@@ -18,13 +18,13 @@ public sealed class TypeBChecker : SyncTokenChecker
     private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "path has no /{time}/{hash} prefix");
     private static readonly AuthResult s_badDate = AuthResult.Refuse(AuthRefusal.Malformed, "time is not a valid YYYYMMDDHHMM");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
     private readonly TimeProvider _time;
 
     public TypeBChecker(string key, string? backupKey, int ttlSeconds, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _ttlSeconds = ttlSeconds;
         _time = time;
     }

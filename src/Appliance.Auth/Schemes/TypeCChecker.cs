@@ -16,7 +16,7 @@ public sealed class TypeCChecker : SyncTokenChecker
     private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no sign parameter and no /{hash}/{time} prefix");
     private static readonly AuthResult s_noTime = AuthResult.Refuse(AuthRefusal.Malformed, "sign parameter without its time parameter");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
     private readonly TimeProvider _time;
     private readonly string _signName;
@@ -24,7 +24,7 @@ public sealed class TypeCChecker : SyncTokenChecker
 
     public TypeCChecker(string key, string? backupKey, int ttlSeconds, string signName, string timeName, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _ttlSeconds = ttlSeconds;
         _signName = signName;
         _timeName = timeName;

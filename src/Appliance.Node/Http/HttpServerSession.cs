@@ -19,7 +19,7 @@ public sealed partial class HttpServerSession : SessionBase
     private readonly ServerContext _context;
     private readonly ApplianceConfig _config;
     private readonly HttpLimits _limits;
-    private HttpScratch? _scratch = HttpScratch.Rent();
+    private HttpExchangeBuffers? _buffers = HttpExchangeBuffers.Rent();
     private Task<RequestOutcome>? _deferred;
     private string _protocol = "http";
     private string _stream = "-";
@@ -69,7 +69,7 @@ public sealed partial class HttpServerSession : SessionBase
         }
     }
 
-    protected override void OnEnded() => ReturnScratch();
+    protected override void OnEnded() => ReturnBuffers();
 
     /// <summary>A live response's line says why its delivery ended (the writer's reason).</summary>
     protected override string AccessLogReason(string reason, string writerReason) =>
@@ -159,8 +159,8 @@ public sealed partial class HttpServerSession : SessionBase
             case RequestOutcome.Streaming:
                 streaming = true;
                 SetPhaseDeadline(0);
-                // No more requests on this connection: the parsing scratch can serve others.
-                ReturnScratch();
+                // No more requests on this connection: its parsing buffers can serve others.
+                ReturnBuffers();
                 return null;
             case RequestOutcome.Close:
                 return "response ends the connection";
@@ -184,20 +184,20 @@ public sealed partial class HttpServerSession : SessionBase
 
     private void WriteText(int status, string body, bool keepAlive, bool headOnly)
     {
-        ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteText(ResponseHead, status, body, keepAlive, headOnly);
-        Writer.Send(ResponseHead.WrittenSpan);
+        HeadBuffer.ResetWrittenCount();
+        HttpResponseWriter.WriteText(HeadBuffer, status, body, keepAlive, headOnly);
+        Writer.Send(HeadBuffer.WrittenSpan);
         _lastStatus = status;
     }
 
-    private HttpRequest Request => _scratch!.Request;
+    private HttpRequest Request => _buffers!.Request;
 
-    private ArrayBufferWriter<byte> ResponseHead => _scratch!.Head;
+    private ArrayBufferWriter<byte> HeadBuffer => _buffers!.Head;
 
-    private void ReturnScratch()
+    private void ReturnBuffers()
     {
-        _scratch?.Return();
-        _scratch = null;
+        _buffers?.Return();
+        _buffers = null;
     }
 
     private enum RequestOutcome

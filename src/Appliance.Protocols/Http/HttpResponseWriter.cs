@@ -33,7 +33,7 @@ public static class HttpResponseWriter
         bool keepAlive, ReadOnlySpan<KeyValuePair<string, string>> extraHeaders = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var head = new ResponseHead(status, contentType, contentLength, keepAlive, extraHeaders);
+        var head = new ResponseHeadFormatter(status, contentType, contentLength, keepAlive, extraHeaders);
         int size = head.Measure(date);
         head.Write(writer.GetSpan(size), date);
         writer.Advance(size);

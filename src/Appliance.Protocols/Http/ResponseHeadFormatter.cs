@@ -4,11 +4,12 @@ using System.Text;
 namespace Appliance.Protocols.Http;
 
 /// <summary>
-/// The fields of one response head, measured and then written into one span. Caller-supplied
+/// The fields of one response head the server sends, measured and then written into one span (a
+/// head a client receives is parsed into <see cref="HttpResponseHead"/>). Caller-supplied
 /// strings are checked here because a CR or LF in them would let a client's input (say, a path
 /// echoed into a header) split the response.
 /// </summary>
-internal readonly ref struct ResponseHead
+internal readonly ref struct ResponseHeadFormatter
 {
     private static ReadOnlySpan<byte> ServerAndDate => "Server: appliance\r\nDate: "u8;
     private static ReadOnlySpan<byte> ContentTypeName => "Content-Type: "u8;
@@ -25,7 +26,7 @@ internal readonly ref struct ResponseHead
     private readonly bool _keepAlive;
     private readonly ReadOnlySpan<KeyValuePair<string, string>> _extraHeaders;
 
-    public ResponseHead(int status, string? contentType, long? contentLength, bool keepAlive,
+    public ResponseHeadFormatter(int status, string? contentType, long? contentLength, bool keepAlive,
         ReadOnlySpan<KeyValuePair<string, string>> extraHeaders)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(status, 100);
