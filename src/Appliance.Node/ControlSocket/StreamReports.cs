@@ -31,7 +31,7 @@ internal static class StreamReports
                 SourceKind = source switch
                 {
                     null => "none",
-                    IUpstreamSource => "pull",
+                    { IsPull: true } => "pull",
                     _ => "publisher",
                 },
                 Source = source?.Description,

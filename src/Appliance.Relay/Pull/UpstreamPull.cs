@@ -16,7 +16,7 @@ namespace Appliance.Relay.Pull;
 /// or is clearly beaten by another candidate, moves to the next one; the stream rebases
 /// timestamps, so viewers stay connected and see time go on.
 /// </summary>
-public sealed partial class UpstreamPull : IUpstreamSource
+public sealed partial class UpstreamPull : IStreamSource
 {
     private readonly IPullHost _relay;
     private readonly LiveStream _stream;
@@ -48,6 +48,8 @@ public sealed partial class UpstreamPull : IUpstreamSource
     public string Description => _current is { } current ? $"pull {current.Url}" : "pull (connecting)";
 
     public StreamKey Key => _stream.Key;
+
+    public bool IsPull => true;
 
     public bool RelaysTimeline => true;
 

@@ -116,7 +116,7 @@ public sealed partial class LiveStream : IFrameSource
             if (_source is not null)
             {
                 // A pull never evicts anything: it only starts for a stream nobody publishes here.
-                if (source is IUpstreamSource || _source is not IUpstreamSource && App.OnPublisherConflict != "takeover")
+                if (source.IsPull || !_source.IsPull && App.OnPublisherConflict != "takeover")
                 {
                     return false;
                 }
