@@ -13,8 +13,8 @@ namespace Appliance.Auth;
 /// </summary>
 public sealed class AccessPolicy
 {
-    private static readonly AuthResult s_ipDenied = AuthResult.Refuse(AuthRefusal.IpDenied, "client address not allowed");
-    private static readonly AuthResult s_referer = AuthResult.Refuse(AuthRefusal.Referer, "referer not allowed");
+    private static readonly AuthResult IpRefused = AuthResult.Refuse(AuthRefusal.IpDenied, "client address not allowed");
+    private static readonly AuthResult RefererRefused = AuthResult.Refuse(AuthRefusal.Referer, "referer not allowed");
 
     private readonly IpRule _ip;
     private readonly RefererRule _referer;
@@ -66,11 +66,11 @@ public sealed class AccessPolicy
     {
         if (!_ip.Permits(request.ClientIp))
         {
-            return new(s_ipDenied);
+            return new(IpRefused);
         }
         if (request.Action == AuthAction.Play && !_referer.Permits(request.Referer))
         {
-            return new(s_referer);
+            return new(RefererRefused);
         }
         var checker = CheckerFor(request.Action);
         return checker is SyncTokenChecker sync ? new(sync.Check(request)) : checker.CheckAsync(request, cancellationToken);

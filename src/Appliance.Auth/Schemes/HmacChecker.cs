@@ -17,10 +17,10 @@ public sealed class HmacChecker : SyncTokenChecker
     // Room for several ACLs and an id/data payload; longer is refused unread.
     private const int MaxTokenChars = 1024;
 
-    private static readonly AuthResult s_nonAscii = AuthResult.Refuse(AuthRefusal.Malformed, "token is not ASCII");
-    private static readonly AuthResult s_badHmac = AuthResult.Refuse(AuthRefusal.Malformed, "hmac is not 64 hex digits");
-    private static readonly AuthResult s_wrongIp = AuthResult.Refuse(AuthRefusal.WrongIp, "token is bound to another client address");
-    private static readonly AuthResult s_aclMismatch = AuthResult.Refuse(AuthRefusal.AclMismatch, "path is outside the token's acl");
+    private static readonly AuthResult NonAscii = AuthResult.Refuse(AuthRefusal.Malformed, "token is not ASCII");
+    private static readonly AuthResult BadHmac = AuthResult.Refuse(AuthRefusal.Malformed, "hmac is not 64 hex digits");
+    private static readonly AuthResult WrongIp = AuthResult.Refuse(AuthRefusal.WrongIp, "token is bound to another client address");
+    private static readonly AuthResult AclMismatch = AuthResult.Refuse(AuthRefusal.AclMismatch, "path is outside the token's acl");
 
     private readonly byte[] _key;
     private readonly byte[]? _backupKey;
@@ -71,7 +71,7 @@ public sealed class HmacChecker : SyncTokenChecker
         Span<byte> buffer = stackalloc byte[MaxTokenChars];
         if (!PercentDecoder.TryDecode(raw, buffer, out int length))
         {
-            return s_nonAscii;
+            return NonAscii;
         }
         if (HmacToken.TryParse(buffer[..length], out var token) is { } problem)
         {
@@ -80,7 +80,7 @@ public sealed class HmacChecker : SyncTokenChecker
         Span<byte> expected = stackalloc byte[HmacSignature.Bytes];
         if (!TokenText.TryParseDigest(token.Hmac, expected))
         {
-            return s_badHmac;
+            return BadHmac;
         }
         long now = _time.GetUtcNow().ToUnixTimeSeconds();
         if (token.HasStart && now + _graceSeconds < token.Start)
@@ -100,11 +100,11 @@ public sealed class HmacChecker : SyncTokenChecker
         }
         if (token.HasIp && !IpBytes.TextEquals(token.Ip, request.ClientIp))
         {
-            return s_wrongIp;
+            return WrongIp;
         }
         if (token.HasAcl && !AclPattern.MatchesAny(token.Acl, realPath))
         {
-            return s_aclMismatch;
+            return AclMismatch;
         }
         return stripLength == 0 ? AuthResult.Allow : AuthResult.AllowPath(stripStart, stripLength);
     }

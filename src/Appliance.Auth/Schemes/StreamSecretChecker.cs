@@ -14,8 +14,8 @@ public sealed class StreamSecretChecker : SyncTokenChecker
     private const int MaxHexTimeDigits = 8;
     private const int MaxStreamChars = 1024;
 
-    private static readonly AuthResult s_noTime = AuthResult.Refuse(AuthRefusal.Malformed, "secret parameter without its time parameter");
-    private static readonly AuthResult s_longStream = AuthResult.Refuse(AuthRefusal.Malformed, "stream name too long to check");
+    private static readonly AuthResult NoTime = AuthResult.Refuse(AuthRefusal.Malformed, "secret parameter without its time parameter");
+    private static readonly AuthResult LongStream = AuthResult.Refuse(AuthRefusal.Malformed, "stream name too long to check");
 
     private readonly Md5Keys _keys;
     private readonly long _graceSeconds;
@@ -42,12 +42,12 @@ public sealed class StreamSecretChecker : SyncTokenChecker
         }
         if (!QueryParameter.TryGet(request.Query, _timeName, out var txTime))
         {
-            return s_noTime;
+            return NoTime;
         }
         var stream = request.Stream.AsSpan();
         if (stream.Length > MaxStreamChars)
         {
-            return s_longStream;
+            return LongStream;
         }
         Span<byte> expected = stackalloc byte[Md5Signature.Bytes];
         if (!TokenText.TryParseDigest(secret, expected))

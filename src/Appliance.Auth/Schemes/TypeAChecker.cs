@@ -11,8 +11,8 @@ public sealed class TypeAChecker : SyncTokenChecker
 {
     public const string ParameterName = "auth_key";
 
-    private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no auth_key parameter");
-    private static readonly AuthResult s_shape = AuthResult.Refuse(AuthRefusal.Malformed, "auth_key is not timestamp-rand-uid-hash");
+    private static readonly AuthResult Missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no auth_key parameter");
+    private static readonly AuthResult Shape = AuthResult.Refuse(AuthRefusal.Malformed, "auth_key is not timestamp-rand-uid-hash");
 
     private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
@@ -29,7 +29,7 @@ public sealed class TypeAChecker : SyncTokenChecker
     {
         if (!QueryParameter.TryGet(request.Query, ParameterName, out var token))
         {
-            return s_missing;
+            return Missing;
         }
         if (token.Length > Refusals.MaxTokenChars)
         {
@@ -47,7 +47,7 @@ public sealed class TypeAChecker : SyncTokenChecker
         int secondDash = firstDash < 0 ? -1 : token[(firstDash + 1)..].IndexOf('-') + firstDash + 1;
         if (firstDash <= 0 || secondDash <= firstDash + 1 || lastDash <= secondDash + 1)
         {
-            return s_shape;
+            return Shape;
         }
         Span<byte> expected = stackalloc byte[Md5Signature.Bytes];
         if (!TokenText.TryParseDigest(token[(lastDash + 1)..], expected))

@@ -12,7 +12,7 @@ public static class HttpResponseWriter
     /// <summary>How long a browser may cache a preflight answer, in seconds.</summary>
     public const int PreflightMaxAgeSeconds = 86400;
 
-    private static readonly KeyValuePair<string, string>[] s_preflightHeaders =
+    private static readonly KeyValuePair<string, string>[] PreflightHeaders =
     [
         new("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
         new("Access-Control-Allow-Headers", "*"),
@@ -64,6 +64,6 @@ public static class HttpResponseWriter
     internal static void WritePreflight(IBufferWriter<byte> writer, ReadOnlySpan<byte> date, bool keepAlive)
     {
         // 204 carries no Content-Length (RFC 9110 §8.6).
-        WriteHead(writer, date, 204, null, null, keepAlive, s_preflightHeaders);
+        WriteHead(writer, date, 204, null, null, keepAlive, PreflightHeaders);
     }
 }
