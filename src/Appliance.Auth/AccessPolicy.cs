@@ -3,7 +3,6 @@ using System.Net;
 using Appliance.Auth.Access;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Config;
-using Appliance.Protocols.Http;
 
 namespace Appliance.Auth;
 
@@ -14,13 +13,12 @@ namespace Appliance.Auth;
 /// </summary>
 public sealed class AccessPolicy
 {
-    private static readonly AuthResult s_ipDenied = AuthResult.Refuse(AuthRefusal.IpDenied, "client address not allowed");
-    private static readonly AuthResult s_referer = AuthResult.Refuse(AuthRefusal.Referer, "referer not allowed");
+    private static readonly AuthResult IpRefused = AuthResult.Refuse(AuthRefusal.IpDenied, "client address not allowed");
+    private static readonly AuthResult RefererRefused = AuthResult.Refuse(AuthRefusal.Referer, "referer not allowed");
 
     private readonly IpRule _ip;
     private readonly RefererRule _referer;
     private readonly CidrSet _trustedProxies;
-    private readonly string[] _parameterNames;
 
     public AccessPolicy(ITokenChecker publish, ITokenChecker play, IpRule ip, RefererRule referer, CidrSet trustedProxies)
     {
@@ -29,7 +27,6 @@ public sealed class AccessPolicy
         _ip = ip;
         _referer = referer;
         _trustedProxies = trustedProxies;
-        _parameterNames = publish.ParameterNames.Concat(play.ParameterNames).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>No rules at all: the embedded default.</summary>
@@ -39,9 +36,6 @@ public sealed class AccessPolicy
     public ITokenChecker Publish { get; }
 
     public ITokenChecker Play { get; }
-
-    /// <summary>The query parameter names the token schemes read; what <see cref="StripAuthParameters"/> removes.</summary>
-    public IReadOnlyList<string> ParameterNames => _parameterNames;
 
     /// <param name="config">An app's auth section that passed validation.</param>
     /// <param name="callbackClient">For the callback scheme; null uses a shared client.</param>
@@ -72,27 +66,14 @@ public sealed class AccessPolicy
     {
         if (!_ip.Permits(request.ClientIp))
         {
-            return new(s_ipDenied);
+            return new(IpRefused);
         }
         if (request.Action == AuthAction.Play && !_referer.Permits(request.Referer))
         {
-            return new(s_referer);
+            return new(RefererRefused);
         }
         var checker = CheckerFor(request.Action);
         return checker is SyncTokenChecker sync ? new(sync.Check(request)) : checker.CheckAsync(request, cancellationToken);
-    }
-
-    /// <summary>
-    /// The query without any auth parameter of this app's schemes (compared after decoding),
-    /// for stream keys, cache keys and upstream requests; null when nothing remains.
-    /// </summary>
-    public string? StripAuthParameters(string? query)
-    {
-        if (string.IsNullOrEmpty(query))
-        {
-            return null;
-        }
-        return _parameterNames.Length == 0 ? query : HttpQuery.Without(query, _parameterNames);
     }
 
     private ITokenChecker CheckerFor(AuthAction action) => action == AuthAction.Publish ? Publish : Play;

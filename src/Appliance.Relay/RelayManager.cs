@@ -61,18 +61,6 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
     /// <summary>The stream directory on Redis; null when directory.redis is empty.</summary>
     public StreamDirectory? Directory { get; }
 
-    /// <summary>Pulls running now (for stats and tests: one per stream).</summary>
-    public int PullCount
-    {
-        get
-        {
-            lock (_pullsLock)
-            {
-                return _pulls.Count;
-            }
-        }
-    }
-
     public void Start()
     {
         _prober.Start();
@@ -146,7 +134,7 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
             return pull.Stream;
         }
         // A publisher may have taken the stream over from the pull before it delivered.
-        return _streams.FindForPlay(key) is { Source: not null and not IUpstreamSource } published ? published : null;
+        return _streams.FindForPlay(key) is { Source.IsPull: false } published ? published : null;
     }
 
     /// <summary>Whether a viewer of <paramref name="key"/> has to wait for a pull (the stream is missing or its pull has not delivered yet).</summary>
@@ -288,9 +276,11 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
     }
 
     /// <summary>Holds a new stream's key for the instant between creating it and attaching its pull (a pull already: never registered in the directory).</summary>
-    private sealed class PendingSource : IUpstreamSource
+    private sealed class PendingSource : IStreamSource
     {
         public string Description => "pull (starting)";
+
+        public bool IsPull => true;
 
         public bool RelaysTimeline => true;
 

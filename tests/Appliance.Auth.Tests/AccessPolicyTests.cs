@@ -95,30 +95,6 @@ public class AccessPolicyTests
     }
 
     [Fact]
-    public void StripAuthParametersRemovesEverySchemesNames()
-    {
-        var policy = Policy(c =>
-        {
-            c.Play = new AuthRule { Scheme = AuthSchemes.Hmac, Key = "00ff", TokenName = "hdnts" };
-            c.Publish = new AuthRule { Scheme = AuthSchemes.StreamSecret, Key = "k" };
-        });
-
-        Assert.Equal("a=1&b=2", policy.StripAuthParameters("a=1&txSecret=abc&hdnts=exp=1~hmac=00&txTime=5C2ACC80&b=2"));
-        Assert.Null(policy.StripAuthParameters("txSecret=abc&txTime=1"));
-        Assert.Equal("auth_key=1-0-0-x", policy.StripAuthParameters("auth_key=1-0-0-x"));
-        Assert.Null(policy.StripAuthParameters(null));
-    }
-
-    [Fact]
-    public void StripAuthParametersForTypeAAndTypeC()
-    {
-        var policy = Policy(c => c.Publish = new AuthRule { Scheme = AuthSchemes.TypeC, Key = "k", SignName = "s", TimeName = "ts" });
-
-        Assert.Equal("x=1", policy.StripAuthParameters("auth_key=1-0-0-ab&x=1&s=ff&ts=55"));
-        Assert.Equal("a=1", AccessPolicy.Open.StripAuthParameters("a=1"));
-    }
-
-    [Fact]
     public void OpennessIsReportedPerAction()
     {
         Assert.True(AccessPolicy.Open.IsOpen(AuthAction.Play));

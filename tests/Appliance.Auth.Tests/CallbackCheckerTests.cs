@@ -145,7 +145,6 @@ public sealed class CallbackCheckerTests : IDisposable
         await checker.CheckAsync(Request(), Eventually.Deadline());
 
         Assert.Equal(2, server.Bodies.Count);
-        Assert.Equal(0, checker.CachedAnswers);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Appliance.Auth.Tests;
 
 public class ClientAddressTests
 {
-    private static readonly CidrSet s_proxies = CidrSet.Parse(["10.0.0.0/8", "fd00::/8"]);
+    private static readonly CidrSet Proxies = CidrSet.Parse(["10.0.0.0/8", "fd00::/8"]);
 
     [Theory]
     [InlineData("10.0.0.5", "203.0.113.7", "203.0.113.7")]
@@ -17,7 +17,7 @@ public class ClientAddressTests
     [InlineData("::ffff:10.0.0.5", "203.0.113.7", "203.0.113.7")]
     public void ATrustedProxyIsBelieved(string peer, string forwarded, string client)
     {
-        Assert.Equal(IPAddress.Parse(client), ClientAddress.Resolve(IPAddress.Parse(peer), forwarded, s_proxies));
+        Assert.Equal(IPAddress.Parse(client), ClientAddress.Resolve(IPAddress.Parse(peer), forwarded, Proxies));
     }
 
     [Theory]
@@ -25,7 +25,7 @@ public class ClientAddressTests
     [InlineData("2001:db8::1", "203.0.113.7")]
     public void AnyoneElsesHeaderIsIgnored(string peer, string forwarded)
     {
-        Assert.Equal(IPAddress.Parse(peer), ClientAddress.Resolve(IPAddress.Parse(peer), forwarded, s_proxies));
+        Assert.Equal(IPAddress.Parse(peer), ClientAddress.Resolve(IPAddress.Parse(peer), forwarded, Proxies));
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public class ClientAddressTests
     {
         var peer = IPAddress.Parse("10.0.0.5");
 
-        Assert.Equal(peer, ClientAddress.Resolve(peer, forwarded, s_proxies));
+        Assert.Equal(peer, ClientAddress.Resolve(peer, forwarded, Proxies));
     }
 
     [Fact]

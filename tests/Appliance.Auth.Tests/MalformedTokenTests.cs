@@ -10,16 +10,16 @@ namespace Appliance.Auth.Tests;
 public class MalformedTokenTests
 {
     private const long Now = 1_700_000_000;
-    private static readonly string s_huge = new('9', 100_000);
-    private static readonly ManualClock s_clock = new(Now);
+    private static readonly string Huge = new('9', 100_000);
+    private static readonly ManualClock Clock = new(Now);
 
-    private static readonly SyncTokenChecker[] s_checkers =
+    private static readonly SyncTokenChecker[] Checkers =
     [
-        new TypeAChecker("k", "b", 1800, s_clock),
-        new TypeBChecker("k", "b", 1800, s_clock),
-        new TypeCChecker("k", "b", 1800, "sign", "t", s_clock),
-        new StreamSecretChecker("k", "b", 0, "txSecret", "txTime", s_clock),
-        new HmacChecker("00ff", "ff00", 0, "__token__", s_clock),
+        new TypeAChecker("k", "b", 1800, Clock),
+        new TypeBChecker("k", "b", 1800, Clock),
+        new TypeCChecker("k", "b", 1800, "sign", "t", Clock),
+        new StreamSecretChecker("k", "b", 0, "txSecret", "txTime", Clock),
+        new HmacChecker("00ff", "ff00", 0, "__token__", Clock),
     ];
 
     public static TheoryData<string, string?, AuthRefusal> TypeACases => new()
@@ -35,15 +35,15 @@ public class MalformedTokenTests
         { "/live/a.flv", "auth_key=1700000000-0-0-zzcd3862d699b7118eed99103f2a3a4f", AuthRefusal.Malformed },
         { "/live/a.flv", "auth_key=+1700000000-0-0-80cd3862d699b7118eed99103f2a3a4f", AuthRefusal.Malformed },
         { "/live/a.flv", "auth_key=99999999999999999999-0-0-80cd3862d699b7118eed99103f2a3a4f", AuthRefusal.Malformed },
-        { "/live/a.flv", "auth_key=" + s_huge, AuthRefusal.Malformed },
-        { "/" + s_huge, "auth_key=1700000000-0-0-80cd3862d699b7118eed99103f2a3a4f", AuthRefusal.Malformed },
+        { "/live/a.flv", "auth_key=" + Huge, AuthRefusal.Malformed },
+        { "/" + Huge, "auth_key=1700000000-0-0-80cd3862d699b7118eed99103f2a3a4f", AuthRefusal.Malformed },
     };
 
     [Theory]
     [MemberData(nameof(TypeACases))]
     public void TypeARefusesBadShapes(string path, string? query, AuthRefusal reason)
     {
-        Assert.Equal(reason, s_checkers[0].Check(Requests.Play(path, query)).Reason);
+        Assert.Equal(reason, Checkers[0].Check(Requests.Play(path, query)).Reason);
     }
 
     public static TheoryData<int, string, string?> OtherCases => new()
@@ -60,22 +60,22 @@ public class MalformedTokenTests
         { 3, "/live/a", "txSecret=0123456789abcdef0123456789abcdef&txTime=-1" },
         { 3, "/live/a", "txSecret=0123456789abcdef0123456789abcdef&txTime=17000000000000000000" },
         { 3, "/live/a", "txSecret=xyz&txTime=5C2ACC80" },
-        { 3, "/live/a", "txSecret=" + s_huge + "&txTime=5C2ACC80" },
+        { 3, "/live/a", "txSecret=" + Huge + "&txTime=5C2ACC80" },
         { 4, "/live/a.m3u8", "__token__=" },
         { 4, "/live/a.m3u8", "__token__=~~~" },
         { 4, "/live/a.m3u8", "__token__=exp=1700000060~hmac=" },
         { 4, "/live/a.m3u8", "__token__=exp=1700000060~hmac=zz" + new string('0', 62) },
         { 4, "/live/a.m3u8", "__token__=exp=1700000060~acl=/\u00e9*~hmac=" + new string('0', 64) },
-        { 4, "/live/a.m3u8", "__token__=" + s_huge },
+        { 4, "/live/a.m3u8", "__token__=" + Huge },
         { 4, "/live/__token__=/a.m3u8", null },
-        { 4, "/" + s_huge, "__token__=exp=1700000060~hmac=" + new string('0', 64) },
+        { 4, "/" + Huge, "__token__=exp=1700000060~hmac=" + new string('0', 64) },
     };
 
     [Theory]
     [MemberData(nameof(OtherCases))]
     public void OtherSchemesRefuseBadShapesAsMalformed(int checker, string path, string? query)
     {
-        var result = s_checkers[checker].Check(Requests.Play(path, query));
+        var result = Checkers[checker].Check(Requests.Play(path, query));
 
         Assert.Equal(AuthRefusal.Malformed, result.Reason);
     }
@@ -86,7 +86,7 @@ public class MalformedTokenTests
     [InlineData("/202311142213/0123456789abcdef0123456789abcdef")]
     public void TypeBPathsOfTheWrongShapeCarryNoToken(string path)
     {
-        Assert.Equal(AuthRefusal.MissingToken, s_checkers[1].Check(Requests.Play(path)).Reason);
+        Assert.Equal(AuthRefusal.MissingToken, Checkers[1].Check(Requests.Play(path)).Reason);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class MalformedTokenTests
                     query = name + query;
                 }
             }
-            foreach (var checker in s_checkers)
+            foreach (var checker in Checkers)
             {
                 var result = checker.Check(Requests.Play(path, query));
                 Assert.False(result.Allowed, $"{checker.GetType().Name} allowed {path}?{query}");

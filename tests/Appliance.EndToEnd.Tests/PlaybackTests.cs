@@ -99,7 +99,7 @@ public sealed class PlaybackTests(LivePublisherFixture live) : IClassFixture<Liv
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var error = await Assert.ThrowsAsync<RtmpStatusException>(() => RtmpViewer.PlayAsync(live.Daemon.RtmpPort, "live", "nobody", cts.Token));
-        Assert.Equal("NetStream.Play.StreamNotFound", error.Code);
+        Assert.StartsWith("NetStream.Play.StreamNotFound", error.Message, StringComparison.Ordinal);
 
         var http = await Assert.ThrowsAsync<HttpStatusException>(() => HttpFlvViewer.OpenAsync(live.Daemon.HttpPort, "/live/nobody.flv", cts.Token));
         Assert.Equal(404, http.Status);
@@ -115,7 +115,7 @@ public sealed class PlaybackTests(LivePublisherFixture live) : IClassFixture<Liv
 
         var error = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync("cam", cts.Token));
 
-        Assert.Equal("NetStream.Publish.BadName", error.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", error.Message, StringComparison.Ordinal);
         var before = (await StreamApi.FindAsync(live.Daemon, "cam"))!.Value.GetProperty("framesIn").GetInt64();
         await StreamApi.WaitForFramesAsync(live.Daemon, "cam", before + 25, TimeSpan.FromSeconds(10));
         Assert.False(live.Publisher.HasExited, "the first publisher was disconnected");

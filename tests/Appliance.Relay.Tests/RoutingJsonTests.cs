@@ -32,7 +32,7 @@ public sealed partial class RoutingJsonTests
     {
         var routes = new UpstreamRoutes(clock: () => 0);
         routes.Update([new("default", "live", [new UpstreamConfig { Url = "rtmp://parent/live" }])]);
-        routes.NoteChoice(new("default", "live", "cam"), "rtmp://parent:1935/live");
+        routes.NoteChoice(new("default", "live", "cam"), routes.Candidates("default", "live")[0]);
 
         var json = JsonSerializer.Serialize(routes.Snapshot(), RoutingJsonContext.Default.IReadOnlyListUpstreamRouteInfo);
 

@@ -14,7 +14,6 @@ public class MemoryFileTests
         var file = writer.Complete();
 
         Assert.Equal(5, file.Length);
-        Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, file.Span.ToArray());
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, file.Memory.ToArray());
         Assert.True(file.FileDescriptor >= 0);
         file.Release();

@@ -17,7 +17,6 @@ public class SocketGatherSinkTests
         var received = await pair.ReadAsync(1000);
         Assert.Equal(buffers.SelectMany(b => b.Span.ToArray()).ToArray(), received);
         Assert.Equal(1, pair.Server.Output.Syscalls);
-        Assert.Equal(1000, pair.Server.Output.BytesSent);
         foreach (var buffer in buffers)
         {
             buffer.Release();

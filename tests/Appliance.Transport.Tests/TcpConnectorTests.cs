@@ -102,7 +102,6 @@ public class TcpConnectorTests
         Assert.Equal($"connect to 127.0.0.1:{port} failed: connection refused", refused.Message);
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.Equal("connection refused", refused.Reason);
-        Assert.Equal(("127.0.0.1", port), (refused.Host, refused.Port));
     }
 
     [Fact]

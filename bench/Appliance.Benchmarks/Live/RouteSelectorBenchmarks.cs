@@ -58,7 +58,7 @@ public class RouteSelectorBenchmarks
 
         _routes = new UpstreamRoutes(clock: static () => Now);
         _routes.Update([new AppUpstreams(_key.Domain, _key.App, configs)]);
-        _routes.NoteChoice(_key, _candidates[3].Id);
+        _routes.NoteChoice(_key, _routes.Candidates(_key.Domain, _key.App)[3]);
     }
 
     [Benchmark(Description = "Hash the stream key (baseline)")]

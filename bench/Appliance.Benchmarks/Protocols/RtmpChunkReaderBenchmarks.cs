@@ -41,7 +41,7 @@ public class RtmpChunkReaderBenchmarks
         long bytes = 0;
         while (_reader.TryReadMessage(ref reader, out var message))
         {
-            bytes += message.Length;
+            bytes += message.Payload.Length;
             message.Payload.Release();
         }
         return bytes;

@@ -23,8 +23,6 @@ internal sealed class CallbackCache
         _time = time;
     }
 
-    public int Count => _expiries.Count;
-
     public bool IsAllowed(AuthAction action, string stream, string parameters)
     {
         return _lifetimeMs > 0

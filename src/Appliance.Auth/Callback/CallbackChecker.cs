@@ -13,13 +13,13 @@ public sealed class CallbackChecker : ITokenChecker
     // The params travel in the body; a client must not make us POST megabytes on its behalf.
     private const int MaxParamsChars = 8192;
 
-    private static readonly AuthResult s_denied = AuthResult.Refuse(AuthRefusal.CallbackDenied, "callback answered with a refusal");
-    private static readonly AuthResult s_timeout = AuthResult.Refuse(AuthRefusal.CallbackTimeout, "callback did not answer in time");
-    private static readonly AuthResult s_failed = AuthResult.Refuse(AuthRefusal.CallbackFailed, "callback could not be reached");
-    private static readonly AuthResult s_cancelled = AuthResult.Refuse(AuthRefusal.CallbackFailed, "request ended before the callback answered");
-    private static readonly AuthResult s_longParams = AuthResult.Refuse(AuthRefusal.Malformed, "query too long to forward");
+    private static readonly AuthResult Denied = AuthResult.Refuse(AuthRefusal.CallbackDenied, "callback answered with a refusal");
+    private static readonly AuthResult TimedOut = AuthResult.Refuse(AuthRefusal.CallbackTimeout, "callback did not answer in time");
+    private static readonly AuthResult Failed = AuthResult.Refuse(AuthRefusal.CallbackFailed, "callback could not be reached");
+    private static readonly AuthResult Cancelled = AuthResult.Refuse(AuthRefusal.CallbackFailed, "request ended before the callback answered");
+    private static readonly AuthResult LongParams = AuthResult.Refuse(AuthRefusal.Malformed, "query too long to forward");
 
-    private static readonly Lazy<HttpClient> s_sharedClient = new(CreateHttpClient);
+    private static readonly Lazy<HttpClient> SharedClient = new(CreateHttpClient);
 
     private readonly Uri _url;
     private readonly TimeSpan _timeout;
@@ -31,20 +31,16 @@ public sealed class CallbackChecker : ITokenChecker
     {
         _url = url;
         _timeout = TimeSpan.FromMilliseconds(timeoutMs);
-        _http = http ?? s_sharedClient.Value;
+        _http = http ?? SharedClient.Value;
         _cache = new CallbackCache(cacheSeconds, time);
     }
-
-    public IReadOnlyList<string> ParameterNames => [];
-
-    internal int CachedAnswers => _cache.Count;
 
     public ValueTask<AuthResult> CheckAsync(AuthRequest request, CancellationToken cancellationToken = default)
     {
         var parameters = request.Query ?? "";
         if (parameters.Length > MaxParamsChars)
         {
-            return new(s_longParams);
+            return new(LongParams);
         }
         if (_cache.IsAllowed(request.Action, request.Stream, parameters))
         {
@@ -75,18 +71,18 @@ public sealed class CallbackChecker : ITokenChecker
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             if (!IsSuccess(response.StatusCode))
             {
-                return s_denied;
+                return Denied;
             }
             _cache.Allow(request.Action, request.Stream, parameters);
             return AuthResult.Allow;
         }
         catch (OperationCanceledException)
         {
-            return cancellationToken.IsCancellationRequested ? s_cancelled : s_timeout;
+            return cancellationToken.IsCancellationRequested ? Cancelled : TimedOut;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException)
         {
-            return s_failed;
+            return Failed;
         }
     }
 

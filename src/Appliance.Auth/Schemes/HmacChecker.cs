@@ -17,17 +17,16 @@ public sealed class HmacChecker : SyncTokenChecker
     // Room for several ACLs and an id/data payload; longer is refused unread.
     private const int MaxTokenChars = 1024;
 
-    private static readonly AuthResult s_nonAscii = AuthResult.Refuse(AuthRefusal.Malformed, "token is not ASCII");
-    private static readonly AuthResult s_badHmac = AuthResult.Refuse(AuthRefusal.Malformed, "hmac is not 64 hex digits");
-    private static readonly AuthResult s_wrongIp = AuthResult.Refuse(AuthRefusal.WrongIp, "token is bound to another client address");
-    private static readonly AuthResult s_aclMismatch = AuthResult.Refuse(AuthRefusal.AclMismatch, "path is outside the token's acl");
+    private static readonly AuthResult NonAscii = AuthResult.Refuse(AuthRefusal.Malformed, "token is not ASCII");
+    private static readonly AuthResult BadHmac = AuthResult.Refuse(AuthRefusal.Malformed, "hmac is not 64 hex digits");
+    private static readonly AuthResult WrongIp = AuthResult.Refuse(AuthRefusal.WrongIp, "token is bound to another client address");
+    private static readonly AuthResult AclMismatch = AuthResult.Refuse(AuthRefusal.AclMismatch, "path is outside the token's acl");
 
     private readonly byte[] _key;
     private readonly byte[]? _backupKey;
     private readonly long _graceSeconds;
     private readonly TimeProvider _time;
     private readonly string _tokenName;
-    private readonly string[] _parameterNames;
     private readonly AuthResult _missing;
     private readonly AuthResult _unterminated;
 
@@ -39,13 +38,10 @@ public sealed class HmacChecker : SyncTokenChecker
         _graceSeconds = graceSeconds;
         _tokenName = tokenName;
         _time = time;
-        _parameterNames = [tokenName];
         _missing = AuthResult.Refuse(AuthRefusal.MissingToken, $"no {tokenName} parameter or path element");
         _unterminated = AuthResult.Refuse(AuthRefusal.Malformed,
             $"the {tokenName}= path element must end with ~hmac= and 64 hex digits, then / or the end of the path");
     }
-
-    public override IReadOnlyList<string> ParameterNames => _parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {
@@ -75,7 +71,7 @@ public sealed class HmacChecker : SyncTokenChecker
         Span<byte> buffer = stackalloc byte[MaxTokenChars];
         if (!PercentDecoder.TryDecode(raw, buffer, out int length))
         {
-            return s_nonAscii;
+            return NonAscii;
         }
         if (HmacToken.TryParse(buffer[..length], out var token) is { } problem)
         {
@@ -84,7 +80,7 @@ public sealed class HmacChecker : SyncTokenChecker
         Span<byte> expected = stackalloc byte[HmacSignature.Bytes];
         if (!TokenText.TryParseDigest(token.Hmac, expected))
         {
-            return s_badHmac;
+            return BadHmac;
         }
         long now = _time.GetUtcNow().ToUnixTimeSeconds();
         if (token.HasStart && now + _graceSeconds < token.Start)
@@ -104,11 +100,11 @@ public sealed class HmacChecker : SyncTokenChecker
         }
         if (token.HasIp && !IpBytes.TextEquals(token.Ip, request.ClientIp))
         {
-            return s_wrongIp;
+            return WrongIp;
         }
         if (token.HasAcl && !AclPattern.MatchesAny(token.Acl, realPath))
         {
-            return s_aclMismatch;
+            return AclMismatch;
         }
         return stripLength == 0 ? AuthResult.Allow : AuthResult.AllowPath(stripStart, stripLength);
     }

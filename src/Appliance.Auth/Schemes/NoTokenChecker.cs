@@ -11,7 +11,5 @@ public sealed class NoTokenChecker : SyncTokenChecker
     {
     }
 
-    public override IReadOnlyList<string> ParameterNames => [];
-
     public override AuthResult Check(in AuthRequest request) => AuthResult.Allow;
 }

@@ -14,29 +14,25 @@ public sealed class StreamSecretChecker : SyncTokenChecker
     private const int MaxHexTimeDigits = 8;
     private const int MaxStreamChars = 1024;
 
-    private static readonly AuthResult s_noTime = AuthResult.Refuse(AuthRefusal.Malformed, "secret parameter without its time parameter");
-    private static readonly AuthResult s_longStream = AuthResult.Refuse(AuthRefusal.Malformed, "stream name too long to check");
+    private static readonly AuthResult NoTime = AuthResult.Refuse(AuthRefusal.Malformed, "secret parameter without its time parameter");
+    private static readonly AuthResult LongStream = AuthResult.Refuse(AuthRefusal.Malformed, "stream name too long to check");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _graceSeconds;
     private readonly TimeProvider _time;
     private readonly string _secretName;
     private readonly string _timeName;
-    private readonly string[] _parameterNames;
     private readonly AuthResult _missing;
 
     public StreamSecretChecker(string key, string? backupKey, int graceSeconds, string secretName, string timeName, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _graceSeconds = graceSeconds;
         _secretName = secretName;
         _timeName = timeName;
         _time = time;
-        _parameterNames = [secretName, timeName];
         _missing = AuthResult.Refuse(AuthRefusal.MissingToken, $"no {secretName} parameter");
     }
-
-    public override IReadOnlyList<string> ParameterNames => _parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {
@@ -46,12 +42,12 @@ public sealed class StreamSecretChecker : SyncTokenChecker
         }
         if (!QueryParameter.TryGet(request.Query, _timeName, out var txTime))
         {
-            return s_noTime;
+            return NoTime;
         }
         var stream = request.Stream.AsSpan();
         if (stream.Length > MaxStreamChars)
         {
-            return s_longStream;
+            return LongStream;
         }
         Span<byte> expected = stackalloc byte[Md5Signature.Bytes];
         if (!TokenText.TryParseDigest(secret, expected))

@@ -11,28 +11,25 @@ public sealed class TypeAChecker : SyncTokenChecker
 {
     public const string ParameterName = "auth_key";
 
-    private static readonly string[] s_parameterNames = [ParameterName];
-    private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no auth_key parameter");
-    private static readonly AuthResult s_shape = AuthResult.Refuse(AuthRefusal.Malformed, "auth_key is not timestamp-rand-uid-hash");
+    private static readonly AuthResult Missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no auth_key parameter");
+    private static readonly AuthResult Shape = AuthResult.Refuse(AuthRefusal.Malformed, "auth_key is not timestamp-rand-uid-hash");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
     private readonly TimeProvider _time;
 
     public TypeAChecker(string key, string? backupKey, int ttlSeconds, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _ttlSeconds = ttlSeconds;
         _time = time;
     }
-
-    public override IReadOnlyList<string> ParameterNames => s_parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {
         if (!QueryParameter.TryGet(request.Query, ParameterName, out var token))
         {
-            return s_missing;
+            return Missing;
         }
         if (token.Length > Refusals.MaxTokenChars)
         {
@@ -50,7 +47,7 @@ public sealed class TypeAChecker : SyncTokenChecker
         int secondDash = firstDash < 0 ? -1 : token[(firstDash + 1)..].IndexOf('-') + firstDash + 1;
         if (firstDash <= 0 || secondDash <= firstDash + 1 || lastDash <= secondDash + 1)
         {
-            return s_shape;
+            return Shape;
         }
         Span<byte> expected = stackalloc byte[Md5Signature.Bytes];
         if (!TokenText.TryParseDigest(token[(lastDash + 1)..], expected))

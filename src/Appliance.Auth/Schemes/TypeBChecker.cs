@@ -15,21 +15,19 @@ public sealed class TypeBChecker : SyncTokenChecker
     private const int PrefixLength = 1 + TimeDigits + 1 + Md5Signature.Bytes * 2;
     private const long Utc8OffsetSeconds = 8 * 3600;
 
-    private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "path has no /{time}/{hash} prefix");
-    private static readonly AuthResult s_badDate = AuthResult.Refuse(AuthRefusal.Malformed, "time is not a valid YYYYMMDDHHMM");
+    private static readonly AuthResult Missing = AuthResult.Refuse(AuthRefusal.MissingToken, "path has no /{time}/{hash} prefix");
+    private static readonly AuthResult BadDate = AuthResult.Refuse(AuthRefusal.Malformed, "time is not a valid YYYYMMDDHHMM");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
     private readonly TimeProvider _time;
 
     public TypeBChecker(string key, string? backupKey, int ttlSeconds, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _ttlSeconds = ttlSeconds;
         _time = time;
     }
-
-    public override IReadOnlyList<string> ParameterNames => [];
 
     public override AuthResult Check(in AuthRequest request)
     {
@@ -40,7 +38,7 @@ public sealed class TypeBChecker : SyncTokenChecker
         }
         if (path.Length <= PrefixLength || path[0] != '/' || path[1 + TimeDigits] != '/' || path[PrefixLength] != '/')
         {
-            return s_missing;
+            return Missing;
         }
         var time = path.Slice(1, TimeDigits);
         Span<byte> expected = stackalloc byte[Md5Signature.Bytes];
@@ -50,7 +48,7 @@ public sealed class TypeBChecker : SyncTokenChecker
         }
         if (!TryParseUtc8(time, out long signedAt))
         {
-            return s_badDate;
+            return BadDate;
         }
         if (signedAt < _time.GetUtcNow().ToUnixTimeSeconds() - _ttlSeconds)
         {

@@ -13,27 +13,23 @@ public sealed class TypeCChecker : SyncTokenChecker
     // "/" + 32 hex + "/", then the hex time up to the real path's "/".
     private const int HashEnd = 1 + Md5Signature.Bytes * 2;
 
-    private static readonly AuthResult s_missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no sign parameter and no /{hash}/{time} prefix");
-    private static readonly AuthResult s_noTime = AuthResult.Refuse(AuthRefusal.Malformed, "sign parameter without its time parameter");
+    private static readonly AuthResult Missing = AuthResult.Refuse(AuthRefusal.MissingToken, "no sign parameter and no /{hash}/{time} prefix");
+    private static readonly AuthResult NoTime = AuthResult.Refuse(AuthRefusal.Malformed, "sign parameter without its time parameter");
 
-    private readonly TextKeys _keys;
+    private readonly Md5Keys _keys;
     private readonly long _ttlSeconds;
     private readonly TimeProvider _time;
     private readonly string _signName;
     private readonly string _timeName;
-    private readonly string[] _parameterNames;
 
     public TypeCChecker(string key, string? backupKey, int ttlSeconds, string signName, string timeName, TimeProvider time)
     {
-        _keys = new TextKeys(key, backupKey);
+        _keys = new Md5Keys(key, backupKey);
         _ttlSeconds = ttlSeconds;
         _signName = signName;
         _timeName = timeName;
         _time = time;
-        _parameterNames = [signName, timeName];
     }
-
-    public override IReadOnlyList<string> ParameterNames => _parameterNames;
 
     public override AuthResult Check(in AuthRequest request)
     {
@@ -46,7 +42,7 @@ public sealed class TypeCChecker : SyncTokenChecker
         {
             if (!QueryParameter.TryGet(request.Query, _timeName, out var hexTime))
             {
-                return s_noTime;
+                return NoTime;
             }
             return Verify(sign, hexTime, path, 0, 0);
         }
@@ -59,7 +55,7 @@ public sealed class TypeCChecker : SyncTokenChecker
                 return Verify(path[1..HashEnd], path[(HashEnd + 1)..prefix], path[prefix..], 0, prefix);
             }
         }
-        return s_missing;
+        return Missing;
     }
 
     private AuthResult Verify(ReadOnlySpan<char> sign, ReadOnlySpan<char> hexTime, ReadOnlySpan<char> path, int stripStart, int stripLength)

@@ -7,16 +7,11 @@ namespace Appliance.Auth.Tokens;
 public interface ITokenChecker
 {
     ValueTask<AuthResult> CheckAsync(AuthRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>The query parameter names this scheme reads, so they can be stripped from stream and cache keys.</summary>
-    IReadOnlyList<string> ParameterNames { get; }
 }
 
 /// <summary>Base of the schemes that need no I/O: the check is a plain method that benchmarks and tests call directly.</summary>
 public abstract class SyncTokenChecker : ITokenChecker
 {
-    public abstract IReadOnlyList<string> ParameterNames { get; }
-
     public abstract AuthResult Check(in AuthRequest request);
 
     public ValueTask<AuthResult> CheckAsync(AuthRequest request, CancellationToken cancellationToken = default) =>

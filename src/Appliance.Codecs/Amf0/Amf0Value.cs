@@ -112,8 +112,6 @@ public sealed class Amf0Value
 
     public double? GetNumber(string key) => this[key] is { Kind: Amf0Kind.Number } v ? v.Number : null;
 
-    public bool? GetBoolean(string key) => this[key] is { Kind: Amf0Kind.Boolean } v ? v.Boolean : null;
-
     public override string ToString() => Kind switch
     {
         Amf0Kind.Number => Number.ToString(System.Globalization.CultureInfo.InvariantCulture),

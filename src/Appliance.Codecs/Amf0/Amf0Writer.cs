@@ -95,8 +95,6 @@ public static class Amf0Writer
 
     public static void WriteNull(IBufferWriter<byte> w) => WriteMarker(w, Amf0Marker.Null);
 
-    public static void WriteUndefined(IBufferWriter<byte> w) => WriteMarker(w, Amf0Marker.Undefined);
-
     public static void WriteDate(IBufferWriter<byte> w, double ms, short tz = 0)
     {
         var span = w.GetSpan(11);

@@ -29,9 +29,6 @@ public ref struct BitReader
     /// <summary>True once any read ran past the end (or an exp-Golomb code was too long).</summary>
     public bool Failed { get; private set; }
 
-    /// <summary>True when no whole or partial byte remains unread.</summary>
-    public readonly bool AtEnd => _bitsLeft == 0 && _position >= _data.Length;
-
     public bool ReadFlag() => ReadBits(1) != 0;
 
     /// <summary>Reads <paramref name="count"/> bits (0..32) as an unsigned big-endian number.</summary>

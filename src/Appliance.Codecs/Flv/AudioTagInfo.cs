@@ -8,12 +8,11 @@ public readonly struct AudioTagInfo
     private const int ExMultitrack = 5;
     private const int ManyTracksManyCodecs = 2;
 
-    private AudioTagInfo(SoundFormat format, bool isSequenceHeader, int headerLength, uint fourCc)
+    private AudioTagInfo(SoundFormat format, bool isSequenceHeader, int headerLength)
     {
         Format = format;
         IsSequenceHeader = isSequenceHeader;
         HeaderLength = headerLength;
-        FourCc = fourCc;
     }
 
     public SoundFormat Format { get; }
@@ -23,11 +22,6 @@ public readonly struct AudioTagInfo
 
     /// <summary>Bytes before the codec payload: AAC 2, enhanced 5 (more with ModEx/multitrack), others 1.</summary>
     public int HeaderLength { get; }
-
-    public bool IsEnhanced => Format == SoundFormat.ExHeader;
-
-    /// <summary>The Enhanced RTMP FourCC (see <see cref="Flv.FourCc"/>); 0 for legacy tags.</summary>
-    public uint FourCc { get; }
 
     public static bool TryParse(ReadOnlySpan<byte> tagPayload, out AudioTagInfo info)
     {
@@ -48,14 +42,14 @@ public readonly struct AudioTagInfo
         }
         if (format != SoundFormat.Aac)
         {
-            info = new AudioTagInfo(format, isSequenceHeader: false, headerLength: 1, fourCc: 0);
+            info = new AudioTagInfo(format, isSequenceHeader: false, headerLength: 1);
             return true;
         }
         if (tagPayload.Length < 2 || tagPayload[1] > 1)
         {
             return false;
         }
-        info = new AudioTagInfo(format, isSequenceHeader: tagPayload[1] == 0, headerLength: 2, fourCc: 0);
+        info = new AudioTagInfo(format, isSequenceHeader: tagPayload[1] == 0, headerLength: 2);
         return true;
     }
 
@@ -86,18 +80,16 @@ public readonly struct AudioTagInfo
         {
             return false;
         }
-        uint fourCc = 0;
         if (hasFourCc)
         {
             if (payload.Length - offset < 4)
             {
                 return false;
             }
-            fourCc = Flv.FourCc.Read(payload.Slice(offset, 4));
             offset += 4;
         }
         var isSequenceHeader = !isMultitrack && packetType == ExSequenceStart;
-        info = new AudioTagInfo(SoundFormat.ExHeader, isSequenceHeader, offset, fourCc);
+        info = new AudioTagInfo(SoundFormat.ExHeader, isSequenceHeader, offset);
         return true;
     }
 }

@@ -28,10 +28,6 @@ public sealed class FlvStreamReader
 
     public bool HeaderSeen { get; private set; }
 
-    public bool HasAudio { get; private set; }
-
-    public bool HasVideo { get; private set; }
-
     /// <summary>
     /// Reads the file header (on the first call) and then one tag. Returns false when more bytes
     /// are needed; the reader is then left after the last complete unit. The tag's payload is a
@@ -57,11 +53,13 @@ public sealed class FlvStreamReader
             if (available > 0)
             {
                 reader.UnreadSequence.Slice(0, available).CopyTo(header);
-                ValidateTagStart(header[..available]);
+                RejectEarly(header[..available]);
             }
             return false;
         }
-        var (type, dataSize) = ValidateTagStart(header);
+        var tagHeader = FlvTagHeader.Read(header);
+        Validate(tagHeader, sizeKnown: true);
+        var dataSize = tagHeader.DataSize;
         long unitLength = FlvWriter.TagHeaderLength + dataSize + FlvWriter.TagTrailerLength;
         if (reader.Remaining < unitLength)
         {
@@ -77,12 +75,11 @@ public sealed class FlvStreamReader
             throw new FlvFormatException($"FLV PreviousTagSize {previousTagSize} does not match the tag size {FlvWriter.TagHeaderLength + dataSize}.");
         }
 
-        var timestamp = (uint)((header[4] << 16) | (header[5] << 8) | header[6]) | ((uint)header[7] << 24);
         var payload = SharedBuffer.Rent(dataSize);
         unread.Slice(FlvWriter.TagHeaderLength, dataSize).CopyTo(payload.FullSpan);
         payload.Length = dataSize;
         reader.Advance(unitLength);
-        tag = new FlvTag(type, timestamp, payload);
+        tag = new FlvTag(tagHeader.Type, tagHeader.Timestamp, payload);
         return true;
     }
 
@@ -121,30 +118,28 @@ public sealed class FlvStreamReader
             throw new FlvFormatException("FLV PreviousTagSize0 is not 0.");
         }
         reader.Advance(unitLength);
-        HasAudio = (header[4] & 0x04) != 0;
-        HasVideo = (header[4] & 0x01) != 0;
         HeaderSeen = true;
         return true;
     }
 
-    /// <summary>Checks the type byte and, when present, the 24-bit DataSize of a tag header prefix.</summary>
-    private (FlvTagType Type, int DataSize) ValidateTagStart(ReadOnlySpan<byte> header)
+    /// <summary>Checks what a tag header prefix already shows: the type byte and, once there, the 24-bit DataSize.</summary>
+    private void RejectEarly(ReadOnlySpan<byte> prefix)
+    {
+        Span<byte> header = stackalloc byte[FlvTagHeader.Length];
+        prefix.CopyTo(header);
+        Validate(FlvTagHeader.Read(header), sizeKnown: prefix.Length >= 4);
+    }
+
+    private void Validate(in FlvTagHeader header, bool sizeKnown)
     {
         // Bits 6-7 are reserved and ignored; bit 5 (Filter) marks encrypted payloads, which we cannot use.
-        var type = (FlvTagType)(header[0] & 0x3F);
-        if (type is not (FlvTagType.Audio or FlvTagType.Video or FlvTagType.Script))
+        if (header.Type is not (FlvTagType.Audio or FlvTagType.Video or FlvTagType.Script))
         {
-            throw new FlvFormatException($"Unknown FLV tag type 0x{header[0]:X2}.");
+            throw new FlvFormatException($"Unknown FLV tag type 0x{header.TypeByte:X2}.");
         }
-        if (header.Length < 4)
+        if (sizeKnown && header.DataSize > _maxTagSize)
         {
-            return (type, -1);
+            throw new FlvFormatException($"FLV tag of {header.DataSize} bytes exceeds the {_maxTagSize}-byte limit.");
         }
-        var dataSize = (header[1] << 16) | (header[2] << 8) | header[3];
-        if (dataSize > _maxTagSize)
-        {
-            throw new FlvFormatException($"FLV tag of {dataSize} bytes exceeds the {_maxTagSize}-byte limit.");
-        }
-        return (type, dataSize);
     }
 }

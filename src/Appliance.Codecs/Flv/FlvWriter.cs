@@ -49,32 +49,15 @@ public static class FlvWriter
         return total;
     }
 
-    /// <summary>
-    /// Writes only the 11-byte header, for callers that assemble the payload in place (for example
-    /// from several source spans) and then call <see cref="WriteTagTrailer"/>.
-    /// </summary>
-    public static void WriteTagHeader(Span<byte> dest, FlvTagType type, uint timestampMs, int payloadLength)
+    /// <summary>The 11-byte tag header; <see cref="WriteTag"/> has checked the lengths.</summary>
+    private static void WriteTagHeader(Span<byte> dest, FlvTagType type, uint timestampMs, int payloadLength)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadLength, MaxPayloadLength);
-        if (dest.Length < TagHeaderLength)
-        {
-            throw new ArgumentException($"Destination needs {TagHeaderLength} bytes.", nameof(dest));
-        }
         dest[0] = (byte)type;
         WriteUInt24(dest[1..], (uint)payloadLength);
         // The timestamp's low 24 bits come first and its high 8 bits last ("TimestampExtended").
         WriteUInt24(dest[4..], timestampMs & 0xFFFFFF);
         dest[7] = (byte)(timestampMs >> 24);
         WriteUInt24(dest[8..], 0);
-    }
-
-    /// <summary>Writes PreviousTagSize (11 + payload length) at <paramref name="dest"/>.</summary>
-    public static void WriteTagTrailer(Span<byte> dest, int payloadLength)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadLength, MaxPayloadLength);
-        BinaryPrimitives.WriteUInt32BigEndian(dest, (uint)(TagHeaderLength + payloadLength));
     }
 
     private static void WriteUInt24(Span<byte> dest, uint value)

@@ -16,13 +16,11 @@ public readonly struct VideoTagInfo
     private const int ExMultitrack = 6;
     private const int ManyTracksManyCodecs = 2;
 
-    private VideoTagInfo(VideoCodec codec, VideoFrameType frameType, VideoPacketKind kind, bool isEnhanced, uint fourCc, int compositionTimeMs, int headerLength)
+    private VideoTagInfo(VideoCodec codec, VideoFrameType frameType, VideoPacketKind kind, int compositionTimeMs, int headerLength)
     {
         Codec = codec;
         FrameType = frameType;
         Kind = kind;
-        IsEnhanced = isEnhanced;
-        FourCc = fourCc;
         CompositionTimeMs = compositionTimeMs;
         HeaderLength = headerLength;
     }
@@ -32,11 +30,6 @@ public readonly struct VideoTagInfo
     public VideoFrameType FrameType { get; }
 
     public VideoPacketKind Kind { get; }
-
-    public bool IsEnhanced { get; }
-
-    /// <summary>The Enhanced RTMP FourCC (see <see cref="Flv.FourCc"/>); 0 for legacy tags.</summary>
-    public uint FourCc { get; }
 
     /// <summary>PTS minus DTS in milliseconds (signed 24-bit on the wire); 0 when absent.</summary>
     public int CompositionTimeMs { get; }
@@ -87,7 +80,7 @@ public readonly struct VideoTagInfo
         if (codec is not (VideoCodec.Avc or VideoCodec.Hevc))
         {
             var otherKind = type == VideoFrameType.Command ? VideoPacketKind.MultitrackOrOther : VideoPacketKind.CodedFrames;
-            info = new VideoTagInfo(codec, type, otherKind, isEnhanced: false, fourCc: 0, compositionTimeMs: 0, headerLength: 1);
+            info = new VideoTagInfo(codec, type, otherKind, compositionTimeMs: 0, headerLength: 1);
             return true;
         }
         if (payload.Length < LegacyAvcHeaderLength)
@@ -113,7 +106,7 @@ public readonly struct VideoTagInfo
         {
             kind = VideoPacketKind.MultitrackOrOther;
         }
-        info = new VideoTagInfo(codec, type, kind, isEnhanced: false, fourCc: 0, ReadSi24(payload[2..]), LegacyAvcHeaderLength);
+        info = new VideoTagInfo(codec, type, kind, ReadSi24(payload[2..]), LegacyAvcHeaderLength);
         return true;
     }
 
@@ -140,7 +133,7 @@ public readonly struct VideoTagInfo
             {
                 return false;
             }
-            info = new VideoTagInfo(VideoCodec.Unknown, frameType, VideoPacketKind.MultitrackOrOther, isEnhanced: true, fourCc: 0, compositionTimeMs: 0, offset + 1);
+            info = new VideoTagInfo(VideoCodec.Unknown, frameType, VideoPacketKind.MultitrackOrOther, compositionTimeMs: 0, offset + 1);
             return true;
         }
 
@@ -161,7 +154,7 @@ public readonly struct VideoTagInfo
                 trackFourCc = Flv.FourCc.Read(payload.Slice(offset, 4));
                 offset += 4;
             }
-            info = new VideoTagInfo(Flv.FourCc.ToVideoCodec(trackFourCc), frameType, VideoPacketKind.MultitrackOrOther, isEnhanced: true, trackFourCc, compositionTimeMs: 0, offset);
+            info = new VideoTagInfo(Flv.FourCc.ToVideoCodec(trackFourCc), frameType, VideoPacketKind.MultitrackOrOther, compositionTimeMs: 0, offset);
             return true;
         }
 
@@ -207,7 +200,7 @@ public readonly struct VideoTagInfo
             default:
                 return false;
         }
-        info = new VideoTagInfo(codec, frameType, kind, isEnhanced: true, fourCc, compositionTime, offset);
+        info = new VideoTagInfo(codec, frameType, kind, compositionTime, offset);
         return true;
     }
 

@@ -18,21 +18,12 @@ public readonly struct AdtsHeader
     private readonly byte _byte2;
     private readonly byte _byte3;
 
+    /// <param name="profile">The 2-bit profile: the MPEG-4 audio object type minus one (LC is 1).</param>
     private AdtsHeader(int profile, int sampleRateIndex, int channelConfiguration)
     {
-        Profile = profile;
-        SampleRateIndex = sampleRateIndex;
-        ChannelConfiguration = channelConfiguration;
         _byte2 = (byte)((profile << 6) | (sampleRateIndex << 2) | (channelConfiguration >> 2));
         _byte3 = (byte)((channelConfiguration & 0x3) << 6);
     }
-
-    /// <summary>The 2-bit profile: the MPEG-4 audio object type minus one (LC is 1).</summary>
-    public int Profile { get; }
-
-    public int SampleRateIndex { get; }
-
-    public int ChannelConfiguration { get; }
 
     /// <summary>
     /// False when ADTS cannot describe the config: a core object type other than Main, LC, SSR or

@@ -41,17 +41,6 @@ public static class Crc32Mpeg2
         return crc;
     }
 
-    /// <summary>The reference path: one table lookup per byte. Kept for tests and benchmarks.</summary>
-    public static uint ComputeScalar(ReadOnlySpan<byte> data)
-    {
-        var crc = InitialValue;
-        foreach (var b in data)
-        {
-            crc = (crc << 8) ^ Tables[(crc >> 24) ^ b];
-        }
-        return crc;
-    }
-
     // Indices are a byte plus a table offset, always inside the 8 x 256 array.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Lookup(ref uint tables, int table, uint index) => Unsafe.Add(ref tables, (table * 256) + (int)index);

@@ -36,6 +36,8 @@ public sealed class TsMuxer
     private bool _hasAudio;
     private TsStreamType? _pmtVideoType;
     private bool _pmtHasAudio;
+    // The PMT version_number (0-31), bumped when the set of tracks or a video codec changes after
+    // the PMT went out; -1 before any config.
     private int _pmtVersion = -1;
     private bool _pmtSent;
     private bool _psiDue = true;
@@ -53,16 +55,6 @@ public sealed class TsMuxer
     public bool HasVideo => _video is not null;
 
     public bool HasAudio => _hasAudio;
-
-    public TsStreamType? VideoStreamType => _video?.StreamType;
-
-    /// <summary>
-    /// The PMT version_number (0-31), bumped when the set of tracks or a video codec changes after
-    /// the PMT went out; -1 before any config.
-    /// </summary>
-    public int PmtVersion => _pmtVersion;
-
-    private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
 
     /// <summary>
     /// Why the last video configuration was refused, the record named ("the
@@ -108,7 +100,7 @@ public sealed class TsMuxer
         // Every unit written costs at least its prefix and one byte, and grows by 4 - prefix.
         var lengthSize = track.NalLengthSize;
         var maxNalUnits = frameLength / (lengthSize + 1);
-        var esLength = track.MaxAccessUnitDelimiterLength + track.ParameterSets.Length + frameLength + (maxNalUnits * (AvccToAnnexB.StartCodeLength - lengthSize));
+        var esLength = track.MaxAccessUnitDelimiterLength + track.ParameterSets.Length + frameLength + (maxNalUnits * (AnnexBStartCode.Length - lengthSize));
         var packets = TsPacketizer.PacketCount(PesHeader.MaxLength + esLength, TsPacketizer.PcrAdaptationLength);
         return PsiLength + (packets * TsPacket.Size);
     }
@@ -182,7 +174,7 @@ public sealed class TsMuxer
         {
             if (track.NalType(nal[0]) != audType)
             {
-                packetizer.Append(StartCode);
+                packetizer.Append(AnnexBStartCode.Bytes);
                 packetizer.Append(nal);
             }
         }

@@ -37,7 +37,7 @@ internal readonly record struct VideoFrameScan(TsMuxStatus Status, int AnnexBLen
                 sps |= type == NalUnitTypes.H264Sps;
                 pps |= type == NalUnitTypes.H264Pps;
             }
-            length += AvccToAnnexB.StartCodeLength + nal.Length;
+            length += AnnexBStartCode.Length + nal.Length;
             units++;
         }
         if (reader.Failed)

@@ -130,14 +130,12 @@ internal sealed class VideoTrack
     // Accumulates start-code-prefixed units; config records are at most a few kilobytes.
     private struct ParameterSetBlock
     {
-        private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
-
         private List<byte>? _bytes;
 
         public void Add(ReadOnlySpan<byte> nal)
         {
             _bytes ??= [];
-            CollectionExtensions.AddRange(_bytes, StartCode);
+            CollectionExtensions.AddRange(_bytes, AnnexBStartCode.Bytes);
             CollectionExtensions.AddRange(_bytes, nal);
         }
 

@@ -37,8 +37,6 @@ public sealed unsafe class SharedBuffer : MemoryManager<byte>
     /// <summary>The whole capacity, for the writer that fills the buffer.</summary>
     public Span<byte> FullSpan => new(_pointer, Capacity);
 
-    public ReadOnlyMemory<byte> WrittenMemory => Memory[..Length];
-
     /// <summary>Rents a buffer of at least <paramref name="size"/> bytes with one reference held.</summary>
     public static SharedBuffer Rent(int size) => BufferPool.Shared.Rent(size);
 

@@ -19,8 +19,6 @@ public abstract unsafe class SharedFile
     /// <summary>The read-only mapping of the whole file.</summary>
     public abstract byte* Pointer { get; }
 
-    public ReadOnlySpan<byte> Span => new(Pointer, checked((int)Length));
-
     /// <summary>The mapping as memory, for APIs that take <see cref="ReadOnlyMemory{T}"/>.</summary>
     public abstract ReadOnlyMemory<byte> Memory { get; }
 

@@ -55,7 +55,7 @@ internal static class ConfigMasking
             case JsonValueKind.String:
                 var text = element.GetString()!;
                 // Upstream and push URLs carry the node's credentials in their query.
-                writer.WriteStringValue(text.Contains("://", StringComparison.Ordinal) ? Relay.Urls.UrlText.MaskQueryValues(MaskUserInfo(text)) : text);
+                writer.WriteStringValue(text.Contains("://", StringComparison.Ordinal) ? Relay.Urls.UrlSyntax.MaskQueryValues(MaskUserInfo(text)) : text);
                 break;
             default:
                 element.WriteTo(writer);

@@ -18,9 +18,9 @@ public sealed class ControlCommands(INodeAdmin server)
         var context = server.Context;
         return request.Command switch
         {
-            "status" => new ControlReply { Ok = true, Status = Reports.Status(NodeStatus.Capture(server)) },
-            "streams" => new ControlReply { Ok = true, Streams = Reports.Streams(context) },
-            "sessions" => new ControlReply { Ok = true, Sessions = Reports.Sessions(context, request) },
+            "status" => new ControlReply { Ok = true, Status = StatusReports.From(NodeStatus.Capture(server)) },
+            "streams" => new ControlReply { Ok = true, Streams = StreamReports.Streams(context) },
+            "sessions" => new ControlReply { Ok = true, Sessions = SessionReports.Sessions(context, request) },
             "kick" => Kick(request.Session),
             "drop" => Drop(request.Stream),
             "reload" => server.Reload(),
@@ -59,7 +59,7 @@ public sealed class ControlCommands(INodeAdmin server)
         var dropped = new List<string>();
         foreach (var live in context.Streams.Streams)
         {
-            if (Reports.StreamMatches(live.Key, stream))
+            if (StreamReports.StreamMatches(live.Key, stream))
             {
                 dropped.Add(live.Key.ToString());
                 live.End();

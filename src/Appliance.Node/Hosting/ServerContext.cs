@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Node.Hosting;
 
 /// <summary>What every session needs from the node: config, streams, sessions, logs.</summary>
-public sealed class ServerContext
+public sealed class ServerContext : ISessionHost
 {
     private volatile ApplianceConfig _config;
     private volatile DomainTable _domains;
@@ -23,7 +23,6 @@ public sealed class ServerContext
         SessionTokens = new HlsSessionToken(SecretOf(config), TimeProvider.System);
         Streams = streams;
         Sessions = sessions;
-        Loggers = loggers;
         Logger = loggers.CreateLogger("appliance");
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
@@ -48,8 +47,6 @@ public sealed class ServerContext
     public StreamRegistry Streams { get; }
 
     public SessionTable Sessions { get; }
-
-    public ILoggerFactory Loggers { get; }
 
     public ILogger Logger { get; }
 

@@ -77,13 +77,13 @@ public sealed partial class HttpServerSession
         // About half a segment: players polling at the target duration always see a fresh list.
         var maxAge = window.Ended ? 60 : stream.App.Hls.TargetDurationMs / 2000;
         KeyValuePair<string, string>[] caching = [new("Cache-Control", maxAge > 0 ? $"max-age={maxAge}" : "no-cache")];
-        ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(ResponseHead, 200, PlaylistType, playlist.Length, keepAlive, extraHeaders: caching);
+        HeadBuffer.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(HeadBuffer, 200, PlaylistType, playlist.Length, keepAlive, extraHeaders: caching);
         if (!headOnly)
         {
-            System.Buffers.BuffersExtensions.Write(ResponseHead, playlist);
+            System.Buffers.BuffersExtensions.Write(HeadBuffer, playlist);
         }
-        Writer.Send(ResponseHead.WrittenSpan);
+        Writer.Send(HeadBuffer.WrittenSpan);
         _lastStatus = 200;
         _protocol = "hls";
     }
@@ -104,18 +104,18 @@ public sealed partial class HttpServerSession
         }
         var length = segment.File.Length;
         var outcome = SegmentRange(length, out var range);
-        ResponseHead.ResetWrittenCount();
+        HeadBuffer.ResetWrittenCount();
         if (outcome == ByteRangeOutcome.Unsatisfiable)
         {
             segment.File.Release();
             KeyValuePair<string, string>[] unsatisfiable = [AcceptRanges, new("Content-Range", $"bytes */{length}")];
             var body = "range not satisfiable\n"u8;
-            HttpResponseWriter.WriteHead(ResponseHead, 416, "text/plain; charset=utf-8", body.Length, keepAlive, extraHeaders: unsatisfiable);
+            HttpResponseWriter.WriteHead(HeadBuffer, 416, "text/plain; charset=utf-8", body.Length, keepAlive, extraHeaders: unsatisfiable);
             if (!headOnly)
             {
-                System.Buffers.BuffersExtensions.Write(ResponseHead, body);
+                System.Buffers.BuffersExtensions.Write(HeadBuffer, body);
             }
-            Writer.Send(ResponseHead.WrittenSpan);
+            Writer.Send(HeadBuffer.WrittenSpan);
             _lastStatus = 416;
             _protocol = "hls";
             return Next(keepAlive);
@@ -131,8 +131,8 @@ public sealed partial class HttpServerSession
         {
             range = new ByteRange(0, length - 1);
         }
-        HttpResponseWriter.WriteHead(ResponseHead, status, "video/mp2t", range.Length, keepAlive, extraHeaders: headers);
-        Writer.Send(ResponseHead.WrittenSpan);
+        HttpResponseWriter.WriteHead(HeadBuffer, status, "video/mp2t", range.Length, keepAlive, extraHeaders: headers);
+        Writer.Send(HeadBuffer.WrittenSpan);
         if (headOnly || range.Length == 0)
         {
             segment.File.Release();

@@ -29,18 +29,18 @@ public sealed partial class HttpServerSession
         }
         if (request.Method == "OPTIONS")
         {
-            ResponseHead.ResetWrittenCount();
-            HttpResponseWriter.WritePreflight(ResponseHead, keepAlive);
-            Writer.Send(ResponseHead.WrittenSpan);
+            HeadBuffer.ResetWrittenCount();
+            HttpResponseWriter.WritePreflight(HeadBuffer, keepAlive);
+            Writer.Send(HeadBuffer.WrittenSpan);
             _lastStatus = 204;
             return Next(keepAlive);
         }
         if (request.Method is not ("GET" or "HEAD"))
         {
-            ResponseHead.ResetWrittenCount();
-            HttpResponseWriter.WriteHead(ResponseHead, 405, "text/plain; charset=utf-8", 19, keepAlive: false, extraHeaders: AllowedMethods);
-            ResponseHead.Write("method not allowed\n"u8);
-            Writer.Send(ResponseHead.WrittenSpan);
+            HeadBuffer.ResetWrittenCount();
+            HttpResponseWriter.WriteHead(HeadBuffer, 405, "text/plain; charset=utf-8", 19, keepAlive: false, extraHeaders: AllowedMethods);
+            HeadBuffer.Write("method not allowed\n"u8);
+            Writer.Send(HeadBuffer.WrittenSpan);
             _lastStatus = 405;
             return RequestOutcome.Close;
         }
@@ -201,25 +201,25 @@ public sealed partial class HttpServerSession
             WriteText(503, "stream full\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(ResponseHead, 200, contentType, null, keepAlive: false, extraHeaders: NoStore);
+        HeadBuffer.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(HeadBuffer, 200, contentType, null, keepAlive: false, extraHeaders: NoStore);
         _lastStatus = 200;
         if (headOnly)
         {
-            Writer.Send(ResponseHead.WrittenSpan);
+            Writer.Send(HeadBuffer.WrittenSpan);
             return RequestOutcome.Close;
         }
         if (format == WireFormat.Flv)
         {
             Span<byte> fileHeader = stackalloc byte[FlvWriter.FileHeaderLength];
             FlvWriter.WriteFileHeader(fileHeader, stream.HasAudio || !stream.HasVideo, stream.HasVideo || !stream.HasAudio);
-            ResponseHead.Write(fileHeader);
+            HeadBuffer.Write(fileHeader);
         }
         else
         {
             stream.EnsureTsPackaging();
         }
-        Writer.Send(ResponseHead.WrittenSpan);
+        Writer.Send(HeadBuffer.WrittenSpan);
         var subscription = stream.Subscribe(Writer, format);
         if (subscription is null)
         {
@@ -235,13 +235,13 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome WriteBody(byte[] body, string contentType, bool keepAlive, bool headOnly)
     {
-        ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(ResponseHead, 200, contentType, body.Length, keepAlive, extraHeaders: NoStore);
+        HeadBuffer.ResetWrittenCount();
+        HttpResponseWriter.WriteHead(HeadBuffer, 200, contentType, body.Length, keepAlive, extraHeaders: NoStore);
         if (!headOnly)
         {
-            ResponseHead.Write(body);
+            HeadBuffer.Write(body);
         }
-        Writer.Send(ResponseHead.WrittenSpan);
+        Writer.Send(HeadBuffer.WrittenSpan);
         _lastStatus = 200;
         return Next(keepAlive);
     }

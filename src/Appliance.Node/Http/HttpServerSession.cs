@@ -1,6 +1,5 @@
 using Appliance.Node.Hosting;
 using System.Buffers;
-using Appliance.Core.Time;
 using Appliance.Node.Config;
 using Appliance.Streaming.Fanout;
 using Appliance.Node.Logging;
@@ -20,7 +19,7 @@ public sealed partial class HttpServerSession : SessionBase
     private readonly ServerContext _context;
     private readonly ApplianceConfig _config;
     private readonly HttpLimits _limits;
-    private HttpScratch? _scratch = HttpScratch.Rent();
+    private HttpExchangeBuffers? _buffers = HttpExchangeBuffers.Rent();
     private Task<RequestOutcome>? _deferred;
     private string _protocol = "http";
     private string _stream = "-";
@@ -33,7 +32,7 @@ public sealed partial class HttpServerSession : SessionBase
 
     /// <summary>A session of the public HTTP listener, or (admin) of the operators' metrics and status listener.</summary>
     public HttpServerSession(IConnection connection, ServerContext context, INodeAdmin? node, bool admin = false)
-        : base(connection)
+        : base(connection, context)
     {
         _admin = admin;
         _node = node;
@@ -52,40 +51,29 @@ public sealed partial class HttpServerSession : SessionBase
 
     protected override string DeadlineReason => "request head not received in time";
 
-    public async Task RunAsync()
+    protected override string Family => "http";
+
+    /// <summary>The status code of the last response.</summary>
+    protected override string AccessStatus => _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override string AbortLogName => Protocol;
+
+    protected override Task<string> ReadAsync() => ReadLoopAsync();
+
+    /// <summary>A response still being written goes out before the connection closes.</summary>
+    protected override void OnEnding(string reason)
     {
-        _context.Sessions.Add(this);
-        var sendLoop = RunWriterAsync();
-        string reason;
-        try
-        {
-            reason = await ReadLoopAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            reason = WriterEndReason ?? "connection lost";
-        }
-        catch (Exception ex)
-        {
-            reason = "internal error";
-            LiveLog.SessionFailed(_context.Logger, ex, "http", Client);
-        }
-        reason = AbortReason ?? WriterEndReason ?? reason;
-        if (AbortReason is not null)
-        {
-            LiveLog.Rejected(_context.Logger, Protocol, Client, AbortReason);
-        }
         if (Writer.Subscription is null && !Writer.IsClosingAfterFlush)
         {
             Writer.CloseAfterFlush(reason);
         }
-        var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
-        ReturnScratch();
-        _context.Sessions.Remove(this);
-        _context.Traffic.OnFinished(this);
-        _context.AccessLog.Write(Protocol, Client, _stream, _lastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            BytesIn, Writer.BytesWritten, (MonotonicClock.NowMs - StartedMs) / 1000.0, _protocol is "http-flv" or "http-ts" ? writerReason : reason);
     }
+
+    protected override void OnEnded() => ReturnBuffers();
+
+    /// <summary>A live response's line says why its delivery ended (the writer's reason).</summary>
+    protected override string AccessLogReason(string reason, string writerReason) =>
+        _protocol is "http-flv" or "http-ts" ? writerReason : reason;
 
     protected override void OnWriterGaveUp(string reason)
     {
@@ -171,8 +159,8 @@ public sealed partial class HttpServerSession : SessionBase
             case RequestOutcome.Streaming:
                 streaming = true;
                 SetPhaseDeadline(0);
-                // No more requests on this connection: the parsing scratch can serve others.
-                ReturnScratch();
+                // No more requests on this connection: its parsing buffers can serve others.
+                ReturnBuffers();
                 return null;
             case RequestOutcome.Close:
                 return "response ends the connection";
@@ -196,20 +184,20 @@ public sealed partial class HttpServerSession : SessionBase
 
     private void WriteText(int status, string body, bool keepAlive, bool headOnly)
     {
-        ResponseHead.ResetWrittenCount();
-        HttpResponseWriter.WriteText(ResponseHead, status, body, keepAlive, headOnly);
-        Writer.Send(ResponseHead.WrittenSpan);
+        HeadBuffer.ResetWrittenCount();
+        HttpResponseWriter.WriteText(HeadBuffer, status, body, keepAlive, headOnly);
+        Writer.Send(HeadBuffer.WrittenSpan);
         _lastStatus = status;
     }
 
-    private HttpRequest Request => _scratch!.Request;
+    private HttpRequest Request => _buffers!.Request;
 
-    private ArrayBufferWriter<byte> ResponseHead => _scratch!.Head;
+    private ArrayBufferWriter<byte> HeadBuffer => _buffers!.Head;
 
-    private void ReturnScratch()
+    private void ReturnBuffers()
     {
-        _scratch?.Return();
-        _scratch = null;
+        _buffers?.Return();
+        _buffers = null;
     }
 
     private enum RequestOutcome

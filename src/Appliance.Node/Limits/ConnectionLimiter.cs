@@ -12,8 +12,6 @@ public sealed class ConnectionLimiter
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
     private int _total;
 
-    public int Total => Volatile.Read(ref _total);
-
     /// <summary>Counts a new connection, or says why it is refused (and counts nothing).</summary>
     public string? TryEnter(IPAddress? address, int maxTotal, int maxPerIp)
     {

@@ -3,10 +3,8 @@ using Appliance.Streaming.Streams;
 namespace Appliance.Node.Rtmp;
 
 /// <summary>A publishing RTMP session seen as a stream's source; <paramref name="forwarded"/> when another node pushes it here.</summary>
-internal sealed class RtmpPublisher(RtmpServerSession session, StreamKey key, bool forwarded) : IStreamSource
+internal sealed class RtmpPublisher(RtmpServerSession session, bool forwarded) : IStreamSource
 {
-    public StreamKey Key { get; } = key;
-
     public string Description => $"rtmp-publish {session.Client}";
 
     public bool RelaysTimeline => forwarded;

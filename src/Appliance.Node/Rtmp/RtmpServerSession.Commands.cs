@@ -88,7 +88,7 @@ public sealed partial class RtmpServerSession
         {
             return RefusePublish(loop);
         }
-        var publisher = new RtmpPublisher(this, key, forwarded: via.Count > 0);
+        var publisher = new RtmpPublisher(this, forwarded: via.Count > 0);
         if (_context.Streams.TryPublish(key, app, publisher, out var stream) != PublishOutcome.Started)
         {
             return RefusePublish($"stream {key} is already being published");

@@ -1,7 +1,6 @@
 using Appliance.Node.Hosting;
 using Appliance.Core.Buffers;
 using Appliance.Core.Connections;
-using Appliance.Core.Time;
 using Appliance.Node.Config;
 using Appliance.Node.Logging;
 using Appliance.Node.Server;
@@ -28,7 +27,7 @@ public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler,
     private string _role = "rtmp";
 
     public RtmpServerSession(IConnection connection, ServerContext context)
-        : base(connection)
+        : base(connection, context)
     {
         _context = context;
         _config = context.Config;
@@ -54,48 +53,22 @@ public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler,
 
     public override string Listener => "rtmp";
 
-    public async Task RunAsync()
+    protected override string Family => "rtmp";
+
+    /// <summary>ok, or why a command was turned down (rejected, refused, not-found); error when the session failed.</summary>
+    protected override string AccessStatus => Failed ? "error" : _status;
+
+    protected override Task<string> ReadAsync()
     {
-        _context.Sessions.Add(this);
-        var sendLoop = RunWriterAsync();
-        string reason;
-        try
-        {
-            SetPhaseDeadline(_config.Deadlines.HandshakeMs);
-            reason = await _rtmp.RunAsync().ConfigureAwait(false);
-        }
-        catch (RtmpProtocolException ex)
-        {
-            reason = ex.Message;
-            _status = "error";
-            LiveLog.Rejected(_context.Logger, "rtmp", Client, ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            reason = WriterEndReason ?? "connection lost";
-        }
-        catch (Exception ex)
-        {
-            reason = "internal error";
-            _status = "error";
-            LiveLog.SessionFailed(_context.Logger, ex, "rtmp", Client);
-        }
-        reason = WriterEndReason ?? reason;
-        if (AbortReason is not null)
-        {
-            // A deadline or a kick ended the session; the read it interrupted may have ended either way.
-            reason = AbortReason;
-            _status = "error";
-            LiveLog.Rejected(_context.Logger, "rtmp", Client, reason);
-        }
-        EndPublishing(reason);
-        await FinishAsync(sendLoop, reason).ConfigureAwait(false);
-        _rtmp.Dispose();
-        _context.Sessions.Remove(this);
-        _context.Traffic.OnFinished(this);
-        _context.AccessLog.Write(Protocol, Client, StreamDescription, _status, BytesIn, Writer.BytesWritten,
-            (MonotonicClock.NowMs - StartedMs) / 1000.0, reason);
+        SetPhaseDeadline(_config.Deadlines.HandshakeMs);
+        return _rtmp.RunAsync();
     }
+
+    protected override bool IsPeerFault(Exception ex) => ex is RtmpProtocolException;
+
+    protected override void OnEnding(string reason) => EndPublishing(reason);
+
+    protected override void OnEnded() => _rtmp.Dispose();
 
     protected override void OnWriterGaveUp(string reason)
     {

@@ -84,8 +84,6 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
 
     public IPEndPoint HttpEndPoint => _http.LocalEndPoint;
 
-    public string? ControlSocketPath => _control?.Path;
-
     /// <summary>Completes with the timeout when an operator asks the node to drain (control socket).</summary>
     public Task<TimeSpan> DrainRequested => _drainRequested.Task;
 

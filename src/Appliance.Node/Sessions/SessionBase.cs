@@ -1,26 +1,30 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Fanout;
 using Appliance.Core.Connections;
+using Appliance.Node.Logging;
 using Appliance.Transport.Accounting;
 
 namespace Appliance.Node.Sessions;
 
 /// <summary>
 /// What every protocol session shares: its connection and writer, counters for the access log,
-/// and the deadline state the sweeper checks (so no session needs a timer of its own).
+/// the deadline state the sweeper checks (so no session needs a timer of its own), and its life
+/// from start to the access log line (<see cref="RunAsync"/>); a protocol supplies the read loop.
 /// </summary>
 public abstract class SessionBase : IConnectionTraffic
 {
-    private static long _nextId;
+    private static long s_nextId;
+    private readonly ISessionHost _host;
     private long _lastReceiveMs;
     private long _phaseDeadlineMs;
     private string? _abortReason;
 
-    protected SessionBase(IConnection connection)
+    protected SessionBase(IConnection connection, ISessionHost host)
     {
+        _host = host;
         Connection = connection;
         Writer = new ConnectionWriter(connection.Output);
-        Id = Interlocked.Increment(ref _nextId);
+        Id = Interlocked.Increment(ref s_nextId);
         StartedMs = MonotonicClock.NowMs;
         _lastReceiveMs = StartedMs;
         Client = connection.RemoteEndPoint?.ToString() ?? "unknown";
@@ -53,6 +57,84 @@ public abstract class SessionBase : IConnectionTraffic
 
     /// <summary>The reason a deadline or kick ended this session, if one did.</summary>
     public string? AbortReason => Volatile.Read(ref _abortReason);
+
+    /// <summary>The protocol family the logs name ("rtmp", "http"), whatever the session became.</summary>
+    protected abstract string Family { get; }
+
+    /// <summary>True when the session ended in error: the peer broke the protocol, it failed inside, or a deadline or kick ended it.</summary>
+    protected bool Failed { get; private set; }
+
+    /// <summary>The status column of the session's access log line.</summary>
+    protected abstract string AccessStatus { get; }
+
+    /// <summary>
+    /// The session from start to end: listed in the session table while it runs, its writer
+    /// started, the protocol's <see cref="ReadAsync"/> run, then the end every session shares: the
+    /// reason (a kick or deadline first, then why the writer stopped, then the read loop's), a final
+    /// reply flushed within a bound, the traffic counted and one access log line. Throws nothing.
+    /// </summary>
+    public async Task RunAsync()
+    {
+        _host.Sessions.Add(this);
+        var sendLoop = RunWriterAsync();
+        string reason;
+        try
+        {
+            reason = await ReadAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsPeerFault(ex))
+        {
+            reason = ex.Message;
+            Failed = true;
+            LiveLog.Rejected(_host.Logger, Family, Client, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = WriterEndReason ?? "connection lost";
+        }
+        catch (Exception ex)
+        {
+            reason = "internal error";
+            Failed = true;
+            LiveLog.SessionFailed(_host.Logger, ex, Family, Client);
+        }
+        reason = AbortReason ?? WriterEndReason ?? reason;
+        if (AbortReason is not null)
+        {
+            // A deadline or a kick ended the session; the read it interrupted may have ended either way.
+            Failed = true;
+            LiveLog.Rejected(_host.Logger, AbortLogName, Client, AbortReason);
+        }
+        OnEnding(reason);
+        var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
+        OnEnded();
+        _host.Sessions.Remove(this);
+        _host.Traffic.OnFinished(this);
+        _host.AccessLog.Write(Protocol, Client, StreamPath, AccessStatus, BytesIn, Writer.BytesWritten,
+            (MonotonicClock.NowMs - StartedMs) / 1000.0, AccessLogReason(reason, writerReason));
+    }
+
+    /// <summary>The protocol's read loop; returns why the connection ended.</summary>
+    protected abstract Task<string> ReadAsync();
+
+    /// <summary>Whether <paramref name="ex"/> from the read loop means the peer broke the protocol: one log line, and the session ends in error.</summary>
+    protected virtual bool IsPeerFault(Exception ex) => false;
+
+    /// <summary>How a deadline or kick names the session in its log line.</summary>
+    protected virtual string AbortLogName => Family;
+
+    /// <summary>Before the final flush: leave the stream the session published, queue a last reply.</summary>
+    protected virtual void OnEnding(string reason)
+    {
+    }
+
+    /// <summary>After the writer stopped: return what the session borrowed.</summary>
+    protected virtual void OnEnded()
+    {
+    }
+
+    /// <summary>The reason on the access log line, given the session's and the writer's.</summary>
+    protected virtual string AccessLogReason(string reason, string writerReason) => reason;
 
     /// <summary>A phase that must end by a deadline (handshake, request head); 0 clears it.</summary>
     protected void SetPhaseDeadline(int timeoutMs) =>

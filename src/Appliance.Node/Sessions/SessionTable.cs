@@ -17,8 +17,6 @@ public sealed class SessionTable : IDisposable
     public SessionTable(int sweepIntervalMs = 250) =>
         _sweeper = new Timer(_ => Sweep(), null, sweepIntervalMs, sweepIntervalMs);
 
-    public int Count => _sessions.Count;
-
     public ICollection<SessionBase> Sessions => _sessions.Values;
 
     public void Add(SessionBase session) => _sessions[session.Id] = session;

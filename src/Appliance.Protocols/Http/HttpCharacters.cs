@@ -32,6 +32,4 @@ internal static class HttpCharacters
 
     /// <summary>RFC 9110 OWS: strips leading and trailing SP/HTAB.</summary>
     public static ReadOnlySpan<byte> TrimOws(ReadOnlySpan<byte> value) => value.Trim(" \t"u8);
-
-    public static ReadOnlySpan<char> TrimOws(ReadOnlySpan<char> value) => value.Trim(" \t");
 }

@@ -82,6 +82,12 @@ public static class HttpResponseParser
         return HttpParseStatus.Complete;
     }
 
+    /// <summary>
+    /// The status code of a status line alone (<paramref name="line"/> without its line end), for a
+    /// caller that needs nothing more than the code, such as a health probe.
+    /// </summary>
+    public static bool TryParseStatusLine(ReadOnlySpan<byte> line, out int status) => TryParseStatusLine(line, out _, out status, out _);
+
     /// <summary>status-line = HTTP-version SP 3DIGIT SP [reason-phrase]; a missing final SP is tolerated.</summary>
     private static bool TryParseStatusLine(ReadOnlySpan<byte> line, out int versionMinor, out int status, out ReadOnlySpan<byte> reason)
     {

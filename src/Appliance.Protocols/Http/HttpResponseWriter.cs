@@ -9,37 +9,31 @@ namespace Appliance.Protocols.Http;
 /// </summary>
 public static class HttpResponseWriter
 {
-    /// <summary>Enough for the longest prefix <see cref="WriteChunkPrefix"/> writes (8 hex digits + CRLF).</summary>
-    public const int MaxChunkPrefixLength = 10;
-
     /// <summary>How long a browser may cache a preflight answer, in seconds.</summary>
     public const int PreflightMaxAgeSeconds = 86400;
 
-    private static readonly KeyValuePair<string, string>[] s_preflightHeaders =
+    private static readonly KeyValuePair<string, string>[] PreflightHeaders =
     [
         new("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
         new("Access-Control-Allow-Headers", "*"),
         new("Access-Control-Max-Age", PreflightMaxAgeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
-    public static ReadOnlySpan<byte> ChunkSuffix => "\r\n"u8;
-
-    public static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
-
     public static string ReasonPhrase(int status) => HttpReasonPhrases.Get(status);
 
+    /// <summary>A head without a length ends its body by closing the connection.</summary>
     public static void WriteHead(IBufferWriter<byte> writer, int status, string? contentType, long? contentLength, bool keepAlive,
-        bool chunked = false, ReadOnlySpan<KeyValuePair<string, string>> extraHeaders = default)
+        ReadOnlySpan<KeyValuePair<string, string>> extraHeaders = default)
     {
-        WriteHead(writer, HttpDate.Current, status, contentType, contentLength, keepAlive, chunked, extraHeaders);
+        WriteHead(writer, HttpDate.Current, status, contentType, contentLength, keepAlive, extraHeaders);
     }
 
     /// <summary>As the public overload, with the Date value supplied (tests pin it).</summary>
     internal static void WriteHead(IBufferWriter<byte> writer, ReadOnlySpan<byte> date, int status, string? contentType, long? contentLength,
-        bool keepAlive, bool chunked = false, ReadOnlySpan<KeyValuePair<string, string>> extraHeaders = default)
+        bool keepAlive, ReadOnlySpan<KeyValuePair<string, string>> extraHeaders = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var head = new ResponseHead(status, contentType, contentLength, keepAlive, chunked, extraHeaders);
+        var head = new ResponseHeadFormatter(status, contentType, contentLength, keepAlive, extraHeaders);
         int size = head.Measure(date);
         head.Write(writer.GetSpan(size), date);
         writer.Advance(size);
@@ -69,32 +63,7 @@ public static class HttpResponseWriter
 
     internal static void WritePreflight(IBufferWriter<byte> writer, ReadOnlySpan<byte> date, bool keepAlive)
     {
-        // 204 carries neither Content-Length nor chunking (RFC 9110 §8.6).
-        WriteHead(writer, date, 204, null, null, keepAlive, false, s_preflightHeaders);
+        // 204 carries no Content-Length (RFC 9110 §8.6).
+        WriteHead(writer, date, 204, null, null, keepAlive, PreflightHeaders);
     }
-
-    /// <summary>Writes "{length in hex}\r\n" and returns the bytes written.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">
-    /// <paramref name="length"/> is not positive: a zero-length chunk would end the body early.
-    /// </exception>
-    public static int WriteChunkPrefix(Span<byte> dest, int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        int digits = HexDigitCount((uint)length);
-        if (dest.Length < digits + 2)
-        {
-            throw new ArgumentException("Destination too small for a chunk prefix.", nameof(dest));
-        }
-        uint value = (uint)length;
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            dest[i] = "0123456789abcdef"u8[(int)(value & 0xF)];
-            value >>= 4;
-        }
-        dest[digits] = (byte)'\r';
-        dest[digits + 1] = (byte)'\n';
-        return digits + 2;
-    }
-
-    private static int HexDigitCount(uint value) => (32 - System.Numerics.BitOperations.LeadingZeroCount(value) + 3) / 4;
 }

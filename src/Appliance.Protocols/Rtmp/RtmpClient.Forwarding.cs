@@ -7,9 +7,6 @@ namespace Appliance.Protocols.Rtmp;
 // get), so it goes onto the connection as it is instead of being chunked again per target.
 public sealed partial class RtmpClient
 {
-    /// <summary>Chunk size of what this client sends; pre-chunked media must use the same.</summary>
-    public int OutgoingChunkSizeInUse => _outChunkSize;
-
     /// <summary>Tells the server the chunk size of everything that follows, and uses it for this client's own messages.</summary>
     public async ValueTask SetChunkSizeAsync(int chunkSize, CancellationToken ct)
     {
@@ -30,7 +27,7 @@ public sealed partial class RtmpClient
     }
 
     /// <summary>
-    /// Sends complete messages already chunked at <see cref="OutgoingChunkSizeInUse"/> for message
+    /// Sends complete messages already chunked at this client's outgoing chunk size (<see cref="SetChunkSizeAsync"/>) for message
     /// stream <see cref="StreamId"/>; whole slices go out between this client's own messages,
     /// never inside one.
     /// </summary>

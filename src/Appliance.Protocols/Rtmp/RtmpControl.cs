@@ -27,13 +27,6 @@ public static class RtmpControl
         return HeaderLength + 4;
     }
 
-    public static int WriteAbort(Span<byte> dest, int chunkStreamId)
-    {
-        var payload = Header(dest, RtmpMessageType.Abort, 4);
-        BinaryPrimitives.WriteInt32BigEndian(payload, chunkStreamId);
-        return HeaderLength + 4;
-    }
-
     public static int WriteWindowAckSize(Span<byte> dest, uint size)
     {
         var payload = Header(dest, RtmpMessageType.WindowAckSize, 4);

@@ -13,6 +13,4 @@ public struct RtmpMessage
     public uint StreamId;
     public int ChunkStreamId;
     public SharedBuffer Payload;
-
-    public readonly int Length => Payload.Length;
 }

@@ -17,8 +17,6 @@ internal sealed class DirectoryCandidates
 
     public DirectoryCandidates(HealthOptions? healthOptions = null) => _healthOptions = healthOptions ?? HealthOptions.Default;
 
-    public int Count => _byUrl.Count;
-
     public RouteCandidate For(DirectoryEntry entry)
     {
         var id = entry.Url.ToString();

@@ -32,7 +32,7 @@ internal sealed class DirectoryRegistrar(string prefix, string nodeId, Advertise
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stream in streams.Streams)
         {
-            if (stream.Source is { } source and not IUpstreamSource && stream.App is not RelayAppConfig { Push.Count: > 0 } && !stream.IsEnded)
+            if (stream.Source is { IsPull: false } source && stream.App is not RelayAppConfig { Push.Count: > 0 } && !stream.IsEnded)
             {
                 wanted[DirectoryEntry.KeyOf(prefix, stream.Key)] = DirectoryEntry.Format(nodeId, advertise.For(stream.Key.App));
             }

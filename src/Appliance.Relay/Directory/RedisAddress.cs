@@ -10,11 +10,11 @@ public readonly record struct RedisAddress(string Host, int Port)
     public static bool TryParse(string? text, out RedisAddress address, out string error)
     {
         address = default;
-        if (!UrlText.CheckCharacters(text, out error))
+        if (!UrlSyntax.CheckCharacters(text, out error))
         {
             return false;
         }
-        if (!UrlText.TryParseAuthority(text!, DefaultPort, out var host, out var port, out var end, out error))
+        if (!UrlSyntax.TryParseAuthority(text!, DefaultPort, out var host, out var port, out var end, out error))
         {
             return false;
         }
@@ -27,5 +27,5 @@ public readonly record struct RedisAddress(string Host, int Port)
         return true;
     }
 
-    public override string ToString() => $"{UrlText.ForUrl(Host)}:{Port}";
+    public override string ToString() => $"{UrlSyntax.ForUrl(Host)}:{Port}";
 }

@@ -13,6 +13,6 @@ namespace Appliance.Relay.Logging;
 internal static class RelayAccessLine
 {
     public static void Write(AccessLog log, string protocol, UpstreamUrl peer, StreamKey stream, bool failed, IConnectionTraffic connection, long openedMs, string reason) =>
-        log.Write(protocol, $"{UrlText.ForUrl(peer.Host)}:{peer.Port}", stream.ToString(), failed ? "error" : "ok",
+        log.Write(protocol, $"{UrlSyntax.ForUrl(peer.Host)}:{peer.Port}", stream.ToString(), failed ? "error" : "ok",
             connection.BytesIn, connection.BytesOut, (MonotonicClock.NowMs - openedMs) / 1000.0, reason);
 }

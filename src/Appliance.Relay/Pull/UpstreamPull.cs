@@ -16,7 +16,7 @@ namespace Appliance.Relay.Pull;
 /// or is clearly beaten by another candidate, moves to the next one; the stream rebases
 /// timestamps, so viewers stay connected and see time go on.
 /// </summary>
-public sealed partial class UpstreamPull : IUpstreamSource
+public sealed partial class UpstreamPull : IStreamSource
 {
     private readonly IPullHost _relay;
     private readonly LiveStream _stream;
@@ -49,11 +49,11 @@ public sealed partial class UpstreamPull : IUpstreamSource
 
     public StreamKey Key => _stream.Key;
 
+    public bool IsPull => true;
+
     public bool RelaysTimeline => true;
 
     public LiveStream Stream => _stream;
-
-    public RouteCandidate? Current => _current;
 
     /// <summary>True once media flows; false when no candidate could deliver within the wait.</summary>
     public Task<bool> Ready => _ready.Task;

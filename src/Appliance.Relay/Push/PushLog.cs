@@ -13,7 +13,4 @@ internal static partial class PushLog
 
     [LoggerMessage(EventId = 322, Level = LogLevel.Information, Message = "push {Stream} to {Target}: stopped ({Reason}), {Bytes} bytes sent")]
     public static partial void Stopped(ILogger logger, string stream, string target, string reason, long bytes);
-
-    [LoggerMessage(EventId = 323, Level = LogLevel.Warning, Message = "publish {Stream} refused for {Client}: {Reason}")]
-    public static partial void PublishRefused(ILogger logger, string stream, string client, string reason);
 }

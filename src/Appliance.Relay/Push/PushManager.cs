@@ -34,18 +34,6 @@ public sealed class PushManager : IAsyncDisposable
         _logger = node.Loggers.CreateLogger("push");
     }
 
-    /// <summary>Forwarders running now, all streams together.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _active.Values.Sum(list => list.Count);
-            }
-        }
-    }
-
     /// <summary>
     /// Why a publish that came through <paramref name="via"/> (a push from other nodes) must be
     /// refused here (it would loop back, or has gone too far), or null.

@@ -66,17 +66,6 @@ public sealed class CandidateHealth
         }
     }
 
-    public string? LastError
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastError;
-            }
-        }
-    }
-
     /// <summary>Time to establish a TCP connection, in ms (peak EWMA).</summary>
     public void RecordConnect(double ms)
     {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Appliance.Core.Time;
+using Appliance.Protocols.Http;
 using Appliance.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,6 +23,9 @@ namespace Appliance.Relay.Routing;
 /// </summary>
 public sealed class CandidateProber : IAsyncDisposable
 {
+    // "HTTP/1.1 200 " plus a generous reason phrase.
+    private const int MaxStatusLineBytes = 512;
+
     private readonly Func<IReadOnlyList<RouteCandidate>> _candidates;
     private readonly ProberOptions _options;
     private readonly ILogger _logger;
@@ -31,7 +35,6 @@ public sealed class CandidateProber : IAsyncDisposable
     // Keyed by health, not candidate: apps listing the same upstream share one health and one probe.
     private readonly ConcurrentDictionary<CandidateHealth, Task> _running = new(ReferenceEqualityComparer.Instance);
     private Task? _loop;
-    private int _rounds;
 
     /// <param name="candidates">Read at every round, so candidates added or removed by a reload are picked up.</param>
     /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
@@ -45,9 +48,6 @@ public sealed class CandidateProber : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _clock = clock ?? (static () => MonotonicClock.NowMs);
     }
-
-    /// <summary>Rounds started so far, so tests can tell that time has passed for the prober without sleeping.</summary>
-    internal int Rounds => Volatile.Read(ref _rounds);
 
     /// <summary>Starts probing: a first round at once, then one per interval, until disposed.</summary>
     public void Start()
@@ -94,7 +94,6 @@ public sealed class CandidateProber : IAsyncDisposable
             do
             {
                 long now = _clock();
-                Interlocked.Increment(ref _rounds);
                 foreach (var candidate in _candidates())
                 {
                     if (!candidate.Health.IsDown(now) && !_running.ContainsKey(candidate.Health))
@@ -200,11 +199,44 @@ public sealed class CandidateProber : IAsyncDisposable
             $"GET {health.Path} HTTP/1.1\r\nHost: {health.HostHeader}\r\nUser-Agent: appliance-probe\r\nConnection: close\r\n\r\n");
         long sent = Stopwatch.GetTimestamp();
         await connection.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-        int status = await HttpStatusLine.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        int status = await ReadStatusAsync(connection, cancellationToken).ConfigureAwait(false);
         double rttMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         return status is >= 200 and <= 299
             ? new ProbeResult(true, connectMs, rttMs, status, null)
             : ProbeResult.Failed($"health check {health} answered {status}", connectMs, status);
+    }
+
+    /// <summary>
+    /// Reads just the status line and returns its code: a probe needs nothing more, and the bound
+    /// keeps a hostile or broken upstream from feeding an endless line. A malformed or over-long
+    /// line, or a close before one, is an <see cref="InvalidDataException"/>.
+    /// </summary>
+    private static async ValueTask<int> ReadStatusAsync(Stream connection, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxStatusLineBytes];
+        int filled = 0;
+        while (true)
+        {
+            int read = await connection.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new InvalidDataException(filled == 0 ? "closed without an answer" : "closed within the status line");
+            }
+            int lf = buffer.AsSpan(filled, read).IndexOf((byte)'\n');
+            filled += read;
+            if (lf >= 0)
+            {
+                var line = buffer.AsSpan(0, filled - read + lf);
+                // A bare LF ends the line too (RFC 9112 §2.2).
+                return HttpResponseParser.TryParseStatusLine(line.EndsWith("\r"u8) ? line[..^1] : line, out int status)
+                    ? status
+                    : throw new InvalidDataException("malformed status line");
+            }
+            if (filled == buffer.Length)
+            {
+                throw new InvalidDataException($"status line longer than {MaxStatusLineBytes} bytes");
+            }
+        }
     }
 
     private void Record(RouteCandidate candidate, ProbeResult result)

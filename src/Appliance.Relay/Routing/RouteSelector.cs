@@ -33,8 +33,6 @@ public sealed class RouteSelector
         _options = options ?? SelectorOptions.Default;
     }
 
-    public SelectorOptions Options => _options;
-
     /// <summary>The stable hash of a stream key: the same as of its text <c>domain/app/name</c>, without building that string.</summary>
     public static ulong HashKey(in StreamKey key)
     {
@@ -43,17 +41,6 @@ public sealed class RouteSelector
         hash = StableHash.Append(hash, key.App);
         hash = StableHash.Append(hash, "/");
         return StableHash.Append(hash, key.Name);
-    }
-
-    public static ulong HashKey(string streamKey) => StableHash.Fnv1a64(streamKey);
-
-    /// <summary>The candidates in the order to try, in a new array.</summary>
-    public RouteCandidate[] Rank(string streamKey, IReadOnlyList<RouteCandidate> candidates, long now)
-    {
-        var input = candidates as RouteCandidate[] ?? [.. candidates];
-        var ranked = new RouteCandidate[input.Length];
-        Rank(HashKey(streamKey), input, now, ranked);
-        return ranked;
     }
 
     /// <summary>Writes the candidates in the order to try into <paramref name="ranked"/> (at least as long as the input); allocates nothing for up to 32 candidates.</summary>

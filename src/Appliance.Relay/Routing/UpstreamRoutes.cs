@@ -14,22 +14,17 @@ namespace Appliance.Relay.Routing;
 /// </summary>
 public sealed class UpstreamRoutes
 {
-    private readonly RouteSelector _selector;
-    private readonly HealthOptions _healthOptions;
+    private readonly RouteSelector _selector = new();
     private readonly Func<long> _clock;
     private readonly ConcurrentDictionary<StreamKey, StreamChoice> _choices = new();
     private readonly Lock _updateGate = new();
     private volatile Table _table = Table.Empty;
 
     /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
-    public UpstreamRoutes(RouteSelector? selector = null, HealthOptions? healthOptions = null, Func<long>? clock = null)
+    public UpstreamRoutes(Func<long>? clock = null)
     {
-        _selector = selector ?? new RouteSelector();
-        _healthOptions = healthOptions ?? HealthOptions.Default;
         _clock = clock ?? (static () => MonotonicClock.NowMs);
     }
-
-    public RouteSelector Selector => _selector;
 
     /// <summary>One candidate per distinct health (URL), for the <see cref="CandidateProber"/>.</summary>
     public IReadOnlyList<RouteCandidate> ProbeTargets => _table.ProbeTargets;
@@ -65,7 +60,7 @@ public sealed class UpstreamRoutes
                     bool first = !healths.TryGetValue(id, out var health);
                     if (first)
                     {
-                        health = old.Healths.GetValueOrDefault(id) ?? new CandidateHealth(_healthOptions, _clock);
+                        health = old.Healths.GetValueOrDefault(id) ?? new CandidateHealth(HealthOptions.Default, _clock);
                         healths.Add(id, health);
                     }
                     candidates[i] = new RouteCandidate(url, config.Weight, config.Priority, health, healthUrl, config.Name);
@@ -100,17 +95,14 @@ public sealed class UpstreamRoutes
         return ranked;
     }
 
-    /// <summary>Records that <paramref name="candidateId"/> now feeds the stream; a change of candidate counts as a switch for the anti-flap interval.</summary>
-    public void NoteChoice(StreamKey key, string candidateId) => NoteChoice(key, candidateId, null);
-
     /// <summary>
-    /// Records that <paramref name="candidate"/> now feeds the stream. It may be one the stream
-    /// directory named rather than a configured one: the routes view then lists it too.
+    /// Records that <paramref name="candidate"/> now feeds the stream; a change of candidate counts
+    /// as a switch for the anti-flap interval. It may be one the stream directory named rather than
+    /// a configured one: the routes view then lists it too.
     /// </summary>
-    public void NoteChoice(StreamKey key, RouteCandidate candidate) => NoteChoice(key, candidate.Id, candidate);
-
-    private void NoteChoice(StreamKey key, string candidateId, RouteCandidate? candidate)
+    public void NoteChoice(StreamKey key, RouteCandidate candidate)
     {
+        var candidateId = candidate.Id;
         long now = _clock();
         var choice = _choices.GetOrAdd(key, static _ => new StreamChoice());
         lock (choice)

@@ -21,7 +21,7 @@ public sealed class HealthUrl
     public string Path { get; }
 
     /// <summary>The Host header value: the port only when it is not 80.</summary>
-    public string HostHeader => Port == UpstreamUrl.DefaultHttpPort ? UrlText.ForUrl(Host) : $"{UrlText.ForUrl(Host)}:{Port}";
+    public string HostHeader => Port == UpstreamUrl.DefaultHttpPort ? UrlSyntax.ForUrl(Host) : $"{UrlSyntax.ForUrl(Host)}:{Port}";
 
     /// <summary>Where a candidate without a health URL of its own is probed: <c>/api/health</c> on an HTTP candidate's port, nowhere for RTMP.</summary>
     public static HealthUrl? DefaultFor(UpstreamUrl upstream) =>
@@ -30,11 +30,11 @@ public sealed class HealthUrl
     public static bool TryParse(string? text, [NotNullWhen(true)] out HealthUrl? url, out string error)
     {
         url = null;
-        if (!UrlText.CheckCharacters(text, out error))
+        if (!UrlSyntax.CheckCharacters(text, out error))
         {
             return false;
         }
-        if (!UrlText.TrySplitScheme(text!, out var scheme, out var rest) || scheme is not ("http" or "https"))
+        if (!UrlSyntax.TrySplitScheme(text!, out var scheme, out var rest) || scheme is not ("http" or "https"))
         {
             error = "must start with http://";
             return false;
@@ -44,7 +44,7 @@ public sealed class HealthUrl
             error = "https is not supported (the appliance has no TLS client); use http://";
             return false;
         }
-        if (!UrlText.TryParseAuthority(rest, UpstreamUrl.DefaultHttpPort, out var host, out int port, out int end, out error))
+        if (!UrlSyntax.TryParseAuthority(rest, UpstreamUrl.DefaultHttpPort, out var host, out int port, out int end, out error))
         {
             return false;
         }
@@ -60,7 +60,7 @@ public sealed class HealthUrl
         }
         for (int i = 0; i < path.Length; i++)
         {
-            if (!UrlText.IsPathCharacter(path, i))
+            if (!UrlSyntax.IsPathCharacter(path, i))
             {
                 error = path[i] == '%' ? "has a '%' not followed by two hex digits" : $"has a character not allowed in a URL path: '{path[i]}'";
                 return false;
@@ -70,5 +70,5 @@ public sealed class HealthUrl
         return true;
     }
 
-    public override string ToString() => $"http://{UrlText.ForUrl(Host)}:{Port}{Path}";
+    public override string ToString() => $"http://{UrlSyntax.ForUrl(Host)}:{Port}{Path}";
 }

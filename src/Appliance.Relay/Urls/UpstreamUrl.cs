@@ -35,7 +35,7 @@ public sealed class UpstreamUrl
         Query = query;
         var scheme = protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http";
         var path = protocol == UpstreamProtocol.Rtmp ? (app is null ? "" : "/" + app) + (query is null ? "" : "?" + query) : pathTemplate!;
-        _canonical = $"{scheme}://{UrlText.ForUrl(host)}:{port}{UrlText.MaskQueryValues(path)}";
+        _canonical = $"{scheme}://{UrlSyntax.ForUrl(host)}:{port}{UrlSyntax.MaskQueryValues(path)}";
     }
 
     public UpstreamProtocol Protocol { get; }
@@ -58,16 +58,16 @@ public sealed class UpstreamUrl
     public string? HealthUrlPath => Protocol == UpstreamProtocol.HttpFlv ? DefaultHealthPath : null;
 
     /// <summary>The Host header value for requests to this candidate: the port only when it is not the default.</summary>
-    public string HostHeader => Port == DefaultHttpPort ? UrlText.ForUrl(Host) : $"{UrlText.ForUrl(Host)}:{Port}";
+    public string HostHeader => Port == DefaultHttpPort ? UrlSyntax.ForUrl(Host) : $"{UrlSyntax.ForUrl(Host)}:{Port}";
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out UpstreamUrl? url, out string error)
     {
         url = null;
-        if (!UrlText.CheckCharacters(text, out error))
+        if (!UrlSyntax.CheckCharacters(text, out error))
         {
             return false;
         }
-        if (!UrlText.TrySplitScheme(text!, out var scheme, out var rest))
+        if (!UrlSyntax.TrySplitScheme(text!, out var scheme, out var rest))
         {
             error = "must start with rtmp:// or http://";
             return false;
@@ -94,7 +94,7 @@ public sealed class UpstreamUrl
     public string RtmpApp(string localApp) => App ?? localApp;
 
     /// <summary>The tcUrl to connect with: <c>rtmp://host:port/app</c>.</summary>
-    public string RtmpTcUrl(string localApp) => $"rtmp://{UrlText.ForUrl(Host)}:{Port}/{RtmpApp(localApp)}";
+    public string RtmpTcUrl(string localApp) => $"rtmp://{UrlSyntax.ForUrl(Host)}:{Port}/{RtmpApp(localApp)}";
 
     /// <summary>The name to play or publish: the stream, then the URL's own query and the node's (loop protection) in one query.</summary>
     public string RtmpStreamName(string stream, string nodeQuery) =>
@@ -138,7 +138,7 @@ public sealed class UpstreamUrl
                 return false;
             }
         }
-        if (!UrlText.TryParseAuthority(rest, DefaultRtmpPort, out var host, out int port, out int end, out error))
+        if (!UrlSyntax.TryParseAuthority(rest, DefaultRtmpPort, out var host, out int port, out int end, out error))
         {
             return false;
         }
@@ -172,7 +172,7 @@ public sealed class UpstreamUrl
         }
         for (int i = 0; i < query.Length; i++)
         {
-            if (query[i] == '?' || !UrlText.IsPathCharacter(query, i))
+            if (query[i] == '?' || !UrlSyntax.IsPathCharacter(query, i))
             {
                 error = query[i] == '%' ? "has a '%' not followed by two hex digits" : $"has a character not allowed in a URL query: '{query[i]}'";
                 return false;
@@ -190,7 +190,7 @@ public sealed class UpstreamUrl
     private static bool TryParseHttp(string rest, out UpstreamUrl? url, out string error)
     {
         url = null;
-        if (!UrlText.TryParseAuthority(rest, DefaultHttpPort, out var host, out int port, out int end, out error))
+        if (!UrlSyntax.TryParseAuthority(rest, DefaultHttpPort, out var host, out int port, out int end, out error))
         {
             return false;
         }
@@ -236,7 +236,7 @@ public sealed class UpstreamUrl
                 error = "must not carry a fragment ('#')";
                 return false;
             }
-            if (!UrlText.IsPathCharacter(template, i))
+            if (!UrlSyntax.IsPathCharacter(template, i))
             {
                 error = c == '%' ? "has a '%' not followed by two hex digits" : $"has a character not allowed in a URL path: '{c}'";
                 return false;

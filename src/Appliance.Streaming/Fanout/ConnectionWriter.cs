@@ -51,8 +51,6 @@ public sealed class ConnectionWriter
 
     public long Flushes => Interlocked.Read(ref _flushes);
 
-    public string? CloseReason => _closeReason;
-
     /// <summary>True once <see cref="CloseAfterFlush"/> was asked: the writer ends after what is queued.</summary>
     public bool IsClosingAfterFlush
     {

@@ -1,4 +1,5 @@
 using Appliance.Codecs.Amf0;
+using Appliance.Codecs.Flv;
 using Appliance.Core.Buffers;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Media;
@@ -30,8 +31,6 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     // A broken encoder breaks every frame alike: one line per kind, then a count (RepeatedLog).
     private RepeatedLog? _unreadableVideo;
     private RepeatedLog? _unreadableAudio;
-
-    public LiveStream Stream => stream;
 
     /// <summary>Takes over <paramref name="payload"/>'s reference. Throws <see cref="MediaFormatException"/> on malformed data.</summary>
     public void Accept(byte typeId, uint timestamp, SharedBuffer payload)
@@ -152,29 +151,28 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     private void IngestAggregate(uint timestamp, ReadOnlySpan<byte> payload)
     {
         long? firstTag = null;
-        while (payload.Length >= 11)
+        while (payload.Length >= FlvTagHeader.Length)
         {
-            var type = payload[0];
-            var size = (payload[1] << 16) | (payload[2] << 8) | payload[3];
-            var tagTime = (uint)((payload[7] << 24) | (payload[4] << 16) | (payload[5] << 8) | payload[6]);
-            if (payload.Length < 11 + size)
+            var tag = FlvTagHeader.Read(payload);
+            if (payload.Length < FlvTagHeader.Length + tag.DataSize)
             {
                 throw new MediaFormatException("aggregate message truncated");
             }
-            firstTag ??= tagTime;
-            var at = unchecked(timestamp + (uint)(tagTime - firstTag.Value));
-            var body = payload.Slice(11, size);
-            switch (type)
+            firstTag ??= tag.Timestamp;
+            var at = unchecked(timestamp + (uint)(tag.Timestamp - firstTag.Value));
+            var body = payload.Slice(FlvTagHeader.Length, tag.DataSize);
+            // The whole type byte, as RTMP message type ids: a tag with reserved or Filter bits set is skipped.
+            switch (tag.TypeByte)
             {
                 case Audio:
                 case Video:
-                    Ingest((FrameKind)type, at, SharedBuffer.CopyOf(body));
+                    Ingest((FrameKind)tag.TypeByte, at, SharedBuffer.CopyOf(body));
                     break;
                 case DataAmf0:
                     IngestData(at, body);
                     break;
             }
-            var next = 11 + size + 4;
+            var next = FlvTagHeader.Length + tag.DataSize + FlvWriter.TagTrailerLength;
             payload = payload.Length >= next ? payload[next..] : [];
         }
     }

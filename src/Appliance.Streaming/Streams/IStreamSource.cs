@@ -6,6 +6,13 @@ public interface IStreamSource
     string Description { get; }
 
     /// <summary>
+    /// True for a pull from a parent node or origin rather than a publisher here: a pull never
+    /// evicts a publisher and yields the stream to one, and the stream directory does not list a
+    /// pulled stream as published on this node.
+    /// </summary>
+    bool IsPull => false;
+
+    /// <summary>
     /// True when the source relays another node's copy of a stream (a pull, or a push forwarded by
     /// a node): its timestamps may be the very timeline viewers already have, so a stream taking it
     /// over may continue that timeline instead of starting a new one. An encoder's are its own.

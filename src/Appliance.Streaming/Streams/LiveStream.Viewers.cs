@@ -21,18 +21,6 @@ public sealed partial class LiveStream
 
     private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count - _forwarders >= App.MaxViewersPerStream;
 
-    /// <summary>A snapshot of the viewers (allocates: for listings, not the data path).</summary>
-    public IReadOnlyList<Subscription> Viewers
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _viewers.ToArray();
-            }
-        }
-    }
-
     /// <summary>Viewers by wire format, counted in place (for listings and metrics, without a snapshot).</summary>
     public ViewerCounts CountViewers()
     {

@@ -136,7 +136,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             if (_source is not null)
             {
                 // A pull never evicts anything: it only starts for a stream nobody publishes here.
-                if (source is IUpstreamSource || _source is not IUpstreamSource && App.OnPublisherConflict != "takeover")
+                if (source.IsPull || !_source.IsPull && App.OnPublisherConflict != "takeover")
                 {
                     return false;
                 }
@@ -369,17 +369,6 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             _videoHeader?.Release();
             _audioHeader?.Release();
             _metadata = _videoHeader = _audioHeader = null;
-        }
-    }
-
-    public (long Head, long Tail, long Bytes, long LastKeyFrame) LogState
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return (_log.Head, _log.Tail, _log.Bytes, _log.LastKeyFrame);
-            }
         }
     }
 }

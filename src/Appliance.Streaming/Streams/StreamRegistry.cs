@@ -38,8 +38,6 @@ public sealed class StreamRegistry
 
     public ICollection<LiveStream> Streams => _streams.Values;
 
-    public int Count => _streams.Count;
-
     /// <summary>
     /// A stream got a source, lost it, or ended (the stream directory registers published streams
     /// on it). Raised outside the stream's lock; handlers must be quick and must not throw.

@@ -7,7 +7,6 @@ public sealed class StreamStats
 {
     private long _frames;
     private long _bytes;
-    private long _videoFrames;
 
     // The rate window: the publisher's thread alone updates it, once a second, from its own frames.
     private long _windowStartMs;
@@ -20,8 +19,6 @@ public sealed class StreamStats
     public long Frames => Interlocked.Read(ref _frames);
 
     public long Bytes => Interlocked.Read(ref _bytes);
-
-    public long VideoFrames => Interlocked.Read(ref _videoFrames);
 
     public string? VideoCodec { get; set; }
 
@@ -42,10 +39,6 @@ public sealed class StreamStats
         Interlocked.Increment(ref _frames);
         Interlocked.Add(ref _bytes, frame.Payload.Length);
         var video = frame.Kind == FrameKind.Video && !frame.IsSequenceHeader;
-        if (video)
-        {
-            Interlocked.Increment(ref _videoFrames);
-        }
         var now = Core.Time.MonotonicClock.NowMs;
         Volatile.Write(ref _lastFrameMs, now);
         if (_windowStartMs == 0)

@@ -10,17 +10,11 @@ namespace Appliance.Transport.Sockets;
 /// </summary>
 public sealed class ConnectException : SocketException
 {
-    private ConnectException(string host, int port, SocketError error, string reason, string message)
+    private ConnectException(SocketError error, string reason, string message)
         : base((int)error, message)
     {
-        Host = host;
-        Port = port;
         Reason = reason;
     }
-
-    public string Host { get; }
-
-    public int Port { get; }
 
     /// <summary>Why, without host and port: "connection refused", "timed out after 3000 ms".</summary>
     public string Reason { get; }
@@ -28,13 +22,13 @@ public sealed class ConnectException : SocketException
     public static ConnectException Failed(string host, int port, SocketError error)
     {
         var reason = SocketErrorText.Describe(error);
-        return new(host, port, error, reason, $"connect to {HostPort(host, port)} failed: {reason}");
+        return new(error, reason, $"connect to {HostPort(host, port)} failed: {reason}");
     }
 
     public static ConnectException TimedOut(string host, int port, int timeoutMs)
     {
         var reason = $"timed out after {timeoutMs} ms";
-        return new(host, port, SocketError.TimedOut, reason, $"connect to {HostPort(host, port)} {reason}");
+        return new(SocketError.TimedOut, reason, $"connect to {HostPort(host, port)} {reason}");
     }
 
     /// <summary>host:port, an IPv6 literal in brackets.</summary>

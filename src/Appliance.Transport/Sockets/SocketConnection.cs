@@ -35,7 +35,6 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
             LibC.Fcntl(fd, LibC.FSetFl, flags | LibC.ONonBlock);
         }
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
         _stream = new ReadinessGuardedStream(socket);
         Input = PipeReader.Create(_stream, receiveBufferSize == DefaultReceiveBufferSize ? DefaultReaderOptions
             : new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true));
@@ -51,8 +50,6 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
     IGatherSink IConnection.Output => Output;
 
     public IPEndPoint? RemoteEndPoint { get; }
-
-    public IPEndPoint? LocalEndPoint { get; }
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 

@@ -21,14 +21,11 @@ public sealed partial class SocketGatherSink : IGatherSink
     private const int EAgain = 11;
 
     private readonly Socket _socket;
-    private long _bytesSent;
     private long _syscalls;
 
     public SocketGatherSink(Socket socket) => _socket = socket;
 
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
-
-    /// <summary>Gather writes issued; with bytes sent this tells how well writes were merged.</summary>
+    /// <summary>Gather writes issued; against the bytes the session sent, this tells how well writes were merged.</summary>
     public long Syscalls => Interlocked.Read(ref _syscalls);
 
     public ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken)
@@ -50,7 +47,6 @@ public sealed partial class SocketGatherSink : IGatherSink
             while (!rest.IsEmpty)
             {
                 var sent = await _socket.SendAsync(rest, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesSent, sent);
                 Interlocked.Increment(ref _syscalls);
                 rest = rest[sent..];
             }
@@ -81,7 +77,6 @@ public sealed partial class SocketGatherSink : IGatherSink
             }
             var chunk = (int)Math.Min(FallbackChunk, end - offset);
             var sent = await _socket.SendAsync(file.Memory.Slice((int)offset, chunk), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _bytesSent, sent);
             Interlocked.Increment(ref _syscalls);
             offset += sent;
         }
@@ -113,7 +108,6 @@ public sealed partial class SocketGatherSink : IGatherSink
                 throw new IOException("sendfile sent nothing: the file is shorter than its recorded length");
             }
             Interlocked.Increment(ref _syscalls);
-            Interlocked.Add(ref _bytesSent, result);
             offset += result;
         }
         return true;
@@ -163,7 +157,6 @@ public sealed partial class SocketGatherSink : IGatherSink
                 throw new SocketException(errno);
             }
             Interlocked.Increment(ref _syscalls);
-            Interlocked.Add(ref _bytesSent, result);
             Advance(slices, ref cursor, result);
         }
         return true;

@@ -29,10 +29,7 @@ public sealed class UnixListener : IDisposable
             _socket.Dispose();
             throw;
         }
-        Path = path;
     }
-
-    public string Path { get; }
 
     public ValueTask<Socket> AcceptAsync(CancellationToken ct) => _socket.AcceptAsync(ct);
 

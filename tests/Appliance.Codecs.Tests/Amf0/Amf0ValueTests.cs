@@ -27,8 +27,6 @@ public class Amf0ValueTests
         Assert.Null(Sample.GetString("audioCodecs"));
         Assert.Equal(3575.0, Sample.GetNumber("audioCodecs"));
         Assert.Null(Sample.GetNumber("app"));
-        Assert.Equal(false, Sample.GetBoolean("fpad"));
-        Assert.Null(Sample.GetBoolean("nothing"));
         Assert.Null(Sample.GetString("missing"));
     }
 

@@ -133,7 +133,7 @@ public class Amf0WireBytesTests
         var bytes = Hex.Bytes("03 0000 01 01 0000 09");
         var offset = 0;
         var value = Amf0Reader.ReadValue(bytes, ref offset);
-        Assert.Equal(true, value.GetBoolean(string.Empty));
+        Assert.True(value[string.Empty] is { Kind: Amf0Kind.Boolean, Boolean: true });
     }
 
     [Fact]

@@ -13,8 +13,9 @@ public class BitReaderTests
         Assert.Equal(0b0011u, reader.ReadBits(4));
         Assert.Equal(0xFF001234u, reader.ReadBits(32));
         Assert.Equal(0x5678u, reader.ReadBits(16));
-        Assert.True(reader.AtEnd);
         Assert.False(reader.Failed);
+        reader.ReadFlag();
+        Assert.True(reader.Failed);
     }
 
     [Fact]
@@ -80,8 +81,9 @@ public class BitReaderTests
         var reader = new BitReader(escaped, stripEmulationPrevention: true);
         Assert.Equal(0x00000001u, reader.ReadBits(32));
         Assert.Equal(0x000003u, reader.ReadBits(24));
-        Assert.True(reader.AtEnd);
         Assert.False(reader.Failed);
+        reader.ReadFlag();
+        Assert.True(reader.Failed);
 
         var raw = new BitReader(escaped);
         Assert.Equal(0x00000300u, raw.ReadBits(32));

@@ -52,8 +52,6 @@ public class FlvStreamReaderTests
         try
         {
             Assert.True(flvReader.HeaderSeen);
-            Assert.True(flvReader.HasAudio);
-            Assert.True(flvReader.HasVideo);
             Assert.Equal(ExpectedTags, tags.Select(t => (t.Type, t.Timestamp, t.Payload.Length)));
             Assert.True(reader.End);
         }
@@ -78,7 +76,7 @@ public class FlvStreamReaderTests
             Assert.Equal(32.0, metadata[1].GetNumber("width"));
             Assert.Equal(7.0, metadata[1].GetNumber("videocodecid"));
             Assert.Equal(44100.0, metadata[1].GetNumber("audiosamplerate"));
-            Assert.Equal(true, metadata[1].GetBoolean("stereo"));
+            Assert.True(metadata[1]["stereo"] is { Kind: Amf0Kind.Boolean, Boolean: true });
 
             Assert.True(VideoTagInfo.TryParse(tags[1].Payload.Span, out var sequenceHeader));
             Assert.Equal(VideoPacketKind.SequenceHeader, sequenceHeader.Kind);
@@ -173,8 +171,6 @@ public class FlvStreamReaderTests
         Assert.Null(tag.Payload);
         Assert.Equal(13, reader.Consumed);
         Assert.True(flvReader.HeaderSeen);
-        Assert.True(flvReader.HasAudio);
-        Assert.False(flvReader.HasVideo);
     }
 
     [Fact]

@@ -38,18 +38,6 @@ public class FlvWriterTests
     }
 
     [Fact]
-    public void HeaderAndTrailerWrittenSeparately()
-    {
-        var dest = new byte[FlvWriter.TagLength(3)];
-        FlvWriter.WriteTagHeader(dest, FlvTagType.Audio, 0xFF000001, 3);
-        dest[11] = 0xAF;
-        dest[12] = 0x01;
-        dest[13] = 0x21;
-        FlvWriter.WriteTagTrailer(dest.AsSpan(14), 3);
-        Assert.Equal(Hex.Bytes("08 000003 000001 FF 000000 AF0121 0000000E"), dest);
-    }
-
-    [Fact]
     public void TagLength() => Assert.Equal(11 + 100 + 4, FlvWriter.TagLength(100));
 
     [Fact]
@@ -59,8 +47,5 @@ public class FlvWriterTests
         Assert.Throws<ArgumentException>(() => FlvWriter.WriteTag(new byte[16], FlvTagType.Audio, 0, [1, 2]));
         Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(0x1000000));
         Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(-1));
-        Assert.Throws<ArgumentException>(() => FlvWriter.WriteTagHeader(new byte[10], FlvTagType.Video, 0, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteTagHeader(new byte[11], FlvTagType.Video, 0, -1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteTagTrailer(new byte[4], 0x1000000));
     }
 }

@@ -13,8 +13,6 @@ public class VideoTagInfoTests
         Assert.Equal(VideoFrameType.Key, info.FrameType);
         Assert.True(info.IsKeyFrame);
         Assert.Equal(VideoPacketKind.SequenceHeader, info.Kind);
-        Assert.False(info.IsEnhanced);
-        Assert.Equal(0u, info.FourCc);
         Assert.Equal(0, info.CompositionTimeMs);
         Assert.Equal(5, info.HeaderLength);
     }
@@ -82,9 +80,7 @@ public class VideoTagInfoTests
     public void EnhancedHevcSequenceStart()
     {
         var info = Parse("90 68766331 01016000");
-        Assert.True(info.IsEnhanced);
         Assert.Equal(VideoCodec.Hevc, info.Codec);
-        Assert.Equal(FourCc.Hvc1, info.FourCc);
         Assert.Equal(VideoFrameType.Key, info.FrameType);
         Assert.Equal(VideoPacketKind.SequenceHeader, info.Kind);
         Assert.Equal(5, info.HeaderLength);
@@ -125,7 +121,6 @@ public class VideoTagInfoTests
     {
         var start = Parse("90 61763031 81000C00");
         Assert.Equal(VideoCodec.Av1, start.Codec);
-        Assert.Equal(FourCc.Av01, start.FourCc);
         Assert.Equal(VideoPacketKind.SequenceHeader, start.Kind);
         Assert.Equal(5, start.HeaderLength);
 
@@ -153,11 +148,12 @@ public class VideoTagInfoTests
     }
 
     [Fact]
-    public void EnhancedUnknownFourCcIsKeptButUnknown()
+    public void EnhancedUnknownFourCcIsAnUnknownCodec()
     {
         var info = Parse("90 76766331");  // 'vvc1'
         Assert.Equal(VideoCodec.Unknown, info.Codec);
-        Assert.Equal(0x76766331u, info.FourCc);
+        Assert.Equal(VideoPacketKind.SequenceHeader, info.Kind);
+        Assert.Equal(5, info.HeaderLength);
     }
 
     [Fact]

@@ -115,7 +115,7 @@ public sealed class OffsetPublisher : IAsyncDisposable
 
     private async Task SendAsync(FlvTag tag)
     {
-        var payload = tag.Payload.WrittenMemory;
+        ReadOnlyMemory<byte> payload = tag.Payload.Memory[..tag.Payload.Length];
         var isHeader = tag.Type == FlvTagType.Script
             || tag.Type == FlvTagType.Video && payload.Length > 1 && payload.Span[1] == 0
             || tag.Type == FlvTagType.Audio && payload.Length > 1 && payload.Span[1] == 0;

@@ -163,7 +163,7 @@ public static class Structured
             while (chunks.TryReadMessage(ref reader, out var message))
             {
                 messages.Add((message.ChunkStreamId, message.Timestamp, message.TypeId, message.StreamId, message.Payload.Span.ToArray()));
-                if (message.TypeId == RtmpMessageType.SetChunkSize && message.Length >= 4)
+                if (message.TypeId == RtmpMessageType.SetChunkSize && message.Payload.Length >= 4)
                 {
                     var size = BinaryPrimitives.ReadUInt32BigEndian(message.Payload.Span);
                     if (size is > 0 and <= int.MaxValue)

@@ -94,7 +94,6 @@ public sealed class AuthTarget : FuzzTarget
         }
         var realPath = result.RealPath(path);
         FuzzInvariantException.Check(realPath.Length <= path.Length || realPath == "/", "RealPath lengthened the path");
-        _ = policy.StripAuthParameters(query);
         _ = policy.IsOpen(request.Action);
         Feedback.Note("prefix", AuthPathPrefix.TryStrip(path, out _) ? 1 : 0);
         var valid = SessionTokens[scheme].IsValid(HttpQuery.Get(query, HlsSessionToken.ParameterName), new StreamKey("default", "live", request.Stream));

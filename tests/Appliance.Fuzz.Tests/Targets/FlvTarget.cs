@@ -94,7 +94,7 @@ public sealed class FlvTarget : FuzzTarget, IStructuredMutator
                     consumed += reader.Consumed;
                 }
             }
-            transcript.Add("header", flv.HeaderSeen ? 1 : 0, flv.HasAudio ? 1 : 0, flv.HasVideo ? 1 : 0);
+            transcript.Add("header", flv.HeaderSeen ? 1 : 0);
             return null;
         }
         catch (FlvFormatException e)
@@ -120,7 +120,7 @@ public sealed class FlvTarget : FuzzTarget, IStructuredMutator
                 {
                     FuzzInvariantException.Check(video.HeaderLength >= 1 && video.HeaderLength <= payload.Length,
                         $"VideoTagInfo.HeaderLength: {video.HeaderLength} outside a {payload.Length}-byte payload");
-                    Feedback.Note("video", (long)video.Codec << 24 | (long)video.Kind << 16 | (long)video.FrameType << 8 | (video.IsEnhanced ? 1L : 0));
+                    Feedback.Note("video", (long)video.Codec << 24 | (long)video.Kind << 16 | (long)video.FrameType << 8 | (long)video.HeaderLength);
                     packager?.Video(payload, video, tag.Timestamp);
                 }
                 else

@@ -79,7 +79,7 @@ public class AuthConfigValidationTests
     }
 
     [Fact]
-    public void AFullSectionParsesAndBuildsAPolicy()
+    public async Task AFullSectionParsesAndBuildsAPolicy()
     {
         var config = ConfigLoader.Parse(App("""
             {
@@ -98,8 +98,12 @@ public class AuthConfigValidationTests
         Assert.Equal(600, auth.Play.TtlSeconds);
         Assert.Equal("s", auth.Publish.TxSecretName);
         Assert.False(auth.Referer.AllowEmpty);
-        var policy = AccessPolicy.Create(auth, new ManualClock(0));
-        Assert.Equal(new[] { "auth_key", "e", "s" }, policy.ParameterNames.Order(StringComparer.Ordinal));
+        // The publisher signs with the renamed parameters s and e.
+        var txTime = "6553F100";
+        var policy = AccessPolicy.Create(auth, new ManualClock(0x6553F100));
+        var signed = $"s={Signer.Md5Hex("push" + "cam1" + txTime)}&e={txTime}";
+        Assert.True((await policy.CheckAsync(Requests.Publish("/live/cam1", signed))).Allowed);
+        Assert.Equal(AuthRefusal.MissingToken, (await policy.CheckAsync(Requests.Publish("/live/cam1", Signer.StreamSecret("cam1", txTime, "push")))).Reason);
     }
 
     [Fact]

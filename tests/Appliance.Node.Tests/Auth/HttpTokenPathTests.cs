@@ -69,7 +69,7 @@ public class HttpTokenPathTests
         Assert.Equal(200, playlist.Status);
         Assert.StartsWith("cam/0.ts?hls_session=", uri, StringComparison.Ordinal);
         Assert.Equal(200, segment.Status);
-        Assert.Equal(server.Streams.Streams.Single().HlsWindow!.Segments[0].File.Span.ToArray(), segment.Body);
+        Assert.Equal(server.Streams.Streams.Single().HlsWindow!.Segments[0].File.Memory.Span.ToArray(), segment.Body);
         Assert.Equal(200, bare.Status);
         Assert.Equal(segment.Body, bare.Body);
     }

@@ -109,7 +109,7 @@ public class RtmpTokenPathTests
 
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync(name, ct));
 
-        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         Assert.True(server.Logs.Contains(logged), server.Logs.Dump());
         Assert.Empty(server.Streams.Streams);
     }
@@ -123,7 +123,7 @@ public class RtmpTokenPathTests
 
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync(new string('a', 3000) + "/cam", ct));
 
-        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         Assert.True(server.Logs.Contains("the path /{app}/{stream} is longer than 2048 characters"), server.Logs.Dump());
     }
 
@@ -136,7 +136,7 @@ public class RtmpTokenPathTests
 
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync("cam", ct));
 
-        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         Assert.True(server.Logs.Contains("AclMismatch"), server.Logs.Dump());
     }
 
@@ -152,7 +152,7 @@ public class RtmpTokenPathTests
         var signed = Signer.TypeA($"/{app}/cam", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "k");
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync($"cam?{signed}", ct));
 
-        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         Assert.True(server.Logs.Contains("the token element in the path does not belong to the app's scheme"), server.Logs.Dump());
         Assert.Empty(server.Streams.Streams);
     }

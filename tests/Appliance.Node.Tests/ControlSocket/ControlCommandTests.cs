@@ -144,6 +144,5 @@ public sealed class ControlCommandTests
 
         Assert.False(reply.Ok);
         Assert.Contains("embedded default config", reply.Error, StringComparison.Ordinal);
-        Assert.Null(server.ControlSocketPath);
     }
 }

@@ -28,7 +28,8 @@ internal sealed class ControlHarness : IAsyncDisposable
 
     public string ConfigPath { get; }
 
-    public string SocketPath => Server.ControlSocketPath!;
+    /// <summary>The control.socket of the config, next to it.</summary>
+    public string SocketPath => Path.Combine(Directory, "control.sock");
 
     public ApplianceServer Server { get; }
 

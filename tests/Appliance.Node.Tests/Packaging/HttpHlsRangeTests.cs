@@ -17,7 +17,7 @@ public class HttpHlsRangeTests
         var (stream, source) = HttpTsSessionTests.PublishTsLive(server, "cam", frames, untilMs: 1_000);
         var window = stream.RequestHls()!;
         HttpTsSessionTests.PublishMore(stream, source, frames, 1_000, 2_040);
-        var segment = Assert.Single(window.Segments).File.Span.ToArray();
+        var segment = Assert.Single(window.Segments).File.Memory.Span.ToArray();
         return (server, new HttpClientSide(server), segment);
     }
 

@@ -48,7 +48,7 @@ public class HttpHlsSessionTests
         Assert.Equal(hits + 3, cache.Hits);
         Assert.Equal(misses, cache.Misses);
         var stored = stream.HlsWindow!.Segments.Single();
-        Assert.Equal(stored.File.Span.ToArray(), segment.Body);
+        Assert.Equal(stored.File.Memory.Span.ToArray(), segment.Body);
         Assert.Equal(1, stored.File.RefCount);
         var (units, _) = TsMedia.Demux(segment.Body);
         Assert.True(units.First(u => u.StreamType == TsStreamType.H264).IsKeyFrame);

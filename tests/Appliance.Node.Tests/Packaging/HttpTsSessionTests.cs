@@ -46,7 +46,7 @@ public class HttpTsSessionTests
         }
         Assert.Contains(units, u => u.Pid == TsMuxer.AudioPid);
         Assert.Equal(1, stream.ViewerCount);
-        Assert.Equal(1, stream.Viewers.Count(v => v.Format == Appliance.Streaming.Media.WireFormat.Ts));
+        Assert.Equal(1, stream.CountViewers().Ts);
 
         client.Connection.CloseInput();
         await client.Run.WaitAsync(Eventually.Timeout);

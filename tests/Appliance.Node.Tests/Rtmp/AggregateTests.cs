@@ -35,7 +35,7 @@ public class AggregateTests
         // Tag times 100, 120, 140 relative to the first; the message says 5000.
         await publisher.SendMediaAsync(RtmpMessageType.Aggregate, 5000,
             Aggregate((FlvTagType.Video, 100, key), (FlvTagType.Audio, 120, audio), (FlvTagType.Video, 140, inter)), ct);
-        await Eventually.WaitAsync(() => server.Streams.Count == 1 && server.Streams.Streams.Single().Stats.Frames == 3, "three frames from the aggregate");
+        await Eventually.WaitAsync(() => server.Streams.Streams.Count == 1 && server.Streams.Streams.Single().Stats.Frames == 3, "three frames from the aggregate");
         var (playerConnection, playerRun) = server.StartRtmp();
         var player = await RtmpClients.ConnectAsync(playerConnection, "live", ct);
         await player.PlayAsync("cam", ct);
@@ -64,7 +64,7 @@ public class AggregateTests
         await run.WaitAsync(Eventually.Timeout);
 
         Assert.True(server.Logs.Contains("aggregate message truncated"), server.Logs.Dump());
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
         await publisher.DisposeAsync();
     }
 }

@@ -21,7 +21,7 @@ public class BadInputTests
 
         Assert.True(server.Logs.Contains("reason=\"closed during handshake\""), server.Logs.Dump());
         Assert.DoesNotContain(server.Logs.Lines, l => l.Level >= LogLevel.Error);
-        Assert.Equal(0, server.Sessions.Count);
+        Assert.Empty(server.Sessions.Sessions);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class CommandOrderTests
 
         Assert.True(server.Logs.Lines.Any(l => l.Level == LogLevel.Warning
             && l.Message.Contains($"{second} on a connection that already publishes or plays")), server.Logs.Dump());
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class CommandOrderTests
         await run.WaitAsync(Eventually.Timeout);
 
         Assert.True(server.Logs.Lines.Any(l => l.Level == LogLevel.Warning && l.Message.Contains("publish before connect")), server.Logs.Dump());
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
     }
 
     [Fact]

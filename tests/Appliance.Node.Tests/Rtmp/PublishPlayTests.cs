@@ -46,7 +46,7 @@ public class PublishPlayTests
         await player.DisposeAsync();
         await publisher.DisposeAsync();
         await Task.WhenAll(playerRun, publisherRun).WaitAsync(Eventually.Timeout);
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class PublishPlayTests
         var second = await RtmpClients.ConnectAsync(secondConnection, "live", ct);
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => second.PublishAsync("cam", ct));
 
-        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         await secondRun.WaitAsync(Eventually.Timeout);
         Assert.NotNull(server.Streams.FindForPlay(Cam));
         await first.DisposeAsync();

@@ -33,9 +33,9 @@ public class RefusalTests
 
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PublishAsync(name, ct));
 
-        Assert.Equal("NetStream.Publish.BadName", refused.Code);
+        Assert.StartsWith("NetStream.Publish.BadName", refused.Message, StringComparison.Ordinal);
         await run.WaitAsync(Eventually.Timeout);
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
         await client.DisposeAsync();
     }
 
@@ -49,7 +49,7 @@ public class RefusalTests
 
         var refused = await Assert.ThrowsAsync<RtmpStatusException>(() => client.PlayAsync("nothing", ct));
 
-        Assert.Equal("NetStream.Play.StreamNotFound", refused.Code);
+        Assert.StartsWith("NetStream.Play.StreamNotFound", refused.Message, StringComparison.Ordinal);
         await run.WaitAsync(Eventually.Timeout);
         await client.DisposeAsync();
     }

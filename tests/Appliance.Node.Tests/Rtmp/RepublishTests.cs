@@ -42,6 +42,6 @@ public class RepublishTests
         await Task.WhenAll(secondRun, playerRun).WaitAsync(Eventually.Timeout);
         // End it now rather than when the grace runs out, so no media outlives the test.
         server.Streams.FindForPlay(new StreamKey("default", "live", "cam"))?.End();
-        Assert.Equal(0, server.Streams.Count);
+        Assert.Empty(server.Streams.Streams);
     }
 }

@@ -25,10 +25,10 @@ public class UnpublishTests
         await peer.SendMessageAsync(8, 0, RtmpMessageType.CommandAmf0, 1,
             RtmpCommand.Encode("publish", 3, null, Amf0Value.FromString("cam"), Amf0Value.FromString("live")));
         await peer.ReadUntilAsync(m => StatusCode(m) == "NetStream.Publish.Start", "Publish.Start", ct);
-        Assert.Equal(1, server.Streams.Count);
+        Assert.Single(server.Streams.Streams);
 
         await peer.SendCommandAsync(command, 4, null, command == "deleteStream" ? Amf0Value.FromNumber(1) : Amf0Value.FromString("cam"));
-        await Eventually.WaitAsync(() => server.Streams.Count == 0, "the stream to end");
+        await Eventually.WaitAsync(() => server.Streams.Streams.Count == 0, "the stream to end");
         await peer.SendMessageAsync(RtmpControl.ControlChunkStreamId, 0, RtmpMessageType.UserControl, 0, [0x00, 0x06, 0x00, 0x00, 0x00, 0x2A]);
         var pong = await peer.ReadUntilAsync(m => m.TypeId == RtmpMessageType.UserControl && m.Payload[1] == 7, "the ping response", ct);
 

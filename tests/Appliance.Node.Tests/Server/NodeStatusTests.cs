@@ -55,7 +55,7 @@ public sealed class NodeStatusTests
         var status = NodeStatus.Capture(node.Server, context.StartedMs + 7_500);
         using var document = JsonDocument.Parse(StatusApi.Render(status));
         var json = document.RootElement;
-        var report = Reports.Status(status);
+        var report = StatusReports.From(status);
         var metrics = PrometheusText.Parse(System.Text.Encoding.UTF8.GetString(NodeMetrics.Render(status, maxStreamLabels: 10)));
         context.Sessions.Remove(viewer);
 
@@ -140,7 +140,7 @@ public sealed class NodeStatusTests
         node.Server.Context.Draining = true;
 
         var status = NodeStatus.Capture(node.Server);
-        var report = Reports.Status(status);
+        var report = StatusReports.From(status);
         var metrics = PrometheusText.Parse(System.Text.Encoding.UTF8.GetString(NodeMetrics.Render(status, maxStreamLabels: 10)));
 
         Assert.Equal("draining", report.State);

@@ -10,9 +10,9 @@ namespace Appliance.Node.Tests.Support;
 /// <summary>A relay wired to a test node's context, as the server wires its own.</summary>
 internal static class Relays
 {
-    public static RelayServices Services(ServerContext context) =>
-        new(context.NodeId, context.Streams, context.Traffic, context.AccessLog, context.Loggers);
+    public static RelayServices Services(TestServer server) =>
+        new(server.Context.NodeId, server.Streams, server.Context.Traffic, server.Context.AccessLog, server.Loggers);
 
-    public static RelayManager For(ServerContext context) =>
-        new(Services(context), RelayApps.Of(context.Config), context.Config.Directory);
+    public static RelayManager For(TestServer server) =>
+        new(Services(server), RelayApps.Of(server.Config), server.Config.Directory);
 }

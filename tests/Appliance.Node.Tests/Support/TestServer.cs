@@ -14,8 +14,6 @@ namespace Appliance.Node.Tests.Support;
 /// <summary>A node without listeners: sessions run over in-memory connections against a real context.</summary>
 internal sealed class TestServer : IDisposable
 {
-    private readonly LoggerFactory _loggers;
-
     public TestServer(Action<ApplianceConfig>? configure = null)
     {
         Config = new ApplianceConfig();
@@ -23,14 +21,17 @@ internal sealed class TestServer : IDisposable
         Config.Domains[0].Apps[0].PublisherGraceMs = 0;
         configure?.Invoke(Config);
         Logs = new LogCollector();
-        _loggers = new LoggerFactory([Logs]);
+        Loggers = new LoggerFactory([Logs]);
         Sessions = new SessionTable();
-        Context = new ServerContext(Config, new StreamRegistry(new FrameSerializer(Config.Rtmp.ChunkSize)), Sessions, _loggers);
+        Context = new ServerContext(Config, new StreamRegistry(new FrameSerializer(Config.Rtmp.ChunkSize)), Sessions, Loggers);
     }
 
     public ApplianceConfig Config { get; }
 
     public LogCollector Logs { get; }
+
+    /// <summary>The loggers the context writes to, all into <see cref="Logs"/>.</summary>
+    public LoggerFactory Loggers { get; }
 
     public SessionTable Sessions { get; }
 
@@ -71,6 +72,6 @@ internal sealed class TestServer : IDisposable
     public void Dispose()
     {
         Sessions.Dispose();
-        _loggers.Dispose();
+        Loggers.Dispose();
     }
 }

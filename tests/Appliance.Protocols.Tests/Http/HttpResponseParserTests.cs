@@ -133,4 +133,30 @@ public class HttpResponseParserTests
         Assert.Equal(HttpParseStatus.Complete, Parse(big + "\r\n\r\n", maxHeadBytes: big.Length + 4).Status);
         Assert.Equal(HttpParseStatus.Error, Parse(big + "\r\n\r\n", maxHeadBytes: big.Length + 3).Status);
     }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK", 200)]
+    [InlineData("HTTP/1.0 503 ", 503)]
+    [InlineData("HTTP/1.1 404", 404)]
+    public void AStatusLineAloneGivesItsCode(string line, int status)
+    {
+        Assert.True(HttpResponseParser.TryParseStatusLine(TestSequences.Ascii(line), out int parsed));
+        Assert.Equal(status, parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("HTTP/2 200 OK")]
+    [InlineData("HTTP/1.1 20 OK")]
+    [InlineData("HTTP/1.1 2000 OK")]
+    [InlineData("HTTP/1.1 099 Low")]
+    [InlineData("HTTP/1.1 2x0 OK")]
+    [InlineData("HTTP/1.x 200 OK")]
+    [InlineData("http/1.1 200 OK")]
+    [InlineData("ICY 200 OK")]
+    [InlineData("HTTP/1.1 200 O\u0001K")]
+    public void AMalformedStatusLineAloneIsRefused(string line)
+    {
+        Assert.False(HttpResponseParser.TryParseStatusLine(TestSequences.Ascii(line), out _));
+    }
 }

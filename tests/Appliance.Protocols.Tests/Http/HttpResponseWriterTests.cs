@@ -17,15 +17,14 @@ public class HttpResponseWriterTests
     public void StreamingHead_IsExact()
     {
         var writer = new ArrayBufferWriter<byte>();
-        HttpResponseWriter.WriteHead(writer, DateBytes, 200, "video/x-flv", null, keepAlive: true, chunked: true);
+        HttpResponseWriter.WriteHead(writer, DateBytes, 200, "video/x-flv", null, keepAlive: false);
 
         Assert.Equal(
             "HTTP/1.1 200 OK\r\n" +
             "Server: appliance\r\n" +
             "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n" +
             "Content-Type: video/x-flv\r\n" +
-            "Transfer-Encoding: chunked\r\n" +
-            "Connection: keep-alive\r\n" +
+            "Connection: close\r\n" +
             "Access-Control-Allow-Origin: *\r\n" +
             "Access-Control-Expose-Headers: *\r\n" +
             "\r\n",
@@ -37,7 +36,7 @@ public class HttpResponseWriterTests
     {
         var writer = new ArrayBufferWriter<byte>();
         KeyValuePair<string, string>[] extras = [new("Cache-Control", "no-cache"), new("X-Stream", "caf\u00e9")];
-        HttpResponseWriter.WriteHead(writer, DateBytes, 404, "application/vnd.apple.mpegurl", 1234567890123, keepAlive: false, chunked: true, extras);
+        HttpResponseWriter.WriteHead(writer, DateBytes, 404, "application/vnd.apple.mpegurl", 1234567890123, keepAlive: false, extras);
 
         Assert.Equal(
             "HTTP/1.1 404 Not Found\r\n" +
@@ -164,36 +163,6 @@ public class HttpResponseWriterTests
     }
 
     [Theory]
-    [InlineData(1, "1\r\n")]
-    [InlineData(15, "f\r\n")]
-    [InlineData(16, "10\r\n")]
-    [InlineData(255, "ff\r\n")]
-    [InlineData(65536, "10000\r\n")]
-    [InlineData(int.MaxValue, "7fffffff\r\n")]
-    public void ChunkPrefix_IsHexLengthAndCrlf(int length, string expected)
-    {
-        Span<byte> dest = stackalloc byte[HttpResponseWriter.MaxChunkPrefixLength];
-        int written = HttpResponseWriter.WriteChunkPrefix(dest, length);
-        Assert.Equal(expected, Encoding.ASCII.GetString(dest[..written]));
-    }
-
-    [Fact]
-    public void ChunkFraming_Constants()
-    {
-        Assert.Equal("\r\n"u8.ToArray(), HttpResponseWriter.ChunkSuffix.ToArray());
-        Assert.Equal("0\r\n\r\n"u8.ToArray(), HttpResponseWriter.LastChunk.ToArray());
-    }
-
-    [Fact]
-    public void ChunkPrefix_RefusesEmptyChunkAndShortBuffer()
-    {
-        // A zero-length chunk is the end-of-body marker; writing one by accident would truncate the stream.
-        Assert.Throws<ArgumentOutOfRangeException>(() => HttpResponseWriter.WriteChunkPrefix(new byte[10], 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => HttpResponseWriter.WriteChunkPrefix(new byte[10], -1));
-        Assert.Throws<ArgumentException>(() => HttpResponseWriter.WriteChunkPrefix(new byte[3], 256));
-    }
-
-    [Theory]
     [InlineData("X-A", "a\r\nSet-Cookie: x")]
     [InlineData("X-A", "a\nb")]
     [InlineData("X-A", "a\0b")]
@@ -205,7 +174,7 @@ public class HttpResponseWriterTests
     {
         var writer = new ArrayBufferWriter<byte>();
         Assert.Throws<ArgumentException>(() =>
-            HttpResponseWriter.WriteHead(writer, 200, null, null, true, false, [new KeyValuePair<string, string>(name, value)]));
+            HttpResponseWriter.WriteHead(writer, 200, null, null, true, [new KeyValuePair<string, string>(name, value)]));
         Assert.Equal(0, writer.WrittenCount);
     }
 

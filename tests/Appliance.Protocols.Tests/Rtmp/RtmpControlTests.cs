@@ -7,7 +7,6 @@ public class RtmpControlTests
     public static TheoryData<string, string> Messages => new()
     {
         { "SetChunkSize 4096", "02 000000 000004 01 00000000 00001000" },
-        { "Abort 4", "02 000000 000004 02 00000000 00000004" },
         { "Acknowledgement", "02 000000 000004 03 00000000 01020304" },
         { "WindowAckSize 2500000", "02 000000 000004 05 00000000 002625A0" },
         { "SetPeerBandwidth 2500000 dynamic", "02 000000 000005 06 00000000 002625A0 02" },
@@ -54,7 +53,6 @@ public class RtmpControlTests
     private static int Write(string name, Span<byte> dest) => name switch
     {
         "SetChunkSize 4096" => RtmpControl.WriteSetChunkSize(dest, 4096),
-        "Abort 4" => RtmpControl.WriteAbort(dest, 4),
         "Acknowledgement" => RtmpControl.WriteAcknowledgement(dest, 0x01020304),
         "WindowAckSize 2500000" => RtmpControl.WriteWindowAckSize(dest, 2_500_000),
         "SetPeerBandwidth 2500000 dynamic" => RtmpControl.WriteSetPeerBandwidth(dest, 2_500_000, RtmpControl.LimitDynamic),

@@ -239,7 +239,7 @@ public sealed class CandidateHealthTests
         Assert.False(health.IsDown(Now));
         Assert.Equal(0, health.ConsecutiveFailures);
         Assert.Equal(20, health.Cost(Now));
-        Assert.Equal("timeout", health.LastError);
+        Assert.Equal("timeout", health.Snapshot(Now).LastError);
 
         // The count starts over: two failures do not take it down again.
         health.RecordFailure("x");

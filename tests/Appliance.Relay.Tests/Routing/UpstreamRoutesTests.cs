@@ -50,9 +50,6 @@ public sealed class UpstreamRoutesTests
         var ranked = _routes.Rank(Cam);
 
         Assert.Equal(["rtmp://parent-b:1935/live", "rtmp://parent-a:1935/live"], ranked.Select(c => c.Id));
-        Assert.Equal(
-            _routes.Selector.Rank(Cam.ToString(), _routes.Candidates("default", "live"), _clock.NowMs).Select(c => c.Id),
-            ranked.Select(c => c.Id));
         Assert.Empty(_routes.Rank(new StreamKey("default", "other", "cam")));
     }
 
@@ -103,9 +100,9 @@ public sealed class UpstreamRoutesTests
     {
         _routes.Update([App("default", "live", Upstream("rtmp://parent-a/live", name: "a"), Upstream("http://origin:8080/{app}/{stream}.flv", weight: 2, priority: 1))]);
         var a = _routes.Candidates("default", "live")[0];
-        _routes.NoteChoice(Cam, a.Id);
-        _routes.NoteChoice(new StreamKey("default", "live", "alpha"), a.Id);
-        _routes.NoteChoice(new StreamKey("default", "live", "gone"), a.Id);
+        _routes.NoteChoice(Cam, a);
+        _routes.NoteChoice(new StreamKey("default", "live", "alpha"), a);
+        _routes.NoteChoice(new StreamKey("default", "live", "gone"), a);
         _routes.ClearChoice(new StreamKey("default", "live", "gone"));
         a.Health.RecordRtt(12.5);
 
@@ -137,8 +134,8 @@ public sealed class UpstreamRoutesTests
 
         Assert.False(_routes.ShouldLeave(Cam));
 
-        _routes.NoteChoice(Cam, b.Id);
-        _routes.NoteChoice(Cam, a.Id);
+        _routes.NoteChoice(Cam, b);
+        _routes.NoteChoice(Cam, a);
         var said = new List<long>();
         for (int s = 0; s <= 20; s++)
         {
@@ -157,7 +154,7 @@ public sealed class UpstreamRoutesTests
     public void AStreamWhoseCandidateLeftTheConfigShouldLeaveAtOnce()
     {
         _routes.Update([App("default", "live", Upstream("rtmp://parent-a/live"), Upstream("rtmp://parent-b/live"))]);
-        _routes.NoteChoice(Cam, "rtmp://parent-a:1935/live");
+        _routes.NoteChoice(Cam, _routes.Candidates("default", "live")[0]);
         Assert.False(_routes.ShouldLeave(Cam));
 
         _routes.Update([App("default", "live", Upstream("rtmp://parent-b/live"))]);

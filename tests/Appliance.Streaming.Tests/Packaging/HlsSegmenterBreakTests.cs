@@ -109,7 +109,7 @@ public class HlsSegmenterBreakTests
         // The keyframe after the change carries the new parameter sets in-band.
         var newPps = Payloads.AvcSequenceHeader()[^6..];
         newPps[^1] ^= 0x08;
-        var (units, _) = TsMedia.Demux(after.File.Span);
+        var (units, _) = TsMedia.Demux(after.File.Memory.Span);
         var key = units.First(u => u.StreamType == TsStreamType.H264);
         Assert.True(key.IsKeyFrame);
         Assert.True(key.Payload.Span.IndexOf(newPps) >= 0, "the new PPS is not in the first keyframe after the change");
@@ -148,7 +148,7 @@ public class HlsSegmenterBreakTests
         Assert.True(hls.Logs.Contains("NalLengthOverrun"), hls.Logs.Dump());
         Assert.Equal([0L, 1, 2], window.Segments.Select(s => s.Sequence));
         HlsHarness.Playlist(window);
-        var (units, demuxer) = TsMedia.Demux(window.Segments[1].File.Span);
+        var (units, demuxer) = TsMedia.Demux(window.Segments[1].File.Memory.Span);
         Assert.Equal(0, demuxer.ContinuityErrors + demuxer.DroppedUnits + demuxer.MalformedPes);
         // 2000..3960 without the frame at 2040 (and 2080 is there).
         var videoDts = units.Where(u => u.StreamType == TsStreamType.H264).Select(u => u.Dts / 90).ToList();

@@ -163,8 +163,8 @@ public class HlsSegmenterTests
         foreach (var segment in window.Segments)
         {
             Assert.True(segment.DurationMs is >= 1900 and <= 2200, $"segment {segment.Sequence} is {segment.DurationMs} ms");
-            var (units, demuxer) = TsMedia.Demux(segment.File.Span);
-            Assert.True(TsMedia.StartsWithPat(segment.File.Span));
+            var (units, demuxer) = TsMedia.Demux(segment.File.Memory.Span);
+            Assert.True(TsMedia.StartsWithPat(segment.File.Memory.Span));
             Assert.Equal([TsStreamType.AacAdts], demuxer.Streams.Select(s => s.StreamType));
             Assert.NotEmpty(units);
             Assert.Equal(0, demuxer.ContinuityErrors + demuxer.DroppedUnits);
@@ -219,7 +219,7 @@ public class HlsSegmenterTests
         Assert.Equal(2, window.Segments.Count);
         Assert.Equal(0, window.Segments[0].StartMs);
         Assert.InRange(window.Segments[1].StartMs, 8000, 8200);
-        Assert.All(window.Segments, s => Assert.True(TsMedia.StartsWithPat(s.File.Span), $"segment {s.Sequence} starts with {Convert.ToHexString(s.File.Span[..4])}"));
+        Assert.All(window.Segments, s => Assert.True(TsMedia.StartsWithPat(s.File.Memory.Span), $"segment {s.Sequence} starts with {Convert.ToHexString(s.File.Memory.Span[..4])}"));
     }
 
 
@@ -235,7 +235,7 @@ public class HlsSegmenterTests
     /// <summary>The segment starts with PAT and PMT, then a keyframe at its start time; its media lies within it.</summary>
     internal static void AssertSegmentHoldsItsMedia(HlsSegment segment, bool hasAudio)
     {
-        var bytes = segment.File.Span;
+        var bytes = segment.File.Memory.Span;
         Assert.Equal(0, bytes.Length % TsPacket.Size);
         Assert.True(TsMedia.StartsWithPat(bytes), $"segment {segment.Sequence} does not start with a PAT");
         var (units, demuxer) = TsMedia.Demux(bytes);

@@ -70,7 +70,7 @@ public class SegmentWindowTests
 
         Assert.DoesNotContain(window.Segments, s => s.Sequence == 0);
         Assert.Equal(1, pinned.File.RefCount);
-        Assert.True(pinned.File.Span.IndexOfAnyExcept((byte)0x5A) < 0, "an evicted but pinned segment lost its bytes");
+        Assert.True(pinned.File.Memory.Span.IndexOfAnyExcept((byte)0x5A) < 0, "an evicted but pinned segment lost its bytes");
         pinned.File.Release();
         Assert.Equal(0, first.File.RefCount);
         Assert.Equal(2, cache.Segments);

@@ -37,11 +37,12 @@ public class PublisherConflictTests
     {
         var h = new StreamHarness(app => app.OnPublisherConflict = "takeover");
         h.Registry.TryPublish(StreamHarness.Key, h.App, new TestSource(), out _);
-        var headBefore = h.Stream.LogState.Head;
+        var viewer = h.Subscribe();
 
         h.Stream.Publish(h.Source, h.Frames.KeyFrame(0));
 
-        Assert.Equal(headBefore, h.Stream.LogState.Head);
+        Assert.Empty(h.Collect(viewer).Tags);
+        Assert.Equal(0, h.Stream.Stats.Frames);
         Assert.Equal(0, h.Frames.Pool.Outstanding);
     }
 

@@ -59,9 +59,11 @@ public sealed class PullTakeoverTests
         Assert.Null(registry.FindForPlay(Key));
     }
 
-    private sealed class Pull : IUpstreamSource
+    private sealed class Pull : IStreamSource
     {
         public string Description => "pull rtmp://10.9.9.9:1935/live";
+
+        public bool IsPull => true;
 
         public string? KickReason { get; private set; }
 

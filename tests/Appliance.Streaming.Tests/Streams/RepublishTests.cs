@@ -58,7 +58,7 @@ public class RepublishTests
 
         h.Stream.DetachSource(h.Source);
         Assert.Same(h.Stream, h.Registry.FindForPlay(StreamHarness.Key));
-        await Eventually.WaitAsync(() => h.Registry.Count == 0, "the stream to leave the registry after its grace period");
+        await Eventually.WaitAsync(() => h.Registry.Streams.Count == 0, "the stream to leave the registry after its grace period");
 
         Assert.True(h.Stream.IsEnded);
         Assert.Null(h.Registry.FindForPlay(StreamHarness.Key));
@@ -78,7 +78,7 @@ public class RepublishTests
         h.Stream.DetachSource(h.Source);
 
         Assert.True(h.Stream.IsEnded);
-        Assert.Equal(0, h.Registry.Count);
+        Assert.Empty(h.Registry.Streams);
     }
 
     [Fact]

@@ -59,8 +59,6 @@ internal sealed class HlsSegmenter
 
     public SegmentWindow Window { get; }
 
-    public long TargetDurationMs => _targetMs;
-
     /// <summary>Takes one frame's TS packets.</summary>
     public void OnFrame(MediaFrame frame, SharedBuffer packets, bool streamHasVideo)
     {

@@ -19,7 +19,7 @@ public sealed class PullTrafficTests
         await using var parent = FlvUpstreamServer.Start();
         using var node = new TestServer(config => config.Domains[0].Apps[0].Upstreams =
             [new UpstreamConfig { Url = $"http://127.0.0.1:{parent.Port}/{{app}}/{{stream}}.flv" }]);
-        await using var relay = Relays.For(node.Context);
+        await using var relay = Relays.For(node);
         var traffic = node.Context.Traffic;
 
         var stream = await relay.FindOrPullAsync(Cam, null, "test");

@@ -233,12 +233,13 @@ public sealed class CandidateProberTests
         var clock = new ManualMonotonicClock();
         await using var failing = new HealthServer(503);
         var candidate = Candidate($"http://127.0.0.1:{failing.Port}/{{stream}}.flv", clock: clock.Read);
-        await using var prober = new CandidateProber(() => [candidate], new ProberOptions { IntervalMs = 10 }, clock: clock.Read);
+        var targets = new CountedTargets(candidate);
+        await using var prober = new CandidateProber(targets.Get, new ProberOptions { IntervalMs = 10 }, clock: clock.Read);
 
         prober.Start();
         await Eventually.WaitAsync(() => candidate.Health.IsDown(clock.NowMs), "the candidate to be down");
-        int rounds = prober.Rounds;
-        await Eventually.WaitAsync(() => prober.Rounds >= rounds + 5, "five more rounds");
+        int rounds = targets.Rounds;
+        await Eventually.WaitAsync(() => targets.Rounds >= rounds + 5, "five more rounds");
         Assert.Equal(3, failing.Requests.Count);
 
         clock.Advance(10_000);
@@ -268,13 +269,13 @@ public sealed class CandidateProberTests
     public async Task CandidatesAddedLaterAreProbed()
     {
         await using var ok = new HealthServer(200);
-        var list = new List<RouteCandidate>();
-        await using var prober = new CandidateProber(() => [.. list], new ProberOptions { IntervalMs = 10 });
+        var targets = new CountedTargets();
+        await using var prober = new CandidateProber(targets.Get, new ProberOptions { IntervalMs = 10 });
         prober.Start();
-        await Eventually.WaitAsync(() => prober.Rounds >= 2, "two empty rounds");
+        await Eventually.WaitAsync(() => targets.Rounds >= 2, "two empty rounds");
 
         var candidate = HttpCandidate(ok.Port);
-        list.Add(candidate);
+        targets.Add(candidate);
 
         await Eventually.WaitAsync(() => candidate.Health.Snapshot(0).RttMs is not null, "the new candidate to be probed");
     }
@@ -284,7 +285,8 @@ public sealed class CandidateProberTests
     {
         await using var silent = new HealthServer { Silent = true };
         var hanging = HttpCandidate(silent.Port);
-        var prober = Prober(timeoutMs: 30_000, intervalMs: 10, hanging);
+        var targets = new CountedTargets(hanging);
+        var prober = new CandidateProber(targets.Get, new ProberOptions { TimeoutMs = 30_000, IntervalMs = 10 });
         prober.Start();
         await Eventually.WaitAsync(() => silent.Requests.Count == 1, "the probe to be waiting for its answer");
 
@@ -294,10 +296,37 @@ public sealed class CandidateProberTests
         await dispose;
         await Eventually.WaitAsync(() => silent.ClosedByPeer == 1, "the abandoned connection to be closed");
         Assert.Equal(0, hanging.Health.ConsecutiveFailures);
-        int rounds = prober.Rounds;
+        int rounds = targets.Rounds;
         await Task.Delay(50);
-        Assert.Equal(rounds, prober.Rounds);
+        Assert.Equal(rounds, targets.Rounds);
         Assert.Throws<ObjectDisposedException>(prober.Start);
         await prober.DisposeAsync();
+    }
+
+    /// <summary>The candidates a prober asks for at the start of every round, counting the rounds.</summary>
+    private sealed class CountedTargets(params RouteCandidate[] candidates)
+    {
+        private readonly Lock _lock = new();
+        private readonly List<RouteCandidate> _candidates = [.. candidates];
+        private int _rounds;
+
+        public int Rounds => Volatile.Read(ref _rounds);
+
+        public void Add(RouteCandidate candidate)
+        {
+            lock (_lock)
+            {
+                _candidates.Add(candidate);
+            }
+        }
+
+        public IReadOnlyList<RouteCandidate> Get()
+        {
+            Interlocked.Increment(ref _rounds);
+            lock (_lock)
+            {
+                return [.. _candidates];
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ internal sealed class RecordingHandler : IRtmpServerHandler
     public void OnMedia(in RtmpMessage message)
     {
         Media.Add(message.Payload.Span.ToArray());
-        Add($"media {message.TypeId} {message.Timestamp} {message.Length} bytes");
+        Add($"media {message.TypeId} {message.Timestamp} {message.Payload.Length} bytes");
     }
 
     public void OnIgnored(string what) => Add($"ignored {what}");

@@ -60,7 +60,8 @@ public class RtmpServerControlTests
         RtmpChunkWriter.Write(whole, 6, 0, RtmpMessageType.Video, 1, new byte[300], 128);
         server.Send(whole.AsSpan(0, 12 + 128));
 
-        server.SendControl(bytes => RtmpControl.WriteAbort(bytes, 6));
+        // Abort (type 2) naming chunk stream 6.
+        server.SendMessage(RtmpControl.ControlChunkStreamId, 0, RtmpMessageType.Abort, 0, [0, 0, 0, 6]);
         server.SendMessage(6, 80, RtmpMessageType.Video, 1, [0x17, 0x01, 0xAB]);
         await server.RunToEndAsync();
 

@@ -1,9 +1,9 @@
 namespace Appliance.Auth.Schemes;
 
 /// <summary>The primary and backup key of an MD5 scheme; both are accepted so keys rotate without downtime.</summary>
-internal readonly struct TextKeys
+internal readonly struct Md5Keys
 {
-    public TextKeys(string key, string? backupKey)
+    public Md5Keys(string key, string? backupKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         Primary = key;

@@ -4,16 +4,16 @@ using System.Text;
 namespace Appliance.Protocols.Http;
 
 /// <summary>
-/// The fields of one response head, measured and then written into one span. Caller-supplied
+/// The fields of one response head the server sends, measured and then written into one span (a
+/// head a client receives is parsed into <see cref="HttpResponseHead"/>). Caller-supplied
 /// strings are checked here because a CR or LF in them would let a client's input (say, a path
 /// echoed into a header) split the response.
 /// </summary>
-internal readonly ref struct ResponseHead
+internal readonly ref struct ResponseHeadFormatter
 {
     private static ReadOnlySpan<byte> ServerAndDate => "Server: appliance\r\nDate: "u8;
     private static ReadOnlySpan<byte> ContentTypeName => "Content-Type: "u8;
     private static ReadOnlySpan<byte> ContentLengthName => "Content-Length: "u8;
-    private static ReadOnlySpan<byte> ChunkedLine => "Transfer-Encoding: chunked\r\n"u8;
     private static ReadOnlySpan<byte> KeepAliveLine => "Connection: keep-alive\r\n"u8;
     private static ReadOnlySpan<byte> CloseLine => "Connection: close\r\n"u8;
     private static ReadOnlySpan<byte> CorsLines => "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: *\r\n"u8;
@@ -24,10 +24,9 @@ internal readonly ref struct ResponseHead
     private readonly string? _contentType;
     private readonly long? _contentLength;
     private readonly bool _keepAlive;
-    private readonly bool _chunked;
     private readonly ReadOnlySpan<KeyValuePair<string, string>> _extraHeaders;
 
-    public ResponseHead(int status, string? contentType, long? contentLength, bool keepAlive, bool chunked,
+    public ResponseHeadFormatter(int status, string? contentType, long? contentLength, bool keepAlive,
         ReadOnlySpan<KeyValuePair<string, string>> extraHeaders)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(status, 100);
@@ -50,7 +49,6 @@ internal readonly ref struct ResponseHead
         _contentType = contentType;
         _contentLength = contentLength;
         _keepAlive = keepAlive;
-        _chunked = chunked;
         _extraHeaders = extraHeaders;
     }
 
@@ -66,10 +64,6 @@ internal readonly ref struct ResponseHead
         if (_contentLength is long length)
         {
             size += ContentLengthName.Length + DigitCount(length) + 2;
-        }
-        else if (_chunked)
-        {
-            size += ChunkedLine.Length;
         }
         size += _keepAlive ? KeepAliveLine.Length : CloseLine.Length;
         size += CorsLines.Length;
@@ -105,10 +99,6 @@ internal readonly ref struct ResponseHead
             Utf8Formatter.TryFormat(length, dest[pos..], out written);
             pos += written;
             Append(dest, ref pos, Crlf);
-        }
-        else if (_chunked)
-        {
-            Append(dest, ref pos, ChunkedLine);
         }
         Append(dest, ref pos, _keepAlive ? KeepAliveLine : CloseLine);
         Append(dest, ref pos, CorsLines);

@@ -8,7 +8,7 @@ namespace Appliance.Relay.Urls;
 /// authority. Strict on purpose: these URLs come from config, and whatever passes ends up in a
 /// request line or a Host header we send.
 /// </summary>
-public static class UrlText
+public static class UrlSyntax
 {
     public const int MaxLength = 2048;
 
