@@ -22,7 +22,7 @@ public sealed class StatusTests
             await Task.Delay(100);
         }
 
-        using var status = JsonDocument.Parse(await Http.GetStringAsync(daemon.HttpUrl("api/status")));
+        using var status = JsonDocument.Parse(await Http.GetStringAsync(daemon.AdminUrl("api/status")));
         var control = (await Appliancectl.JsonAsync(daemon, "status")).GetProperty("status");
 
         Assert.InRange(status.RootElement.GetProperty("uptimeSeconds").GetInt64(), 2, 120);
