@@ -93,7 +93,7 @@ config_json() {
   cat <<JSON
 {
   "rtmp": { "listen": "127.0.0.1:0"$1 },
-  "http": { "listen": "127.0.0.1:0" },
+  "http": { "listen": "127.0.0.1:0", "publicApi": true },
   "log": { "level": "info" },
   "admin": { "listen": "" },
   "control": { "socket": "$WORK/control.sock" },

@@ -70,7 +70,7 @@ trap 'exit 130' INT TERM
 cat > "$WORK/appliance.json" <<JSON
 {
   "rtmp": { "listen": "127.0.0.1:0" },
-  "http": { "listen": "127.0.0.1:0" },
+  "http": { "listen": "127.0.0.1:0", "publicApi": true },
   "log": { "level": "info" },
   "admin": { "listen": "" },
   "control": { "socket": "$WORK/control.sock" },

@@ -8,28 +8,4 @@ public static class ControlProtocol
 
     /// <summary>A request line longer than this is refused and the connection closed.</summary>
     public const int MaxRequestBytes = 64 * 1024;
-
-    public const string DefaultSocketPath = "/run/appliance/control.sock";
-
-    public const string SocketFileName = "control.sock";
-
-    /// <summary>
-    /// Where the socket is when the config does not say: $RUNTIME_DIRECTORY (set by systemd's
-    /// RuntimeDirectory=) or /run/appliance. appliancectl also honours $APPLIANCE_SOCKET.
-    /// </summary>
-    public static string ResolveSocketPath(string? configured, Func<string, string?> environment)
-    {
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return configured;
-        }
-        var runtime = environment("RUNTIME_DIRECTORY");
-        if (!string.IsNullOrEmpty(runtime))
-        {
-            // systemd passes several directories separated by ':' when a unit names several.
-            var first = runtime.Split(':')[0];
-            return Path.Combine(first, SocketFileName);
-        }
-        return DefaultSocketPath;
-    }
 }

@@ -25,8 +25,18 @@ internal static class Cli
             return ExitCodes.Usage;
         }
         var fromEnvironment = Environment.GetEnvironmentVariable("APPLIANCE_SOCKET");
-        var path = options.SocketPath
-            ?? (string.IsNullOrEmpty(fromEnvironment) ? ControlProtocol.ResolveSocketPath(null, Environment.GetEnvironmentVariable) : fromEnvironment);
+        var path = options.SocketPath ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment);
+        if (path is null)
+        {
+            // Where the daemon puts it when its config does not say, searched in the daemon's order.
+            var candidates = ControlSocketLocation.Candidates(Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+            path = ControlSocketLocation.Find(candidates, ControlClient.HoldsSocket);
+            if (path is null)
+            {
+                await error.WriteLineAsync($"appliancectl: applianced is not running: no control socket at {string.Join(", ", candidates)} (see --socket)").ConfigureAwait(false);
+                return ExitCodes.NotRunning;
+            }
+        }
         ControlReply reply;
         string json;
         try

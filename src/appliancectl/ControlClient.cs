@@ -67,6 +67,24 @@ internal static class ControlClient
         }
     }
 
+    /// <summary>Whether a file is at <paramref name="path"/>: null when this user may not look (connecting will say so).</summary>
+    public static bool? HoldsSocket(string path)
+    {
+        try
+        {
+            File.GetAttributes(path);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static async Task<byte[]> ReadLineAsync(Socket socket, CancellationToken cancel)
     {
         using var reply = new MemoryStream();

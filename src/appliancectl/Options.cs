@@ -30,7 +30,9 @@ internal sealed class Options
 
         Options:
           --socket PATH   the control socket (default: $APPLIANCE_SOCKET, else
-                          $RUNTIME_DIRECTORY/control.sock, else /run/appliance/control.sock)
+                          $RUNTIME_DIRECTORY/control.sock, else the first of
+                          /run/appliance, $XDG_RUNTIME_DIR/appliance and ./run that
+                          holds control.sock, as the daemon places it)
           --json          print the daemon's reply as JSON (for scripts) instead of tables
           --help          this text
           --version       the version

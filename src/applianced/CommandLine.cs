@@ -4,17 +4,20 @@ namespace Appliance.Daemon;
 internal sealed record CommandLine(string? ConfigPath, bool CheckOnly, bool Help, bool Version, string? Error)
 {
     public const string Usage = """
-        Usage: applianced [--config FILE] [--check-config FILE] [--help] [--version]
+        Usage: applianced [-c FILE] | --check-config FILE | --print-default | -h | --version
 
-        Live-streaming CDN node: RTMP ingest, RTMP and HTTP-FLV delivery.
+        Live-streaming CDN node, the same binary on every tier (origin, upper, middle, edge):
+        RTMP ingest; pull from parent nodes and push to others; delivery over RTMP,
+        HTTP-FLV, HTTP-TS and HLS; token auth; control socket (appliancectl) and admin
+        listener (/metrics, /api/*).
 
-          --config FILE        run with FILE (JSON, comments and trailing commas allowed);
+          -c, --config FILE    run with FILE (JSON, comments and trailing commas allowed);
                                without it the embedded default runs: RTMP on 1935,
                                HTTP on 8080, one domain with app "live", no auth
           --check-config FILE  validate FILE, print the problems (key path and what is
                                wrong) and exit 0 if it is usable, 1 if not
           --print-default      print the embedded default config as JSON
-          --help               this text
+          -h, --help           this text
           --version            the version
         """;
 

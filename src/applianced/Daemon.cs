@@ -77,7 +77,8 @@ internal static class Daemon
                 server.Context.AccessLog.Reopen();
             });
         server.Start();
-        logger.LogInformation("applianced {Version} started (config: {Config})", Version, options.ConfigPath ?? "embedded default");
+        logger.LogInformation("applianced {Version} started (config: {Config}; control socket: {Socket})",
+            Version, options.ConfigPath ?? "embedded default", server.ControlSocketPath ?? "off");
         SystemdNotify.Send($"READY=1\nSTATUS=serving\nMAINPID={Environment.ProcessId}");
 
         var first = await Task.WhenAny(signals.Terminate, signals.Interrupt, server.DrainRequested).ConfigureAwait(false);

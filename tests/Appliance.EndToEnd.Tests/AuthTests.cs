@@ -175,7 +175,7 @@ public sealed class AuthTests : IClassFixture<AuthTests.Fixture>
     private async Task<long> RefusedAsync()
     {
         using var http = new HttpClient();
-        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(Daemon.HttpUrl("api/status")));
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(Daemon.AdminUrl("api/status")));
         return doc.RootElement.GetProperty("auth").GetProperty("refused").GetInt64();
     }
 

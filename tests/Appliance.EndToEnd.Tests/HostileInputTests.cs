@@ -222,7 +222,7 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.Fixture>
     public async Task An_over_long_stream_name_over_http_is_a_plain_404_and_the_connection_stays_usable(string template)
     {
         var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('n', 300));
-        var requests = $"GET {path} HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        var requests = $"GET {path} HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 
         var response = await RawHttp.ExchangeAsync(Daemon.HttpPort, Encoding.ASCII.GetBytes(requests), CloseTimeout);
 

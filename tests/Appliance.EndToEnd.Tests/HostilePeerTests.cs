@@ -145,7 +145,7 @@ public sealed class HostilePeerTests
     private static async Task<JsonElement> StatusAsync(DaemonProcess daemon)
     {
         using var http = new HttpClient();
-        using var doc = JsonDocument.Parse(await http.GetStringAsync(daemon.HttpUrl("api/status")));
+        using var doc = JsonDocument.Parse(await http.GetStringAsync(daemon.AdminUrl("api/status")));
         return doc.RootElement.Clone();
     }
 

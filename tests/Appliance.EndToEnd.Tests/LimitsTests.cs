@@ -24,10 +24,10 @@ public sealed class LimitsTests
         }
         var firstPort = ((System.Net.IPEndPoint)held[0].Client.LocalEndPoint!).Port;
 
-        var refused = await RawHttp.ExchangeAsync(daemon.HttpPort, Encoding.ASCII.GetBytes("GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n"), Deadline);
+        var refused = await RawHttp.ExchangeAsync(daemon.HttpPort, Encoding.ASCII.GetBytes("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"), Deadline);
         held[0].Dispose();
         await Eventually(() => daemon.HasLog(l => l.Contains($"access proto=http client=127.0.0.1:{firstPort} ", StringComparison.Ordinal)));
-        var admitted = await RawHttp.ExchangeAsync(daemon.HttpPort, Encoding.ASCII.GetBytes("GET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Deadline);
+        var admitted = await RawHttp.ExchangeAsync(daemon.HttpPort, Encoding.ASCII.GetBytes("GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Deadline);
 
         Assert.StartsWith("HTTP/1.1 503", refused, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 200", admitted, StringComparison.Ordinal);

@@ -35,6 +35,19 @@ public sealed class PlaybackTests(LivePublisherFixture live) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task Ffprobe_over_rtmp_has_nothing_to_warn_about()
+    {
+        // Warnings and errors only: a clean play prints nothing (ffmpeg's rtmp client warns
+        // "Unexpected reply on getStreamLength()" when that answer is not a number).
+        var probe = await ExternalProcess.RunAsync(ProbeTimeout, "ffprobe", "-hide_banner", "-v", "warning", "-rw_timeout", "15000000",
+            "-show_entries", "stream=codec_name", "-of", "json", live.Daemon.RtmpUrl("live/cam"));
+
+        Assert.Equal(0, probe.ExitCode);
+        Assert.Contains("h264", probe.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", probe.Stderr.Trim());
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_rtmp_and_http_flv_viewers_all_receive_frames_starting_with_a_keyframe()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

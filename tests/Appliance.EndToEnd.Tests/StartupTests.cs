@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Appliance.EndToEnd.Tests.Infrastructure;
 
 namespace Appliance.EndToEnd.Tests;
 
 /// <summary>What an operator sees when starting the daemon goes wrong.</summary>
-public sealed class StartupTests
+public sealed partial class StartupTests
 {
     [Fact]
     public async Task A_second_daemon_on_a_port_already_in_use_refuses_to_start_naming_the_listener_and_address()
@@ -78,6 +79,37 @@ public sealed class StartupTests
             File.Delete(config);
         }
     }
+
+    [Fact]
+    public async Task Help_describes_the_node_as_it_is_and_lists_the_options_of_the_man_page()
+    {
+        var help = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--help");
+        var shortHelp = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "-h");
+        var man = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "packaging", "man", "applianced.8"))).Replace(@"\-", "-", StringComparison.Ordinal);
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Equal(help.Stdout, shortHelp.Stdout);
+        foreach (var part in new[] { "RTMP ingest", "pull", "push", "RTMP,", "HTTP-FLV", "HTTP-TS", "HLS" })
+        {
+            Assert.Contains(part, help.Stdout, StringComparison.Ordinal);
+        }
+        Assert.Equal(OptionsIn(ManSection(man, "SYNOPSIS") + ManSection(man, "OPTIONS")), OptionsIn(help.Stdout));
+    }
+
+    private static string ManSection(string man, string name)
+    {
+        var start = man.IndexOf($".SH {name}", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"the man page has no section {name}");
+        var end = man.IndexOf(".SH ", start + 4, StringComparison.Ordinal);
+        return man[start..(end < 0 ? man.Length : end)];
+    }
+
+    /// <summary>Every option spelled in a text (-c, --check-config), sorted, without repeats.</summary>
+    private static string[] OptionsIn(string text) =>
+        [.. Option().Matches(text).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal)];
+
+    [GeneratedRegex(@"(?<![\w-])--?[a-z][a-z-]*")]
+    private static partial Regex Option();
 
     [Fact]
     public async Task Check_config_accepts_the_printed_default_and_help_lists_every_option()

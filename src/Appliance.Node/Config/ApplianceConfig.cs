@@ -55,6 +55,12 @@ public sealed class HttpConfig
     public int MaxHeaderBytes { get; set; } = 16384;
 
     public int MaxHeaderCount { get; set; } = 64;
+
+    /// <summary>
+    /// Also serve the JSON listing (/, /api/streams) and /api/status on this listener, publisher
+    /// addresses left out; off, only the admin listener serves them, so viewers cannot list streams.
+    /// </summary>
+    public bool PublicApi { get; set; }
 }
 
 public sealed class DeadlineConfig

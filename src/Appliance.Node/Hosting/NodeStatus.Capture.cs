@@ -30,7 +30,10 @@ public sealed partial record NodeStatus
         var listeners = TrafficTotals.Listeners.Length;
         var cache = context.Streams.Segments;
         var directory = context.Relay?.Directory;
+        // GetGCMemoryInfo describes the last collection (all zero before the first one); the heap in
+        // use now is GetTotalMemory, and the heap has committed at least that much.
         var gc = GC.GetGCMemoryInfo();
+        var heapBytes = GC.GetTotalMemory(forceFullCollection: false);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return new NodeStatus
         {
@@ -53,7 +56,7 @@ public sealed partial record NodeStatus
                 [.. Enum.GetValues<AuthRefusal>().Where(r => r != AuthRefusal.None).Select(r => (r, context.Auth.Refusals(r)))]),
             Routes = context.Relay?.Routes.Snapshot() ?? [],
             Directory = directory is null ? null : new DirectoryStatus(directory.IsUp, directory.Redis, directory.Registered),
-            Memory = new MemoryStatus(process.WorkingSet64, gc.HeapSizeBytes, gc.TotalCommittedBytes, GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
+            Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
             Runtime = new RuntimeStatus(
                 [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(GC.CollectionCount)],
                 GC.GetTotalPauseDuration(), ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, ThreadPool.CompletedWorkItemCount),

@@ -60,11 +60,12 @@ public sealed partial class HttpServerSession
         {
             return RespondAdmin(path, keepAlive, headOnly);
         }
-        if (path is "/" or "/api/streams")
+        // Viewers reach this listener: the listings are for operators unless the config opens them.
+        if (_config.Http.PublicApi && path is "/" or "/api/streams")
         {
-            return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
+            return WriteJson(StreamsApi.Render(_context.Streams, withClientAddresses: false), keepAlive, headOnly);
         }
-        if (path == "/api/status" && _node is not null)
+        if (_config.Http.PublicApi && path == "/api/status" && _node is not null)
         {
             return WriteJson(StatusApi.Render(NodeStatus.Capture(_node)), keepAlive, headOnly);
         }
@@ -90,7 +91,7 @@ public sealed partial class HttpServerSession
             case "/metrics" when _node is not null:
                 return WriteBody(Metrics.NodeMetrics.Render(_node), Metrics.PrometheusWriter.ContentType, keepAlive, headOnly);
             case "/" or "/api/streams":
-                return WriteJson(StreamsApi.Render(_context.Streams), keepAlive, headOnly);
+                return WriteJson(StreamsApi.Render(_context.Streams, withClientAddresses: true), keepAlive, headOnly);
             case "/api/status" when _node is not null:
                 return WriteJson(StatusApi.Render(NodeStatus.Capture(_node)), keepAlive, headOnly);
             case "/api/routes" when _node is not null:

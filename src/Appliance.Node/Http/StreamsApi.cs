@@ -7,7 +7,11 @@ namespace Appliance.Node.Http;
 /// <summary>The JSON listing of live streams at GET / and /api/streams.</summary>
 internal static class StreamsApi
 {
-    public static byte[] Render(StreamRegistry registry)
+    /// <param name="withClientAddresses">
+    /// False for the public listener: a stream's source is then only its kind ("rtmp-publish",
+    /// "pull"), never the publisher's address or the upstream's URL.
+    /// </param>
+    public static byte[] Render(StreamRegistry registry, bool withClientAddresses)
     {
         using var output = new MemoryStream();
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
@@ -22,7 +26,8 @@ internal static class StreamsApi
                 json.WriteString("domain", stream.Key.Domain);
                 json.WriteString("app", stream.Key.App);
                 json.WriteString("name", stream.Key.Name);
-                json.WriteString("source", stream.Source?.Description);
+                var source = stream.Source?.Description;
+                json.WriteString("source", withClientAddresses ? source : SourceKind(source));
                 json.WriteNumber("uptimeSeconds", (now - stream.CreatedAtMs) / 1000);
                 json.WriteString("videoCodec", stats.VideoCodec);
                 json.WriteString("audioCodec", stats.AudioCodec);
@@ -43,5 +48,12 @@ internal static class StreamsApi
             json.WriteEndObject();
         }
         return output.ToArray();
+    }
+
+    /// <summary>A source description's first word, its kind; what follows names a peer.</summary>
+    private static string? SourceKind(string? description)
+    {
+        var space = description?.IndexOf(' ') ?? -1;
+        return space < 0 ? description : description![..space];
     }
 }

@@ -203,7 +203,7 @@ public static class NodeMetrics
             metrics.Sample("appliance_gc_collections_total", runtime.Collections[generation], ("generation", generation.ToString(CultureInfo.InvariantCulture)));
         }
         metrics.Single("appliance_gc_allocated_bytes_total", "counter", "Managed bytes allocated since start.", status.Memory.AllocatedBytes);
-        metrics.Single("appliance_gc_heap_bytes", "gauge", "Managed heap size after the last collection.", status.Memory.ManagedHeapBytes);
+        metrics.Single("appliance_gc_heap_bytes", "gauge", "Managed heap in use (objects not yet collected).", status.Memory.ManagedHeapBytes);
         metrics.Single("appliance_gc_pause_seconds_total", "counter", "Time the runtime paused for collections.", runtime.GcPause.TotalSeconds);
         metrics.Single("appliance_native_buffers_outstanding", "gauge", "Pooled native buffers in use (frames, segments, batches).", status.Memory.NativeBuffersOutstanding);
         metrics.Single("appliance_threadpool_threads", "gauge", "Thread pool threads.", runtime.ThreadPoolThreads);

@@ -56,11 +56,13 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
                 opened.Add(_admin);
                 _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
             }
-            var socketPath = config.Control.Socket == "off" ? null : ControlProtocol.ResolveSocketPath(config.Control.Socket, Environment.GetEnvironmentVariable);
-            if (socketPath is not null)
+            _control = config.Control.Socket switch
             {
-                _control = new ControlServer(socketPath, new ControlCommands(this), loggers.CreateLogger("control"));
-            }
+                "off" => null,
+                "" => DefaultControlSocket.Open(ControlSocketLocation.Candidates(Environment.GetEnvironmentVariable, Environment.CurrentDirectory),
+                    new ControlCommands(this), loggers.CreateLogger("control")),
+                var path => new ControlServer(path, new ControlCommands(this), loggers.CreateLogger("control")),
+            };
         }
         catch
         {
@@ -83,6 +85,8 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     public IPEndPoint RtmpEndPoint => _rtmp.LocalEndPoint;
 
     public IPEndPoint HttpEndPoint => _http.LocalEndPoint;
+
+    public string? ControlSocketPath => _control?.Path;
 
     /// <summary>Completes with the timeout when an operator asks the node to drain (control socket).</summary>
     public Task<TimeSpan> DrainRequested => _drainRequested.Task;

@@ -19,10 +19,17 @@ public sealed partial class RtmpServerConnection
             case "createStream":
                 SendCommand(0, "_result", command.TransactionId, Amf0Value.Null, Amf0Value.FromNumber(_options.StreamId));
                 return null;
+            case "getStreamLength":
+                // Players (ffmpeg's rtmp client among them) read the answer as the stream's length in
+                // seconds and warn on anything but a number; a live stream has none: 0.
+                if (command.TransactionId > 0)
+                {
+                    SendCommand(0, "_result", command.TransactionId, Amf0Value.Null, Amf0Value.FromNumber(0));
+                }
+                return null;
             case "releaseStream":
             case "FCPublish":
             case "FCUnpublish":
-            case "getStreamLength":
                 if (command.TransactionId > 0)
                 {
                     SendCommand(0, "_result", command.TransactionId, Amf0Value.Null, Amf0Value.Undefined);

@@ -3,6 +3,7 @@ namespace Appliance.Streaming.Streams;
 /// <summary>Whatever feeds a stream: a publishing RTMP session, or an upstream pull.</summary>
 public interface IStreamSource
 {
+    /// <summary>Its kind, a space, then the peer ("rtmp-publish 203.0.113.7:50432"); public listings show only the kind.</summary>
     string Description { get; }
 
     /// <summary>

@@ -33,7 +33,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public int AdminPort { get; private set; }
 
-    public string AdminUrl(string path) => $"http://127.0.0.1:{AdminPort}/{path}";
+    /// <summary>The admin listener (metrics, /api/*), on the same address as the others so a daemon in a namespace is reached too.</summary>
+    public string AdminUrl(string path) => $"http://{ListenHost}:{AdminPort}/{path}";
 
     /// <summary>Sends a signal (HUP, TERM, USR1, ...) to the daemon, by its PID.</summary>
     public async Task SignalAsync(string signal)
@@ -67,7 +68,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
               {{Section("http", $"{{ \"listen\": \"{listenHost}:0\" }}")}}
               {{Section("log", "{ \"level\": \"debug\" }")}}
               {{Section("control", $"{{ \"socket\": \"{controlSocket}\" }}")}}
-              {{Section("admin", "{ \"listen\": \"127.0.0.1:0\" }")}}
+              {{Section("admin", $"{{ \"listen\": \"{listenHost}:0\" }}")}}
               {{rootJson}}
               "deadlines": { {{deadlinesJson}} },
               "domains": [ { "name": "default", "apps": [ { "name": "live", {{appJson}} }, {{extraAppsJson}} ] } ],

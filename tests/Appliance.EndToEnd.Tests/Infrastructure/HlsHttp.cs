@@ -22,7 +22,7 @@ public sealed record SegmentCacheStatus(long Segments, long Bytes, long Hits, lo
 
     public static async Task<SegmentCacheStatus> GetAsync(DaemonProcess daemon)
     {
-        var json = await Http.GetStringAsync(daemon.HttpUrl("api/status"));
+        var json = await Http.GetStringAsync(daemon.AdminUrl("api/status"));
         using var doc = JsonDocument.Parse(json);
         var cache = doc.RootElement.GetProperty("segmentCache");
         return new SegmentCacheStatus(

@@ -29,7 +29,7 @@ public static class StreamApi
 
     public static async Task<JsonElement?> FindAsync(DaemonProcess daemon, string name)
     {
-        var json = await Http.GetStringAsync(daemon.HttpUrl("api/streams"));
+        var json = await Http.GetStringAsync(daemon.AdminUrl("api/streams"));
         using var doc = JsonDocument.Parse(json);
         foreach (var stream in doc.RootElement.GetProperty("streams").EnumerateArray())
         {

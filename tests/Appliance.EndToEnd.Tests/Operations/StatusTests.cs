@@ -22,11 +22,26 @@ public sealed class StatusTests
             await Task.Delay(100);
         }
 
-        using var status = JsonDocument.Parse(await Http.GetStringAsync(daemon.HttpUrl("api/status")));
+        using var status = JsonDocument.Parse(await Http.GetStringAsync(daemon.AdminUrl("api/status")));
         var control = (await Appliancectl.JsonAsync(daemon, "status")).GetProperty("status");
 
         Assert.InRange(status.RootElement.GetProperty("uptimeSeconds").GetInt64(), 2, 120);
         Assert.InRange(control.GetProperty("uptimeSeconds").GetInt64(), 2, 120);
+    }
+
+    [Fact]
+    public async Task The_managed_heap_is_reported_at_the_first_status_request_before_any_collection()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+
+        // The very first request: a figure of the last collection would still be 0 here.
+        using var status = JsonDocument.Parse(await Http.GetStringAsync(daemon.AdminUrl("api/status")));
+        var control = (await Appliancectl.JsonAsync(daemon, "status")).GetProperty("status");
+
+        var memory = status.RootElement.GetProperty("memory");
+        Assert.True(memory.GetProperty("managedHeapBytes").GetInt64() > 0, memory.ToString());
+        Assert.True(memory.GetProperty("managedCommittedBytes").GetInt64() >= memory.GetProperty("managedHeapBytes").GetInt64(), memory.ToString());
+        Assert.True(control.GetProperty("managedHeapBytes").GetInt64() > 0, control.ToString());
     }
 
     private static async Task<double> MetricsUptimeAsync(DaemonProcess daemon) =>

@@ -12,7 +12,7 @@ public class DeadlineTests
         using var server = new TestServer(config => config.Deadlines.RequestHeaderMs = 100);
         var client = new HttpClientSide(server);
 
-        await client.Connection.SendAsync("GET /api/streams HTTP/1.1\r\nHost: x\r\n");
+        await client.Connection.SendAsync("GET /api/health HTTP/1.1\r\nHost: x\r\n");
         await client.ExpectClosedAsync(Eventually.Deadline());
 
         Assert.True(server.Logs.Contains("request head not received in time"), server.Logs.Dump());
@@ -42,7 +42,7 @@ public class DeadlineTests
     {
         using var server = new TestServer(config => config.Deadlines.RequestHeaderMs = 5_000);
         var client = new HttpClientSide(server);
-        await client.RequestAsync("GET", "/api/streams", Eventually.Deadline());
+        await client.RequestAsync("GET", "/api/health", Eventually.Deadline());
         var session = Assert.Single(server.Sessions.Sessions);
 
         var reason = session.CheckDeadlines(MonotonicClock.NowMs + 60_000);

@@ -13,7 +13,7 @@ public class KeepAliveTests
         var ct = Eventually.Deadline();
 
         var missing = await client.RequestAsync("GET", "/live/x.flv", ct);
-        var next = await client.RequestAsync("GET", "/api/streams", ct);
+        var next = await client.RequestAsync("GET", "/api/health", ct);
 
         Assert.Equal(404, missing.Status);
         Assert.Equal("keep-alive", missing.Header("Connection"));
@@ -31,7 +31,7 @@ public class KeepAliveTests
         var ct = Eventually.Deadline();
 
         await client.Connection.SendAsync(
-            "GET /live/a.flv HTTP/1.1\r\nHost: x\r\n\r\nGET /api/streams HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            "GET /live/a.flv HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         var first = await client.Reader.ReadResponseAsync(ct);
         var second = await client.Reader.ReadResponseAsync(ct);
         var third = await client.Reader.ReadResponseAsync(ct);

@@ -5,9 +5,9 @@ namespace Appliance.Node.Tests.Support;
 /// <summary>An HTTP session under test with the client's end of its connection.</summary>
 internal sealed class HttpClientSide
 {
-    public HttpClientSide(TestServer server)
+    public HttpClientSide(TestServer server, bool admin = false)
     {
-        (Connection, Run) = server.StartHttp();
+        (Connection, Run) = server.StartHttp(admin);
         Reader = new HttpReader(Connection.ServerOutput);
     }
 

@@ -48,17 +48,18 @@ internal sealed class TestServer : IDisposable
         return (connection, Task.Run(session.RunAsync));
     }
 
-    public (PipeConnection Connection, Task Run) StartHttp()
+    /// <summary>A session of the public HTTP listener, or (admin) of the admin listener.</summary>
+    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false)
     {
         var connection = new PipeConnection();
-        var session = new HttpServerSession(connection, Context, node: null);
+        var session = new HttpServerSession(connection, Context, node: null, admin);
         return (connection, Task.Run(session.RunAsync));
     }
 
     /// <summary>Starts "default/live/{name}" with a test source and the usual start of a stream.</summary>
-    public (LiveStream Stream, TestSource Source) PublishLive(string name, Frames frames)
+    public (LiveStream Stream, TestSource Source) PublishLive(string name, Frames frames, string sourceDescription = "test source")
     {
-        var source = new TestSource();
+        var source = new TestSource(sourceDescription);
         var outcome = Streams.TryPublish(new StreamKey("default", "live", name), LiveApp, source, out var stream);
         Assert.Equal(PublishOutcome.Started, outcome);
         stream.Publish(source, frames.Metadata(0));

@@ -105,7 +105,6 @@ public class RtmpServerCommandTests
 
         server.SendCommand("releaseStream", 2, null, name);
         server.SendCommand("FCPublish", 3, null, name);
-        server.SendCommand("getStreamLength", 4, null, name);
         server.SendCommand("FCPublish", 0, null, name);
         server.SendCommand("FCUnpublish", 5, null, name);
         await server.RunToEndAsync();
@@ -113,8 +112,29 @@ public class RtmpServerCommandTests
         var results = server.CommandReplies();
         Assert.All(results, r => Assert.Equal("_result", r.Name));
         Assert.All(results, r => Assert.Equal(Amf0Kind.Undefined, r.FirstArgument!.Kind));
-        Assert.Equal([2.0, 3, 4, 5], results.Select(r => r.TransactionId));
+        Assert.Equal([2.0, 3, 5], results.Select(r => r.TransactionId));
         Assert.Equal(["handshake", "FCUnpublish cam"], server.Handler.Events);
+    }
+
+    [Fact]
+    public async Task GetStreamLengthIsAnsweredWithTheLengthOfALiveStreamZero()
+    {
+        using var server = new RtmpServerHarness();
+        server.SendHandshake();
+        var name = Amf0Value.FromString("cam");
+
+        server.SendCommand("getStreamLength", 4, null, name);
+        server.SendCommand("getStreamLength", 0, null, name);
+        await server.RunToEndAsync();
+
+        // A number after the null command object, as players read it; a notification (transaction 0) gets nothing.
+        var result = Assert.Single(server.CommandReplies());
+        Assert.Equal("_result", result.Name);
+        Assert.Equal(4, result.TransactionId);
+        Assert.Null(result.CommandObject);
+        Assert.Equal(Amf0Kind.Number, result.FirstArgument!.Kind);
+        Assert.Equal(0.0, result.FirstArgument.Number);
+        Assert.Equal(["handshake"], server.Handler.Events);
     }
 
     [Fact]
