@@ -132,7 +132,7 @@ public sealed partial class HttpServerSession
     private bool TryResolve(string path, string? host, out Route route)
     {
         route = default;
-        if (!TryParseStreamPath(path, out var app, out var name, out var extension, out var file) ||
+        if (!StreamUrl.TryParse(path, out var app, out var name, out var extension, out var file) ||
             !_context.Domains.TryResolve(host, app, out var domain, out var appConfig))
         {
             return false;
@@ -245,41 +245,6 @@ public sealed partial class HttpServerSession
         Writer.Send(HeadBuffer.WrittenSpan);
         _lastStatus = 200;
         return Next(keepAlive);
-    }
-
-    /// <summary>"/{app}/{name}.{ext}" (a stream) or "/{app}/{name}/{file}" (a segment of it).</summary>
-    private static bool TryParseStreamPath(string path, out string app, out string name, out string extension, out string? file)
-    {
-        app = name = extension = "";
-        file = null;
-        var span = path.AsSpan(1);
-        var slash = span.IndexOf('/');
-        if (slash <= 0)
-        {
-            return false;
-        }
-        app = span[..slash].ToString();
-        var rest = span[(slash + 1)..];
-        var second = rest.IndexOf('/');
-        if (second >= 0)
-        {
-            var last = rest[(second + 1)..];
-            if (second == 0 || last.IsEmpty || last.IndexOf('/') >= 0)
-            {
-                return false;
-            }
-            name = rest[..second].ToString();
-            file = last.ToString();
-            return true;
-        }
-        var dot = rest.LastIndexOf('.');
-        if (dot <= 0)
-        {
-            return false;
-        }
-        name = rest[..dot].ToString();
-        extension = rest[(dot + 1)..].ToString();
-        return true;
     }
 
     /// <summary>A request routed to a stream: what it asks for, and the path behind any token prefix.</summary>

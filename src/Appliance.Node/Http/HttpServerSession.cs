@@ -14,6 +14,12 @@ namespace Appliance.Node.Http;
 /// One HTTP/1.1 connection: requests parsed with limits, answered in order, kept alive where the
 /// client allows. A live-stream request turns the connection into that stream's delivery.
 /// </summary>
+/// <remarks>
+/// About 750 lines over four files (this one: the request loop; .Routes: dispatch and live
+/// delivery; .Hls: playlists and segments; .Auth: the token check), because they share one
+/// connection's buffers, deadlines and access-line state. What needs none of that lives apart
+/// (StreamUrl, StatusApi, StreamsApi); a new packager's routes belong in a file of their own.
+/// </remarks>
 public sealed partial class HttpServerSession : SessionBase
 {
     private readonly ServerContext _context;
