@@ -1,3 +1,4 @@
+using Appliance.Benchmarks.Gates;
 using Appliance.Codecs.MpegTs;
 using BenchmarkDotNet.Attributes;
 
@@ -9,6 +10,7 @@ namespace Appliance.Benchmarks.Codecs;
 /// bytes allocated per frame.
 /// </summary>
 [MemoryDiagnoser]
+[ZeroAllocation]
 public class TsMuxerBenchmarks
 {
     private const int FrameSize = 20 * 1024;

@@ -1,3 +1,4 @@
+using Appliance.Benchmarks.Gates;
 using System.Buffers;
 using Appliance.Protocols.Rtmp;
 using BenchmarkDotNet.Attributes;
@@ -10,6 +11,7 @@ namespace Appliance.Benchmarks.Protocols;
 /// should allocate nothing (payloads come from the buffer pool and go back to it).
 /// </summary>
 [MemoryDiagnoser]
+[ZeroAllocation]
 public class RtmpChunkReaderBenchmarks
 {
     private const int Messages = 200;

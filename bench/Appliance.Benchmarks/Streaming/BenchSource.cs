@@ -1,6 +1,6 @@
 using Appliance.Streaming.Streams;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Streaming;
 
 /// <summary>A source that is never kicked: the benchmark is the publisher.</summary>
 internal sealed class BenchSource : IStreamSource

@@ -1,7 +1,8 @@
+using Appliance.Benchmarks.Gates;
 using Appliance.Streaming.Media;
 using BenchmarkDotNet.Attributes;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Streaming;
 
 /// <summary>
 /// The real send loops: every viewer's <c>ConnectionWriter.RunAsync</c> runs on the thread pool over
@@ -11,6 +12,7 @@ namespace Appliance.Benchmarks.Live;
 /// grow with Viewers.
 /// </summary>
 [MemoryDiagnoser]
+[AllocationIndependentOf(nameof(Viewers))]
 public class FanoutWriterBenchmarks
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Appliance.Auth;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Auth;
 
 /// <summary>Signed requests for the auth benchmarks, made the way a customer's signer would.</summary>
 internal static class AuthBenchFixture

@@ -1,3 +1,4 @@
+using Appliance.Benchmarks.Gates;
 using Appliance.Auth.Tokens;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,9 +7,9 @@ using Appliance.Auth.Access;
 using Appliance.Auth.Schemes;
 using Appliance.Auth.Config;
 using BenchmarkDotNet.Attributes;
-using static Appliance.Benchmarks.Live.AuthBenchFixture;
+using static Appliance.Benchmarks.Auth.AuthBenchFixture;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Auth;
 
 /// <summary>
 /// One token check per operation, as every playlist and segment request pays it. The Md5/Hmac
@@ -16,6 +17,7 @@ namespace Appliance.Benchmarks.Live;
 /// (parsing, hex, comparisons), which must stay well under a microsecond; allocation must be 0 B.
 /// </summary>
 [MemoryDiagnoser]
+[ZeroAllocation]
 public class AuthCheckBenchmarks
 {
     private readonly byte[] _md5Input = Encoding.UTF8.GetBytes($"{Playlist}-{Now}-0-0-{Key}");

@@ -15,7 +15,7 @@ using Appliance.Streaming.Streams;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Streaming;
 
 /// <summary>
 /// The server's ingest path as a publisher drives it: the real RTMP server session, over an

@@ -1,8 +1,9 @@
+using Appliance.Benchmarks.Gates;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Media;
 using BenchmarkDotNet.Attributes;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Streaming;
 
 /// <summary>
 /// The fan-out core without threads: publish one 20 KB frame, then for every viewer collect what it
@@ -11,6 +12,7 @@ namespace Appliance.Benchmarks.Live;
 /// Viewers = 1 with Viewers = 1000 gives the per-viewer cost, whose allocation must be 0 B.
 /// </summary>
 [MemoryDiagnoser]
+[AllocationIndependentOf(nameof(Viewers))]
 public class FanoutCollectBenchmarks
 {
     private readonly OutputBatch _batch = new();

@@ -4,7 +4,7 @@ using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Streams;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Streaming;
 
 /// <summary>
 /// A live stream with a publisher and N viewers over in-memory sinks, fed like an encoder feeds

@@ -1,3 +1,4 @@
+using Appliance.Benchmarks.Gates;
 using Appliance.Relay.Urls;
 using Appliance.Relay.Config;
 using Appliance.Relay;
@@ -5,7 +6,7 @@ using Appliance.Relay.Routing;
 using Appliance.Streaming.Streams;
 using BenchmarkDotNet.Attributes;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Relay;
 
 /// <summary>
 /// Ranking an app's upstream candidates for one stream, as every pull start and failover does:
@@ -62,9 +63,11 @@ public class RouteSelectorBenchmarks
     }
 
     [Benchmark(Description = "Hash the stream key (baseline)")]
+    [ZeroAllocation]
     public ulong HashKey() => RouteSelector.HashKey(_key);
 
     [Benchmark(Description = "Rank 8 candidates into a span")]
+    [ZeroAllocation]
     public RouteCandidate Rank()
     {
         _selector.Rank(_key, _candidates, Now, _ranked);
@@ -75,5 +78,6 @@ public class RouteSelectorBenchmarks
     public RouteCandidate RoutesRank() => _routes.Rank(_key)[0];
 
     [Benchmark(Description = "ShouldLeave, 8 candidates")]
+    [ZeroAllocation]
     public bool ShouldLeave() => _selector.ShouldLeave(_switches, _candidates[3], _candidates, Now);
 }

@@ -1,7 +1,7 @@
 using Appliance.Core.Buffers;
 using Appliance.Core.Connections;
 
-namespace Appliance.Benchmarks.Live;
+namespace Appliance.Benchmarks.Streaming;
 
 /// <summary>
 /// A connection that swallows everything at once: counts bytes and writes, completes synchronously,
