@@ -38,6 +38,7 @@ internal static class Boxes
         ["stsd"] = 8,   // version/flags, entry_count
         ["avc1"] = 78,  // VisualSampleEntry fields
         ["hvc1"] = 78,
+        ["hev1"] = 78,  // as ffmpeg's mp4 muxer writes HEVC
         ["mp4a"] = 28,  // AudioSampleEntry fields
     };
 
