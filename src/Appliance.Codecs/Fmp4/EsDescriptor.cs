@@ -3,7 +3,7 @@ namespace Appliance.Codecs.Fmp4;
 /// <summary>
 /// The esds box of an mp4a sample entry (ISO/IEC 14496-14 5.6): an ES_Descriptor holding a
 /// DecoderConfigDescriptor (MPEG-4 audio) with the AudioSpecificConfig as its DecSpecificInfo,
-/// and the SLConfigDescriptor that MP4 files must carry (ISO/IEC 14496-1 7.2.6).
+/// and the SLConfigDescriptor that MP4 files must carry (ISO/IEC 14496-1).
 /// </summary>
 internal static class EsDescriptor
 {

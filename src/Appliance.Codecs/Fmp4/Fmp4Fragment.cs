@@ -10,8 +10,8 @@ namespace Appliance.Codecs.Fmp4;
 /// <remarks>
 /// <para>
 /// The cheap way, and the one the packager should use: <see cref="MeasureHeader"/>, then
-/// <see cref="WriteHeader"/> into a small span (styp + moof + the 8-byte mdat header; about
-/// 100 bytes plus 16 per video sample), then append each sample's payload as it is, in the order
+/// <see cref="WriteHeader"/> into a small span (moof and the 8-byte mdat header: 96 bytes, 120
+/// with styp, plus 8 to 16 per sample), then append each sample's payload as it is, in the order
 /// of the samples. Nothing is copied twice and nothing is allocated.
 /// <see cref="Write"/> does the same into an <see cref="IBufferWriter{T}"/> for a caller whose
 /// payloads are already one sequence.

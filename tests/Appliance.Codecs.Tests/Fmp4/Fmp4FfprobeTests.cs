@@ -34,15 +34,17 @@ public sealed class Fmp4FfprobeTests : IDisposable
         Assert.True(Fmp4Track.TryCreateAvc(1, video.Configuration, out var videoTrack, out var problem), problem);
         Assert.True(Fmp4Track.TryCreateAac(2, audio.Configuration, out var audioTrack, out problem), problem);
 
-        var videoPath = Write("video.mp4", [videoTrack], (videoTrack, video.Frames, 6));
-        var audioPath = Write("audio.mp4", [audioTrack], (audioTrack, audio.Frames, 10));
+        // Video starts 2^33 ticks (26.5 hours) in, so the client must read tfdt's 64 bits.
+        const long videoBase = 1L << 33;
+        var videoPath = Write("video.mp4", [videoTrack], (videoTrack, video.Frames, 6, videoBase));
+        var audioPath = Write("audio.mp4", [audioTrack], (audioTrack, audio.Frames, 10, 0));
 
         var videoProbe = Probe(videoPath);
         var videoStream = Assert.Single(videoProbe.Streams);
         Assert.Equal(("h264", 640, 360), (videoStream.Codec, videoStream.Width, videoStream.Height));
         Assert.Equal(60, videoStream.FramesRead);
-        Assert.Equal(video.Frames.Select(f => f.DecodeTime), videoProbe.Packets.Select(p => p.Dts));
-        Assert.Equal(video.Frames.Select(f => f.DecodeTime + f.CompositionOffset), videoProbe.Packets.Select(p => p.Pts));
+        Assert.Equal(video.Frames.Select(f => videoBase + f.DecodeTime), videoProbe.Packets.Select(p => p.Dts));
+        Assert.Equal(video.Frames.Select(f => videoBase + f.DecodeTime + f.CompositionOffset), videoProbe.Packets.Select(p => p.Pts));
         Assert.Equal([0, 30], videoProbe.Packets.Select((p, i) => (p, i)).Where(x => x.p.IsKey).Select(x => x.i));
         Assert.Equal(video.Frames.Select(f => f.Payload.Length), videoProbe.Packets.Select(p => p.Size));
         AssertDecodesCleanly(videoPath);
@@ -65,7 +67,7 @@ public sealed class Fmp4FfprobeTests : IDisposable
         Assert.True(Fmp4Track.TryCreateAvc(1, video.Configuration, out var videoTrack, out _));
         Assert.True(Fmp4Track.TryCreateAac(2, audio.Configuration, out var audioTrack, out _));
 
-        var path = Write("muxed.mp4", [videoTrack, audioTrack], (videoTrack, video.Frames, 5), (audioTrack, audio.Frames, 8));
+        var path = Write("muxed.mp4", [videoTrack, audioTrack], (videoTrack, video.Frames, 5, 0), (audioTrack, audio.Frames, 8, 0));
 
         var probe = Probe(path);
         Assert.Equal([("h264", 25), ("aac", audio.Frames.Count)], probe.Streams.Select(s => (s.Codec, s.FramesRead)));
@@ -89,7 +91,7 @@ public sealed class Fmp4FfprobeTests : IDisposable
         Assert.Equal(25, frames.Count);
         Assert.True(Fmp4Track.TryCreateHevc(1, record, out var track, out var problem), problem);
 
-        var path = Write("hevc.mp4", [track], (track, frames, 4));
+        var path = Write("hevc.mp4", [track], (track, frames, 4, 0));
 
         var probe = Probe(path);
         var stream = Assert.Single(probe.Streams);
@@ -99,15 +101,15 @@ public sealed class Fmp4FfprobeTests : IDisposable
     }
 
     // init + every track's fragments (tracks one after the other), sequence numbers counting up across the file.
-    private string Write(string name, Fmp4Track[] initTracks, params (Fmp4Track Track, List<MediaFrame> Frames, int PerFragment)[] tracks)
+    private string Write(string name, Fmp4Track[] initTracks, params (Fmp4Track Track, List<MediaFrame> Frames, int PerFragment, long DecodeTimeBase)[] tracks)
     {
         var path = Path.Combine(_directory, name);
         using var file = File.Create(path);
         file.Write(Fmp4InitSegment.Create(initTracks));
         uint sequenceNumber = 1;
-        foreach (var (track, frames, perFragment) in tracks)
+        foreach (var (track, frames, perFragment, decodeTimeBase) in tracks)
         {
-            foreach (var fragment in Fmp4Media.Fragments(track, frames, perFragment, ref sequenceNumber))
+            foreach (var fragment in Fmp4Media.Fragments(track, frames, perFragment, ref sequenceNumber, (ulong)decodeTimeBase))
             {
                 file.Write(fragment);
             }

@@ -110,9 +110,10 @@ internal static class Fmp4Media
     /// <summary>
     /// The frames as fragments of at most <paramref name="framesPerFragment"/> frames, each cut
     /// also before a sync frame (as LL-HLS parts are), the first of each GOP with a styp.
-    /// Durations are to the next frame; the last frame repeats the one before.
+    /// Durations are to the next frame; the last frame repeats the one before. Decode times
+    /// start at <paramref name="decodeTimeBase"/>.
     /// </summary>
-    public static List<byte[]> Fragments(Fmp4Track track, List<MediaFrame> frames, int framesPerFragment, ref uint sequenceNumber)
+    public static List<byte[]> Fragments(Fmp4Track track, List<MediaFrame> frames, int framesPerFragment, ref uint sequenceNumber, ulong decodeTimeBase = 0)
     {
         var fragments = new List<byte[]>();
         var start = 0;
@@ -132,7 +133,7 @@ internal static class Fmp4Media
                 payload.AddRange(frames[i].Payload);
             }
             var output = new ArrayBufferWriter<byte>();
-            Fmp4Fragment.Write(output, track, sequenceNumber++, (ulong)frames[start].DecodeTime, samples,
+            Fmp4Fragment.Write(output, track, sequenceNumber++, decodeTimeBase + (ulong)frames[start].DecodeTime, samples,
                 new ReadOnlySequence<byte>(payload.ToArray()), withSegmentType: frames[start].IsSync);
             fragments.Add(output.WrittenSpan.ToArray());
             start = end;
