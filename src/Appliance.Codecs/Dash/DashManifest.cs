@@ -22,10 +22,3 @@ public sealed record DashManifest(DateTimeOffset AvailabilityStartTime, DateTime
     /// <summary>Set for low-latency DASH (chunked delivery of the segment in progress).</summary>
     public DashLowLatency? LowLatency { get; init; }
 }
-
-/// <summary>
-/// Low-latency signals: the latency the service aims for (ServiceDescription) and how early a
-/// segment may be requested while it is produced (SegmentTemplate availabilityTimeOffset, with
-/// availabilityTimeComplete="false"). Latencies in milliseconds, rates as factors (0.96).
-/// </summary>
-public sealed record DashLowLatency(long TargetLatencyMs, long MinLatencyMs, long MaxLatencyMs, double MinPlaybackRate, double MaxPlaybackRate, long AvailabilityTimeOffsetMs);
