@@ -12,6 +12,9 @@ public sealed class AppWebhooks
         _events = new HashSet<string>(events, StringComparer.Ordinal);
     }
 
+    /// <summary>The queues of the app's URLs, in config order.</summary>
+    internal IReadOnlyList<WebhookTarget> Targets => _targets;
+
     /// <summary>Whether the app's config lists <paramref name="eventName"/>; callers skip making an event nobody wants.</summary>
     public bool Wants(string eventName) => _events.Contains(eventName);
 
