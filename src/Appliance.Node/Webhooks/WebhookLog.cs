@@ -5,7 +5,7 @@ namespace Appliance.Node.Webhooks;
 /// <summary>The webhook lines. URLs are shown with their query values masked (they may carry a token).</summary>
 internal static partial class WebhookLog
 {
-    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "webhook {Url}: queue full ({QueueSize} events waiting), {Event} event of {Stream} dropped")]
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "webhook {Url}: queue full at {QueueSize} events, {Event} event of {Stream} dropped")]
     public static partial void Dropped(ILogger logger, string url, int queueSize, string @event, string stream);
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "webhook {Url}: {Event} event of {Stream} not delivered ({Answer}); retry {Retry} in {DelayMs} ms")]

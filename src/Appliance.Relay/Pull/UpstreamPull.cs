@@ -153,6 +153,8 @@ public sealed partial class UpstreamPull : IStreamSource
         }
         finally
         {
+            // Before the stream ends: ending it kicks this pull with "stream ended", which is not why.
+            var reason = Volatile.Read(ref _kickReason) ?? endReason;
             _ready.TrySetResult(false);
             _relay.Routes.ClearChoice(_stream.Key);
             _relay.OnPullEnded(this);
@@ -161,7 +163,7 @@ public sealed partial class UpstreamPull : IStreamSource
             PullLog.PullStopped(_logger, _stream.Key.ToString(), Volatile.Read(ref _kickReason) ?? "ended");
             if (_current is { } last)
             {
-                _relay.PullEvents?.Ended(_stream.Key, last.Url.ToString(), Volatile.Read(ref _kickReason) ?? endReason, _bytesIn, _bytesOut, MonotonicClock.NowMs - _flowingSinceMs);
+                _relay.PullEvents?.Ended(_stream.Key, last.Url.ToString(), reason, _bytesIn, _bytesOut, MonotonicClock.NowMs - _flowingSinceMs);
             }
         }
     }

@@ -119,7 +119,7 @@ public sealed class WebhookTargetTests : IAsyncDisposable
         Assert.Equal(3, target.Pending);
         var full = _logs.Lines.Where(l => l.Message.Contains("queue full", StringComparison.Ordinal)).ToList();
         Assert.Single(full);
-        Assert.Equal("webhook http://127.0.0.1:9/hooks: queue full (3 events waiting), play event of default/live/s3 dropped", full[0].Message);
+        Assert.Equal("webhook http://127.0.0.1:9/hooks: queue full at 3 events, play event of default/live/s3 dropped", full[0].Message);
 
         Interlocked.Add(ref _nowMs, 6_000);
         Assert.False(target.TryEnqueue(Events.Of("play", "late")));
