@@ -58,6 +58,9 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
 
     public UpstreamRoutes Routes { get; }
 
+    /// <summary>Who hears when pulls start, fail over and end (the node's webhooks).</summary>
+    public IPullEvents? PullEvents => _node.PullEvents;
+
     /// <summary>The stream directory on Redis; null when directory.redis is empty.</summary>
     public StreamDirectory? Directory { get; }
 

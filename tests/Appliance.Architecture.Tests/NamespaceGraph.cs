@@ -16,6 +16,13 @@ internal static class NamespaceGraph
             var from = NamespaceOf(type);
             foreach (var dependency in type.Dependencies)
             {
+                // A generic parameter is no type of any folder. ArchUnitNET files same-named ones
+                // under the first declarer's namespace, so two source-generated JSON contexts in two
+                // folders (each with its TJsonMetadataType) would look like a cycle between them.
+                if (dependency.Target is GenericParameter)
+                {
+                    continue;
+                }
                 var to = dependency.Target is { } target ? NamespaceOf(target) : "";
                 if (to != from && own.Contains(to))
                 {

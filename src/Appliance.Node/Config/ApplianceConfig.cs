@@ -99,7 +99,7 @@ public sealed class DomainConfig
 
 /// <summary>
 /// One app: the keys its streams obey (<see cref="StreamingAppConfig"/>), where its streams come
-/// from and go to (<see cref="RelayAppConfig"/>), and the node's own: its name, limits and auth.
+/// from and go to (<see cref="RelayAppConfig"/>), and the node's own: its name, limits, auth and webhooks.
 /// </summary>
 public sealed class AppConfig : RelayAppConfig
 {
@@ -115,4 +115,8 @@ public sealed class AppConfig : RelayAppConfig
 
     [JsonPropertyOrder(11)]
     public AuthConfig Auth { get; set; } = new();
+
+    /// <summary>Events of this app's streams POSTed to the customer's backend; off until urls are set.</summary>
+    [JsonPropertyOrder(16)]
+    public WebhookConfig Webhooks { get; set; } = new();
 }

@@ -114,6 +114,7 @@ internal static class ConfigValidator
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
+        WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

@@ -56,6 +56,7 @@ public sealed partial record NodeStatus
                 [.. Enum.GetValues<AuthRefusal>().Where(r => r != AuthRefusal.None).Select(r => (r, context.Auth.Refusals(r)))]),
             Routes = context.Relay?.Routes.Snapshot() ?? [],
             Directory = directory is null ? null : new DirectoryStatus(directory.IsUp, directory.Redis, directory.Registered),
+            Webhooks = WebhookStatus.Of(context.Webhooks),
             Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
             Runtime = new RuntimeStatus(
                 [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(GC.CollectionCount)],

@@ -52,6 +52,9 @@ public sealed partial record NodeStatus
     /// <summary>The stream directory; null when none is configured.</summary>
     public DirectoryStatus? Directory { get; init; }
 
+    /// <summary>Event webhooks: deliveries, failures, drops, retries, and what is queued.</summary>
+    public WebhookStatus Webhooks { get; init; } = WebhookStatus.None;
+
     public required MemoryStatus Memory { get; init; }
 
     public required RuntimeStatus Runtime { get; init; }

@@ -3,6 +3,7 @@ using Appliance.Node.Config;
 using Appliance.Node.Limits;
 using Appliance.Streaming.Logging;
 using Appliance.Node.Sessions;
+using Appliance.Node.Webhooks;
 using Appliance.Streaming.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,7 @@ public sealed class ServerContext : ISessionHost
         Logger = loggers.CreateLogger("appliance");
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
+        Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
     }
 
     /// <summary>The config new sessions use; existing sessions keep the one they started with.</summary>
@@ -54,6 +56,9 @@ public sealed class ServerContext : ISessionHost
     public AccessLog AccessLog { get; }
 
     public Transport.Accounting.TrafficTotals Traffic { get; } = new();
+
+    /// <summary>Each app's event webhooks under the current config.</summary>
+    public WebhookHub Webhooks { get; }
 
     /// <summary>Upstream routes and pulls; null for a bare context (unit tests).</summary>
     public Relay.RelayManager? Relay { get; internal set; }
@@ -85,6 +90,7 @@ public sealed class ServerContext : ISessionHost
     {
         _policies = new AppPolicies(config.Domains.SelectMany(d => d.Apps).Select(a => a.Auth), TimeProvider.System);
         _domains = new DomainTable(config);
+        Webhooks.Apply(config);
         if (config.Log.AccessFile != AccessLog.Path)
         {
             AccessLog.Reopen(config.Log.AccessFile);

@@ -228,6 +228,7 @@ public sealed partial class HttpServerSession
         }
         subscription.Ended = static s => s.Writer.CloseAfterFlush("stream ended");
         _protocol = protocol;
+        AnnounceStart(Config.WebhookEventNames.Play, key, Request.Query);
         return RequestOutcome.Streaming;
     }
 

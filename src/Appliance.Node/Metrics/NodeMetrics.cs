@@ -33,6 +33,7 @@ public static class NodeMetrics
         Auth(metrics, status.Auth);
         Routes(metrics, status);
         StreamDirectory(metrics, status.Directory);
+        Webhooks(metrics, status.Webhooks);
         Runtime(metrics, status);
         return metrics.ToUtf8();
     }
@@ -192,6 +193,15 @@ public static class NodeMetrics
         }
         metrics.Single("appliance_directory_up", "gauge", "1 while the stream directory's Redis answers, 0 while pulls fall back to the configured upstreams.", directory.Up ? 1 : 0);
         metrics.Single("appliance_directory_registered_streams", "gauge", "Streams published here that the stream directory holds for this node.", directory.Registered);
+    }
+
+    private static void Webhooks(PrometheusWriter metrics, WebhookStatus webhooks)
+    {
+        metrics.Single("appliance_webhook_delivered_total", "counter", "Webhook events a backend answered with a 2xx.", webhooks.Delivered);
+        metrics.Single("appliance_webhook_failed_total", "counter", "Webhook events given up: retries used up, or an answer not worth retrying (4xx, redirect).", webhooks.Failed);
+        metrics.Single("appliance_webhook_dropped_total", "counter", "Webhook events dropped because their URL's queue was full.", webhooks.Dropped);
+        metrics.Single("appliance_webhook_retries_total", "counter", "Webhook delivery attempts after a failed one.", webhooks.Retries);
+        metrics.Single("appliance_webhook_queued", "gauge", "Webhook events waiting or in flight.", webhooks.Queued);
     }
 
     private static void Runtime(PrometheusWriter metrics, NodeStatus status)

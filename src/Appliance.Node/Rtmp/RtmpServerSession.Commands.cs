@@ -1,5 +1,6 @@
 using Appliance.Auth.Tokens;
 using Appliance.Auth;
+using Appliance.Node.Config;
 using Appliance.Node.Logging;
 using Appliance.Protocols.Rtmp;
 using Appliance.Streaming.Fanout;
@@ -100,6 +101,7 @@ public sealed partial class RtmpServerSession
         _rtmp.SendStreamBegin();
         _rtmp.SendStatus("status", "NetStream.Publish.Start", $"{name.Name} is now published.");
         LiveLog.PublishStart(_context.Logger, key.ToString(), Client);
+        AnnounceStart(WebhookEventNames.Publish, key, name.Query ?? _address.ConnectQuery);
         return null;
     }
 
@@ -120,13 +122,13 @@ public sealed partial class RtmpServerSession
             // A stream this node pulls from upstream: commands after play wait for the pull's verdict.
             return PlayWhenPulledAsync(relay, key, reset, query);
         }
-        return new(Play(stream, key, reset));
+        return new(Play(stream, key, reset, query));
     }
 
     private async ValueTask<string?> PlayWhenPulledAsync(Relay.RelayManager relay, StreamKey key, bool reset, string? query) =>
-        Play(await relay.FindOrPullAsync(key, query, Client).ConfigureAwait(false), key, reset);
+        Play(await relay.FindOrPullAsync(key, query, Client).ConfigureAwait(false), key, reset, query);
 
-    private string? Play(LiveStream? stream, StreamKey key, bool reset)
+    private string? Play(LiveStream? stream, StreamKey key, bool reset, string? query)
     {
         if (stream is null)
         {
@@ -151,6 +153,7 @@ public sealed partial class RtmpServerSession
         subscription.Ended = OnPlayedStreamEnded;
         _playing = subscription;
         _role = "rtmp-play";
+        AnnounceStart(WebhookEventNames.Play, key, query ?? _address.ConnectQuery);
         return null;
     }
 
@@ -190,6 +193,7 @@ public sealed partial class RtmpServerSession
         {
             Writer.Detach();
             _playing = null;
+            AnnounceEnd(command);
         }
     }
 }

@@ -51,5 +51,6 @@ public sealed partial class RtmpServerSession
         _ingest = null;
         stream.DetachSource(publisher);
         LiveLog.PublishStop(_context.Logger, stream.Key.ToString(), Client, reason);
+        AnnounceEnd(reason);
     }
 }

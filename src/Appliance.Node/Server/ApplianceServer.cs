@@ -37,7 +37,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
             new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
-        var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers);
+        var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers)
+        {
+            PullEvents = new Webhooks.PullWebhooks(Context.Webhooks),
+        };
         Context.Relay = new Relay.RelayManager(relay, RelayApps.Of(config), config.Directory);
         Context.Push = new Relay.Push.PushManager(relay);
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
@@ -231,6 +234,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             session.Abort("server stopping");
         }
         _sessions.Dispose();
+        await Context.Webhooks.DisposeAsync().ConfigureAwait(false);
         await Context.AccessLog.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Appliance.Node.Webhooks;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
 using Microsoft.Extensions.Logging;
@@ -14,4 +15,7 @@ public interface ISessionHost
     AccessLog AccessLog { get; }
 
     ILogger Logger { get; }
+
+    /// <summary>Where the session's publish/play and their ends are told; null: nowhere (a host without webhooks).</summary>
+    WebhookHub? Webhooks => null;
 }

@@ -2,6 +2,8 @@ using Appliance.Core.Time;
 using Appliance.Streaming.Fanout;
 using Appliance.Core.Connections;
 using Appliance.Node.Logging;
+using Appliance.Node.Webhooks;
+using Appliance.Streaming.Streams;
 using Appliance.Transport.Accounting;
 
 namespace Appliance.Node.Sessions;
@@ -18,6 +20,7 @@ public abstract class SessionBase : IConnectionTraffic
     private long _lastReceiveMs;
     private long _phaseDeadlineMs;
     private string? _abortReason;
+    private SessionWebhooks? _webhooks;
 
     protected SessionBase(IConnection connection, ISessionHost host)
     {
@@ -110,9 +113,23 @@ public abstract class SessionBase : IConnectionTraffic
         OnEnded();
         _host.Sessions.Remove(this);
         _host.Traffic.OnFinished(this);
+        var accessReason = AccessLogReason(reason, writerReason);
         _host.AccessLog.Write(Protocol, Client, StreamPath, AccessStatus, BytesIn, Writer.BytesWritten,
-            (MonotonicClock.NowMs - StartedMs) / 1000.0, AccessLogReason(reason, writerReason));
+            (MonotonicClock.NowMs - StartedMs) / 1000.0, accessReason);
+        AnnounceEnd(accessReason);
     }
+
+    /// <summary>
+    /// The session starts publishing or playing <paramref name="key"/> (its <see cref="Protocol"/>
+    /// already says which): the app's webhooks hear <paramref name="startEvent"/> now, and the
+    /// matching end event when <see cref="AnnounceEnd"/> is called or the session ends.
+    /// </summary>
+    protected void AnnounceStart(string startEvent, StreamKey key, string? query) =>
+        _webhooks = SessionWebhooks.Start(_host.Webhooks, startEvent, key, Id, Protocol, Client, query);
+
+    /// <summary>Publishing or playing ended (once; later calls do nothing): the end event, with the bytes so far.</summary>
+    protected void AnnounceEnd(string reason) =>
+        Interlocked.Exchange(ref _webhooks, null)?.End(BytesIn, BytesOut, reason);
 
     /// <summary>The protocol's read loop; returns why the connection ended.</summary>
     protected abstract Task<string> ReadAsync();

@@ -14,4 +14,7 @@ public sealed record RelayServices(string NodeId, StreamRegistry Streams, Traffi
 {
     /// <summary>How pulls, pushes and probes open their connections.</summary>
     public TcpConnector Connector { get; init; } = TcpConnector.Default;
+
+    /// <summary>Who hears when pulls start, fail over and end; null: nobody.</summary>
+    public IPullEvents? PullEvents { get; init; }
 }

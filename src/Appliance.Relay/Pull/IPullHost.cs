@@ -22,6 +22,9 @@ internal interface IPullHost
     /// <summary>Where pulls write the access line of each upstream session that fed a stream.</summary>
     AccessLog AccessLog { get; }
 
+    /// <summary>Who hears when pulls start, fail over and end; null: nobody.</summary>
+    Hosting.IPullEvents? PullEvents { get; }
+
     /// <summary>The candidate the stream directory names for the stream, or null.</summary>
     ValueTask<RouteCandidate?> FindInDirectoryAsync(StreamKey key, IReadOnlyList<string> via);
 

@@ -33,6 +33,12 @@ public sealed partial class UpstreamPull : IStreamSource
     private volatile RouteCandidate? _current;
     private string? _kickReason;
 
+    // For the pull's webhooks, kept by its own loop only: since when it feeds the stream, and the
+    // bytes of the upstream sessions that fed it.
+    private long _flowingSinceMs;
+    private long _bytesIn;
+    private long _bytesOut;
+
     internal UpstreamPull(IPullHost relay, LiveStream stream, IReadOnlyList<string> via, Config.PullConfig options, ILogger logger)
     {
         _relay = relay;
@@ -72,6 +78,7 @@ public sealed partial class UpstreamPull : IStreamSource
         var backoff = _options.RetryMs;
         RouteCandidate? leaving = null;
         var lastActive = MonotonicClock.NowMs;
+        var endReason = "pull stopped";
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -83,7 +90,8 @@ public sealed partial class UpstreamPull : IStreamSource
                     var flowedBefore = _ready.Task.IsCompleted;
                     if (!_always && (!flowedBefore && now - started >= _options.WaitMs || flowedBefore && !_stream.IsWatched && now - lastActive > _options.IdleMs))
                     {
-                        PullLog.PullGaveUp(_logger, _stream.Key.ToString(), "no upstream candidate delivered the stream");
+                        endReason = "no upstream candidate delivered the stream";
+                        PullLog.PullGaveUp(_logger, _stream.Key.ToString(), endReason);
                         return;
                     }
                     await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
@@ -93,9 +101,15 @@ public sealed partial class UpstreamPull : IStreamSource
                 }
                 backoff = _options.RetryMs;
                 var candidate = attempt.Candidate;
-                if (_current is not null && !ReferenceEquals(_current, candidate))
+                if (_current is null)
+                {
+                    _flowingSinceMs = MonotonicClock.NowMs;
+                    _relay.PullEvents?.Started(_stream.Key, candidate.Url.ToString());
+                }
+                else if (!ReferenceEquals(_current, candidate))
                 {
                     PullLog.PullSwitched(_logger, _stream.Key.ToString(), _current.Url.ToString(), candidate.Url.ToString());
+                    _relay.PullEvents?.FailedOver(_stream.Key, _current.Url.ToString(), candidate.Url.ToString(), endReason);
                 }
                 _current = candidate;
                 PullLog.PullFlowing(_logger, _stream.Key.ToString(), candidate.Url.ToString());
@@ -111,6 +125,7 @@ public sealed partial class UpstreamPull : IStreamSource
                     await EndAttemptAsync(attempt, outcome).ConfigureAwait(false);
                 }
                 lastActive = outcome.LastActive;
+                endReason = outcome.Reason;
                 if (outcome.Idle)
                 {
                     PullLog.PullIdle(_logger, _stream.Key.ToString(), _options.IdleMs);
@@ -133,16 +148,23 @@ public sealed partial class UpstreamPull : IStreamSource
         }
         catch (Exception ex)
         {
+            endReason = "internal error";
             _logger.LogError(ex, "pull of {Stream} failed", _stream.Key);
         }
         finally
         {
+            // Before the stream ends: ending it kicks this pull with "stream ended", which is not why.
+            var reason = Volatile.Read(ref _kickReason) ?? endReason;
             _ready.TrySetResult(false);
             _relay.Routes.ClearChoice(_stream.Key);
             _relay.OnPullEnded(this);
             // A publisher that took the stream over from this pull keeps it going.
             _stream.EndFrom(this);
             PullLog.PullStopped(_logger, _stream.Key.ToString(), Volatile.Read(ref _kickReason) ?? "ended");
+            if (_current is { } last)
+            {
+                _relay.PullEvents?.Ended(_stream.Key, last.Url.ToString(), reason, _bytesIn, _bytesOut, MonotonicClock.NowMs - _flowingSinceMs);
+            }
         }
     }
 
@@ -155,6 +177,8 @@ public sealed partial class UpstreamPull : IStreamSource
     private async Task EndAttemptAsync(Attempt attempt, FeedOutcome outcome)
     {
         await attempt.Feed.DisposeAsync().ConfigureAwait(false);
+        _bytesIn += attempt.Feed.BytesReceived;
+        _bytesOut += attempt.Feed.BytesSent;
         var url = attempt.Candidate.Url;
         RelayAccessLine.Write(_relay.AccessLog, url.Protocol == UpstreamProtocol.Rtmp ? "pull-rtmp" : "pull-flv", url, _stream.Key, outcome.Failed, attempt.Feed, attempt.OpenedMs, outcome.Reason);
     }
