@@ -30,6 +30,18 @@ internal sealed class AdminApiClient
         Http.RequestAsync(method, target, Eventually.Deadline(),
             (TokenToSend is null ? "" : $"Authorization: Bearer {TokenToSend}\r\n") + extraHeaders);
 
+    /// <summary>An HTTP-FLV viewer of <paramref name="path"/>, once the node lists its session as http-flv.</summary>
+    public static async Task<HttpClientSide> OpenFlvViewerAsync(TestServer server, string path = "/live/cam.flv")
+    {
+        int Viewers() => server.Sessions.Sessions.Count(s => s.Protocol == "http-flv");
+        var before = Viewers();
+        var viewer = new HttpClientSide(server);
+        Assert.Equal(200, (await viewer.RequestAsync("GET", path, Eventually.Deadline())).Status);
+        // The response head goes out just before the session names its protocol.
+        await Eventually.WaitAsync(() => Viewers() > before, "the viewer's session is listed as http-flv");
+        return viewer;
+    }
+
     public static JsonElement Json(HttpResponse response)
     {
         Assert.Equal("application/json", response.Header("Content-Type"));

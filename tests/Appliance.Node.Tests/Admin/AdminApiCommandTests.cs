@@ -33,8 +33,7 @@ public sealed class AdminApiCommandTests
     {
         using var server = AdminApiClient.Server();
         server.PublishLive("cam", new Frames());
-        var viewer = new HttpClientSide(server);
-        Assert.Equal(200, (await viewer.RequestAsync("GET", "/live/cam.flv", Eventually.Deadline())).Status);
+        var viewer = await AdminApiClient.OpenFlvViewerAsync(server);
         var client = new AdminApiClient(server);
 
         var all = AdminApiClient.Json(await client.RequestAsync("GET", "/api/v1/sessions")).GetProperty("sessions");
@@ -69,8 +68,7 @@ public sealed class AdminApiCommandTests
     {
         using var server = AdminApiClient.Server();
         server.PublishLive("cam", new Frames());
-        var kicked = new HttpClientSide(server);
-        Assert.Equal(200, (await kicked.RequestAsync("GET", "/live/cam.flv", Eventually.Deadline())).Status);
+        var kicked = await AdminApiClient.OpenFlvViewerAsync(server);
         var client = new AdminApiClient(server);
         var id = AdminApiClient.Json(await client.RequestAsync("GET", "/api/v1/sessions?protocol=http-flv")).GetProperty("sessions")[0].GetProperty("id").GetInt64();
 
@@ -110,8 +108,7 @@ public sealed class AdminApiCommandTests
         using var server = AdminApiClient.Server();
         server.PublishLive("cam", new Frames());
         server.PublishLive("other", new Frames());
-        var viewer = new HttpClientSide(server);
-        Assert.Equal(200, (await viewer.RequestAsync("GET", "/live/cam.flv", Eventually.Deadline())).Status);
+        var viewer = await AdminApiClient.OpenFlvViewerAsync(server);
         var client = new AdminApiClient(server);
 
         var response = await client.RequestAsync("POST", path);
