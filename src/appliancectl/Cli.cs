@@ -8,6 +8,10 @@ internal static class Cli
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        if (args is ["sign", .. var signArgs])
+        {
+            return await SignCommand.RunAsync(signArgs, output, error, DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ConfigureAwait(false);
+        }
         var options = Options.Parse(args);
         if (options.Help)
         {

@@ -27,6 +27,9 @@ internal sealed class Options
                                      new value in the file waits for a restart
           routes                     upstream candidates, their health, and the streams each feeds
           drain [--timeout SECONDS]  stop accepting, let viewers finish, then exit
+          sign --scheme S --key K --expires WHEN URL
+                                     print URL signed for an app's auth rule (no daemon
+                                     needed; 'appliancectl sign --help' for every option)
 
         Options:
           --socket PATH   the control socket (default: $APPLIANCE_SOCKET, else
@@ -149,6 +152,9 @@ internal sealed class Options
                     Fail($"{command} takes no arguments besides its options");
                 }
                 break;
+            case "sign":
+                Fail("sign comes first, with its own options: appliancectl sign --help");
+                return;
             default:
                 Fail($"unknown command '{command}'");
                 break;

@@ -17,6 +17,7 @@ internal static class Assemblies
         typeof(Appliance.Relay.RelayManager).Assembly,
         typeof(Appliance.Node.Server.ApplianceServer).Assembly,
         typeof(Appliance.Control.Contract.ControlRequest).Assembly,
+        typeof(Appliance.Auth.Signing.UrlSigner).Assembly,
     ];
 
     public static readonly ArchUnitNET.Domain.Architecture Loaded = new ArchLoader().LoadAssemblies(Libraries).Build();

@@ -4,7 +4,8 @@ namespace Appliance.Architecture.Tests;
 
 /// <summary>
 /// The assemblies depend one way: Core ← Codecs ← Protocols ← Streaming ← {Auth, Relay} ← Node ←
-/// hosts, Transport on Core (and under Streaming), the control contract on nothing. The project
+/// hosts, Transport on Core (and under Streaming), the control contract and the URL signer on
+/// nothing (appliancectl uses both, and so stays off the data path). The project
 /// files are the source of truth; every project in src is checked, and a reference against the
 /// arrow fails here.
 /// </summary>
@@ -20,9 +21,10 @@ public class ProjectReferenceTests
         ["Appliance.Auth"] = ["Appliance.Streaming"],
         ["Appliance.Relay"] = ["Appliance.Streaming"],
         ["Appliance.Control.Contract"] = [],
+        ["Appliance.Auth.Signing"] = [],
         ["Appliance.Node"] = ["Appliance.Relay", "Appliance.Auth", "Appliance.Control.Contract"],
         ["applianced"] = ["Appliance.Node"],
-        ["appliancectl"] = ["Appliance.Control.Contract"],
+        ["appliancectl"] = ["Appliance.Control.Contract", "Appliance.Auth.Signing"],
         ["appliance-load"] = ["Appliance.Protocols", "Appliance.Transport"],
     };
 

@@ -7,8 +7,8 @@ namespace Appliance.Architecture.Tests;
 /// Sockets are Transport's: the libraries above it get connections from its acceptor, its
 /// connector or its Unix listener, so timeouts, socket options and a later transport apply to all
 /// of them. Read from the compiled assemblies: a constructor call on a socket type anywhere else
-/// fails here. (The hosts are not checked: appliancectl may reference only the control contract,
-/// and applianced's sd_notify datagram is not a connection.)
+/// fails here. (The hosts are not checked: appliancectl may reference only the control contract and
+/// the URL signer, and applianced's sd_notify datagram is not a connection.)
 /// </summary>
 public sealed class SocketOwnershipTests
 {
@@ -18,7 +18,7 @@ public sealed class SocketOwnershipTests
     ];
 
     public static TheoryData<string> Libraries() =>
-        ["Appliance.Core", "Appliance.Codecs", "Appliance.Protocols", "Appliance.Streaming", "Appliance.Auth", "Appliance.Relay", "Appliance.Node"];
+        ["Appliance.Core", "Appliance.Codecs", "Appliance.Protocols", "Appliance.Streaming", "Appliance.Auth", "Appliance.Auth.Signing", "Appliance.Relay", "Appliance.Node"];
 
     [Theory]
     [MemberData(nameof(Libraries))]

@@ -167,6 +167,7 @@ internal static class ConfigValidator
         {
             check(admin.Listen == "" || TryParseEndPoint(admin.Listen, out _), "admin.listen", $"'{admin.Listen}' is not host:port (or empty to disable)");
             check(admin.MaxStreamLabels is >= 0 and <= 10_000, "admin.maxStreamLabels", "must be between 0 and 10000");
+            check(IsAdminToken(admin.Token), "admin.token", $"must be empty (no command API) or {MinAdminTokenLength} to {MaxAdminTokenLength} visible ASCII characters without spaces");
         }
         Relay.Directory.DirectoryConfigValidator.Validate(config.Directory, check);
         if (config.Log is { } log)
@@ -174,6 +175,14 @@ internal static class ConfigValidator
             check(log.AccessFile is not null && (log.AccessFile == "" || Path.IsPathFullyQualified(log.AccessFile)), "log.accessFile", "must be an absolute path, or empty for the console");
         }
     }
+
+    private const int MinAdminTokenLength = 16;
+    private const int MaxAdminTokenLength = 256;
+
+    /// <summary>A bearer token travels in a header: visible ASCII only, and long enough not to be guessed.</summary>
+    private static bool IsAdminToken(string? token) =>
+        token is not null && (token.Length == 0 ||
+            token.Length is >= MinAdminTokenLength and <= MaxAdminTokenLength && !token.AsSpan().ContainsAnyExceptInRange('!', '~'));
 
     /// <summary>What a Host header or tcUrl host can equal once its port is cut: no ':' or brackets, no '/'.</summary>
     private static bool IsHostName(string? name) =>

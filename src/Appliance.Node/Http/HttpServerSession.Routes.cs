@@ -1,3 +1,4 @@
+using Appliance.Node.Admin;
 using Appliance.Node.Hosting;
 using System.Buffers;
 using Appliance.Codecs.Flv;
@@ -26,6 +27,10 @@ public sealed partial class HttpServerSession
             LiveLog.Rejected(_context.Logger, "http", Client, $"more than {_config.Limits.HttpRequestsPerSecondPerIp} requests per second");
             WriteText(429, "too many requests\n", keepAlive: false, headOnly);
             return RequestOutcome.Close;
+        }
+        if (_admin && AdminApi.Owns(request.Path))
+        {
+            return RespondAdminApi(keepAlive, headOnly);
         }
         if (request.Method == "OPTIONS")
         {
@@ -102,6 +107,15 @@ public sealed partial class HttpServerSession
                 WriteText(404, "not found\n", keepAlive, headOnly);
                 return Next(keepAlive);
         }
+    }
+
+    /// <summary>The command API answers for itself: its methods, its token, the bodies it refuses.</summary>
+    private RequestOutcome RespondAdminApi(bool keepAlive, bool headOnly)
+    {
+        HeadBuffer.ResetWrittenCount();
+        (_lastStatus, keepAlive) = AdminApi.Respond(_node, Request, Client, HeadBuffer, keepAlive, headOnly);
+        Writer.Send(HeadBuffer.WrittenSpan);
+        return Next(keepAlive);
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ namespace Appliance.Node.Http;
 /// About 750 lines over four files (this one: the request loop; .Routes: dispatch and live
 /// delivery; .Hls: playlists and segments; .Auth: the token check), because they share one
 /// connection's buffers, deadlines and access-line state. What needs none of that lives apart
-/// (StreamUrl, StatusApi, StreamsApi); a new packager's routes belong in a file of their own.
+/// (StreamUrl, StatusApi, StreamsApi, the command API in Admin/AdminApi); a new packager's routes
+/// belong in a file of their own.
 /// </remarks>
 public sealed partial class HttpServerSession : SessionBase
 {

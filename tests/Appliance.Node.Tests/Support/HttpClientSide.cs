@@ -5,9 +5,9 @@ namespace Appliance.Node.Tests.Support;
 /// <summary>An HTTP session under test with the client's end of its connection.</summary>
 internal sealed class HttpClientSide
 {
-    public HttpClientSide(TestServer server, bool admin = false)
+    public HttpClientSide(TestServer server, bool admin = false, Appliance.Node.Hosting.INodeAdmin? node = null)
     {
-        (Connection, Run) = server.StartHttp(admin);
+        (Connection, Run) = server.StartHttp(admin, node);
         Reader = new HttpReader(Connection.ServerOutput);
     }
 

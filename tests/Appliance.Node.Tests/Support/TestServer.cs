@@ -48,11 +48,11 @@ internal sealed class TestServer : IDisposable
         return (connection, Task.Run(session.RunAsync));
     }
 
-    /// <summary>A session of the public HTTP listener, or (admin) of the admin listener.</summary>
-    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false)
+    /// <summary>A session of the public HTTP listener, or (admin) of the admin listener; <paramref name="node"/> is the admin side it may reach.</summary>
+    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false, INodeAdmin? node = null)
     {
         var connection = new PipeConnection();
-        var session = new HttpServerSession(connection, Context, node: null, admin);
+        var session = new HttpServerSession(connection, Context, node, admin);
         return (connection, Task.Run(session.RunAsync));
     }
 

@@ -1,0 +1,86 @@
+using Appliance.Control.Contract;
+using Appliance.Node.Hosting;
+
+namespace Appliance.Node.ControlSocket;
+
+/// <summary>
+/// The operator's commands, done in one place for both front ends: the control socket
+/// (<see cref="ControlCommands"/>) and the HTTP admin API. Each front end reads its own arguments
+/// and maps the outcome to its own wire (a reply line, an HTTP status).
+/// </summary>
+public sealed class NodeCommands(INodeAdmin node)
+{
+    public List<StreamReport> Streams() => StreamReports.Streams(node.Context);
+
+    /// <summary>Open sessions; <paramref name="filter"/>'s stream, protocol and client narrow them when set.</summary>
+    public List<SessionReport> Sessions(ControlRequest filter) => SessionReports.Sessions(node.Context, filter);
+
+    public List<RouteReport> Routes() => node.Routes();
+
+    public CommandOutcome Kick(long id)
+    {
+        foreach (var session in node.Context.Sessions.Sessions)
+        {
+            if (session.Id == id)
+            {
+                session.Abort("kicked by the operator");
+                return CommandOutcome.Done($"session {id} ({session.Protocol} {session.Client} {session.StreamPath}) kicked");
+            }
+        }
+        return CommandOutcome.NotFound($"no session {id}");
+    }
+
+    /// <summary>Ends every live stream <paramref name="stream"/> names ("app/name" on any domain, or "domain/app/name").</summary>
+    public CommandOutcome Drop(string stream)
+    {
+        if (string.IsNullOrEmpty(stream))
+        {
+            return CommandOutcome.Invalid("drop needs a stream: app/name or domain/app/name");
+        }
+        var context = node.Context;
+        var dropped = new List<string>();
+        foreach (var live in context.Streams.Streams)
+        {
+            if (StreamReports.StreamMatches(live.Key, stream))
+            {
+                dropped.Add(live.Key.ToString());
+                live.End();
+            }
+        }
+        if (dropped.Count == 0)
+        {
+            return CommandOutcome.NotFound($"no live stream '{Printable(stream)}'");
+        }
+        // End() gives viewers an orderly end of stream; the operator wants them gone, connections too.
+        var viewers = 0;
+        foreach (var session in context.Sessions.Sessions)
+        {
+            if (dropped.Contains(session.StreamPath))
+            {
+                session.Abort("stream dropped by the operator");
+                viewers++;
+            }
+        }
+        return CommandOutcome.Done($"dropped {string.Join(", ", dropped)}: {viewers} connection(s) closed");
+    }
+
+    /// <summary>Reads the config file again (the server's reload, which SIGHUP uses too); a bad file is refused.</summary>
+    public CommandOutcome Reload()
+    {
+        var reply = node.Reload();
+        return reply.Ok ? CommandOutcome.Done(reply.Message ?? "reloaded") : CommandOutcome.Refused(reply.Error ?? "reload refused");
+    }
+
+    /// <summary>Echoing a client's bytes back is fine, but not its control characters or an unbounded length.</summary>
+    public static string Printable(string text)
+    {
+        var cut = text.Length > 64 ? text[..64] + "..." : text;
+        return string.Create(cut.Length, cut, static (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+    }
+}
