@@ -1,5 +1,6 @@
 using Appliance.Node.Hosting;
 using Appliance.Control.Contract;
+using Appliance.Node.Logging;
 using Appliance.Node.Server;
 
 namespace Appliance.Node.ControlSocket;
@@ -46,6 +47,13 @@ public sealed class ControlCommands(INodeAdmin server)
                 return ControlReply.Success($"session {id} ({session.Protocol} {session.Client} {session.StreamPath}) kicked");
             }
         }
+        if (server.Context.HlsSessions.Kick(id.Value, "kicked by the operator") is { } hls)
+        {
+            // An HLS player has no connection to close: its requests are refused for a while instead.
+            var refused = $"kicked by the operator; its requests get 403 until it has made none for {hls.WindowMs / 1000} s";
+            LiveLog.Rejected(server.Context.Logger, "hls", hls.Client, refused);
+            return ControlReply.Success($"session {id} (hls {hls.Client} {hls.StreamPath}) {refused}");
+        }
         return ControlReply.Failure($"no session {id}");
     }
 
@@ -79,7 +87,8 @@ public sealed class ControlCommands(INodeAdmin server)
                 viewers++;
             }
         }
-        return ControlReply.Success($"dropped {string.Join(", ", dropped)}: {viewers} connection(s) closed");
+        var players = context.HlsSessions.EndWhere(s => dropped.Contains(s.StreamPath), "stream dropped by the operator");
+        return ControlReply.Success($"dropped {string.Join(", ", dropped)}: {viewers} connection(s) closed, {players} HLS session(s) ended");
     }
 
     private ControlReply Drain(int? timeoutSeconds)
