@@ -272,6 +272,30 @@ public sealed class HlsSessionTableTests : IDisposable
         Assert.Equal(2, AccessLines().Count(l => l.EndsWith("reason=\"stream dropped by the operator\"", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void A_request_of_a_known_session_allocates_nothing()
+    {
+        var stream = Publish("cam");
+        var session = Admit(stream, Alice, Safari);
+        for (var i = 0; i < 100; i++)
+        {
+            // Warm up: the first calls of a method may allocate in the runtime, not in it.
+            _table.Admit(stream, Alice, Safari, 0, 0, out _);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            _clock.Advance(1);
+            _table.Admit(stream, Alice, Safari, 0, 0, out var same);
+            same!.AddResponse(200, 1);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(10_000, session.BytesOut);
+    }
+
     private HlsSession Admit(LiveStream stream, IPAddress address, string? agent)
     {
         Assert.Equal(HlsAdmission.Counted, _table.Admit(stream, address, agent, 0, 0, out var session));
