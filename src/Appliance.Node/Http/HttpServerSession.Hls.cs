@@ -53,6 +53,7 @@ public sealed partial class HttpServerSession
         if (window is null)
         {
             WriteText(404, "stream not found\n", keepAlive, headOnly);
+            _hlsViewer?.AddResponse(404, HeadBuffer.WrittenCount);
             return Next(keepAlive);
         }
         if (window.IsReady)
@@ -73,6 +74,7 @@ public sealed partial class HttpServerSession
         if (!window.HasPlaylist && !window.Ended)
         {
             WriteText(404, "no segment yet\n", keepAlive, headOnly);
+            _hlsViewer?.AddResponse(404, HeadBuffer.WrittenCount);
             return Next(keepAlive);
         }
         WritePlaylist(window, stream, headOnly, keepAlive, sessionToken);
