@@ -1,6 +1,6 @@
 namespace Appliance.Control.Contract;
 
-/// <summary>One open connection.</summary>
+/// <summary>One open connection, or one HLS player (protocol "hls": client is its address, in is 0, out the bytes of its responses).</summary>
 public sealed class SessionReport
 {
     public long Id { get; set; }

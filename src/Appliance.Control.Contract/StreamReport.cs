@@ -31,7 +31,7 @@ public sealed class StreamReport
     /// <summary>Bytes sent so far to the stream's open viewer sessions.</summary>
     public long BytesOut { get; set; }
 
-    /// <summary>Viewers by protocol: rtmp, flv, ts (HLS players hold no connection between requests and are not counted).</summary>
+    /// <summary>Viewers by protocol: rtmp, flv, ts, and hls (HLS players, each a session that lives while its requests come within a window).</summary>
     public Dictionary<string, int> Viewers { get; set; } = [];
 
     /// <summary>Push targets this stream is forwarded to (empty unless the app has push targets).</summary>

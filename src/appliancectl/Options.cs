@@ -15,10 +15,11 @@ internal sealed class Options
           streams                    live streams: source, ingest rate and fps, codecs,
                                      resolution, viewers per protocol, bytes out
           sessions [--stream S] [--protocol P] [--client C]
-                                     open connections, optionally filtered (S: app/name or
-                                     domain/app/name; P: a protocol or its prefix, e.g. rtmp;
-                                     C: the start of the client address)
-          kick ID                    close one session (ID from 'sessions')
+                                     open connections and HLS players, optionally filtered
+                                     (S: app/name or domain/app/name; P: a protocol or its
+                                     prefix, e.g. rtmp or hls; C: the start of the client address)
+          kick ID                    close one session (ID from 'sessions'); a kicked HLS
+                                     player gets 403 until it stops asking for a while
           drop STREAM                end a stream (app/name or domain/app/name): its
                                      publisher or upstream pull and all its viewers
           reload                     re-read the config file; a bad file changes nothing and

@@ -44,12 +44,12 @@ internal static class Tables
     }
 
     public static string Streams(List<StreamReport> streams) => Table(
-        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "OUT", "UP", "PUSH"],
+        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "HLS", "OUT", "UP", "PUSH"],
         streams.Select(s => new[]
         {
             s.Key, s.Source ?? "-", s.SourceKind, Rate(s.IngestBitsPerSecond), s.IngestFps.ToString("F1", CultureInfo.InvariantCulture),
             s.VideoCodec ?? "-", s.AudioCodec ?? "-", s.Width > 0 ? $"{s.Width}x{s.Height}" : "-",
-            Count(s, "rtmp"), Count(s, "flv"), Count(s, "ts"), Bytes(s.BytesOut), Duration(s.UptimeSeconds), Pushes(s.Pushes),
+            Count(s, "rtmp"), Count(s, "flv"), Count(s, "ts"), Count(s, "hls"), Bytes(s.BytesOut), Duration(s.UptimeSeconds), Pushes(s.Pushes),
         }),
         "no live streams");
 

@@ -11,4 +11,11 @@ public sealed class LimitsConfig
 
     /// <summary>HTTP requests per second from one client address (a burst of twice as many is allowed); past it, 429.</summary>
     public int HttpRequestsPerSecondPerIp { get; set; }
+
+    /// <summary>
+    /// HLS sessions (players, each known by address and User-Agent) the node keeps at once; past
+    /// it, new HLS players get 503 and known ones go on. Bounds the memory a flood of made-up
+    /// User-Agents can take. (maxConnectionsPerIp bounds those of one address too.)
+    /// </summary>
+    public int MaxHlsSessions { get; set; } = 100_000;
 }

@@ -1,5 +1,6 @@
 using Appliance.Control.Contract;
 using Appliance.Node.Hosting;
+using Appliance.Node.Logging;
 
 namespace Appliance.Node.ControlSocket;
 
@@ -26,6 +27,13 @@ public sealed class NodeCommands(INodeAdmin node)
                 session.Abort("kicked by the operator");
                 return CommandOutcome.Done($"session {id} ({session.Protocol} {session.Client} {session.StreamPath}) kicked");
             }
+        }
+        if (node.Context.HlsSessions.Kick(id, "kicked by the operator") is { } hls)
+        {
+            // An HLS player has no connection to close: its requests are refused for a while instead.
+            var refused = $"kicked by the operator; its requests get 403 until it has made none for {hls.WindowMs / 1000} s";
+            LiveLog.Rejected(node.Context.Logger, "hls", hls.Client, refused);
+            return CommandOutcome.Done($"session {id} (hls {hls.Client} {hls.StreamPath}) {refused}");
         }
         return CommandOutcome.NotFound($"no session {id}");
     }
@@ -61,7 +69,8 @@ public sealed class NodeCommands(INodeAdmin node)
                 viewers++;
             }
         }
-        return CommandOutcome.Done($"dropped {string.Join(", ", dropped)}: {viewers} connection(s) closed");
+        var players = context.HlsSessions.EndWhere(s => dropped.Contains(s.StreamPath), "stream dropped by the operator");
+        return CommandOutcome.Done($"dropped {string.Join(", ", dropped)}: {viewers} connection(s) closed, {players} HLS session(s) ended");
     }
 
     /// <summary>Reads the config file again (the server's reload, which SIGHUP uses too); a bad file is refused.</summary>

@@ -5,7 +5,7 @@ using Appliance.Node.Sessions;
 
 namespace Appliance.Node.ControlSocket;
 
-/// <summary>The sessions as the control protocol shows them (<c>appliancectl sessions</c>), filtered as asked.</summary>
+/// <summary>The sessions as the control protocol shows them (<c>appliancectl sessions</c>): connections and HLS players, filtered as asked.</summary>
 internal static class SessionReports
 {
     public static List<SessionReport> Sessions(ServerContext context, ControlRequest filter)
@@ -29,12 +29,31 @@ internal static class SessionReports
                 BytesOut = session.BytesOut,
             });
         }
+        foreach (var session in context.HlsSessions.Sessions)
+        {
+            if (!Matches("hls", session.Client, session.StreamPath, filter))
+            {
+                continue;
+            }
+            reports.Add(new SessionReport
+            {
+                Id = session.Id,
+                Protocol = "hls",
+                Client = session.Client,
+                Stream = session.StreamPath,
+                AgeSeconds = (now - session.StartedMs) / 1000,
+                BytesOut = session.BytesOut,
+            });
+        }
         reports.Sort((a, b) => a.Id.CompareTo(b.Id));
         return reports;
     }
 
     private static bool Matches(SessionBase session, ControlRequest filter) =>
-        (filter.Stream is null || StreamReports.StreamMatches(session.StreamPath, filter.Stream)) &&
-        (filter.Protocol is null || session.Protocol.StartsWith(filter.Protocol, StringComparison.Ordinal)) &&
-        (filter.Client is null || session.Client.StartsWith(filter.Client, StringComparison.Ordinal));
+        Matches(session.Protocol, session.Client, session.StreamPath, filter);
+
+    private static bool Matches(string protocol, string client, string stream, ControlRequest filter) =>
+        (filter.Stream is null || StreamReports.StreamMatches(stream, filter.Stream)) &&
+        (filter.Protocol is null || protocol.StartsWith(filter.Protocol, StringComparison.Ordinal)) &&
+        (filter.Client is null || client.StartsWith(filter.Client, StringComparison.Ordinal));
 }

@@ -18,6 +18,10 @@ internal static class StreamReports
                 bytesOut[session.StreamPath] = bytesOut.GetValueOrDefault(session.StreamPath) + session.BytesOut;
             }
         }
+        foreach (var hls in context.HlsSessions.Sessions)
+        {
+            bytesOut[hls.StreamPath] = bytesOut.GetValueOrDefault(hls.StreamPath) + hls.BytesOut;
+        }
         var now = MonotonicClock.NowMs;
         var reports = new List<StreamReport>();
         foreach (var stream in context.Streams.Streams)
@@ -46,7 +50,7 @@ internal static class StreamReports
                 BytesOut = bytesOut.GetValueOrDefault(key),
             };
             var viewers = stream.CountViewers();
-            report.Viewers = new() { ["rtmp"] = viewers.Rtmp, ["flv"] = viewers.Flv, ["ts"] = viewers.Ts };
+            report.Viewers = new() { ["rtmp"] = viewers.Rtmp, ["flv"] = viewers.Flv, ["ts"] = viewers.Ts, ["hls"] = viewers.Hls };
             report.Pushes = context.Push?.Report(stream).ConvertAll(PushReports.From) ?? [];
             reports.Add(report);
         }

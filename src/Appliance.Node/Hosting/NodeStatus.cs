@@ -31,7 +31,7 @@ public sealed partial record NodeStatus
 
     public required IReadOnlyList<(string Name, string Address)> Listeners { get; init; }
 
-    /// <summary>Open sessions by protocol (rtmp-play, rtmp-publish, http-flv, hls, ...), in ordinal order.</summary>
+    /// <summary>Open connections by protocol (rtmp-play, rtmp-publish, http-flv, http, ...), in ordinal order; HLS players are in <see cref="Viewers"/>.</summary>
     public required IReadOnlyList<(string Protocol, int Count)> Connections { get; init; }
 
     /// <summary>Live streams, published or pulled, with their viewers and ingest rates.</summary>
@@ -64,19 +64,20 @@ public sealed partial record NodeStatus
     /// <summary>Open sessions of every protocol.</summary>
     public int Sessions => Connections.Sum(c => c.Count);
 
-    /// <summary>Viewers of all streams, by wire format.</summary>
+    /// <summary>Viewers of all streams, by protocol.</summary>
     public ViewerCounts Viewers
     {
         get
         {
-            int rtmp = 0, flv = 0, ts = 0;
+            int rtmp = 0, flv = 0, ts = 0, hls = 0;
             foreach (var stream in Streams)
             {
                 rtmp += stream.Viewers.Rtmp;
                 flv += stream.Viewers.Flv;
                 ts += stream.Viewers.Ts;
+                hls += stream.Viewers.Hls;
             }
-            return new ViewerCounts(rtmp, flv, ts);
+            return new ViewerCounts(rtmp, flv, ts, hls);
         }
     }
 }

@@ -26,6 +26,7 @@ public sealed class ServerContext : ISessionHost
         Sessions = sessions;
         Logger = loggers.CreateLogger("appliance");
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
+        HlsSessions = new HlsSessionTable(AccessLog);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
         Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
     }
@@ -49,6 +50,9 @@ public sealed class ServerContext : ISessionHost
     public StreamRegistry Streams { get; }
 
     public SessionTable Sessions { get; }
+
+    /// <summary>HLS players as sessions (they have no connection of their own); swept by the server's timer.</summary>
+    public HlsSessionTable HlsSessions { get; }
 
     public ILogger Logger { get; }
 

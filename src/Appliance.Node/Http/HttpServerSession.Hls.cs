@@ -39,10 +39,21 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome ServeHlsPlaylist(LiveStream? stream, bool headOnly, bool keepAlive, string? sessionToken)
     {
-        var window = stream?.RequestHls();
-        if (stream is null || window is null)
+        if (stream is null || !stream.App.Hls.Enabled)
         {
             WriteText(404, "stream not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        // Before packaging starts: a player refused here is no HLS demand.
+        if (!AdmitHlsViewer(stream, headOnly, keepAlive))
+        {
+            return Next(keepAlive);
+        }
+        var window = stream.RequestHls();
+        if (window is null)
+        {
+            WriteText(404, "stream not found\n", keepAlive, headOnly);
+            _hlsViewer?.AddResponse(404, HeadBuffer.WrittenCount);
             return Next(keepAlive);
         }
         if (window.IsReady)
@@ -63,6 +74,7 @@ public sealed partial class HttpServerSession
         if (!window.HasPlaylist && !window.Ended)
         {
             WriteText(404, "no segment yet\n", keepAlive, headOnly);
+            _hlsViewer?.AddResponse(404, HeadBuffer.WrittenCount);
             return Next(keepAlive);
         }
         WritePlaylist(window, stream, headOnly, keepAlive, sessionToken);
@@ -84,8 +96,8 @@ public sealed partial class HttpServerSession
             System.Buffers.BuffersExtensions.Write(HeadBuffer, playlist);
         }
         Writer.Send(HeadBuffer.WrittenSpan);
+        _hlsViewer?.AddResponse(200, HeadBuffer.WrittenCount);
         _lastStatus = 200;
-        _protocol = "hls";
     }
 
     /// <summary>
@@ -94,12 +106,18 @@ public sealed partial class HttpServerSession
     /// </summary>
     private RequestOutcome ServeHlsSegment(StreamKey key, string file, bool headOnly, bool keepAlive)
     {
-        var window = _context.Streams.FindForHls(key)?.HlsWindow;
+        var stream = _context.Streams.FindForHls(key);
+        var window = stream?.HlsWindow;
         if (window is null || !file.EndsWith(".ts", StringComparison.Ordinal) ||
             !long.TryParse(file.AsSpan(0, file.Length - 3), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ||
             !window.TryPin(sequence, out var segment))
         {
             WriteText(404, "segment not found\n", keepAlive, headOnly);
+            return Next(keepAlive);
+        }
+        if (!AdmitHlsViewer(stream!, headOnly, keepAlive))
+        {
+            segment.File.Release();
             return Next(keepAlive);
         }
         var length = segment.File.Length;
@@ -116,8 +134,8 @@ public sealed partial class HttpServerSession
                 System.Buffers.BuffersExtensions.Write(HeadBuffer, body);
             }
             Writer.Send(HeadBuffer.WrittenSpan);
+            _hlsViewer?.AddResponse(416, HeadBuffer.WrittenCount);
             _lastStatus = 416;
-            _protocol = "hls";
             return Next(keepAlive);
         }
         var status = 200;
@@ -133,6 +151,7 @@ public sealed partial class HttpServerSession
         }
         HttpResponseWriter.WriteHead(HeadBuffer, status, "video/mp2t", range.Length, keepAlive, extraHeaders: headers);
         Writer.Send(HeadBuffer.WrittenSpan);
+        _hlsViewer?.AddResponse(status, HeadBuffer.WrittenCount + (headOnly ? 0 : range.Length));
         if (headOnly || range.Length == 0)
         {
             segment.File.Release();
@@ -142,7 +161,6 @@ public sealed partial class HttpServerSession
             Writer.SendFile(segment.File, range.First, range.Length);
         }
         _lastStatus = status;
-        _protocol = "hls";
         return Next(keepAlive);
     }
 

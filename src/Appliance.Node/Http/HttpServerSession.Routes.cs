@@ -162,6 +162,10 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
     {
+        if (route.File is not null || route.Extension == "m3u8")
+        {
+            IdentifyHlsPlayer(route.App);
+        }
         if (route.File is not null)
         {
             return ServeHlsSegment(route.Key, route.File, headOnly, keepAlive);

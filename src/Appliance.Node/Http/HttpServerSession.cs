@@ -15,9 +15,11 @@ namespace Appliance.Node.Http;
 /// client allows. A live-stream request turns the connection into that stream's delivery.
 /// </summary>
 /// <remarks>
-/// About 750 lines over four files (this one: the request loop; .Routes: dispatch and live
-/// delivery; .Hls: playlists and segments; .Auth: the token check), because they share one
-/// connection's buffers, deadlines and access-line state. What needs none of that lives apart
+/// About 800 lines over five files (this one: the request loop; .Routes: dispatch and live
+/// delivery; .Hls: playlists and segments; .HlsViewers: counting them to HLS sessions; .Auth:
+/// the token check), because they share one connection's buffers, deadlines and access-line
+/// state. The connection itself stays "http" when it carries HLS: "hls" is the player's session
+/// (Sessions/HlsSessionTable), which outlives any one connection. What needs none of that lives apart
 /// (StreamUrl, StatusApi, StreamsApi, the command API in Admin/AdminApi); a new packager's routes
 /// belong in a file of their own.
 /// </remarks>

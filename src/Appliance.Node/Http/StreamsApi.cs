@@ -41,6 +41,7 @@ internal static class StreamsApi
                 json.WriteNumber("rtmp", viewers.Rtmp);
                 json.WriteNumber("flv", viewers.Flv);
                 json.WriteNumber("ts", viewers.Ts);
+                json.WriteNumber("hls", viewers.Hls);
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

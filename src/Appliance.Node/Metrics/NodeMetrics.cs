@@ -40,7 +40,7 @@ public static class NodeMetrics
 
     private static void Connections(PrometheusWriter metrics, NodeStatus status)
     {
-        metrics.Family("appliance_connections", "gauge", "Open sessions by protocol (rtmp-play, rtmp-publish, http-flv, http-ts, hls, http, ...).");
+        metrics.Family("appliance_connections", "gauge", "Open connections by protocol (rtmp-play, rtmp-publish, http-flv, http-ts, http, ...); HLS players are in appliance_viewers.");
         foreach (var (protocol, count) in status.Connections)
         {
             metrics.Sample("appliance_connections", count, ("protocol", protocol));
@@ -98,10 +98,11 @@ public static class NodeMetrics
     {
         var viewers = status.Viewers;
         metrics.Single("appliance_streams", "gauge", "Live streams on this node (published or pulled).", status.Streams.Count);
-        metrics.Family("appliance_viewers", "gauge", "Viewers connected, by protocol.");
+        metrics.Family("appliance_viewers", "gauge", "Viewers by protocol (hls: players that made a request within their session window).");
         metrics.Sample("appliance_viewers", viewers.Rtmp, ("protocol", "rtmp"));
         metrics.Sample("appliance_viewers", viewers.Flv, ("protocol", "http-flv"));
         metrics.Sample("appliance_viewers", viewers.Ts, ("protocol", "http-ts"));
+        metrics.Sample("appliance_viewers", viewers.Hls, ("protocol", "hls"));
 
         var streams = status.Streams.ToList();
         streams.Sort((a, b) => b.Viewers.Total.CompareTo(a.Viewers.Total));
@@ -127,12 +128,14 @@ public static class NodeMetrics
             metrics.Sample("appliance_stream_viewers", stream.Viewers.Rtmp, ("stream", stream.Key), ("protocol", "rtmp"));
             metrics.Sample("appliance_stream_viewers", stream.Viewers.Flv, ("stream", stream.Key), ("protocol", "http-flv"));
             metrics.Sample("appliance_stream_viewers", stream.Viewers.Ts, ("stream", stream.Key), ("protocol", "http-ts"));
+            metrics.Sample("appliance_stream_viewers", stream.Viewers.Hls, ("stream", stream.Key), ("protocol", "hls"));
         }
         if (other.Count > 0)
         {
             metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Rtmp), ("stream", OtherStreams), ("protocol", "rtmp"));
             metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Flv), ("stream", OtherStreams), ("protocol", "http-flv"));
             metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Ts), ("stream", OtherStreams), ("protocol", "http-ts"));
+            metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Hls), ("stream", OtherStreams), ("protocol", "hls"));
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     private readonly TcpAcceptor? _admin;
     private readonly SessionTable _sessions = new();
     private readonly Timer _rateSweeper;
+    private readonly Timer _hlsSweeper;
     private readonly ControlServer? _control;
     private readonly TaskCompletionSource<TimeSpan> _drainRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _acceptorsStopped;
@@ -77,6 +78,8 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             throw;
         }
         _rateSweeper = new Timer(_ => Context.RequestRates.Sweep(), null, 30_000, 30_000);
+        // Once a second: HLS windows are 10 s or more, so a session ends at most a tenth late.
+        _hlsSweeper = new Timer(_ => Context.HlsSessions.Sweep(), null, 1000, 1000);
         _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");
         _http.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "http", "accept");
     }
@@ -198,7 +201,8 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
 
     private int CountViewers()
     {
-        var viewers = 0;
+        // HLS players stop counting a window after their last request (none come on new connections now).
+        var viewers = Context.HlsSessions.Count;
         foreach (var session in _sessions.Sessions)
         {
             viewers += session.IsViewer ? 1 : 0;
@@ -218,6 +222,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     public async ValueTask DisposeAsync()
     {
         await _rateSweeper.DisposeAsync().ConfigureAwait(false);
+        await _hlsSweeper.DisposeAsync().ConfigureAwait(false);
         await StopAcceptingAsync().ConfigureAwait(false);
         if (_admin is not null)
         {
@@ -234,6 +239,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             session.Abort("server stopping");
         }
         _sessions.Dispose();
+        Context.HlsSessions.EndWhere(static _ => true, "server stopping");
         await Context.Webhooks.DisposeAsync().ConfigureAwait(false);
         await Context.AccessLog.DisposeAsync().ConfigureAwait(false);
     }

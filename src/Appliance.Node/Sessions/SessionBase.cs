@@ -15,7 +15,6 @@ namespace Appliance.Node.Sessions;
 /// </summary>
 public abstract class SessionBase : IConnectionTraffic
 {
-    private static long s_nextId;
     private readonly ISessionHost _host;
     private long _lastReceiveMs;
     private long _phaseDeadlineMs;
@@ -27,7 +26,7 @@ public abstract class SessionBase : IConnectionTraffic
         _host = host;
         Connection = connection;
         Writer = new ConnectionWriter(connection.Output);
-        Id = Interlocked.Increment(ref s_nextId);
+        Id = SessionIds.Next();
         StartedMs = MonotonicClock.NowMs;
         _lastReceiveMs = StartedMs;
         Client = connection.RemoteEndPoint?.ToString() ?? "unknown";

@@ -41,7 +41,7 @@ public class StreamingAppConfig
     [JsonPropertyOrder(7)]
     public int MaxViewerSkipsPerMinute { get; set; } = 6;
 
-    /// <summary>Viewers of one stream, all protocols but HLS together; 0 = no limit. Past it: HTTP 503, RTMP Play.Failed.</summary>
+    /// <summary>Viewers of one stream, all protocols together (HLS sessions too); 0 = no limit. Past it: HTTP 503, RTMP Play.Failed.</summary>
     [JsonPropertyOrder(9)]
     public int MaxViewersPerStream { get; set; }
 

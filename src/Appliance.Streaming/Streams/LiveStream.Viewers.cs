@@ -19,14 +19,45 @@ public sealed partial class LiveStream
         }
     }
 
-    private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count - _forwarders >= App.MaxViewersPerStream;
+    private bool IsFullLocked => App.MaxViewersPerStream > 0 && _viewers.Count - _forwarders + _hlsViewers >= App.MaxViewersPerStream;
 
-    /// <summary>Viewers by wire format, counted in place (for listings and metrics, without a snapshot).</summary>
-    public ViewerCounts CountViewers()
+    // HLS players are no subscribers (they fetch segments on their own time); the node's table of
+    // HLS sessions counts them in here so that one viewer limit covers every protocol.
+    private int _hlsViewers;
+
+    /// <summary>Counts an HLS session as a viewer; false when the stream has ended or is full.</summary>
+    public bool TryAddHlsViewer()
     {
-        int rtmp = 0, flv = 0, ts = 0;
         lock (_lock)
         {
+            if (_ended || IsFullLocked)
+            {
+                return false;
+            }
+            _hlsViewers++;
+            return true;
+        }
+    }
+
+    /// <summary>An HLS session counted by <see cref="TryAddHlsViewer"/> has ended.</summary>
+    public void RemoveHlsViewer()
+    {
+        lock (_lock)
+        {
+            if (_hlsViewers > 0)
+            {
+                _hlsViewers--;
+            }
+        }
+    }
+
+    /// <summary>Viewers by protocol, counted in place (for listings and metrics, without a snapshot).</summary>
+    public ViewerCounts CountViewers()
+    {
+        int rtmp = 0, flv = 0, ts = 0, hls;
+        lock (_lock)
+        {
+            hls = _hlsViewers;
             for (var i = 0; i < _viewers.Count; i++)
             {
                 if (_viewers[i].IsForwarder)
@@ -47,7 +78,7 @@ public sealed partial class LiveStream
                 }
             }
         }
-        return new ViewerCounts(rtmp, flv, ts);
+        return new ViewerCounts(rtmp, flv, ts, hls);
     }
 
     /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>

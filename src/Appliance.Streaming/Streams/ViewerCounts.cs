@@ -1,7 +1,7 @@
 namespace Appliance.Streaming.Streams;
 
-/// <summary>A stream's viewers by wire format: RTMP play, HTTP-FLV, and TS (HTTP-TS).</summary>
-public readonly record struct ViewerCounts(int Rtmp, int Flv, int Ts)
+/// <summary>A stream's viewers by protocol: RTMP play, HTTP-FLV, TS (HTTP-TS), and HLS sessions.</summary>
+public readonly record struct ViewerCounts(int Rtmp, int Flv, int Ts, int Hls)
 {
-    public int Total => Rtmp + Flv + Ts;
+    public int Total => Rtmp + Flv + Ts + Hls;
 }

@@ -26,10 +26,11 @@ public static class FfmpegPlayback
             "-f", "flv", url,
         ]);
 
-    /// <summary>`ffmpeg -v error -i URL -t seconds -c copy -f null -` started: a player that reads and discards.</summary>
-    public static ExternalProcess StartCopy(string url, double seconds) =>
+    /// <summary>`ffmpeg -v error -i URL -t seconds -c copy -f null -` started: a player that reads and discards (sending <paramref name="userAgent"/> if given).</summary>
+    public static ExternalProcess StartCopy(string url, double seconds, string? userAgent = null) =>
         ExternalProcess.Start("ffmpeg", [
             "-hide_banner", "-v", "error", "-nostdin", "-rw_timeout", "15000000",
+            .. userAgent is null ? Array.Empty<string>() : ["-user_agent", userAgent],
             "-i", url, "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c", "copy", "-f", "null", "-",
         ]);
 

@@ -28,6 +28,7 @@ public sealed class NodeMetricsTests
             Assert.True(metrics.Types.ContainsKey(family), $"no {family} family in:\n{text}");
         }
         Assert.Equal(0, metrics.Value("appliance_viewers", "protocol=\"rtmp\""));
+        Assert.Equal(0, metrics.Value("appliance_viewers", "protocol=\"hls\""));
         Assert.Equal(1, metrics.Value("appliance_build_info", $"version=\"{Appliance.Node.Hosting.ServerContext.Version}\",node=\"{node.Server.Context.NodeId}\",role=\"origin\""));
         Assert.True(metrics.Value("appliance_gc_allocated_bytes_total") > 0);
     }
@@ -49,7 +50,8 @@ public sealed class NodeMetricsTests
         Assert.Equal(4, streams.Count);
         Assert.Contains("stream=\"_other\"", streams);
         Assert.Equal(10, metrics.Value("appliance_streams"));
-        Assert.Equal(4 * 3, metrics.Series("appliance_stream_viewers").Count);
+        // Three labelled streams and _other, each with rtmp, http-flv, http-ts and hls.
+        Assert.Equal(4 * 4, metrics.Series("appliance_stream_viewers").Count);
     }
 
     [Fact]
