@@ -1,14 +1,19 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Appliance.EndToEnd.Tests.Infrastructure;
 
 namespace Appliance.EndToEnd.Tests.Operations;
 
 /// <summary>
-/// packaging/grafana/appliance-dashboard.json queries only metrics the daemon exports: its PromQL
-/// is checked against the families a running daemon's /metrics declares.
+/// packaging/grafana/appliance-dashboard.json and the alert rules in docs/operations.md query only
+/// metrics the daemon exports: their PromQL is checked against the families a running daemon's
+/// /metrics declares.
 /// </summary>
-public sealed class GrafanaDashboardTests
+public sealed partial class GrafanaDashboardTests
 {
+    /// <summary>Series Prometheus makes itself for every target, which rules may use.</summary>
+    private static readonly string[] PrometheusOwn = ["up", "scrape_duration_seconds", "scrape_samples_scraped"];
+
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -21,9 +26,10 @@ public sealed class GrafanaDashboardTests
     /// each family (HELP and TYPE) even while it has no samples, so the declared names are all of them.
     /// </summary>
     [Fact]
-    public async Task Every_metric_the_dashboard_queries_is_exported_by_the_daemon()
+    public async Task Every_metric_the_dashboard_and_the_documented_alerts_query_is_exported_by_the_daemon()
     {
         var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(DashboardPath))!;
+        var alerts = DocumentedAlertExpressions(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "operations.md")));
         var closedPort = Infrastructure.Tiers.FreePort();
         await using var daemon = await DaemonProcess.StartAsync(
             extraAppsJson: $"{{ \"name\": \"relayed\", \"upstreams\": [ {{ \"url\": \"rtmp://127.0.0.1:{closedPort}/live\" }} ] }}",
@@ -38,7 +44,12 @@ public sealed class GrafanaDashboardTests
         var used = DashboardQueries.MetricNames(dashboard);
         var unknown = used.Where(name => !exported.Contains(name)).ToList();
 
+        var unknownInAlerts = alerts.SelectMany(DashboardQueries.MetricNames).Distinct(StringComparer.Ordinal)
+            .Where(name => !exported.Contains(name) && !PrometheusOwn.Contains(name)).ToList();
+
         Assert.True(unknown.Count == 0, $"the dashboard queries metrics the daemon does not export: {string.Join(", ", unknown)}\nexported: {string.Join(", ", exported.Order(StringComparer.Ordinal))}");
+        Assert.True(alerts.Count >= 5, $"found {alerts.Count} alert expressions in docs/operations.md");
+        Assert.True(unknownInAlerts.Count == 0, $"docs/operations.md's alerts query metrics the daemon does not export: {string.Join(", ", unknownInAlerts)}");
         Assert.Empty(DashboardQueries.PanelsWithoutQueries(dashboard));
         // The groups an operator looks for, each by a metric of its own.
         foreach (var family in new[]
@@ -51,6 +62,16 @@ public sealed class GrafanaDashboardTests
             Assert.Contains(family, used);
         }
     }
+
+    /// <summary>The "expr:" lines of the YAML blocks of a Markdown page (Prometheus rules).</summary>
+    private static List<string> DocumentedAlertExpressions(string markdown) =>
+        [.. YamlBlock().Matches(markdown).SelectMany(block => ExprLine().Matches(block.Groups[1].Value)).Select(m => m.Groups[1].Value.Trim())];
+
+    [GeneratedRegex(@"```yaml\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex YamlBlock();
+
+    [GeneratedRegex(@"^\s*expr:\s*(.+?)\s*$", RegexOptions.Multiline)]
+    private static partial Regex ExprLine();
 
     [Fact]
     public void The_dashboard_chooses_its_prometheus_datasource_and_node_by_variables()
