@@ -9,7 +9,8 @@ namespace Appliance.Auth;
 /// <summary>
 /// Everything that decides whether one request may publish or play in one app: the app's IP rule
 /// (both actions), the action's own IP rule, the Referer rule (play only: encoders send no
-/// Referer), then the action's token scheme, cheapest first. Built once per app and config; immutable and thread-safe.
+/// Referer), then the action's token scheme, cheapest first. Built once per app and config;
+/// immutable and thread-safe.
 /// </summary>
 public sealed class AccessPolicy
 {
