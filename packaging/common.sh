@@ -49,6 +49,7 @@ stage() {
   install -D -m 0644 packaging/appliance.logrotate "$root/etc/logrotate.d/appliance"
   install -D -m 0644 packaging/systemd/appliance.service "$root$unitdir/appliance.service"
   install -D -m 0644 packaging/systemd/appliance.sysusers "$root/usr/lib/sysusers.d/appliance.conf"
+  install -D -m 0644 packaging/grafana/appliance-dashboard.json "$root/usr/share/appliance/grafana/appliance-dashboard.json"
   for page in packaging/man/*.[18]; do
     section=${page##*.}
     install -d "$root/usr/share/man/man$section"

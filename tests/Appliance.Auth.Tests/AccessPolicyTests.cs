@@ -57,6 +57,44 @@ public class AccessPolicyTests
     }
 
     [Fact]
+    public void AnActionsOwnIpRuleCoversThatActionAlone()
+    {
+        var policy = Policy(c =>
+        {
+            c.Publish = new AuthRule { Ip = { Allow = ["127.0.0.1", "::1"] } };
+            c.Play = new AuthRule();
+        });
+        var loopback = IPAddress.Loopback;
+        var otherLoopback = IPAddress.Parse("127.0.0.2");
+        var remote = IPAddress.Parse("192.0.2.1");
+
+        Assert.True(Check(policy, Requests.Publish("/live/cam1", ip: loopback)).Allowed);
+        Assert.True(Check(policy, Requests.Publish("/live/cam1", ip: IPAddress.IPv6Loopback)).Allowed);
+        Assert.True(Check(policy, Requests.Publish("/live/cam1", ip: IPAddress.Parse("::ffff:127.0.0.1"))).Allowed);
+        Assert.Equal(AuthRefusal.IpDenied, Check(policy, Requests.Publish("/live/cam1", ip: otherLoopback)).Reason);
+        Assert.Equal(AuthRefusal.IpDenied, Check(policy, Requests.Publish("/live/cam1", ip: remote)).Reason);
+        Assert.True(Check(policy, Requests.Play(Path, ip: remote)).Allowed);
+        Assert.False(policy.IsOpen(AuthAction.Publish));
+        Assert.True(policy.IsOpen(AuthAction.Play));
+    }
+
+    [Fact]
+    public void AnActionsIpRuleAddsToTheAppsAndToItsScheme()
+    {
+        var policy = Policy(c =>
+        {
+            c.Ip.Deny = ["10.9.0.0/16"];
+            c.Publish.Ip.Deny = ["10.0.0.0/8"];
+        });
+        var signed = Signer.StreamSecret("cam1", (Now + 60).ToString("X"), "push-key");
+
+        Assert.True(Check(policy, Requests.Publish("/live/cam1", signed, ip: IPAddress.Parse("192.0.2.1"))).Allowed);
+        Assert.Equal(AuthRefusal.IpDenied, Check(policy, Requests.Publish("/live/cam1", signed, ip: IPAddress.Parse("10.1.2.3"))).Reason);
+        Assert.Equal(AuthRefusal.IpDenied, Check(policy, Requests.Publish("/live/cam1", signed, ip: IPAddress.Parse("10.9.2.3"))).Reason);
+        Assert.Equal(AuthRefusal.MissingToken, Check(policy, Requests.Publish("/live/cam1", ip: IPAddress.Parse("192.0.2.1"))).Reason);
+    }
+
+    [Fact]
     public void TheRefererRuleComesBeforeTheTokenAndOnlyForPlay()
     {
         var policy = Policy(c => c.Referer = new RefererAccessConfig { Allow = ["example.com"], AllowEmpty = false });

@@ -63,6 +63,7 @@ public static class AuthConfigValidator
         }
         check(rule.CallbackTimeoutMs is >= 10 and <= 60_000, $"{at}.callbackTimeoutMs", "must be between 10 and 60000");
         check(rule.CallbackCacheSeconds is >= 0 and <= 3600, $"{at}.callbackCacheSeconds", "must be between 0 and 3600");
+        ValidateIp(rule.Ip, $"{at}.ip", check);
     }
 
     private static void ValidateReferer(RefererAccessConfig? referer, string at, Action<bool, string, string> check)

@@ -41,4 +41,10 @@ public sealed class AuthRule
 
     /// <summary>callback: how long an allowed answer is reused for the same action, stream and params; 0 never.</summary>
     public int CallbackCacheSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Client networks for this action alone, checked after the app's "ip" rule: the packaged
+    /// config lets only this machine publish while anyone may play.
+    /// </summary>
+    public IpAccessConfig Ip { get; set; } = new();
 }

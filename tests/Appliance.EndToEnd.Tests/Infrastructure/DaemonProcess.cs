@@ -101,6 +101,16 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     {
         var controlSocket = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.sock");
         var config = ConfigText(controlSocket, appJson, deadlinesJson, extraAppsJson, rootJson, listenHost, rtmpListen);
+        return await StartOnConfigAsync(config, controlSocket, listenHost, prefix);
+    }
+
+    /// <summary>
+    /// Starts the daemon on a whole config file a test wrote (such as a copy of the packaged one).
+    /// Its RTMP, HTTP and admin listeners must be on <paramref name="listenHost"/> (port 0 lets the
+    /// kernel pick) and its control socket at <paramref name="controlSocket"/>, both removed on dispose.
+    /// </summary>
+    public static async Task<DaemonProcess> StartOnConfigAsync(string config, string controlSocket, string listenHost = "127.0.0.1", IReadOnlyList<string>? prefix = null)
+    {
         var configPath = Path.Combine(Path.GetTempPath(), $"appliance-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config);
         string[] command = [.. prefix ?? [], RepoPaths.Daemon, "--config", configPath];

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Appliance.Protocols.Rtmp;
 using Appliance.Transport.Sockets;
 
@@ -14,5 +16,25 @@ public static class RtmpClients
     {
         var transport = await TcpConnector.Default.ConnectAsync(host, port, Timeout.Infinite, ct);
         return await RtmpClient.ConnectAsync(transport, app, tcUrl ?? $"rtmp://{ConnectException.HostPort(host, port)}/{app}", ct);
+    }
+
+    /// <summary>
+    /// Connects to 127.0.0.1:<paramref name="port"/> from <paramref name="localAddress"/> (such as
+    /// 127.0.0.2: all of 127.0.0.0/8 is this machine), for rules that tell client addresses apart.
+    /// </summary>
+    public static async Task<RtmpClient> ConnectFromAsync(IPAddress localAddress, int port, string app, CancellationToken ct)
+    {
+        var tcp = new TcpClient(new IPEndPoint(localAddress, 0));
+        try
+        {
+            await tcp.ConnectAsync(IPAddress.Loopback, port, ct);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+        // The stream owns the socket: the client disposes both.
+        return await RtmpClient.ConnectAsync(tcp.GetStream(), app, $"rtmp://127.0.0.1:{port}/{app}", ct);
     }
 }

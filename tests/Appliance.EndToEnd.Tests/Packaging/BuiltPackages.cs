@@ -24,6 +24,7 @@ internal static partial class BuiltPackages
         "/usr/bin/applianced",
         "/usr/lib/systemd/system/appliance.service",
         "/usr/lib/sysusers.d/appliance.conf",
+        "/usr/share/appliance/grafana/appliance-dashboard.json",
         "/usr/share/man/man1/appliance-load.1.gz",
         "/usr/share/man/man8/appliancectl.8.gz",
         "/usr/share/man/man8/applianced.8.gz",
@@ -33,7 +34,14 @@ internal static partial class BuiltPackages
     public static readonly string[] DebDocFiles = ["/usr/share/doc/appliance/changelog.gz", "/usr/share/doc/appliance/copyright"];
 
     /// <summary>What only the .rpm lists: the license as %license, and the directories it owns.</summary>
-    public static readonly string[] RpmOnlyEntries = ["/etc/appliance", "/usr/share/licenses/appliance/LICENSE", "/var/log/appliance"];
+    public static readonly string[] RpmOnlyEntries = ["/etc/appliance", "/usr/share/appliance", "/usr/share/appliance/grafana", "/usr/share/licenses/appliance/LICENSE", "/var/log/appliance"];
+
+    /// <summary>What deb's postinst and rpm's %post print on a first install: the packaged config lets only this machine publish.</summary>
+    public static readonly string[] PublishNotice =
+    [
+        "appliance: encoders may publish only from this machine (127.0.0.1, ::1) until you open it:",
+        "appliance: edit auth.publish in /etc/appliance/appliance.json, then systemctl reload appliance.",
+    ];
 
     public static readonly string[] ConfigFiles = ["/etc/appliance/appliance.json", "/etc/logrotate.d/appliance"];
 

@@ -16,7 +16,7 @@ public sealed partial class DebInstallTests(ITestOutputHelper output)
     private const string EnabledLink = "/etc/systemd/system/multi-user.target.wants/appliance.service";
 
     [PackageFact(PackageNeeds.Install)]
-    public async Task Installing_places_files_and_account_removing_keeps_the_config_and_purging_removes_everything()
+    public async Task Installing_places_files_and_account_says_who_may_publish_removing_keeps_the_config_and_purging_removes_everything()
     {
         await using var installed = await InstalledDeb.InstallAsync();
 
@@ -33,6 +33,10 @@ public sealed partial class DebInstallTests(ITestOutputHelper output)
         Assert.Equal("root:appliance:640", await StatAsync(Config));
         Assert.Equal("appliance:appliance:750", await StatAsync("/var/log/appliance"));
         Assert.True(Present(EnabledLink), "the unit is not enabled");
+        foreach (var line in BuiltPackages.PublishNotice)
+        {
+            Assert.Contains(line, installed.InstallOutput, StringComparison.Ordinal);
+        }
 
         (await BuiltPackages.RunAsync("dpkg", "-r", "appliance")).Succeeded("dpkg -r appliance");
 

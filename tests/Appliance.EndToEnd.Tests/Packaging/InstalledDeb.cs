@@ -13,13 +13,17 @@ internal sealed class InstalledDeb : IAsyncDisposable
     {
     }
 
+    /// <summary>What dpkg -i printed, maintainer scripts included.</summary>
+    public string InstallOutput { get; private set; } = "";
+
     public static async Task<InstalledDeb> InstallAsync()
     {
         var deb = BuiltPackages.Deb;
         var installed = new InstalledDeb();
         try
         {
-            (await BuiltPackages.RunAsync("dpkg", "-i", deb)).Succeeded($"dpkg -i {deb}");
+            var install = (await BuiltPackages.RunAsync("dpkg", "-i", deb)).Succeeded($"dpkg -i {deb}");
+            installed.InstallOutput = install.Stdout + install.Stderr;
             return installed;
         }
         catch

@@ -54,22 +54,24 @@ public sealed class PackageContentTests(ITestOutputHelper output)
     /// <summary>
     /// packaging/appliance.json is written by hand, with comments for operators. Each value it
     /// sets equals the embedded default (so it cannot drift from `--print-default`), except the
-    /// three settings the packaged service needs; whether the daemon accepts the file at all is
-    /// checked on the installed copy by <see cref="DebInstallTests"/>.
+    /// three settings the packaged service needs and the publish allow list (only this machine
+    /// publishes until the operator opens it); whether the daemon accepts the file and what the
+    /// allow list does is checked by <see cref="PackagedConfigTests"/>.
     /// </summary>
     [Fact]
-    public async Task The_packaged_config_sets_the_embedded_defaults_except_the_service_paths()
+    public async Task The_packaged_config_sets_the_embedded_defaults_except_the_service_paths_and_the_publish_allow_list()
     {
         var printed = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(20), RepoPaths.Daemon, "--print-default");
         var defaults = JsonNode.Parse(printed.Stdout)!;
         var packaged = JsonNode.Parse(
             await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "packaging", "appliance.json")),
             documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
-        var serviceSettings = new Dictionary<string, string>
+        var serviceSettings = new Dictionary<string, JsonNode>
         {
             ["$.log.accessFile"] = "/var/log/appliance/access.log",
             ["$.control.socket"] = "/run/appliance/control.sock",
             ["$.admin.listen"] = "127.0.0.1:9135",
+            ["$.domains[0].apps[0].auth.publish.ip.allow"] = new JsonArray("127.0.0.1", "::1"),
         };
         var compared = new List<string>();
         var differences = new List<string>();
@@ -78,7 +80,7 @@ public sealed class PackageContentTests(ITestOutputHelper output)
 
         foreach (var (path, value) in serviceSettings)
         {
-            Assert.Equal(value, ValueAt(packaged, path));
+            Assert.True(JsonNode.DeepEquals(value, ValueAt(packaged, path)), $"{path}: {ValueAt(packaged, path)?.ToJsonString() ?? "missing"}, expected {value.ToJsonString()}");
         }
         Assert.True(differences.Count == 0, $"packaging/appliance.json differs from --print-default:\n{string.Join('\n', differences)}");
         Assert.Contains("$.rtmp.listen", compared);
@@ -119,13 +121,41 @@ public sealed class PackageContentTests(ITestOutputHelper output)
         }
     }
 
-    private static string? ValueAt(JsonNode root, string path)
+    /// <summary>The node at a key path such as "$.domains[0].apps[0].auth", or null.</summary>
+    private static JsonNode? ValueAt(JsonNode root, string path)
     {
         JsonNode? node = root;
-        foreach (var key in path.Split('.').Skip(1))
+        foreach (var step in path.Split('.').Skip(1))
         {
-            node = node?[key];
+            var bracket = step.IndexOf('[', StringComparison.Ordinal);
+            node = node?[bracket < 0 ? step : step[..bracket]];
+            if (bracket >= 0)
+            {
+                node = node?[int.Parse(step[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)];
+            }
         }
-        return node?.GetValue<string>();
+        return node;
+    }
+
+    /// <summary>
+    /// Both packages say once, at first install, that only this machine may publish and how to
+    /// open it; the lines are the same in both, and name the addresses the packaged config allows.
+    /// </summary>
+    [PackageFact(PackageNeeds.Dpkg | PackageNeeds.Rpm)]
+    public async Task Both_packages_say_at_install_that_only_this_machine_may_publish()
+    {
+        var postinst = (await BuiltPackages.RunAsync("dpkg-deb", "--info", BuiltPackages.Deb, "postinst")).Succeeded("dpkg-deb --info postinst");
+        var scripts = (await BuiltPackages.RunAsync("rpm", "-qp", "--scripts", BuiltPackages.Rpm)).Succeeded("rpm -qp --scripts");
+
+        foreach (var line in BuiltPackages.PublishNotice)
+        {
+            Assert.Contains($"echo \"{line}\"", postinst.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"echo \"{line}\"", scripts.Stdout, StringComparison.Ordinal);
+        }
+        var packaged = JsonNode.Parse(
+            await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "packaging", "appliance.json")),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
+        var allowed = ValueAt(packaged, "$.domains[0].apps[0].auth.publish.ip.allow")!.AsArray().Select(a => (string)a!).ToList();
+        Assert.Contains($"({string.Join(", ", allowed)})", BuiltPackages.PublishNotice[0], StringComparison.Ordinal);
     }
 }
