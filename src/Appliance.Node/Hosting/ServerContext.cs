@@ -29,6 +29,10 @@ public sealed class ServerContext : ISessionHost
         HlsSessions = new HlsSessionTable(AccessLog);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
         Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
+        // An HLS player is a session without a connection: its first request is its play, its window's end its stop.
+        HlsSessions.Started += session => session.Webhooks =
+            SessionWebhooks.Start(Webhooks, WebhookEventNames.Play, session.Stream.Key, session.Id, "hls", session.Client, query: null);
+        HlsSessions.Ended += (session, reason) => session.Webhooks?.End(bytesIn: 0, session.BytesOut, reason);
     }
 
     /// <summary>The config new sessions use; existing sessions keep the one they started with.</summary>

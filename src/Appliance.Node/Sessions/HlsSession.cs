@@ -1,3 +1,4 @@
+using Appliance.Node.Webhooks;
 using Appliance.Streaming.Streams;
 
 namespace Appliance.Node.Sessions;
@@ -30,6 +31,9 @@ public sealed class HlsSession
     }
 
     public long Id { get; }
+
+    /// <summary>Its play webhook's follow-up (stop), when its app has webhooks.</summary>
+    internal SessionWebhooks? Webhooks { get; set; }
 
     public HlsSessionKey Key { get; }
 

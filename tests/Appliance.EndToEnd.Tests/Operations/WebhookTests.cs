@@ -157,4 +157,27 @@ public sealed class WebhookTests
             await Task.Delay(50);
         }
     }
+
+    [Fact]
+    public async Task An_hls_player_is_a_play_at_its_first_request_and_a_stop_when_its_window_ends()
+    {
+        await using var backend = new HookReceiver();
+        await using var daemon = await DaemonProcess.StartAsync(appJson: Hooks(backend, "\"events\": [ \"play\", \"stop\" ]"));
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 25, Wait);
+
+        await using (var player = FfmpegPlayback.StartCopy(daemon.HttpUrl("live/cam.m3u8"), seconds: 300, userAgent: "hook-player"))
+        {
+            await backend.WaitForAsync(r => r.Event == "play", Wait, "the HLS player's play");
+            Assert.False(player.HasExited, player.Stderr);
+        }
+        await backend.WaitForAsync(r => r.Event == "stop", Wait, "the HLS player's stop, once its window ended");
+
+        var events = backend.EventsOf("/events", "cam");
+        Assert.Equal(["play", "stop"], events.Select(e => e.Event));
+        Assert.All(events, e => Assert.Equal("hls", e.Json.GetProperty("protocol").GetString()));
+        Assert.Equal("127.0.0.1", events[0].Json.GetProperty("client").GetString());
+        Assert.Equal(events[0].Json.GetProperty("sessionId").GetInt64(), events[1].Json.GetProperty("sessionId").GetInt64());
+        Assert.True(events[1].Json.GetProperty("bytesOut").GetInt64() > 10_000, events[1].Json.ToString());
+    }
 }
