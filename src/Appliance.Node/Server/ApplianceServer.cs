@@ -65,7 +65,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
                 "off" => null,
                 "" => DefaultControlSocket.Open(ControlSocketLocation.Candidates(Environment.GetEnvironmentVariable, Environment.CurrentDirectory),
                     new ControlCommands(this), loggers.CreateLogger("control")),
-                var path => new ControlServer(path, new ControlCommands(this), loggers.CreateLogger("control")),
+                var path => ListenerException.Open("control.socket", path, () => new ControlServer(path, new ControlCommands(this), loggers.CreateLogger("control"))),
             };
         }
         catch

@@ -27,4 +27,23 @@ public sealed class ListenerException(string message, Exception inner) : IOExcep
             throw new ListenerException($"{key} {endPoint}: {reason}", ex);
         }
     }
+
+    /// <summary>Opens what listens at a file system path (the control socket), naming key and path when it cannot.</summary>
+    public static T Open<T>(string key, string path, Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException && ex is not ListenerException)
+        {
+            var reason = ex switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => "in use by a running daemon",
+                _ => ex.Message,
+            };
+            throw new ListenerException($"{key} {path}: {reason}", ex);
+        }
+    }
 }

@@ -46,6 +46,27 @@ public sealed class ListenerBindTests
         Assert.Equal("http.listen 192.0.2.1:8080: no such address on this host", error.Message);
     }
 
+    [Fact]
+    public void A_control_socket_that_cannot_be_made_names_the_key_and_path()
+    {
+        // A regular file where the socket's directory should be: no one, root included, can make it.
+        var file = Path.GetTempFileName();
+        try
+        {
+            var path = Path.Combine(file, "control.sock");
+            var config = Config(rtmp: "127.0.0.1:0", http: "127.0.0.1:0", admin: "");
+            config.Control.Socket = path;
+
+            var error = Assert.Throws<ListenerException>(() => Start(config));
+
+            Assert.StartsWith($"control.socket {path}: ", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static ApplianceServer Start(ApplianceConfig config) => new(config, new LoggerFactory());
 
     private static ApplianceConfig Config(string rtmp, string http, string admin)
