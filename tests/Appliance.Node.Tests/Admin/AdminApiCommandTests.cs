@@ -114,7 +114,7 @@ public sealed class AdminApiCommandTests
         var response = await client.RequestAsync("POST", path);
 
         Assert.Equal(200, response.Status);
-        Assert.Equal("dropped default/live/cam: 1 connection(s) closed", AdminApiClient.Json(response).GetProperty("message").GetString());
+        Assert.Equal("dropped default/live/cam: 1 connection(s) closed, 0 HLS session(s) ended", AdminApiClient.Json(response).GetProperty("message").GetString());
         await viewer.ExpectClosedAsync(Eventually.Deadline());
         Assert.Equal(["default/live/other"], server.Streams.Streams.Select(s => s.Key.ToString()));
         Assert.True(server.Logs.Contains("admin api: drop "), server.Logs.Dump());
