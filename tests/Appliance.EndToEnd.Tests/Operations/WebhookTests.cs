@@ -169,6 +169,13 @@ public sealed class WebhookTests
         await using (var player = FfmpegPlayback.StartCopy(daemon.HttpUrl("live/cam.m3u8"), seconds: 300, userAgent: "hook-player"))
         {
             await backend.WaitForAsync(r => r.Event == "play", Wait, "the HLS player's play");
+            // Its first request is the play; let it be sent segments before it stops.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (await HlsBytesSentAsync(daemon) < 100_000)
+            {
+                Assert.True(clock.Elapsed < Wait, "timed out waiting for the HLS player to be sent segments");
+                await Task.Delay(200);
+            }
             Assert.False(player.HasExited, player.Stderr);
         }
         await backend.WaitForAsync(r => r.Event == "stop", Wait, "the HLS player's stop, once its window ended");
@@ -178,6 +185,12 @@ public sealed class WebhookTests
         Assert.All(events, e => Assert.Equal("hls", e.Json.GetProperty("protocol").GetString()));
         Assert.Equal("127.0.0.1", events[0].Json.GetProperty("client").GetString());
         Assert.Equal(events[0].Json.GetProperty("sessionId").GetInt64(), events[1].Json.GetProperty("sessionId").GetInt64());
-        Assert.True(events[1].Json.GetProperty("bytesOut").GetInt64() > 10_000, events[1].Json.ToString());
+        Assert.True(events[1].Json.GetProperty("bytesOut").GetInt64() > 100_000, events[1].Json.ToString());
+    }
+
+    private static async Task<long> HlsBytesSentAsync(DaemonProcess daemon)
+    {
+        var reply = await Appliancectl.JsonAsync(daemon, "sessions", "--protocol", "hls");
+        return reply.GetProperty("sessions").EnumerateArray().Sum(s => s.GetProperty("bytesOut").GetInt64());
     }
 }
