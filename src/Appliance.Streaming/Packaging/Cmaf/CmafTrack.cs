@@ -59,7 +59,7 @@ internal sealed class CmafTrack
     /// <summary>The init of the segment in progress.</summary>
     public CmafInit? SegmentInit { get; private set; }
 
-    /// <summary>The parts of the segment in progress so far.</summary>
+    /// <summary>The parts of the segment in progress so far (none between segments).</summary>
     public IReadOnlyList<CmafPart> Parts => _parts;
 
     /// <summary>Where the newest frame ends if nothing follows it: the frame before's duration after it, or one frame time.</summary>
@@ -144,7 +144,9 @@ internal sealed class CmafTrack
         }
         var file = writer.Complete();
         writer.Dispose();
-        return new CmafSegment(Kind, Number, StartMs, endMs - StartMs, Discontinuity, Epoch!, SegmentInit!, file, _parts.ToArray());
+        var parts = _parts.ToArray();
+        _parts.Clear();
+        return new CmafSegment(Kind, Number, StartMs, endMs - StartMs, Discontinuity, Epoch!, SegmentInit!, file, parts);
     }
 
     /// <summary>The parts of the segment that just completed are served from its file now: their buffers go.</summary>

@@ -62,18 +62,18 @@ public class CmafDashTests
         h.Headers();
         h.Media(0, 6_000);
         h.Packager.Break();
-        // A five-second pause; the new source is rebased just after the last frame, as the stream does.
+        // A five-second pause; the new source starts its own clock, which the stream moves after the last frame.
         h.WallOffset = PackagerHarness.WallClockAtZero + 5_000;
-        h.Headers(6_041);
-        h.Media(6_041, 12_081);
+        h.Headers(6_200);
+        h.Media(6_200, 12_240, keyFirst: true);
 
         var periods = h.Packager.Snapshot.Dash!.Periods;
         Assert.Equal(2, periods.Count);
         var second = periods[1];
         Assert.Equal("p3", second.Id);
-        Assert.Equal(6_041 + 5_000, second.StartMs);
-        Assert.Equal(6_041 * 90, second.AdaptationSets[0].Representations[0].SegmentTemplate.PresentationTimeOffset);
-        Assert.Equal(6_041 * 441 / 10, second.AdaptationSets[1].Representations[0].SegmentTemplate.PresentationTimeOffset);
+        Assert.Equal(6_200 + 5_000, second.StartMs);
+        Assert.Equal(6_200 * 90, second.AdaptationSets[0].Representations[0].SegmentTemplate.PresentationTimeOffset);
+        Assert.Equal(6_200 * 441 / 10, second.AdaptationSets[1].Representations[0].SegmentTemplate.PresentationTimeOffset);
         // HLS says the same: the new timeline's program date-time is where DASH puts it.
         var first = h.Packager.Snapshot.Video!.Segments.Single(s => s.Number == 3);
         Assert.True(first.Discontinuity);

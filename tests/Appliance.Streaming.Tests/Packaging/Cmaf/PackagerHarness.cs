@@ -78,8 +78,11 @@ internal sealed class PackagerHarness : IDisposable
         _nextAudioMs = ts;
     }
 
-    /// <summary>Video every 40 ms in [from, to), a keyframe every second, with AAC at 44.1 kHz in between.</summary>
-    public void Media(long fromMs, long toMs, bool audio = true, int keyIntervalMs = 1000)
+    /// <summary>
+    /// Video every 40 ms in [from, to), a keyframe on every whole second of media time (and first,
+    /// with <paramref name="keyFirst"/>), with AAC at 44.1 kHz in between.
+    /// </summary>
+    public void Media(long fromMs, long toMs, bool audio = true, bool keyFirst = false)
     {
         _nextAudioMs = Math.Max(_nextAudioMs, fromMs);
         for (var ts = fromMs; ts < toMs; ts += 40)
@@ -88,7 +91,7 @@ internal sealed class PackagerHarness : IDisposable
             {
                 Feed(TsMedia.Audio(Frames, (long)Math.Round(_nextAudioMs)));
             }
-            Feed((ts - fromMs) % keyIntervalMs == 0 ? TsMedia.KeyFrame(Frames, ts) : TsMedia.InterFrame(Frames, ts));
+            Feed(ts % 1000 == 0 || (keyFirst && ts == fromMs) ? TsMedia.KeyFrame(Frames, ts) : TsMedia.InterFrame(Frames, ts));
         }
     }
 
