@@ -93,6 +93,10 @@ internal sealed class PackagerHarness : IDisposable
             }
             Feed(ts % 1000 == 0 || (keyFirst && ts == fromMs) ? TsMedia.KeyFrame(Frames, ts) : TsMedia.InterFrame(Frames, ts));
         }
+        for (; audio && _nextAudioMs < toMs; _nextAudioMs += TsMedia.AacFrameMs)
+        {
+            Feed(TsMedia.Audio(Frames, (long)Math.Round(_nextAudioMs)));
+        }
     }
 
     public void Dispose()
