@@ -3,7 +3,7 @@ namespace Appliance.Streaming.Packaging.Cmaf;
 /// <summary>A track's bit rates and frame rate, measured over the segments its playlist lists.</summary>
 internal readonly record struct CmafRates(long PeakBitsPerSecond, long AverageBitsPerSecond, int FrameRateNumerator, int FrameRateDenominator)
 {
-    // Rates encoders use, as exact fractions: a measured rate within 0.5% of one is taken to be it.
+    // Rates encoders use, as exact fractions: a measured rate within 0.5% of one is taken to be the nearest.
     private static readonly (int Numerator, int Denominator)[] KnownRates =
         [(24000, 1001), (24, 1), (25, 1), (30000, 1001), (30, 1), (48, 1), (50, 1), (60000, 1001), (60, 1), (15, 1), (12, 1), (10, 1)];
 
@@ -42,13 +42,21 @@ internal readonly record struct CmafRates(long PeakBitsPerSecond, long AverageBi
             return (0, 1);
         }
         var measured = frames * 1000.0 / durationMs;
+        (int, int)? closest = null;
+        var closestError = 0.005;
         foreach (var (numerator, denominator) in KnownRates)
         {
-            var known = (double)numerator / denominator;
-            if (Math.Abs(measured - known) <= known * 0.005)
+            // The nearest within 0.5%: 30 and 29.97 are only 0.1% apart.
+            var error = Math.Abs(measured - ((double)numerator / denominator)) / measured;
+            if (error <= closestError)
             {
-                return (numerator, denominator);
+                closest = (numerator, denominator);
+                closestError = error;
             }
+        }
+        if (closest is { } known)
+        {
+            return known;
         }
         var thousandths = (int)Math.Round(measured * 1000);
         var divisor = Gcd(thousandths, 1000);
