@@ -69,16 +69,21 @@ internal static class CmafDashBuilder
     }
 
     /// <summary>
-    /// A latency of five parts (1.5 s at the default 300 ms), at least three, at most twice the
-    /// target; chunks may be asked for a part after their segment starts.
+    /// Aim for 1.5 s behind live (five parts when they are longer than 300 ms), no closer than
+    /// three parts, no further than twice the aim; a segment's first chunk may be asked for one
+    /// part after the segment starts.
     /// </summary>
-    private static DashLowLatency LowLatencyOf(in DashContext context) => new(
-        TargetLatencyMs: 5 * context.PartTargetMs,
-        MinLatencyMs: 3 * context.PartTargetMs,
-        MaxLatencyMs: 10 * context.PartTargetMs,
-        MinPlaybackRate: 0.96,
-        MaxPlaybackRate: 1.04,
-        AvailabilityTimeOffsetMs: Math.Max(0, context.TargetMs - context.PartTargetMs));
+    private static DashLowLatency LowLatencyOf(in DashContext context)
+    {
+        var target = Math.Max(1500, 5 * context.PartTargetMs);
+        return new DashLowLatency(
+            TargetLatencyMs: target,
+            MinLatencyMs: 3 * context.PartTargetMs,
+            MaxLatencyMs: 2 * target,
+            MinPlaybackRate: 0.96,
+            MaxPlaybackRate: 1.04,
+            AvailabilityTimeOffsetMs: Math.Max(0, context.TargetMs - context.PartTargetMs));
+    }
 
     private static DashRepresentation? Representation(CmafTrack? track, CmafEpoch epoch, in DashContext context, bool announce)
     {

@@ -145,8 +145,8 @@ public class CmafWaitTests
 
     /// <summary>
     /// Holds <paramref name="waiters"/> requests for the next part (awaited on the thread pool, as
-    /// the HTTP side does), then feeds frames on a pool thread until the part exists, and returns
-    /// the bytes the frame that completed it allocated.
+    /// the HTTP side does), then feeds frames until the part exists, and returns the bytes the
+    /// frame that completed it allocated.
     /// </summary>
     private static async Task<long> CompletePart(PackagerHarness h, Queue<MediaFrame> frames, int waiters)
     {
@@ -161,19 +161,22 @@ public class CmafWaitTests
             }
         })).ToArray();
         await Eventually.WaitAsync(() => h.Packager.HeldRequests == waiters, $"{waiters} held requests");
-        var allocated = await Task.Run(() =>
+        // Fed from a thread of its own, as a publisher's: the woken continuations go to the thread
+        // pool's shared queue (warm by now), not to a pool thread's own queue, which grows once per thread.
+        long allocated = 0;
+        var feeder = new Thread(() =>
         {
-            long last = 0;
             while (h.Packager.Snapshot.Video!.LastPart < part)
             {
                 var frame = frames.Dequeue();
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 h.Packager.OnFrame(frame, streamHasVideo: true);
-                last = GC.GetAllocatedBytesForCurrentThread() - before;
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 frame.Release();
             }
-            return last;
         });
+        feeder.Start();
+        Assert.True(feeder.Join(Eventually.Timeout), "the feeder did not finish");
         await Task.WhenAll(held).WaitAsync(Eventually.Timeout);
         Assert.Equal(waiters, woken);
         Assert.Equal(msn, h.Packager.Snapshot.Video!.LastPartMsn);

@@ -16,7 +16,7 @@ internal sealed class WallClock(long unixMs) : TimeProvider
 /// <summary>
 /// A CMAF packager on its own, fed frames directly (as the stream feeds it, in order), with a wall
 /// clock that runs with media time unless the test moves it (a pause): so program date-times and
-/// DASH periods are exact.
+/// DASH periods are exact. Segments of 2 s, parts of at most 300 ms (seven 25 fps frames).
 /// </summary>
 internal sealed class PackagerHarness : IDisposable
 {
