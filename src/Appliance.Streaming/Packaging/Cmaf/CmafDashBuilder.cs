@@ -110,15 +110,13 @@ internal static class CmafDashBuilder
             }
             timeline.Add(Time(segment.StartMs, segment.EndMs, segment.Init.Track.Timescale));
         }
-        if (announce && track.IsOpen && track.Parts.Count > 0 && ReferenceEquals(track.Epoch, epoch))
+        if (announce && AnnouncedMs(track, context) is var expectedMs and > 0 && ReferenceEquals(track.Epoch, epoch))
         {
             if (init is null)
             {
                 init = track.SegmentInit!;
                 startNumber = track.Number;
             }
-            var lastPart = track.Parts[^1];
-            var expectedMs = Math.Max(context.TargetMs, lastPart.StartMs + lastPart.DurationMs - track.StartMs + context.PartTargetMs);
             timeline.Add(Time(track.StartMs, track.StartMs + expectedMs, init.Track.Timescale));
         }
         if (init is null)
@@ -143,6 +141,20 @@ internal static class CmafDashBuilder
             AudioSamplingRate = init.Track.SampleRate,
             AudioChannels = init.Track.Channels,
         };
+    }
+
+    /// <summary>
+    /// How long the low-latency MPD says the segment in progress lasts: the target, or more once
+    /// its parts have run past it; 0 while it has no part (it is not announced then).
+    /// </summary>
+    public static long AnnouncedMs(CmafTrack track, in DashContext context)
+    {
+        if (!track.IsOpen || track.Parts.Count == 0)
+        {
+            return 0;
+        }
+        var lastPart = track.Parts[^1];
+        return Math.Max(context.TargetMs, lastPart.StartMs + lastPart.DurationMs - track.StartMs + context.PartTargetMs);
     }
 
     private static DashSegmentTime Time(long startMs, long endMs, uint timescale)

@@ -19,6 +19,8 @@ public sealed partial class CmafPackager
     private CmafMultivariant _multivariant = new([], []);
     private CmafMultivariant _lowLatencyMultivariant = new([], []);
     private DashManifest? _dash;
+    private DashManifest? _dashLowLatency;
+    private (long Video, long VideoMs, long Audio, long AudioMs) _announced;
 
     /// <summary>The stream ended: both tracks' segments complete, the playlists get their end, held requests are answered.</summary>
     internal void End()
@@ -88,10 +90,17 @@ public sealed partial class CmafPackager
         }
         var video = hasVideo ? TrackSnapshot(_video, _videoListed, _videoPlain!, hasAudio ? _audio : null, now) : null;
         var audio = hasAudio ? TrackSnapshot(_audio, _audioListed, _audioPlain!, hasVideo ? _video : null, now) : null;
-        var dashLowLatency = CmafDashBuilder.Build(hasVideo ? _video : null, hasAudio ? _audio : null, context, lowLatency: true);
+        // The low-latency MPD changes with the segments and when a segment in progress is announced
+        // (its first part) or outgrows the target; not with every part.
+        var announced = (_video.Number, CmafDashBuilder.AnnouncedMs(_video, context), _audio.Number, CmafDashBuilder.AnnouncedMs(_audio, context));
+        if (_segmentsChanged || announced != _announced)
+        {
+            _announced = announced;
+            _dashLowLatency = CmafDashBuilder.Build(hasVideo ? _video : null, hasAudio ? _audio : null, context, lowLatency: true);
+        }
         var primary = _video.Window.Segments.Length > 0 || _video.IsOpen ? _video : _audio;
         var ready = _ended || primary.Window.Segments.Length >= Math.Clamp(_options.MinSegments, 1, _options.WindowSegments);
-        _snapshot = new CmafSnapshot(video, audio, _multivariant, _lowLatencyMultivariant, _dash, dashLowLatency, ready, _ended);
+        _snapshot = new CmafSnapshot(video, audio, _multivariant, _lowLatencyMultivariant, _dash, _dashLowLatency, ready, _ended);
         // Readers that took the previous snapshot retry with this one when a part's buffer is gone.
         ReleaseCompletedParts();
         if (video is not null)
