@@ -42,7 +42,8 @@ public sealed partial class CmafPackager
     {
         var at = frame.Timestamp;
         NoteTime(at);
-        if (streamHasVideo)
+        // Video this packager cannot carry (another codec, no usable header) leaves the cuts to the audio.
+        if (streamHasVideo && _video.Init is not null)
         {
             if (_audioLeads)
             {

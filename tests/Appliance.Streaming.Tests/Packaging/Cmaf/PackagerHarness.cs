@@ -82,7 +82,7 @@ internal sealed class PackagerHarness : IDisposable
     /// Video every 40 ms in [from, to), a keyframe on every whole second of media time (and first,
     /// with <paramref name="keyFirst"/>), with AAC at 44.1 kHz in between.
     /// </summary>
-    public void Media(long fromMs, long toMs, bool audio = true, bool keyFirst = false)
+    public void Media(long fromMs, long toMs, bool audio = true, bool keyFirst = false, bool video = true)
     {
         _nextAudioMs = Math.Max(_nextAudioMs, fromMs);
         for (var ts = fromMs; ts < toMs; ts += 40)
@@ -91,7 +91,10 @@ internal sealed class PackagerHarness : IDisposable
             {
                 Feed(TsMedia.Audio(Frames, (long)Math.Round(_nextAudioMs)));
             }
-            Feed(ts % 1000 == 0 || (keyFirst && ts == fromMs) ? TsMedia.KeyFrame(Frames, ts) : TsMedia.InterFrame(Frames, ts));
+            if (video)
+            {
+                Feed(ts % 1000 == 0 || (keyFirst && ts == fromMs) ? TsMedia.KeyFrame(Frames, ts) : TsMedia.InterFrame(Frames, ts));
+            }
         }
         for (; audio && _nextAudioMs < toMs; _nextAudioMs += TsMedia.AacFrameMs)
         {
