@@ -15,14 +15,17 @@ namespace Appliance.Streaming.Packaging.Cmaf;
 /// </summary>
 internal sealed class CmafTrack
 {
-    // A part of this many frames closes whatever the timestamps say (a source that stamps every frame alike).
+    // A part this big closes whatever the timestamps say (a source that stamps every frame alike):
+    // far above any real part, and far below what a fragment's 32-bit sizes hold.
     private const int MaxPartSamples = 1024;
+    private const long MaxPartBytes = 256L * 1024 * 1024;
 
     private readonly long _partTargetMs;
     private readonly List<CmafPart> _parts = [];
     private PendingSample[] _pending = new PendingSample[64];
     private Fmp4Sample[] _samples = new Fmp4Sample[64];
     private int _pendingCount;
+    private long _pendingBytes;
     private MemoryFileWriter? _file;
     private long _fileLength;
     private long _lastMs = long.MinValue;
@@ -110,12 +113,13 @@ internal sealed class CmafTrack
             CompositionMs = compositionMs,
             Sync = sync,
         };
+        _pendingBytes += _pending[_pendingCount - 1].Size;
         var before = _parts.Count;
         while (PartRule.NextPartLength(_pending.AsSpan(0, _pendingCount), null, _partTargetMs) is var count and > 0)
         {
             EmitPart(count, _pending[count].Ms);
         }
-        if (_pendingCount >= MaxPartSamples)
+        if (_pendingCount > 1 && (_pendingCount >= MaxPartSamples || _pendingBytes >= MaxPartBytes))
         {
             EmitPart(_pendingCount - 1, _pending[_pendingCount - 1].Ms);
         }
@@ -167,6 +171,7 @@ internal sealed class CmafTrack
             _pending[i] = default;
         }
         _pendingCount = 0;
+        _pendingBytes = 0;
         foreach (var part in _parts)
         {
             part.Bytes.Release();
@@ -191,6 +196,7 @@ internal sealed class CmafTrack
                 (int)(pending.CompositionMs * (long)track.Timescale / 1000));
             payload += pending.Size;
         }
+        _pendingBytes -= payload;
         var index = _parts.Count;
         var first = _pending[0];
         var withType = index == 0;

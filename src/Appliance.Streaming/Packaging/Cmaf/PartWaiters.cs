@@ -105,6 +105,11 @@ internal sealed class PartWaiters(WaiterLimit limit)
     {
         lock (_lock)
         {
+            if ((_lastComplete, _lastPartMsn, _lastPart) == (lastComplete, lastPartMsn, lastPart))
+            {
+                // The other track moved: nothing held here can have been satisfied.
+                return;
+            }
             _lastComplete = lastComplete;
             _lastPartMsn = lastPartMsn;
             _lastPart = lastPart;

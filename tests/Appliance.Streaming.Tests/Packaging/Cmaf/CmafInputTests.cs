@@ -89,6 +89,24 @@ public class CmafInputTests
     }
 
     [Fact]
+    public void A_source_that_stamps_every_frame_alike_still_gets_its_parts_closed()
+    {
+        using var h = new PackagerHarness();
+        h.Headers(audio: false);
+        h.Feed(TsMedia.KeyFrame(h.Frames, 0));
+        for (var i = 0; i < 1100; i++)
+        {
+            h.Feed(TsMedia.InterFrame(h.Frames, 0, size: 8));
+        }
+
+        var video = h.Packager.Snapshot.Video!;
+        Assert.Equal((0L, 0), (video.LastPartMsn, video.LastPart));
+        var part = Fmp4Reader.Read(CmafFiles.Part(h.Packager, Fmp4TrackKind.Video, 0, 0)).Single();
+        Assert.Equal(1023, part.Samples.Count);
+        Assert.All(part.Samples, s => Assert.Equal(0u, s.Duration));
+    }
+
+    [Fact]
     public void A_wait_for_a_negative_part_is_a_programming_error()
     {
         using var h = new PackagerHarness();
