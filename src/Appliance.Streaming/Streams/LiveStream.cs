@@ -15,7 +15,7 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 800 lines over three files (this one: source and frames; .Viewers: joining and
+/// About 900 lines over four files (this one: source and frames; .Viewers: joining and
 /// collecting; .Packaging: TS and HLS; .Cmaf: fMP4), on purpose: they are one critical section under one lock,
 /// which is what lets a publish and every viewer's collect run without copying. What has a life of
 /// its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.

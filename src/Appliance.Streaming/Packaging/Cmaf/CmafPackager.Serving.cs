@@ -29,7 +29,8 @@ public sealed partial class CmafPackager
     /// _HLS_part, of a preload-hinted part, and of the next LL-DASH chunk). Completes at once when
     /// it exists already; <see cref="CmafWaitResult.TooManyWaiters"/> at once when the stream holds
     /// <see cref="MaxHeldRequests"/> requests. Never throws for the token: a cancelled wait
-    /// completes with <see cref="CmafWaitResult.Cancelled"/>. Nothing is allocated per wait.
+    /// completes with <see cref="CmafWaitResult.Cancelled"/>. Nothing is allocated per wait: the
+    /// result comes from a pooled waiter, so await it exactly once (or call AsTask once).
     /// </summary>
     public ValueTask<CmafWaitResult> WaitForPartAsync(Fmp4TrackKind track, long msn, int part, CancellationToken cancellationToken = default)
     {
