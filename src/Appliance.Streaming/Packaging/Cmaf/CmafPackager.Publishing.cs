@@ -10,7 +10,8 @@ public sealed partial class CmafPackager
     private readonly List<CmafSegment> _completed = [];
     private volatile CmafSnapshot _snapshot = CmafSnapshot.Empty;
     private bool _changed;
-    private bool _segmentsChanged;
+    // True at first, so the first snapshot has (empty) playlists to serve.
+    private bool _segmentsChanged = true;
     private bool _ended;
     private HlsMediaSegment[] _videoListed = [];
     private HlsMediaSegment[] _audioListed = [];

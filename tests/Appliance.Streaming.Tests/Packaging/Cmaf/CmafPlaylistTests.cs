@@ -106,6 +106,20 @@ public class CmafPlaylistTests
     }
 
     [Fact]
+    public void Before_the_first_segment_the_playlists_are_empty_not_missing()
+    {
+        using var h = new PackagerHarness();
+        h.Headers();
+
+        var video = h.Packager.Snapshot.Video!;
+        Assert.Empty(video.Playlist.Segments);
+        Assert.Empty(video.LowLatencyPlaylist.Segments);
+        Assert.False(h.Packager.Snapshot.IsReady);
+        Assert.Null(h.Packager.Snapshot.Dash);
+        Assert.Equal((-1L, -1L, -1), (video.LastComplete, video.LastPartMsn, video.LastPart));
+    }
+
+    [Fact]
     public void A_blocking_request_too_far_ahead_is_told_apart_from_one_to_hold()
     {
         using var h = new PackagerHarness();
