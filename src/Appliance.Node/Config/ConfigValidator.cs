@@ -146,6 +146,14 @@ internal static class ConfigValidator
             check(app.Hls.ExtraSegments is >= 0 and <= 100, $"{at}.hls.extraSegments", "must be between 0 and 100");
             check(app.Hls.IdleStopMs is >= 1000 and <= 3_600_000, $"{at}.hls.idleStopMs", "must be between 1000 and 3600000");
         }
+        check(app.Cmaf is not null, $"{at}.cmaf", "must be an object");
+        if (app.Cmaf is not null)
+        {
+            // A segment holds at least two parts; the part target is LL-HLS PART-TARGET, constant for a stream's life.
+            var targetMs = app.Hls?.TargetDurationMs ?? new Streaming.Settings.HlsConfig().TargetDurationMs;
+            check(app.Cmaf.PartTargetMs >= 100 && app.Cmaf.PartTargetMs * 2 <= targetMs, $"{at}.cmaf.partTargetMs", "must be at least 100 and at most half of hls.targetDurationMs");
+            check(app.Cmaf.MaxHeldRequests is >= 1 and <= 1_000_000, $"{at}.cmaf.maxHeldRequests", "must be between 1 and 1000000");
+        }
     }
 
     private static void ValidateOperations(ApplianceConfig config, Action<bool, string, string> check)

@@ -47,4 +47,8 @@ public class StreamingAppConfig
 
     [JsonPropertyOrder(12)]
     public HlsConfig Hls { get; set; } = new();
+
+    /// <summary>fMP4 HLS, LL-HLS and DASH, cut like <see cref="Hls"/>.</summary>
+    [JsonPropertyOrder(12)]
+    public CmafConfig Cmaf { get; set; } = new();
 }

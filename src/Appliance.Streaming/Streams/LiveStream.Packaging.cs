@@ -9,8 +9,8 @@ namespace Appliance.Streaming.Streams;
 public sealed partial class LiveStream
 {
     private HlsSegmenter? _hls;
-    /// <summary>Someone watches: a connected viewer, or an HLS player that asked within the last 10 s.</summary>
-    public bool IsWatched => ViewerCount > 0 || MonotonicClock.NowMs - Volatile.Read(ref _lastHlsRequestMs) < 10_000;
+    /// <summary>Someone watches: a connected viewer, or an HLS, CMAF or DASH player that asked within the last 10 s.</summary>
+    public bool IsWatched => ViewerCount > 0 || MonotonicClock.NowMs - Volatile.Read(ref _lastHlsRequestMs) < 10_000 || CmafWatched;
 
     private long _lastHlsRequestMs;
 

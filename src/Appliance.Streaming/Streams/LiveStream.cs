@@ -15,8 +15,8 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 800 lines over three files (this one: source and frames; .Viewers: joining and
-/// collecting; .Packaging: TS and HLS), on purpose: they are one critical section under one lock,
+/// About 900 lines over four files (this one: source and frames; .Viewers: joining and
+/// collecting; .Packaging: TS and HLS; .Cmaf: fMP4), on purpose: they are one critical section under one lock,
 /// which is what lets a publish and every viewer's collect run without copying. What has a life of
 /// its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
 /// </remarks>
@@ -240,6 +240,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             _graceTimer?.Dispose();
             _graceTimer = null;
             _hls?.End();
+            _cmaf?.End();
             _ts?.FlushLogs();
             NotifyViewers();
             noViewers = _viewers.Count == 0;
@@ -266,7 +267,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
     /// start on demand, about four targets, so its first playlist already lists a few segments and
     /// players start with a buffer instead of at the live edge.
     /// </summary>
-    private int RetentionMs => App.Hls.Enabled ? Math.Max(App.MaxViewerLagMs, App.Hls.TargetDurationMs * 4) : App.MaxViewerLagMs;
+    private int RetentionMs => App.Hls.Enabled || App.Cmaf.Enabled ? Math.Max(App.MaxViewerLagMs, App.Hls.TargetDurationMs * 4) : App.MaxViewerLagMs;
 
     /// <summary>
     /// Appends a frame from <paramref name="source"/> (timestamp on the source's own 64-bit
@@ -287,7 +288,11 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
 
     long ITimelineSink.TimestampWrapMs => _source?.TimestampWrapMs ?? 1L << 32;
 
-    void ITimelineSink.Break() => _hls?.Break();
+    void ITimelineSink.Break()
+    {
+        _hls?.Break();
+        _cmaf?.Break();
+    }
 
     /// <summary>Puts a frame placed on the timeline into the packagers and the log, and wakes the viewers (or leaves that to the flush ticker).</summary>
     void ITimelineSink.Append(MediaFrame frame)
@@ -295,6 +300,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
         RememberHeader(frame);
         Stats.OnFrame(frame);
         PackageLocked(frame);
+        PackageCmafLocked(frame);
         _log.Append(frame);
         var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
         _log.Trim(keepFrom, RetentionMs);

@@ -18,7 +18,7 @@ public sealed class StreamRegistry
 {
     private readonly ConcurrentDictionary<StreamKey, LiveStream> _streams = new();
 
-    // Ended streams stay reachable for HLS this long, so players can fetch the playlist's end.
+    // Ended streams stay reachable for HLS and CMAF this long, so players can fetch the playlist's end.
     private const int EndedHlsRetentionMs = 30_000;
 
     private readonly ConcurrentDictionary<StreamKey, LiveStream> _ended = new();
@@ -83,7 +83,7 @@ public sealed class StreamRegistry
         return count;
     }
 
-    /// <summary>The stream whose HLS a player asks for: the live one, or one that ended a moment ago.</summary>
+    /// <summary>The stream whose HLS (TS or CMAF) or DASH a player asks for: the live one, or one that ended a moment ago.</summary>
     public LiveStream? FindForHls(StreamKey key)
     {
         if (_streams.TryGetValue(key, out var live) && !live.IsEnded)
@@ -99,13 +99,14 @@ public sealed class StreamRegistry
     {
         _streams.TryRemove(new KeyValuePair<StreamKey, LiveStream>(stream.Key, stream));
         SourceChanged?.Invoke(stream);
-        if (stream.HlsWindow is null)
+        if (stream.HlsWindow is null && !stream.IsCmafPackaged)
         {
             return;
         }
         if (_ended.TryRemove(stream.Key, out var older) && !ReferenceEquals(older, stream))
         {
             older.DropHls();
+            older.DropCmaf();
         }
         _ended[stream.Key] = stream;
         _ = Task.Delay(EndedHlsRetentionMs).ContinueWith(_ =>
@@ -113,6 +114,7 @@ public sealed class StreamRegistry
             if (_ended.TryRemove(new KeyValuePair<StreamKey, LiveStream>(stream.Key, stream)))
             {
                 stream.DropHls();
+                stream.DropCmaf();
             }
         }, TaskScheduler.Default);
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Appliance.Codecs.Fmp4;
-using Appliance.Codecs.Tests.MpegTs;
 
 namespace Appliance.Codecs.Tests.Fmp4;
 

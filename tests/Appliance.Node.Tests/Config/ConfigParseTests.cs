@@ -51,6 +51,20 @@ public class ConfigParseTests
     }
 
     [Fact]
+    public void TheCmafSectionHasItsDefaultsAndItsKeysAreKnownToTheShapeCheck()
+    {
+        var defaults = ConfigLoader.ToJson(new ApplianceConfig());
+        Assert.Contains("\"cmaf\": {", defaults);
+        Assert.Contains("\"partTargetMs\": 220", defaults);
+
+        var app = ConfigLoader.Parse("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "cmaf": { "enabled": false, "partTargetMs": 1000 } } ] } ] }""").Domains[0].Apps[0];
+
+        Assert.Equal((false, 1000, 10_000), (app.Cmaf.Enabled, app.Cmaf.PartTargetMs, app.Cmaf.MaxHeldRequests));
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "cmaf": { "partTarget": 200 } } ] } ] }"""));
+        Assert.Contains("$.domains[0].apps[0].cmaf.partTarget: unknown key; known keys here: enabled, partTargetMs, maxHeldRequests", error.Message);
+    }
+
+    [Fact]
     public void AnEmptyObjectIsTheDefault()
     {
         var config = ConfigLoader.Parse("{}");

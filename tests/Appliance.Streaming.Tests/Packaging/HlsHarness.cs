@@ -50,9 +50,16 @@ internal sealed class HlsHarness : IDisposable
     /// <summary>The newest timestamp published so far (video or audio).</summary>
     public long LastTimestamp { get; private set; } = -1;
 
+    /// <summary>Every audio and video frame published (not headers), with its timestamp as published.</summary>
+    public List<(FrameKind Kind, long Timestamp, bool Key)> Published { get; } = [];
+
     public void Publish(MediaFrame frame)
     {
         LastTimestamp = Math.Max(LastTimestamp, frame.Timestamp);
+        if (frame.IsMedia)
+        {
+            Published.Add((frame.Kind, frame.Timestamp, frame.IsKeyFrame));
+        }
         Stream.Publish(Source, frame);
     }
 
@@ -145,6 +152,7 @@ internal sealed class HlsHarness : IDisposable
     {
         Stream.End();
         Stream.DropHls();
+        Stream.DropCmaf();
         _loggers.Dispose();
     }
 }

@@ -19,28 +19,21 @@ internal sealed class HlsSegmenter
     // A keyframe interval this many times the target is cut anyway: one endless segment helps nobody.
     private const int MaxSegmentTargets = 4;
 
-    // A step in media time bigger than this (either way) is a new timeline, not a long frame.
-    private const long TimestampJumpMs = 10_000;
-
-    // A cut point this close after a boundary counts as on it (a stream starting at 0, say).
-    private const long BoundarySlackMs = 100;
-
     private readonly HlsConfig _config;
     private readonly ILogger _logger;
     private readonly string _stream;
 
     // A source whose timestamps jump back and forth would cut (and log) one with every frame.
     private readonly RepeatedLog _jumps;
+    private readonly SegmentNumbering _numbering;
     private long _wallClockAtZeroMs;
     private bool _newTimeline;
     private MemoryFileWriter? _current;
     private long _currentStartMs;
     private long _currentSequence;
-    private long _nextSequence = -1;
     private long _lastMs = long.MinValue;
     private long _targetMs;
     private bool _discontinuityNext;
-    private long? _firstSeenBucket;
 
     public HlsSegmenter(HlsConfig config, SegmentWindow window, ILogger logger, string stream, long nowTimestampMs)
     {
@@ -49,6 +42,7 @@ internal sealed class HlsSegmenter
         _logger = logger;
         _stream = stream;
         _targetMs = config.TargetDurationMs;
+        _numbering = new SegmentNumbering(config.TargetDurationMs);
         _jumps = new RepeatedLog(logger, LogLevel.Information, $"stream {stream}", "HLS timestamp jumps cut as discontinuities");
         // Program date-time: the wall clock that corresponds to media time zero on this timeline,
         // taking the newest frame as "now" (frames replayed from the log are in the past). With no
@@ -63,7 +57,7 @@ internal sealed class HlsSegmenter
     public void OnFrame(MediaFrame frame, SharedBuffer packets, bool streamHasVideo)
     {
         var at = frame.Timestamp;
-        if (_lastMs != long.MinValue && Math.Abs(at - _lastMs) > TimestampJumpMs)
+        if (SegmentNumbering.IsJump(_lastMs, at))
         {
             if (_jumps.ShouldLog())
             {
@@ -78,13 +72,13 @@ internal sealed class HlsSegmenter
         var cutPoint = tables && (streamHasVideo ? frame.IsVideoKeyFrame : frame.Kind == FrameKind.Audio);
         if (_current is null)
         {
-            if (!cutPoint || !MayStartAt(at))
+            if (!cutPoint || !_numbering.MayStartAt(at))
             {
                 return;
             }
             Start(at);
         }
-        else if (cutPoint && Bucket(at) > Bucket(_currentStartMs))
+        else if (cutPoint && _numbering.EndsSegment(_currentStartMs, at))
         {
             Complete(at);
             Start(at);
@@ -98,24 +92,6 @@ internal sealed class HlsSegmenter
         _current!.Append(packets.Span);
         _lastMs = Math.Max(_lastMs, at);
     }
-
-    /// <summary>
-    /// Segments are cut at the first cut point after each multiple of the target in media time,
-    /// so two nodes packaging the same stream cut (and number) them alike (DESIGN.md, principle
-    /// 6). A node's very first segment therefore starts on such a boundary, never mid-way.
-    /// </summary>
-    private bool MayStartAt(long atMs)
-    {
-        if (_nextSequence >= 0)
-        {
-            // After a break the timeline is new anyway: start at once.
-            return true;
-        }
-        _firstSeenBucket ??= Bucket(atMs);
-        return atMs % _config.TargetDurationMs < BoundarySlackMs || Bucket(atMs) > _firstSeenBucket;
-    }
-
-    private long Bucket(long atMs) => Math.Max(0, atMs) / _config.TargetDurationMs;
 
     /// <summary>The timeline breaks here (a new publisher, a new codec config): the next segment starts fresh.</summary>
     public void Break()
@@ -149,11 +125,8 @@ internal sealed class HlsSegmenter
 
     private void Start(long atMs)
     {
-        // Numbers follow the boundaries (bucket index) from the first segment on; they stay
-        // consecutive as HLS requires, so a keyframe interval longer than the target (a bucket
-        // with no cut) shifts them from then on.
-        _currentSequence = _nextSequence >= 0 ? _nextSequence : Bucket(atMs);
-        _nextSequence = _currentSequence + 1;
+        // Cut and numbered by the rule the CMAF packager shares (SegmentNumbering).
+        _currentSequence = _numbering.Take(atMs);
         _currentStartMs = atMs;
         if (_newTimeline)
         {

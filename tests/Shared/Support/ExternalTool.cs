@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Appliance.Codecs.Tests.MpegTs;
+namespace Appliance.Tests.Support;
 
 /// <summary>Runs ffmpeg/ffprobe for the interoperability tests, with a deadline.</summary>
 internal static class ExternalTool
