@@ -6,7 +6,7 @@ namespace Appliance.Node.Http;
 
 /// <summary>
 /// What an HTTP connection needs only while it parses requests and answers them (not while it
-/// streams): the request being parsed and the buffer response heads are written into. Pooled,
+/// streams): the request being parsed and the buffers responses are written into. Pooled,
 /// because playlist-heavy loads open and close connections all the time.
 /// </summary>
 internal sealed class HttpExchangeBuffers
@@ -19,6 +19,9 @@ internal sealed class HttpExchangeBuffers
     public HttpRequest Request { get; } = new();
 
     public ArrayBufferWriter<byte> Head { get; private set; } = new(512);
+
+    /// <summary>A body written before its head, which carries its length (CMAF playlists and MPDs).</summary>
+    public ArrayBufferWriter<byte> Body { get; private set; } = new(1024);
 
     public static HttpExchangeBuffers Rent() => Pool.Get();
 
@@ -37,6 +40,11 @@ internal sealed class HttpExchangeBuffers
                 buffers.Head = new ArrayBufferWriter<byte>(512);
             }
             buffers.Head.ResetWrittenCount();
+            if (buffers.Body.Capacity > MaxRetainedHeadBytes)
+            {
+                buffers.Body = new ArrayBufferWriter<byte>(1024);
+            }
+            buffers.Body.ResetWrittenCount();
             return true;
         }
     }

@@ -22,13 +22,20 @@ public sealed partial class HttpServerSession
         }
         if (route.File is not null && _context.SessionTokens.IsValid(HttpQuery.Get(Request.Query, HlsSessionToken.ParameterName), route.Key))
         {
-            return Serve(route, headOnly, keepAlive, sessionToken: null);
+            // A CMAF media playlist is reloaded with the token its multivariant playlist gave it: renewed each time.
+            return Serve(route, headOnly, keepAlive, IsCmafManifest(route) ? IssueSessionToken(route) : null);
         }
         var peer = Connection.RemoteEndPoint?.Address ?? System.Net.IPAddress.None;
         var request = new AuthRequest
         {
             Action = AuthAction.Play,
-            Protocol = route.File is not null || route.Extension == "m3u8" ? AuthProtocol.Hls : route.Extension == "flv" ? AuthProtocol.HttpFlv : AuthProtocol.HttpTs,
+            Protocol = route.Extension switch
+            {
+                "mpd" => AuthProtocol.Dash,
+                "flv" => AuthProtocol.HttpFlv,
+                "ts" => AuthProtocol.HttpTs,
+                _ => AuthProtocol.Hls,
+            },
             Domain = route.Key.Domain,
             App = route.Key.App,
             Stream = route.Key.Name,
@@ -72,8 +79,14 @@ public sealed partial class HttpServerSession
             WriteText(403, "forbidden\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        var lifetime = (route.App.Hls.WindowSegments + route.App.Hls.ExtraSegments) * route.App.Hls.TargetDurationMs / 1000 + 60;
-        var session = route.Extension == "m3u8" && route.File is null ? _context.SessionTokens.Issue(route.Key, lifetime) : null;
+        var session = (route.Extension == "m3u8" && route.File is null) || IsCmafManifest(route) ? IssueSessionToken(route) : null;
         return Serve(route, headOnly, keepAlive, session);
+    }
+
+    /// <summary>A token for the URIs of a playlist or MPD: valid while its segments can be in the window, and a minute more.</summary>
+    private string IssueSessionToken(in Route route)
+    {
+        var lifetime = (route.App.Hls.WindowSegments + route.App.Hls.ExtraSegments) * route.App.Hls.TargetDurationMs / 1000 + 60;
+        return _context.SessionTokens.Issue(route.Key, lifetime);
     }
 }

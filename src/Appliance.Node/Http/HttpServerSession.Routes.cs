@@ -7,6 +7,7 @@ using Appliance.Node.Config;
 using Appliance.Node.Logging;
 using Appliance.Node.Server;
 using Appliance.Streaming.Media;
+using Appliance.Streaming.Packaging.Cmaf;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Http;
 
@@ -60,6 +61,10 @@ public sealed partial class HttpServerSession
             // Child nodes probe this to choose their parent; a draining node asks them to go elsewhere.
             WriteText(_context.Draining ? 503 : 200, _context.Draining ? "draining\n" : "ok\n", keepAlive, headOnly);
             return Next(keepAlive);
+        }
+        if (path == TimePath)
+        {
+            return ServeTime(keepAlive, headOnly);
         }
         if (_admin)
         {
@@ -140,7 +145,7 @@ public sealed partial class HttpServerSession
             return false;
         }
         route = route with { RealPath = realPath };
-        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts";
+        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts" or "mpd";
     }
 
     private bool TryResolve(string path, string? host, out Route route)
@@ -162,6 +167,16 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
     {
+        if (route.File is not null && CmafName.TryParse(route.File, out var cmaf))
+        {
+            IdentifyHlsPlayer(route.App);
+            return ServeCmaf(route, cmaf, headOnly, keepAlive, sessionToken);
+        }
+        if (route.Extension == "mpd")
+        {
+            IdentifyHlsPlayer(route.App);
+            return ServeDash(route, headOnly, keepAlive, sessionToken);
+        }
         if (route.File is not null || route.Extension == "m3u8")
         {
             IdentifyHlsPlayer(route.App);
