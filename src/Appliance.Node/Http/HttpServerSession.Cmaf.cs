@@ -40,7 +40,12 @@ public sealed partial class HttpServerSession
     {
         if (name.Kind is CmafFileKind.Multivariant or CmafFileKind.MediaPlaylist)
         {
-            return ServeCmafManifest(route.Key, new CmafAsk(name, Mpd: false, LowLatency: name.LowLatency, sessionToken, headOnly, keepAlive));
+            var ask = new CmafAsk(name, Mpd: false, LowLatency: name.LowLatency, sessionToken, headOnly, keepAlive);
+            if (name.Kind == CmafFileKind.MediaPlaylist && name.LowLatency && !TryReadBlockingQuery(ref ask))
+            {
+                return Next(keepAlive);
+            }
+            return ServeCmafManifest(route.Key, ask);
         }
         return ServeCmafFile(route.Key, name, headOnly, keepAlive);
     }
@@ -111,8 +116,13 @@ public sealed partial class HttpServerSession
         return outcome;
     }
 
+    /// <summary>The manifest now, or (a blocking reload) once what it asks for exists.</summary>
     private RequestOutcome RespondCmafManifest(CmafPackager packager, LiveStream stream, CmafAsk ask)
     {
+        if (ask.Msn >= 0)
+        {
+            return HoldCmafPlaylist(packager, stream, ask);
+        }
         WriteCmafManifest(packager.Snapshot, stream, ask);
         return Next(ask.KeepAlive);
     }

@@ -18,7 +18,13 @@ public sealed partial class HttpServerSession
             WriteText(404, "not found\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        if (packager.Find(name, out var resource) != CmafFileStatus.Found)
+        var status = packager.Find(name, out var resource);
+        if (status == CmafFileStatus.NotYet && name.Kind == CmafFileKind.Part)
+        {
+            _deferred = HoldPartAsync(packager, stream, name, headOnly, keepAlive);
+            return RequestOutcome.Deferred;
+        }
+        if (status != CmafFileStatus.Found)
         {
             WriteText(404, "not found\n", keepAlive, headOnly);
             return Next(keepAlive);

@@ -1,5 +1,6 @@
 using Appliance.Node.Hosting;
 using System.Buffers;
+using System.IO.Pipelines;
 using Appliance.Node.Config;
 using Appliance.Streaming.Fanout;
 using Appliance.Node.Logging;
@@ -15,10 +16,10 @@ namespace Appliance.Node.Http;
 /// client allows. A live-stream request turns the connection into that stream's delivery.
 /// </summary>
 /// <remarks>
-/// About 800 lines over five files (this one: the request loop; .Routes: dispatch and live
+/// About 1,500 lines over ten files (this one: the request loop; .Routes: dispatch and live
 /// delivery; .Hls: playlists and segments; .HlsViewers: counting them to HLS sessions; .Auth:
-/// the token check), because they share one connection's buffers, deadlines and access-line
-/// state. The connection itself stays "http" when it carries HLS: "hls" is the player's session
+/// the token check; .Cmaf, .CmafFiles, .LowLatency, .Dash: the CMAF outputs), because they share
+/// one connection's buffers, deadlines and access-line state. The connection itself stays "http" when it carries HLS: "hls" is the player's session
 /// (Sessions/HlsSessionTable), which outlives any one connection. What needs none of that lives apart
 /// (StreamUrl, StatusApi, StreamsApi, the command API in Admin/AdminApi); a new packager's routes
 /// belong in a file of their own.
@@ -30,6 +31,7 @@ public sealed partial class HttpServerSession : SessionBase
     private readonly HttpLimits _limits;
     private HttpExchangeBuffers? _buffers = HttpExchangeBuffers.Rent();
     private Task<RequestOutcome>? _deferred;
+    private CancellationTokenSource? _clientGone;
     private string _protocol = "http";
     private string _stream = "-";
     private int _lastStatus;
@@ -78,7 +80,11 @@ public sealed partial class HttpServerSession : SessionBase
         }
     }
 
-    protected override void OnEnded() => ReturnBuffers();
+    protected override void OnEnded()
+    {
+        ReturnBuffers();
+        _clientGone?.Dispose();
+    }
 
     /// <summary>A live response's line says why its delivery ended (the writer's reason).</summary>
     protected override string AccessLogReason(string reason, string writerReason) =>
@@ -101,9 +107,11 @@ public sealed partial class HttpServerSession : SessionBase
         var input = Connection.Input;
         SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
         var streaming = false;
+        ReadResult? readDuringDeferral = null;
         while (true)
         {
-            var result = await input.ReadAsync().ConfigureAwait(false);
+            var result = readDuringDeferral ?? await input.ReadAsync().ConfigureAwait(false);
+            readDuringDeferral = null;
             var buffer = result.Buffer;
             MarkReceived();
             if (streaming)
@@ -141,7 +149,7 @@ public sealed partial class HttpServerSession : SessionBase
             {
                 // Bytes after this request stay unexamined, so the next read returns them at once.
                 input.AdvanceTo(reader.Position);
-                outcome = await _deferred!.ConfigureAwait(false);
+                (outcome, readDuringDeferral) = await AwaitDeferredAsync(input, _deferred!).ConfigureAwait(false);
                 _deferred = null;
                 stop = Apply(outcome, ref streaming);
             }
@@ -159,6 +167,33 @@ public sealed partial class HttpServerSession : SessionBase
             }
         }
     }
+
+    /// <summary>
+    /// Waits for a deferred answer while watching the connection: a client that closes it
+    /// meanwhile cancels <see cref="ClientGone"/>, which releases a held request at once. What
+    /// arrives meanwhile (a pipelined request) is returned for the loop to parse after the answer.
+    /// </summary>
+    private async Task<(RequestOutcome Outcome, ReadResult? Read)> AwaitDeferredAsync(PipeReader input, Task<RequestOutcome> deferred)
+    {
+        if (deferred.IsCompleted)
+        {
+            return (await deferred.ConfigureAwait(false), null);
+        }
+        var reading = input.ReadAsync().AsTask();
+        if (await Task.WhenAny(deferred, reading).ConfigureAwait(false) == reading && reading.Result.IsCompleted)
+        {
+            _clientGone?.Cancel();
+        }
+        var outcome = await deferred.ConfigureAwait(false);
+        if (!reading.IsCompleted)
+        {
+            input.CancelPendingRead();
+        }
+        return (outcome, await reading.ConfigureAwait(false));
+    }
+
+    /// <summary>Cancelled when the client closes the connection while an answer is deferred.</summary>
+    private CancellationToken ClientGone => (_clientGone ??= new CancellationTokenSource()).Token;
 
     /// <summary>What a response means for the connection; a reason to close it, or null.</summary>
     private string? Apply(RequestOutcome outcome, ref bool streaming)
