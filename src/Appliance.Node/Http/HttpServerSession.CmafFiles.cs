@@ -19,9 +19,11 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         var status = packager.Find(name, out var resource);
-        if (status == CmafFileStatus.NotYet && name.Kind == CmafFileKind.Part)
+        if (status == CmafFileStatus.NotYet)
         {
-            _deferred = HoldPartAsync(packager, stream, name, headOnly, keepAlive);
+            _deferred = name.Kind == CmafFileKind.Part
+                ? HoldPartAsync(packager, stream, name, headOnly, keepAlive)
+                : StreamSegmentAsync(packager, stream, name, headOnly, keepAlive);
             return RequestOutcome.Deferred;
         }
         if (status != CmafFileStatus.Found)

@@ -60,6 +60,23 @@ internal sealed class HttpReader(PipeReader output)
         return [.. _pending];
     }
 
+    /// <summary>A chunked body (after its head), decoded, once its last chunk has come; the bytes after it stay.</summary>
+    public async Task<byte[]> ReadChunkedBodyAsync(CancellationToken ct)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        long consumed = 0;
+        await FillUntilAsync(() =>
+        {
+            output.ResetWrittenCount();
+            var reader = new System.Buffers.SequenceReader<byte>(new System.Buffers.ReadOnlySequence<byte>([.. _pending]));
+            new Appliance.Protocols.Http.ChunkedBodyDecoder().TryRead(ref reader, output, out var finished);
+            consumed = reader.Consumed;
+            return finished ? 0 : -1;
+        }, ct);
+        _pending.RemoveRange(0, (int)consumed);
+        return output.WrittenSpan.ToArray();
+    }
+
     /// <summary>Everything else the server writes, until it closes the connection.</summary>
     public async Task<byte[]> ReadToEndAsync(CancellationToken ct)
     {
