@@ -1,8 +1,8 @@
 // Plays one live stream URL in headless Chromium (Debian's /usr/bin/chromium, driven by
-// playwright-core) with hls.js or mpegts.js, and prints one JSON line with what the viewer saw.
+// playwright-core) with hls.js, dash.js or mpegts.js, and prints one JSON line with what the viewer saw.
 //
-//   node play.mjs --player hls|mpegts --url URL [--type flv|mpegts] [--seconds N] [--timeout S]
-//                 [--chromium PATH] [--profile-parent DIR]
+//   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N]
+//                 [--timeout S] [--chromium PATH] [--profile-parent DIR]
 //
 // It serves its own test page and the player libraries on 127.0.0.1 (port 0), so the stream is
 // fetched cross-origin, as a real page would. Exit 0: playback was measured (the caller judges
@@ -60,6 +60,8 @@ try {
       player: { type: 'string' },
       url: { type: 'string' },
       type: { type: 'string' },
+      // hls.js lowLatencyMode (dash.js picks low latency from the MPD by itself).
+      'low-latency': { type: 'boolean', default: false },
       seconds: { type: 'string', default: '6' },
       timeout: { type: 'string', default: '120' },
       chromium: { type: 'string', default: process.env.CHROMIUM_BIN || '/usr/bin/chromium' },
@@ -73,8 +75,8 @@ try {
 }
 const seconds = Number(options?.seconds);
 const timeoutSeconds = Number(options?.timeout);
-if (options && (!['hls', 'mpegts'].includes(options.player) || !options.url || !(seconds > 0) || !(timeoutSeconds > seconds))) {
-  emit({ ok: false, phase: 'arguments', error: 'usage: node play.mjs --player hls|mpegts --url URL [--type flv|mpegts] [--seconds N] [--timeout S > N] [--chromium PATH] [--profile-parent DIR]' }, 2);
+if (options && (!['hls', 'dash', 'mpegts'].includes(options.player) || !options.url || !(seconds > 0) || !(timeoutSeconds > seconds))) {
+  emit({ ok: false, phase: 'arguments', error: 'usage: node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N] [--timeout S > N] [--chromium PATH] [--profile-parent DIR]' }, 2);
 }
 
 if (exitCode === null) {
@@ -98,6 +100,7 @@ async function run() {
     '/': { path: join(here, 'page.html'), type: 'text/html; charset=utf-8' },
     '/lib/hls.js': { path: join(here, 'node_modules/hls.js/dist/hls.min.js'), type: 'text/javascript' },
     '/lib/mpegts.js': { path: join(here, 'node_modules/mpegts.js/dist/mpegts.js'), type: 'text/javascript' },
+    '/lib/dash.js': { path: join(here, 'node_modules/dashjs/dist/modern/umd/dash.all.min.js'), type: 'text/javascript' },
   };
   const bodies = Object.fromEntries(Object.entries(files).map(([route, f]) => [route, { body: readFileSync(f.path), type: f.type }]));
   server = createServer((req, res) => {
@@ -158,6 +161,7 @@ async function run() {
     player: options.player,
     url: options.url,
     type: options.type ?? null,
+    lowLatency: options['low-latency'],
     seconds,
     startTimeoutMs,
   });

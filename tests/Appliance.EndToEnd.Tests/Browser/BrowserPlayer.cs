@@ -6,7 +6,7 @@ using Appliance.EndToEnd.Tests.Infrastructure;
 namespace Appliance.EndToEnd.Tests.Browser;
 
 /// <summary>
-/// Plays a live URL in headless Chromium with hls.js or mpegts.js through tests/browser/play.mjs
+/// Plays a live URL in headless Chromium with hls.js, dash.js or mpegts.js through tests/browser/play.mjs
 /// (Node + playwright-core driving Debian's /usr/bin/chromium) and returns what the page measured.
 /// </summary>
 public static class BrowserPlayer
@@ -26,7 +26,7 @@ public static class BrowserPlayer
         {
             return "browser tests need Node.js on PATH: `sudo apt-get install nodejs npm` (or `make test-deps` as root)";
         }
-        foreach (var module in new[] { "playwright-core", "hls.js", "mpegts.js" })
+        foreach (var module in new[] { "playwright-core", "hls.js", "mpegts.js", "dashjs" })
         {
             if (!Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", module)))
             {
@@ -41,7 +41,8 @@ public static class BrowserPlayer
     /// 'playing' event. Fails with play.mjs's report when the browser could not be launched or the
     /// player never started; a measured run is returned for the caller to judge.
     /// </summary>
-    public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90)
+    /// <param name="lowLatency">hls.js lowLatencyMode (dash.js picks it from the MPD).</param>
+    public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90, bool lowLatency = false)
     {
         var profiles = Directory.CreateTempSubdirectory("appliance-browser-");
         try
@@ -59,6 +60,10 @@ public static class BrowserPlayer
             if (type is not null)
             {
                 args.AddRange(["--type", type]);
+            }
+            if (lowLatency)
+            {
+                args.Add("--low-latency");
             }
             // play.mjs bounds itself by --timeout; the extra margin only catches a hung Node.
             await using var node = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(timeoutSeconds + 30), "node", [.. args]);
@@ -116,6 +121,21 @@ public sealed class BrowserPlayback
     public long WaitingMs { get; init; }
 
     public int StalledEvents { get; init; }
+
+    /// <summary>dash.js BUFFER_EMPTY events after playback started.</summary>
+    public int BufferEmptyEvents { get; init; }
+
+    /// <summary>Whether the player played in low-latency mode (dash.js: its own decision), or null when it did not say.</summary>
+    public bool? LowLatencyMode { get; init; }
+
+    /// <summary>The player's latency (hls.latency, dash.js getCurrentLiveLatency()), sampled every 250 ms, in seconds.</summary>
+    public int LatencySamples { get; init; }
+
+    public double? LatencyMax { get; init; }
+
+    public double? LatencyMaxAfter5s { get; init; }
+
+    public double? LatencyMean { get; init; }
 
     public long LongestFreezeMs { get; init; }
 
