@@ -180,7 +180,8 @@ public sealed partial class HttpServerSession : SessionBase
             return (await deferred.ConfigureAwait(false), null);
         }
         var reading = input.ReadAsync().AsTask();
-        if (await Task.WhenAny(deferred, reading).ConfigureAwait(false) == reading && reading.Result.IsCompleted)
+        // A read that failed (a reset) is a client gone too; its exception comes out below, after the answer.
+        if (await Task.WhenAny(deferred, reading).ConfigureAwait(false) == reading && (!reading.IsCompletedSuccessfully || reading.Result.IsCompleted))
         {
             _clientGone?.Cancel();
         }

@@ -191,6 +191,23 @@ public class HttpLowLatencyHlsTests
     }
 
     [Fact]
+    public async Task A_held_request_whose_connection_is_reset_is_released_and_the_session_ends_as_a_lost_connection()
+    {
+        using var cam = new CmafServer();
+        var client = cam.Client();
+        var video = cam.Packager.Snapshot.Video!;
+
+        await client.Connection.SendAsync($"GET /live/cam/video-{video.OpenNumber + 1}.m4s HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1, "the request to be held");
+        client.Connection.Abort();
+
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 0, "the held request to be released");
+        await client.Run.WaitAsync(Eventually.Timeout);
+        Assert.DoesNotContain(cam.Server.Logs.Lines, l => l.Exception is not null);
+        Assert.False(cam.Server.Logs.Contains("internal error"), cam.Server.Logs.Dump());
+    }
+
+    [Fact]
     public async Task A_preload_hinted_part_is_held_and_sent_when_it_completes()
     {
         using var cam = new CmafServer();
