@@ -1,6 +1,6 @@
 using System.Globalization;
+using Appliance.Node.Logging;
 using Appliance.Protocols.Http;
-using Appliance.Streaming.Packaging.Cmaf;
 
 namespace Appliance.Node.Http;
 
@@ -19,6 +19,7 @@ public sealed partial class HttpServerSession
         var ll = HttpQuery.Get(Request.Query, "ll");
         if (ll is not (null or "0" or "1"))
         {
+            LiveLog.Rejected(_context.Logger, "http", Client, "DASH request refused: ll is neither 0 nor 1");
             WriteText(400, "ll is 0 or 1\n", keepAlive, headOnly);
             return Next(keepAlive);
         }

@@ -20,6 +20,8 @@ public sealed partial class HttpServerSession
     /// </summary>
     private void IdentifyHlsPlayer(AppConfig app)
     {
+        // Until this request is admitted, its answers count to no session (not the previous request's).
+        _hlsViewer = null;
         var peer = Connection.RemoteEndPoint?.Address ?? IPAddress.None;
         // Only behind a trusted proxy does this parse (and allocate) anything.
         _hlsClient = _context.Policies.For(app.Auth).ResolveClientIp(peer, Request.GetHeader("X-Forwarded-For"));

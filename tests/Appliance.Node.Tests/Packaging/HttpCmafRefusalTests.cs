@@ -79,6 +79,7 @@ public class HttpCmafRefusalTests
         var response = await client.RequestAsync("GET", "/live/cam.mpd" + query, Eventually.Deadline());
 
         Assert.Equal(400, response.Status);
+        Assert.Single(cam.Server.Logs.Lines, l => l.Message.Contains("DASH request refused: ll is neither 0 nor 1", StringComparison.Ordinal));
         Assert.False(client.Run.IsCompleted);
     }
 

@@ -94,6 +94,22 @@ public class HttpLowLatencyHlsTests
         Assert.Equal(0, cam.Packager.HeldRequests);
     }
 
+    [Fact]
+    public async Task A_refused_blocking_request_counts_to_no_hls_session()
+    {
+        using var cam = new CmafServer();
+        var client = cam.Client();
+        var ct = Eventually.Deadline();
+        const string agent = "User-Agent: player/1\r\n";
+
+        var served = await client.RequestAsync("GET", "/live/cam/video-ll.m3u8", ct, agent);
+        var refused = await client.RequestAsync("GET", "/live/cam/video-ll.m3u8?_HLS_part=1", ct, agent);
+
+        Assert.Equal(400, refused.Status);
+        var session = Assert.Single(cam.Server.Context.HlsSessions.Sessions);
+        Assert.Equal(served.Head.Length + 4L + served.Body.Length, session.BytesOut);
+    }
+
     [Theory]
     [InlineData(3, -1)]
     [InlineData(1, 4)]
