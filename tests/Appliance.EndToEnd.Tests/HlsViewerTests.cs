@@ -95,13 +95,5 @@ public sealed class HlsViewerTests
     private static async Task<PrometheusText> ScrapeAsync(DaemonProcess daemon) =>
         PrometheusText.Parse(await Http.GetStringAsync(daemon.AdminUrl("metrics")));
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Wait, $"timed out after {Wait.TotalSeconds:F0} s waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition, string what) => Conditions.UntilAsync(condition, Wait, what);
 }

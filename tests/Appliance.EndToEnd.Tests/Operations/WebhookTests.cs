@@ -170,12 +170,7 @@ public sealed class WebhookTests
         {
             await backend.WaitForAsync(r => r.Event == "play", Wait, "the HLS player's play");
             // Its first request is the play; let it be sent segments before it stops.
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (await HlsBytesSentAsync(daemon) < 100_000)
-            {
-                Assert.True(clock.Elapsed < Wait, "timed out waiting for the HLS player to be sent segments");
-                await Task.Delay(200);
-            }
+            await Conditions.UntilAsync(async () => await HlsBytesSentAsync(daemon) >= 100_000, Wait, "the HLS player to be sent segments");
             Assert.False(player.HasExited, player.Stderr);
         }
         await backend.WaitForAsync(r => r.Event == "stop", Wait, "the HLS player's stop, once its window ended");
