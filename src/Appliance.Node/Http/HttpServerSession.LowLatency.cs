@@ -116,9 +116,20 @@ public sealed partial class HttpServerSession
         CmafWaitResult result;
         using (var hold = StartHold(stream))
         {
-            result = ask.Part < 0
-                ? await packager.WaitForSegmentAsync(ask.Name.Track, ask.Msn, hold.Token).ConfigureAwait(false)
-                : await packager.WaitForPartAsync(ask.Name.Track, ask.Msn, ask.Part, hold.Token).ConfigureAwait(false);
+            var (msn, part) = (ask.Msn, ask.Part);
+            while (true)
+            {
+                result = part < 0
+                    ? await packager.WaitForSegmentAsync(ask.Name.Track, msn, hold.Token).ConfigureAwait(false)
+                    : await packager.WaitForPartAsync(ask.Name.Track, msn, part, hold.Token).ConfigureAwait(false);
+                // The segment completed without the part: RFC 8216bis 6.2.5.2 makes a part index past
+                // a segment's last part a request for part 0 of the next segment.
+                if (result != CmafWaitResult.Available || part < 0 || packager.Snapshot.Track(ask.Name.Track) is not { } track || track.Has(msn, part))
+                {
+                    break;
+                }
+                (msn, part) = (msn + 1, 0);
+            }
         }
         if (result is CmafWaitResult.Available or CmafWaitResult.Ended)
         {
