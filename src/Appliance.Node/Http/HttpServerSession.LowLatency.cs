@@ -1,3 +1,4 @@
+using Appliance.Codecs.Fmp4;
 using Appliance.Codecs.Hls;
 using Appliance.Node.Logging;
 using Appliance.Protocols.Http;
@@ -9,7 +10,7 @@ namespace Appliance.Node.Http;
 /// <summary>
 /// LL-HLS (RFC 8216bis 6.2.5): blocking playlist reloads (_HLS_msn, _HLS_part), delta updates
 /// (_HLS_skip) and preload-hinted parts, held until the packager has what they ask for, within
-/// three target durations; a held request whose client goes away is released at once.
+/// three target durations (<see cref="CmafHold"/>); a held request whose client goes away is released at once.
 /// </summary>
 public sealed partial class HttpServerSession
 {
@@ -114,8 +115,10 @@ public sealed partial class HttpServerSession
     private async Task<RequestOutcome> HoldPlaylistAsync(CmafPackager packager, LiveStream stream, CmafAsk ask)
     {
         CmafWaitResult result;
-        using (var hold = StartHold(stream))
+        long boundMs;
+        using (var hold = StartHold(packager, stream, ask.Name.Track))
         {
+            boundMs = hold.BoundMs;
             var (msn, part) = (ask.Msn, ask.Part);
             while (true)
             {
@@ -136,7 +139,7 @@ public sealed partial class HttpServerSession
             WriteCmafManifest(packager.Snapshot, stream, ask);
             return Next(ask.KeepAlive);
         }
-        return AnswerUnheld(result, packager, stream, ask.HeadOnly, ask.KeepAlive);
+        return AnswerUnheld(result, packager, stream, boundMs, ask.HeadOnly, ask.KeepAlive);
     }
 
     /// <summary>
@@ -145,14 +148,14 @@ public sealed partial class HttpServerSession
     /// </summary>
     private async Task<RequestOutcome> HoldPartAsync(CmafPackager packager, LiveStream stream, CmafName name, bool headOnly, bool keepAlive)
     {
-        using var hold = StartHold(stream);
+        using var hold = StartHold(packager, stream, name.Track);
         // Bounded: a part the wait says exists is found at once (a lookup retries a part released under it by itself).
         for (var attempt = 0; ; attempt++)
         {
             var result = await packager.WaitForPartAsync(name.Track, name.Number, name.Part, hold.Token).ConfigureAwait(false);
             if (result is not (CmafWaitResult.Available or CmafWaitResult.Ended))
             {
-                return AnswerUnheld(result, packager, stream, headOnly, keepAlive);
+                return AnswerUnheld(result, packager, stream, hold.BoundMs, headOnly, keepAlive);
             }
             var status = packager.Find(name, out var resource);
             if (status == CmafFileStatus.NotYet && result == CmafWaitResult.Available && attempt < 3)
@@ -177,14 +180,17 @@ public sealed partial class HttpServerSession
     }
 
     /// <summary>
-    /// A hold's bound: three target durations (RFC 8216bis: a server holds a blocking request no
-    /// longer), or the client going away, whichever comes first.
+    /// Starts holding a request for the track: bounded by three target durations (RFC 8216bis: a
+    /// server holds a blocking request no longer) of the target players read in the track's
+    /// playlist, EXT-X-TARGETDURATION, which is above hls.targetDurationMs when the keyframe
+    /// interval makes segments longer; or by the client going away, whichever comes first.
     /// </summary>
-    private CancellationTokenSource StartHold(LiveStream stream)
+    private CmafHold StartHold(CmafPackager packager, LiveStream stream, Fmp4TrackKind track)
     {
-        var hold = CancellationTokenSource.CreateLinkedTokenSource(ClientGone);
-        hold.CancelAfter(3 * stream.App.Hls.TargetDurationMs);
-        return hold;
+        var targetMs = packager.Snapshot.Track(track) is { } snapshot
+            ? HlsMediaPlaylistWriter.TargetDurationSeconds(snapshot.LowLatencyPlaylist) * 1000
+            : stream.App.Hls.TargetDurationMs;
+        return new CmafHold(ClientGone, 3 * targetMs);
     }
 
     /// <summary>
@@ -192,7 +198,7 @@ public sealed partial class HttpServerSession
     /// gone; 503 with Retry-After when the stream holds too many requests or the part did not come
     /// in time (the spec's answer to a request it cannot satisfy within the bound).
     /// </summary>
-    private RequestOutcome AnswerUnheld(CmafWaitResult result, CmafPackager packager, LiveStream stream, bool headOnly, bool keepAlive)
+    private RequestOutcome AnswerUnheld(CmafWaitResult result, CmafPackager packager, LiveStream stream, long boundMs, bool headOnly, bool keepAlive)
     {
         if (result == CmafWaitResult.Cancelled && ClientGone.IsCancellationRequested)
         {
@@ -200,7 +206,7 @@ public sealed partial class HttpServerSession
         }
         var reason = result == CmafWaitResult.TooManyWaiters
             ? $"stream {stream.Key} holds its maximum of {packager.MaxHeldRequests} blocking requests"
-            : $"stream {stream.Key} had nothing new within {3 * stream.App.Hls.TargetDurationMs} ms";
+            : $"stream {stream.Key} had nothing new within {boundMs} ms";
         LiveLog.Rejected(_context.Logger, "http", Client, reason);
         HeadBuffer.ResetWrittenCount();
         var body = "unavailable\n"u8;

@@ -191,6 +191,26 @@ public class HttpLowLatencyHlsTests
     }
 
     [Fact]
+    public async Task The_hold_bound_is_three_of_the_playlists_target_durations_when_the_gop_makes_segments_longer_than_configured()
+    {
+        // 1 s configured, a keyframe every 2 s: the segments are 2 s, and so is EXT-X-TARGETDURATION.
+        using var cam = new CmafServer(config => config.Domains[0].Apps[0].Hls.TargetDurationMs = 1000, untilMs: 9_000, keyIntervalMs: 2000);
+        var client = cam.Client();
+        var ct = Eventually.Deadline();
+        var playlist = await client.RequestAsync("GET", "/live/cam/video-ll.m3u8", ct);
+        Assert.Contains("#EXT-X-TARGETDURATION:2\n", playlist.BodyText, StringComparison.Ordinal);
+        var video = cam.Packager.Snapshot.Video!;
+        var started = Environment.TickCount64;
+
+        var response = await client.RequestAsync("GET", $"/live/cam/video-ll.m3u8?_HLS_msn={video.LastPartMsn}&_HLS_part={video.LastPart + 1}", ct);
+
+        Assert.Equal(503, response.Status);
+        Assert.InRange(Environment.TickCount64 - started, 5_900, 15_000);
+        Assert.Contains(cam.Server.Logs.Lines, l => l.Message.Contains("had nothing new within 6000 ms", StringComparison.Ordinal));
+        Assert.Equal(0, cam.Packager.HeldRequests);
+    }
+
+    [Fact]
     public async Task A_held_request_whose_client_leaves_is_released_at_once()
     {
         using var cam = new CmafServer();
