@@ -42,6 +42,7 @@ internal static class ConfigValidator
             Check(config.Limits.MaxConnectionsPerIp >= 0, "limits.maxConnectionsPerIp", "must not be negative");
             Check(config.Limits.HttpRequestsPerSecondPerIp >= 0, "limits.httpRequestsPerSecondPerIp", "must not be negative");
             Check(config.Limits.MaxHlsSessions >= 0, "limits.maxHlsSessions", "must not be negative");
+            Check(config.Limits.MaxHeldRequestsPerIp >= 0, "limits.maxHeldRequestsPerIp", "must not be negative");
         }
         var secret = config.Security?.SessionSecret;
         Check(secret is null || (secret.Length >= 32 && secret.Length % 2 == 0 && !secret.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF")),

@@ -25,6 +25,7 @@ public sealed class ServerContext : ISessionHost
         Streams = streams;
         Sessions = sessions;
         Logger = loggers.CreateLogger("appliance");
+        HeldRequests = new HeldRequestLimiter(Logger);
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         HlsSessions = new HlsSessionTable(AccessLog);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
@@ -48,6 +49,9 @@ public sealed class ServerContext : ISessionHost
     public ConnectionLimiter Connections { get; } = new();
 
     public RequestRateLimiter RequestRates { get; } = new();
+
+    /// <summary>CMAF requests held per client address (limits.maxHeldRequestsPerIp).</summary>
+    public HeldRequestLimiter HeldRequests { get; }
 
     public HlsSessionToken SessionTokens { get; }
 

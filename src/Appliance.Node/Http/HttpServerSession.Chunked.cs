@@ -18,7 +18,11 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> StreamSegmentAsync(CmafPackager packager, LiveStream stream, CmafName segment, bool headOnly, bool keepAlive)
     {
-        using var hold = StartHold(packager, stream, segment.Track);
+        using var hold = TryStartHold(packager, stream, segment.Track, headOnly, keepAlive);
+        if (hold is null)
+        {
+            return Next(keepAlive);
+        }
         long sent = 0;
         var part = 0;
         while (true)

@@ -1,3 +1,4 @@
+using System.Net;
 using Appliance.Codecs.Fmp4;
 using Appliance.Codecs.Hls;
 using Appliance.Node.Logging;
@@ -114,11 +115,13 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> HoldPlaylistAsync(CmafPackager packager, LiveStream stream, CmafAsk ask)
     {
-        CmafWaitResult result;
-        long boundMs;
-        using (var hold = StartHold(packager, stream, ask.Name.Track))
+        if (TryStartHold(packager, stream, ask.Name.Track, ask.HeadOnly, ask.KeepAlive) is not { } hold)
         {
-            boundMs = hold.BoundMs;
+            return Next(ask.KeepAlive);
+        }
+        CmafWaitResult result;
+        using (hold)
+        {
             var (msn, part) = (ask.Msn, ask.Part);
             while (true)
             {
@@ -139,7 +142,7 @@ public sealed partial class HttpServerSession
             WriteCmafManifest(packager.Snapshot, stream, ask);
             return Next(ask.KeepAlive);
         }
-        return AnswerUnheld(result, packager, stream, boundMs, ask.HeadOnly, ask.KeepAlive);
+        return AnswerUnheld(result, packager, stream, hold.BoundMs, ask.HeadOnly, ask.KeepAlive);
     }
 
     /// <summary>
@@ -148,7 +151,11 @@ public sealed partial class HttpServerSession
     /// </summary>
     private async Task<RequestOutcome> HoldPartAsync(CmafPackager packager, LiveStream stream, CmafName name, bool headOnly, bool keepAlive)
     {
-        using var hold = StartHold(packager, stream, name.Track);
+        using var hold = TryStartHold(packager, stream, name.Track, headOnly, keepAlive);
+        if (hold is null)
+        {
+            return Next(keepAlive);
+        }
         // Bounded: a part the wait says exists is found at once (a lookup retries a part released under it by itself).
         for (var attempt = 0; ; attempt++)
         {
@@ -183,14 +190,28 @@ public sealed partial class HttpServerSession
     /// Starts holding a request for the track: bounded by three target durations (RFC 8216bis: a
     /// server holds a blocking request no longer) of the target players read in the track's
     /// playlist, EXT-X-TARGETDURATION, which is above hls.targetDurationMs when the keyframe
-    /// interval makes segments longer; or by the client going away, whichever comes first.
+    /// interval makes segments longer; or by the client going away, whichever comes first. Null,
+    /// with 503 sent, when the client's address holds limits.maxHeldRequestsPerIp requests already.
     /// </summary>
-    private CmafHold StartHold(CmafPackager packager, LiveStream stream, Fmp4TrackKind track)
+    private CmafHold? TryStartHold(CmafPackager packager, LiveStream stream, Fmp4TrackKind track, bool headOnly, bool keepAlive)
     {
+        // The player's address, as its HLS session knows it (the forwarded one behind a trusted proxy).
+        var client = _hlsClient ?? Connection.RemoteEndPoint?.Address ?? IPAddress.None;
+        var held = _context.HeldRequests;
+        var max = _config.Limits.MaxHeldRequestsPerIp;
+        if (!held.TryEnter(client, max))
+        {
+            if (held.Refusals.ShouldLog())
+            {
+                LiveLog.Rejected(_context.Logger, "http", Client, $"{client} holds its maximum of {max} requests (limits.maxHeldRequestsPerIp)");
+            }
+            WriteUnavailable(headOnly, keepAlive);
+            return null;
+        }
         var targetMs = packager.Snapshot.Track(track) is { } snapshot
             ? HlsMediaPlaylistWriter.TargetDurationSeconds(snapshot.LowLatencyPlaylist) * 1000
             : stream.App.Hls.TargetDurationMs;
-        return new CmafHold(ClientGone, 3 * targetMs);
+        return new CmafHold(ClientGone, 3 * targetMs, held, client);
     }
 
     /// <summary>
@@ -208,6 +229,13 @@ public sealed partial class HttpServerSession
             ? $"stream {stream.Key} holds its maximum of {packager.MaxHeldRequests} blocking requests"
             : $"stream {stream.Key} had nothing new within {boundMs} ms";
         LiveLog.Rejected(_context.Logger, "http", Client, reason);
+        WriteUnavailable(headOnly, keepAlive);
+        return Next(keepAlive);
+    }
+
+    /// <summary>503 with Retry-After: the spec's answer to a request the server cannot hold, or satisfy in time.</summary>
+    private void WriteUnavailable(bool headOnly, bool keepAlive)
+    {
         HeadBuffer.ResetWrittenCount();
         var body = "unavailable\n"u8;
         HttpResponseWriter.WriteHead(HeadBuffer, 503, "text/plain; charset=utf-8", body.Length, keepAlive, extraHeaders: RetrySoon);
@@ -218,6 +246,5 @@ public sealed partial class HttpServerSession
         Writer.Send(HeadBuffer.WrittenSpan);
         _hlsViewer?.AddResponse(503, HeadBuffer.WrittenCount);
         _lastStatus = 503;
-        return Next(keepAlive);
     }
 }

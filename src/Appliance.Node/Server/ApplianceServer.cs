@@ -77,7 +77,12 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             }
             throw;
         }
-        _rateSweeper = new Timer(_ => Context.RequestRates.Sweep(), null, 30_000, 30_000);
+        _rateSweeper = new Timer(_ =>
+        {
+            Context.RequestRates.Sweep();
+            // A burst of refusals that stopped gets its count line now, not at the next refusal.
+            Context.HeldRequests.Refusals.Flush();
+        }, null, 30_000, 30_000);
         // Once a second: HLS windows are 10 s or more, so a session ends at most a tenth late.
         _hlsSweeper = new Timer(_ => Context.HlsSessions.Sweep(), null, 1000, 1000);
         _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");

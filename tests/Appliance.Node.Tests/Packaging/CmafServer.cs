@@ -36,7 +36,8 @@ internal sealed class CmafServer : IDisposable
 
     public Appliance.Streaming.Packaging.Cmaf.CmafPackager Packager => Stream.Cmaf!;
 
-    public HttpClientSide Client() => new(Server);
+    /// <summary>A connection to the node, from loopback or from <paramref name="from"/>.</summary>
+    public HttpClientSide Client(System.Net.IPAddress? from = null) => new(Server, client: from);
 
     /// <summary>Publishes more of the same media, up to <paramref name="untilMs"/>.</summary>
     public void PublishUntil(long untilMs)

@@ -23,17 +23,19 @@ internal sealed class PipeConnection : IConnection
     private readonly Sink _sink;
     private int _aborted;
 
-    public PipeConnection()
+    /// <param name="client">The client's address (loopback unless a test needs another).</param>
+    public PipeConnection(IPAddress? client = null)
     {
         _input = new AbortableReader(_toServer.Reader);
         _sink = new Sink(this);
+        RemoteEndPoint = new(client ?? IPAddress.Loopback, 40000);
     }
 
     public PipeReader Input => _input;
 
     public IGatherSink Output => _sink;
 
-    public IPEndPoint? RemoteEndPoint { get; } = new(IPAddress.Loopback, 40000);
+    public IPEndPoint? RemoteEndPoint { get; }
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 

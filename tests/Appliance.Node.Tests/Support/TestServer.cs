@@ -49,9 +49,9 @@ internal sealed class TestServer : IDisposable
     }
 
     /// <summary>A session of the public HTTP listener, or (admin) of the admin listener; <paramref name="node"/> is the admin side it may reach.</summary>
-    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false, INodeAdmin? node = null)
+    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false, INodeAdmin? node = null, System.Net.IPAddress? client = null)
     {
-        var connection = new PipeConnection();
+        var connection = new PipeConnection(client);
         var session = new HttpServerSession(connection, Context, node, admin);
         return (connection, Task.Run(session.RunAsync));
     }
