@@ -11,7 +11,8 @@ namespace Appliance.Node.Http;
 /// <summary>
 /// LL-HLS (RFC 8216bis 6.2.5): blocking playlist reloads (_HLS_msn, _HLS_part), delta updates
 /// (_HLS_skip) and preload-hinted parts, held until the packager has what they ask for, within
-/// three target durations (<see cref="CmafHold"/>); a held request whose client goes away is released at once.
+/// three target durations (<see cref="CmafHold"/>); a held request whose client goes away is
+/// released at once.
 /// </summary>
 public sealed partial class HttpServerSession
 {

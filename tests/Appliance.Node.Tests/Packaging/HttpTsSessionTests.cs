@@ -133,7 +133,7 @@ public class HttpTsSessionTests
         return (stream, source);
     }
 
-    /// <summary>Video every 40 ms in [<paramref name="fromMs"/>, <paramref name="untilMs"/>), a keyframe every <paramref name="keyIntervalMs"/> (each second), and audio 20 ms after each.</summary>
+    /// <summary>Video every 40 ms in [<paramref name="fromMs"/>, <paramref name="untilMs"/>), a keyframe every <paramref name="keyIntervalMs"/> (by default each second), and audio 20 ms after each.</summary>
     internal static void PublishMore(LiveStream stream, TestSource source, Frames frames, long fromMs, long untilMs, long keyIntervalMs = 1000)
     {
         for (var ts = fromMs; ts < untilMs; ts += 40)
