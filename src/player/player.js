@@ -10,8 +10,9 @@
   const chooser = document.getElementById('output');
   const direct = document.getElementById('direct');
   const errorList = document.getElementById('errors');
-  // Bitrate is the bytes the player loaded over the last few seconds.
-  const rateWindowMs = 5000;
+  // Bitrate is the bytes loaded over the last 10 s: five segments of the default 2 s, so one
+  // more or less changes it by a fifth.
+  const rateWindowMs = 10000;
   let session = null;
 
   const show = (name, text) => {
@@ -46,11 +47,24 @@
     }
   };
 
-  const addBytes = (s, bytes) => {
-    if (s === session && bytes > 0) {
-      s.samples.push({ at: performance.now(), bytes });
+  // hls.js and dash.js: the browser's own count of each media response's bytes (Resource
+  // Timing), taken when the response ends (dash.js's own count of a low-latency segment read
+  // as it is made came out at twice its size). mpegts.js's one response never ends: it counts itself.
+  const mediaPath = /\.(m4s|mp4|ts)$/;
+  new PerformanceObserver((list) => {
+    const s = session;
+    if (!s || s.output.player === 'mpegts') {
+      return;
     }
-  };
+    for (const entry of list.getEntries()) {
+      if ((entry.initiatorType === 'fetch' || entry.initiatorType === 'xmlhttprequest') && entry.startTime >= s.startedAt &&
+          mediaPath.test(new URL(entry.name).pathname) && entry.encodedBodySize > 0) {
+        s.samples.push({ at: performance.now(), bytes: entry.encodedBodySize });
+      }
+    }
+  }).observe({ type: 'resource' });
+  // Observers see every entry; the page's own list is only kept from overflowing.
+  performance.addEventListener('resourcetimingbufferfull', () => performance.clearResourceTimings());
 
   const bitrateKbps = (s) => {
     if (s.kbps !== null) {
@@ -137,7 +151,6 @@
     }
     const hls = new Hls({ lowLatencyMode: !!s.output.lowLatency });
     s.instance = hls;
-    hls.on(Hls.Events.FRAG_LOADED, (_event, data) => addBytes(s, data.payload?.byteLength ?? (data.part ?? data.frag)?.stats?.loaded ?? 0));
     hls.on(Hls.Events.ERROR, (_event, data) => {
       const status = data.response?.code ? ` (HTTP ${data.response.code})` : '';
       report(s, `hls.js ${data.fatal ? 'fatal ' : ''}${data.type}: ${data.details}${status}`);
@@ -153,7 +166,6 @@
     const p = dashjs.MediaPlayer().create();
     s.instance = p;
     p.updateSettings({ debug: { logLevel: dashjs.Debug.LOG_LEVEL_WARNING } });
-    p.on(dashjs.MediaPlayer.events.FRAGMENT_LOADING_COMPLETED, (e) => addBytes(s, e.response?.byteLength ?? e.request?.bytesLoaded ?? 0));
     p.on(dashjs.MediaPlayer.events.ERROR, (e) => {
       report(s, `dash.js error ${e?.error?.code ?? ''}: ${e?.error?.message ?? 'unknown'}`);
     });
