@@ -57,6 +57,7 @@ public static class PlayerPage
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="data:,">
             """).Append('\n');
         html.Append("<title>").Append(title).Append(" - appliance player</title>\n");
         html.Append("""
