@@ -121,6 +121,22 @@ public sealed class PlayerPageTests : IDisposable
         Assert.Equal("./%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.flv?a=</script><img>&b=\"'", Outputs(config).First().Url);
     }
 
+    /// <summary>The media URLs are relative, so the browser keeps the element in front of them (the page itself is not checked).</summary>
+    [Fact]
+    public async Task A_page_under_an_hmac_path_element_is_the_page_of_its_stream()
+    {
+        using var server = new TestServer(c => c.Http.PlayerDir = _player.Path);
+        var client = new HttpClientSide(server);
+        var element = "__token__=exp=1767312000~acl=/live/cam*~hmac=" + new string('a', 64);
+
+        var page = await client.RequestAsync("GET", $"/{element}/live/cam.html", Eventually.Deadline());
+
+        Assert.Equal(200, page.Status);
+        var config = Config(page.BodyText);
+        Assert.Equal("live/cam", config.GetProperty("stream").GetString());
+        Assert.Equal("./cam.flv", Outputs(config).First().Url);
+    }
+
     [Theory]
     [InlineData("/other/cam.html")]
     [InlineData("/live/.html")]
