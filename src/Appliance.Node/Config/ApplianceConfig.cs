@@ -61,6 +61,12 @@ public sealed class HttpConfig
     /// addresses left out; off, only the admin listener serves them, so viewers cannot list streams.
     /// </summary>
     public bool PublicApi { get; set; }
+
+    /// <summary>
+    /// Where the player page's scripts are (absolute); "" = share/appliance/player beside the
+    /// directory of the daemon's binary: /usr/share/appliance/player for /usr/bin/applianced.
+    /// </summary>
+    public string PlayerDir { get; set; } = "";
 }
 
 public sealed class DeadlineConfig

@@ -57,6 +57,7 @@ internal static class ConfigValidator
         Check(http.MaxRequestLineBytes is >= 256 and <= 65536, "http.maxRequestLineBytes", "must be between 256 and 65536");
         Check(http.MaxHeaderBytes is >= 1024 and <= 1048576, "http.maxHeaderBytes", "must be between 1024 and 1048576");
         Check(http.MaxHeaderCount is >= 8 and <= 1000, "http.maxHeaderCount", "must be between 8 and 1000");
+        Check(http.PlayerDir is not null && (http.PlayerDir == "" || Path.IsPathFullyQualified(http.PlayerDir)), "http.playerDir", "must be an absolute path, or empty for the one beside the binary");
         ListenerOverlap.Validate(config, Check);
         Check(deadlines.HandshakeMs is >= 100 and <= 600_000, "deadlines.handshakeMs", "must be between 100 and 600000");
         Check(deadlines.RequestHeaderMs is >= 100 and <= 600_000, "deadlines.requestHeaderMs", "must be between 100 and 600000");

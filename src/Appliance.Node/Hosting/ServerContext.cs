@@ -1,6 +1,7 @@
 using Appliance.Auth;
 using Appliance.Node.Config;
 using Appliance.Node.Limits;
+using Appliance.Node.Player;
 using Appliance.Streaming.Logging;
 using Appliance.Node.Sessions;
 using Appliance.Node.Webhooks;
@@ -15,6 +16,7 @@ public sealed class ServerContext : ISessionHost
     private volatile ApplianceConfig _config;
     private volatile DomainTable _domains;
     private volatile AppPolicies _policies;
+    private volatile PlayerFiles _player;
 
     public ServerContext(ApplianceConfig config, StreamRegistry streams, SessionTable sessions, ILoggerFactory loggers)
     {
@@ -34,6 +36,8 @@ public sealed class ServerContext : ISessionHost
         HlsSessions.Started += session => session.Webhooks =
             SessionWebhooks.Start(Webhooks, WebhookEventNames.Play, session.Stream.Key, session.Id, "hls", session.Client, query: null);
         HlsSessions.Ended += (session, reason) => session.Webhooks?.End(bytesIn: 0, session.BytesOut, reason);
+        _player = PlayerFiles.Load(config.Http.PlayerDir);
+        PlayerLog.Report(Logger, _player);
     }
 
     /// <summary>The config new sessions use; existing sessions keep the one they started with.</summary>
@@ -63,6 +67,9 @@ public sealed class ServerContext : ISessionHost
     public HlsSessionTable HlsSessions { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The player page's scripts, as read at start or at the last reload.</summary>
+    public PlayerFiles Player => _player;
 
     /// <summary>Where finished sessions are written: a file, or the console log.</summary>
     public AccessLog AccessLog { get; }
@@ -108,6 +115,10 @@ public sealed class ServerContext : ISessionHost
             AccessLog.Reopen(config.Log.AccessFile);
         }
         _config = config;
+        // Read again at each reload, so files installed (or fixed) after start need no restart.
+        var player = PlayerFiles.Load(config.Http.PlayerDir);
+        PlayerLog.Report(Logger, player);
+        Interlocked.Exchange(ref _player, player).Dispose();
     }
 
     private static byte[]? SecretOf(ApplianceConfig config) =>

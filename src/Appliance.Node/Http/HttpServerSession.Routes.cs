@@ -70,6 +70,10 @@ public sealed partial class HttpServerSession
         {
             return RespondAdmin(path, keepAlive, headOnly);
         }
+        if (IsPlayerScript(path, out var script))
+        {
+            return ServePlayerScript(script, keepAlive, headOnly);
+        }
         // Viewers reach this listener: the listings are for operators unless the config opens them.
         if (_config.Http.PublicApi && path is "/" or "/api/streams")
         {
@@ -90,6 +94,10 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         _stream = route.Key.ToString();
+        if (route.File is null && route.Extension == "html")
+        {
+            return ServePlayerPage(route, keepAlive, headOnly);
+        }
         return Authorize(route, headOnly, keepAlive);
     }
 
@@ -145,7 +153,7 @@ public sealed partial class HttpServerSession
             return false;
         }
         route = route with { RealPath = realPath };
-        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts" or "mpd";
+        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts" or "mpd" or "html";
     }
 
     private bool TryResolve(string path, string? host, out Route route)
