@@ -9,11 +9,19 @@ public sealed record CmafPartEntry(string Uri, double Duration, bool Independent
 public sealed record CmafSegmentEntry(long Number, string Uri, double Duration, string Map, IReadOnlyList<CmafPartEntry> Parts);
 
 /// <summary>An fMP4 HLS or LL-HLS media playlist as a player reads it; URIs are compared without their query (a session token).</summary>
-public sealed record CmafMediaPlaylist(string Text, long MediaSequence, IReadOnlyList<CmafSegmentEntry> Segments)
+public sealed record CmafMediaPlaylist(string Text, long MediaSequence, IReadOnlyList<CmafSegmentEntry> Segments, string? PreloadHint)
 {
     public long LastNumber => Segments.Count > 0 ? Segments[^1].Number : -1;
 
     public CmafSegmentEntry? Find(long number) => Segments.FirstOrDefault(s => s.Number == number);
+
+    /// <summary>The segment and part numbers of the preload hint (the next part to come), as _HLS_msn and _HLS_part ask for it.</summary>
+    public (long Msn, int Part) NextPart()
+    {
+        Assert.True(PreloadHint is not null, $"no preload hint:\n{Text}");
+        var numbers = PreloadHint![(PreloadHint.IndexOf('-', StringComparison.Ordinal) + 1)..^".m4s".Length].Split('.');
+        return (long.Parse(numbers[0], CultureInfo.InvariantCulture), int.Parse(numbers[1], CultureInfo.InvariantCulture));
+    }
 
     /// <summary>Parses a playlist of <paramref name="track"/> ("video", "audio"); fails the test when a segment's name is not its media sequence number.</summary>
     public static CmafMediaPlaylist Parse(string text, string track)
@@ -24,6 +32,7 @@ public sealed record CmafMediaPlaylist(string Text, long MediaSequence, IReadOnl
         double? duration = null;
         var parts = new List<CmafPartEntry>();
         var segments = new List<CmafSegmentEntry>();
+        string? hint = null;
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             if (line.StartsWith("#EXT-X-MEDIA-SEQUENCE:", StringComparison.Ordinal))
@@ -38,6 +47,10 @@ public sealed record CmafMediaPlaylist(string Text, long MediaSequence, IReadOnl
             {
                 parts.Add(new CmafPartEntry(WithoutQuery(Attribute(line, "URI")!), double.Parse(Attribute(line, "DURATION")!, CultureInfo.InvariantCulture),
                     Attribute(line, "INDEPENDENT") == "YES"));
+            }
+            else if (line.StartsWith("#EXT-X-PRELOAD-HINT:", StringComparison.Ordinal))
+            {
+                hint = WithoutQuery(Attribute(line, "URI")!);
             }
             else if (line.StartsWith("#EXTINF:", StringComparison.Ordinal))
             {
@@ -54,7 +67,7 @@ public sealed record CmafMediaPlaylist(string Text, long MediaSequence, IReadOnl
                 duration = null;
             }
         }
-        return new CmafMediaPlaylist(text, mediaSequence, segments);
+        return new CmafMediaPlaylist(text, mediaSequence, segments, hint);
     }
 
     private static string WithoutQuery(string uri) => uri.Split('?')[0];
