@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
 # redis-server for the stream directory tests; dpkg-dev and rpm to build the packages, lintian to
-# check them; chromium, node and npm for the browser playback tests; iproute2 for the
+# check them; chromium, node and npm for the browser playback tests and the mp4box walk; iproute2 for the
 # route-quality tests that build hosts in network namespaces) and the browser tests' npm modules.
 # Quiet when everything is already there. Without root, a missing ffmpeg, redis-server, dpkg-dev
 # or rpm stops `make test`; missing lintian and browser prerequisites are only named, and those
@@ -38,7 +38,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# The player libraries the browser test page loads, exactly as the lock file pins them; installed
+# The player libraries the browser test page loads and mp4box.js for the fMP4 walk, exactly as the lock file pins them; installed
 # again when the lock file is newer than the install (npm ci writes node_modules/.package-lock.json).
 modules=tests/browser
 if [ ! -f "$modules/node_modules/.package-lock.json" ] || [ "$modules/package-lock.json" -nt "$modules/node_modules/.package-lock.json" ]; then
