@@ -94,6 +94,11 @@ public sealed class CmafTierTests(ITestOutputHelper output)
         }
         output.WriteLine($"the edge answered blocking part reloads {lags.Average():F1} ms (mean) and at most {lags.Max():F1} ms after the origin: {string.Join(' ', lags.Select(l => l.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.True(lags.Max() < 1000, $"the edge lags the origin by up to {lags.Max():F0} ms");
+        // Each node dates media by its own clock when it starts packaging: the edge's dates trail by
+        // what the pull took then, give or take how late each node's newest frame was at that moment.
+        var (originStart, edgeStart) = (await AvailabilityStartAsync(origin, ct), await AvailabilityStartAsync(edge, ct));
+        output.WriteLine($"the edge's availabilityStartTime is {(edgeStart - originStart).TotalMilliseconds:F0} ms after the origin's");
+        Assert.InRange((edgeStart - originStart).TotalMilliseconds, -500, 1000);
 
         static async Task<(CmafMediaPlaylist, double)> Timed(Task<CmafMediaPlaylist> request, System.Diagnostics.Stopwatch clock)
         {
@@ -163,6 +168,13 @@ public sealed class CmafTierTests(ITestOutputHelper output)
             }
         }
         return end!.Value;
+    }
+
+    private static async Task<DateTimeOffset> AvailabilityStartAsync(DaemonProcess node, CancellationToken ct)
+    {
+        var mpd = await Hls.GetAsync(node, "/live/cam.mpd", ct);
+        var value = System.Text.RegularExpressions.Regex.Match(mpd.Text, "availabilityStartTime=\"([^\"]+)\"").Groups[1].Value;
+        return DateTimeOffset.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Both MPDs describe the same tracks and give the segments they share the same $Number$, start and duration; the start is the segment's tfdt.</summary>
