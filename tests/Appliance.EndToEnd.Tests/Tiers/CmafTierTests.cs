@@ -7,8 +7,8 @@ namespace Appliance.EndToEnd.Tests.Tiers;
 /// CMAF at every tier: an edge that pulls a stream packages it into the very files its origin
 /// makes (names, numbers, durations, bytes), so a player can move between nodes mid-stream.
 /// Streams are aged: an hour in, or crossing RTMP's 32-bit wrap between one edge's pull and
-/// another's. Program dates and the MPD's availabilityStartTime are each node's wall clock and
-/// are not compared.
+/// another's. Program dates and the MPD's availabilityStartTime are each node's wall clock when
+/// it started packaging: compared only to within a second.
 /// </summary>
 public sealed class CmafTierTests(ITestOutputHelper output)
 {
