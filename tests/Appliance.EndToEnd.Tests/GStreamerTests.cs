@@ -44,7 +44,7 @@ public sealed partial class GStreamerTests(AgedPublisherFixture live, ITestOutpu
             firstFrame ??= frames > 0 ? clock.Elapsed : null;
             Assert.False(gst.HasExited, $"gst-launch-1.0 exited {(gst.HasExited ? gst.ExitCode : 0)}:\n{Tail(gst)}");
             return Task.FromResult(frames >= Seconds * Fps);
-        }, TimeSpan.FromSeconds(90), $"{Seconds * Fps} video buffers at the fake sink");
+        }, TimeSpan.FromSeconds(90), $"{Seconds * Fps} video buffers at the video sink");
         var played = clock.Elapsed - firstFrame!.Value;
         var stdout = gst.Stdout;
         var video = Frames(stdout);
