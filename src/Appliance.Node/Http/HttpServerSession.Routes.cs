@@ -1,6 +1,7 @@
 using Appliance.Node.Admin;
 using Appliance.Node.Hosting;
 using System.Buffers;
+using System.Globalization;
 using Appliance.Codecs.Flv;
 using Appliance.Auth;
 using Appliance.Node.Config;
@@ -244,7 +245,10 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         HeadBuffer.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(HeadBuffer, 200, contentType, null, keepAlive: false, extraHeaders: NoStore);
+        // For a node pulling the stream over HTTP-FLV, its 64-bit media time (ParentMediaTime).
+        var mediaTimeMs = format == WireFormat.Flv ? stream.MediaTimeMs : -1;
+        HttpResponseWriter.WriteHead(HeadBuffer, 200, contentType, null, keepAlive: false,
+            extraHeaders: mediaTimeMs >= 0 ? [NoStore[0], new(Relay.Pull.ParentMediaTime.HttpHeader, mediaTimeMs.ToString(CultureInfo.InvariantCulture))] : NoStore);
         _lastStatus = 200;
         if (headOnly)
         {

@@ -143,7 +143,15 @@ public sealed partial class RtmpServerSession
         {
             _rtmp.SendStatus("status", "NetStream.Play.Reset", $"Playing and resetting {key.Name}.");
         }
-        _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.");
+        // The stream's 64-bit media time, for a node pulling it (ParentMediaTime): 32-bit stamps alone lose it past the wrap.
+        if (stream.MediaTimeMs is var mediaTimeMs and >= 0)
+        {
+            _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.", Relay.Pull.ParentMediaTime.RtmpProperty, mediaTimeMs);
+        }
+        else
+        {
+            _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.");
+        }
         _rtmp.SendSampleAccess();
         var subscription = stream.Subscribe(Writer, WireFormat.Rtmp);
         if (subscription is null)
