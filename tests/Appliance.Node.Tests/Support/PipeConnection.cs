@@ -23,8 +23,10 @@ internal sealed class PipeConnection : IConnection
     private readonly Sink _sink;
     private int _aborted;
 
-    public PipeConnection()
+    /// <param name="remote">The peer's address as the server sees it; loopback by default.</param>
+    public PipeConnection(IPEndPoint? remote = null)
     {
+        RemoteEndPoint = remote ?? new IPEndPoint(IPAddress.Loopback, 40000);
         _input = new AbortableReader(_toServer.Reader);
         _sink = new Sink(this);
     }
@@ -33,7 +35,7 @@ internal sealed class PipeConnection : IConnection
 
     public IGatherSink Output => _sink;
 
-    public IPEndPoint? RemoteEndPoint { get; } = new(IPAddress.Loopback, 40000);
+    public IPEndPoint? RemoteEndPoint { get; }
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 
