@@ -81,6 +81,9 @@ public sealed class ServerContext : ISessionHost
     /// <summary>Forwarding of published streams to push targets; null for a bare context (unit tests).</summary>
     public Relay.Push.PushManager? Push { get; internal set; }
 
+    /// <summary>The transcoders of apps with a ladder; null for a bare context (unit tests).</summary>
+    public Transcoding.TranscodeManager? Transcoders { get; internal set; }
+
 
     /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
     public string NodeId { get; }
