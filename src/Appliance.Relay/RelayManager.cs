@@ -80,8 +80,9 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
 
     /// <summary>
     /// The stream a viewer asked for: the local one, one the node makes (a ladder's rung, see
-    /// <see cref="IStreamMaker"/>), or (for an app with upstreams) one pulled for it. Concurrent viewers of a missing stream share one pull and all wait for its first media,
-    /// up to the app's wait; null means 404 / StreamNotFound.
+    /// <see cref="IStreamMaker"/>), or (for an app with upstreams) one pulled for it. Concurrent
+    /// viewers of a missing stream share one pull and all wait for its first media, up to the
+    /// app's wait; null means 404 / StreamNotFound.
     /// </summary>
     public async ValueTask<LiveStream?> FindOrPullAsync(StreamKey key, string? query, string client)
     {
@@ -145,7 +146,10 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
         return _streams.FindForPlay(key) is { Source.IsPull: false } published ? published : null;
     }
 
-    /// <summary>Whether a viewer of <paramref name="key"/> has to wait: for a pull (the stream is missing or its pull has not delivered yet), or for the node to make the stream (<see cref="IStreamMaker"/>).</summary>
+    /// <summary>
+    /// Whether a viewer of <paramref name="key"/> has to wait: for a pull (the stream is missing or
+    /// its pull has not delivered yet), or for the node to make the stream (<see cref="IStreamMaker"/>).
+    /// </summary>
     public bool MustWait(StreamKey key, LiveStream? stream) =>
         stream?.Source is UpstreamPull { Ready.IsCompleted: false } ||
         stream is null && AppOf(key) is { } app && CanPull(app) ||

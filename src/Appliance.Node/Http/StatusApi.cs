@@ -72,6 +72,7 @@ internal static class StatusApi
             json.WriteString("source", transcoder.Source.ToString());
             json.WriteString("state", transcoder.State);
             json.WriteNumber("pid", transcoder.Pid);
+            json.WriteNumber("frames", transcoder.Frames);
             json.WriteNumber("fps", transcoder.Fps);
             json.WriteNumber("speed", transcoder.Speed);
             json.WriteNumber("restarts", transcoder.Restarts);

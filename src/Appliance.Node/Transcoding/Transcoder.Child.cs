@@ -72,6 +72,8 @@ internal sealed partial class Transcoder
             }
             else
             {
+                // The write under way finishes first: a tag cut short would end ffmpeg's input with an error.
+                await Task.WhenAny(feed, Task.Delay(StopGraceMs)).ConfigureAwait(false);
                 await child.StopAsync(StopGraceMs).ConfigureAwait(false);
             }
             await child.Exited.ConfigureAwait(false);
