@@ -58,6 +58,8 @@ public sealed class TranscodeManager : IStreamMaker, IAsyncDisposable
 
     internal ILogger Logger { get; }
 
+    internal TranscoderTimings Timings { get; init; } = new();
+
     /// <summary>Transcoders refused by the cap since start.</summary>
     public long Refusals => Interlocked.Read(ref _refusals);
 

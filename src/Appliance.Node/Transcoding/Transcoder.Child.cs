@@ -18,12 +18,6 @@ internal enum ChildOutcome
 
 internal sealed partial class Transcoder
 {
-    /// <summary>No frame out for this long while the source goes on is a stall.</summary>
-    public const int StallMs = 10_000;
-
-    /// <summary>No progress report at all this long after start is a stall too.</summary>
-    public const int StartTimeoutMs = 20_000;
-
     /// <summary>A child asked to stop gets this long after end of input, then SIGTERM, and as long again before SIGKILL.</summary>
     private const int StopGraceMs = 2_000;
 
@@ -77,6 +71,8 @@ internal sealed partial class Transcoder
                 await child.StopAsync(StopGraceMs).ConfigureAwait(false);
             }
             await child.Exited.ConfigureAwait(false);
+            // Whatever it started goes with it: the group outlives its leader while members are left.
+            ProcessGroup.Signal(child.Pid, ProcessGroup.SigKill);
             return outcome;
         }
         finally
@@ -150,7 +146,7 @@ internal sealed partial class Transcoder
             {
                 (lastFrames, lastAdvanceMs, sourceFramesAtAdvance) = (report.Frames, now, _source.Stats.Frames);
             }
-            else if (now - lastAdvanceMs > (reportedAtMs == 0 ? StartTimeoutMs : StallMs) && _source.Stats.Frames > sourceFramesAtAdvance)
+            else if (now - lastAdvanceMs > (reportedAtMs == 0 ? _host.Timings.StartTimeoutMs : _host.Timings.StallMs) && _source.Stats.Frames > sourceFramesAtAdvance)
             {
                 return (ChildOutcome.Failed, $"stalled: no frame out for {(now - lastAdvanceMs) / 1000} s while the source went on");
             }

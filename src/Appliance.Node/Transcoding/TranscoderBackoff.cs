@@ -22,3 +22,8 @@ internal static class TranscoderBackoff
         return (int)Math.Min((long)FirstMs << shift, MaxMs);
     }
 }
+
+/// <summary>When a transcoder's ffmpeg counts as stalled; tests shorten them.</summary>
+/// <param name="StallMs">No frame out for this long while the source goes on.</param>
+/// <param name="StartTimeoutMs">No progress report at all this long after start.</param>
+internal sealed record TranscoderTimings(int StallMs = 10_000, int StartTimeoutMs = 20_000);

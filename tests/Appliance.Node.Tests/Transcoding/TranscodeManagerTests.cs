@@ -20,7 +20,7 @@ public sealed class TranscodeManagerTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    private TranscodeManager Start(string ffmpegScript, int maxConcurrent = 4)
+    private TranscodeManager Start(string ffmpegScript, int maxConcurrent = 4, int idleStopSeconds = 30, TranscoderTimings? timings = null)
     {
         var ffmpeg = Path.Combine(_dir, "ffmpeg");
         File.WriteAllText(ffmpeg, "#!/bin/sh\n" + ffmpegScript + "\n");
@@ -33,6 +33,7 @@ public sealed class TranscodeManagerTests : IAsyncLifetime
             config.Transcode = new TranscodeConfig { FfmpegPath = ffmpeg, MaxConcurrent = maxConcurrent };
             config.Domains[0].Apps[0].Ladder = new LadderConfig
             {
+                IdleStopSeconds = idleStopSeconds,
                 Rungs =
                 [
                     new RungConfig { Label = "480p", Height = 480, VideoBitrate = "1200k" },
@@ -41,7 +42,10 @@ public sealed class TranscodeManagerTests : IAsyncLifetime
             };
             config.Domains[0].Apps.Add(new AppConfig { Name = "plain" });
         });
-        _manager = new TranscodeManager(() => _server.Config, _server.Streams, _server.Context.InternalPublishers, _server.Loggers.CreateLogger("ladder"));
+        _manager = new TranscodeManager(() => _server.Config, _server.Streams, _server.Context.InternalPublishers, _server.Loggers.CreateLogger("ladder"))
+        {
+            Timings = timings ?? new TranscoderTimings(),
+        };
         _manager.Start(new IPEndPoint(IPAddress.Loopback, 1));
         return _manager;
     }
@@ -151,6 +155,90 @@ public sealed class TranscodeManagerTests : IAsyncLifetime
         Assert.False(waiting.IsCompleted);
         Assert.True(_server.Logs.Contains(": Unknown encoder libx264"), _server.Logs.Dump());
         Assert.True(manager.Snapshot()[0].Restarts >= 2);
+    }
+
+    [Fact]
+    public async Task An_ffmpeg_that_stops_putting_frames_out_while_the_source_goes_on_is_killed_and_started_again()
+    {
+        // One progress report, then nothing more while it swallows its input.
+        var manager = Start("printf 'frame=1\\nprogress=continue\\n'\nexec cat > /dev/null", timings: new TranscoderTimings(StallMs: 1000, StartTimeoutMs: 1000));
+        var (source, frames) = (Publish("cam", 720), new Frames());
+        _ = manager.MakeAsync(Key("cam_480p"), "198.51.100.1:5000").AsTask();
+        await Eventually.WaitAsync(() => manager.Snapshot() is [{ Pid: > 0 }], "ffmpeg to run");
+        var pid = manager.Snapshot()[0].Pid;
+
+        for (var ts = 1000L; !_server.Logs.Contains("restart 1 in 500 ms") && ts < 20_000; ts += 40)
+        {
+            // The source goes on: a frame every 40 ms of media, as fast as the test runs.
+            source.Publish(_server.Streams.FindForPlay(Key("cam"))!.Source!, frames.InterFrame(ts));
+            await Task.Delay(40);
+        }
+
+        await WaitForLogAsync($"ffmpeg pid {pid} failed (stalled: no frame out for ");
+        Assert.True(_server.Logs.Contains(" s while the source went on); restart 1 in 500 ms"), _server.Logs.Dump());
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"the stalled ffmpeg {pid} is still there");
+    }
+
+    [Fact]
+    public async Task On_demand_the_transcoder_stops_when_no_rung_was_watched_for_the_idle_time()
+    {
+        var manager = Start("exec cat > /dev/null", idleStopSeconds: 5);
+        Publish("cam", 720);
+        _ = manager.MakeAsync(Key("cam_480p"), "198.51.100.1:5000").AsTask();
+        await Eventually.WaitAsync(() => manager.Snapshot() is [{ Pid: > 0 }], "ffmpeg to run");
+        var pid = manager.Snapshot()[0].Pid;
+
+        await Eventually.WaitAsync(() => manager.Snapshot().Count == 0, TimeSpan.FromSeconds(15), "the idle transcoder to stop");
+
+        Assert.True(_server.Logs.Contains("transcode default/live/cam: stopped (no viewer of a rung for 5 s)"), _server.Logs.Dump());
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"ffmpeg {pid} is still there");
+    }
+
+    [Fact]
+    public async Task A_stop_ends_what_ffmpeg_started_too()
+    {
+        // A stand-in that starts a process of its own, in its process group, then reads its input.
+        var manager = Start("sleep 600 &\nexec cat > /dev/null");
+        Publish("cam", 720);
+        _ = manager.MakeAsync(Key("cam_480p"), "198.51.100.1:5000").AsTask();
+        await Eventually.WaitAsync(() => manager.Snapshot() is [{ Pid: > 0 }], "ffmpeg to run");
+        var pid = manager.Snapshot()[0].Pid;
+        var started = 0;
+        await Eventually.WaitAsync(() => (started = ChildOf(pid)) > 0, "the stand-in's own child to start");
+
+        await manager.DisposeAsync();
+
+        await Eventually.WaitAsync(() => !IsRunning(started), $"the process ffmpeg started ({started}) to be gone");
+    }
+
+    /// <summary>A child of <paramref name="parent"/>, by /proc (0 if none).</summary>
+    private static int ChildOf(int parent)
+    {
+        foreach (var directory in Directory.GetDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && StatFields(pid) is { } fields && fields[1] == parent.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return pid;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Running: there, and not a zombie waiting for its (new) parent to reap it.</summary>
+    private static bool IsRunning(int pid) => StatFields(pid) is { } fields && fields[0] is not ("Z" or "X");
+
+    /// <summary>The fields of /proc/PID/stat after the command name (state, ppid, ...), or null.</summary>
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     [Fact]
