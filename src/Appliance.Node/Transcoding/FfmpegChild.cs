@@ -41,8 +41,12 @@ internal sealed partial class FfmpegChild : IAsyncDisposable
 
     public bool HasExited => Exited.IsCompleted;
 
-    /// <summary>"exit code N", or "killed by signal N" (setsid and setpriv exec, so the code is ffmpeg's own).</summary>
-    public string ExitDescription => !HasExited ? "running" : _process.ExitCode > 128 ? $"killed by signal {_process.ExitCode - 128}" : $"exit code {_process.ExitCode}";
+    /// <summary>
+    /// "exit code N", or "killed by signal N" (setsid and setpriv exec, so the status is ffmpeg's
+    /// own; the runtime reports a signal as 128 + its number, and ffmpeg's own codes are 0, 1 and 255).
+    /// </summary>
+    public string ExitDescription => !HasExited ? "running"
+        : _process.ExitCode is > 128 and < 160 ? $"killed by signal {_process.ExitCode - 128}" : $"exit code {_process.ExitCode}";
 
     /// <summary>The newest progress report, and when it came (monotonic ms; 0 before the first).</summary>
     public (ProgressReport Report, long AtMs) Progress

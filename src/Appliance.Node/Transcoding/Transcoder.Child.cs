@@ -33,13 +33,12 @@ internal sealed partial class Transcoder
     private async Task<(ChildOutcome Outcome, string Reason)> RunChildAsync(LadderPlan plan, AppConfig app)
     {
         var tokens = plan.Rungs.Select(r => _host.Tokens.Issue(r.Key)).ToList();
-        var target = _host.TargetFor(_source.Key);
         var height = _source.Stats.Height;
         var decodeDelay = Math.Max(0, _source.Stats.KeyFrameCompositionMs);
         FfmpegChild child;
         try
         {
-            var arguments = FfmpegCommand.Arguments(plan.Rungs, app.Ladder.Encoder, decodeDelay, target, tokens);
+            var arguments = FfmpegCommand.Arguments(plan.Rungs, app.Ladder.Encoder, decodeDelay, _host.TargetFor(_source.Key), tokens);
             var process = await _host.StartChildAsync(arguments).ConfigureAwait(false);
             child = new FfmpegChild(process, LogLine);
         }

@@ -143,6 +143,11 @@ internal sealed partial class Transcoder
         catch (OperationCanceledException)
         {
         }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // Nothing here is the source's fault: the transcoder stops and says why; the next viewer starts a new one.
+            reason = $"internal error: {ex.Message}";
+        }
         finally
         {
             _state = "stopped";
