@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder clean packages deb rpm
 
 all: build
 
@@ -67,6 +67,10 @@ perf: build
 # Tiers: first keyframe through origin <- upper <- edge, and the failover gap (perf/README.md).
 perf-tiers: build
 	@bash perf/tiers.sh
+
+# Ladder: CPU of one 720p30 source stepped down to 480p + 360p, and how many fit in real time (perf/README.md).
+perf-ladder: build
+	@bash perf/ladder.sh
 
 # Reliability: config reloads under 1,000 viewers, then 1,000 hostile connections during playback (perf/README.md).
 perf-reliability: build

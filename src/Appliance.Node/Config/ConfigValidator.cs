@@ -66,6 +66,7 @@ internal static class ConfigValidator
         Check(log.Level is "trace" or "debug" or "info" or "warn" or "error", "log.level", "must be one of trace, debug, info, warn, error");
         Check(domains.Count > 0, "domains", "needs at least one domain");
 
+        string? firstLadder = null;
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var d = 0; d < domains.Count; d++)
         {
@@ -90,8 +91,13 @@ internal static class ConfigValidator
             for (var i = 0; i < (domain.Apps?.Count ?? 0); i++)
             {
                 ValidateApp(domain.Apps![i], $"{at}.apps[{i}]", apps, Check);
+                if (domain.Apps[i]?.Ladder?.Rungs is { Count: > 0 })
+                {
+                    firstLadder ??= $"$.{at}.apps[{i}].ladder";
+                }
             }
         }
+        LadderConfigValidator.ValidateTranscode(config.Transcode, firstLadder, Check);
         if (errors.Count > 0)
         {
             throw new ConfigException(string.Join(Environment.NewLine, errors));
@@ -118,6 +124,7 @@ internal static class ConfigValidator
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
         WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);
+        LadderConfigValidator.Validate(app.Ladder, $"{at}.ladder", check);
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

@@ -31,6 +31,7 @@ public sealed class ServerContext : ISessionHost
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         HlsSessions = new HlsSessionTable(AccessLog);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
+        RtmpAddress = ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmp) ? rtmp.Address : null;
         Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
         // An HLS player is a session without a connection: its first request is its play, its window's end its stop.
         HlsSessions.Started += session => session.Webhooks =
@@ -59,6 +60,12 @@ public sealed class ServerContext : ISessionHost
 
     public HlsSessionToken SessionTokens { get; }
 
+    /// <summary>The one-time credentials the node's transcoders publish their rungs with.</summary>
+    public InternalPublishTokens InternalPublishers { get; } = new(TimeProvider.System);
+
+    /// <summary>The address the RTMP listener is bound to (rtmp.listen, restart-bound): a child reaching it from there is on this host.</summary>
+    public System.Net.IPAddress? RtmpAddress { get; }
+
     public StreamRegistry Streams { get; }
 
     public SessionTable Sessions { get; }
@@ -84,6 +91,9 @@ public sealed class ServerContext : ISessionHost
 
     /// <summary>Forwarding of published streams to push targets; null for a bare context (unit tests).</summary>
     public Relay.Push.PushManager? Push { get; internal set; }
+
+    /// <summary>The transcoders of apps with a ladder; null for a bare context (unit tests).</summary>
+    public Transcoding.TranscodeManager? Transcoders { get; internal set; }
 
 
     /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>

@@ -155,7 +155,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
                 evicted = _source;
             }
             _source = source;
-            _timeline.BeginSourceChange(source.RelaysTimeline);
+            _timeline.BeginSourceChange(source.RelaysTimeline, source.IsTranscoded);
             _graceTimer?.Dispose();
             _graceTimer = null;
         }
