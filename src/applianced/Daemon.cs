@@ -63,11 +63,19 @@ internal static class Daemon
         using var signals = new Signals(
             reload: () =>
             {
+                logger.LogInformation("SIGHUP: reloading the config");
                 SystemdNotify.Send(SystemdNotify.Reloading());
-                var reply = server.Reload();
-                if (!reply.Ok)
+                try
                 {
-                    logger.LogWarning("SIGHUP: {Error}", reply.Error);
+                    var reply = server.Reload();
+                    if (!reply.Ok)
+                    {
+                        logger.LogWarning("SIGHUP: {Error}", reply.Error);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "SIGHUP: the reload failed");
                 }
                 SystemdNotify.Send("READY=1");
             },

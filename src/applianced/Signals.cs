@@ -39,8 +39,9 @@ internal sealed class Signals : IDisposable
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            // Off the signal thread: a reload reads a file.
-            _ = Task.Run(reload);
+            // .NET runs this handler on a thread-pool thread; the reload gets a thread of its own
+            // so a busy pool cannot delay it and nothing it throws is lost in an unobserved task.
+            new Thread(() => reload()) { IsBackground = true, Name = "reload" }.Start();
         }));
         _registrations.Add(PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
         {

@@ -43,6 +43,8 @@ public sealed class ReloadTests
         if (how == "SIGHUP")
         {
             await daemon.SignalAsync("HUP");
+            // Two waits, so a failure says whether the signal or the reload went missing.
+            await daemon.WaitForLogAsync(l => l.Contains("SIGHUP: reloading the config", StringComparison.Ordinal), Wait);
             await daemon.WaitForLogAsync(l => l.Contains($"reloaded {daemon.ConfigPath}", StringComparison.Ordinal), Wait);
         }
         else
