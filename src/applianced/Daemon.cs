@@ -67,11 +67,8 @@ internal static class Daemon
                 SystemdNotify.Send(SystemdNotify.Reloading());
                 try
                 {
-                    var reply = server.Reload();
-                    if (!reply.Ok)
-                    {
-                        logger.LogWarning("SIGHUP: {Error}", reply.Error);
-                    }
+                    // A refusal is logged by the reload itself.
+                    server.Reload();
                 }
                 catch (Exception ex)
                 {

@@ -13,7 +13,7 @@ public sealed partial class ApplianceServer
 
     /// <summary>
     /// Reads the config file again. A file that does not validate changes nothing and the reply
-    /// names the key path; a good one is used by every new session at once, while sessions that
+    /// names the key path (the log says it too, once, whoever asked); a good one is used by every new session at once, while sessions that
     /// are open keep the config they started with. Restart-bound keys keep their running value
     /// and are reported as waiting for a restart.
     /// </summary>
@@ -21,6 +21,7 @@ public sealed partial class ApplianceServer
     {
         if (ConfigPath is null)
         {
+            ReloadLog.NoConfigFile(Context.Logger);
             return ControlReply.Failure("the daemon runs on the embedded default config (no --config file), so there is nothing to reload");
         }
         lock (_reloadLock)

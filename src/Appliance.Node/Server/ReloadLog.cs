@@ -13,4 +13,7 @@ internal static partial class ReloadLog
 
     [LoggerMessage(EventId = 522, Level = LogLevel.Warning, Message = "reload refused, the running config stays: {Problem}")]
     public static partial void Refused(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 523, Level = LogLevel.Warning, Message = "reload refused: the daemon runs on the embedded default config (no --config file), so there is nothing to reload")]
+    public static partial void NoConfigFile(ILogger logger);
 }

@@ -27,6 +27,21 @@ public sealed class ReloadTests
         Assert.Equal(0, (await Appliancectl.RunAsync(daemon, "status")).ExitCode);
     }
 
+    [Fact]
+    public async Task A_broken_file_on_SIGHUP_is_logged_once_and_the_old_config_keeps_serving()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        await File.WriteAllTextAsync(daemon.ConfigPath, DaemonProcess.ConfigText(daemon.ControlSocket, appJson: "\"publisherGraceMs\": -5"));
+
+        await daemon.SignalAsync("HUP");
+        await daemon.WaitForLogAsync(l => l.Contains("reload refused", StringComparison.Ordinal) && l.Contains("$.domains[0].apps[0].publisherGraceMs", StringComparison.Ordinal), Wait);
+
+        // The old config serves: the app "live" still takes a publisher.
+        await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
+        await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 10, Wait);
+        Assert.Single(daemon.Lines, l => l.Contains("publisherGraceMs", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("appliancectl")]
     [InlineData("SIGHUP")]

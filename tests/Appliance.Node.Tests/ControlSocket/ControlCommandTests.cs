@@ -137,12 +137,15 @@ public sealed class ControlCommandTests
         config.Rtmp.Listen = config.Http.Listen = "127.0.0.1:0";
         config.Admin.Listen = "";
         config.Control.Socket = "off";
-        using var loggers = new Microsoft.Extensions.Logging.LoggerFactory();
+        using var logs = new Appliance.Tests.Support.LogCollector();
+        using var loggers = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
         await using var server = new Appliance.Node.Server.ApplianceServer(config, loggers, configPath: null);
 
         var reply = server.Reload();
 
         Assert.False(reply.Ok);
         Assert.Contains("embedded default config", reply.Error, StringComparison.Ordinal);
+        // SIGHUP has no reply to read: the log is where an operator learns it.
+        Assert.Single(logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.Contains("nothing to reload", StringComparison.Ordinal));
     }
 }
