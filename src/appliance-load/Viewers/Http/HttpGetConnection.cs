@@ -36,6 +36,9 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     private NetworkStream? _stream;
     private PipeReader? _input;
     private ChunkedBodyDecoder? _chunked;
+    private ChunkedBodySink? _chunkedSink;
+    private CancellationTokenSource? _deadline;
+    private CancellationToken _deadlineLinkedTo;
     private bool _receivedAny;
 
     public HttpGetConnection(StreamUrl url, ViewerStats stats)
@@ -52,9 +55,9 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     /// when the status is 200. Timeouts and connection errors come back as results; only the end
     /// of the run throws.
     /// </summary>
-    public async Task<HttpGetResult> GetAsync(byte[] request, IBodySink body, long maxBodyBytes, TimeSpan timeout, CancellationToken runOver)
+    public async Task<HttpGetResult> GetAsync(ReadOnlyMemory<byte> request, IBodySink body, long maxBodyBytes, TimeSpan timeout, CancellationToken runOver)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runOver);
+        var deadline = Deadline(runOver);
         deadline.CancelAfter(timeout);
         for (var attempt = 0; ; attempt++)
         {
@@ -95,7 +98,31 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => CloseAsync();
+    public ValueTask DisposeAsync()
+    {
+        _deadline?.Dispose();
+        _deadline = null;
+        return CloseAsync();
+    }
+
+    /// <summary>
+    /// The request's deadline, linked to <paramref name="runOver"/>: one source per connection,
+    /// reset for each request (a player makes several a second), new only after one fired.
+    /// </summary>
+    private CancellationTokenSource Deadline(CancellationToken runOver)
+    {
+        if (_deadline is not null && (_deadlineLinkedTo != runOver || !_deadline.TryReset()))
+        {
+            _deadline.Dispose();
+            _deadline = null;
+        }
+        if (_deadline is null)
+        {
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(runOver);
+            _deadlineLinkedTo = runOver;
+        }
+        return _deadline;
+    }
 
     private async Task ConnectAsync(CancellationToken cancel)
     {
@@ -240,7 +267,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     {
         _chunked ??= new ChunkedBodyDecoder();
         _chunked.Reset();
-        var decoded = new ChunkedBodySink(sink);
+        var decoded = _chunkedSink ??= new ChunkedBodySink();
+        decoded.Start(sink);
         while (true)
         {
             var read = await input.ReadAsync(cancel).ConfigureAwait(false);
