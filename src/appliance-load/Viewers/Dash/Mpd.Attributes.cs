@@ -170,10 +170,11 @@ internal sealed partial class Mpd
         }
         double ms = 0;
         var inTime = false;
+        var afterT = 0;
         var at = 1;
         while (at < value.Length)
         {
-            if (value[at] == 'T')
+            if (value[at] == 'T' && !inTime)
             {
                 inTime = true;
                 at++;
@@ -197,6 +198,11 @@ internal sealed partial class Mpd
             {
                 return -1;
             }
+            afterT += inTime ? 1 : 0;
+        }
+        if (inTime && afterT == 0)
+        {
+            return -1;
         }
         problem = null;
         return ms;
