@@ -43,6 +43,9 @@ internal sealed class ViewerStats
         }
     }
 
+    /// <summary>The viewer's number in the run (LL-HLS and DASH players send it in their User-Agent).</summary>
+    public int Player { get; init; }
+
     /// <summary>Index of the URL this viewer watches.</summary>
     public int Target { get; }
 

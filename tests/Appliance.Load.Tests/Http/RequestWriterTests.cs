@@ -84,6 +84,17 @@ public class RequestWriterTests
     }
 
     [Fact]
+    public void A_player_s_requests_carry_its_own_user_agent()
+    {
+        Assert.True(StreamUrl.TryParse("http://127.0.0.1:8080/live/cam.mpd", out var url, out _));
+        var writer = new RequestWriter(url, player: 17);
+
+        writer.Write("/live/cam.mpd", "cam/a.m4s"u8);
+
+        Assert.Equal("GET /live/cam/a.m4s HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: appliance-load/17\r\nAccept: */*\r\n\r\n", Text(writer));
+    }
+
+    [Fact]
     public void The_buffer_is_reused_and_holds_only_the_last_request()
     {
         var writer = Writer();

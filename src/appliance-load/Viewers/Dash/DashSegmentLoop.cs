@@ -49,7 +49,7 @@ internal sealed class DashSegmentLoop : IFragmentListener, IAsyncDisposable
         _clock = clock;
         _timeout = timeout;
         _connection = new HttpGetConnection(url, stats);
-        _request = new RequestWriter(url);
+        _request = new RequestWriter(url, stats.Player);
         _gap = _cmaf.NewTrack();
     }
 

@@ -63,7 +63,7 @@ internal static class DashViewer
     {
         var cmaf = stats.Cmaf!;
         var mpds = new Published<Mpd>(new Mpd(), new Mpd());
-        var request = new RequestWriter(url);
+        var request = new RequestWriter(url, stats.Player);
         request.Write("/", System.Text.Encoding.ASCII.GetBytes(url.PathAndQuery));
         if (await LoadAsync(mpds.Spare, request, cmaf, connection, timeout, runOver).ConfigureAwait(false) is { } failed)
         {

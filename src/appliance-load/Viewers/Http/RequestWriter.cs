@@ -9,7 +9,8 @@ namespace Appliance.Load.Viewers.Http;
 /// template, resolved against the document it came from, with $Number$ expanded and LL-HLS
 /// directives appended. A plain relative reference (the usual case: a file name and its query) is
 /// resolved by hand; anything else goes through <see cref="Uri"/>, and a URI on another server is
-/// refused, as the HLS viewer refuses it.
+/// refused, as the HLS viewer refuses it. A player's requests carry its own User-Agent
+/// (appliance-load/N), so the node counts each player as an HLS session of its own.
 /// </summary>
 internal sealed class RequestWriter
 {
@@ -21,10 +22,12 @@ internal sealed class RequestWriter
     private byte[] _expanded = new byte[256];
     private int _length;
 
-    public RequestWriter(StreamUrl url)
+    /// <param name="player">The player's number, for its User-Agent; none when negative.</param>
+    public RequestWriter(StreamUrl url, int player = -1)
     {
         _url = url;
-        _tail = Encoding.ASCII.GetBytes($" HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: appliance-load\r\nAccept: */*\r\n\r\n");
+        var agent = player < 0 ? "appliance-load" : $"appliance-load/{player}";
+        _tail = Encoding.ASCII.GetBytes($" HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: {agent}\r\nAccept: */*\r\n\r\n");
     }
 
     /// <summary>The request last written.</summary>

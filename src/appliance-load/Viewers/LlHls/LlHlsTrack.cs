@@ -50,9 +50,9 @@ internal sealed partial class LlHlsTrack : IAsyncDisposable
         _clock = clock;
         _timeout = timeout;
         _playlistConnection = playlistConnection ?? new HttpGetConnection(url, stats);
-        _playlistRequest = new RequestWriter(url);
+        _playlistRequest = new RequestWriter(url, stats.Player);
         _partConnection = new HttpGetConnection(url, stats);
-        _partRequest = new RequestWriter(url);
+        _partRequest = new RequestWriter(url, stats.Player);
         _gap = _cmaf.NewTrack();
         _noteMap = NoteMap;
     }

@@ -55,8 +55,10 @@ internal static class LlHlsViewer
     {
         var cmaf = stats.Cmaf!;
         var body = new ReusableBody();
+        var request = new RequestWriter(url, stats.Player);
+        request.Write("/", System.Text.Encoding.ASCII.GetBytes(url.PathAndQuery));
         cmaf.OnManifestRequest(blocking: false);
-        var result = await connection.GetAsync(url.GetRequest(url.PathAndQuery, keepAlive: true), body, MaxPlaylistBytes, timeout, runOver).ConfigureAwait(false);
+        var result = await connection.GetAsync(request.Request, body, MaxPlaylistBytes, timeout, runOver).ConfigureAwait(false);
         if (!result.Ok)
         {
             cmaf.OnFailure("playlist", result);
