@@ -6,7 +6,7 @@ BIN := $(CURDIR)/artifacts/bin
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build run test test-deps unit e2e bench perf perf-tiers perf-reliability clean packages deb rpm
+.PHONY: all build run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-llhls clean packages deb rpm
 
 all: build
 
@@ -64,6 +64,11 @@ perf-tiers: build
 # Reliability: config reloads under 1,000 viewers, then 1,000 hostile connections during playback (perf/README.md).
 perf-reliability: build
 	@bash perf/reliability.sh
+
+# LL-HLS and LL-DASH: 1,000 players of each on one stream, daemon and load on separate CPUs: CPU per GB,
+# part to last held response p50/p99, failures (perf/README.md).
+perf-llhls: build
+	@bash perf/llhls.sh
 
 clean:
 	rm -rf artifacts
