@@ -19,6 +19,11 @@ public sealed partial class HttpServerSession
 
     private static readonly KeyValuePair<string, string>[] RetrySoon = [new("Retry-After", "1")];
 
+    // The bound of the hold in progress: one source per connection, reset for each hold (a player
+    // holds several requests a second; a source, a timer and a registration node each would be
+    // garbage that lives just long enough to be promoted).
+    private CancellationTokenSource? _hold;
+
     /// <summary>
     /// Reads _HLS_msn, _HLS_part and _HLS_skip of an LL-HLS media playlist request into
     /// <paramref name="ask"/>; false, with 400 sent, for a value the spec does not allow:
@@ -167,13 +172,25 @@ public sealed partial class HttpServerSession
 
     /// <summary>
     /// A hold's bound: three target durations (RFC 8216bis: a server holds a blocking request no
-    /// longer), or the client going away, whichever comes first.
+    /// longer), or the client going away, whichever comes first. Disposing it stops its timer.
     /// </summary>
-    private CancellationTokenSource StartHold(LiveStream stream)
+    private Hold StartHold(LiveStream stream)
     {
-        var hold = CancellationTokenSource.CreateLinkedTokenSource(ClientGone);
-        hold.CancelAfter(3 * stream.App.Hls.TargetDurationMs);
-        return hold;
+        if (_hold is null || !_hold.TryReset())
+        {
+            // First hold, or the last one ran out or lost its client: a fresh source.
+            _hold?.Dispose();
+            _hold = CancellationTokenSource.CreateLinkedTokenSource(ClientGone);
+        }
+        _hold.CancelAfter(3 * stream.App.Hls.TargetDurationMs);
+        return new Hold(_hold);
+    }
+
+    private readonly struct Hold(CancellationTokenSource source) : IDisposable
+    {
+        public CancellationToken Token => source.Token;
+
+        public void Dispose() => source.TryReset();
     }
 
     /// <summary>
