@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Appliance.Load.Targets;
 using Appliance.Protocols.Http;
 using Appliance.Transport.Sockets;
@@ -53,9 +54,11 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     /// <summary>
     /// Sends <paramref name="request"/> and reads the response, the body into <paramref name="body"/>
     /// when the status is 200. Timeouts and connection errors come back as results; only the end
-    /// of the run throws.
+    /// of the run throws. Await it once: its state machines are pooled, as a player makes several
+    /// requests a second.
     /// </summary>
-    public async Task<HttpGetResult> GetAsync(ReadOnlyMemory<byte> request, IBodySink body, long maxBodyBytes, TimeSpan timeout, CancellationToken runOver)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<HttpGetResult> GetAsync(ReadOnlyMemory<byte> request, IBodySink body, long maxBodyBytes, TimeSpan timeout, CancellationToken runOver)
     {
         var deadline = Deadline(runOver);
         deadline.CancelAfter(timeout);
@@ -124,7 +127,7 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         return _deadline;
     }
 
-    private async Task ConnectAsync(CancellationToken cancel)
+    private async ValueTask ConnectAsync(CancellationToken cancel)
     {
         // No deadline of the connector's own: the GET's deadline covers connect and exchange.
         _stream = await TcpConnector.Default.ConnectAsync(_url.ConnectHost, _url.Port, Timeout.Infinite, cancel).ConfigureAwait(false);
@@ -147,7 +150,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         _input = null;
     }
 
-    private async Task<HttpGetResult> ExchangeAsync(IBodySink body, long maxBodyBytes, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpGetResult> ExchangeAsync(IBodySink body, long maxBodyBytes, CancellationToken cancel)
     {
         var input = _input!;
         HttpResponseHead? head = null;
@@ -217,7 +221,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
             : connection is not null && connection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task<(long, string?)> ReadLengthAsync(PipeReader input, IBodySink sink, long length, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(long, string?)> ReadLengthAsync(PipeReader input, IBodySink sink, long length, CancellationToken cancel)
     {
         var remaining = length;
         while (remaining > 0)
@@ -239,7 +244,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         return (length, null);
     }
 
-    private async Task<(long, string?)> ReadToCloseAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(long, string?)> ReadToCloseAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
     {
         long bytes = 0;
         while (true)
@@ -263,7 +269,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         }
     }
 
-    private async Task<(long, string?)> ReadChunkedAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(long, string?)> ReadChunkedAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
     {
         _chunked ??= new ChunkedBodyDecoder();
         _chunked.Reset();
