@@ -6,8 +6,9 @@
 # first response to the last response held for it, and the failures. Called by `make perf-llhls`
 # after `make build`; see perf/README.md.
 #
-#   perf/llhls.sh [--players N] [--seconds T] [--ramp R] [--server-cpu C] [--load-cpu C]
-#   env: PERF_PLAYERS (1000), PERF_SECONDS (40), PERF_RAMP (200), PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), BIN (artifacts/bin)
+#   perf/llhls.sh [--players N] [--seconds T] [--ramp R] [--server-cpu C] [--load-cpu C] [--profile S]
+#   env: PERF_PLAYERS (1000), PERF_SECONDS (40), PERF_RAMP (200), PERF_SERVER_CPU (0), PERF_LOAD_CPU (1),
+#        PERF_PROFILE (0: off), BIN (artifacts/bin)
 set -euo pipefail
 
 PERF_NAME=llhls.sh
@@ -17,9 +18,10 @@ DURATION=${PERF_SECONDS:-40}
 RAMP=${PERF_RAMP:-200}
 SERVER_CPU=${PERF_SERVER_CPU:-0}
 LOAD_CPU=${PERF_LOAD_CPU:-1}
+PROFILE=${PERF_PROFILE:-0}
 TARGET_P99_MS=50
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --players) PLAYERS=$2; shift 2 ;;
@@ -27,11 +29,12 @@ while [[ $# -gt 0 ]]; do
     --ramp) RAMP=$2; shift 2 ;;
     --server-cpu) SERVER_CPU=$2; shift 2 ;;
     --load-cpu) LOAD_CPU=$2; shift 2 ;;
+    --profile) PROFILE=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "perf/llhls.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-for n in "$PLAYERS" "$DURATION" "$RAMP" "$SERVER_CPU" "$LOAD_CPU"; do
+for n in "$PLAYERS" "$DURATION" "$RAMP" "$SERVER_CPU" "$LOAD_CPU" "$PROFILE"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "perf/llhls.sh: '$n' is not a whole number" >&2; exit 2; }
 done
 (( PLAYERS > 0 )) || { echo "perf/llhls.sh: --players must be at least 1" >&2; exit 2; }
@@ -41,6 +44,9 @@ for exe in applianced appliance-load; do
   [[ -x $BIN/$exe ]] || die "$BIN/$exe is missing; run 'make build' first"
 done
 command -v curl >/dev/null || die "curl is needed"
+(( PROFILE == 0 )) || command -v perf >/dev/null || die "--profile needs perf (linux-perf)"
+RAMP_SECONDS=$(( (TOTAL + RAMP - 1) / RAMP ))
+(( PROFILE == 0 || RAMP_SECONDS + 2 + PROFILE < DURATION )) || die "--profile $PROFILE does not fit after the ramp (${RAMP_SECONDS} s) in --seconds $DURATION"
 
 # The daemon on one CPU, the load tool and the publisher on another: the load tool's own work
 # (thousands of requests a second) must not take the daemon's CPU, or the lags measure both.
@@ -58,9 +64,9 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 ensure_media
 
 WORK=$(mktemp -d -t appliance-perf-llhls.XXXXXX)
-DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
+DAEMON_PID="" PUBLISHER_PID="" LOAD_PID="" PROFILER_PID="" LOAD_PROFILER_PID=""
 cleanup() {
-  stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
+  stop "$PROFILER_PID"; stop "$LOAD_PROFILER_PID"; stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
   wait 2>/dev/null || true
   [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-llhls-daemon.log"
   for f in metrics-before metrics-after; do [[ -f $WORK/$f.txt ]] && cp "$WORK/$f.txt" "$OUT/last-llhls-$f.txt"; done
@@ -121,10 +127,14 @@ metrics() { curl -fsS -m 5 "http://127.0.0.1:$ADMIN_PORT/metrics" > "$1" 2>/dev/
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+# Nanoseconds the process's threads spent ready to run but waiting for a CPU (schedstat); 0 if unknown.
+run_queue_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.0f", s }'; }
 
 metrics "$WORK/metrics-before.txt"
 RSS_BEFORE=$(status_kb "$DAEMON_PID" VmRSS)
 CPU_BEFORE=$(cpu_ticks "$DAEMON_PID")
+WAIT_BEFORE=$(run_queue_ns "$DAEMON_PID")
+LOADAVG_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 START_NS=$(date +%s%N)
 
 set +e
@@ -133,8 +143,18 @@ set +e
   --json-file "$WORK/load.json" --viewers-csv "$OUT/last-llhls-viewers.csv" --progress \
   > "$WORK/load.txt" 2> "$WORK/load.err" &
 LOAD_PID=$!
-PEAK_RSS=0 LOAD_HWM=0
+if (( PROFILE > 0 )); then
+  # Once every player is in: where the daemon's CPU goes (symbols from applianced.dbg next to it).
+  (sleep $(( RAMP_SECONDS + 2 )); exec perf record -F 499 -g -p "$DAEMON_PID" -o "$OUT/last-llhls-perf.data" -- sleep "$PROFILE") > "$WORK/perf.log" 2>&1 &
+  PROFILER_PID=$!
+  # The load tool too: its own cost is in the lags it measures.
+  (sleep $(( RAMP_SECONDS + 2 )); exec perf record -F 499 -g -p "$LOAD_PID" -o "$OUT/last-llhls-load-perf.data" -- sleep "$PROFILE") > "$WORK/perf-load.log" 2>&1 &
+  LOAD_PROFILER_PID=$!
+fi
+PEAK_RSS=0 LOAD_HWM=0 LOAD_WAIT=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do
+  wait_ns=$(run_queue_ns "$LOAD_PID")
+  (( ${wait_ns:-0} > LOAD_WAIT )) && LOAD_WAIT=$wait_ns
   rss=$(status_kb "$DAEMON_PID" VmRSS 2>/dev/null || echo 0)
   (( ${rss:-0} > PEAK_RSS )) && PEAK_RSS=$rss
   hwm=$(status_kb "$LOAD_PID" VmHWM 2>/dev/null || echo 0)
@@ -148,6 +168,8 @@ set -e
 END_NS=$(date +%s%N)
 kill -0 "$DAEMON_PID" 2>/dev/null || { tail -n 50 "$WORK/daemon.log" >&2; die "applianced died during the run"; }
 CPU_AFTER=$(cpu_ticks "$DAEMON_PID")
+WAIT_AFTER=$(run_queue_ns "$DAEMON_PID")
+LOADAVG_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 metrics "$WORK/metrics-after.txt"
 HWM=$(status_kb "$DAEMON_PID" VmHWM)
 [[ -s $WORK/load.json ]] || { cat "$WORK/load.err" "$WORK/load.txt" >&2; die "appliance-load wrote no report (exit $LOAD_STATUS)"; }
@@ -202,6 +224,8 @@ daemon GC             ${GC_MB} MiB allocated ($(calc "printf \"%.0f\", $GC_MB * 
 daemon thread pool    ${POOL_ITEMS} work items ($(calc "printf \"%.1f\", $POOL_ITEMS / ($REQUESTS > 0 ? $REQUESTS : 1)") per request)
 daemon log            ${WARNINGS} warning/error lines (see perf/out/last-llhls-daemon.log)
 load tool             exit ${LOAD_STATUS}, CPU ${LOAD_CPU_S} s (${LOAD_CORE}% of one core), peak RSS $((LOAD_HWM / 1024)) MiB
+waiting for a CPU     daemon $(calc "printf \"%.1f\", ($WAIT_AFTER - $WAIT_BEFORE) / 1e9") s, load tool $(calc "printf \"%.1f\", $LOAD_WAIT / 1e9") s: their threads' time ready to run on a busy CPU (schedstat)
+machine               $(nproc) CPUs, load average ${LOADAVG_BEFORE} before, ${LOADAVG_AFTER} after
 REPORT
 if (( PIN )) && (( LOAD_CORE >= 90 )); then
   echo "                      the load tool used its whole CPU: its own queueing is in the lags above"
@@ -209,6 +233,21 @@ fi
 echo
 cat "$WORK/load.txt"
 if [[ -s $WORK/load.err ]]; then echo; echo "load tool stderr:"; cat "$WORK/load.err"; fi
+if (( PROFILE > 0 )); then
+  wait "$PROFILER_PID" "$LOAD_PROFILER_PID" 2>/dev/null || true
+  PROFILER_PID="" LOAD_PROFILER_PID=""
+  for who in daemon load; do
+    data=$OUT/last-llhls-perf.data profile=$OUT/last-llhls-profile.txt
+    [[ $who == load ]] && data=$OUT/last-llhls-load-perf.data profile=$OUT/last-llhls-load-profile.txt
+    # Time spent in each function and what it calls, user-space frames only: where the CPU goes, by code path.
+    perf report -i "$data" --stdio --children -g none --sort symbol --percent-limit 1 2>/dev/null \
+      | grep '%' | grep -v '\[k\]' | grep -v -E 'Thread__StartThread|ThreadEntryPoint|WorkerThreadStart|WorkQueue__Dispatch|ExecutionContext__Run|AsyncMethodBuilderCore__Start|AsyncStateMachineBox' \
+      | cut -c1-160 > "$profile" || true
+    echo; echo "$who profile, ${PROFILE} s after the ramp (children/self %; ${profile#"$ROOT"/}, ${data#"$ROOT"/}):"
+    perf report -i "$data" --stdio --no-children -g none --sort dso 2>/dev/null | grep '%' | head -n 3
+    head -n 25 "$profile"
+  done
+fi
 if (( WARNINGS > 0 )); then
   echo; echo "daemon warnings/errors (first 20):"
   grep -E "$LOG_PROBLEM" "$WORK/daemon.log" | head -n 20
