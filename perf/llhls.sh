@@ -219,6 +219,7 @@ part to last held     p50 ${P50} ms, p99 ${P99} ms, max ${PMAX} ms over $(j held
 players               made $(j total.made), failed $(j total.failed), dropped $(j total.dropped), not started $(j total.notStarted)
 request failures      ${REQUEST_FAILURES} (non-200 $(j total.cmaf.nonOkResponses), timeouts $(j total.cmaf.timeouts), connection errors $(j total.cmaf.connectionErrors)); malformed ${MALFORMED}; hinted parts never made $(j total.cmaf.hintsNotMade)
 stalls                ${STALLS} ($(j total.stalled) players; a track more than a target duration without a new chunk), longest gap $(j total.longestGapMs) ms
+fell behind           $(j total.cmaf.skipped) jumps past parts or segments that had left the window; chunks in $(j total.cmaf.chunks) (LL-HLS and LL-DASH alike carry 10 a second per player at the edge)
 daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; before the players $((RSS_BEFORE / 1024)) MiB, highest sampled $((PEAK_RSS / 1024)) MiB
 daemon GC             ${GC_MB} MiB allocated ($(calc "printf \"%.0f\", $GC_MB * 1048576 / ($REQUESTS > 0 ? $REQUESTS : 1)") bytes per request), collections ${GCS}, pause ${GC_PAUSE} s
 daemon thread pool    ${POOL_ITEMS} work items ($(calc "printf \"%.1f\", $POOL_ITEMS / ($REQUESTS > 0 ? $REQUESTS : 1)") per request)
