@@ -153,9 +153,14 @@ public sealed partial class HttpServerSession : SessionBase
                 (outcome, readDuringDeferral) = await AwaitDeferredAsync(input, _deferred!).ConfigureAwait(false);
                 _deferred = null;
                 stop = Apply(outcome, ref streaming);
-                if (stop is not null && readDuringDeferral is { IsCompleted: false })
+                if (stop is not null && readDuringDeferral is { } pending)
                 {
-                    input.CancelPendingRead();
+                    // The connection ends: the watching read is not needed (a reset it saw is observed here).
+                    if (!pending.IsCompleted)
+                    {
+                        input.CancelPendingRead();
+                    }
+                    _ = pending.Exception;
                 }
             }
             else
