@@ -75,9 +75,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Every player comes from 127.0.0.1: no per-address bound may refuse them (0 = none), and the
-# stream may hold every player's waiting requests (2 per LL-HLS track, 1 per LL-DASH track).
-# A per-address bound of held requests, where one exists, must be raised the same way.
+# Every player comes from 127.0.0.1: no per-address bound may refuse them (0 = none, held
+# requests included), and the stream may hold every player's waiting requests (2 per LL-HLS
+# track, 1 per LL-DASH track).
 HELD=$(( 10 * PLAYERS > 10000 ? 10 * PLAYERS : 10000 ))
 cat > "$WORK/appliance.json" <<JSON
 {
@@ -86,7 +86,7 @@ cat > "$WORK/appliance.json" <<JSON
   "log": { "level": "info" },
   "admin": { "listen": "127.0.0.1:0" },
   "control": { "socket": "$WORK/control.sock" },
-  "limits": { "maxConnections": 100000, "maxConnectionsPerIp": 0, "httpRequestsPerSecondPerIp": 0, "maxHlsSessions": 100000 },
+  "limits": { "maxConnections": 100000, "maxConnectionsPerIp": 0, "httpRequestsPerSecondPerIp": 0, "maxHlsSessions": 100000, "maxHeldRequestsPerIp": 0 },
   "domains": [ { "name": "default", "apps": [ { "name": "live", "cmaf": { "maxHeldRequests": $HELD } } ] } ]
 }
 JSON
