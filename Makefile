@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls clean packages deb rpm
 
 all: build
 
@@ -75,6 +75,11 @@ perf-ladder: build
 # Reliability: config reloads under 1,000 viewers, then 1,000 hostile connections during playback (perf/README.md).
 perf-reliability: build
 	@bash perf/reliability.sh
+
+# LL-HLS and LL-DASH: 1,000 players of each on one stream, daemon and load on separate CPUs: CPU per GB,
+# part to last held response p50/p99, failures (perf/README.md).
+perf-llhls: build
+	@bash perf/llhls.sh
 
 clean:
 	rm -rf artifacts

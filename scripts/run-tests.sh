@@ -7,7 +7,7 @@ export APPLIANCED_BIN="${APPLIANCED_BIN:-$PWD/artifacts/bin/applianced}"
 export APPLIANCE_LOAD_BIN="${APPLIANCE_LOAD_BIN:-$PWD/artifacts/bin/appliance-load}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results=$(mktemp -d)
-projects=(tests/Appliance.Core.Tests tests/Appliance.Architecture.Tests tests/Appliance.Transport.Tests tests/Appliance.Codecs.Tests tests/Appliance.Protocols.Tests tests/Appliance.Streaming.Tests tests/Appliance.Auth.Tests tests/Appliance.Auth.Signing.Tests tests/Appliance.Relay.Tests tests/Appliance.Node.Tests tests/Appliance.Fuzz.Tests tests/Appliance.EndToEnd.Tests)
+projects=(tests/Appliance.Core.Tests tests/Appliance.Architecture.Tests tests/Appliance.Transport.Tests tests/Appliance.Codecs.Tests tests/Appliance.Protocols.Tests tests/Appliance.Streaming.Tests tests/Appliance.Auth.Tests tests/Appliance.Auth.Signing.Tests tests/Appliance.Relay.Tests tests/Appliance.Node.Tests tests/Appliance.Load.Tests tests/Appliance.Fuzz.Tests tests/Appliance.EndToEnd.Tests)
 status=0
 for project in "${projects[@]}"; do
   name=$(basename "$project")

@@ -6,24 +6,31 @@ namespace Appliance.Node.Http;
 /// <summary>
 /// One held CMAF request (a blocking reload, a preload-hinted part, an LL-DASH chunked segment):
 /// its bound, three target durations or the client going away, whichever comes first, and its
-/// place in its client address's count (limits.maxHeldRequestsPerIp). Disposing it releases
+/// place in its client address's count (limits.maxHeldRequestsPerIp). Disposing it (once) releases
 /// both, whichever way the hold ends: answered, timed out, client gone, connection reset.
 /// </summary>
-internal sealed class CmafHold : IDisposable
+/// <remarks>
+/// The bound is the connection's own linked source, reset for each hold (a connection holds one
+/// request at a time): a player holds several requests a second, and a source, a timer and a
+/// registration node each would be garbage that lives just long enough to be promoted.
+/// </remarks>
+internal readonly struct CmafHold : IDisposable
 {
     private readonly CancellationTokenSource _bound;
     private readonly HeldRequestLimiter _limiter;
     private readonly IPAddress _client;
-    private int _disposed;
 
-    /// <summary>Takes over the place <paramref name="client"/> was counted in <paramref name="limiter"/>.</summary>
-    public CmafHold(CancellationToken clientGone, long boundMs, HeldRequestLimiter limiter, IPAddress client)
+    /// <summary>
+    /// Starts the bound on <paramref name="bound"/> (not cancelled, no timer running) and takes over
+    /// the place <paramref name="client"/> was counted in <paramref name="limiter"/>.
+    /// </summary>
+    public CmafHold(CancellationTokenSource bound, long boundMs, HeldRequestLimiter limiter, IPAddress client)
     {
         BoundMs = boundMs;
+        _bound = bound;
         _limiter = limiter;
         _client = client;
-        _bound = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
-        _bound.CancelAfter(TimeSpan.FromMilliseconds(boundMs));
+        Restart();
     }
 
     /// <summary>How long the hold waits for what it asks for.</summary>
@@ -35,12 +42,10 @@ internal sealed class CmafHold : IDisposable
     /// <summary>The bound starts again (each LL-DASH chunk is waited for within one of its own).</summary>
     public void Restart() => _bound.CancelAfter(TimeSpan.FromMilliseconds(BoundMs));
 
+    /// <summary>Stops the bound's timer (the source is reused by the connection's next hold) and leaves the count.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _bound.Dispose();
-            _limiter.Leave(_client);
-        }
+        _bound.TryReset();
+        _limiter.Leave(_client);
     }
 }

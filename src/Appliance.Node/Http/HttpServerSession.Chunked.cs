@@ -18,11 +18,11 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> StreamSegmentAsync(CmafPackager packager, LiveStream stream, CmafName segment, bool headOnly, bool keepAlive)
     {
-        using var hold = TryStartHold(packager, stream, segment.Track, headOnly, keepAlive);
-        if (hold is null)
+        if (!TryStartHold(packager, stream, segment.Track, headOnly, keepAlive, out var hold))
         {
             return Next(keepAlive);
         }
+        using var _ = hold;
         long sent = 0;
         var part = 0;
         while (true)

@@ -9,8 +9,9 @@ namespace Appliance.Node.Http;
 
 /// <summary>
 /// The CMAF routes (fMP4 HLS, LL-HLS, DASH) under /{app}/{stream}/ and /{app}/{stream}.mpd: the
-/// playlists and MPDs are written per request from the packager's snapshot, with the session
-/// token in every URI; inits, segments and parts are sent from the segment cache.
+/// playlists and MPDs are written from the packager's snapshot, with the session token in every
+/// URI (per request), or once per snapshot when there is none (<see cref="RenderedManifests"/>);
+/// inits, segments and parts are sent from the segment cache.
 /// </summary>
 public sealed partial class HttpServerSession
 {
@@ -141,7 +142,14 @@ public sealed partial class HttpServerSession
                 CmafNotFound("no segment yet\n", ask.KeepAlive, ask.HeadOnly);
                 return;
             }
-            DashManifestWriter.Write(manifest, suffix, body);
+            if (suffix is null)
+            {
+                System.Buffers.BuffersExtensions.Write(body, RenderedManifests.Of(manifest));
+            }
+            else
+            {
+                DashManifestWriter.Write(manifest, suffix, body);
+            }
             contentType = DashType;
         }
         else if (ask.Name.Kind == CmafFileKind.Multivariant)
@@ -162,7 +170,15 @@ public sealed partial class HttpServerSession
                 CmafNotFound("no such track\n", ask.KeepAlive, ask.HeadOnly);
                 return;
             }
-            HlsMediaPlaylistWriter.Write(ask.Name.LowLatency ? track.LowLatencyPlaylist : track.Playlist, ask.Skip, suffix, body);
+            var playlist = ask.Name.LowLatency ? track.LowLatencyPlaylist : track.Playlist;
+            if (suffix is null && ask.Skip == HlsSkip.None)
+            {
+                System.Buffers.BuffersExtensions.Write(body, RenderedManifests.Of(playlist));
+            }
+            else
+            {
+                HlsMediaPlaylistWriter.Write(playlist, ask.Skip, suffix, body);
+            }
             contentType = PlaylistType;
         }
         WriteCmafBody(contentType, ManifestCaching(stream, snapshot.Ended, ask), ask.HeadOnly, ask.KeepAlive);

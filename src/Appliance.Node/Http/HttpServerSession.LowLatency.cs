@@ -22,6 +22,9 @@ public sealed partial class HttpServerSession
 
     private static readonly KeyValuePair<string, string>[] RetrySoon = [new("Retry-After", "1")];
 
+    // The bound of the hold in progress (CmafHold): one source per connection, reset for each hold.
+    private CancellationTokenSource? _hold;
+
     /// <summary>
     /// Reads _HLS_msn, _HLS_part and _HLS_skip of an LL-HLS media playlist request into
     /// <paramref name="ask"/>; false, with 400 sent, for a value the spec does not allow:
@@ -116,7 +119,7 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> HoldPlaylistAsync(CmafPackager packager, LiveStream stream, CmafAsk ask)
     {
-        if (TryStartHold(packager, stream, ask.Name.Track, ask.HeadOnly, ask.KeepAlive) is not { } hold)
+        if (!TryStartHold(packager, stream, ask.Name.Track, ask.HeadOnly, ask.KeepAlive, out var hold))
         {
             return Next(ask.KeepAlive);
         }
@@ -152,11 +155,11 @@ public sealed partial class HttpServerSession
     /// </summary>
     private async Task<RequestOutcome> HoldPartAsync(CmafPackager packager, LiveStream stream, CmafName name, bool headOnly, bool keepAlive)
     {
-        using var hold = TryStartHold(packager, stream, name.Track, headOnly, keepAlive);
-        if (hold is null)
+        if (!TryStartHold(packager, stream, name.Track, headOnly, keepAlive, out var hold))
         {
             return Next(keepAlive);
         }
+        using var _ = hold;
         // Bounded: a part the wait says exists is found at once (a lookup retries a part released under it by itself).
         for (var attempt = 0; ; attempt++)
         {
@@ -191,10 +194,10 @@ public sealed partial class HttpServerSession
     /// Starts holding a request for the track: bounded by three target durations (RFC 8216bis: a
     /// server holds a blocking request no longer) of the target players read in the track's
     /// playlist, EXT-X-TARGETDURATION, which is above hls.targetDurationMs when the keyframe
-    /// interval makes segments longer; or by the client going away, whichever comes first. Null,
+    /// interval makes segments longer; or by the client going away, whichever comes first. False,
     /// with 503 sent, when the client's address holds limits.maxHeldRequestsPerIp requests already.
     /// </summary>
-    private CmafHold? TryStartHold(CmafPackager packager, LiveStream stream, Fmp4TrackKind track, bool headOnly, bool keepAlive)
+    private bool TryStartHold(CmafPackager packager, LiveStream stream, Fmp4TrackKind track, bool headOnly, bool keepAlive, out CmafHold hold)
     {
         // The player's address, as its HLS session knows it (the forwarded one behind a trusted proxy).
         var client = _hlsClient ?? Connection.RemoteEndPoint?.Address ?? IPAddress.None;
@@ -207,12 +210,20 @@ public sealed partial class HttpServerSession
                 LiveLog.Rejected(_context.Logger, "http", Client, $"{client} holds its maximum of {max} requests (limits.maxHeldRequestsPerIp)");
             }
             WriteUnavailable(headOnly, keepAlive);
-            return null;
+            hold = default;
+            return false;
+        }
+        if (_hold is null || !_hold.TryReset())
+        {
+            // First hold, or the last one ran out or lost its client: a fresh source.
+            _hold?.Dispose();
+            _hold = CancellationTokenSource.CreateLinkedTokenSource(ClientGone);
         }
         var targetMs = packager.Snapshot.Track(track) is { } snapshot
             ? HlsMediaPlaylistWriter.TargetDurationSeconds(snapshot.LowLatencyPlaylist) * 1000
             : stream.App.Hls.TargetDurationMs;
-        return new CmafHold(ClientGone, 3 * targetMs, held, client);
+        hold = new CmafHold(_hold, 3 * targetMs, held, client);
+        return true;
     }
 
     /// <summary>

@@ -84,6 +84,7 @@ public sealed partial class HttpServerSession : SessionBase
     protected override void OnEnded()
     {
         ReturnBuffers();
+        _hold?.Dispose();
         _clientGone?.Dispose();
     }
 
@@ -108,10 +109,10 @@ public sealed partial class HttpServerSession : SessionBase
         var input = Connection.Input;
         SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
         var streaming = false;
-        ReadResult? readDuringDeferral = null;
+        Task<ReadResult>? readDuringDeferral = null;
         while (true)
         {
-            var result = readDuringDeferral ?? await input.ReadAsync().ConfigureAwait(false);
+            var result = readDuringDeferral is not null ? await readDuringDeferral.ConfigureAwait(false) : await input.ReadAsync().ConfigureAwait(false);
             readDuringDeferral = null;
             var buffer = result.Buffer;
             MarkReceived();
@@ -153,6 +154,15 @@ public sealed partial class HttpServerSession : SessionBase
                 (outcome, readDuringDeferral) = await AwaitDeferredAsync(input, _deferred!).ConfigureAwait(false);
                 _deferred = null;
                 stop = Apply(outcome, ref streaming);
+                if (stop is not null && readDuringDeferral is { } pending)
+                {
+                    // The connection ends: the watching read is not needed (a reset it saw is observed here).
+                    if (!pending.IsCompleted)
+                    {
+                        input.CancelPendingRead();
+                    }
+                    _ = pending.Exception;
+                }
             }
             else
             {
@@ -171,27 +181,24 @@ public sealed partial class HttpServerSession : SessionBase
 
     /// <summary>
     /// Waits for a deferred answer while watching the connection: a client that closes it
-    /// meanwhile cancels <see cref="ClientGone"/>, which releases a held request at once. What
-    /// arrives meanwhile (a pipelined request) is returned for the loop to parse after the answer.
+    /// meanwhile cancels <see cref="ClientGone"/>, which releases a held request at once. The read
+    /// that watched is returned for the loop to take the next request from (what arrived meanwhile,
+    /// a pipelined request, or what comes next): cancelling it would throw and catch an
+    /// OperationCanceledException under the pipe for every held request, the costliest part of a hold.
     /// </summary>
-    private async Task<(RequestOutcome Outcome, ReadResult? Read)> AwaitDeferredAsync(PipeReader input, Task<RequestOutcome> deferred)
+    private async Task<(RequestOutcome Outcome, Task<ReadResult>? Read)> AwaitDeferredAsync(PipeReader input, Task<RequestOutcome> deferred)
     {
         if (deferred.IsCompleted)
         {
             return (await deferred.ConfigureAwait(false), null);
         }
         var reading = input.ReadAsync().AsTask();
-        // A read that failed (a reset) is a client gone too; its exception comes out below, after the answer.
+        // A read that failed (a reset) is a client gone too; its exception comes out in the loop, after the answer.
         if (await Task.WhenAny(deferred, reading).ConfigureAwait(false) == reading && (!reading.IsCompletedSuccessfully || reading.Result.IsCompleted))
         {
             _clientGone?.Cancel();
         }
-        var outcome = await deferred.ConfigureAwait(false);
-        if (!reading.IsCompleted)
-        {
-            input.CancelPendingRead();
-        }
-        return (outcome, await reading.ConfigureAwait(false));
+        return (await deferred.ConfigureAwait(false), reading);
     }
 
     /// <summary>Cancelled when the client closes the connection while an answer is deferred.</summary>

@@ -24,11 +24,16 @@ internal sealed class LoadOptions
                                 http://host:port/app/stream.flv    HTTP-FLV player
                                 http://host:port/app/stream.ts     HTTP-TS player
                                 http://host:port/app/stream.m3u8   HLS player (media playlist)
+                                http://host:port/app/stream/llhls.m3u8
+                                                                   LL-HLS player (hls.js in low-latency
+                                                                   mode; also a *-ll.m3u8 media playlist)
+                                http://host:port/app/stream.mpd    DASH player (?ll=1: LL-DASH)
           --viewers N         viewers in total (default 1)
           --duration SECONDS  length of the run, ramp included (default 30)
           --ramp PER_SECOND   viewers started per second (default 200)
-          --timeout SECONDS   HLS: longest wait for one whole playlist or segment response,
-                              the first playlist included (default 10)
+          --timeout SECONDS   HLS, LL-HLS, DASH: longest wait for one whole response (playlist,
+                              MPD, part, segment; a held one included), the first one included
+                              (default 10)
           --json              the report as JSON, for scripts
           --json-file FILE    also write the JSON report to FILE (text stays on stdout)
           --viewers-csv FILE  write one line per viewer to FILE

@@ -19,6 +19,10 @@ internal static class JsonReport
             json.WriteNumber("exitCode", summary.ExitCode);
             json.WritePropertyName("total");
             Write(json, summary.Total);
+            if (summary.Parts is { } parts)
+            {
+                WriteParts(json, parts);
+            }
             json.WriteStartArray("targets");
             foreach (var (url, tally) in summary.Targets)
             {
@@ -71,6 +75,10 @@ internal static class JsonReport
         {
             WriteHls(json, hls);
         }
+        if (t.Cmaf is { } cmaf)
+        {
+            WriteCmaf(json, cmaf);
+        }
         json.WriteEndObject();
     }
 
@@ -102,6 +110,53 @@ internal static class JsonReport
         json.WriteNumber("endedViewers", h.EndedViewers);
         WriteKinds(json, "firstFailures", h.FailureKinds);
         WriteKinds(json, "malformed", h.MalformedKinds);
+        json.WriteEndObject();
+    }
+
+    private static void WriteCmaf(Utf8JsonWriter json, CmafTally m)
+    {
+        json.WriteStartObject("cmaf");
+        json.WriteNumber("viewers", m.Viewers);
+        json.WriteNumber("lowLatencyViewers", m.LowLatencyViewers);
+        json.WriteNumber("connections", m.Connections);
+        json.WriteNumber("manifestRequests", m.ManifestRequests);
+        json.WriteNumber("blockingReloads", m.BlockingReloads);
+        json.WriteNumber("mediaRequests", m.MediaRequests);
+        json.WriteNumber("hintRequests", m.HintRequests);
+        json.WriteNumber("failures", m.Failures);
+        json.WriteNumber("nonOkResponses", m.NonOkResponses);
+        json.WriteNumber("timeouts", m.Timeouts);
+        json.WriteNumber("connectionErrors", m.ConnectionErrors);
+        json.WriteNumber("hintsNotMade", m.HintsNotMade);
+        json.WriteNumber("chunks", m.Fragments);
+        json.WriteNumber("mediaBytes", m.MediaBytes);
+        json.WriteNumber("skipped", m.Skipped);
+        json.WriteNumber("malformed", m.Malformed);
+        WritePercentiles(json, "firstManifestMs", m.FirstManifest);
+        json.WriteNumber("stalledViewers", m.StalledViewers);
+        json.WriteNumber("stalls", m.Stalls);
+        json.WriteNumber("longestGapMs", Math.Round(m.LongestGapMs, 1));
+        WriteKinds(json, "firstFailures", m.FailureKinds);
+        WriteKinds(json, "malformedKinds", m.MalformedKinds);
+        json.WriteEndObject();
+    }
+
+    private static void WriteParts(Utf8JsonWriter json, PartClockFigures p)
+    {
+        json.WriteStartObject("heldResponses");
+        json.WriteNumber("parts", p.Parts);
+        WritePercentiles(json, "lastPerPartMs", p.LastPerPart);
+        foreach (var kind in Enum.GetValues<HeldKind>())
+        {
+            var i = (int)kind;
+            json.WriteStartObject(kind switch { HeldKind.Playlist => "blockingReload", HeldKind.Part => "part", _ => "chunk" });
+            json.WriteNumber("held", p.Held[i]);
+            json.WriteNumber("answeredAtOnce", p.AtOnce[i]);
+            WritePercentiles(json, "lagMs", p.Lag[i]);
+            WritePercentiles(json, "requestToResponseMs", p.Answer[i]);
+            json.WriteEndObject();
+        }
+        json.WriteNumber("late", p.Late);
         json.WriteEndObject();
     }
 

@@ -18,6 +18,9 @@ internal sealed class LoadSummary
 
     public required List<KeyValuePair<string, Tally>> Targets { get; init; }
 
+    /// <summary>LL-HLS and DASH players: when the node answered each part (null without such players).</summary>
+    public PartClockFigures? Parts { get; init; }
+
     /// <summary>0: everyone played to the end; 1: some failed, dropped or never started; 3: hard cap.</summary>
     public int ExitCode =>
         !CompletedInTime ? 3
@@ -41,6 +44,7 @@ internal sealed class LoadSummary
             CpuSeconds = Environment.CpuUsage.TotalTime.TotalSeconds,
             Total = Tally.Of(run.Viewers, seconds),
             Targets = targets,
+            Parts = run.PartFigures,
         };
     }
 }

@@ -21,7 +21,10 @@ internal sealed class Tally
 
     public int Stalled { get; private init; }
 
-    /// <summary>Gaps of 2 s or more without media, over all viewers (HLS: times a player's buffer ran out).</summary>
+    /// <summary>
+    /// Gaps of 2 s or more without media, over all viewers (HLS: times a player's buffer ran out;
+    /// LL-HLS and DASH: times a track went more than a target duration without a new chunk).
+    /// </summary>
     public int Stalls { get; private init; }
 
     public double LongestGapMs { get; private init; }
@@ -50,6 +53,9 @@ internal sealed class Tally
 
     /// <summary>Null when none of the viewers is an HLS player.</summary>
     public HlsTally? Hls { get; private init; }
+
+    /// <summary>Null when none of the viewers is an LL-HLS or DASH player.</summary>
+    public CmafTally? Cmaf { get; private init; }
 
     /// <summary>Null when none of the viewers reads MPEG-TS (HTTP-TS, HLS).</summary>
     public TsTally? Ts { get; private init; }
@@ -150,6 +156,7 @@ internal sealed class Tally
             FirstKeyFrame = Percentiles.Of(firstKey),
             FirstByte = Percentiles.Of(firstByte),
             Hls = HlsTally.Of(viewers),
+            Cmaf = CmafTally.Of(viewers),
             Ts = TsTally.Of(viewers),
             Errors = HlsTally.Sorted(errors),
         };

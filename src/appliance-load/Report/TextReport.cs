@@ -14,6 +14,10 @@ internal static class TextReport
         text.Append(CultureInfo.InvariantCulture, $"appliance-load: {summary.Total.Viewers} viewers, {summary.Seconds:F1} s, ramp {summary.RampPerSecond:0.#}/s, load tool CPU {summary.CpuSeconds:F1} s");
         text.AppendLine(summary.CompletedInTime ? "" : " (HARD CAP: viewers still busy were abandoned)");
         Append(text, "total", summary.Total);
+        if (summary.Parts is { } parts)
+        {
+            AppendParts(text, parts);
+        }
         if (summary.Targets.Count > 1)
         {
             foreach (var (url, tally) in summary.Targets)
@@ -37,7 +41,7 @@ internal static class TextReport
         {
             text.AppendLine(c, $"  first byte       {Ms(t.FirstByte)}");
         }
-        var stallRule = t.Hls is null ? "no media for 2 s" : t.Hls.Viewers == t.Viewers - t.NotStarted ? "the player's buffer ran out" : "no media for 2 s; HLS: the player's buffer ran out";
+        var stallRule = StallRule(t);
         text.AppendLine(c, $"  stalled          {t.Stalled} viewers, {t.Stalls} stalls, longest gap {t.LongestGapMs:F0} ms ({stallRule})");
         if (t.PlayingGapPerViewer.Count > 0)
         {
@@ -51,6 +55,10 @@ internal static class TextReport
         if (t.Hls is { } hls)
         {
             AppendHls(text, hls);
+        }
+        if (t.Cmaf is { } cmaf)
+        {
+            AppendCmaf(text, cmaf);
         }
         foreach (var (error, count) in t.Errors.Take(MaxErrorLines))
         {
@@ -95,6 +103,76 @@ internal static class TextReport
             text.AppendLine(c, $"  malformed x{count,-8} {kind}");
         }
     }
+
+    private static string StallRule(Tally t)
+    {
+        var started = t.Viewers - t.NotStarted;
+        var rules = new List<string>();
+        if ((t.Hls?.Viewers ?? 0) + (t.Cmaf?.Viewers ?? 0) < started)
+        {
+            rules.Add("no media for 2 s");
+        }
+        if (t.Hls is not null)
+        {
+            rules.Add(rules.Count == 0 && t.Cmaf is null ? "the player's buffer ran out" : "HLS: the player's buffer ran out");
+        }
+        if (t.Cmaf is not null)
+        {
+            rules.Add($"{(rules.Count == 0 ? "" : "LL-HLS, DASH: ")}a track went more than a target duration without a new chunk (two for whole DASH segments)");
+        }
+        return string.Join("; ", rules);
+    }
+
+    private static void AppendCmaf(StringBuilder text, CmafTally m)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"  cmaf players     {m.Viewers}, low latency {m.LowLatencyViewers}, on {m.Connections} TCP connections");
+        text.AppendLine(c, $"  cmaf requests    {m.ManifestRequests} playlists/MPDs ({m.BlockingReloads} blocking reloads), {m.MediaRequests} parts/segments/inits ({m.HintRequests} for preload hints)");
+        text.AppendLine(c, $"  cmaf failures    {m.Failures}: non-200 {m.NonOkResponses}, timeouts {m.Timeouts}, connection errors {m.ConnectionErrors}{Optional("hinted parts never made (404)", (int)m.HintsNotMade)}");
+        text.AppendLine(c, $"  cmaf media       {m.Fragments} chunks in, {m.MediaBytes / 1e6:F1} MB; skipped {m.Skipped}, malformed {m.Malformed}");
+        text.AppendLine(c, $"  first manifest   {Ms(m.FirstManifest)}");
+        text.AppendLine(c, $"  cmaf stalls      {m.StalledViewers} viewers, {m.Stalls} stalls, longest gap {m.LongestGapMs:F0} ms");
+        foreach (var (kind, count) in m.FailureKinds.Take(MaxErrorLines))
+        {
+            text.AppendLine(c, $"  first failure x{count,-4} {kind}");
+        }
+        foreach (var (kind, count) in m.MalformedKinds.Take(MaxErrorLines))
+        {
+            text.AppendLine(c, $"  malformed x{count,-8} {kind}");
+        }
+    }
+
+    private static void AppendParts(StringBuilder text, PartClockFigures p)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine();
+        text.AppendLine("[held responses: from a part's first response, to any player, to each response held for it]");
+        text.AppendLine(c, $"  last per part    {Ms(p.LastPerPart, "parts")}");
+        foreach (var kind in Enum.GetValues<HeldKind>())
+        {
+            var i = (int)kind;
+            if (p.Held[i] + p.AtOnce[i] == 0)
+            {
+                continue;
+            }
+            text.AppendLine(c, $"  {KindName(kind),-16} held {p.Held[i]}, lag {Ms(p.Lag[i], "responses")}; answered at once {p.AtOnce[i]}");
+            if (kind != HeldKind.Chunk && p.Answer[i].Count > 0)
+            {
+                text.AppendLine(c, $"  {"",-16} request to response of the held ones {Ms(p.Answer[i], "responses")}");
+            }
+        }
+        if (p.Late > 0)
+        {
+            text.AppendLine(c, $"  too late         {p.Late} responses came after their part was settled (5 s after its first)");
+        }
+    }
+
+    internal static string KindName(HeldKind kind) => kind switch
+    {
+        HeldKind.Playlist => "blocking reload",
+        HeldKind.Part => "LL-HLS part",
+        _ => "LL-DASH chunk",
+    };
 
     private static string Optional(string name, int count) =>
         count > 0 ? string.Create(CultureInfo.InvariantCulture, $", {name} {count}") : "";

@@ -13,7 +13,8 @@ internal static class ViewerCsv
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder("viewer,url,state,bytes,connected_s,mbit_s,first_byte_ms,first_media_ms,first_keyframe_ms,video_frames,longest_gap_ms,longest_playing_gap_ms,longest_playing_gap_at_s,stalled,stalls,"
             + "ts_packets,ts_sync_losses,ts_continuity_errors,"
-            + "hls_playlists,hls_segment_requests,hls_segments,hls_failures,hls_segment_p50_ms,hls_segment_p99_ms,hls_first_segment_ms,hls_stalls,hls_lowest_buffer_ms,hls_skipped,hls_malformed,hls_connections,error\n");
+            + "hls_playlists,hls_segment_requests,hls_segments,hls_failures,hls_segment_p50_ms,hls_segment_p99_ms,hls_first_segment_ms,hls_stalls,hls_lowest_buffer_ms,hls_skipped,hls_malformed,hls_connections,"
+            + "cmaf_manifests,cmaf_blocking_reloads,cmaf_media_requests,cmaf_chunks,cmaf_failures,cmaf_stalls,cmaf_longest_gap_ms,cmaf_connections,error\n");
         for (var i = 0; i < run.Viewers.Length; i++)
         {
             var v = run.Viewers[i];
@@ -38,7 +39,15 @@ internal static class ViewerCsv
             {
                 text.Append(",,,,,,,,,,,,");
             }
-            text.AppendLine(c, $"\"{error ?? v.Hls?.FirstFailure?.Replace('"', '\'')}\"");
+            if (v.Cmaf is { } m)
+            {
+                text.Append(c, $"{m.ManifestRequests},{m.BlockingReloads},{m.MediaRequests},{m.Fragments},{m.Failures},{m.Stalls},{m.LongestGapMs:F0},{m.Connections},");
+            }
+            else
+            {
+                text.Append(",,,,,,,,");
+            }
+            text.AppendLine(c, $"\"{error ?? (v.Hls?.FirstFailure ?? v.Cmaf?.FirstFailure)?.Replace('"', '\'')}\"");
         }
         return text.ToString();
     }

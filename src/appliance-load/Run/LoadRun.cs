@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Appliance.Load.Cli;
+using Appliance.Load.Report;
 using Appliance.Load.Targets;
 using Appliance.Load.Viewers;
+using Appliance.Load.Viewers.Dash;
 using Appliance.Load.Viewers.Hls;
+using Appliance.Load.Viewers.LlHls;
 
 namespace Appliance.Load.Run;
 
@@ -24,7 +27,7 @@ internal sealed class LoadRun
         {
             // Round robin, so every URL gets its share at every point of the ramp.
             var target = i % options.Urls.Count;
-            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol);
+            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol) { Player = i };
         }
     }
 
@@ -33,6 +36,12 @@ internal sealed class LoadRun
     public ViewerStats[] Viewers { get; }
 
     public double RampPerSecond => _options.RampPerSecond;
+
+    /// <summary>LL-HLS and DASH players: when the node answered each part, over all of them.</summary>
+    public PartClock Parts { get; } = new();
+
+    /// <summary>What <see cref="Parts"/> measured, once the viewers have stopped; null before, or without LL-HLS and DASH players.</summary>
+    public PartClockFigures? PartFigures { get; private set; }
 
     /// <summary>When the first viewer started (a Stopwatch timestamp): the zero of times in the viewers' CSV.</summary>
     public long StartedAt { get; private set; }
@@ -85,7 +94,12 @@ internal sealed class LoadRun
 
         var all = Task.WhenAll(tasks);
         var cap = duration + HardCapSlack - Stopwatch.GetElapsedTime(start);
-        return await Task.WhenAny(all, Task.Delay(cap > TimeSpan.Zero ? cap : TimeSpan.Zero)).ConfigureAwait(false) == all;
+        var completed = await Task.WhenAny(all, Task.Delay(cap > TimeSpan.Zero ? cap : TimeSpan.Zero)).ConfigureAwait(false) == all;
+        if (_options.Urls.Any(u => u.Protocol is StreamProtocol.LlHls or StreamProtocol.Dash))
+        {
+            PartFigures = Parts.Finish();
+        }
+        return completed;
     }
 
     private Task StartViewer(int index, byte[][] requests, CancellationToken runOver)
@@ -96,6 +110,8 @@ internal sealed class LoadRun
         {
             StreamProtocol.Rtmp => RtmpViewer.RunAsync(url, stats, runOver),
             StreamProtocol.Hls => HlsViewer.RunAsync(url, requests[stats.Target], stats, _options.Timeout, runOver),
+            StreamProtocol.LlHls => LlHlsViewer.RunAsync(url, Parts, stats, _options.Timeout, runOver),
+            StreamProtocol.Dash => DashViewer.RunAsync(url, Parts, stats, _options.Timeout, runOver),
             _ => HttpLiveViewer.RunAsync(url, requests[stats.Target], stats, runOver),
         };
     }

@@ -8,11 +8,18 @@ internal enum StreamProtocol
     HttpFlv,
     HttpTs,
     Hls,
+
+    /// <summary>LL-HLS: a multivariant or media playlist named llhls.m3u8 or *-ll.m3u8.</summary>
+    LlHls,
+
+    /// <summary>DASH, low latency when the MPD says so (/app/stream.mpd?ll=1).</summary>
+    Dash,
 }
 
 /// <summary>
 /// A stream to watch: rtmp://host[:port]/app/stream[?query], or http://host[:port]/app/stream.flv,
-/// .ts or .m3u8 (live FLV, live TS, HLS media playlist), each with an optional query.
+/// .ts, .m3u8 or .mpd (live FLV, live TS, HLS media playlist, DASH), each with an optional query.
+/// A playlist named llhls.m3u8 or ending in -ll.m3u8 (the node's LL-HLS names) is played as LL-HLS.
 /// </summary>
 internal sealed class StreamUrl
 {
@@ -69,9 +76,12 @@ internal sealed class StreamUrl
     /// The path and query of <paramref name="reference"/> (a URI line of a playlist) resolved against
     /// this URL; null when it points at another server, where the load must not follow it.
     /// </summary>
-    public string? ResolveOnSameServer(string reference)
+    public string? ResolveOnSameServer(string reference) => ResolveOnSameServer(Uri, reference);
+
+    /// <summary>As <see cref="ResolveOnSameServer(string)"/>, against <paramref name="baseUri"/> (a playlist the URL led to).</summary>
+    public string? ResolveOnSameServer(Uri baseUri, string reference)
     {
-        if (!Uri.TryCreate(Uri, reference, out var resolved) || resolved.Scheme != Uri.Scheme
+        if (!Uri.TryCreate(baseUri, reference, out var resolved) || resolved.Scheme != Uri.Scheme
             || !string.Equals(resolved.Authority, Uri.Authority, StringComparison.OrdinalIgnoreCase))
         {
             return null;
@@ -120,11 +130,16 @@ internal sealed class StreamUrl
             }
             else if (name.EndsWith(".m3u8", StringComparison.Ordinal))
             {
-                protocol = StreamProtocol.Hls;
+                var file = name[(name.LastIndexOf('/') + 1)..];
+                protocol = file is "llhls.m3u8" || file.EndsWith("-ll.m3u8", StringComparison.Ordinal) ? StreamProtocol.LlHls : StreamProtocol.Hls;
+            }
+            else if (name.EndsWith(".mpd", StringComparison.Ordinal))
+            {
+                protocol = StreamProtocol.Dash;
             }
             else if (!name.EndsWith(".flv", StringComparison.Ordinal))
             {
-                problem = "an http URL must name a live stream: /app/stream.flv (HTTP-FLV), .ts (HTTP-TS) or .m3u8 (HLS)";
+                problem = "an http URL must name a live stream: /app/stream.flv (HTTP-FLV), .ts (HTTP-TS), .m3u8 (HLS; LL-HLS when named llhls.m3u8 or *-ll.m3u8) or .mpd (DASH)";
                 return false;
             }
         }

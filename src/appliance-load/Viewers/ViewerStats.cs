@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using Appliance.Load.Targets;
+using Appliance.Load.Viewers.Cmaf;
 using Appliance.Load.Viewers.Hls;
 using Appliance.Load.Viewers.Ts;
 
 namespace Appliance.Load.Viewers;
 
 /// <summary>
-/// What one viewer saw. Written only by that viewer's task; the run reads it when the viewer is
-/// done (progress lines read it on the way, where a slightly stale value is fine). Small on
-/// purpose: there may be a million of these.
+/// What one viewer saw. Written only by that viewer's task (an LL-HLS or DASH player's loops add
+/// bytes and frames atomically); the run reads it when the viewer is done (progress lines read it
+/// on the way, where a slightly stale value is fine). Small on purpose: there may be a million of these.
 /// </summary>
 internal sealed class ViewerStats
 {
@@ -16,6 +17,7 @@ internal sealed class ViewerStats
     public const double StallMs = 2000;
 
     private long _bytes;
+    private long _videoFrames;
     private long _lastMedia;
     private double _longestGapMs;
     private double _longestPlayingGapMs;
@@ -35,7 +37,14 @@ internal sealed class ViewerStats
         {
             Hls = new HlsStats();
         }
+        if (protocol is StreamProtocol.LlHls or StreamProtocol.Dash)
+        {
+            Cmaf = new CmafStats { LowLatency = protocol == StreamProtocol.LlHls };
+        }
     }
+
+    /// <summary>The viewer's number in the run (LL-HLS and DASH players send it in their User-Agent).</summary>
+    public int Player { get; init; }
 
     /// <summary>Index of the URL this viewer watches.</summary>
     public int Target { get; }
@@ -44,6 +53,9 @@ internal sealed class ViewerStats
 
     /// <summary>HLS viewers only: requests, segments and the modelled player buffer.</summary>
     public HlsStats? Hls { get; }
+
+    /// <summary>LL-HLS and DASH players only: requests, chunks, failures and gaps per track.</summary>
+    public CmafStats? Cmaf { get; }
 
     /// <summary>HTTP-TS and HLS viewers: the TS packets received.</summary>
     public TsPacketCounter? Ts { get; }
@@ -72,32 +84,34 @@ internal sealed class ViewerStats
     /// <summary>From the start of the TCP connect to the first complete video keyframe; -1 if none.</summary>
     public double FirstKeyFrameMs { get; private set; } = -1;
 
-    public long VideoFrames { get; private set; }
+    public long VideoFrames => Volatile.Read(ref _videoFrames);
 
     /// <summary>
     /// Longest time without media, counting from the start and up to the end. HLS, where media
-    /// comes in segments: the longest time the modelled player waited for one.
+    /// comes in segments: the longest time the modelled player waited for one. LL-HLS and DASH:
+    /// the longest time a track went without a new chunk once media flowed.
     /// </summary>
-    public double LongestGapMs => Hls?.LongestStallMs ?? _longestGapMs;
+    public double LongestGapMs => Hls?.LongestStallMs ?? Cmaf?.LongestGapMs ?? _longestGapMs;
 
     /// <summary>
     /// Longest time without media once media flowed: between two media messages (or tags, or PES
     /// starts), or from the last one to the end, leaving out the wait for the first. HLS: as
     /// <see cref="LongestGapMs"/>.
     /// </summary>
-    public double LongestPlayingGapMs => Hls?.LongestStallMs ?? _longestPlayingGapMs;
+    public double LongestPlayingGapMs => Hls?.LongestStallMs ?? Cmaf?.LongestGapMs ?? _longestPlayingGapMs;
 
-    /// <summary>When <see cref="LongestPlayingGapMs"/> ended (a Stopwatch timestamp); 0 if none. Not kept for HLS.</summary>
-    public long LongestPlayingGapEndedAt => Hls is null ? _longestPlayingGapEnd : 0;
+    /// <summary>When <see cref="LongestPlayingGapMs"/> ended (a Stopwatch timestamp); 0 if none. Not kept for HLS, LL-HLS and DASH.</summary>
+    public long LongestPlayingGapEndedAt => Hls is null && Cmaf is null ? _longestPlayingGapEnd : 0;
 
     /// <summary>Went <see cref="StallMs"/> without media; HLS: the modelled player ran out of media at least once.</summary>
     public bool Stalled => Stalls > 0;
 
     /// <summary>
     /// Times this viewer went <see cref="StallMs"/> or more without media (each such gap once);
-    /// HLS: times the modelled player ran out of media.
+    /// HLS: times the modelled player ran out of media. LL-HLS and DASH: times a track went more
+    /// than a target duration without a new chunk.
     /// </summary>
-    public int Stalls => Hls?.Stalls ?? _stalls;
+    public int Stalls => Hls?.Stalls ?? Cmaf?.Stalls ?? _stalls;
 
     public void OnStart()
     {
@@ -114,10 +128,13 @@ internal sealed class ViewerStats
         {
             FirstByteMs = Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
         }
-        Volatile.Write(ref _bytes, _bytes + count);
+        Interlocked.Add(ref _bytes, count);
     }
 
-    /// <summary>HLS: a segment with these frames is in (its arrival is no gap: the buffer model judges stalls).</summary>
+    /// <summary>
+    /// HLS: a segment with these frames is in (its arrival is no gap: the buffer model judges
+    /// stalls). LL-HLS and DASH: a part or chunk (their tracks keep their own gaps).
+    /// </summary>
     public void OnSegmentMedia(long videoFrames, bool keyFrame, long now)
     {
         var sinceStart = Stopwatch.GetElapsedTime(StartedAt, now).TotalMilliseconds;
@@ -129,7 +146,10 @@ internal sealed class ViewerStats
         {
             FirstKeyFrameMs = sinceStart;
         }
-        VideoFrames += videoFrames;
+        if (videoFrames > 0)
+        {
+            Interlocked.Add(ref _videoFrames, videoFrames);
+        }
     }
 
     public void OnMedia(bool videoFrame, bool keyFrame)
@@ -143,7 +163,7 @@ internal sealed class ViewerStats
         }
         if (videoFrame)
         {
-            VideoFrames++;
+            _videoFrames++;
             if (keyFrame && FirstKeyFrameMs < 0)
             {
                 FirstKeyFrameMs = Stopwatch.GetElapsedTime(StartedAt, now).TotalMilliseconds;

@@ -25,6 +25,9 @@ internal static class RepoPaths
     /// <summary>The AOT control CLI; APPLIANCECTL_BIN overrides.</summary>
     public static string Ctl => Binary("APPLIANCECTL_BIN", "appliancectl");
 
+    /// <summary>The AOT load tool; APPLIANCE_LOAD_BIN overrides.</summary>
+    public static string LoadTool => Binary("APPLIANCE_LOAD_BIN", "appliance-load");
+
     private static string Binary(string variable, string name)
     {
         var path = Environment.GetEnvironmentVariable(variable);

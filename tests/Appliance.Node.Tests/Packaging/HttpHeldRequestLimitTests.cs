@@ -131,6 +131,40 @@ public class HttpHeldRequestLimitTests
     }
 
     [Fact]
+    public async Task One_connection_holds_request_after_request_each_within_its_own_bound_answered_or_timed_out()
+    {
+        // The connection's hold source is reused: after an answer its timer must run again, after a
+        // timeout (a cancelled source) the next hold must not be cancelled from the start.
+        using var cam = new CmafServer(config => config.Domains[0].Apps[0].Hls.TargetDurationMs = 1000, untilMs: 5_000);
+        var held = cam.Server.Context.HeldRequests;
+        var client = cam.Client(First);
+        var ct = Eventually.Deadline();
+        string NextPart()
+        {
+            var video = cam.Packager.Snapshot.Video!;
+            return $"/live/cam/video-ll.m3u8?_HLS_msn={video.LastPartMsn}&_HLS_part={video.LastPart + 1}";
+        }
+
+        var answered = client.RequestAsync("GET", NextPart(), ct);
+        await Eventually.WaitAsync(() => held.CountOf(First) == 1 && cam.Packager.HeldRequests == 1, "the first request to be held");
+        cam.PublishUntil(cam.PublishedMs + 400);
+        Assert.Equal(200, (await answered).Status);
+
+        var started = Environment.TickCount64;
+        var timedOut = await client.RequestAsync("GET", NextPart(), ct);
+        Assert.Equal(503, timedOut.Status);
+        Assert.InRange(Environment.TickCount64 - started, 2_900, 15_000);
+        Assert.Contains(cam.Server.Logs.Lines, l => l.Message.Contains("had nothing new within 3000 ms", StringComparison.Ordinal));
+
+        var afterTimeout = client.RequestAsync("GET", NextPart(), ct);
+        await Eventually.WaitAsync(() => held.CountOf(First) == 1 && cam.Packager.HeldRequests == 1, "the third request to be held");
+        cam.PublishUntil(cam.PublishedMs + 400);
+        Assert.Equal(200, (await afterTimeout).Status);
+        await Eventually.WaitAsync(() => held.Total == 0, "every held request to be released");
+        Assert.False(client.Run.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_request_the_stream_refuses_takes_no_place_in_its_addresses_count()
     {
         using var cam = new CmafServer(config => config.Domains[0].Apps[0].Cmaf.MaxHeldRequests = 1);

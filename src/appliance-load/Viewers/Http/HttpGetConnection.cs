@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Appliance.Load.Targets;
 using Appliance.Protocols.Http;
 using Appliance.Transport.Sockets;
@@ -36,6 +37,9 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     private NetworkStream? _stream;
     private PipeReader? _input;
     private ChunkedBodyDecoder? _chunked;
+    private ChunkedBodySink? _chunkedSink;
+    private CancellationTokenSource? _deadline;
+    private CancellationToken _deadlineLinkedTo;
     private bool _receivedAny;
 
     public HttpGetConnection(StreamUrl url, ViewerStats stats)
@@ -50,11 +54,13 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     /// <summary>
     /// Sends <paramref name="request"/> and reads the response, the body into <paramref name="body"/>
     /// when the status is 200. Timeouts and connection errors come back as results; only the end
-    /// of the run throws.
+    /// of the run throws. Await it once: its state machines are pooled, as a player makes several
+    /// requests a second.
     /// </summary>
-    public async Task<HttpGetResult> GetAsync(byte[] request, IBodySink body, long maxBodyBytes, TimeSpan timeout, CancellationToken runOver)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<HttpGetResult> GetAsync(ReadOnlyMemory<byte> request, IBodySink body, long maxBodyBytes, TimeSpan timeout, CancellationToken runOver)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runOver);
+        var deadline = Deadline(runOver);
         deadline.CancelAfter(timeout);
         for (var attempt = 0; ; attempt++)
         {
@@ -95,9 +101,33 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => CloseAsync();
+    public ValueTask DisposeAsync()
+    {
+        _deadline?.Dispose();
+        _deadline = null;
+        return CloseAsync();
+    }
 
-    private async Task ConnectAsync(CancellationToken cancel)
+    /// <summary>
+    /// The request's deadline, linked to <paramref name="runOver"/>: one source per connection,
+    /// reset for each request (a player makes several a second), new only after one fired.
+    /// </summary>
+    private CancellationTokenSource Deadline(CancellationToken runOver)
+    {
+        if (_deadline is not null && (_deadlineLinkedTo != runOver || !_deadline.TryReset()))
+        {
+            _deadline.Dispose();
+            _deadline = null;
+        }
+        if (_deadline is null)
+        {
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(runOver);
+            _deadlineLinkedTo = runOver;
+        }
+        return _deadline;
+    }
+
+    private async ValueTask ConnectAsync(CancellationToken cancel)
     {
         // No deadline of the connector's own: the GET's deadline covers connect and exchange.
         _stream = await TcpConnector.Default.ConnectAsync(_url.ConnectHost, _url.Port, Timeout.Infinite, cancel).ConfigureAwait(false);
@@ -120,7 +150,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         _input = null;
     }
 
-    private async Task<HttpGetResult> ExchangeAsync(IBodySink body, long maxBodyBytes, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpGetResult> ExchangeAsync(IBodySink body, long maxBodyBytes, CancellationToken cancel)
     {
         var input = _input!;
         HttpResponseHead? head = null;
@@ -190,7 +221,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
             : connection is not null && connection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task<(long, string?)> ReadLengthAsync(PipeReader input, IBodySink sink, long length, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(long, string?)> ReadLengthAsync(PipeReader input, IBodySink sink, long length, CancellationToken cancel)
     {
         var remaining = length;
         while (remaining > 0)
@@ -212,7 +244,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         return (length, null);
     }
 
-    private async Task<(long, string?)> ReadToCloseAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(long, string?)> ReadToCloseAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
     {
         long bytes = 0;
         while (true)
@@ -236,11 +269,13 @@ internal sealed class HttpGetConnection : IAsyncDisposable
         }
     }
 
-    private async Task<(long, string?)> ReadChunkedAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(long, string?)> ReadChunkedAsync(PipeReader input, IBodySink sink, long maxBodyBytes, CancellationToken cancel)
     {
         _chunked ??= new ChunkedBodyDecoder();
         _chunked.Reset();
-        var decoded = new ChunkedBodySink(sink);
+        var decoded = _chunkedSink ??= new ChunkedBodySink();
+        decoded.Start(sink);
         while (true)
         {
             var read = await input.ReadAsync(cancel).ConfigureAwait(false);

@@ -52,20 +52,64 @@ internal sealed class PooledBodyBuffer : IBodySink
     }
 }
 
-/// <summary>Lets <see cref="Appliance.Protocols.Http.ChunkedBodyDecoder"/> write decoded data straight into a sink through a small scratch array.</summary>
-internal sealed class ChunkedBodySink(IBodySink sink) : IBufferWriter<byte>
+/// <summary>
+/// Lets <see cref="Appliance.Protocols.Http.ChunkedBodyDecoder"/> write decoded data straight into a
+/// sink through a small scratch array; one per connection, started again for each body.
+/// </summary>
+internal sealed class ChunkedBodySink : IBufferWriter<byte>
 {
     private readonly byte[] _scratch = new byte[4096];
+    private IBodySink _sink = DiscardSink.Instance;
+
+    public ChunkedBodySink()
+    {
+    }
+
+    public ChunkedBodySink(IBodySink sink) => _sink = sink;
 
     public long Written { get; private set; }
 
+    public void Start(IBodySink sink)
+    {
+        _sink = sink;
+        Written = 0;
+    }
+
     public void Advance(int count)
     {
-        sink.Write(_scratch.AsSpan(0, count));
+        _sink.Write(_scratch.AsSpan(0, count));
         Written += count;
     }
 
     public Memory<byte> GetMemory(int sizeHint = 0) => _scratch;
 
     public Span<byte> GetSpan(int sizeHint = 0) => _scratch;
+}
+
+/// <summary>
+/// A whole small body (a playlist, an MPD) in an array this sink keeps and reuses: a player that
+/// reloads several times a second allocates nothing once it has seen its largest.
+/// </summary>
+internal class ReusableBody : IBodySink
+{
+    private byte[] _bytes = new byte[4096];
+
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, Length);
+
+    /// <summary>The bytes, writable: a parser may decode in place (XML entities only shorten).</summary>
+    protected Span<byte> Writable => _bytes.AsSpan(0, Length);
+
+    public void Clear() => Length = 0;
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (Length + data.Length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + data.Length));
+        }
+        data.CopyTo(_bytes.AsSpan(Length));
+        Length += data.Length;
+    }
 }
