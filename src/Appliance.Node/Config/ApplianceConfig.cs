@@ -119,4 +119,8 @@ public sealed class AppConfig : RelayAppConfig
     /// <summary>Events of this app's streams POSTed to the customer's backend; off until urls are set.</summary>
     [JsonPropertyOrder(16)]
     public WebhookConfig Webhooks { get; set; } = new();
+
+    /// <summary>Streams grouped into one adaptive stream (multivariant playlists, one MPD); off until labels or groups are set.</summary>
+    [JsonPropertyOrder(17)]
+    public RenditionsConfig Renditions { get; set; } = new();
 }

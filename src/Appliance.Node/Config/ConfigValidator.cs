@@ -117,6 +117,7 @@ internal static class ConfigValidator
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
         WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);
+        RenditionsConfigValidator.Validate(app.Renditions, app.MaxStreamNameLength, $"{at}.renditions", check);
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

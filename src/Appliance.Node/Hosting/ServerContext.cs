@@ -1,6 +1,7 @@
 using Appliance.Auth;
 using Appliance.Node.Config;
 using Appliance.Node.Limits;
+using Appliance.Node.Renditions;
 using Appliance.Streaming.Logging;
 using Appliance.Node.Sessions;
 using Appliance.Node.Webhooks;
@@ -28,6 +29,7 @@ public sealed class ServerContext : ISessionHost
         HeldRequests = new HeldRequestLimiter(Logger);
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         HlsSessions = new HlsSessionTable(AccessLog);
+        Renditions = new RenditionGroups(streams, Logger);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
         Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
         // An HLS player is a session without a connection: its first request is its play, its window's end its stop.
@@ -61,6 +63,9 @@ public sealed class ServerContext : ISessionHost
 
     /// <summary>HLS players as sessions (they have no connection of their own); swept by the server's timer.</summary>
     public HlsSessionTable HlsSessions { get; }
+
+    /// <summary>Rendition groups: their live renditions, what their playlists last found of each; swept by the server's timer.</summary>
+    public RenditionGroups Renditions { get; }
 
     public ILogger Logger { get; }
 

@@ -41,6 +41,10 @@ public sealed partial class HttpServerSession
         if (name.Kind is CmafFileKind.Multivariant or CmafFileKind.MediaPlaylist)
         {
             var ask = new CmafAsk(name, Mpd: false, LowLatency: name.LowLatency, sessionToken, headOnly, keepAlive);
+            if (name.Kind == CmafFileKind.Multivariant && IsGroup(route))
+            {
+                return ServeGroupCmaf(route, ask);
+            }
             if (name.Kind == CmafFileKind.MediaPlaylist && name.LowLatency && !TryReadBlockingQuery(ref ask))
             {
                 return Next(keepAlive);
@@ -88,6 +92,10 @@ public sealed partial class HttpServerSession
         if (packager is null)
         {
             return CmafNotFound("stream not found\n", ask.KeepAlive, ask.HeadOnly);
+        }
+        if (!ask.Mpd && ask.Name.Kind == CmafFileKind.MediaPlaylist)
+        {
+            PassOnGroupDemand(stream, Streaming.Renditions.RenditionPackaging.Cmaf);
         }
         if (!packager.Snapshot.IsReady)
         {
@@ -162,7 +170,12 @@ public sealed partial class HttpServerSession
                 CmafNotFound("no such track\n", ask.KeepAlive, ask.HeadOnly);
                 return;
             }
-            HlsMediaPlaylistWriter.Write(ask.Name.LowLatency ? track.LowLatencyPlaylist : track.Playlist, ask.Skip, suffix, body);
+            var playlist = ask.Name.LowLatency ? track.LowLatencyPlaylist : track.Playlist;
+            if (ask.Name.LowLatency && track.Kind == Codecs.Fmp4.Fmp4TrackKind.Video)
+            {
+                playlist = WithGroupReports(playlist, stream);
+            }
+            HlsMediaPlaylistWriter.Write(playlist, ask.Skip, suffix, body);
             contentType = PlaylistType;
         }
         WriteCmafBody(contentType, ManifestCaching(stream, snapshot.Ended, ask), ask.HeadOnly, ask.KeepAlive);

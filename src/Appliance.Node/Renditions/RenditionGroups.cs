@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using Appliance.Codecs.Hls;
+using Appliance.Core.Time;
+using Appliance.Node.Config;
+using Appliance.Node.Logging;
+using Appliance.Relay;
+using Appliance.Streaming.Renditions;
+using Appliance.Streaming.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Node.Renditions;
+
+/// <summary>
+/// The node's rendition groups: which streams of a group are live now (pulled first on a node
+/// that pulls), what the group's playlists last found of each (aligned, pending, misaligned:
+/// one log line when that changes), and demand that keeps every rendition of a watched group
+/// packaged, so a player switching to one finds its playlist ready. A group is nothing the node
+/// stores: it is read from the rule and the live streams whenever it is asked for.
+/// </summary>
+public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logger)
+{
+    // A candidate rendition its pull did not find upstream is not asked for again before this.
+    private const long MissingRetryMs = 10_000;
+
+    // After the first rendition of a group arrives, its other pulls get this long to deliver too.
+    private const int FollowersWaitMs = 1_000;
+
+    // Demand is passed on to a group's other renditions at most this often.
+    private const long TouchIntervalMs = 1_000;
+
+    private readonly ConcurrentDictionary<StreamKey, long> _missing = new();
+    private readonly ConcurrentDictionary<(StreamKey Group, RenditionPackaging Packaging), long> _touched = new();
+
+    /// <summary>A rendition is in its group while it is published (or pulled): not ended, and with a source.</summary>
+    public static bool IsLive(LiveStream? stream) => stream is { IsEnded: false, Source: not null };
+
+    /// <summary>The group's live streams on this node, in the rule's order (the top first); no pulls.</summary>
+    public List<LiveStream> Collect(StreamKey group, AppConfig app)
+    {
+        var names = RenditionRule.Members(app, group.Name);
+        var members = new List<LiveStream>(names.Count);
+        foreach (var name in names)
+        {
+            if (streams.FindForPlay(group with { Name = name }) is { } stream && IsLive(stream))
+            {
+                members.Add(stream);
+            }
+        }
+        return members;
+    }
+
+    /// <summary>
+    /// The group's live streams for a viewer of the group. On a node that pulls, the renditions it
+    /// does not have are pulled: while it has none, the request waits for the first to arrive (and
+    /// a second for the others); once it has one, the rest are pulled in the background and join
+    /// the group when they arrive. A rendition its parent did not have is not asked for again for 10 s.
+    /// </summary>
+    public async ValueTask<List<LiveStream>> FindAsync(StreamKey group, AppConfig app, RelayManager? relay, string? query, string client)
+    {
+        var members = Collect(group, app);
+        if (relay is null)
+        {
+            return members;
+        }
+        var pulls = new List<Task<LiveStream?>>();
+        var now = MonotonicClock.NowMs;
+        foreach (var name in RenditionRule.Members(app, group.Name))
+        {
+            var key = group with { Name = name };
+            if (!relay.MustWait(key, streams.FindForPlay(key)) || _missing.TryGetValue(key, out var missedAt) && now - missedAt < MissingRetryMs)
+            {
+                continue;
+            }
+            pulls.Add(PullAsync(relay, key, query, client));
+        }
+        if (pulls.Count == 0 || members.Count > 0)
+        {
+            return members;
+        }
+        var waiting = new List<Task<LiveStream?>>(pulls);
+        while (waiting.Count > 0)
+        {
+            var done = await Task.WhenAny(waiting).ConfigureAwait(false);
+            waiting.Remove(done);
+            if (IsLive(done.Result))
+            {
+                await Task.WhenAny(Task.WhenAll(waiting), Task.Delay(FollowersWaitMs)).ConfigureAwait(false);
+                break;
+            }
+        }
+        return Collect(group, app);
+    }
+
+    /// <summary>One rendition's pull; never throws (the group goes on without it), and remembers a rendition that is not there.</summary>
+    private async Task<LiveStream?> PullAsync(RelayManager relay, StreamKey key, string? query, string client)
+    {
+        LiveStream? stream = null;
+        try
+        {
+            stream = await relay.FindOrPullAsync(key, query, client).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            RenditionLog.PullFailed(logger, ex, key.ToString());
+        }
+        if (!IsLive(stream))
+        {
+            _missing[key] = MonotonicClock.NowMs;
+            return null;
+        }
+        _missing.TryRemove(key, out _);
+        return stream;
+    }
+
+    /// <summary>
+    /// A player asked for one rendition's playlist: the group's other live renditions count as
+    /// asked for too (their packaging starts or keeps running, their pulls stay up), so a player
+    /// that switches finds a ready playlist. At most once a second per group and packaging.
+    /// </summary>
+    public void PassOnDemand(LiveStream stream, AppConfig app, RenditionPackaging packaging, string? utcTimingUrl)
+    {
+        if (!RenditionRule.Applies(app) || RenditionRule.GroupOf(app, stream.Key.Name) is not { } name)
+        {
+            return;
+        }
+        var group = stream.Key with { Name = name };
+        var now = MonotonicClock.NowMs;
+        if (_touched.TryGetValue((group, packaging), out var at) && now - at < TouchIntervalMs)
+        {
+            return;
+        }
+        _touched[(group, packaging)] = now;
+        foreach (var member in Collect(group, app))
+        {
+            if (ReferenceEquals(member, stream))
+            {
+                continue;
+            }
+            if (packaging == RenditionPackaging.Hls)
+            {
+                member.RequestHls();
+            }
+            else
+            {
+                member.RequestCmaf(utcTimingUrl);
+            }
+        }
+    }
+
+    /// <summary>
+    /// EXT-X-RENDITION-REPORT lines for a rendition's LL-HLS video playlist: the other renditions
+    /// of its group that the group lists (as last found), each with its newest part.
+    /// </summary>
+    public List<HlsRenditionReport> Reports(LiveStream stream, AppConfig app)
+    {
+        var reports = new List<HlsRenditionReport>();
+        if (!RenditionRule.Applies(app) || RenditionRule.GroupOf(app, stream.Key.Name) is not { } name)
+        {
+            return reports;
+        }
+        var group = stream.Key with { Name = name };
+        foreach (var member in Collect(group, app))
+        {
+            if (ReferenceEquals(member, stream) || !IsListed(group, RenditionPackaging.Cmaf, member.Key.Name))
+            {
+                continue;
+            }
+            if (GroupPlaylists.Report(member.Key.Name, member.PackagedCmaf?.Snapshot.Video) is { } report)
+            {
+                reports.Add(report);
+            }
+        }
+        return reports;
+    }
+}
