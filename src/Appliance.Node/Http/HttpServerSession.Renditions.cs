@@ -45,9 +45,7 @@ public sealed partial class HttpServerSession
         var windows = members.Select(m => m.RequestHls()).OfType<Streaming.Packaging.Hls.SegmentWindow>().ToList();
         if (!windows.TrueForAll(w => w.IsReady))
         {
-            // Packaging just started: answer when every rendition lists enough segments (bounded).
-            var waitMs = app.Hls.TargetDurationMs * (app.Hls.MinSegments + 2) + 2000;
-            await Task.WhenAny(Task.WhenAll(windows.Select(w => w.Ready)), Task.Delay(waitMs)).ConfigureAwait(false);
+            await WaitForRenditionsAsync([.. windows.Select(w => w.Ready)], app).ConfigureAwait(false);
         }
         // Renditions that arrived meanwhile join; those gone leave.
         var renditions = new List<Rendition>();
@@ -95,8 +93,7 @@ public sealed partial class HttpServerSession
         var packagers = members.Select(m => m.RequestCmaf(TimePath)).OfType<Streaming.Packaging.Cmaf.CmafPackager>().ToList();
         if (!packagers.TrueForAll(p => p.Snapshot.IsReady))
         {
-            var waitMs = app.Hls.TargetDurationMs * (app.Hls.MinSegments + 2) + 2000;
-            await Task.WhenAny(Task.WhenAll(packagers.Select(p => p.Ready)), Task.Delay(waitMs)).ConfigureAwait(false);
+            await WaitForRenditionsAsync([.. packagers.Select(p => p.Ready)], app).ConfigureAwait(false);
         }
         var renditions = new List<Rendition>();
         LiveStream? top = null;
@@ -140,6 +137,27 @@ public sealed partial class HttpServerSession
         }
         WriteCmafBody(contentType, ManifestCaching(top, ended, ask), ask.HeadOnly, ask.KeepAlive);
         return Next(ask.KeepAlive);
+    }
+
+    /// <summary>
+    /// Packaging just started on some renditions: waits until the top one lists enough segments
+    /// for a player to start with a buffer (bounded as a stream's own playlist is), then at most
+    /// one target duration more for the others (started with it, they are ready with it; one that
+    /// joined late is listed once it has a segment).
+    /// </summary>
+    private static async Task WaitForRenditionsAsync(List<Task> ready, AppConfig app)
+    {
+        if (ready.Count == 0)
+        {
+            return;
+        }
+        var waitMs = app.Hls.TargetDurationMs * (app.Hls.MinSegments + 2) + 2000;
+        await Task.WhenAny(ready[0], Task.Delay(waitMs)).ConfigureAwait(false);
+        var all = Task.WhenAll(ready);
+        if (!all.IsCompleted)
+        {
+            await Task.WhenAny(all, Task.Delay(app.Hls.TargetDurationMs)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
