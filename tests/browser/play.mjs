@@ -3,6 +3,12 @@
 //
 //   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N]
 //                 [--timeout S] [--chromium PATH] [--profile-parent DIR]
+//                 [--throttle-kbps K --throttle-at-height H --throttle-seconds S]
+//
+// With --throttle-kbps, once the video shows H lines (the top rendition of an adaptive stream), the
+// page's network is throttled to K kbit/s down (DevTools Network.emulateNetworkConditions) until
+// S seconds after the picture got smaller (the player switched down; at most 20 s), then
+// unthrottled; the report's notes say when (ms after the first 'playing').
 //
 // It serves its own test page and the player libraries on 127.0.0.1 (port 0), so the stream is
 // fetched cross-origin, as a real page would. Exit 0: playback was measured (the caller judges
@@ -67,6 +73,9 @@ try {
       chromium: { type: 'string', default: process.env.CHROMIUM_BIN || '/usr/bin/chromium' },
       // Where the throwaway profile goes; the caller can delete it even if this process is killed.
       'profile-parent': { type: 'string', default: tmpdir() },
+      'throttle-kbps': { type: 'string' },
+      'throttle-at-height': { type: 'string' },
+      'throttle-seconds': { type: 'string' },
     },
     strict: true,
   }));
@@ -92,6 +101,41 @@ if (exitCode === null) {
     process.on(signal, () => emit({ ok: false, phase: 'signal', error: `killed by ${signal}` }, 2));
   }
   run().catch((e) => emit({ ok: false, phase: currentPhase, error: String(e?.stack ?? e) }, 2));
+}
+
+// Throttles the page's downloads once the video shows the given height, and lifts it the given
+// seconds after the picture got smaller; each step is noted in the page's report. Gives up quietly
+// when playback has ended.
+async function throttleOnce(page, playback) {
+  const kbps = Number(options['throttle-kbps']);
+  const height = Number(options['throttle-at-height'] ?? 0);
+  const holdMs = Number(options['throttle-seconds'] ?? 5) * 1000;
+  let done = false;
+  playback.finally(() => {
+    done = true;
+  });
+  const cdp = await browserContext.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const videoHeight = () => page.evaluate(() => document.getElementById('video').videoHeight);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  while (!done && (await videoHeight()) < height) {
+    await sleep(250);
+  }
+  if (done) {
+    return;
+  }
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: (kbps * 1000) / 8, uploadThroughput: -1 });
+  await page.evaluate((k) => window.noteEvent(`throttled to ${k} kbit/s`), kbps);
+  const since = Date.now();
+  while (!done && (await videoHeight()) >= height && Date.now() - since < 20_000) {
+    await sleep(250);
+  }
+  await sleep(holdMs);
+  if (done) {
+    return;
+  }
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await page.evaluate(() => window.noteEvent('unthrottled'));
 }
 
 async function run() {
@@ -157,7 +201,7 @@ async function run() {
   currentPhase = 'playback';
   // Time to reach 'playing' is what is left after the measurement and a margin to report.
   const startTimeoutMs = Math.max(1000, remainingMs() - seconds * 1000 - 5000);
-  const result = await page.evaluate((o) => window.runPlayback(o), {
+  const playback = page.evaluate((o) => window.runPlayback(o), {
     player: options.player,
     url: options.url,
     type: options.type ?? null,
@@ -165,5 +209,9 @@ async function run() {
     seconds,
     startTimeoutMs,
   });
+  if (options['throttle-kbps']) {
+    throttleOnce(page, playback).catch((e) => consoleLines.push(`throttle: ${e?.message ?? e}`));
+  }
+  const result = await playback;
   emit({ ...result, userAgent: version, phase: result.ok ? 'done' : 'playback' }, result.ok ? 0 : 1);
 }
