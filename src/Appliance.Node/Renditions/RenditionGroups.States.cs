@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Appliance.Node.Config;
 using Appliance.Node.Logging;
 using Appliance.Streaming.Renditions;
@@ -13,6 +14,9 @@ public sealed partial class RenditionGroups
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(StreamKey Group, RenditionPackaging Packaging), Dictionary<string, Found>> _found = [];
+
+    // The names each group lists, as last found: read without the lock by every LL-HLS playlist request.
+    private readonly ConcurrentDictionary<(StreamKey Group, RenditionPackaging Packaging), string[]> _listed = new();
 
     /// <summary>What a check found of a rendition; whether the node has said it is misaligned (and not yet that it is aligned again).</summary>
     private sealed class Found(RenditionEntry entry)
@@ -67,6 +71,11 @@ public sealed partial class RenditionGroups
             if (found.Count == 0)
             {
                 _found.Remove((group, packaging));
+                _listed.TryRemove((group, packaging), out _);
+            }
+            else
+            {
+                _listed[(group, packaging)] = [.. found.Values.Where(f => f.Entry.Listed).Select(f => f.Entry.Rendition.Name)];
             }
         }
         var where = packaging == RenditionPackaging.Hls ? "HLS segments" : "CMAF segments";
@@ -84,13 +93,8 @@ public sealed partial class RenditionGroups
     }
 
     /// <summary>Whether the group's playlists of <paramref name="packaging"/> list <paramref name="rendition"/>, as last found.</summary>
-    public bool IsListed(StreamKey group, RenditionPackaging packaging, string rendition)
-    {
-        lock (_lock)
-        {
-            return _found.TryGetValue((group, packaging), out var found) && found.TryGetValue(rendition, out var known) && known.Entry.Listed;
-        }
-    }
+    public bool IsListed(StreamKey group, RenditionPackaging packaging, string rendition) =>
+        _listed.TryGetValue((group, packaging), out var listed) && Array.IndexOf(listed, rendition) >= 0;
 
     /// <summary>Every rendition of every group as last found, by group, packaging and the rule's order.</summary>
     public List<RenditionStatus> Snapshot()
@@ -167,6 +171,7 @@ public sealed partial class RenditionGroups
             foreach (var key in _found.Keys.Where(k => !checkedNow.Contains(k)).ToList())
             {
                 _found.Remove(key);
+                _listed.TryRemove(key, out _);
             }
         }
     }

@@ -41,7 +41,7 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
         var members = new List<LiveStream>(names.Count);
         foreach (var name in names)
         {
-            if (streams.FindForPlay(group with { Name = name }) is { } stream && IsLive(stream))
+            if (name.Length <= app.MaxStreamNameLength && streams.FindForPlay(group with { Name = name }) is { } stream && IsLive(stream))
             {
                 members.Add(stream);
             }
@@ -67,7 +67,8 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
         foreach (var name in RenditionRule.Members(app, group.Name))
         {
             var key = group with { Name = name };
-            if (!relay.MustWait(key, streams.FindForPlay(key)) || _missing.TryGetValue(key, out var missedAt) && now - missedAt < MissingRetryMs)
+            // A name longer than the app's streams may have (a label added to a long one) names no stream anywhere.
+            if (name.Length > app.MaxStreamNameLength || !relay.MustWait(key, streams.FindForPlay(key)) || _missing.TryGetValue(key, out var missedAt) && now - missedAt < MissingRetryMs)
             {
                 continue;
             }

@@ -44,6 +44,16 @@ public sealed class RenditionsConfigTests
     }
 
     [Fact]
+    public void More_than_a_thousand_groups_are_refused()
+    {
+        var groups = string.Join(", ", Enumerable.Range(0, 1001).Select(i => $"\"g{i}\": [ \"cam_{i}\" ]"));
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(App($"{{ \"groups\": {{ {groups} }} }}"), "t.json"));
+
+        Assert.Contains("$.domains[0].apps[0].renditions.groups: has more than 1000 groups", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_name_longer_than_the_apps_stream_names_is_refused()
     {
         var json = "{ \"domains\": [ { \"name\": \"default\", \"apps\": [ { \"name\": \"live\", \"maxStreamNameLength\": 8, \"renditions\": { \"groups\": { \"show\": [ \"cam_hd_long\" ] } } } ] } ] }";
