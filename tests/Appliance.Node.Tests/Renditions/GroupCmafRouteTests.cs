@@ -92,11 +92,13 @@ public sealed class GroupCmafRouteTests
         node.Publish("cam_240p", keySize: 2400, interSize: 1200, fromMs: 9_000, untilMs: 15_000);
         node.PublishUntil(15_000);
         var back = await client.RequestAsync("GET", "/live/cam.mpd", ct);
+        var indexBack = await client.RequestAsync("GET", "/live/cam/index.m3u8", ct);
 
         Assert.Equal(["cam_144p", "cam_240p", "cam"], VideoRepresentations(before.BodyText));
         Assert.Equal(["cam_144p", "cam"], VideoRepresentations(without.BodyText));
         Assert.Equal(["../cam_144p.m3u8", "../cam.m3u8"], CmafServer.Uris(index.BodyText));
         Assert.Equal(["cam_144p", "cam_240p", "cam"], VideoRepresentations(back.BodyText));
+        Assert.Equal(["../cam_144p.m3u8", "../cam_240p.m3u8", "../cam.m3u8"], CmafServer.Uris(indexBack.BodyText));
     }
 
     [Fact]
