@@ -69,6 +69,8 @@ public static class BrowserPlayer
             if (throttle is not null)
             {
                 args.AddRange([
+                    "--link-kbps", throttle.LinkKbps.ToString(CultureInfo.InvariantCulture),
+                    "--link-latency-ms", throttle.LinkLatencyMs.ToString(CultureInfo.InvariantCulture),
                     "--throttle-kbps", throttle.Kbps.ToString(CultureInfo.InvariantCulture),
                     "--throttle-at-height", throttle.AtHeight.ToString(CultureInfo.InvariantCulture),
                     "--throttle-seconds", throttle.Seconds.ToString(CultureInfo.InvariantCulture),
@@ -113,9 +115,11 @@ public static class BrowserPlayer
 /// <summary>
 /// A network throttle play.mjs applies through the DevTools protocol (Network.emulateNetworkConditions):
 /// <paramref name="Kbps"/> down, from when the video first shows <paramref name="AtHeight"/> lines
-/// until <paramref name="Seconds"/> after it shows fewer (at most 20 s).
+/// until <paramref name="Seconds"/> after it shows fewer (at most 20 s). Before and after, the page
+/// has a link of <paramref name="LinkKbps"/> with <paramref name="LinkLatencyMs"/> of latency rather
+/// than loopback, whose near-instant downloads players' bandwidth averages weigh as next to nothing.
 /// </summary>
-public sealed record BrowserThrottle(int Kbps, int AtHeight, double Seconds);
+public sealed record BrowserThrottle(int Kbps, int AtHeight, double Seconds, int LinkKbps = 20_000, int LinkLatencyMs = 20);
 
 /// <summary>play.mjs's report: the page's measurements from the first 'playing' event on.</summary>
 public sealed class BrowserPlayback
