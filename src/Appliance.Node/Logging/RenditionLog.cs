@@ -15,4 +15,7 @@ internal static partial class RenditionLog
 
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "rendition {Stream}: its pull failed; its group goes on without it")]
     public static partial void PullFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(EventId = 703, Level = LogLevel.Error, Message = "rendition groups: the alignment sweep failed; it runs again in 2 s")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

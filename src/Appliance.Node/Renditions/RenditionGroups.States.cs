@@ -125,6 +125,19 @@ public sealed partial class RenditionGroups
     /// </summary>
     public void Sweep(ApplianceConfig config)
     {
+        try
+        {
+            SweepGroups(config);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // On the server's timer: a fault here must not take the node down, only this round.
+            RenditionLog.SweepFailed(logger, ex);
+        }
+    }
+
+    private void SweepGroups(ApplianceConfig config)
+    {
         var groups = new Dictionary<StreamKey, AppConfig>();
         foreach (var domain in config.Domains)
         {
