@@ -138,6 +138,7 @@ public sealed partial class RenditionGroups
 
     private void SweepGroups(ApplianceConfig config)
     {
+        ForgetOld(Core.Time.MonotonicClock.NowMs);
         var groups = new Dictionary<StreamKey, AppConfig>();
         foreach (var domain in config.Domains)
         {

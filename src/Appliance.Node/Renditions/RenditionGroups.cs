@@ -28,6 +28,7 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
     // Demand is passed on to a group's other renditions at most this often.
     private const long TouchIntervalMs = 1_000;
 
+    // Both are keyed by names from requests (an edge asked for made-up groups): the sweep drops what has expired.
     private readonly ConcurrentDictionary<StreamKey, long> _missing = new();
     private readonly ConcurrentDictionary<(StreamKey Group, RenditionPackaging Packaging), long> _touched = new();
 
@@ -144,6 +145,25 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
             else
             {
                 member.RequestCmaf(utcTimingUrl);
+            }
+        }
+    }
+
+    /// <summary>Drops the missing names that may be asked for again and the demand that may be passed on again.</summary>
+    private void ForgetOld(long nowMs)
+    {
+        foreach (var (key, at) in _missing)
+        {
+            if (nowMs - at >= MissingRetryMs)
+            {
+                _missing.TryRemove(new KeyValuePair<StreamKey, long>(key, at));
+            }
+        }
+        foreach (var (key, at) in _touched)
+        {
+            if (nowMs - at >= TouchIntervalMs)
+            {
+                _touched.TryRemove(new KeyValuePair<(StreamKey, RenditionPackaging), long>(key, at));
             }
         }
     }

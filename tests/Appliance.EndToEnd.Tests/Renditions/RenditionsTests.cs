@@ -169,6 +169,27 @@ public sealed partial class RenditionsTests(RenditionsFixture live) : IClassFixt
         Assert.Equal((256, 144), (probe.Video.Width, probe.Video.Height));
     }
 
+    [Fact]
+    public async Task An_edge_asks_its_parents_for_a_rendition_they_lack_once_in_10_s_and_serves_the_rest()
+    {
+        // The edge's rule names a 90p rendition nobody publishes; its pulls give up after 1 s.
+        await using var edge = await DaemonProcess.StartAsync(
+            appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(Daemon)], pull: "\"waitMs\": 1000",
+                more: "\"renditions\": { \"labels\": [ \"240p\", \"144p\", \"90p\" ] }"),
+            rootJson: Infrastructure.Tiers.Node("edge"));
+        using var cts = new CancellationTokenSource(Wait);
+
+        var first = await Hls.GetAsync(edge, "/live/cam/index.m3u8", cts.Token);
+        await edge.WaitForLogAsync(l => l.Contains("pull default/live/cam_90p: giving up", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        var second = await Hls.GetAsync(edge, "/live/cam/index.m3u8", cts.Token);
+        var mpd = await Hls.GetAsync(edge, "/live/cam.mpd", cts.Token);
+
+        Assert.Equal(["../cam_144p.m3u8", "../cam_240p.m3u8", "../cam.m3u8"], Variants(first.Text).Select(v => v.Uri));
+        Assert.Equal(["../cam_144p.m3u8", "../cam_240p.m3u8", "../cam.m3u8"], Variants(second.Text).Select(v => v.Uri));
+        Assert.Equal(200, mpd.Status);
+        Assert.Single(edge.Lines, l => l.Contains("pull default/live/cam_90p: started", StringComparison.Ordinal));
+    }
+
     /// <summary>The listed segments' bytes over their EXTINF durations, as a player downloading them would measure.</summary>
     internal static async Task<(double BitsPerSecond, int Segments)> MeasuredRateAsync(DaemonProcess daemon, string playlistPath, CancellationToken ct)
     {
