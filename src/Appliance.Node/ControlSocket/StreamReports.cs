@@ -26,6 +26,7 @@ internal static class StreamReports
         }
         var renditions = Renditions(context);
         var now = MonotonicClock.NowMs;
+        var transcoders = (context.Transcoders?.Snapshot() ?? []).ToDictionary(t => t.Source);
         var reports = new List<StreamReport>();
         foreach (var stream in context.Streams.Streams)
         {
@@ -39,6 +40,7 @@ internal static class StreamReports
                 {
                     null => "none",
                     { IsPull: true } => "pull",
+                    { IsTranscoded: true } => "transcoder",
                     _ => "publisher",
                 },
                 Source = source?.Description,
@@ -59,6 +61,7 @@ internal static class StreamReports
             {
                 (report.Group, report.Rendition, report.RenditionDetail) = (rendition.Group.Name, rendition.State.ToString().ToLowerInvariant(), rendition.Detail);
             }
+            report.Transcoder = transcoders.TryGetValue(stream.Key, out var transcoder) ? TranscoderReports.From(transcoder) : null;
             reports.Add(report);
         }
         reports.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

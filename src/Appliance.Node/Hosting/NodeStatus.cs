@@ -58,6 +58,15 @@ public sealed partial record NodeStatus
     /// <summary>Every rendition of every group of two or more, as the group's playlists last found it, per packaging.</summary>
     public IReadOnlyList<Renditions.RenditionStatus> Renditions { get; init; } = [];
 
+    /// <summary>The ladders' transcoders: each one's ffmpeg, rungs and CPU (empty when none runs).</summary>
+    public IReadOnlyList<Transcoding.TranscoderStatus> Transcoders { get; init; } = [];
+
+    /// <summary>transcode.maxConcurrent in effect.</summary>
+    public int TranscodeMaxConcurrent { get; init; }
+
+    /// <summary>Transcoders refused since start because the maximum ran.</summary>
+    public long TranscodeRefused { get; init; }
+
     public required MemoryStatus Memory { get; init; }
 
     public required RuntimeStatus Runtime { get; init; }

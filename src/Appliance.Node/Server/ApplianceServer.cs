@@ -39,9 +39,11 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
             new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
+        Context.Transcoders = new Transcoding.TranscodeManager(() => Context.Config, streams, Context.InternalPublishers, loggers.CreateLogger("ladder"));
         var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers)
         {
             PullEvents = new Webhooks.PullWebhooks(Context.Webhooks),
+            Maker = Context.Transcoders,
         };
         Context.Relay = new Relay.RelayManager(relay, RelayApps.Of(config), config.Directory);
         Context.Push = new Relay.Push.PushManager(relay);
@@ -171,6 +173,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         _admin?.Start();
         _control?.Start();
         Context.Relay!.Start();
+        Context.Transcoders!.Start(RtmpEndPoint);
         LiveLog.Listening(Context.Logger, "rtmp", RtmpEndPoint.ToString());
         LiveLog.Listening(Context.Logger, "http", HttpEndPoint.ToString());
         if (_admin is not null)
@@ -241,6 +244,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         {
             await _control.DisposeAsync().ConfigureAwait(false);
         }
+        await Context.Transcoders!.DisposeAsync().ConfigureAwait(false);
         await Context.Relay!.DisposeAsync().ConfigureAwait(false);
         await Context.Push!.DisposeAsync().ConfigureAwait(false);
         foreach (var session in _sessions.Sessions)

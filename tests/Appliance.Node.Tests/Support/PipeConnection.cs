@@ -25,10 +25,16 @@ internal sealed class PipeConnection : IConnection
 
     /// <param name="client">The client's address (loopback unless a test needs another).</param>
     public PipeConnection(IPAddress? client = null)
+        : this(new IPEndPoint(client ?? IPAddress.Loopback, 40000))
     {
+    }
+
+    /// <param name="remote">The peer's address and port as the server sees it.</param>
+    public PipeConnection(IPEndPoint remote)
+    {
+        RemoteEndPoint = remote;
         _input = new AbortableReader(_toServer.Reader);
         _sink = new Sink(this);
-        RemoteEndPoint = new(client ?? IPAddress.Loopback, 40000);
     }
 
     public PipeReader Input => _input;

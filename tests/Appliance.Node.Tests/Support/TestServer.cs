@@ -41,9 +41,10 @@ internal sealed class TestServer : IDisposable
 
     public AppConfig LiveApp => Config.Domains[0].Apps[0];
 
-    public (PipeConnection Connection, Task Run) StartRtmp()
+    /// <param name="remote">Where the client is; loopback by default.</param>
+    public (PipeConnection Connection, Task Run) StartRtmp(System.Net.IPEndPoint? remote = null)
     {
-        var connection = new PipeConnection();
+        var connection = remote is null ? new PipeConnection() : new PipeConnection(remote);
         var session = new RtmpServerSession(connection, Context);
         return (connection, Task.Run(session.RunAsync));
     }
