@@ -37,15 +37,16 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> ServeGroupHlsAsync(StreamKey group, AppConfig app, string? query, bool headOnly, bool keepAlive, string? sessionToken)
     {
-        var members = app.Hls.Enabled ? await _context.Renditions.FindAsync(group, app, _context.Relay, query, Client).ConfigureAwait(false) : [];
-        if (members.Count == 0)
+        var (members, joined) = app.Hls.Enabled ? await _context.Renditions.FindAsync(group, app, _context.Relay, query, Client).ConfigureAwait(false) : default;
+        if (members is not { Count: > 0 })
         {
             return CmafNotFound("stream not found\n", keepAlive, headOnly);
         }
+        NoteLadderDemand(group, app);
         var windows = members.Select(m => m.RequestHls()).OfType<Streaming.Packaging.Hls.SegmentWindow>().ToList();
         if (!windows.TrueForAll(w => w.IsReady))
         {
-            await WaitForRenditionsAsync([.. windows.Select(w => w.Ready)], app).ConfigureAwait(false);
+            await WaitForRenditionsAsync([.. windows.Select(w => w.Ready)], app, joined).ConfigureAwait(false);
         }
         // Renditions that arrived meanwhile join; those gone leave.
         var renditions = new List<Rendition>();
@@ -80,11 +81,12 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> ServeGroupCmafAsync(StreamKey group, AppConfig app, string? query, CmafAsk ask)
     {
-        var members = app.Cmaf.Enabled ? await _context.Renditions.FindAsync(group, app, _context.Relay, query, Client).ConfigureAwait(false) : [];
-        if (members.Count == 0)
+        var (members, joined) = app.Cmaf.Enabled ? await _context.Renditions.FindAsync(group, app, _context.Relay, query, Client).ConfigureAwait(false) : default;
+        if (members is not { Count: > 0 })
         {
             return CmafNotFound("stream not found\n", ask.KeepAlive, ask.HeadOnly);
         }
+        NoteLadderDemand(group, app);
         // A DASH player reloads the MPD all along: it counts as the top rendition's player.
         if (ask.Mpd && !AdmitHlsViewer(members[0], ask.HeadOnly, ask.KeepAlive))
         {
@@ -93,7 +95,7 @@ public sealed partial class HttpServerSession
         var packagers = members.Select(m => m.RequestCmaf(TimePath)).OfType<Streaming.Packaging.Cmaf.CmafPackager>().ToList();
         if (!packagers.TrueForAll(p => p.Snapshot.IsReady))
         {
-            await WaitForRenditionsAsync([.. packagers.Select(p => p.Ready)], app).ConfigureAwait(false);
+            await WaitForRenditionsAsync([.. packagers.Select(p => p.Ready)], app, joined).ConfigureAwait(false);
         }
         var renditions = new List<Rendition>();
         LiveStream? top = null;
@@ -142,10 +144,12 @@ public sealed partial class HttpServerSession
     /// <summary>
     /// Packaging just started on some renditions: waits until the top one lists enough segments
     /// for a player to start with a buffer (bounded as a stream's own playlist is), then at most
-    /// one target duration more for the others (started with it, they are ready with it; one that
-    /// joined late is listed once it has a segment).
+    /// one target duration more for the others (started with it, they are ready with it). When
+    /// renditions <paramref name="joined"/> for this request (a ladder's rungs just made, renditions
+    /// just pulled), they get as long as the top, so the player's one read of the multivariant
+    /// playlist lists them; otherwise one that joined late is listed once it has a segment.
     /// </summary>
-    private static async Task WaitForRenditionsAsync(List<Task> ready, AppConfig app)
+    private static async Task WaitForRenditionsAsync(List<Task> ready, AppConfig app, bool joined)
     {
         if (ready.Count == 0)
         {
@@ -156,7 +160,7 @@ public sealed partial class HttpServerSession
         var all = Task.WhenAll(ready);
         if (!all.IsCompleted)
         {
-            await Task.WhenAny(all, Task.Delay(app.Hls.TargetDurationMs)).ConfigureAwait(false);
+            await Task.WhenAny(all, Task.Delay(joined ? waitMs : app.Hls.TargetDurationMs)).ConfigureAwait(false);
         }
     }
 
@@ -188,9 +192,26 @@ public sealed partial class HttpServerSession
     /// <summary>A player asked for a rendition's media playlist: the rest of its group stays packaged for when it switches.</summary>
     private void PassOnGroupDemand(LiveStream stream, RenditionPackaging packaging)
     {
-        if (_routeApp is not null)
+        if (_routeApp is null)
         {
-            _context.Renditions.PassOnDemand(stream, _routeApp, packaging, TimePath);
+            return;
+        }
+        _context.Renditions.PassOnDemand(stream, _routeApp, packaging, TimePath);
+        if (RenditionRule.GroupOf(_routeApp, stream.Key.Name) is { } group)
+        {
+            NoteLadderDemand(stream.Key with { Name = group }, _routeApp);
+        }
+    }
+
+    /// <summary>
+    /// A player of a ladder's group (on the source, or a rung) keeps the source's transcoder from
+    /// stopping idle: a player on the source must find the rungs there when it switches down.
+    /// </summary>
+    private void NoteLadderDemand(StreamKey group, AppConfig app)
+    {
+        if (app.Ladder.Rungs.Count > 0)
+        {
+            _context.Transcoders?.NoteDemand(group);
         }
     }
 }

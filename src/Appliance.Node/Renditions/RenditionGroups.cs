@@ -10,6 +10,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Node.Renditions;
 
+/// <summary>The live streams of a group in the rule's order, and whether any of them arrived for this request (pulled or made just now).</summary>
+public readonly record struct GroupMembers(List<LiveStream> Live, bool Joined);
+
 /// <summary>
 /// The node's rendition groups: which streams of a group are live now (pulled first on a node
 /// that pulls), what the group's playlists last found of each (aligned, pending, misaligned:
@@ -24,6 +27,9 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
 
     // After the first rendition of a group arrives, its other pulls get this long to deliver too.
     private const int FollowersWaitMs = 1_000;
+
+    // A group that is here waits this long for the renditions it lacks (a ladder's rungs wait at most 15 s for their transcoder).
+    private const int JoinWaitMs = 15_000;
 
     // Demand is passed on to a group's other renditions at most this often.
     private const long TouchIntervalMs = 1_000;
@@ -51,17 +57,19 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
     }
 
     /// <summary>
-    /// The group's live streams for a viewer of the group. On a node that pulls, the renditions it
-    /// does not have are pulled: while it has none, the request waits for the first to arrive (and
-    /// a second for the others); once it has one, the rest are pulled in the background and join
-    /// the group when they arrive. A rendition its parent did not have is not asked for again for 10 s.
+    /// The group's live streams for a viewer of the group. Renditions the node does not have are
+    /// pulled, or made (a ladder's rungs, see <see cref="RelayManager.MustWait"/>): while it has
+    /// none, the request waits for the first to arrive (and a second for the others); once it has
+    /// one, it waits up to 15 s for the rest, since a player reads a multivariant playlist once and
+    /// would never learn of a rendition that joins later. A rendition its parent did not have (or
+    /// a rung the ladder does not make) is not asked for again for 10 s.
     /// </summary>
-    public async ValueTask<List<LiveStream>> FindAsync(StreamKey group, AppConfig app, RelayManager? relay, string? query, string client)
+    public async ValueTask<GroupMembers> FindAsync(StreamKey group, AppConfig app, RelayManager? relay, string? query, string client)
     {
         var members = Collect(group, app);
         if (relay is null)
         {
-            return members;
+            return new GroupMembers(members, Joined: false);
         }
         var pulls = new List<Task<LiveStream?>>();
         var now = MonotonicClock.NowMs;
@@ -75,9 +83,14 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
             }
             pulls.Add(PullAsync(relay, key, query, client));
         }
-        if (pulls.Count == 0 || members.Count > 0)
+        if (pulls.Count == 0)
         {
-            return members;
+            return new GroupMembers(members, Joined: false);
+        }
+        if (members.Count > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(pulls), Task.Delay(JoinWaitMs)).ConfigureAwait(false);
+            return new GroupMembers(Collect(group, app), Joined: pulls.Exists(p => p.IsCompletedSuccessfully && IsLive(p.Result)));
         }
         var waiting = new List<Task<LiveStream?>>(pulls);
         while (waiting.Count > 0)
@@ -90,7 +103,7 @@ public sealed partial class RenditionGroups(StreamRegistry streams, ILogger logg
                 break;
             }
         }
-        return Collect(group, app);
+        return new GroupMembers(Collect(group, app), Joined: true);
     }
 
     /// <summary>One rendition's pull; never throws (the group goes on without it), and remembers a rendition that is not there.</summary>

@@ -52,4 +52,29 @@ public sealed class RenditionRuleTests
         Assert.Empty(RenditionRule.Members(app, "cam"));
         Assert.Null(RenditionRule.GroupOf(app, "cam"));
     }
+
+    private static AppConfig Ladder(params (string Label, int Height)[] rungs) =>
+        new() { Ladder = new LadderConfig { Rungs = [.. rungs.Select(r => new RungConfig { Label = r.Label, Height = r.Height, VideoBitrate = "1M" })] } };
+
+    [Fact]
+    public void A_ladder_makes_each_source_a_group_of_itself_and_its_rungs_highest_first()
+    {
+        var app = Ladder(("360p", 360), ("480p", 480));
+
+        Assert.True(RenditionRule.Applies(app));
+        Assert.Equal(["cam", "cam_480p", "cam_360p"], RenditionRule.Members(app, "cam"));
+        Assert.Equal("cam", RenditionRule.GroupOf(app, "cam_360p"));
+        Assert.Equal("cam", RenditionRule.GroupOf(app, "cam"));
+    }
+
+    [Fact]
+    public void The_rules_labels_come_before_a_ladders_and_a_label_in_both_is_listed_once()
+    {
+        var app = Ladder(("480p", 480), ("360p", 360));
+        app.Renditions = new RenditionsConfig { Labels = ["1080p", "480p"] };
+
+        Assert.Equal(["cam", "cam_1080p", "cam_480p", "cam_360p"], RenditionRule.Members(app, "cam"));
+        Assert.Equal("cam", RenditionRule.GroupOf(app, "cam_1080p"));
+        Assert.Equal("cam", RenditionRule.GroupOf(app, "cam_360p"));
+    }
 }
