@@ -32,6 +32,12 @@ public sealed class StatusReport
 
     public int Streams { get; set; }
 
+    /// <summary>Rendition groups of two or more live renditions.</summary>
+    public int RenditionGroups { get; set; }
+
+    /// <summary>Renditions left out of their group's playlists because their segments do not align with the top rendition's.</summary>
+    public int MisalignedRenditions { get; set; }
+
     public int Viewers { get; set; }
 
     /// <summary>The ladders' transcoders running now (also listed with their source stream by `streams`).</summary>

@@ -37,6 +37,18 @@ public sealed class StreamReport
     /// <summary>Push targets this stream is forwarded to (empty unless the app has push targets).</summary>
     public List<PushReport> Pushes { get; set; } = [];
 
+    /// <summary>The rendition group the stream is in (its name), or null outside any group of two or more.</summary>
+    public string? Group { get; set; }
+
+    /// <summary>
+    /// Where it stands in its group, as the group's playlists last found: top, aligned, pending (no
+    /// segment yet), or misaligned (left out of the group's playlists); the worst over HLS and CMAF.
+    /// </summary>
+    public string? Rendition { get; set; }
+
+    /// <summary>Why it is misaligned, when it is.</summary>
+    public string? RenditionDetail { get; set; }
+
     /// <summary>The transcoder making this stream's ladder rungs; null when none runs.</summary>
     public TranscoderReport? Transcoder { get; set; }
 }

@@ -26,6 +26,10 @@ internal static class Tables
             Line("directory", $"{status.Directory}, redis {status.DirectoryRedis}, {status.DirectoryRegistered} stream(s) registered");
         }
         Line("streams", status.Streams.ToString(CultureInfo.InvariantCulture));
+        if (status.RenditionGroups > 0)
+        {
+            Line("renditions", string.Create(CultureInfo.InvariantCulture, $"{status.RenditionGroups} group(s), {status.MisalignedRenditions} rendition(s) misaligned"));
+        }
         Line("viewers", status.Viewers.ToString(CultureInfo.InvariantCulture));
         if (status.Transcoders.Count > 0 || status.TranscodeRefused > 0)
         {
@@ -67,12 +71,13 @@ internal static class Tables
         "no transcoders");
 
     private static string StreamTable(List<StreamReport> streams) => Table(
-        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "HLS", "OUT", "UP", "PUSH"],
+        ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "HLS", "OUT", "UP", "PUSH", "GROUP"],
         streams.Select(s => new[]
         {
             s.Key, s.Source ?? "-", s.SourceKind, Rate(s.IngestBitsPerSecond), s.IngestFps.ToString("F1", CultureInfo.InvariantCulture),
             s.VideoCodec ?? "-", s.AudioCodec ?? "-", s.Width > 0 ? $"{s.Width}x{s.Height}" : "-",
             Count(s, "rtmp"), Count(s, "flv"), Count(s, "ts"), Count(s, "hls"), Bytes(s.BytesOut), Duration(s.UptimeSeconds), Pushes(s.Pushes),
+            s.Group is null ? "-" : $"{s.Group} ({s.Rendition}{(s.RenditionDetail is null ? "" : ": " + s.RenditionDetail)})",
         }),
         "no live streams");
 

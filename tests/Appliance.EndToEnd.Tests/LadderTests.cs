@@ -11,7 +11,7 @@ namespace Appliance.EndToEnd.Tests;
 /// the rungs are cut into the source's segments, nothing is upscaled, a killed ffmpeg is replaced
 /// under a rung's viewer, the cap refuses with a log line, and the node's status shows it all.
 /// </summary>
-public sealed class LadderTests(LadderFixture live, ITestOutputHelper output) : IClassFixture<LadderFixture>
+public sealed partial class LadderTests(LadderFixture live, ITestOutputHelper output) : IClassFixture<LadderFixture>
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(40);

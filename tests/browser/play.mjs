@@ -3,6 +3,17 @@
 //
 //   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N]
 //                 [--timeout S] [--chromium PATH] [--profile-parent DIR]
+//                 [--link-kbps L --link-latency-ms M] [--throttle-kbps K --throttle-at-height H --throttle-seconds S]
+//
+// With --link-kbps, the page's network is a link of L kbit/s down with M ms of latency (DevTools
+// Network.emulateNetworkConditions) instead of loopback: players estimate bandwidth from how long
+// downloads take, and loopback's near-instant ones weigh next to nothing in their averages, so on
+// loopback they hardly ever learn that bandwidth came back.
+//
+// With --throttle-kbps, once the video shows H lines (the top rendition of an adaptive stream), the
+// page's network is throttled to K kbit/s down until S seconds after the picture got smaller (the
+// player switched down; at most 20 s), then given back its link; the report's notes say when (ms
+// after the first 'playing').
 //
 // It serves its own test page and the player libraries on 127.0.0.1 (port 0), so the stream is
 // fetched cross-origin, as a real page would. Exit 0: playback was measured (the caller judges
@@ -67,6 +78,11 @@ try {
       chromium: { type: 'string', default: process.env.CHROMIUM_BIN || '/usr/bin/chromium' },
       // Where the throwaway profile goes; the caller can delete it even if this process is killed.
       'profile-parent': { type: 'string', default: tmpdir() },
+      'link-kbps': { type: 'string' },
+      'link-latency-ms': { type: 'string' },
+      'throttle-kbps': { type: 'string' },
+      'throttle-at-height': { type: 'string' },
+      'throttle-seconds': { type: 'string' },
     },
     strict: true,
   }));
@@ -92,6 +108,50 @@ if (exitCode === null) {
     process.on(signal, () => emit({ ok: false, phase: 'signal', error: `killed by ${signal}` }, 2));
   }
   run().catch((e) => emit({ ok: false, phase: currentPhase, error: String(e?.stack ?? e) }, 2));
+}
+
+// The page's own network: --link-kbps and --link-latency-ms, or loopback as it is.
+function link() {
+  const kbps = Number(options['link-kbps'] ?? 0);
+  return {
+    offline: false,
+    latency: Number(options['link-latency-ms'] ?? 0),
+    downloadThroughput: kbps > 0 ? (kbps * 1000) / 8 : -1,
+    uploadThroughput: -1,
+  };
+}
+
+// Throttles the page's downloads once the video shows the given height, and lifts it the given
+// seconds after the picture got smaller; each step is noted in the page's report. Gives up quietly
+// when playback has ended.
+async function throttleOnce(page, cdp, playback) {
+  const kbps = Number(options['throttle-kbps']);
+  const height = Number(options['throttle-at-height'] ?? 0);
+  const holdMs = Number(options['throttle-seconds'] ?? 5) * 1000;
+  let done = false;
+  playback.finally(() => {
+    done = true;
+  });
+  const videoHeight = () => page.evaluate(() => document.getElementById('video').videoHeight);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  while (!done && (await videoHeight()) < height) {
+    await sleep(250);
+  }
+  if (done) {
+    return;
+  }
+  await cdp.send('Network.emulateNetworkConditions', { ...link(), downloadThroughput: (kbps * 1000) / 8 });
+  await page.evaluate((k) => window.noteEvent(`throttled to ${k} kbit/s`), kbps);
+  const since = Date.now();
+  while (!done && (await videoHeight()) >= height && Date.now() - since < 20_000) {
+    await sleep(250);
+  }
+  await sleep(holdMs);
+  if (done) {
+    return;
+  }
+  await cdp.send('Network.emulateNetworkConditions', link());
+  await page.evaluate(() => window.noteEvent('unthrottled'));
 }
 
 async function run() {
@@ -157,7 +217,12 @@ async function run() {
   currentPhase = 'playback';
   // Time to reach 'playing' is what is left after the measurement and a margin to report.
   const startTimeoutMs = Math.max(1000, remainingMs() - seconds * 1000 - 5000);
-  const result = await page.evaluate((o) => window.runPlayback(o), {
+  const cdp = options['link-kbps'] || options['throttle-kbps'] ? await browserContext.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', link());
+  }
+  const playback = page.evaluate((o) => window.runPlayback(o), {
     player: options.player,
     url: options.url,
     type: options.type ?? null,
@@ -165,5 +230,9 @@ async function run() {
     seconds,
     startTimeoutMs,
   });
+  if (options['throttle-kbps']) {
+    throttleOnce(page, cdp, playback).catch((e) => consoleLines.push(`throttle: ${e?.message ?? e}`));
+  }
+  const result = await playback;
   emit({ ...result, userAgent: version, phase: result.ok ? 'done' : 'playback' }, result.ok ? 0 : 1);
 }

@@ -178,7 +178,7 @@ public static class HlsMediaPlaylistWriter
         for (var i = 0; i < reports.Count; i++)
         {
             text.Append("#EXT-X-RENDITION-REPORT:URI="u8);
-            HlsText.AppendQuotedUri(text, reports[i].Uri, querySuffix);
+            HlsText.AppendQuotedUri(text, reports[i].Uri, reports[i].WithoutQuery ? null : querySuffix);
             text.Append(",LAST-MSN="u8);
             text.Append(reports[i].LastMsn);
             text.Append(",LAST-PART="u8);

@@ -129,7 +129,11 @@ public sealed class AppConfig : RelayAppConfig
     [JsonPropertyOrder(16)]
     public WebhookConfig Webhooks { get; set; } = new();
 
-    /// <summary>Lower renditions made from each stream published here; no rungs, no ladder.</summary>
+    /// <summary>Streams grouped into one adaptive stream (multivariant playlists, one MPD); off until labels or groups are set.</summary>
     [JsonPropertyOrder(17)]
+    public RenditionsConfig Renditions { get; set; } = new();
+
+    /// <summary>Lower renditions made from each stream published here; no rungs, no ladder.</summary>
+    [JsonPropertyOrder(18)]
     public LadderConfig Ladder { get; set; } = new();
 }

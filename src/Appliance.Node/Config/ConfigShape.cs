@@ -86,6 +86,23 @@ internal sealed class ConfigShape
             }
             Object(ref reader, expected, path);
         }
+        else if (expected.Kind == JsonTypeInfoKind.Dictionary)
+        {
+            if (token != JsonTokenType.StartObject)
+            {
+                Problem(path, "must be an object", reader.TokenStartIndex);
+                reader.Skip();
+                return;
+            }
+            // Any key (a name the user chooses), each value of the element type.
+            var element = expected.Options.GetTypeInfo(expected.ElementType!);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var child = $"{path}.{reader.GetString()}";
+                reader.Read();
+                Value(ref reader, element, child);
+            }
+        }
         else if (expected.Kind == JsonTypeInfoKind.Enumerable)
         {
             if (token != JsonTokenType.StartArray)
@@ -121,7 +138,7 @@ internal sealed class ConfigShape
         {
             Check(token == JsonTokenType.String, path, "must be a string", reader.TokenStartIndex);
         }
-        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray && expected.Kind is not (JsonTypeInfoKind.Object or JsonTypeInfoKind.Enumerable))
+        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray && expected.Kind is not (JsonTypeInfoKind.Object or JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary))
         {
             reader.Skip();
         }

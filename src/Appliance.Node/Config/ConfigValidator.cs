@@ -124,7 +124,10 @@ internal static class ConfigValidator
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
         WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);
+        RenditionsConfigValidator.Validate(app.Renditions, app.MaxStreamNameLength, $"{at}.renditions", check);
         LadderConfigValidator.Validate(app.Ladder, $"{at}.ladder", check);
+        check(app.Ladder?.Rungs is not { Count: > 0 } || app.Renditions?.Groups is not { Count: > 0 }, $"{at}.renditions.groups",
+            "cannot be used with a ladder: a ladder groups each source with its rungs by label ({stream}_{label}); list further labels in renditions.labels");
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

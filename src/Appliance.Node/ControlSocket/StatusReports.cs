@@ -19,6 +19,9 @@ internal static class StatusReports
             Listeners = [.. status.Listeners.Select(l => new ListenerReport { Name = l.Name, Address = l.Address })],
             Connections = status.Connections.ToDictionary(c => c.Protocol, c => c.Count),
             Streams = status.Streams.Count,
+            RenditionGroups = status.Renditions.Select(r => r.Group).Distinct().Count(),
+            MisalignedRenditions = status.Renditions.Where(r => r.State == Streaming.Renditions.RenditionState.Misaligned)
+                .Select(r => (r.Group, r.Rendition)).Distinct().Count(),
             Viewers = status.Viewers.Total,
             RssBytes = status.Memory.RssBytes,
             ManagedHeapBytes = status.Memory.ManagedHeapBytes,

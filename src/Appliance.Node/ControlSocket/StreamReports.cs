@@ -1,6 +1,8 @@
 using Appliance.Control.Contract;
 using Appliance.Core.Time;
 using Appliance.Node.Hosting;
+using Appliance.Node.Renditions;
+using Appliance.Streaming.Renditions;
 using Appliance.Streaming.Streams;
 
 namespace Appliance.Node.ControlSocket;
@@ -22,6 +24,7 @@ internal static class StreamReports
         {
             bytesOut[hls.StreamPath] = bytesOut.GetValueOrDefault(hls.StreamPath) + hls.BytesOut;
         }
+        var renditions = Renditions(context);
         var now = MonotonicClock.NowMs;
         var transcoders = (context.Transcoders?.Snapshot() ?? []).ToDictionary(t => t.Source);
         var reports = new List<StreamReport>();
@@ -54,12 +57,39 @@ internal static class StreamReports
             var viewers = stream.CountViewers();
             report.Viewers = new() { ["rtmp"] = viewers.Rtmp, ["flv"] = viewers.Flv, ["ts"] = viewers.Ts, ["hls"] = viewers.Hls };
             report.Pushes = context.Push?.Report(stream).ConvertAll(PushReports.From) ?? [];
+            if (renditions.TryGetValue(stream.Key, out var rendition))
+            {
+                (report.Group, report.Rendition, report.RenditionDetail) = (rendition.Group.Name, rendition.State.ToString().ToLowerInvariant(), rendition.Detail);
+            }
             report.Transcoder = transcoders.TryGetValue(stream.Key, out var transcoder) ? TranscoderReports.From(transcoder) : null;
             reports.Add(report);
         }
         reports.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return reports;
     }
+
+    /// <summary>Each rendition's place in its group: the worst the group's playlists last found of it over HLS and CMAF.</summary>
+    private static Dictionary<StreamKey, RenditionStatus> Renditions(ServerContext context)
+    {
+        var worst = new Dictionary<StreamKey, RenditionStatus>();
+        foreach (var rendition in context.Renditions.Snapshot())
+        {
+            var key = rendition.Group with { Name = rendition.Rendition };
+            if (!worst.TryGetValue(key, out var known) || Severity(rendition.State) > Severity(known.State))
+            {
+                worst[key] = rendition;
+            }
+        }
+        return worst;
+    }
+
+    private static int Severity(RenditionState state) => state switch
+    {
+        RenditionState.Misaligned => 3,
+        RenditionState.Pending => 2,
+        RenditionState.Aligned => 1,
+        _ => 0,
+    };
 
     /// <summary>"domain/app/name" matches itself; "app/name" matches that app and name on any domain.</summary>
     public static bool StreamMatches(string key, string wanted) =>

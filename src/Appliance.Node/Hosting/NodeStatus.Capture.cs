@@ -57,6 +57,7 @@ public sealed partial record NodeStatus
             Routes = context.Relay?.Routes.Snapshot() ?? [],
             Directory = directory is null ? null : new DirectoryStatus(directory.IsUp, directory.Redis, directory.Registered),
             Webhooks = WebhookStatus.Of(context.Webhooks),
+            Renditions = context.Renditions.Snapshot(),
             Transcoders = context.Transcoders?.Snapshot() ?? [],
             TranscodeMaxConcurrent = context.Config.Transcode.MaxConcurrent,
             TranscodeRefused = context.Transcoders?.Refusals ?? 0,

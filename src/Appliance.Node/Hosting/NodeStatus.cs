@@ -55,6 +55,9 @@ public sealed partial record NodeStatus
     /// <summary>Event webhooks: deliveries, failures, drops, retries, and what is queued.</summary>
     public WebhookStatus Webhooks { get; init; } = WebhookStatus.None;
 
+    /// <summary>Every rendition of every group of two or more, as the group's playlists last found it, per packaging.</summary>
+    public IReadOnlyList<Renditions.RenditionStatus> Renditions { get; init; } = [];
+
     /// <summary>The ladders' transcoders: each one's ffmpeg, rungs and CPU (empty when none runs).</summary>
     public IReadOnlyList<Transcoding.TranscoderStatus> Transcoders { get; init; } = [];
 

@@ -1,6 +1,7 @@
 using Appliance.Auth;
 using Appliance.Node.Config;
 using Appliance.Node.Limits;
+using Appliance.Node.Renditions;
 using Appliance.Node.Player;
 using Appliance.Streaming.Logging;
 using Appliance.Node.Sessions;
@@ -30,6 +31,7 @@ public sealed class ServerContext : ISessionHost
         HeldRequests = new HeldRequestLimiter(Logger);
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         HlsSessions = new HlsSessionTable(AccessLog);
+        Renditions = new RenditionGroups(streams, Logger);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
         RtmpAddress = ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmp) ? rtmp.Address : null;
         Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
@@ -72,6 +74,9 @@ public sealed class ServerContext : ISessionHost
 
     /// <summary>HLS players as sessions (they have no connection of their own); swept by the server's timer.</summary>
     public HlsSessionTable HlsSessions { get; }
+
+    /// <summary>Rendition groups: their live renditions, what their playlists last found of each; swept by the server's timer.</summary>
+    public RenditionGroups Renditions { get; }
 
     public ILogger Logger { get; }
 

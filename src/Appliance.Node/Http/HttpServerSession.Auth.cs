@@ -20,10 +20,11 @@ public sealed partial class HttpServerSession
         {
             return Serve(route, headOnly, keepAlive, sessionToken: null);
         }
-        if (route.File is not null && _context.SessionTokens.IsValid(HttpQuery.Get(Request.Query, HlsSessionToken.ParameterName), route.Key))
+        if ((route.File is not null || route.Extension == "m3u8") && _context.SessionTokens.IsValid(HttpQuery.Get(Request.Query, HlsSessionToken.ParameterName), route.Key))
         {
-            // A CMAF media playlist is reloaded with the token its multivariant playlist gave it: renewed each time.
-            return Serve(route, headOnly, keepAlive, IsCmafManifest(route) ? IssueSessionToken(route) : null);
+            // A media playlist is reloaded with the token its multivariant playlist (a CMAF one, or
+            // a rendition group's) gave it: renewed each time.
+            return Serve(route, headOnly, keepAlive, IsTokenedManifest(route) ? IssueSessionToken(route) : null);
         }
         var peer = Connection.RemoteEndPoint?.Address ?? System.Net.IPAddress.None;
         var request = new AuthRequest
@@ -79,14 +80,18 @@ public sealed partial class HttpServerSession
             WriteText(403, "forbidden\n", keepAlive, headOnly);
             return Next(keepAlive);
         }
-        var session = (route.Extension == "m3u8" && route.File is null) || IsCmafManifest(route) ? IssueSessionToken(route) : null;
+        var session = IsTokenedManifest(route) ? IssueSessionToken(route) : null;
         return Serve(route, headOnly, keepAlive, session);
     }
 
-    /// <summary>A token for the URIs of a playlist or MPD: valid while its segments can be in the window, and a minute more.</summary>
-    private string IssueSessionToken(in Route route)
-    {
-        var lifetime = (route.App.Hls.WindowSegments + route.App.Hls.ExtraSegments) * route.App.Hls.TargetDurationMs / 1000 + 60;
-        return _context.SessionTokens.Issue(route.Key, lifetime);
-    }
+    /// <summary>A playlist or MPD whose URIs carry a session token: an HLS-TS media playlist, a CMAF manifest, a group's index.m3u8.</summary>
+    private static bool IsTokenedManifest(in Route route) =>
+        (route.Extension == "m3u8" && route.File is null) || IsCmafManifest(route) || IsGroupIndex(route);
+
+    /// <summary>A token for the URIs of a playlist or MPD.</summary>
+    private string IssueSessionToken(in Route route) => _context.SessionTokens.Issue(route.Key, SessionTokenLifetime(route.App));
+
+    /// <summary>How long a session token lasts: while the segments it names can be in the window, and a minute more.</summary>
+    private static int SessionTokenLifetime(Config.AppConfig app) =>
+        (app.Hls.WindowSegments + app.Hls.ExtraSegments) * app.Hls.TargetDurationMs / 1000 + 60;
 }

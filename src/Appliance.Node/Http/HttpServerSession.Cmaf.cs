@@ -42,6 +42,10 @@ public sealed partial class HttpServerSession
         if (name.Kind is CmafFileKind.Multivariant or CmafFileKind.MediaPlaylist)
         {
             var ask = new CmafAsk(name, Mpd: false, LowLatency: name.LowLatency, sessionToken, headOnly, keepAlive);
+            if (name.Kind == CmafFileKind.Multivariant && IsGroup(route))
+            {
+                return ServeGroupCmaf(route, ask);
+            }
             if (name.Kind == CmafFileKind.MediaPlaylist && name.LowLatency && !TryReadBlockingQuery(ref ask))
             {
                 return Next(keepAlive);
@@ -89,6 +93,10 @@ public sealed partial class HttpServerSession
         if (packager is null)
         {
             return CmafNotFound("stream not found\n", ask.KeepAlive, ask.HeadOnly);
+        }
+        if (!ask.Mpd && ask.Name.Kind == CmafFileKind.MediaPlaylist)
+        {
+            PassOnGroupDemand(stream, Streaming.Renditions.RenditionPackaging.Cmaf);
         }
         if (!packager.Snapshot.IsReady)
         {
@@ -171,7 +179,14 @@ public sealed partial class HttpServerSession
                 return;
             }
             var playlist = ask.Name.LowLatency ? track.LowLatencyPlaylist : track.Playlist;
-            if (suffix is null && ask.Skip == HlsSkip.None)
+            var shared = playlist;
+            if (ask.Name.LowLatency && track.Kind == Codecs.Fmp4.Fmp4TrackKind.Video)
+            {
+                playlist = WithGroupReports(playlist, stream);
+            }
+            // The snapshot's own playlist is rendered once for every token-less player; one that
+            // carries the group's rendition reports is this request's own.
+            if (suffix is null && ask.Skip == HlsSkip.None && ReferenceEquals(playlist, shared))
             {
                 System.Buffers.BuffersExtensions.Write(body, RenderedManifests.Of(playlist));
             }

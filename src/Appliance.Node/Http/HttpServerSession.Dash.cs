@@ -24,7 +24,7 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         var ask = new CmafAsk(default, Mpd: true, LowLatency: ll == "1", sessionToken, headOnly, keepAlive);
-        return ServeCmafManifest(route.Key, ask);
+        return IsGroup(route) ? ServeGroupCmaf(route, ask) : ServeCmafManifest(route.Key, ask);
     }
 
     /// <summary>GET /api/time: the wall clock as ISO 8601 UTC with milliseconds, never cached.</summary>

@@ -56,6 +56,7 @@ public sealed partial class HttpServerSession
             _hlsViewer?.AddResponse(404, HeadBuffer.WrittenCount);
             return Next(keepAlive);
         }
+        PassOnGroupDemand(stream, Streaming.Renditions.RenditionPackaging.Hls);
         if (window.IsReady)
         {
             WritePlaylist(window, stream, headOnly, keepAlive, sessionToken);

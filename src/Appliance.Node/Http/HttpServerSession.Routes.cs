@@ -176,6 +176,12 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
     {
+        _routeApp = route.App;
+        if (IsGroupIndex(route))
+        {
+            IdentifyHlsPlayer(route.App);
+            return ServeGroupHls(route, headOnly, keepAlive, sessionToken);
+        }
         if (route.File is not null && CmafName.TryParse(route.File, out var cmaf))
         {
             IdentifyHlsPlayer(route.App);

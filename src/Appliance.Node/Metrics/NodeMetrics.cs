@@ -29,6 +29,7 @@ public static class NodeMetrics
         Traffic(metrics, status.Traffic);
         ViewerWrites(metrics, status);
         Streams(metrics, status, maxStreamLabels);
+        Renditions(metrics, status, maxStreamLabels);
         Cache(metrics, status.SegmentCache);
         Auth(metrics, status.Auth);
         Routes(metrics, status);
@@ -137,6 +138,19 @@ public static class NodeMetrics
             metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Flv), ("stream", OtherStreams), ("protocol", "http-flv"));
             metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Ts), ("stream", OtherStreams), ("protocol", "http-ts"));
             metrics.Sample("appliance_stream_viewers", other.Sum(s => s.Viewers.Hls), ("stream", OtherStreams), ("protocol", "hls"));
+        }
+    }
+
+    /// <summary>Rendition groups, and for each rendition below a top one whether it is left out of its group for misaligned segments (as many as streams get labels).</summary>
+    private static void Renditions(PrometheusWriter metrics, NodeStatus status, int maxLabels)
+    {
+        metrics.Single("appliance_rendition_groups", "gauge", "Rendition groups of two or more live renditions.", status.Renditions.Select(r => r.Group).Distinct().Count());
+        metrics.Family("appliance_rendition_misaligned", "gauge",
+            "1 while a rendition's segments do not align with its group's top rendition (it is left out of the group's playlists), else 0; by packaging (hls, cmaf).");
+        foreach (var rendition in status.Renditions.Where(r => r.State != Streaming.Renditions.RenditionState.Top).Take(maxLabels))
+        {
+            metrics.Sample("appliance_rendition_misaligned", rendition.State == Streaming.Renditions.RenditionState.Misaligned ? 1 : 0,
+                ("group", rendition.Group.ToString()), ("rendition", rendition.Rendition), ("packaging", rendition.Packaging == Streaming.Renditions.RenditionPackaging.Hls ? "hls" : "cmaf"));
         }
     }
 

@@ -24,6 +24,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     private readonly SessionTable _sessions = new();
     private readonly Timer _rateSweeper;
     private readonly Timer _hlsSweeper;
+    private readonly Timer _renditionSweeper;
     private readonly ControlServer? _control;
     private readonly TaskCompletionSource<TimeSpan> _drainRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _acceptorsStopped;
@@ -87,6 +88,8 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         }, null, 30_000, 30_000);
         // Once a second: HLS windows are 10 s or more, so a session ends at most a tenth late.
         _hlsSweeper = new Timer(_ => Context.HlsSessions.Sweep(), null, 1000, 1000);
+        // Every segment target (2 s by default): a rendition drifting out of alignment is noticed within a segment or two.
+        _renditionSweeper = new Timer(_ => Context.Renditions.Sweep(Context.Config), null, 2000, 2000);
         _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");
         _http.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "http", "accept");
     }
@@ -231,6 +234,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     {
         await _rateSweeper.DisposeAsync().ConfigureAwait(false);
         await _hlsSweeper.DisposeAsync().ConfigureAwait(false);
+        await _renditionSweeper.DisposeAsync().ConfigureAwait(false);
         await StopAcceptingAsync().ConfigureAwait(false);
         if (_admin is not null)
         {

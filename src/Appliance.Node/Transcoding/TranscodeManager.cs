@@ -111,6 +111,20 @@ public sealed class TranscodeManager : IStreamMaker, IAsyncDisposable
         return await transcoder.WaitForRungAsync(label, RungWaitMs).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A player of <paramref name="source"/>'s group asked for a manifest or a playlist: its
+    /// transcoder (if one runs) counts that as demand, as it does a viewer of a rung.
+    /// </summary>
+    public void NoteDemand(StreamKey source)
+    {
+        Transcoder? transcoder;
+        lock (_lock)
+        {
+            _transcoders.TryGetValue(source, out transcoder);
+        }
+        transcoder?.NoteDemand();
+    }
+
     /// <summary>Every transcoder now.</summary>
     public IReadOnlyList<TranscoderStatus> Snapshot()
     {

@@ -15,10 +15,11 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 900 lines over four files (this one: source and frames; .Viewers: joining and
-/// collecting; .Packaging: TS and HLS; .Cmaf: fMP4), on purpose: they are one critical section under one lock,
-/// which is what lets a publish and every viewer's collect run without copying. What has a life of
-/// its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
+/// About 950 lines over five files (this one: source and frames; .Viewers: joining and
+/// collecting; .Packaging: TS and HLS; .Cmaf: fMP4; .Renditions: what a rendition group reads),
+/// on purpose: they are one critical section under one lock, which is what lets a publish and
+/// every viewer's collect run without copying. What has a life of its own is apart: the timeline
+/// (<see cref="StreamTimeline"/>), the frame log, the packagers.
 /// </remarks>
 public sealed partial class LiveStream : IFrameSource, ITimelineSink
 {
@@ -348,6 +349,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
                     _hls?.Break();
                 }
                 Replace(ref _videoHeader, ref _videoHeaderSequence, frame, sequence);
+                NoteFormat(frame);
             }
         }
         else if (frame.Kind == FrameKind.Audio)
@@ -356,6 +358,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             if (frame.IsSequenceHeader)
             {
                 Replace(ref _audioHeader, ref _audioHeaderSequence, frame, sequence);
+                NoteFormat(frame);
             }
         }
         else if ((frame.Flags & FrameFlags.Metadata) != 0)

@@ -113,6 +113,22 @@ public class HlsLowLatencyPlaylistTests
     }
 
     [Fact]
+    public void AReportOfAnotherRenditionOfAGroupGoesWithoutTheSessionQuery()
+    {
+        var playlist = new HlsMediaPlaylist(2000, 200, Segments(0, 1, partsEach: 1))
+        {
+            Open = Open(1, 1),
+            RenditionReports = [new HlsRenditionReport("audio.m3u8", 1, 0), new HlsRenditionReport("../cam_240p/video-ll.m3u8", 1, 3) { WithoutQuery = true }],
+        };
+
+        var text = AsText(HlsMediaPlaylistWriter.Write(playlist, HlsSkip.None, "s=t0k"));
+
+        Assert.EndsWith(
+            "#EXT-X-RENDITION-REPORT:URI=\"audio.m3u8?s=t0k\",LAST-MSN=1,LAST-PART=0\n" +
+            "#EXT-X-RENDITION-REPORT:URI=\"../cam_240p/video-ll.m3u8\",LAST-MSN=1,LAST-PART=3\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheSessionQueryGoesOnPartsHintMapAndReports()
     {
         var playlist = new HlsMediaPlaylist(2000, 200, Segments(0, 1, partsEach: 1))

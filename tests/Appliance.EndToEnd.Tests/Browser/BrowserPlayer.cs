@@ -42,7 +42,8 @@ public static class BrowserPlayer
     /// player never started; a measured run is returned for the caller to judge.
     /// </summary>
     /// <param name="lowLatency">hls.js lowLatencyMode (dash.js picks it from the MPD).</param>
-    public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90, bool lowLatency = false)
+    public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90, bool lowLatency = false,
+        BrowserThrottle? throttle = null)
     {
         var profiles = Directory.CreateTempSubdirectory("appliance-browser-");
         try
@@ -64,6 +65,16 @@ public static class BrowserPlayer
             if (lowLatency)
             {
                 args.Add("--low-latency");
+            }
+            if (throttle is not null)
+            {
+                args.AddRange([
+                    "--link-kbps", throttle.LinkKbps.ToString(CultureInfo.InvariantCulture),
+                    "--link-latency-ms", throttle.LinkLatencyMs.ToString(CultureInfo.InvariantCulture),
+                    "--throttle-kbps", throttle.Kbps.ToString(CultureInfo.InvariantCulture),
+                    "--throttle-at-height", throttle.AtHeight.ToString(CultureInfo.InvariantCulture),
+                    "--throttle-seconds", throttle.Seconds.ToString(CultureInfo.InvariantCulture),
+                ]);
             }
             // play.mjs bounds itself by --timeout; the extra margin only catches a hung Node.
             await using var node = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(timeoutSeconds + 30), "node", [.. args]);
@@ -100,6 +111,15 @@ public static class BrowserPlayer
         return null;
     }
 }
+
+/// <summary>
+/// A network throttle play.mjs applies through the DevTools protocol (Network.emulateNetworkConditions):
+/// <paramref name="Kbps"/> down, from when the video first shows <paramref name="AtHeight"/> lines
+/// until <paramref name="Seconds"/> after it shows fewer (at most 20 s). Before and after, the page
+/// has a link of <paramref name="LinkKbps"/> with <paramref name="LinkLatencyMs"/> of latency rather
+/// than loopback, whose near-instant downloads players' bandwidth averages weigh as next to nothing.
+/// </summary>
+public sealed record BrowserThrottle(int Kbps, int AtHeight, double Seconds, int LinkKbps = 20_000, int LinkLatencyMs = 20);
 
 /// <summary>play.mjs's report: the page's measurements from the first 'playing' event on.</summary>
 public sealed class BrowserPlayback
@@ -141,6 +161,15 @@ public sealed class BrowserPlayback
 
     public IReadOnlyList<JsonElement> Errors { get; init; } = [];
 
+    /// <summary>Each 'waiting' stall after playback started.</summary>
+    public IReadOnlyList<BrowserWait> Waits { get; init; } = [];
+
+    /// <summary>The picture height whenever it changed: [ms after the first 'playing', lines].</summary>
+    public IReadOnlyList<long[]> Heights { get; init; } = [];
+
+    /// <summary>What play.mjs did to the page meanwhile (a throttle applied, lifted), when.</summary>
+    public IReadOnlyList<BrowserNote> Notes { get; init; } = [];
+
     public int VideoWidth { get; init; }
 
     public int VideoHeight { get; init; }
@@ -156,6 +185,18 @@ public sealed class BrowserPlayback
     public string Json { get; set; } = "";
 
     public override string ToString() => Json;
+}
+
+public sealed class BrowserWait
+{
+    public long AfterMs { get; init; }
+}
+
+public sealed class BrowserNote
+{
+    public string Name { get; init; } = "";
+
+    public long? AfterMs { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]

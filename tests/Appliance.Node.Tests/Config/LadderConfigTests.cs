@@ -159,4 +159,28 @@ public sealed class LadderConfigTests
     [InlineData("12 k")]
     [InlineData("2.5m")]
     public void Text_that_is_no_bit_rate_is_refused(string text) => Assert.False(Bitrate.TryParse(text, out _));
+
+    [Fact]
+    public void Explicit_rendition_groups_beside_a_ladder_are_refused()
+    {
+        var json = "{ \"domains\": [ { \"name\": \"default\", \"apps\": [ { \"name\": \"live\", \"ladder\": " + Rungs(Rung480) +
+            ", \"renditions\": { \"groups\": { \"show\": [ \"cam\", \"cam_sd\" ] } } } ] } ] }";
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "t.json"));
+
+        Assert.Contains("t.json: $.domains[0].apps[0].renditions.groups: cannot be used with a ladder: a ladder groups each source with its rungs by label ({stream}_{label}); list further labels in renditions.labels",
+            error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rendition_labels_beside_a_ladder_are_taken()
+    {
+        var json = "{ \"domains\": [ { \"name\": \"default\", \"apps\": [ { \"name\": \"live\", \"ladder\": " + Rungs(Rung480) +
+            ", \"renditions\": { \"labels\": [ \"1080p\" ] } } ] } ] }";
+
+        var app = ConfigLoader.Parse(json).Domains[0].Apps[0];
+
+        Assert.Equal(["1080p"], app.Renditions.Labels);
+        Assert.Single(app.Ladder.Rungs);
+    }
 }

@@ -17,4 +17,7 @@ public sealed class HlsSegment(long sequence, long startMs, long durationMs, boo
     public DateTimeOffset ProgramDateTime { get; } = programDateTime;
 
     public SharedFile File { get; } = file;
+
+    /// <summary>Video frames in the segment (its frame rate, for a multivariant playlist's FRAME-RATE).</summary>
+    public int VideoFrames { get; init; }
 }

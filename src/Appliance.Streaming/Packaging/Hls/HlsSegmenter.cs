@@ -31,6 +31,7 @@ internal sealed class HlsSegmenter
     private MemoryFileWriter? _current;
     private long _currentStartMs;
     private long _currentSequence;
+    private int _currentVideoFrames;
     private long _lastMs = long.MinValue;
     private long _targetMs;
     private bool _discontinuityNext;
@@ -90,6 +91,10 @@ internal sealed class HlsSegmenter
             Start(at);
         }
         _current!.Append(packets.Span);
+        if (frame.Kind == FrameKind.Video && !frame.IsSequenceHeader)
+        {
+            _currentVideoFrames++;
+        }
         _lastMs = Math.Max(_lastMs, at);
     }
 
@@ -128,6 +133,7 @@ internal sealed class HlsSegmenter
         // Cut and numbered by the rule the CMAF packager shares (SegmentNumbering).
         _currentSequence = _numbering.Take(atMs);
         _currentStartMs = atMs;
+        _currentVideoFrames = 0;
         if (_newTimeline)
         {
             // After a break media time no longer follows the wall clock it did (a republish is moved
@@ -163,7 +169,10 @@ internal sealed class HlsSegmenter
         var file = writer.Complete();
         writer.Dispose();
         var segment = new HlsSegment(_currentSequence, _currentStartMs, duration, _discontinuityNext,
-            DateTimeOffset.FromUnixTimeMilliseconds(_wallClockAtZeroMs + _currentStartMs), file);
+            DateTimeOffset.FromUnixTimeMilliseconds(_wallClockAtZeroMs + _currentStartMs), file)
+        {
+            VideoFrames = _currentVideoFrames,
+        };
         _discontinuityNext = false;
         Window.Add(segment, _targetMs);
     }
