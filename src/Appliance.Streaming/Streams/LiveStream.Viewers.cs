@@ -1,6 +1,7 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Media;
+using Appliance.Streaming.Settings;
 
 namespace Appliance.Streaming.Streams;
 
@@ -81,10 +82,14 @@ public sealed partial class LiveStream
         return new ViewerCounts(rtmp, flv, ts, hls);
     }
 
-    /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
-    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format)
+    /// <summary>
+    /// Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one), as the
+    /// app's join mode says. <paramref name="relay"/>: the viewer is another node pulling the stream,
+    /// which continues this timeline, so its frames are never re-stamped. Null if the stream has ended.
+    /// </summary>
+    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format, bool relay = false)
     {
-        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute);
+        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute) { IsRelay = relay };
         lock (_lock)
         {
             if (_ended || IsFullLocked)
@@ -123,6 +128,7 @@ public sealed partial class LiveStream
     {
         lock (_lock)
         {
+            EndBurst(subscription);
             if (!_viewers.Remove(subscription))
             {
                 return;
@@ -159,17 +165,25 @@ public sealed partial class LiveStream
 
     private void StartAtKeyFrame(Subscription subscription)
     {
+        EndBurst(subscription);
         var gop = App.GopCache ? JoinKeyFrame() : -1;
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
+        if (gop >= 0)
+        {
+            AskForBurst(subscription);
+        }
     }
 
-    /// <summary>The newest keyframe, or an older one still in the log when the newest leaves less than the join buffer.</summary>
+    /// <summary>
+    /// The keyframe a viewer starts at: in "buffer" mode the newest, or an older one still in the
+    /// log when the newest leaves less than the join buffer; otherwise the newest.
+    /// </summary>
     private long JoinKeyFrame()
     {
         var newest = _log.LastKeyFrame;
-        if (newest < 0 || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
+        if (newest < 0 || App.JoinMode != JoinModes.Buffer || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
         {
             return newest;
         }
@@ -207,6 +221,10 @@ public sealed partial class LiveStream
                     return CollectResult.Hopeless;
                 }
             }
+            if (subscription.BurstPending && !PlanBurst(subscription))
+            {
+                return CollectResult.Idle;
+            }
             if (subscription.NeedsHeaders)
             {
                 AddHeaders(subscription.Format, subscription.Cursor, batch);
@@ -218,7 +236,17 @@ public sealed partial class LiveStream
                 {
                     return CollectResult.More;
                 }
-                var frame = _log[subscription.Cursor++];
+                var sequence = subscription.Cursor++;
+                var frame = _log[sequence];
+                if (subscription.Burst is { } burst)
+                {
+                    if (sequence < burst.LiveSequence)
+                    {
+                        AddBurstFrame(subscription, burst, frame, batch);
+                        continue;
+                    }
+                    EndBurst(subscription);
+                }
                 if (subscription.WaitForKeyFrame)
                 {
                     if (frame.IsVideoKeyFrame)
@@ -237,6 +265,10 @@ public sealed partial class LiveStream
                 }
                 batch.Add(wire);
                 subscription.FramesSent++;
+                if (frame.IsMedia && frame.Timestamp > subscription.LastStamp)
+                {
+                    subscription.LastStamp = frame.Timestamp;
+                }
             }
             // An ended stream's viewers get everything that was queued, then the end.
             return _ended ? CollectResult.Ended : CollectResult.Idle;
@@ -254,11 +286,14 @@ public sealed partial class LiveStream
         var keyFrame = _log.LastKeyFrame;
         if (keyFrame > subscription.Cursor)
         {
+            EndBurst(subscription);
             subscription.Cursor = keyFrame;
             subscription.WaitForKeyFrame = false;
+            AskForBurst(subscription);
         }
         else if (subscription.Cursor < _log.Tail)
         {
+            EndBurst(subscription);
             subscription.Cursor = _log.Head;
             subscription.WaitForKeyFrame = HasVideo;
         }
