@@ -15,6 +15,15 @@ namespace Appliance.Streaming.Streams;
 /// </summary>
 public sealed partial class LiveStream
 {
+    /// <summary>
+    /// The fewest video frames a burst starts with when the log has an older keyframe to take
+    /// them from. ffmpeg-based players (ffplay, mpv, and what else is built on libavformat) do not
+    /// start before they have read 20 video frames to guess the frame rate (fps_analyze_framecount):
+    /// with fewer in the burst they wait for live frames at their real pace, and that wait stays
+    /// with them as latency for good.
+    /// </summary>
+    internal const int MinBurstVideoFrames = 20;
+
     private bool JoinsAtLiveEdge(Subscription subscription) => App.JoinMode == JoinModes.Live && !subscription.RelaysTimeline;
 
     /// <summary>Asks for a burst at the viewer's next collect, when it will be planned on the log as it is then.</summary>
@@ -35,8 +44,8 @@ public sealed partial class LiveStream
     private bool PlanBurst(Subscription subscription)
     {
         subscription.BurstPending = false;
-        var keyFrame = _log.LastKeyFrame;
-        if (keyFrame < 0 || keyFrame < subscription.Cursor)
+        var keyFrame = LiveJoinKeyFrame(subscription.Cursor);
+        if (keyFrame < 0)
         {
             return true;
         }
@@ -51,6 +60,40 @@ public sealed partial class LiveStream
         subscription.WaitForKeyFrame = false;
         subscription.Burst = burst;
         return true;
+    }
+
+    /// <summary>
+    /// The newest keyframe at or after <paramref name="notBefore"/>, or the one before it when the
+    /// newest is followed by fewer than <see cref="MinBurstVideoFrames"/> video frames; -1 when
+    /// the log has none there.
+    /// </summary>
+    private long LiveJoinKeyFrame(long notBefore)
+    {
+        var newest = _log.LastKeyFrame;
+        if (newest < notBefore)
+        {
+            return -1;
+        }
+        var videoFrames = 0;
+        for (var sequence = newest; sequence < _log.Head && videoFrames < MinBurstVideoFrames; sequence++)
+        {
+            if (_log[sequence].Kind == FrameKind.Video && _log[sequence].IsMedia)
+            {
+                videoFrames++;
+            }
+        }
+        if (videoFrames >= MinBurstVideoFrames)
+        {
+            return newest;
+        }
+        for (var sequence = newest - 1; sequence >= Math.Max(notBefore, _log.Tail); sequence--)
+        {
+            if (_log[sequence].IsVideoKeyFrame)
+            {
+                return sequence;
+            }
+        }
+        return newest;
     }
 
     private static void AddBurstFrame(Subscription subscription, JoinBurst burst, MediaFrame frame, OutputBatch batch)

@@ -166,7 +166,7 @@ public sealed partial class LiveStream
     private void StartAtKeyFrame(Subscription subscription)
     {
         EndBurst(subscription);
-        var gop = App.GopCache ? JoinKeyFrame() : -1;
+        var gop = App.GopCache ? JoinKeyFrame(subscription) : -1;
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
@@ -178,10 +178,15 @@ public sealed partial class LiveStream
 
     /// <summary>
     /// The keyframe a viewer starts at: in "buffer" mode the newest, or an older one still in the
-    /// log when the newest leaves less than the join buffer; otherwise the newest.
+    /// log when the newest leaves less than the join buffer; at the live edge, see
+    /// <see cref="LiveJoinKeyFrame"/>; otherwise the newest.
     /// </summary>
-    private long JoinKeyFrame()
+    private long JoinKeyFrame(Subscription subscription)
     {
+        if (JoinsAtLiveEdge(subscription))
+        {
+            return LiveJoinKeyFrame(_log.Tail);
+        }
         var newest = _log.LastKeyFrame;
         if (newest < 0 || App.JoinMode != JoinModes.Buffer || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
         {

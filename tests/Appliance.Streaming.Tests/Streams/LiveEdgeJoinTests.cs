@@ -83,17 +83,34 @@ public class LiveEdgeJoinTests
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void AKeyFrameNoOlderThanTheBurstIsSentAsItIs(WireFormat format)
+    public void AStreamYoungerThanTheBurstIsSentAsItIs(WireFormat format)
     {
         var m = LiveEdgeMedia.Start(format);
-        m.Publish(0, 1960);
+        m.Publish(1000, 1080);
+
+        var media = m.Join(format).Read().Where(f => f.IsMedia).ToList();
+
+        Assert.Equal([1000L, 1040, 1080], media.Where(f => f.Kind == FrameKind.Video).Select(f => f.Dts));
+        Assert.Equal(m.Audio, media.Where(f => f.Kind == FrameKind.Audio).Select(f => f.Dts));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void AJoinJustAfterAKeyFrameTakesTheGopBeforeSoTheBurstHas20VideoFrames(WireFormat format)
+    {
+        var m = LiveEdgeMedia.Start(format);
+        m.Publish(0, 960);
+        m.Publish(1000, 1720);
         m.Publish(2000, 2080);
 
         var media = m.Join(format).Read().Where(f => f.IsMedia).ToList();
 
-        Assert.Equal([2000L, 2040, 2080], media.Where(f => f.Kind == FrameKind.Video).Select(f => f.Dts));
-        // All the audio after the keyframe: the interval reaches back past it.
-        Assert.Equal(m.Audio.Where(a => a > 2000), media.Where(f => f.Kind == FrameKind.Audio).Select(f => f.Dts));
+        // 3 frames since the newest keyframe: the burst starts at the one before (19 + 3 frames).
+        var video = media.Where(f => f.Kind == FrameKind.Video).ToList();
+        Assert.True(video[0].IsKeyFrame);
+        Assert.Equal(22, video.Count);
+        Assert.Equal(Enumerable.Range(0, 21).Select(i => 1980L + (i * 100 / 21)).Append(2080), video.Select(f => f.Dts));
+        Assert.True(video[19].IsKeyFrame);
     }
 
     [Theory]

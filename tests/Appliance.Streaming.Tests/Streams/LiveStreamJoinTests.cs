@@ -11,7 +11,7 @@ public class LiveStreamJoinTests
     [Fact]
     public void AViewerJoiningMidGopGetsMetadataHeadersThenTheGopFromItsKeyFrame()
     {
-        var h = new StreamHarness(app => app.JoinBufferMs = 0);
+        var h = new StreamHarness(app => app.JoinMode = JoinModes.KeyFrame);
         h.PublishHeaders();
         h.PublishGop(0, 960);
         h.Publish(h.Frames.KeyFrame(1000));
