@@ -24,6 +24,19 @@ public sealed partial class LiveStream
     /// </summary>
     internal const int MinBurstVideoFrames = 20;
 
+    // A gap between two media frames that a source catching up does not leave (it sends as fast
+    // as the link goes), and a real-time one leaves within a frame or two; and how long a live join
+    // waits at most for the catch-up to end.
+    private const int PacedGapMs = 8;
+    private const int MaxCatchUpWaitMs = 1000;
+
+    private bool _catchingUp;
+    private long _lastMediaArrivalMs = -1;
+    private long _pacedStamp = long.MinValue;
+
+    /// <summary>The clock of the catch-up wait (monotonic ms); tests set their own.</summary>
+    internal Func<long> Clock { get; set; } = static () => MonotonicClock.NowMs;
+
     private bool JoinsAtLiveEdge(Subscription subscription) => App.JoinMode == JoinModes.Live && !subscription.RelaysTimeline;
 
     /// <summary>Asks for a burst at the viewer's next collect, when it will be planned on the log as it is then.</summary>
@@ -32,7 +45,7 @@ public sealed partial class LiveStream
         if (JoinsAtLiveEdge(subscription))
         {
             subscription.BurstPending = true;
-            subscription.BurstPendingSinceMs = MonotonicClock.NowMs;
+            subscription.BurstPendingSinceMs = Clock();
         }
     }
 
@@ -43,6 +56,11 @@ public sealed partial class LiveStream
     /// </summary>
     private bool PlanBurst(Subscription subscription)
     {
+        if (_catchingUp && !_ended && Clock() - subscription.BurstPendingSinceMs < MaxCatchUpWaitMs)
+        {
+            // The live edge is not in the log yet: planning now would leave the viewer behind by the rest of the catch-up.
+            return false;
+        }
         subscription.BurstPending = false;
         var keyFrame = LiveJoinKeyFrame(subscription.Cursor);
         if (keyFrame < 0)
@@ -94,6 +112,42 @@ public sealed partial class LiveStream
             }
         }
         return newest;
+    }
+
+    /// <summary>
+    /// A new source, or the same one from elsewhere: one that relays another node's copy (a pull,
+    /// a push from a node) starts with that node's GOP cache, sent faster than real time, and is
+    /// not at the live edge until that has arrived. A live join waits for it (at most
+    /// <see cref="MaxCatchUpWaitMs"/>), so the first viewer of a pull is at the live edge too.
+    /// </summary>
+    private void BeginCatchUp(IStreamSource source)
+    {
+        _catchingUp = source.RelaysTimeline;
+        _lastMediaArrivalMs = -1;
+        _pacedStamp = long.MinValue;
+    }
+
+    /// <summary>
+    /// Ends the catch-up at the first media frame that comes at real pace: after a gap no burst
+    /// leaves, and not ahead of the clock (its time advanced no more than the gap).
+    /// </summary>
+    private void NotePace(MediaFrame frame)
+    {
+        if (!_catchingUp || !frame.IsMedia)
+        {
+            return;
+        }
+        var now = Clock();
+        if (_lastMediaArrivalMs >= 0)
+        {
+            var gap = now - _lastMediaArrivalMs;
+            if (gap >= PacedGapMs && frame.Timestamp - _pacedStamp <= gap + PacedGapMs)
+            {
+                _catchingUp = false;
+            }
+        }
+        _lastMediaArrivalMs = now;
+        _pacedStamp = Math.Max(_pacedStamp, frame.Timestamp);
     }
 
     private static void AddBurstFrame(Subscription subscription, JoinBurst burst, MediaFrame frame, OutputBatch batch)

@@ -15,8 +15,8 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 900 lines over four files (this one: source and frames; .Viewers: joining and
-/// collecting; .Packaging: TS and HLS; .Cmaf: fMP4), on purpose: they are one critical section under one lock,
+/// About 1,100 lines over five files (this one: source and frames; .Viewers: joining and
+/// collecting; .Join: joining at the live edge; .Packaging: TS and HLS; .Cmaf: fMP4), on purpose: they are one critical section under one lock,
 /// which is what lets a publish and every viewer's collect run without copying. What has a life of
 /// its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
 /// </remarks>
@@ -144,6 +144,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             }
             _source = source;
             _timeline.BeginSourceChange(source.RelaysTimeline);
+            BeginCatchUp(source);
             _graceTimer?.Dispose();
             _graceTimer = null;
         }
@@ -178,6 +179,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             if (ReferenceEquals(_source, source))
             {
                 _timeline.BeginSourceChange(mayContinue);
+                BeginCatchUp(source);
             }
         }
     }
@@ -298,6 +300,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
     void ITimelineSink.Append(MediaFrame frame)
     {
         RememberHeader(frame);
+        NotePace(frame);
         Stats.OnFrame(frame);
         PackageLocked(frame);
         PackageCmafLocked(frame);

@@ -21,7 +21,8 @@ internal sealed class LiveEdgeMedia
     /// <summary>Every video frame published, by timestamp, still referenced (the log holds them too).</summary>
     public Dictionary<long, MediaFrame> Video { get; } = [];
 
-    public static LiveEdgeMedia Start(WireFormat format, Action<StreamingAppConfig>? configure = null)
+    /// <param name="relays">The source relays another node's copy (a pull): it starts catching up.</param>
+    public static LiveEdgeMedia Start(WireFormat format, Action<StreamingAppConfig>? configure = null, bool relays = false)
     {
         var h = new StreamHarness(app =>
         {
@@ -29,7 +30,7 @@ internal sealed class LiveEdgeMedia
             app.JoinBurstMs = BurstMs;
             app.MaxViewerLagMs = 60_000;
             configure?.Invoke(app);
-        });
+        }, relays: relays);
         if (format == WireFormat.Ts)
         {
             h.Stream.EnsureTsPackaging();
