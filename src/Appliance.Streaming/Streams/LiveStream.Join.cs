@@ -17,12 +17,13 @@ public sealed partial class LiveStream
 {
     /// <summary>
     /// The fewest video frames a burst starts with when the log has an older keyframe to take
-    /// them from. ffmpeg-based players (ffplay, mpv, and what else is built on libavformat) do not
-    /// start before they have read 20 video frames to guess the frame rate (fps_analyze_framecount):
-    /// with fewer in the burst they wait for live frames at their real pace, and that wait stays
-    /// with them as latency for good.
+    /// them from. Players built on libavformat (ffplay, mpv, ...) do not start before they have
+    /// read enough video frames to guess the frame rate: 20, and 40 where timestamps are in
+    /// milliseconds, as in FLV and RTMP (avformat_find_stream_info's fps_analyze_framecount). With
+    /// fewer in the burst they wait for live frames at their real pace, and keep that wait as
+    /// latency for good (measured: 1.7 s behind whatever the join).
     /// </summary>
-    internal const int MinBurstVideoFrames = 20;
+    internal const int MinBurstVideoFrames = 40;
 
     // A gap between two media frames that a source catching up does not leave (it sends as fast
     // as the link goes), and a real-time one leaves within a frame or two; and how long a live join

@@ -96,21 +96,21 @@ public class LiveEdgeJoinTests
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void AJoinJustAfterAKeyFrameTakesTheGopBeforeSoTheBurstHas20VideoFrames(WireFormat format)
+    public void AJoinJustAfterAKeyFrameTakesTheGopBeforeSoTheBurstHas40VideoFrames(WireFormat format)
     {
         var m = LiveEdgeMedia.Start(format);
         m.Publish(0, 960);
-        m.Publish(1000, 1720);
-        m.Publish(2000, 2080);
+        m.Publish(1000, 2960);
+        m.Publish(3000, 3080);
 
         var media = m.Join(format).Read().Where(f => f.IsMedia).ToList();
 
-        // 3 frames since the newest keyframe: the burst starts at the one before (19 + 3 frames).
+        // 3 frames since the newest keyframe: the burst starts at the one before (50 + 3 frames).
         var video = media.Where(f => f.Kind == FrameKind.Video).ToList();
         Assert.True(video[0].IsKeyFrame);
-        Assert.Equal(22, video.Count);
-        Assert.Equal(Enumerable.Range(0, 21).Select(i => 1980L + (i * 100 / 21)).Append(2080), video.Select(f => f.Dts));
-        Assert.True(video[19].IsKeyFrame);
+        Assert.Equal(53, video.Count);
+        Assert.Equal(Enumerable.Range(0, 52).Select(i => 2980L + (i * 100 / 52)).Append(3080), video.Select(f => f.Dts));
+        Assert.True(video[50].IsKeyFrame);
     }
 
     [Theory]

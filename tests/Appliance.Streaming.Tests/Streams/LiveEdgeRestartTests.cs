@@ -48,15 +48,15 @@ public class LiveEdgeRestartTests
         var before = viewer.Read();
         m.H.Stream.SetPaused(viewer.Subscription, true);
         m.Publish(1240, 3000, keyFrameFirst: false);
-        m.Publish(3040, 4000);
+        m.Publish(3040, 5000);
 
         m.H.Stream.SetPaused(viewer.Subscription, false);
         var media = viewer.Read(afterGap: true).Where(f => f.IsMedia).ToList();
 
         Assert.Equal(1200, before.Last(f => f.Kind == FrameKind.Video).Dts);
         Assert.True(media[0].IsKeyFrame);
-        Assert.Equal(Enumerable.Range(0, 24).Select(i => 3900L + (i * 100 / 24)).Append(4000), media.Where(f => f.Kind == FrameKind.Video).Select(f => f.Dts));
-        Assert.Equal(m.Audio.Where(a => a >= 3900), media.Where(f => f.Kind == FrameKind.Audio).Select(f => f.Dts));
+        Assert.Equal(Enumerable.Range(0, 49).Select(i => 4900L + (i * 100 / 49)).Append(5000), media.Where(f => f.Kind == FrameKind.Video).Select(f => f.Dts));
+        Assert.Equal(m.Audio.Where(a => a >= 4900), media.Where(f => f.Kind == FrameKind.Audio).Select(f => f.Dts));
     }
 
     [Theory]
