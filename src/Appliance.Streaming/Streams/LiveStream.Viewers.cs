@@ -166,7 +166,7 @@ public sealed partial class LiveStream
     private void StartAtKeyFrame(Subscription subscription)
     {
         EndBurst(subscription);
-        var gop = App.GopCache ? JoinKeyFrame(subscription) : -1;
+        var gop = App.GopCache ? JoinKeyFrame() : -1;
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
@@ -178,12 +178,13 @@ public sealed partial class LiveStream
 
     /// <summary>
     /// The keyframe a viewer starts at: in "buffer" mode the newest, or an older one still in the
-    /// log when the newest leaves less than the join buffer; at the live edge, see
-    /// <see cref="LiveJoinKeyFrame"/>; otherwise the newest.
+    /// log when the newest leaves less than the join buffer; in "live" mode see
+    /// <see cref="LiveJoinKeyFrame"/> (another node's copy starts there too, unchanged, so that
+    /// node has as many frames for its own viewers' bursts); otherwise the newest.
     /// </summary>
-    private long JoinKeyFrame(Subscription subscription)
+    private long JoinKeyFrame()
     {
-        if (JoinsAtLiveEdge(subscription))
+        if (App.JoinMode == JoinModes.Live)
         {
             return LiveJoinKeyFrame(_log.Tail);
         }

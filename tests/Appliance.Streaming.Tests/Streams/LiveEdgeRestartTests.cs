@@ -25,6 +25,18 @@ public class LiveEdgeRestartTests
     }
 
     [Fact]
+    public void AnotherNodesPullGetsTheGopBeforeAYoungKeyFrameForItsOwnViewersBursts()
+    {
+        var m = LiveEdgeMedia.Start(WireFormat.Flv);
+        m.Publish(0, 1960);
+        m.Publish(2000, 2200);
+
+        var video = m.Join(WireFormat.Flv, relay: true).Read().Where(f => f.IsMedia && f.Kind == FrameKind.Video).Select(f => f.Dts);
+
+        Assert.Equal(m.Video.Keys, video);
+    }
+
+    [Fact]
     public void APushForwarderGetsTheFramesAtTheirOwnTimes()
     {
         var m = LiveEdgeMedia.Start(WireFormat.Rtmp);
