@@ -51,7 +51,7 @@ public sealed partial class LiveStream
     }
 
     /// <summary>
-    /// Plans the pending burst from the newest keyframe. A viewer that was already sent media (a
+    /// Plans the pending burst from the keyframe a live join starts at. A viewer that was already sent media (a
     /// resume, a skip) gets the burst after the newest time it has; when that leaves no room before
     /// live, it waits for the next keyframe instead (its player still shows the last picture).
     /// </summary>
@@ -83,8 +83,8 @@ public sealed partial class LiveStream
 
     /// <summary>
     /// The newest keyframe at or after <paramref name="notBefore"/>, or the one before it when the
-    /// newest is followed by fewer than <see cref="MinBurstVideoFrames"/> video frames; -1 when
-    /// the log has none there.
+    /// newest is followed by fewer than <see cref="MinBurstVideoFrames"/> video frames (and that one
+    /// is not so old that the viewer would count as lagging); -1 when the log has none there.
     /// </summary>
     private long LiveJoinKeyFrame(long notBefore)
     {
@@ -109,7 +109,7 @@ public sealed partial class LiveStream
         {
             if (_log[sequence].IsVideoKeyFrame)
             {
-                return sequence;
+                return _log[sequence].Timestamp >= _log.NewestTimestamp - App.MaxViewerLagMs ? sequence : newest;
             }
         }
         return newest;
