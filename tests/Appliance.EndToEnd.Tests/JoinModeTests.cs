@@ -37,24 +37,65 @@ public sealed class JoinModeTests(JoinModesFixture live) : IClassFixture<JoinMod
 
         var probe = await Ffmpeg.ProbeAsync(url, seconds: 4, ProbeTimeout);
 
+        AssertReadable(probe);
+        var video = probe.PacketsOf(probe.Video);
+        Assert.True(video[0].DtsSeconds >= JoinModesFixture.FiveHoursIn - 1, $"first video dts {video[0].DtsSeconds:F3}s");
+        // The join burst: in "live" the cached frames (at least 40) come re-stamped a few ms apart;
+        // the other modes send every frame 40 ms after the one before.
+        if (mode == "live")
+        {
+            Assert.True(Squeezed(probe) >= 39, $"only {Squeezed(probe)} video packets less than 20 ms apart");
+        }
+        else
+        {
+            Assert.Equal(0, Squeezed(probe));
+        }
+    }
+
+    [Theory]
+    [InlineData("rtmp")]
+    [InlineData("http-flv")]
+    public async Task Another_nodes_pull_naming_nodes_in_appliance_via_gets_the_frames_at_their_own_times(string protocol)
+    {
+        var url = protocol == "rtmp"
+            ? live.Daemon.RtmpUrl("live/cam?appliance_via=edge-1")
+            : live.Daemon.HttpUrl("live/cam.flv?appliance_via=edge-1");
+
+        var probe = await Ffmpeg.ProbeAsync(url, seconds: 4, ProbeTimeout);
+
+        AssertReadable(probe);
+        Assert.Equal(0, Squeezed(probe));
+    }
+
+    [Fact]
+    public async Task The_first_viewer_of_a_pull_joins_at_the_edges_live_edge()
+    {
+        await using var edge = await DaemonProcess.StartAsync(
+            appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(live.Daemon)], more: "\"joinMode\": \"live\""),
+            rootJson: Infrastructure.Tiers.Node("edge-1"));
+
+        var probe = await Ffmpeg.ProbeAsync(edge.HttpUrl("live/cam.flv"), seconds: 4, ProbeTimeout);
+
+        AssertReadable(probe);
+        // The parent sent its GOP cache as it is, faster than real time; the edge waited for the
+        // live edge before it re-stamped the lot for its first viewer.
+        Assert.True(Squeezed(probe) >= 39, $"only {Squeezed(probe)} video packets less than 20 ms apart");
+    }
+
+    private static void AssertReadable(ProbeResult probe)
+    {
         Assert.Empty(FfmpegPlayback.ErrorLines(probe.Errors));
         Assert.Equal("h264", probe.Video.CodecName);
         Assert.Equal(640, probe.Video.Width);
         Assert.Equal("aac", probe.Audio.CodecName);
-        var video = probe.PacketsOf(probe.Video);
-        Assert.True(video[0].Key, "the first video packet is not a keyframe");
+        Assert.True(probe.PacketsOf(probe.Video)[0].Key, "the first video packet is not a keyframe");
         FfmpegPlayback.AssertContinuous(probe, minSeconds: 3);
-        Assert.True(video[0].DtsSeconds >= JoinModesFixture.FiveHoursIn - 1, $"first video dts {video[0].DtsSeconds:F3}s");
-        // The join burst: in "live" the cached frames (at least 40) come re-stamped a few ms apart;
-        // the other modes send every frame 40 ms after the one before.
-        var squeezed = Enumerable.Range(1, video.Count - 1).Count(i => video[i].DtsSeconds - video[i - 1].DtsSeconds < 0.02);
-        if (mode == "live")
-        {
-            Assert.True(squeezed >= 39, $"only {squeezed} video packets less than 20 ms apart");
-        }
-        else
-        {
-            Assert.Equal(0, squeezed);
-        }
+    }
+
+    /// <summary>Video packets less than 20 ms after the one before: at 25 fps, only a join burst has those.</summary>
+    private static int Squeezed(ProbeResult probe)
+    {
+        var video = probe.PacketsOf(probe.Video);
+        return Enumerable.Range(1, video.Count - 1).Count(i => video[i].DtsSeconds - video[i - 1].DtsSeconds < 0.02);
     }
 }

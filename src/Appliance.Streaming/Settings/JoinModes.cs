@@ -17,9 +17,9 @@ public static class JoinModes
 
     /// <summary>
     /// The default <c>joinBurstMs</c>. The player has to decode the whole cached GOP before it
-    /// reaches the live frame, and what the interval leaves is its only buffer: measured on a busy
-    /// 2-core machine, mpegts.js in Chromium stalled once at start in 2 to 3 of 6 joins with 100 or
-    /// 200 ms and in none of 16 with 400 (ffplay and mpv do not stall with less; README, Joining).
+    /// reaches the live frame, and the interval is its only buffer there: measured, mpegts.js in
+    /// Chromium starts at once with 400 ms and does not stall, stalls in most joins with 200, and
+    /// with 100 waits about half a second before it starts (ffplay and mpv do fine with 100; README, Joining).
     /// </summary>
     public const int DefaultBurstMs = 400;
 
