@@ -157,12 +157,13 @@ def play(player, url, seconds):
                       "--term-status-msg=POS ${=time-pos}", url], r"POS (-?[0-9.]+)", seconds)
 
 
-def play_in_chromium(url, protocol, seconds):
+def play_in_chromium(url, protocol, seconds, low_latency=False):
     """mpegts.js in headless Chromium (tests/browser/play.mjs): its latency is how far the playhead
     is behind the newest media it holds (it rebases times, so the live edge cannot be placed)."""
     script = os.path.join(ROOT, "tests", "browser", "play.mjs")
     kind = "mpegts" if protocol == "ts" else "flv"
-    run = subprocess.run(["node", script, "--player", "mpegts", "--url", url, "--type", kind, "--seconds", str(seconds)],
+    run = subprocess.run(["node", script, "--player", "mpegts", "--url", url, "--type", kind, "--seconds", str(seconds)]
+                         + (["--low-latency"] if low_latency else []),
                          capture_output=True, text=True, timeout=seconds + 120)
     report = json.loads(run.stdout.strip().splitlines()[-1])
     trace = report.get("latencyTrace") or []
@@ -187,6 +188,8 @@ def main():
     parser.add_argument("--protocol", default="flv", choices=["flv", "rtmp", "ts"])
     parser.add_argument("--burst-ms", type=int, default=400)
     parser.add_argument("--bin", default=os.path.join(ROOT, "artifacts", "bin"))
+    parser.add_argument("--mpegts-no-stash", action="store_true",
+                        help="mpegts.js with enableStashBuffer: false (its setting for the lowest latency)")
     parser.add_argument("--edge", action="store_true",
                         help="play from an edge that pulls from the origin on demand: every join is a pull's first viewer")
     args = parser.parse_args()
@@ -221,7 +224,7 @@ def main():
                     if player == "mpegts":
                         if args.protocol == "rtmp":
                             sys.exit("mpegts.js plays HTTP-FLV and HTTP-TS")
-                        at2, at5, report = play_in_chromium(url, args.protocol, 6)
+                        at2, at5, report = play_in_chromium(url, args.protocol, 6, args.mpegts_no_stash)
                         fmt = lambda v: "-" if v is None else f"{v:8.0f}"
                         print(f"{player:8} {mode:9} {join:>4} {fmt(at2)} {fmt(at5)} {gop_at:7}  waiting {report.get('waitingEvents')}, "
                               f"startup {report.get('startupMs')} ms, dropped {report.get('droppedFrames')}/{report.get('totalFrames')}", flush=True)

@@ -16,10 +16,11 @@ public static class JoinModes
     public const string Buffer = "buffer";
 
     /// <summary>
-    /// The default <c>joinBurstMs</c>. The player has to decode the whole cached GOP before it
-    /// reaches the live frame, and the interval is its only buffer there: measured, mpegts.js in
-    /// Chromium starts at once with 400 ms and does not stall, stalls in most joins with 200, and
-    /// with 100 waits about half a second before it starts (ffplay and mpv do fine with 100; README, Joining).
+    /// The default <c>joinBurstMs</c>. The interval is the player's only buffer at the live edge:
+    /// mpegts.js as pages use it by default holds the first 64 KB after the burst in its stash
+    /// buffer; measured, it starts at once with 400 ms and does not stall, stalls in most joins
+    /// with 200, and with 100 waits half a second before it starts. ffplay, mpv and mpegts.js
+    /// without its stash do fine with 100 (README, Joining).
     /// </summary>
     public const int DefaultBurstMs = 400;
 
