@@ -6,8 +6,8 @@ using Appliance.Streaming.Media;
 namespace Appliance.Streaming.Fanout;
 
 /// <summary>
-/// One viewer's join at the live edge. The viewer still starts at the newest cached keyframe (its
-/// first picture at once), but the cached video from there up to the live frame (the newest video
+/// One viewer's join at the live edge. The viewer still starts at a cached keyframe (its first
+/// picture at once), but the cached video from there up to the live frame (the newest video
 /// frame when the burst is planned) is re-stamped into a short interval that ends at the live
 /// frame's timestamp: the player decodes through the GOP in a blink and is at the live edge when
 /// the live frames come. Cached audio older than the interval is dropped, the audio within it is
@@ -50,12 +50,6 @@ internal sealed partial class JoinBurst : IDisposable
 
     /// <summary>The live frame's place in the log: it and every frame after it go as they are.</summary>
     public long LiveSequence { get; }
-
-    /// <summary>The first time of the interval: the keyframe's new time; audio before it is dropped.</summary>
-    public long Start => _start;
-
-    /// <summary>The live frame's timestamp, where the interval ends.</summary>
-    public long LiveTimestamp => _liveTimestamp;
 
     /// <summary>
     /// Plans the burst of a viewer starting at <paramref name="keyFrame"/>. Null when there is
@@ -149,7 +143,7 @@ internal sealed partial class JoinBurst : IDisposable
     }
 
     /// <summary>Where an original time lands: its rank among the burst's times, or itself from the live frame's time on.</summary>
-    public long StampOf(long time)
+    private long StampOf(long time)
     {
         if (time >= _liveTimestamp)
         {
