@@ -18,7 +18,10 @@ namespace Appliance.Streaming.Fanout;
 /// and PTS of the burst's video below the live frame's timestamp gets a slot in the interval by
 /// its rank, evenly spaced, at least 1 ms apart; times from the live frame's on stay as they are.
 /// So decode order, presentation order (B-frames included) and PTS = DTS where it was all hold,
-/// and the live frames that follow keep their own, shared bytes. Only the headers that carry a time
+/// and the live frames that follow keep their own, shared bytes. In FLV and RTMP the burst goes in
+/// time order across the tracks (the kept audio, at its own times, between the re-stamped video), as
+/// their players expect of interleaved tracks; TS goes in log order, which keeps the continuity of
+/// the PAT and PMT the packager put in front of some frames (TS players sort by PID anyway). Only the headers that carry a time
 /// are the viewer's own (<see cref="JoinBurst"/>.Wire.cs): they are written into one pooled buffer
 /// rented for the burst; the payloads are slices of the frames' shared wire bytes.
 /// </remarks>
@@ -30,15 +33,22 @@ internal sealed partial class JoinBurst : IDisposable
     private readonly int _timeCount;
     private readonly long _start;
     private readonly long _liveTimestamp;
+    private readonly bool _interleave;
     private SharedBuffer? _arena;
     private int _arenaUsed;
+
+    // The next log sequence each track looks at; without interleaving, _video takes every frame.
+    private long _video;
+    private long _audio;
 
     // Headers and script data met in the burst go at the time of the video before them.
     private long _laneStamp;
 
-    private JoinBurst(WireFormat format, FrameSerializer serializer, long[] times, int timeCount, long start, long liveTimestamp, long liveSequence)
+    private JoinBurst(WireFormat format, FrameSerializer serializer, long[] times, int timeCount, long start, long liveTimestamp, long keyFrame, long liveSequence)
     {
         _format = format;
+        _interleave = format != WireFormat.Ts;
+        _video = _audio = keyFrame;
         _serializer = serializer;
         _times = times;
         _timeCount = timeCount;
@@ -50,6 +60,22 @@ internal sealed partial class JoinBurst : IDisposable
 
     /// <summary>The live frame's place in the log: it and every frame after it go as they are.</summary>
     public long LiveSequence { get; }
+
+    /// <summary>The oldest log sequence the burst still has to read (the viewer's cursor for lag checks).</summary>
+    public long Progress => _interleave ? Math.Min(_video, _audio) : _video;
+
+    /// <summary>What <see cref="AddNext"/> did.</summary>
+    public enum Step
+    {
+        /// <summary>A frame went into the batch.</summary>
+        Added,
+
+        /// <summary>A frame had nothing for this viewer (old audio, no TS packets).</summary>
+        Skipped,
+
+        /// <summary>Every frame before the live one has been through.</summary>
+        Done,
+    }
 
     /// <summary>
     /// Plans the burst of a viewer starting at <paramref name="keyFrame"/>. Null when there is
@@ -86,7 +112,7 @@ internal sealed partial class JoinBurst : IDisposable
             noRoom = true;
             return null;
         }
-        var burst = new JoinBurst(format, serializer, times, count, start, liveTimestamp, live);
+        var burst = new JoinBurst(format, serializer, times, count, start, liveTimestamp, keyFrame, live);
         var arenaBytes = 0;
         for (var sequence = keyFrame; sequence < live; sequence++)
         {
@@ -97,11 +123,45 @@ internal sealed partial class JoinBurst : IDisposable
     }
 
     /// <summary>
-    /// Adds one frame of the burst (log order, before <see cref="LiveSequence"/>) to
-    /// <paramref name="batch"/>; false when it has nothing for this viewer (old audio, a frame
-    /// without TS packets). Raises <paramref name="lastStamp"/> to the time the viewer was sent.
+    /// Adds the burst's next frame to <paramref name="batch"/>: the earlier of the two tracks' next
+    /// (video first on a tie, so the keyframe leads), or the next in the log for TS. Raises
+    /// <paramref name="lastStamp"/> to the time the viewer was sent.
     /// </summary>
-    public bool Add(MediaFrame frame, OutputBatch batch, ref long lastStamp)
+    public Step AddNext(FrameLog log, OutputBatch batch, ref long lastStamp)
+    {
+        if (!_interleave)
+        {
+            return _video >= LiveSequence ? Step.Done : Add(log[_video++], batch, ref lastStamp) ? Step.Added : Step.Skipped;
+        }
+        while (_video < LiveSequence && log[_video].Kind == FrameKind.Audio)
+        {
+            _video++;
+        }
+        while (_audio < LiveSequence && (log[_audio].Kind != FrameKind.Audio || log[_audio].IsMedia && log[_audio].Timestamp < _start))
+        {
+            _audio++;
+        }
+        var videoNext = _video < LiveSequence;
+        var audioNext = _audio < LiveSequence;
+        if (!videoNext && !audioNext)
+        {
+            return Step.Done;
+        }
+        var frame = videoNext && (!audioNext || VideoTime(log[_video]) <= AudioTime(log[_audio])) ? log[_video++] : log[_audio++];
+        return Add(frame, batch, ref lastStamp) ? Step.Added : Step.Skipped;
+    }
+
+    private long VideoTime(MediaFrame frame) =>
+        frame.Kind == FrameKind.Video && frame.IsMedia ? StampOf(frame.Timestamp) : _laneStamp;
+
+    // A sequence header goes at once, ahead of the audio it configures.
+    private static long AudioTime(MediaFrame frame) => frame.IsMedia ? frame.Timestamp : long.MinValue;
+
+    /// <summary>
+    /// Adds one frame of the burst to <paramref name="batch"/>; false when it has nothing for this
+    /// viewer (old audio, a frame without TS packets).
+    /// </summary>
+    private bool Add(MediaFrame frame, OutputBatch batch, ref long lastStamp)
     {
         if (frame.Kind == FrameKind.Audio)
         {

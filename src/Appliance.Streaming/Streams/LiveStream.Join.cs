@@ -151,14 +151,32 @@ public sealed partial class LiveStream
         _pacedStamp = Math.Max(_pacedStamp, frame.Timestamp);
     }
 
-    private static void AddBurstFrame(Subscription subscription, JoinBurst burst, MediaFrame frame, OutputBatch batch)
+    /// <summary>
+    /// Adds the burst's frames to <paramref name="batch"/>; false when the batch filled first (the
+    /// rest goes at the next collect). The viewer's cursor follows the burst's progress, so a lag
+    /// check sees where it is; once done, it stands at the live frame.
+    /// </summary>
+    private bool AddBurst(Subscription subscription, OutputBatch batch)
     {
+        var burst = subscription.Burst!;
         var stamp = subscription.LastStamp;
-        if (burst.Add(frame, batch, ref stamp))
+        var step = JoinBurst.Step.Skipped;
+        while (!batch.IsFull && (step = burst.AddNext(_log, batch, ref stamp)) != JoinBurst.Step.Done)
         {
-            subscription.FramesSent++;
+            if (step == JoinBurst.Step.Added)
+            {
+                subscription.FramesSent++;
+            }
         }
         subscription.LastStamp = stamp;
+        if (step != JoinBurst.Step.Done)
+        {
+            subscription.Cursor = burst.Progress;
+            return false;
+        }
+        subscription.Cursor = burst.LiveSequence;
+        EndBurst(subscription);
+        return true;
     }
 
     private static void EndBurst(Subscription subscription)

@@ -236,23 +236,17 @@ public sealed partial class LiveStream
                 AddHeaders(subscription.Format, subscription.Cursor, batch);
                 subscription.NeedsHeaders = false;
             }
+            if (subscription.Burst is not null && !AddBurst(subscription, batch))
+            {
+                return CollectResult.More;
+            }
             while (subscription.Cursor < _log.Head)
             {
                 if (batch.IsFull)
                 {
                     return CollectResult.More;
                 }
-                var sequence = subscription.Cursor++;
-                var frame = _log[sequence];
-                if (subscription.Burst is { } burst)
-                {
-                    if (sequence < burst.LiveSequence)
-                    {
-                        AddBurstFrame(subscription, burst, frame, batch);
-                        continue;
-                    }
-                    EndBurst(subscription);
-                }
+                var frame = _log[subscription.Cursor++];
                 if (subscription.WaitForKeyFrame)
                 {
                     if (frame.IsVideoKeyFrame)

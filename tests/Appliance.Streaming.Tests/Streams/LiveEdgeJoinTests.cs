@@ -128,6 +128,52 @@ public class LiveEdgeJoinTests
         Assert.Equal(m.Audio.Where(a => a >= 17_800), media.Where(f => f.Kind == FrameKind.Audio).Select(f => f.Dts));
     }
 
+    [Theory]
+    [InlineData(WireFormat.Flv)]
+    [InlineData(WireFormat.Rtmp)]
+    public void FlvAndRtmpInterleaveTheBurstByTime(WireFormat format)
+    {
+        var m = LiveEdgeMedia.Start(format);
+        m.Publish(0, 1960);
+        m.Publish(2000, 3600);
+
+        var media = m.Join(format).Read().Where(f => f.IsMedia).ToList();
+
+        // The kept audio goes between the re-stamped video by time, not after all of it as in the log.
+        Assert.True(media[0].IsKeyFrame);
+        Assert.Equal(media.Select(f => f.Dts).Order(), media.Select(f => f.Dts));
+        Assert.True(media.FindIndex(f => f.Kind == FrameKind.Audio) < 10, string.Join(" ", media));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void ABurstLargerThanOneWriteGoesOnAtTheNextCollect(WireFormat format)
+    {
+        var whole = LiveEdgeMedia.Start(format);
+        whole.Publish(0, 1960);
+        whole.Publish(2000, 3600);
+        var inPieces = LiveEdgeMedia.Start(format);
+        inPieces.Publish(0, 1960);
+        inPieces.Publish(2000, 3600);
+        var viewer = inPieces.Join(format);
+
+        var bytes = new List<byte>();
+        var batch = new Appliance.Streaming.Fanout.OutputBatch(maxSlices: 8);
+        var collects = 0;
+        Appliance.Streaming.Fanout.CollectResult result;
+        do
+        {
+            result = inPieces.H.Stream.Collect(viewer.Subscription, batch);
+            bytes.AddRange(JoinedViewer.Bytes(batch.Slices.ToArray()));
+            batch.ReleaseAll();
+            collects++;
+        }
+        while (result == Appliance.Streaming.Fanout.CollectResult.More);
+
+        Assert.True(collects > 5, $"{collects} collects");
+        Assert.Equal(whole.Join(format).Read().Select(f => f.ToString()), viewer.Parse([.. bytes]).Select(f => f.ToString()));
+    }
+
     [Fact]
     public void TsCarriesTheNewDecodeTimeAsItsPcr()
     {
