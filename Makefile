@@ -3,20 +3,27 @@ SHELL := /bin/bash
 RID ?= linux-x64
 CONFIG ?= Release
 BIN := $(CURDIR)/artifacts/bin
+# The player page's scripts; applianced finds them as ../share/appliance/player beside its bin.
+PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build run test test-deps unit e2e bench perf perf-tiers perf-reliability clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder clean packages deb rpm
 
 all: build
 
-# Native AOT binaries of every executable, into artifacts/bin.
-build:
+# Native AOT binaries of every executable, into artifacts/bin, and the player page's scripts.
+build: player
 	@mkdir -p $(BIN)
 	@for exe in $(EXECUTABLES); do \
 	  $(DOTNET) publish src/$$exe/$$exe.csproj -c $(CONFIG) -r $(RID) -o $(BIN) -p:PublishAot=true --nologo -v quiet || exit 1; \
 	done
 	@cd $(BIN) && ls -la $(EXECUTABLES)
+
+# hls.js, dash.js, mpegts.js (npm, pinned by src/player/package-lock.json) and player.js, with
+# their licences, into artifacts/share/appliance/player.
+player:
+	@PLAYER=$(PLAYER) bash src/player/build.sh
 
 # The daemon in the foreground on its embedded default config (RTMP 1935, HTTP 8080, app "live").
 run: build
@@ -60,6 +67,10 @@ perf: build
 # Tiers: first keyframe through origin <- upper <- edge, and the failover gap (perf/README.md).
 perf-tiers: build
 	@bash perf/tiers.sh
+
+# Ladder: CPU of one 720p30 source stepped down to 480p + 360p, and how many fit in real time (perf/README.md).
+perf-ladder: build
+	@bash perf/ladder.sh
 
 # Reliability: config reloads under 1,000 viewers, then 1,000 hostile connections during playback (perf/README.md).
 perf-reliability: build

@@ -9,6 +9,8 @@ rid=${RID:-linux-x64}
 bin=${BIN:-$PWD/artifacts/bin}
 out=${PACKAGES:-$PWD/artifacts/packages}
 programs=(applianced appliancectl appliance-load)
+# The player page's scripts and their licences (src/player/build.sh, run by `make build`).
+player=${PLAYER:-$PWD/artifacts/share/appliance/player}
 
 # Reproducible builds: file times and changelog date from the last commit.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
@@ -36,6 +38,7 @@ require_binaries() {
   for program in "${programs[@]}"; do
     [ -x "$bin/$program" ] || { echo "no $bin/$program: run \`make build\` first" >&2; exit 1; }
   done
+  [ -f "$player/player.js" ] || { echo "no $player/player.js: run \`make build\` first" >&2; exit 1; }
 }
 
 # stage ROOT UNITDIR: the files of both packages under ROOT, the unit in UNITDIR. Man pages are
@@ -50,6 +53,10 @@ stage() {
   install -D -m 0644 packaging/systemd/appliance.service "$root$unitdir/appliance.service"
   install -D -m 0644 packaging/systemd/appliance.sysusers "$root/usr/lib/sysusers.d/appliance.conf"
   install -D -m 0644 packaging/grafana/appliance-dashboard.json "$root/usr/share/appliance/grafana/appliance-dashboard.json"
+  # Where applianced looks when http.playerDir is empty: share/appliance/player beside /usr/bin.
+  (cd "$player" && find . -type f | LC_ALL=C sort) | while read -r file; do
+    install -D -m 0644 "$player/$file" "$root/usr/share/appliance/player/${file#./}"
+  done
   for page in packaging/man/*.[18]; do
     section=${page##*.}
     install -d "$root/usr/share/man/man$section"

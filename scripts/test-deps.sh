@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
 # redis-server for the stream directory tests; dpkg-dev and rpm to build the packages, lintian to
-# check them; chromium, node and npm for the browser playback tests; iproute2 for the
-# route-quality tests that build hosts in network namespaces) and the browser tests' npm modules.
-# Quiet when everything is already there. Without root, a missing ffmpeg, redis-server, dpkg-dev
-# or rpm stops `make test`; missing lintian and browser prerequisites are only named, and those
-# tests skip saying what is missing.
+# check them; chromium, node and npm for the browser playback tests and the mp4box walk; GStreamer
+# for its playback tests; iproute2 for the route-quality tests that build hosts in network
+# namespaces) and the browser tests' npm modules. Quiet when everything is already there. Without
+# root, a missing ffmpeg, redis-server, dpkg-dev or rpm stops `make test`; missing lintian, browser
+# and GStreamer prerequisites are only named, and those tests skip saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 required=()
@@ -24,6 +24,14 @@ command -v tc >/dev/null 2>&1 || [ -x /usr/sbin/tc ] || [ -x /sbin/tc ] || optio
 [ -x /usr/bin/chromium ] || optional+=(chromium fonts-liberation)
 command -v node >/dev/null 2>&1 || optional+=(nodejs)
 command -v npm >/dev/null 2>&1 || optional+=(npm)
+# GStreamer plays fMP4 HLS in its tests: playbin3's hlsdemux2 and qtdemux (plugins-good), H.264 and
+# AAC decoders (libav), checksumsink (plugins-bad).
+for element in hlsdemux2 qtdemux avdec_h264 avdec_aac checksumsink; do
+  if ! command -v gst-inspect-1.0 >/dev/null 2>&1 || ! gst-inspect-1.0 --exists "$element"; then
+    optional+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
+    break
+  fi
+done
 need=("${required[@]}" "${optional[@]}")
 if [ ${#need[@]} -gt 0 ]; then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
@@ -38,7 +46,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# The player libraries the browser test page loads, exactly as the lock file pins them; installed
+# The player libraries the browser test page loads and mp4box.js for the fMP4 walk, exactly as the lock file pins them; installed
 # again when the lock file is newer than the install (npm ci writes node_modules/.package-lock.json).
 modules=tests/browser
 if [ ! -f "$modules/node_modules/.package-lock.json" ] || [ "$modules/package-lock.json" -nt "$modules/node_modules/.package-lock.json" ]; then

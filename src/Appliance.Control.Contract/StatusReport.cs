@@ -34,6 +34,15 @@ public sealed class StatusReport
 
     public int Viewers { get; set; }
 
+    /// <summary>The ladders' transcoders running now (also listed with their source stream by `streams`).</summary>
+    public List<TranscoderReport> Transcoders { get; set; } = [];
+
+    /// <summary>The most transcoders that may run at once (transcode.maxConcurrent).</summary>
+    public int TranscodeMaxConcurrent { get; set; }
+
+    /// <summary>Transcoders refused since start because the maximum ran.</summary>
+    public long TranscodeRefused { get; set; }
+
     public long RssBytes { get; set; }
 
     public long ManagedHeapBytes { get; set; }

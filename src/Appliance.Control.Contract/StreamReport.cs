@@ -6,7 +6,7 @@ public sealed class StreamReport
     /// <summary>domain/app/name.</summary>
     public string Key { get; set; } = "";
 
-    /// <summary>publisher, pull, or none (in the grace period after its source left).</summary>
+    /// <summary>publisher, pull, transcoder (a ladder's rung), or none (in the grace period after its source left).</summary>
     public string SourceKind { get; set; } = "none";
 
     /// <summary>The publisher's address or the upstream URL.</summary>
@@ -36,4 +36,7 @@ public sealed class StreamReport
 
     /// <summary>Push targets this stream is forwarded to (empty unless the app has push targets).</summary>
     public List<PushReport> Pushes { get; set; } = [];
+
+    /// <summary>The transcoder making this stream's ladder rungs; null when none runs.</summary>
+    public TranscoderReport? Transcoder { get; set; }
 }

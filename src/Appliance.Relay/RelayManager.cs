@@ -79,12 +79,18 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
     }
 
     /// <summary>
-    /// The stream a viewer asked for: the local one, or (for an app with upstreams) one pulled for
-    /// it. Concurrent viewers of a missing stream share one pull and all wait for its first media,
-    /// up to the app's wait; null means 404 / StreamNotFound.
+    /// The stream a viewer asked for: the local one, one the node makes (a ladder's rung, see
+    /// <see cref="IStreamMaker"/>), or (for an app with upstreams) one pulled for it. Concurrent
+    /// viewers of a missing stream share one pull and all wait for its first media, up to the
+    /// app's wait; null means 404 / StreamNotFound.
     /// </summary>
     public async ValueTask<LiveStream?> FindOrPullAsync(StreamKey key, string? query, string client)
     {
+        if (_node.Maker is { } maker && _streams.FindForPlay(key) is null && maker.Makes(key))
+        {
+            // Made here from a stream published here: no parent has it.
+            return await maker.MakeAsync(key, client).ConfigureAwait(false);
+        }
         var app = AppOf(key);
         if (app is null)
         {
@@ -140,9 +146,15 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
         return _streams.FindForPlay(key) is { Source.IsPull: false } published ? published : null;
     }
 
-    /// <summary>Whether a viewer of <paramref name="key"/> has to wait for a pull (the stream is missing or its pull has not delivered yet).</summary>
+    /// <summary>
+    /// Whether a viewer of <paramref name="key"/> has to wait: for a pull (the stream is missing or
+    /// its pull has not delivered yet), or for the node to make the stream (<see cref="IStreamMaker"/>).
+    /// </summary>
     public bool MustWait(StreamKey key, LiveStream? stream) =>
-        stream?.Source is UpstreamPull { Ready.IsCompleted: false } || stream is null && AppOf(key) is { } app && CanPull(app);
+        stream?.Source is UpstreamPull { Ready.IsCompleted: false } ||
+        stream is null && AppOf(key) is { } app && CanPull(app) ||
+        // A made stream that ended (its transcoder stopped when nobody watched) is made again, not replayed as ended.
+        stream is null or { IsEnded: true } && _node.Maker?.Makes(key) == true;
 
     /// <summary>Whether the app fetches streams it does not have: from its upstreams, or from nodes the directory names.</summary>
     private bool CanPull(RelayAppConfig app) => app.Pull.Mode != "off" && (app.Upstreams.Count > 0 || UsesDirectory(app));

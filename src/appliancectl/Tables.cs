@@ -27,6 +27,11 @@ internal static class Tables
         }
         Line("streams", status.Streams.ToString(CultureInfo.InvariantCulture));
         Line("viewers", status.Viewers.ToString(CultureInfo.InvariantCulture));
+        if (status.Transcoders.Count > 0 || status.TranscodeRefused > 0)
+        {
+            Line("transcoders", string.Create(CultureInfo.InvariantCulture,
+                $"{status.Transcoders.Count} of at most {status.TranscodeMaxConcurrent}, {status.TranscodeRefused} refused; {string.Join(", ", status.Transcoders.Select(t => $"{t.Source} pid {t.Pid} {t.Speed:F2}x"))}"));
+        }
         Line("connections", status.Connections.Count == 0 ? "0" :
             string.Join(", ", status.Connections.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}")));
         Line("memory", $"rss {Bytes(status.RssBytes)}, managed heap {Bytes(status.ManagedHeapBytes)}, allocated {Bytes(status.AllocatedBytes)}");
@@ -43,7 +48,25 @@ internal static class Tables
             : text + $"pending restart: {string.Join(", ", pendingRestart)} (the file has new values; the values above stay in effect until applianced restarts)\n";
     }
 
-    public static string Streams(List<StreamReport> streams) => Table(
+    /// <summary>The streams, then (when any runs) the ladders' transcoders with their rungs.</summary>
+    public static string Streams(List<StreamReport> streams)
+    {
+        var transcoders = streams.Where(s => s.Transcoder is not null).Select(s => s.Transcoder!).ToList();
+        return transcoders.Count == 0 ? StreamTable(streams) : StreamTable(streams) + "\n" + Transcoders(transcoders);
+    }
+
+    public static string Transcoders(List<TranscoderReport> transcoders) => Table(
+        ["SOURCE", "STATE", "PID", "FPS", "SPEED", "CPU", "CPU TIME", "RESTARTS", "RUNGS (measured rate)"],
+        transcoders.Select(t => new[]
+        {
+            t.Source, t.State, t.Pid > 0 ? t.Pid.ToString(CultureInfo.InvariantCulture) : "-", t.Fps.ToString("F1", CultureInfo.InvariantCulture),
+            t.Speed.ToString("F2", CultureInfo.InvariantCulture) + "x", t.CpuPercent.ToString("F0", CultureInfo.InvariantCulture) + "%",
+            t.CpuSeconds.ToString("F1", CultureInfo.InvariantCulture) + "s", t.Restarts.ToString(CultureInfo.InvariantCulture),
+            string.Join(", ", t.Rungs.Select(r => $"{r.Label} {(r.Width > 0 ? $"{r.Width}x{r.Height}" : $"{r.Height}p")} {Rate(r.MeasuredBitsPerSecond)}")),
+        }),
+        "no transcoders");
+
+    private static string StreamTable(List<StreamReport> streams) => Table(
         ["STREAM", "SOURCE", "KIND", "RATE", "FPS", "VIDEO", "AUDIO", "SIZE", "RTMP", "FLV", "TS", "HLS", "OUT", "UP", "PUSH"],
         streams.Select(s => new[]
         {

@@ -68,6 +68,33 @@ public sealed class HttpFlvUpstreamFeedTests
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", null, null)]
+    [InlineData("Appliance-Media-Time-Ms: 4294969296\r\n", 4294969296L, null)]
+    [InlineData("Appliance-Media-Time-Ms: -5\r\n", null, "Appliance-Media-Time-Ms \"-5\" is not a decimal number")]
+    [InlineData("Appliance-Media-Time-Ms: 12abc\r\n", null, "Appliance-Media-Time-Ms \"12abc\" is not a decimal number")]
+    public async Task The_parents_media_time_is_read_from_the_head_and_a_bad_one_is_refused_with_the_reason(string header, long? mediaTimeMs, string? problem)
+    {
+        var head = "HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\n" + header + "Connection: close\r\n\r\n";
+        await using var server = ScriptedServer.Start(Encoding.ASCII.GetBytes(head).Concat(FlvBody(1)).ToArray());
+
+        await using var feed = await OpenAsync(server.Port);
+
+        Assert.Equal(mediaTimeMs, feed.MediaTimeMs);
+        if (problem is null)
+        {
+            Assert.Null(feed.MediaTimeProblem);
+        }
+        else
+        {
+            Assert.StartsWith(problem, feed.MediaTimeProblem, StringComparison.Ordinal);
+        }
+        // The feed reads on either way.
+        var tag = await feed.ReadAsync(Eventually.Deadline());
+        Assert.NotNull(tag);
+        tag.Value.Payload.Release();
+    }
+
     [Fact]
     public async Task The_request_and_the_whole_response_count_as_upstream_traffic_while_open_and_once_closed()
     {

@@ -31,6 +31,9 @@ public sealed class ApplianceConfig
     /// <summary>The optional stream directory on Redis (off unless <c>directory.redis</c> is set).</summary>
     public DirectoryConfig Directory { get; set; } = new();
 
+    /// <summary>The transcoders of apps with a ladder: which ffmpeg, and how many may run at once.</summary>
+    public TranscodeConfig Transcode { get; set; } = new();
+
     public List<DomainConfig> Domains { get; set; } = [new DomainConfig()];
 }
 
@@ -61,6 +64,12 @@ public sealed class HttpConfig
     /// addresses left out; off, only the admin listener serves them, so viewers cannot list streams.
     /// </summary>
     public bool PublicApi { get; set; }
+
+    /// <summary>
+    /// Where the player page's scripts are (absolute); "" = share/appliance/player beside the
+    /// directory of the daemon's binary: /usr/share/appliance/player for /usr/bin/applianced.
+    /// </summary>
+    public string PlayerDir { get; set; } = "";
 }
 
 public sealed class DeadlineConfig
@@ -119,4 +128,8 @@ public sealed class AppConfig : RelayAppConfig
     /// <summary>Events of this app's streams POSTed to the customer's backend; off until urls are set.</summary>
     [JsonPropertyOrder(16)]
     public WebhookConfig Webhooks { get; set; } = new();
+
+    /// <summary>Lower renditions made from each stream published here; no rungs, no ladder.</summary>
+    [JsonPropertyOrder(17)]
+    public LadderConfig Ladder { get; set; } = new();
 }

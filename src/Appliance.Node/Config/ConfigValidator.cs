@@ -43,6 +43,7 @@ internal static class ConfigValidator
             Check(config.Limits.MaxConnectionsPerIp >= 0, "limits.maxConnectionsPerIp", "must not be negative");
             Check(config.Limits.HttpRequestsPerSecondPerIp >= 0, "limits.httpRequestsPerSecondPerIp", "must not be negative");
             Check(config.Limits.MaxHlsSessions >= 0, "limits.maxHlsSessions", "must not be negative");
+            Check(config.Limits.MaxHeldRequestsPerIp >= 0, "limits.maxHeldRequestsPerIp", "must not be negative");
         }
         var secret = config.Security?.SessionSecret;
         Check(secret is null || (secret.Length >= 32 && secret.Length % 2 == 0 && !secret.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF")),
@@ -57,6 +58,7 @@ internal static class ConfigValidator
         Check(http.MaxRequestLineBytes is >= 256 and <= 65536, "http.maxRequestLineBytes", "must be between 256 and 65536");
         Check(http.MaxHeaderBytes is >= 1024 and <= 1048576, "http.maxHeaderBytes", "must be between 1024 and 1048576");
         Check(http.MaxHeaderCount is >= 8 and <= 1000, "http.maxHeaderCount", "must be between 8 and 1000");
+        Check(http.PlayerDir is not null && (http.PlayerDir == "" || Path.IsPathFullyQualified(http.PlayerDir)), "http.playerDir", "must be an absolute path, or empty for the one beside the binary");
         ListenerOverlap.Validate(config, Check);
         Check(deadlines.HandshakeMs is >= 100 and <= 600_000, "deadlines.handshakeMs", "must be between 100 and 600000");
         Check(deadlines.RequestHeaderMs is >= 100 and <= 600_000, "deadlines.requestHeaderMs", "must be between 100 and 600000");
@@ -65,6 +67,7 @@ internal static class ConfigValidator
         Check(log.Level is "trace" or "debug" or "info" or "warn" or "error", "log.level", "must be one of trace, debug, info, warn, error");
         Check(domains.Count > 0, "domains", "needs at least one domain");
 
+        string? firstLadder = null;
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var d = 0; d < domains.Count; d++)
         {
@@ -89,8 +92,13 @@ internal static class ConfigValidator
             for (var i = 0; i < (domain.Apps?.Count ?? 0); i++)
             {
                 ValidateApp(domain.Apps![i], $"{at}.apps[{i}]", apps, Check);
+                if (domain.Apps[i]?.Ladder?.Rungs is { Count: > 0 })
+                {
+                    firstLadder ??= $"$.{at}.apps[{i}].ladder";
+                }
             }
         }
+        LadderConfigValidator.ValidateTranscode(config.Transcode, firstLadder, Check);
         if (errors.Count > 0)
         {
             throw new ConfigException(string.Join(Environment.NewLine, errors));
@@ -119,6 +127,7 @@ internal static class ConfigValidator
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
         WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);
+        LadderConfigValidator.Validate(app.Ladder, $"{at}.ladder", check);
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

@@ -18,4 +18,11 @@ public sealed class LimitsConfig
     /// User-Agents can take. (maxConnectionsPerIp bounds those of one address too.)
     /// </summary>
     public int MaxHlsSessions { get; set; } = 100_000;
+
+    /// <summary>
+    /// CMAF requests one client address may have held at once, over every stream (LL-HLS blocking
+    /// reloads, preload-hinted parts, LL-DASH chunked segments); past it, 503 with Retry-After. A
+    /// player holds a few; the bound keeps one address from taking a stream's cmaf.maxHeldRequests.
+    /// </summary>
+    public int MaxHeldRequestsPerIp { get; set; } = 100;
 }

@@ -28,6 +28,9 @@ internal static class StatusReports
             Gen2Collections = status.Runtime.Collections[2],
             ThreadPoolThreads = status.Runtime.ThreadPoolThreads,
             ThreadPoolQueue = status.Runtime.ThreadPoolQueue,
+            Transcoders = [.. status.Transcoders.Select(TranscoderReports.From)],
+            TranscodeMaxConcurrent = status.TranscodeMaxConcurrent,
+            TranscodeRefused = status.TranscodeRefused,
         };
         if (status.Directory is { } directory)
         {

@@ -23,6 +23,7 @@ internal static class StreamReports
             bytesOut[hls.StreamPath] = bytesOut.GetValueOrDefault(hls.StreamPath) + hls.BytesOut;
         }
         var now = MonotonicClock.NowMs;
+        var transcoders = (context.Transcoders?.Snapshot() ?? []).ToDictionary(t => t.Source);
         var reports = new List<StreamReport>();
         foreach (var stream in context.Streams.Streams)
         {
@@ -36,6 +37,7 @@ internal static class StreamReports
                 {
                     null => "none",
                     { IsPull: true } => "pull",
+                    { IsTranscoded: true } => "transcoder",
                     _ => "publisher",
                 },
                 Source = source?.Description,
@@ -52,6 +54,7 @@ internal static class StreamReports
             var viewers = stream.CountViewers();
             report.Viewers = new() { ["rtmp"] = viewers.Rtmp, ["flv"] = viewers.Flv, ["ts"] = viewers.Ts, ["hls"] = viewers.Hls };
             report.Pushes = context.Push?.Report(stream).ConvertAll(PushReports.From) ?? [];
+            report.Transcoder = transcoders.TryGetValue(stream.Key, out var transcoder) ? TranscoderReports.From(transcoder) : null;
             reports.Add(report);
         }
         reports.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

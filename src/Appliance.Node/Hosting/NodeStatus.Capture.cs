@@ -57,6 +57,9 @@ public sealed partial record NodeStatus
             Routes = context.Relay?.Routes.Snapshot() ?? [],
             Directory = directory is null ? null : new DirectoryStatus(directory.IsUp, directory.Redis, directory.Registered),
             Webhooks = WebhookStatus.Of(context.Webhooks),
+            Transcoders = context.Transcoders?.Snapshot() ?? [],
+            TranscodeMaxConcurrent = context.Config.Transcode.MaxConcurrent,
+            TranscodeRefused = context.Transcoders?.Refusals ?? 0,
             Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
             Runtime = new RuntimeStatus(
                 [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(GC.CollectionCount)],

@@ -55,6 +55,15 @@ public sealed partial record NodeStatus
     /// <summary>Event webhooks: deliveries, failures, drops, retries, and what is queued.</summary>
     public WebhookStatus Webhooks { get; init; } = WebhookStatus.None;
 
+    /// <summary>The ladders' transcoders: each one's ffmpeg, rungs and CPU (empty when none runs).</summary>
+    public IReadOnlyList<Transcoding.TranscoderStatus> Transcoders { get; init; } = [];
+
+    /// <summary>transcode.maxConcurrent in effect.</summary>
+    public int TranscodeMaxConcurrent { get; init; }
+
+    /// <summary>Transcoders refused since start because the maximum ran.</summary>
+    public long TranscodeRefused { get; init; }
+
     public required MemoryStatus Memory { get; init; }
 
     public required RuntimeStatus Runtime { get; init; }

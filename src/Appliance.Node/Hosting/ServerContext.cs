@@ -1,6 +1,7 @@
 using Appliance.Auth;
 using Appliance.Node.Config;
 using Appliance.Node.Limits;
+using Appliance.Node.Player;
 using Appliance.Streaming.Logging;
 using Appliance.Node.Sessions;
 using Appliance.Node.Webhooks;
@@ -15,6 +16,7 @@ public sealed class ServerContext : ISessionHost
     private volatile ApplianceConfig _config;
     private volatile DomainTable _domains;
     private volatile AppPolicies _policies;
+    private volatile PlayerFiles _player;
 
     public ServerContext(ApplianceConfig config, StreamRegistry streams, SessionTable sessions, ILoggerFactory loggers)
     {
@@ -25,14 +27,18 @@ public sealed class ServerContext : ISessionHost
         Streams = streams;
         Sessions = sessions;
         Logger = loggers.CreateLogger("appliance");
+        HeldRequests = new HeldRequestLimiter(Logger);
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         HlsSessions = new HlsSessionTable(AccessLog);
         NodeId = string.IsNullOrEmpty(config.Node.Id) ? Environment.MachineName : config.Node.Id;
+        RtmpAddress = ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmp) ? rtmp.Address : null;
         Webhooks = new WebhookHub(config, NodeId, loggers.CreateLogger("webhooks"));
         // An HLS player is a session without a connection: its first request is its play, its window's end its stop.
         HlsSessions.Started += session => session.Webhooks =
             SessionWebhooks.Start(Webhooks, WebhookEventNames.Play, session.Stream.Key, session.Id, "hls", session.Client, query: null);
         HlsSessions.Ended += (session, reason) => session.Webhooks?.End(bytesIn: 0, session.BytesOut, reason);
+        _player = PlayerFiles.Load(config.Http.PlayerDir);
+        PlayerLog.Report(Logger, _player);
     }
 
     /// <summary>The config new sessions use; existing sessions keep the one they started with.</summary>
@@ -49,7 +55,16 @@ public sealed class ServerContext : ISessionHost
 
     public RequestRateLimiter RequestRates { get; } = new();
 
+    /// <summary>CMAF requests held per client address (limits.maxHeldRequestsPerIp).</summary>
+    public HeldRequestLimiter HeldRequests { get; }
+
     public HlsSessionToken SessionTokens { get; }
+
+    /// <summary>The one-time credentials the node's transcoders publish their rungs with.</summary>
+    public InternalPublishTokens InternalPublishers { get; } = new(TimeProvider.System);
+
+    /// <summary>The address the RTMP listener is bound to (rtmp.listen, restart-bound): a child reaching it from there is on this host.</summary>
+    public System.Net.IPAddress? RtmpAddress { get; }
 
     public StreamRegistry Streams { get; }
 
@@ -59,6 +74,9 @@ public sealed class ServerContext : ISessionHost
     public HlsSessionTable HlsSessions { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The player page's scripts, as read at start or at the last reload.</summary>
+    public PlayerFiles Player => _player;
 
     /// <summary>Where finished sessions are written: a file, or the console log.</summary>
     public AccessLog AccessLog { get; }
@@ -73,6 +91,9 @@ public sealed class ServerContext : ISessionHost
 
     /// <summary>Forwarding of published streams to push targets; null for a bare context (unit tests).</summary>
     public Relay.Push.PushManager? Push { get; internal set; }
+
+    /// <summary>The transcoders of apps with a ladder; null for a bare context (unit tests).</summary>
+    public Transcoding.TranscodeManager? Transcoders { get; internal set; }
 
 
     /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
@@ -104,6 +125,10 @@ public sealed class ServerContext : ISessionHost
             AccessLog.Reopen(config.Log.AccessFile);
         }
         _config = config;
+        // Read again at each reload, so files installed (or fixed) after start need no restart.
+        var player = PlayerFiles.Load(config.Http.PlayerDir);
+        PlayerLog.Report(Logger, player);
+        Interlocked.Exchange(ref _player, player).Dispose();
     }
 
     private static byte[]? SecretOf(ApplianceConfig config) =>

@@ -18,8 +18,11 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> StreamSegmentAsync(CmafPackager packager, LiveStream stream, CmafName segment, bool headOnly, bool keepAlive)
     {
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(ClientGone);
-        var holdMs = 3 * stream.App.Hls.TargetDurationMs;
+        using var hold = TryStartHold(packager, stream, segment.Track, headOnly, keepAlive);
+        if (hold is null)
+        {
+            return Next(keepAlive);
+        }
         long sent = 0;
         var part = 0;
         while (true)
@@ -28,7 +31,7 @@ public sealed partial class HttpServerSession
             if (status == CmafFileStatus.NotYet)
             {
                 // Each part within its own bound: a segment may run to several target durations.
-                hold.CancelAfter(holdMs);
+                hold.Restart();
                 var result = await packager.WaitForPartAsync(segment.Track, segment.Number, part, hold.Token).ConfigureAwait(false);
                 if (result is CmafWaitResult.Available or CmafWaitResult.Ended)
                 {
@@ -36,7 +39,7 @@ public sealed partial class HttpServerSession
                 }
                 if (part == 0)
                 {
-                    return AnswerUnheld(result, packager, stream, headOnly, keepAlive);
+                    return AnswerUnheld(result, packager, stream, hold.BoundMs, headOnly, keepAlive);
                 }
                 // The head is out and the body cannot be finished: ending the connection tells the player.
                 return RequestOutcome.Close;

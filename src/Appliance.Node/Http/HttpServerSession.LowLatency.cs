@@ -1,3 +1,5 @@
+using System.Net;
+using Appliance.Codecs.Fmp4;
 using Appliance.Codecs.Hls;
 using Appliance.Node.Logging;
 using Appliance.Protocols.Http;
@@ -9,7 +11,8 @@ namespace Appliance.Node.Http;
 /// <summary>
 /// LL-HLS (RFC 8216bis 6.2.5): blocking playlist reloads (_HLS_msn, _HLS_part), delta updates
 /// (_HLS_skip) and preload-hinted parts, held until the packager has what they ask for, within
-/// three target durations; a held request whose client goes away is released at once.
+/// three target durations (<see cref="CmafHold"/>); a held request whose client goes away is
+/// released at once.
 /// </summary>
 public sealed partial class HttpServerSession
 {
@@ -113,19 +116,34 @@ public sealed partial class HttpServerSession
 
     private async Task<RequestOutcome> HoldPlaylistAsync(CmafPackager packager, LiveStream stream, CmafAsk ask)
     {
-        CmafWaitResult result;
-        using (var hold = StartHold(stream))
+        if (TryStartHold(packager, stream, ask.Name.Track, ask.HeadOnly, ask.KeepAlive) is not { } hold)
         {
-            result = ask.Part < 0
-                ? await packager.WaitForSegmentAsync(ask.Name.Track, ask.Msn, hold.Token).ConfigureAwait(false)
-                : await packager.WaitForPartAsync(ask.Name.Track, ask.Msn, ask.Part, hold.Token).ConfigureAwait(false);
+            return Next(ask.KeepAlive);
+        }
+        CmafWaitResult result;
+        using (hold)
+        {
+            var (msn, part) = (ask.Msn, ask.Part);
+            while (true)
+            {
+                result = part < 0
+                    ? await packager.WaitForSegmentAsync(ask.Name.Track, msn, hold.Token).ConfigureAwait(false)
+                    : await packager.WaitForPartAsync(ask.Name.Track, msn, part, hold.Token).ConfigureAwait(false);
+                // The segment completed without the part: RFC 8216bis 6.2.5.2 makes a part index past
+                // a segment's last part a request for part 0 of the next segment.
+                if (result != CmafWaitResult.Available || part < 0 || packager.Snapshot.Track(ask.Name.Track) is not { } track || track.Has(msn, part))
+                {
+                    break;
+                }
+                (msn, part) = (msn + 1, 0);
+            }
         }
         if (result is CmafWaitResult.Available or CmafWaitResult.Ended)
         {
             WriteCmafManifest(packager.Snapshot, stream, ask);
             return Next(ask.KeepAlive);
         }
-        return AnswerUnheld(result, packager, stream, ask.HeadOnly, ask.KeepAlive);
+        return AnswerUnheld(result, packager, stream, hold.BoundMs, ask.HeadOnly, ask.KeepAlive);
     }
 
     /// <summary>
@@ -134,14 +152,18 @@ public sealed partial class HttpServerSession
     /// </summary>
     private async Task<RequestOutcome> HoldPartAsync(CmafPackager packager, LiveStream stream, CmafName name, bool headOnly, bool keepAlive)
     {
-        using var hold = StartHold(stream);
+        using var hold = TryStartHold(packager, stream, name.Track, headOnly, keepAlive);
+        if (hold is null)
+        {
+            return Next(keepAlive);
+        }
         // Bounded: a part the wait says exists is found at once (a lookup retries a part released under it by itself).
         for (var attempt = 0; ; attempt++)
         {
             var result = await packager.WaitForPartAsync(name.Track, name.Number, name.Part, hold.Token).ConfigureAwait(false);
             if (result is not (CmafWaitResult.Available or CmafWaitResult.Ended))
             {
-                return AnswerUnheld(result, packager, stream, headOnly, keepAlive);
+                return AnswerUnheld(result, packager, stream, hold.BoundMs, headOnly, keepAlive);
             }
             var status = packager.Find(name, out var resource);
             if (status == CmafFileStatus.NotYet && result == CmafWaitResult.Available && attempt < 3)
@@ -166,14 +188,31 @@ public sealed partial class HttpServerSession
     }
 
     /// <summary>
-    /// A hold's bound: three target durations (RFC 8216bis: a server holds a blocking request no
-    /// longer), or the client going away, whichever comes first.
+    /// Starts holding a request for the track: bounded by three target durations (RFC 8216bis: a
+    /// server holds a blocking request no longer) of the target players read in the track's
+    /// playlist, EXT-X-TARGETDURATION, which is above hls.targetDurationMs when the keyframe
+    /// interval makes segments longer; or by the client going away, whichever comes first. Null,
+    /// with 503 sent, when the client's address holds limits.maxHeldRequestsPerIp requests already.
     /// </summary>
-    private CancellationTokenSource StartHold(LiveStream stream)
+    private CmafHold? TryStartHold(CmafPackager packager, LiveStream stream, Fmp4TrackKind track, bool headOnly, bool keepAlive)
     {
-        var hold = CancellationTokenSource.CreateLinkedTokenSource(ClientGone);
-        hold.CancelAfter(3 * stream.App.Hls.TargetDurationMs);
-        return hold;
+        // The player's address, as its HLS session knows it (the forwarded one behind a trusted proxy).
+        var client = _hlsClient ?? Connection.RemoteEndPoint?.Address ?? IPAddress.None;
+        var held = _context.HeldRequests;
+        var max = _config.Limits.MaxHeldRequestsPerIp;
+        if (!held.TryEnter(client, max))
+        {
+            if (held.Refusals.ShouldLog())
+            {
+                LiveLog.Rejected(_context.Logger, "http", Client, $"{client} holds its maximum of {max} requests (limits.maxHeldRequestsPerIp)");
+            }
+            WriteUnavailable(headOnly, keepAlive);
+            return null;
+        }
+        var targetMs = packager.Snapshot.Track(track) is { } snapshot
+            ? HlsMediaPlaylistWriter.TargetDurationSeconds(snapshot.LowLatencyPlaylist) * 1000
+            : stream.App.Hls.TargetDurationMs;
+        return new CmafHold(ClientGone, 3 * targetMs, held, client);
     }
 
     /// <summary>
@@ -181,7 +220,7 @@ public sealed partial class HttpServerSession
     /// gone; 503 with Retry-After when the stream holds too many requests or the part did not come
     /// in time (the spec's answer to a request it cannot satisfy within the bound).
     /// </summary>
-    private RequestOutcome AnswerUnheld(CmafWaitResult result, CmafPackager packager, LiveStream stream, bool headOnly, bool keepAlive)
+    private RequestOutcome AnswerUnheld(CmafWaitResult result, CmafPackager packager, LiveStream stream, long boundMs, bool headOnly, bool keepAlive)
     {
         if (result == CmafWaitResult.Cancelled && ClientGone.IsCancellationRequested)
         {
@@ -189,8 +228,15 @@ public sealed partial class HttpServerSession
         }
         var reason = result == CmafWaitResult.TooManyWaiters
             ? $"stream {stream.Key} holds its maximum of {packager.MaxHeldRequests} blocking requests"
-            : $"stream {stream.Key} had nothing new within {3 * stream.App.Hls.TargetDurationMs} ms";
+            : $"stream {stream.Key} had nothing new within {boundMs} ms";
         LiveLog.Rejected(_context.Logger, "http", Client, reason);
+        WriteUnavailable(headOnly, keepAlive);
+        return Next(keepAlive);
+    }
+
+    /// <summary>503 with Retry-After: the spec's answer to a request the server cannot hold, or satisfy in time.</summary>
+    private void WriteUnavailable(bool headOnly, bool keepAlive)
+    {
         HeadBuffer.ResetWrittenCount();
         var body = "unavailable\n"u8;
         HttpResponseWriter.WriteHead(HeadBuffer, 503, "text/plain; charset=utf-8", body.Length, keepAlive, extraHeaders: RetrySoon);
@@ -201,6 +247,5 @@ public sealed partial class HttpServerSession
         Writer.Send(HeadBuffer.WrittenSpan);
         _hlsViewer?.AddResponse(503, HeadBuffer.WrittenCount);
         _lastStatus = 503;
-        return Next(keepAlive);
     }
 }

@@ -1,6 +1,7 @@
 using Appliance.Node.Admin;
 using Appliance.Node.Hosting;
 using System.Buffers;
+using System.Globalization;
 using Appliance.Codecs.Flv;
 using Appliance.Auth;
 using Appliance.Node.Config;
@@ -70,6 +71,10 @@ public sealed partial class HttpServerSession
         {
             return RespondAdmin(path, keepAlive, headOnly);
         }
+        if (IsPlayerScript(path, out var script))
+        {
+            return ServePlayerScript(script, keepAlive, headOnly);
+        }
         // Viewers reach this listener: the listings are for operators unless the config opens them.
         if (_config.Http.PublicApi && path is "/" or "/api/streams")
         {
@@ -90,6 +95,10 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         _stream = route.Key.ToString();
+        if (route.File is null && route.Extension == "html")
+        {
+            return ServePlayerPage(route, keepAlive, headOnly);
+        }
         return Authorize(route, headOnly, keepAlive);
     }
 
@@ -145,7 +154,7 @@ public sealed partial class HttpServerSession
             return false;
         }
         route = route with { RealPath = realPath };
-        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts" or "mpd";
+        return route.File is not null || route.Extension is "m3u8" or "flv" or "ts" or "mpd" or "html";
     }
 
     private bool TryResolve(string path, string? host, out Route route)
@@ -236,7 +245,10 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         HeadBuffer.ResetWrittenCount();
-        HttpResponseWriter.WriteHead(HeadBuffer, 200, contentType, null, keepAlive: false, extraHeaders: NoStore);
+        // For a node pulling the stream over HTTP-FLV, its 64-bit media time (ParentMediaTime).
+        var mediaTimeMs = format == WireFormat.Flv ? stream.MediaTimeMs : -1;
+        HttpResponseWriter.WriteHead(HeadBuffer, 200, contentType, null, keepAlive: false,
+            extraHeaders: mediaTimeMs >= 0 ? [NoStore[0], new(Relay.Pull.ParentMediaTime.HttpHeader, mediaTimeMs.ToString(CultureInfo.InvariantCulture))] : NoStore);
         _lastStatus = 200;
         if (headOnly)
         {

@@ -16,9 +16,10 @@ namespace Appliance.Node.Http;
 /// client allows. A live-stream request turns the connection into that stream's delivery.
 /// </summary>
 /// <remarks>
-/// About 1,500 lines over ten files (this one: the request loop; .Routes: dispatch and live
+/// About 1,600 lines over eleven files (this one: the request loop; .Routes: dispatch and live
 /// delivery; .Hls: playlists and segments; .HlsViewers: counting them to HLS sessions; .Auth:
-/// the token check; .Cmaf, .CmafFiles, .LowLatency, .Dash: the CMAF outputs), because they share
+/// the token check; .Cmaf, .CmafFiles, .LowLatency, .Dash: the CMAF outputs; .Player: the
+/// player page and its scripts), because they share
 /// one connection's buffers, deadlines and access-line state. The connection itself stays "http" when it carries HLS: "hls" is the player's session
 /// (Sessions/HlsSessionTable), which outlives any one connection. What needs none of that lives apart
 /// (StreamUrl, StatusApi, StreamsApi, the command API in Admin/AdminApi); a new packager's routes

@@ -51,11 +51,46 @@ internal static class StatusApi
             json.WriteNumber("gen2", runtime.Collections[2]);
             json.WriteNumber("pauseTotalMs", runtime.GcPause.TotalMilliseconds);
             json.WriteEndObject();
+            WriteTranscoders(json, status);
             json.WriteNumber("threads", status.Process.Threads);
             json.WriteNumber("threadPoolThreads", runtime.ThreadPoolThreads);
             json.WriteNumber("threadPoolQueue", runtime.ThreadPoolQueue);
             json.WriteEndObject();
         }
         return output.ToArray();
+    }
+
+    private static void WriteTranscoders(Utf8JsonWriter json, NodeStatus status)
+    {
+        json.WriteStartObject("transcode");
+        json.WriteNumber("maxConcurrent", status.TranscodeMaxConcurrent);
+        json.WriteNumber("refused", status.TranscodeRefused);
+        json.WriteStartArray("transcoders");
+        foreach (var transcoder in status.Transcoders)
+        {
+            json.WriteStartObject();
+            json.WriteString("source", transcoder.Source.ToString());
+            json.WriteString("state", transcoder.State);
+            json.WriteNumber("pid", transcoder.Pid);
+            json.WriteNumber("frames", transcoder.Frames);
+            json.WriteNumber("fps", transcoder.Fps);
+            json.WriteNumber("speed", transcoder.Speed);
+            json.WriteNumber("restarts", transcoder.Restarts);
+            json.WriteNumber("cpuSeconds", Math.Round(transcoder.CpuSeconds, 2));
+            json.WriteStartArray("rungs");
+            foreach (var rung in transcoder.Rungs)
+            {
+                json.WriteStartObject();
+                json.WriteString("label", rung.Label);
+                json.WriteString("stream", rung.Key.ToString());
+                json.WriteNumber("height", rung.Height);
+                json.WriteNumber("measuredBitsPerSecond", rung.MeasuredBitsPerSecond);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 }

@@ -34,6 +34,7 @@ public static class NodeMetrics
         Routes(metrics, status);
         StreamDirectory(metrics, status.Directory);
         Webhooks(metrics, status.Webhooks);
+        TranscoderMetrics.Write(metrics, status);
         Runtime(metrics, status);
         return metrics.ToUtf8();
     }

@@ -35,6 +35,12 @@ public sealed partial class RtmpServerSession
         {
             return new(RefusePublish(problem));
         }
+        // The node's own transcoder publishing a rung: its one-time credential stands in for the app's auth.
+        var internalCheck = _context.InternalPublishers.Check(key, name.Query, Connection.RemoteEndPoint?.Address, _context.RtmpAddress);
+        if (internalCheck.Carried)
+        {
+            return new(internalCheck.Refusal is { } refusal ? RefusePublish(refusal) : StartPublishing(key, name, transcoded: true));
+        }
         return Authorize(AuthAction.Publish, name, () => new(StartPublishing(key, name)), RefusePublish);
     }
 
@@ -76,10 +82,11 @@ public sealed partial class RtmpServerSession
         return true;
     }
 
-    private string? StartPublishing(StreamKey key, StreamName name)
+    /// <param name="transcoded">The node's transcoder publishes a rung: not one of the app's publishers, and announced to no webhook (its query holds the credential).</param>
+    private string? StartPublishing(StreamKey key, StreamName name, bool transcoded = false)
     {
         var app = _address.App!;
-        if (app.MaxPublishers > 0 && _context.Streams.CountPublishing(key.Domain, key.App) >= app.MaxPublishers)
+        if (!transcoded && app.MaxPublishers > 0 && _context.Streams.CountPublishing(key.Domain, key.App) >= app.MaxPublishers)
         {
             return RefusePublish($"app {key.Domain}/{key.App} already has {app.MaxPublishers} publishers");
         }
@@ -89,7 +96,7 @@ public sealed partial class RtmpServerSession
         {
             return RefusePublish(loop);
         }
-        var publisher = new RtmpPublisher(this, forwarded: via.Count > 0);
+        var publisher = new RtmpPublisher(this, forwarded: via.Count > 0, transcoded);
         if (_context.Streams.TryPublish(key, app, publisher, out var stream) != PublishOutcome.Started)
         {
             return RefusePublish($"stream {key} is already being published");
@@ -101,7 +108,10 @@ public sealed partial class RtmpServerSession
         _rtmp.SendStreamBegin();
         _rtmp.SendStatus("status", "NetStream.Publish.Start", $"{name.Name} is now published.");
         LiveLog.PublishStart(_context.Logger, key.ToString(), Client);
-        AnnounceStart(WebhookEventNames.Publish, key, name.Query ?? _address.ConnectQuery);
+        if (!transcoded)
+        {
+            AnnounceStart(WebhookEventNames.Publish, key, name.Query ?? _address.ConnectQuery);
+        }
         return null;
     }
 
@@ -143,7 +153,15 @@ public sealed partial class RtmpServerSession
         {
             _rtmp.SendStatus("status", "NetStream.Play.Reset", $"Playing and resetting {key.Name}.");
         }
-        _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.");
+        // The stream's 64-bit media time, for a node pulling it (ParentMediaTime): 32-bit stamps alone lose it past the wrap.
+        if (stream.MediaTimeMs is var mediaTimeMs and >= 0)
+        {
+            _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.", Relay.Pull.ParentMediaTime.RtmpProperty, mediaTimeMs);
+        }
+        else
+        {
+            _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.");
+        }
         _rtmp.SendSampleAccess();
         var subscription = stream.Subscribe(Writer, WireFormat.Rtmp, relay: Relay.Urls.Via.IsRelayRequest(query));
         if (subscription is null)

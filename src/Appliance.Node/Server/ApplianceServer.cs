@@ -38,9 +38,11 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
             new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
         Context = new ServerContext(config, streams, _sessions, loggers);
+        Context.Transcoders = new Transcoding.TranscodeManager(() => Context.Config, streams, Context.InternalPublishers, loggers.CreateLogger("ladder"));
         var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers)
         {
             PullEvents = new Webhooks.PullWebhooks(Context.Webhooks),
+            Maker = Context.Transcoders,
         };
         Context.Relay = new Relay.RelayManager(relay, RelayApps.Of(config), config.Directory);
         Context.Push = new Relay.Push.PushManager(relay);
@@ -77,7 +79,12 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             }
             throw;
         }
-        _rateSweeper = new Timer(_ => Context.RequestRates.Sweep(), null, 30_000, 30_000);
+        _rateSweeper = new Timer(_ =>
+        {
+            Context.RequestRates.Sweep();
+            // A burst of refusals that stopped gets its count line now, not at the next refusal.
+            Context.HeldRequests.Refusals.Flush();
+        }, null, 30_000, 30_000);
         // Once a second: HLS windows are 10 s or more, so a session ends at most a tenth late.
         _hlsSweeper = new Timer(_ => Context.HlsSessions.Sweep(), null, 1000, 1000);
         _rtmp.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "rtmp", "accept");
@@ -163,6 +170,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         _admin?.Start();
         _control?.Start();
         Context.Relay!.Start();
+        Context.Transcoders!.Start(RtmpEndPoint);
         LiveLog.Listening(Context.Logger, "rtmp", RtmpEndPoint.ToString());
         LiveLog.Listening(Context.Logger, "http", HttpEndPoint.ToString());
         if (_admin is not null)
@@ -232,6 +240,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         {
             await _control.DisposeAsync().ConfigureAwait(false);
         }
+        await Context.Transcoders!.DisposeAsync().ConfigureAwait(false);
         await Context.Relay!.DisposeAsync().ConfigureAwait(false);
         await Context.Push!.DisposeAsync().ConfigureAwait(false);
         foreach (var session in _sessions.Sessions)

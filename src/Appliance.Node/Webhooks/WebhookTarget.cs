@@ -185,11 +185,12 @@ internal sealed class WebhookTarget : IAsyncDisposable
 
     private void GiveUp(WebhookEvent e, int attempts, string answer)
     {
-        _counters.OnFailed();
+        // Logged before counted: whoever sees the count (a test, /metrics) finds the line already written.
         if (_failLog.ShouldLog())
         {
             WebhookLog.GaveUp(_logger, _url, e.Event, $"{e.Domain}/{e.App}/{e.Stream}", attempts, answer);
         }
+        _counters.OnFailed();
     }
 
     /// <summary>"sha256=" and the hex HMAC-SHA256 of the body: what X-Appliance-Signature carries.</summary>

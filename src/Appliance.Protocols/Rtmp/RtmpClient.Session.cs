@@ -125,6 +125,7 @@ public sealed partial class RtmpClient
             var code = status?.GetString("code");
             if (code == successCode)
             {
+                StartStatus = status;
                 return;
             }
             if (code is not null && IsFailure(code, status!.GetString("level")))

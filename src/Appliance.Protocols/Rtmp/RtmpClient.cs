@@ -58,6 +58,9 @@ public sealed partial class RtmpClient : IAsyncDisposable
 
     public string? LastStatusDescription { get; private set; }
 
+    /// <summary>The info object of the onStatus that started play or publish (NetStream.Play.Start...), for what a server adds to it.</summary>
+    public Amf0Value? StartStatus { get; private set; }
+
     /// <summary>Raised with the code of every onStatus, on the reading task.</summary>
     public event Action<string>? StatusReceived;
 

@@ -35,6 +35,11 @@ public sealed partial class RtmpServerConnection
         SendCommand(_options.StreamId, "onStatus", 0, Amf0Value.Null,
             Amf0Value.Object(Amf0Value.Prop("level", level), Amf0Value.Prop("code", code), Amf0Value.Prop("description", description)));
 
+    /// <summary>onStatus on the connection's stream with one more numeric property in its info object (players ignore what they do not know).</summary>
+    public void SendStatus(string level, string code, string description, string property, double value) =>
+        SendCommand(_options.StreamId, "onStatus", 0, Amf0Value.Null,
+            Amf0Value.Object(Amf0Value.Prop("level", level), Amf0Value.Prop("code", code), Amf0Value.Prop("description", description), Amf0Value.Prop(property, value)));
+
     /// <summary>User Control Stream Begin for the connection's stream.</summary>
     public void SendStreamBegin() => SendUserControl(UserControlEvent.StreamBegin);
 

@@ -17,4 +17,7 @@ public sealed record RelayServices(string NodeId, StreamRegistry Streams, Traffi
 
     /// <summary>Who hears when pulls start, fail over and end; null: nobody.</summary>
     public IPullEvents? PullEvents { get; init; }
+
+    /// <summary>What makes streams here that viewers ask for (a transcoding ladder), asked before a pull; null: nothing.</summary>
+    public IStreamMaker? Maker { get; init; }
 }

@@ -65,6 +65,8 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
             {
                 throw new UpstreamException($"upstream answered HTTP {head.Status}", streamMissing: head.Status == 404);
             }
+            feed.MediaTimeMs = ParentMediaTime.Read(head.GetHeader(ParentMediaTime.HttpHeader), out var problem);
+            feed.MediaTimeProblem = problem;
             feed.StartBody(head.IsChunked);
             return feed;
         }

@@ -31,4 +31,7 @@ internal static partial class PullLog
 
     [LoggerMessage(EventId = 308, Level = LogLevel.Debug, Message = "pull {Stream}: media from {Upstream} came late or with a gap (counted as a stall of the route)")]
     public static partial void MediaLate(ILogger logger, string stream, string upstream);
+
+    [LoggerMessage(EventId = 309, Level = LogLevel.Warning, Message = "pull {Stream}: {Upstream} sent a bad media time, its timestamps are taken as they come: {Problem}")]
+    public static partial void MediaTimeIgnored(ILogger logger, string stream, string upstream, string problem);
 }

@@ -36,6 +36,8 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
         try
         {
             await client.PlayAsync(url.RtmpStreamName(streamName, query), ct).ConfigureAwait(false);
+            feed.MediaTimeMs = ParentMediaTime.Read(client.StartStatus?.GetNumber(ParentMediaTime.RtmpProperty), out var problem);
+            feed.MediaTimeProblem = problem;
         }
         catch (Exception ex) when (ex is RtmpProtocolException or IOException or InvalidOperationException)
         {

@@ -15,6 +15,12 @@ public abstract class UpstreamFeed : IAsyncDisposable, IConnectionTraffic
     /// <summary>The next message (the caller releases its payload), or null when the upstream ended the stream.</summary>
     public abstract ValueTask<FeedMessage?> ReadAsync(CancellationToken ct);
 
+    /// <summary>The parent's 64-bit media time when the session opened, when it said (<see cref="ParentMediaTime"/>).</summary>
+    public long? MediaTimeMs { get; protected set; }
+
+    /// <summary>Why what the parent said as its media time was ignored, or null.</summary>
+    public string? MediaTimeProblem { get; protected set; }
+
     /// <summary>Bytes received so far (still readable once disposed), for the route's throughput and the node's traffic.</summary>
     public abstract long BytesReceived { get; }
 

@@ -129,6 +129,21 @@ public sealed partial class UpstreamPull
         return winner;
     }
 
+    /// <summary>The attempt's ingest, its clock placed at the parent's media time when the parent said it.</summary>
+    private MediaIngest Ingest(UpstreamFeed feed, RouteCandidate candidate)
+    {
+        var ingest = new MediaIngest(_stream, this, _logger);
+        if (feed.MediaTimeMs is { } mediaTimeMs)
+        {
+            ingest.StartNear(mediaTimeMs);
+        }
+        else if (feed.MediaTimeProblem is { } problem)
+        {
+            PullLog.MediaTimeIgnored(_logger, _stream.Key.ToString(), candidate.Url.ToString(), problem);
+        }
+        return ingest;
+    }
+
     /// <summary>Opens one candidate and waits for its first frame; null (and the candidate's health told) on failure.</summary>
     private async Task<Attempt?> OpenAsync(RouteCandidate candidate, CancellationToken ct, bool fromDirectory = false)
     {
@@ -153,7 +168,7 @@ public sealed partial class UpstreamPull
             }
             while (!opening[^1].IsMediaFrame && opening.Count < MaxOpeningMessages);
             health.RecordSuccess();
-            return new Attempt(candidate, feed, new MediaIngest(_stream, this, _logger), opening, fromDirectory, clock);
+            return new Attempt(candidate, feed, Ingest(feed, candidate), opening, fromDirectory, clock);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -24,6 +24,10 @@ public static class FrameClassifier
         if (info.IsKeyFrame)
         {
             flags |= FrameFlags.KeyFrame;
+            if (info.Kind == VideoPacketKind.CodedFrames)
+            {
+                stats.KeyFrameCompositionMs = info.CompositionTimeMs;
+            }
         }
         if (info.Kind == VideoPacketKind.SequenceHeader)
         {

@@ -32,6 +32,13 @@ public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger
     private RepeatedLog? _unreadableVideo;
     private RepeatedLog? _unreadableAudio;
 
+    /// <summary>
+    /// The source's 32-bit stamps belong near <paramref name="mediaTimeMs"/> (a parent node's 64-bit
+    /// media time, which it sends when a pull opens): set before the first message, it numbers
+    /// segments as the parent does after RTMP's 2^32 ms wrap.
+    /// </summary>
+    public void StartNear(long mediaTimeMs) => _clock.StartNear(mediaTimeMs);
+
     /// <summary>Takes over <paramref name="payload"/>'s reference. Throws <see cref="MediaFormatException"/> on malformed data.</summary>
     public void Accept(byte typeId, uint timestamp, SharedBuffer payload)
     {

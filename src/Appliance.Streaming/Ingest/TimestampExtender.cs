@@ -10,6 +10,20 @@ internal struct TimestampExtender
     private long _last;
     private bool _started;
 
+    /// <summary>
+    /// Takes <paramref name="referenceMs"/> as where the timeline is before the first stamp (a
+    /// parent node's 64-bit media time), so 32-bit stamps that wrapped at the parent extend into its
+    /// epoch rather than starting again near 0. A negative reference changes nothing.
+    /// </summary>
+    public void StartNear(long referenceMs)
+    {
+        if (referenceMs >= 0)
+        {
+            _last = referenceMs;
+            _started = true;
+        }
+    }
+
     /// <summary>The 64-bit time of <paramref name="timestamp"/>, which becomes the reference for the next.</summary>
     public long Extend(uint timestamp)
     {

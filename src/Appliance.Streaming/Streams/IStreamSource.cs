@@ -26,6 +26,14 @@ public interface IStreamSource
     /// </summary>
     long TimestampWrapMs => 1L << 32;
 
+    /// <summary>
+    /// True for a stream this node makes by re-encoding another of its streams (a transcoding
+    /// ladder's rung): not one of the app's publishers (its publisher limit), never itself a ladder's
+    /// source, and a new instance continuing its timeline sends encodes of its own, so video resumes
+    /// at a keyframe, not after the frames viewers already have.
+    /// </summary>
+    bool IsTranscoded => false;
+
     /// <summary>Ends the source (another publisher took over, or an operator dropped it).</summary>
     void Kick(string reason);
 }

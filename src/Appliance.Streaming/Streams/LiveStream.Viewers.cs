@@ -104,12 +104,13 @@ public sealed partial class LiveStream
     }
 
     /// <summary>
-    /// Adds a push forwarder: read like an RTMP viewer, but not counted as one (no viewer limit,
-    /// not in the viewer counts, does not keep an on-demand pull alive). Null if the stream has ended.
+    /// Adds a forwarder (a push, read as RTMP; a transcoder's input, read as FLV): read like a viewer
+    /// of that format, but not counted as one (no viewer limit, not in the viewer counts, does not
+    /// keep an on-demand pull alive). Null if the stream has ended.
     /// </summary>
-    public Subscription? SubscribeForwarder(ConnectionWriter writer)
+    public Subscription? SubscribeForwarder(ConnectionWriter writer, WireFormat format = WireFormat.Rtmp)
     {
-        var subscription = new Subscription(this, WireFormat.Rtmp, writer, App.MaxViewerSkipsPerMinute) { IsForwarder = true };
+        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute) { IsForwarder = true };
         lock (_lock)
         {
             if (_ended)

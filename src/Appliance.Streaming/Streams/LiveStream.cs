@@ -81,6 +81,18 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
         }
     }
 
+    /// <summary>The newest audio or video timestamp viewers were given, on the stream's 64-bit timeline, or -1 before any.</summary>
+    public long MediaTimeMs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timeline.LastTimestamp;
+            }
+        }
+    }
+
     public bool HasVideo { get; private set; }
 
     public bool HasAudio { get; private set; }
@@ -143,7 +155,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
                 evicted = _source;
             }
             _source = source;
-            _timeline.BeginSourceChange(source.RelaysTimeline);
+            _timeline.BeginSourceChange(source.RelaysTimeline, source.IsTranscoded);
             BeginCatchUp(source);
             _graceTimer?.Dispose();
             _graceTimer = null;

@@ -69,13 +69,13 @@ public sealed class StreamRegistry
     public LiveStream? FindForPlay(StreamKey key) =>
         _streams.TryGetValue(key, out var stream) && !stream.IsEnded ? stream : null;
 
-    /// <summary>Streams of one app that have a source right now (for the app's publisher limit).</summary>
+    /// <summary>Streams of one app that have a source right now (for the app's publisher limit); a ladder's rungs are the node's, not publishers.</summary>
     public int CountPublishing(string domain, string app)
     {
         var count = 0;
         foreach (var (key, stream) in _streams)
         {
-            if (key.Domain == domain && key.App == app && stream.Source is not null)
+            if (key.Domain == domain && key.App == app && stream.Source is { IsTranscoded: false })
             {
                 count++;
             }

@@ -28,6 +28,13 @@ public sealed class StreamStats
 
     public int Height { get; set; }
 
+    /// <summary>
+    /// The composition offset (presentation minus decode time, ms) of the newest video keyframe:
+    /// the source's decode delay, which a transcoder gives its rungs so their keyframes fall on the
+    /// same decode times (and so the same segment boundaries) as the source's.
+    /// </summary>
+    public int KeyFrameCompositionMs { get; set; }
+
     /// <summary>Ingest bit rate over the last full second (0 once the source has been silent for 2 s).</summary>
     public long BitsPerSecond => Core.Time.MonotonicClock.NowMs - Volatile.Read(ref _lastFrameMs) > 2000 ? 0 : Volatile.Read(ref _bitsPerSecond);
 

@@ -32,6 +32,7 @@ internal sealed class StreamTimeline(ITimelineSink sink, string stream, ILogger 
     private readonly List<MediaFrame> _held = [];
     private bool _rebasePending;
     private bool _mayContinue;
+    private bool _newEncodes;
     private long _offset;
 
     // The newest audio or video timestamp viewers were given (headers and script data excluded).
@@ -39,6 +40,10 @@ internal sealed class StreamTimeline(ITimelineSink sink, string stream, ILogger 
     private bool _joiningVideo;
     private bool _joiningAudio;
     private bool _videoOverlapSeen;
+
+    // The continuing source encodes on its own (a restarted transcoder): its frames after the
+    // overlap reference frames viewers never got, so video resumes at its next keyframe.
+    private bool _resumeAtKeyFrame;
     private long _lastVideoTimestamp = -1;
     private long _lastAudioTimestamp = -1;
 
@@ -76,10 +81,12 @@ internal sealed class StreamTimeline(ITimelineSink sink, string stream, ILogger 
     }
 
     /// <summary>The next frame comes from a new source (or the same one from somewhere else).</summary>
-    public void BeginSourceChange(bool mayContinue)
+    /// <param name="newEncodes">The source encodes the media itself (a transcoder), so continuing it resumes video at a keyframe.</param>
+    public void BeginSourceChange(bool mayContinue, bool newEncodes = false)
     {
         _rebasePending = true;
         _mayContinue = mayContinue;
+        _newEncodes = newEncodes;
         ReleaseHeld();
     }
 
@@ -124,6 +131,7 @@ internal sealed class StreamTimeline(ITimelineSink sink, string stream, ILogger 
             _joiningVideo = _lastVideoTimestamp >= 0;
             _joiningAudio = _lastAudioTimestamp >= 0;
             _videoOverlapSeen = false;
+            _resumeAtKeyFrame = _newEncodes;
             SeamlessSourceChanges++;
             StreamLog.TimelineContinues(logger, stream);
             // Headers the stream already has add nothing; new ones (a new resolution) go on.
@@ -218,7 +226,7 @@ internal sealed class StreamTimeline(ITimelineSink sink, string stream, ILogger 
                 return false;
             }
             // Without an overlap nothing shows this frame follows the last one sent: wait for a keyframe.
-            if (!frame.IsKeyFrame && !_videoOverlapSeen)
+            if (!frame.IsKeyFrame && (!_videoOverlapSeen || _resumeAtKeyFrame))
             {
                 return false;
             }

@@ -67,7 +67,8 @@ public static class HevcSample
         return tags;
     }
 
-    private static byte[] SequenceStart(byte[] vps, byte[] sps, byte[] pps)
+    /// <summary>An enhanced RTMP SequenceStart tag: the hvcC record of these parameter sets.</summary>
+    public static byte[] SequenceStart(byte[] vps, byte[] sps, byte[] pps)
     {
         var record = new List<byte>
         {

@@ -25,6 +25,15 @@ internal static partial class BuiltPackages
         "/usr/lib/systemd/system/appliance.service",
         "/usr/lib/sysusers.d/appliance.conf",
         "/usr/share/appliance/grafana/appliance-dashboard.json",
+        "/usr/share/appliance/player/dash.all.min.js",
+        "/usr/share/appliance/player/hls.min.js",
+        "/usr/share/appliance/player/licenses/dashjs/LICENSE.md",
+        "/usr/share/appliance/player/licenses/dashjs/dash.all.min.js.LICENSE.txt",
+        "/usr/share/appliance/player/licenses/hls.js/LICENSE",
+        "/usr/share/appliance/player/licenses/mpegts.js/LICENSE",
+        "/usr/share/appliance/player/licenses/mpegts.js/mpegts.js.LICENSE.txt",
+        "/usr/share/appliance/player/mpegts.js",
+        "/usr/share/appliance/player/player.js",
         "/usr/share/man/man1/appliance-load.1.gz",
         "/usr/share/man/man8/appliancectl.8.gz",
         "/usr/share/man/man8/applianced.8.gz",
@@ -34,7 +43,12 @@ internal static partial class BuiltPackages
     public static readonly string[] DebDocFiles = ["/usr/share/doc/appliance/changelog.gz", "/usr/share/doc/appliance/copyright"];
 
     /// <summary>What only the .rpm lists: the license as %license, and the directories it owns.</summary>
-    public static readonly string[] RpmOnlyEntries = ["/etc/appliance", "/usr/share/appliance", "/usr/share/appliance/grafana", "/usr/share/licenses/appliance/LICENSE", "/var/log/appliance"];
+    public static readonly string[] RpmOnlyEntries =
+    [
+        "/etc/appliance", "/usr/share/appliance", "/usr/share/appliance/grafana", "/usr/share/appliance/player",
+        "/usr/share/appliance/player/licenses", "/usr/share/appliance/player/licenses/dashjs", "/usr/share/appliance/player/licenses/hls.js",
+        "/usr/share/appliance/player/licenses/mpegts.js", "/usr/share/licenses/appliance/LICENSE", "/var/log/appliance",
+    ];
 
     /// <summary>What deb's postinst and rpm's %post print on a first install: the packaged config lets only this machine publish.</summary>
     public static readonly string[] PublishNotice =

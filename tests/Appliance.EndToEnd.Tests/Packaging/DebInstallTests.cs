@@ -44,6 +44,7 @@ public sealed partial class DebInstallTests(ITestOutputHelper output)
         Assert.False(File.Exists("/usr/bin/applianced"), "dpkg -r left /usr/bin/applianced");
         Assert.False(File.Exists("/usr/lib/systemd/system/appliance.service"), "dpkg -r left the unit");
         Assert.True(File.Exists(Config), "dpkg -r removed the conffile, which only a purge may");
+        Assert.False(Directory.Exists("/usr/share/appliance/player"), "dpkg -r left the player page's scripts");
 
         (await BuiltPackages.RunAsync("dpkg", "-P", "appliance")).Succeeded("dpkg -P appliance");
 
@@ -96,6 +97,13 @@ public sealed partial class DebInstallTests(ITestOutputHelper output)
         output.WriteLine(status.Stdout);
         status.Succeeded("appliancectl status");
         Assert.Contains(BuiltPackages.Version, status.Stdout, StringComparison.Ordinal);
+        // The config leaves http.playerDir empty: the installed binary finds the installed scripts.
+        Assert.Contains("player page on: 4 scripts from /usr/share/appliance/player", daemon.Stdout + daemon.Stderr, StringComparison.Ordinal);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            Assert.Equal(await File.ReadAllBytesAsync("/usr/share/appliance/player/player.js"), await http.GetByteArrayAsync("http://127.0.0.1:8080/player/player.js"));
+            Assert.Contains("/player/player.js?v=", await http.GetStringAsync("http://127.0.0.1:8080/live/cam.html"), StringComparison.Ordinal);
+        }
 
         Assert.Equal(0, kill(daemon.Pid, Sigterm));
         Assert.True(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(45)), $"applianced did not exit after SIGTERM\n{daemon.Stdout}{daemon.Stderr}");

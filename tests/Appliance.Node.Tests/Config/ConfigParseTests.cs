@@ -65,6 +65,16 @@ public class ConfigParseTests
     }
 
     [Fact]
+    public void MaxHeldRequestsPerIpIsALimitWithItsDefault()
+    {
+        Assert.Contains("\"maxHeldRequestsPerIp\": 100", ConfigLoader.ToJson(new ApplianceConfig()));
+
+        Assert.Equal(0, ConfigLoader.Parse("""{ "limits": { "maxHeldRequestsPerIp": 0 } }""").Limits.MaxHeldRequestsPerIp);
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("""{ "limits": { "maxHeldRequestsPerIP": 5 } }"""));
+        Assert.Contains("$.limits.maxHeldRequestsPerIP: unknown key; known keys here: maxConnections, maxConnectionsPerIp, httpRequestsPerSecondPerIp, maxHlsSessions, maxHeldRequestsPerIp", error.Message);
+    }
+
+    [Fact]
     public void AnEmptyObjectIsTheDefault()
     {
         var config = ConfigLoader.Parse("{}");

@@ -43,6 +43,7 @@ public class ConfigValidationTests
         { """{ "limits": { "maxConnections": -1 } }""", "$.limits.maxConnections" },
         { """{ "limits": { "maxConnectionsPerIp": -1 } }""", "$.limits.maxConnectionsPerIp" },
         { """{ "limits": { "httpRequestsPerSecondPerIp": -1 } }""", "$.limits.httpRequestsPerSecondPerIp" },
+        { """{ "limits": { "maxHeldRequestsPerIp": -1 } }""", "$.limits.maxHeldRequestsPerIp" },
         { """{ "security": { "sessionSecret": "not hex at all, and long enough!!" } }""", "$.security.sessionSecret" },
         { """{ "security": { "sessionSecret": "abcd" } }""", "$.security.sessionSecret" },
         { """{ "domains": [ { "name": "example.com:8080" } ] }""", "$.domains[0].name" },

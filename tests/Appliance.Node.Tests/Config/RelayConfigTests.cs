@@ -35,6 +35,7 @@ public sealed class RelayConfigTests
     [InlineData("\"control\": { \"socket\": \"relative.sock\" }", "$.control.socket")]
     [InlineData("\"admin\": { \"listen\": \"nowhere\" }", "$.admin.listen")]
     [InlineData("\"log\": { \"accessFile\": \"access.log\" }", "$.log.accessFile")]
+    [InlineData("\"http\": { \"playerDir\": \"share/player\" }", "$.http.playerDir: must be an absolute path")]
     public void Bad_operations_settings_are_refused_with_their_key_path(string json, string path)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("{ " + json + " }", "t.json"));

@@ -41,6 +41,29 @@ public class HttpChunkedSegmentTests
         Assert.False(client.Run.IsCompleted);
     }
 
+    [Fact]
+    public async Task The_chunked_body_ends_when_its_segment_completes_not_with_the_next_segments_first_part()
+    {
+        using var cam = new CmafServer(untilMs: 9_800);
+        var client = cam.Client();
+        var ct = Eventually.Deadline();
+
+        var head = await client.RequestAsync("GET", "/live/cam/video-4.m4s", ct);
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1, "the next part to be waited for");
+        // Up to the segment's last frame: its last part is still open, so the body goes on.
+        cam.PublishUntil(10_000);
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1 && cam.Packager.Snapshot.Video!.LastPart == 8, "part 4.8 to be sent");
+        // The keyframe at 10.0 s completes segment 4; segment 5 gets no part until more frames come.
+        cam.PublishUntil(10_040);
+        var body = await client.Reader.ReadChunkedBodyAsync(ct);
+
+        Assert.Equal(200, head.Status);
+        Assert.Equal((4L, 4L), (cam.Packager.Snapshot.Video!.LastComplete, cam.Packager.Snapshot.Video.LastPartMsn));
+        var whole = await client.RequestAsync("GET", "/live/cam/video-4.m4s", ct);
+        Assert.Equal(whole.Body, body);
+        Assert.Equal(0, cam.Packager.HeldRequests);
+    }
+
     [Theory]
     [InlineData("video")]
     [InlineData("audio")]

@@ -191,6 +191,26 @@ public class HttpLowLatencyHlsTests
     }
 
     [Fact]
+    public async Task The_hold_bound_is_three_of_the_playlists_target_durations_when_the_gop_makes_segments_longer_than_configured()
+    {
+        // 1 s configured, a keyframe every 2 s: the segments are 2 s, and so is EXT-X-TARGETDURATION.
+        using var cam = new CmafServer(config => config.Domains[0].Apps[0].Hls.TargetDurationMs = 1000, untilMs: 9_000, keyIntervalMs: 2000);
+        var client = cam.Client();
+        var ct = Eventually.Deadline();
+        var playlist = await client.RequestAsync("GET", "/live/cam/video-ll.m3u8", ct);
+        Assert.Contains("#EXT-X-TARGETDURATION:2\n", playlist.BodyText, StringComparison.Ordinal);
+        var video = cam.Packager.Snapshot.Video!;
+        var started = Environment.TickCount64;
+
+        var response = await client.RequestAsync("GET", $"/live/cam/video-ll.m3u8?_HLS_msn={video.LastPartMsn}&_HLS_part={video.LastPart + 1}", ct);
+
+        Assert.Equal(503, response.Status);
+        Assert.InRange(Environment.TickCount64 - started, 5_900, 15_000);
+        Assert.Contains(cam.Server.Logs.Lines, l => l.Message.Contains("had nothing new within 6000 ms", StringComparison.Ordinal));
+        Assert.Equal(0, cam.Packager.HeldRequests);
+    }
+
+    [Fact]
     public async Task A_held_request_whose_client_leaves_is_released_at_once()
     {
         using var cam = new CmafServer();
@@ -257,10 +277,35 @@ public class HttpLowLatencyHlsTests
         var pending = client.RequestAsync("GET", "/live/cam/video-4.10.m4s", Eventually.Deadline());
         await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1, "the part request to be held");
 
-        // The wait ends with the next segment's first part (its segment is complete by then).
-        cam.PublishUntil(10_400);
+        // The keyframe at 10.0 s completes segment 4: the answer comes with it, not with segment 5's first part.
+        cam.PublishUntil(10_040);
 
         Assert.Equal(404, (await pending).Status);
+        Assert.Equal((4L, 4L), (cam.Packager.Snapshot.Video!.LastComplete, cam.Packager.Snapshot.Video.LastPartMsn));
+        Assert.Equal(0, cam.Packager.HeldRequests);
+    }
+
+    [Fact]
+    public async Task A_blocking_reload_for_a_part_past_its_segments_end_is_answered_with_the_next_segments_first_part()
+    {
+        using var cam = new CmafServer(untilMs: 9_800);
+        var client = cam.Client();
+        var ct = Eventually.Deadline();
+        var video = cam.Packager.Snapshot.Video!;
+        Assert.Equal(4, video.LastPartMsn);
+
+        // Segment 4 has parts 4.0 to 4.9: RFC 8216bis 6.2.5.2 makes part 10 a request for part 5.0.
+        var pending = client.RequestAsync("GET", "/live/cam/video-ll.m3u8?_HLS_msn=4&_HLS_part=10", ct);
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1, "the request to be held");
+        cam.PublishUntil(10_040);
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1 && cam.Packager.Snapshot.Video!.LastComplete == 4,
+            "the request to be held again, for part 5.0");
+        Assert.False(pending.IsCompleted);
+        cam.PublishUntil(10_400);
+        var response = await pending;
+
+        Assert.Equal(200, response.Status);
+        Assert.Contains("URI=\"video-5.0.m4s\"", response.BodyText, StringComparison.Ordinal);
         Assert.Equal(0, cam.Packager.HeldRequests);
     }
 }

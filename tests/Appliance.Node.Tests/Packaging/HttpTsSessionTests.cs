@@ -122,24 +122,24 @@ public class HttpTsSessionTests
         Assert.Equal("video/mp2t", head.Header("Content-Type"));
     }
 
-    /// <summary>Publishes "default/live/{name}" with headers and 25 fps video (a keyframe every second) plus audio, up to <paramref name="untilMs"/>.</summary>
-    internal static (LiveStream Stream, TestSource Source) PublishTsLive(TestServer server, string name, Frames frames, long untilMs)
+    /// <summary>Publishes "default/live/{name}" with headers and 25 fps video (a keyframe every <paramref name="keyIntervalMs"/>) plus audio, up to <paramref name="untilMs"/>.</summary>
+    internal static (LiveStream Stream, TestSource Source) PublishTsLive(TestServer server, string name, Frames frames, long untilMs, long keyIntervalMs = 1000)
     {
         var source = new TestSource();
         Assert.Equal(PublishOutcome.Started, server.Streams.TryPublish(new StreamKey("default", "live", name), server.LiveApp, source, out var stream));
         stream.Publish(source, frames.Metadata(0));
         stream.Publish(source, frames.AvcSequenceHeader(0));
         stream.Publish(source, frames.AacSequenceHeader(0));
-        PublishMore(stream, source, frames, 0, untilMs);
+        PublishMore(stream, source, frames, 0, untilMs, keyIntervalMs);
         return (stream, source);
     }
 
-    /// <summary>Video every 40 ms in [<paramref name="fromMs"/>, <paramref name="untilMs"/>), a keyframe on each second, and audio 20 ms after each.</summary>
-    internal static void PublishMore(LiveStream stream, TestSource source, Frames frames, long fromMs, long untilMs)
+    /// <summary>Video every 40 ms in [<paramref name="fromMs"/>, <paramref name="untilMs"/>), a keyframe every <paramref name="keyIntervalMs"/> (by default each second), and audio 20 ms after each.</summary>
+    internal static void PublishMore(LiveStream stream, TestSource source, Frames frames, long fromMs, long untilMs, long keyIntervalMs = 1000)
     {
         for (var ts = fromMs; ts < untilMs; ts += 40)
         {
-            stream.Publish(source, ts % 1000 == 0 ? TsMedia.KeyFrame(frames, ts) : TsMedia.InterFrame(frames, ts));
+            stream.Publish(source, ts % keyIntervalMs == 0 ? TsMedia.KeyFrame(frames, ts) : TsMedia.InterFrame(frames, ts));
             stream.Publish(source, TsMedia.Audio(frames, ts + 20));
         }
     }

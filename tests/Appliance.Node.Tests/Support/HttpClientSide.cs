@@ -5,9 +5,10 @@ namespace Appliance.Node.Tests.Support;
 /// <summary>An HTTP session under test with the client's end of its connection.</summary>
 internal sealed class HttpClientSide
 {
-    public HttpClientSide(TestServer server, bool admin = false, Appliance.Node.Hosting.INodeAdmin? node = null)
+    /// <param name="client">The address the server sees the connection from (loopback by default).</param>
+    public HttpClientSide(TestServer server, bool admin = false, Appliance.Node.Hosting.INodeAdmin? node = null, System.Net.IPAddress? client = null)
     {
-        (Connection, Run) = server.StartHttp(admin, node);
+        (Connection, Run) = server.StartHttp(admin, node, client);
         Reader = new HttpReader(Connection.ServerOutput);
     }
 

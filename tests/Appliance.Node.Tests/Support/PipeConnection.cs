@@ -23,8 +23,16 @@ internal sealed class PipeConnection : IConnection
     private readonly Sink _sink;
     private int _aborted;
 
-    public PipeConnection()
+    /// <param name="client">The client's address (loopback unless a test needs another).</param>
+    public PipeConnection(IPAddress? client = null)
+        : this(new IPEndPoint(client ?? IPAddress.Loopback, 40000))
     {
+    }
+
+    /// <param name="remote">The peer's address and port as the server sees it.</param>
+    public PipeConnection(IPEndPoint remote)
+    {
+        RemoteEndPoint = remote;
         _input = new AbortableReader(_toServer.Reader);
         _sink = new Sink(this);
     }
@@ -33,7 +41,7 @@ internal sealed class PipeConnection : IConnection
 
     public IGatherSink Output => _sink;
 
-    public IPEndPoint? RemoteEndPoint { get; } = new(IPAddress.Loopback, 40000);
+    public IPEndPoint? RemoteEndPoint { get; }
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 

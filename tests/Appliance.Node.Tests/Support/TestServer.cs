@@ -41,17 +41,18 @@ internal sealed class TestServer : IDisposable
 
     public AppConfig LiveApp => Config.Domains[0].Apps[0];
 
-    public (PipeConnection Connection, Task Run) StartRtmp()
+    /// <param name="remote">Where the client is; loopback by default.</param>
+    public (PipeConnection Connection, Task Run) StartRtmp(System.Net.IPEndPoint? remote = null)
     {
-        var connection = new PipeConnection();
+        var connection = remote is null ? new PipeConnection() : new PipeConnection(remote);
         var session = new RtmpServerSession(connection, Context);
         return (connection, Task.Run(session.RunAsync));
     }
 
     /// <summary>A session of the public HTTP listener, or (admin) of the admin listener; <paramref name="node"/> is the admin side it may reach.</summary>
-    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false, INodeAdmin? node = null)
+    public (PipeConnection Connection, Task Run) StartHttp(bool admin = false, INodeAdmin? node = null, System.Net.IPAddress? client = null)
     {
-        var connection = new PipeConnection();
+        var connection = new PipeConnection(client);
         var session = new HttpServerSession(connection, Context, node, admin);
         return (connection, Task.Run(session.RunAsync));
     }

@@ -33,6 +33,20 @@ public class FrameClassifierTests
     }
 
     [Fact]
+    public void AKeyframesCompositionOffsetIsKeptAsTheSourcesDecodeDelay()
+    {
+        var stats = new StreamStats();
+        // A keyframe shown 67 ms after it is decoded (an encoder with B-frames), then an inter frame that says otherwise.
+        byte[] keyFrame = [0x17, 0x01, 0x00, 0x00, 0x43, 0, 0, 0, 1, 0x65];
+        byte[] interFrame = [0x27, 0x01, 0x00, 0x00, 0x85, 0, 0, 0, 1, 0x41];
+
+        Assert.True(FrameClassifier.TryClassifyVideo(keyFrame, stats, out _));
+        Assert.True(FrameClassifier.TryClassifyVideo(interFrame, stats, out _));
+
+        Assert.Equal(67, stats.KeyFrameCompositionMs);
+    }
+
+    [Fact]
     public void AnAacSequenceHeaderIsFlaggedAndDescribesTheAudio()
     {
         var stats = new StreamStats();

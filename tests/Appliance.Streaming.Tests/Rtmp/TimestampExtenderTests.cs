@@ -62,4 +62,25 @@ public class TimestampExtenderTests
         Assert.Equal(0xFFFF_FFEC, clock.Extend(0xFFFF_FFEC));
         Assert.Equal(0x1_0000_0005, clock.Extend(5));
     }
+
+    [Fact]
+    public void Started_near_a_parents_time_past_the_wrap_its_32_bit_stamps_extend_into_the_parents_epoch()
+    {
+        var clock = new TimestampExtender();
+        clock.StartNear(0x1_0000_1388);
+
+        // A header stamped before the reference, the GOP cache from before the wrap, then frames after it.
+        Assert.Equal(0x1_0000_0000, clock.Peek(0));
+        Assert.Equal(0xFFFF_FC18, clock.Extend(0xFFFF_FC18));
+        Assert.Equal(0x1_0000_1390, clock.Extend(0x1390));
+    }
+
+    [Fact]
+    public void A_negative_reference_leaves_the_first_timestamp_to_start_the_timeline()
+    {
+        var clock = new TimestampExtender();
+        clock.StartNear(-1);
+
+        Assert.Equal(0x1388, clock.Extend(0x1388));
+    }
 }

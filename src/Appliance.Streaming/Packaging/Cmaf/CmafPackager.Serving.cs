@@ -25,8 +25,10 @@ public sealed partial class CmafPackager
 
     /// <summary>
     /// Waits until part <paramref name="part"/> of segment <paramref name="msn"/> of the track, or
-    /// a later part, exists (the condition of an LL-HLS blocking reload with _HLS_msn and
-    /// _HLS_part, of a preload-hinted part, and of the next LL-DASH chunk). Completes at once when
+    /// a later part, exists, or segment <paramref name="msn"/> is complete (the condition of a
+    /// preload-hinted part and of the next LL-DASH chunk: a part past the segment's end never
+    /// comes, and the segment's completion says so; an LL-HLS blocking reload asking for such a
+    /// part then waits for part 0 of the next segment, RFC 8216bis 6.2.5.2). Completes at once when
     /// it exists already; <see cref="CmafWaitResult.TooManyWaiters"/> at once when the stream holds
     /// <see cref="MaxHeldRequests"/> requests. Never throws for the token: a cancelled wait
     /// completes with <see cref="CmafWaitResult.Cancelled"/>. Nothing is allocated per wait: the

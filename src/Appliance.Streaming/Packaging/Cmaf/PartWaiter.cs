@@ -5,7 +5,10 @@ namespace Appliance.Streaming.Packaging.Cmaf;
 /// <summary>What a wait for a part ended with (<see cref="CmafPackager.WaitForPartAsync"/>).</summary>
 public enum CmafWaitResult
 {
-    /// <summary>The part (or segment) exists now, or a later one: build the playlist or look the file up again.</summary>
+    /// <summary>
+    /// The part (or segment) exists now, or a later one, or the part's segment is complete without
+    /// it: build the playlist or look the file up again (a part past its segment's end is not found).
+    /// </summary>
     Available,
 
     /// <summary>The stream ended or its packaging stopped: serve what there is.</summary>

@@ -24,9 +24,9 @@ internal sealed class WaiterLimit(int max)
 
 /// <summary>
 /// The requests held on one track until a part or segment exists (LL-HLS blocking reloads,
-/// preload-hinted parts, LL-DASH chunks still to come). When a part completes, one pass over the
-/// held requests finishes those it satisfies: O(waiters), and nothing allocated, as waiters come
-/// from a pool and their continuations are queued to the thread pool as they are.
+/// preload-hinted parts, LL-DASH chunks still to come). When a part or a segment completes, one
+/// pass over the held requests finishes those it satisfies: O(waiters), and nothing allocated, as
+/// waiters come from a pool and their continuations are queued to the thread pool as they are.
 /// </summary>
 internal sealed class PartWaiters(WaiterLimit limit)
 {
@@ -51,7 +51,11 @@ internal sealed class PartWaiters(WaiterLimit limit)
         }
     }
 
-    /// <summary>Completes when part <paramref name="part"/> of segment <paramref name="msn"/> (segment complete when part is -1) or a later one exists.</summary>
+    /// <summary>
+    /// Completes when part <paramref name="part"/> of segment <paramref name="msn"/> or a later one
+    /// exists, or segment <paramref name="msn"/> is complete (without the part, if it ended before
+    /// it); part -1 waits for the segment to be complete.
+    /// </summary>
     public ValueTask<CmafWaitResult> WaitAsync(long msn, int part, CancellationToken token)
     {
         if (token.IsCancellationRequested)
@@ -170,9 +174,10 @@ internal sealed class PartWaiters(WaiterLimit limit)
         }
     }
 
-    private bool IsSatisfied(long msn, int part) => part < 0
-        ? _lastComplete >= msn
-        : _lastPartMsn > msn || (_lastPartMsn == msn && _lastPart >= part);
+    // A part's wait ends with its segment too: a part past the segment's end is then known never
+    // to come, and the chunked body of that segment can end, without waiting for the next part.
+    private bool IsSatisfied(long msn, int part) => _lastComplete >= msn ||
+        (part >= 0 && (_lastPartMsn > msn || (_lastPartMsn == msn && _lastPart >= part)));
 
     // Order does not matter: the last one takes the freed place.
     private void RemoveAt(int index)

@@ -17,6 +17,8 @@ internal sealed class FlvUpstreamServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<Socket> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string _extraHead = "";
+    private uint _keyFrameMs;
     private Task _accepting = Task.CompletedTask;
     private long _written;
     private int _requestBytes;
@@ -29,9 +31,11 @@ internal sealed class FlvUpstreamServer : IAsyncDisposable
     /// <summary>The length of the pull's request head.</summary>
     public int RequestBytes => Volatile.Read(ref _requestBytes);
 
-    public static FlvUpstreamServer Start()
+    /// <param name="extraHead">Header lines (each ending in CRLF) added to the response head.</param>
+    /// <param name="keyFrameMs">The stamp of the opening keyframe.</param>
+    public static FlvUpstreamServer Start(string extraHead = "", uint keyFrameMs = 0)
     {
-        var server = new FlvUpstreamServer();
+        var server = new FlvUpstreamServer { _extraHead = extraHead, _keyFrameMs = keyFrameMs };
         server._listener.Start();
         server._accepting = server.AcceptAsync();
         return server;
@@ -70,12 +74,12 @@ internal sealed class FlvUpstreamServer : IAsyncDisposable
                     continue;
                 }
                 Volatile.Write(ref _requestBytes, await ReadHeadAsync(socket));
-                var head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\nConnection: close\r\n\r\n");
+                var head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\n" + _extraHead + "Connection: close\r\n\r\n");
                 var file = new byte[FlvWriter.FileHeaderLength];
                 FlvWriter.WriteFileHeader(file, hasAudio: true, hasVideo: true);
                 await SendAsync(socket, [.. head, .. file,
                     .. Tag(FlvTagType.Video, 0, Payloads.AvcSequenceHeader()), .. Tag(FlvTagType.Audio, 0, Payloads.AacSequenceHeader()),
-                    .. Tag(FlvTagType.Video, 0, Payloads.AvcKeyFrame(600))]);
+                    .. Tag(FlvTagType.Video, _keyFrameMs, Payloads.AvcKeyFrame(600))]);
                 _first.SetResult(socket);
             }
         }

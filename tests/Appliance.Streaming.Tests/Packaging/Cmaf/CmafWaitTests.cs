@@ -33,22 +33,27 @@ public class CmafWaitTests
     }
 
     [Fact]
-    public void A_wait_for_a_part_past_its_segments_last_completes_with_the_next_segments_first_part()
+    public void A_wait_for_a_part_past_its_segments_last_completes_when_the_segment_completes()
     {
         using var h = new PackagerHarness();
         h.Headers(audio: false);
         h.Media(0, 5_800, audio: false);
         var pastEnd = h.Packager.WaitForPartAsync(Video, 2, 20);
         var segment = h.Packager.WaitForSegmentAsync(Video, 2);
+        var nextSegmentsPart = h.Packager.WaitForPartAsync(Video, 3, 0);
 
         // The keyframe at 6000 completes segment 2 (its last part too); segment 3 has no part yet.
         h.Media(5_800, 6_040, audio: false);
-        Assert.Equal(CmafWaitResult.Available, Completed(segment));
-        Assert.False(pastEnd.IsCompleted);
-        h.Media(6_040, 6_360, audio: false);
 
+        Assert.Equal(CmafWaitResult.Available, Completed(segment));
         Assert.Equal(CmafWaitResult.Available, Completed(pastEnd));
-        Assert.Equal((3L, 0), (h.Packager.Snapshot.Video!.LastPartMsn, h.Packager.Snapshot.Video.LastPart));
+        var video = h.Packager.Snapshot.Video!;
+        Assert.Equal((2L, 2L), (video.LastComplete, video.LastPartMsn));
+        Assert.False(video.Has(2, 20));
+        Assert.False(nextSegmentsPart.IsCompleted);
+        Assert.Equal(1, h.Packager.HeldRequests);
+        h.Media(6_040, 6_360, audio: false);
+        Assert.Equal(CmafWaitResult.Available, Completed(nextSegmentsPart));
     }
 
     [Fact]
@@ -75,6 +80,23 @@ public class CmafWaitTests
                 frame.Release();
             }
         }
+    }
+
+    [Fact]
+    public async Task Waking_a_thousand_waits_past_a_segments_end_at_its_completion_allocates_no_more_than_waking_none()
+    {
+        using var h = new PackagerHarness();
+        h.Headers(audio: false);
+        // Past the window and the extra segments: every completion from here on does the same work.
+        h.Media(0, 29_960, audio: false);
+
+        // Once each way to warm the thread pool's queues, then measured.
+        await SealSegment(h, waiters: 0);
+        await SealSegment(h, waiters: 1000);
+        var none = await SealSegment(h, waiters: 0);
+        var thousand = await SealSegment(h, waiters: 1000);
+
+        Assert.True(thousand - none < 1024, $"completing a segment allocated {none} B with no held request and {thousand} B with 1000");
     }
 
     [Fact]
@@ -141,6 +163,42 @@ public class CmafWaitTests
     {
         Assert.True(wait.IsCompleted, "the wait is still held");
         return wait.Result;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="waiters"/> requests for a part past the end of the segment in progress
+    /// (fed up to its last frame), completes the segment with the next keyframe, fed from a thread
+    /// of its own, and returns the bytes that frame allocated; then feeds up to the next segment's last frame.
+    /// </summary>
+    private static async Task<long> SealSegment(PackagerHarness h, int waiters)
+    {
+        var msn = h.Packager.Snapshot.Video!.OpenNumber;
+        var endMs = (msn + 1) * 2000;
+        var woken = 0;
+        var held = Enumerable.Range(0, waiters).Select(_ => Task.Run(async () =>
+        {
+            if (await h.Packager.WaitForPartAsync(Video, msn, 50) == CmafWaitResult.Available)
+            {
+                Interlocked.Increment(ref woken);
+            }
+        })).ToArray();
+        await Eventually.WaitAsync(() => h.Packager.HeldRequests == waiters, $"{waiters} held requests");
+        var key = TsMedia.KeyFrame(h.Frames, endMs);
+        long allocated = 0;
+        var feeder = new Thread(() =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            h.Feed(key);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        feeder.Start();
+        Assert.True(feeder.Join(Eventually.Timeout), "the feeder did not finish");
+        await Task.WhenAll(held).WaitAsync(Eventually.Timeout);
+        Assert.Equal(waiters, woken);
+        // Woken by the completion itself: the next segment has no part yet.
+        Assert.Equal((msn, msn), (h.Packager.Snapshot.Video!.LastComplete, h.Packager.Snapshot.Video.LastPartMsn));
+        h.Media(endMs + 40, endMs + 2000, audio: false);
+        return allocated;
     }
 
     /// <summary>

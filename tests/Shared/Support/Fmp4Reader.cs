@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Appliance.Streaming.Tests.Packaging.Cmaf;
+namespace Appliance.Tests.Support;
 
 internal sealed record ReadSample(uint Duration, int Size, bool Sync, int CompositionOffset);
 
