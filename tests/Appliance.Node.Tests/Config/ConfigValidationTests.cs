@@ -24,6 +24,8 @@ public class ConfigValidationTests
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBufferMs": -1 } ] } ] }""", "$.domains[0].apps[0].joinBufferMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "edge" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": null } ] } ] }""", "$.domains[0].apps[0].joinMode" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "Live" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBurstMs": -1 } ] } ] }""", "$.domains[0].apps[0].joinBurstMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBurstMs": 5001 } ] } ] }""", "$.domains[0].apps[0].joinBurstMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxViewersPerStream": -1 } ] } ] }""", "$.domains[0].apps[0].maxViewersPerStream" },
