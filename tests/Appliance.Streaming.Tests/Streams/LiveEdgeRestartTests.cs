@@ -6,7 +6,7 @@ namespace Appliance.Streaming.Tests.Streams;
 /// <summary>
 /// Where else the live-edge join applies: a paused RTMP viewer that resumes and a viewer that
 /// skipped ahead get a burst after everything they were sent; another node's copy (a pull from a
-/// child, a push) never gets one.
+/// child, a push) and a transcoder's input never get one.
 /// </summary>
 public class LiveEdgeRestartTests
 {
@@ -36,13 +36,16 @@ public class LiveEdgeRestartTests
         Assert.Equal(m.Video.Keys, video);
     }
 
-    [Fact]
-    public void APushForwarderGetsTheFramesAtTheirOwnTimes()
+    /// <summary>A push to another node reads RTMP; a transcoder's input reads FLV and encodes the frames at their own times too.</summary>
+    [Theory]
+    [InlineData(WireFormat.Rtmp)]
+    [InlineData(WireFormat.Flv)]
+    public void AForwarderGetsTheFramesAtTheirOwnTimes(WireFormat format)
     {
-        var m = LiveEdgeMedia.Start(WireFormat.Rtmp);
+        var m = LiveEdgeMedia.Start(format);
         m.Publish(0, 1960);
         m.Publish(2000, 3600);
-        var forwarder = m.H.Stream.SubscribeForwarder(new ConnectionWriter(new RecordingSink()))!;
+        var forwarder = m.H.Stream.SubscribeForwarder(new ConnectionWriter(new RecordingSink()), format)!;
 
         var video = new JoinedViewer(m.H, forwarder).Read().Where(f => f.IsMedia && f.Kind == FrameKind.Video).Select(f => f.Dts);
 
