@@ -2,10 +2,11 @@
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
 # redis-server for the stream directory tests; dpkg-dev and rpm to build the packages, lintian to
 # check them; chromium, node and npm for the browser playback tests and the mp4box walk; GStreamer
-# for its playback tests; iproute2 for the route-quality tests that build hosts in network
-# namespaces) and the browser tests' npm modules. Quiet when everything is already there. Without
-# root, a missing ffmpeg, redis-server, dpkg-dev or rpm stops `make test`; missing lintian, browser
-# and GStreamer prerequisites are only named, and those tests skip saying what is missing.
+# for its playback tests; mpv for the join-mode playback tests; iproute2 for the route-quality
+# tests that build hosts in network namespaces) and the browser tests' npm modules. Quiet when
+# everything is already there. Without root, a missing ffmpeg, redis-server, dpkg-dev or rpm stops
+# `make test`; missing lintian, browser, GStreamer and mpv prerequisites are only named, and those
+# tests skip saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 required=()
@@ -24,6 +25,8 @@ command -v tc >/dev/null 2>&1 || [ -x /usr/sbin/tc ] || [ -x /sbin/tc ] || optio
 [ -x /usr/bin/chromium ] || optional+=(chromium fonts-liberation)
 command -v node >/dev/null 2>&1 || optional+=(nodejs)
 command -v npm >/dev/null 2>&1 || optional+=(npm)
+# mpv plays streams joined in each join mode.
+command -v mpv >/dev/null 2>&1 || optional+=(mpv)
 # GStreamer plays fMP4 HLS in its tests: playbin3's hlsdemux2 and qtdemux (plugins-good), H.264 and
 # AAC decoders (libav), checksumsink (plugins-bad).
 for element in hlsdemux2 qtdemux avdec_h264 avdec_aac checksumsink; do

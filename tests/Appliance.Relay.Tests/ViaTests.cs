@@ -40,4 +40,16 @@ public sealed class ViaTests
 
         Assert.Equal(64, Via.Parse(query).Count);
     }
+
+    [Theory]
+    [InlineData("appliance_via=edge1", true)]
+    [InlineData("token=abc&appliance_via=edge1%2Cmiddle2", true)]
+    [InlineData("appliance_via=", false)]
+    [InlineData("token=abc", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void A_play_request_naming_nodes_is_another_nodes_pull(string? query, bool relay)
+    {
+        Assert.Equal(relay, Via.IsRelayRequest(query));
+    }
 }

@@ -71,7 +71,7 @@ try {
       player: { type: 'string' },
       url: { type: 'string' },
       type: { type: 'string' },
-      // hls.js lowLatencyMode (dash.js picks low latency from the MPD by itself).
+      // hls.js lowLatencyMode, mpegts.js without its stash buffer (dash.js picks low latency from the MPD by itself).
       'low-latency': { type: 'boolean', default: false },
       seconds: { type: 'string', default: '6' },
       timeout: { type: 'string', default: '120' },

@@ -54,10 +54,28 @@ public static class FlvWriter
     {
         dest[0] = (byte)type;
         WriteUInt24(dest[1..], (uint)payloadLength);
-        // The timestamp's low 24 bits come first and its high 8 bits last ("TimestampExtended").
-        WriteUInt24(dest[4..], timestampMs & 0xFFFFFF);
-        dest[7] = (byte)(timestampMs >> 24);
+        WriteTagTimestamp(dest, timestampMs);
         WriteUInt24(dest[8..], 0);
+    }
+
+    /// <summary>Sets the timestamp of the tag whose 11-byte header starts <paramref name="tagHeader"/>.</summary>
+    public static void WriteTagTimestamp(Span<byte> tagHeader, uint timestampMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tagHeader.Length, TagHeaderLength, nameof(tagHeader));
+        // The timestamp's low 24 bits come first and its high 8 bits last ("TimestampExtended").
+        WriteUInt24(tagHeader[4..], timestampMs & 0xFFFFFF);
+        tagHeader[7] = (byte)(timestampMs >> 24);
+    }
+
+    /// <summary>
+    /// Writes a video tag's CompositionTime (PTS minus DTS, signed 24-bit), the last three bytes of
+    /// the header <see cref="VideoTagInfo"/> measures when it has one.
+    /// </summary>
+    public static void WriteCompositionTime(Span<byte> field, int compositionTimeMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(compositionTimeMs, -0x800000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(compositionTimeMs, 0x7FFFFF);
+        WriteUInt24(field, (uint)compositionTimeMs & 0xFFFFFF);
     }
 
     private static void WriteUInt24(Span<byte> dest, uint value)

@@ -16,8 +16,9 @@ public readonly struct VideoTagInfo
     private const int ExMultitrack = 6;
     private const int ManyTracksManyCodecs = 2;
 
-    private VideoTagInfo(VideoCodec codec, VideoFrameType frameType, VideoPacketKind kind, int compositionTimeMs, int headerLength)
+    private VideoTagInfo(VideoCodec codec, VideoFrameType frameType, VideoPacketKind kind, int compositionTimeMs, int headerLength, bool hasCompositionTime = false)
     {
+        HasCompositionTime = hasCompositionTime;
         Codec = codec;
         FrameType = frameType;
         Kind = kind;
@@ -33,6 +34,9 @@ public readonly struct VideoTagInfo
 
     /// <summary>PTS minus DTS in milliseconds (signed 24-bit on the wire); 0 when absent.</summary>
     public int CompositionTimeMs { get; }
+
+    /// <summary>The header ends with a CompositionTime field (its last three bytes), even when it holds 0.</summary>
+    public bool HasCompositionTime { get; }
 
     /// <summary>Bytes before the codec payload (legacy AVC/HEVC: 5; enhanced: 5, or 8 with composition time).</summary>
     public int HeaderLength { get; }
@@ -106,7 +110,7 @@ public readonly struct VideoTagInfo
         {
             kind = VideoPacketKind.MultitrackOrOther;
         }
-        info = new VideoTagInfo(codec, type, kind, ReadSi24(payload[2..]), LegacyAvcHeaderLength);
+        info = new VideoTagInfo(codec, type, kind, ReadSi24(payload[2..]), LegacyAvcHeaderLength, hasCompositionTime: true);
         return true;
     }
 
@@ -166,6 +170,7 @@ public readonly struct VideoTagInfo
         offset += 4;
         var codec = Flv.FourCc.ToVideoCodec(fourCc);
         var compositionTime = 0;
+        var hasCompositionTime = false;
         VideoPacketKind kind;
         switch (packetType)
         {
@@ -182,6 +187,7 @@ public readonly struct VideoTagInfo
                         return false;
                     }
                     compositionTime = ReadSi24(payload[offset..]);
+                    hasCompositionTime = true;
                     offset += 3;
                 }
                 break;
@@ -200,7 +206,7 @@ public readonly struct VideoTagInfo
             default:
                 return false;
         }
-        info = new VideoTagInfo(codec, frameType, kind, compositionTime, offset);
+        info = new VideoTagInfo(codec, frameType, kind, compositionTime, offset, hasCompositionTime);
         return true;
     }
 

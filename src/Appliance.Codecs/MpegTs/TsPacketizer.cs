@@ -115,14 +115,7 @@ internal ref struct TsPacketizer
         var offset = 2;
         if (hasPcr)
         {
-            // 33-bit base, 6 reserved bits, 9-bit extension (0: our clock is the 90 kHz one).
-            var pcr = _pcrBase & TsTimestamp.Mask;
-            field[2] = (byte)(pcr >> 25);
-            field[3] = (byte)(pcr >> 17);
-            field[4] = (byte)(pcr >> 9);
-            field[5] = (byte)(pcr >> 1);
-            field[6] = (byte)(((pcr & 1) << 7) | 0x7E);
-            field[7] = 0;
+            TsPesRestamp.WritePcr(field[2..], _pcrBase);
             offset = PcrAdaptationLength;
         }
         field[offset..].Fill(0xFF);

@@ -2,6 +2,7 @@ using Appliance.Relay.Urls;
 using Appliance.Relay.Config;
 using System.Net;
 using Appliance.Auth.Config;
+using Appliance.Streaming.Settings;
 
 namespace Appliance.Node.Config;
 
@@ -117,7 +118,9 @@ internal static class ConfigValidator
         check(app.PublisherGraceMs is >= 0 and <= 600_000, $"{at}.publisherGraceMs", "must be between 0 and 600000");
         check(app.MaxViewersPerStream >= 0, $"{at}.maxViewersPerStream", "must not be negative");
         check(app.MaxPublishers >= 0, $"{at}.maxPublishers", "must not be negative");
+        check(JoinModes.IsKnown(app.JoinMode), $"{at}.joinMode", "must be 'live', 'keyframe' or 'buffer'");
         check(app.JoinBufferMs is >= 0 and <= 10_000, $"{at}.joinBufferMs", "must be between 0 and 10000");
+        check(app.JoinBurstMs is >= 0 and <= JoinModes.MaxBurstMs, $"{at}.joinBurstMs", $"must be between 0 and {JoinModes.MaxBurstMs}");
         check(app.FlushIntervalMs is >= 0 and <= 1000, $"{at}.flushIntervalMs", "must be between 0 and 1000");
         check(app.MaxViewerLagMs is >= 500 and <= 120_000, $"{at}.maxViewerLagMs", "must be between 500 and 120000");
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");

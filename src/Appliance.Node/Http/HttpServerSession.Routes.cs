@@ -272,7 +272,7 @@ public sealed partial class HttpServerSession
             stream.EnsureTsPackaging();
         }
         Writer.Send(HeadBuffer.WrittenSpan);
-        var subscription = stream.Subscribe(Writer, format);
+        var subscription = stream.Subscribe(Writer, format, relay: Relay.Urls.Via.IsRelayRequest(Request.Query));
         if (subscription is null)
         {
             return RequestOutcome.Close;

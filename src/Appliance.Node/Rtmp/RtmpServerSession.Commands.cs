@@ -163,7 +163,7 @@ public sealed partial class RtmpServerSession
             _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.");
         }
         _rtmp.SendSampleAccess();
-        var subscription = stream.Subscribe(Writer, WireFormat.Rtmp);
+        var subscription = stream.Subscribe(Writer, WireFormat.Rtmp, relay: Relay.Urls.Via.IsRelayRequest(query));
         if (subscription is null)
         {
             return RefusePlay("NetStream.Play.Failed", $"stream {key} ended or filled up");

@@ -30,12 +30,40 @@ public static class RtmpChunkWriter
         {
             throw new ArgumentOutOfRangeException(nameof(payload), "An RTMP message holds at most 16 MiB - 1 bytes.");
         }
-        var extended = timestamp >= ExtendedTimestampMarker;
         var first = Math.Min(chunkSize, payload.Length);
+        var position = WriteFirstHeader(dest, chunkStreamId, timestamp, typeId, streamId, payload.Length);
+        payload[..first].CopyTo(dest[position..]);
+        position += first;
+
+        for (var sent = first; sent < payload.Length; sent += chunkSize)
+        {
+            position += WriteContinuationHeader(dest[position..], chunkStreamId, timestamp);
+            var piece = Math.Min(chunkSize, payload.Length - sent);
+            payload.Slice(sent, piece).CopyTo(dest[position..]);
+            position += piece;
+        }
+        return position;
+    }
+
+    /// <summary>True when <paramref name="timestamp"/> does not fit the 24-bit field and goes in the 4-byte extended field of every chunk.</summary>
+    public static bool IsExtended(uint timestamp) => timestamp >= ExtendedTimestampMarker;
+
+    /// <summary>The bytes before a message's first chunk of payload: basic header, the fmt 0 header, the extended timestamp if any.</summary>
+    public static int FirstHeaderLength(int chunkStreamId, uint timestamp) =>
+        BasicHeaderLength(chunkStreamId) + 11 + (IsExtended(timestamp) ? 4 : 0);
+
+    /// <summary>The bytes before each further chunk of a message: a fmt 3 basic header and, with an extended timestamp, the timestamp again.</summary>
+    public static int ContinuationHeaderLength(int chunkStreamId, uint timestamp) =>
+        BasicHeaderLength(chunkStreamId) + (IsExtended(timestamp) ? 4 : 0);
+
+    /// <summary>Writes the header of a message's first chunk (fmt 0, absolute timestamp); returns its length.</summary>
+    public static int WriteFirstHeader(Span<byte> dest, int chunkStreamId, uint timestamp, byte typeId, uint streamId, int payloadLength)
+    {
+        var extended = IsExtended(timestamp);
         var position = WriteBasicHeader(dest, 0, chunkStreamId);
         var header = dest.Slice(position, 11);
         WriteUInt24(header, extended ? ExtendedTimestampMarker : timestamp);
-        WriteUInt24(header[3..], (uint)payload.Length);
+        WriteUInt24(header[3..], (uint)payloadLength);
         header[6] = typeId;
         BinaryPrimitives.WriteUInt32LittleEndian(header[7..], streamId);
         position += 11;
@@ -44,21 +72,18 @@ public static class RtmpChunkWriter
             BinaryPrimitives.WriteUInt32BigEndian(dest[position..], timestamp);
             position += 4;
         }
-        payload[..first].CopyTo(dest[position..]);
-        position += first;
+        return position;
+    }
 
-        for (var sent = first; sent < payload.Length; sent += chunkSize)
+    /// <summary>Writes the header of a continuation chunk (fmt 3); returns its length.</summary>
+    public static int WriteContinuationHeader(Span<byte> dest, int chunkStreamId, uint timestamp)
+    {
+        var position = WriteBasicHeader(dest, 3, chunkStreamId);
+        // The spec and ffmpeg repeat the extended timestamp on every continuation.
+        if (IsExtended(timestamp))
         {
-            position += WriteBasicHeader(dest[position..], 3, chunkStreamId);
-            // The spec and ffmpeg repeat the extended timestamp on every continuation.
-            if (extended)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(dest[position..], timestamp);
-                position += 4;
-            }
-            var piece = Math.Min(chunkSize, payload.Length - sent);
-            payload.Slice(sent, piece).CopyTo(dest[position..]);
-            position += piece;
+            BinaryPrimitives.WriteUInt32BigEndian(dest[position..], timestamp);
+            position += 4;
         }
         return position;
     }

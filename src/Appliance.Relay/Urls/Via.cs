@@ -24,6 +24,12 @@ public static class Via
         return nodes.Length > MaxNodes ? nodes[..MaxNodes] : nodes;
     }
 
+    /// <summary>
+    /// True when a play request comes from another node (a pull names the nodes it came through):
+    /// such a viewer continues this node's timeline, so its frames are never re-stamped.
+    /// </summary>
+    public static bool IsRelayRequest(string? query) => !string.IsNullOrEmpty(HttpQuery.Get(query, Parameter));
+
     /// <summary>Why this node must not pull for a request that came through <paramref name="via"/>, or null.</summary>
     public static string? Refusal(IReadOnlyList<string> via, string nodeId, int maxHops)
     {

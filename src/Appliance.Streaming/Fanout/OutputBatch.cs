@@ -39,7 +39,18 @@ public sealed class OutputBatch
     public void Add(SharedBuffer buffer) => AddOwned(buffer.AddRef());
 
     /// <summary>Adds a buffer whose reference the caller hands over.</summary>
-    public void AddOwned(SharedBuffer buffer)
+    public void AddOwned(SharedBuffer buffer) => Append(new BufferSlice(buffer));
+
+    /// <summary>Adds part of <paramref name="buffer"/> (a shared frame's bytes after a header of the viewer's own), taking a reference of its own.</summary>
+    public void AddSlice(SharedBuffer buffer, int offset, int length)
+    {
+        if (length > 0)
+        {
+            Append(new BufferSlice(buffer.AddRef(), offset, length));
+        }
+    }
+
+    private void Append(BufferSlice slice)
     {
         if (Count == _slices.Length)
         {
@@ -50,8 +61,8 @@ public sealed class OutputBatch
             ReturnBorrowed();
             _slices = bigger;
         }
-        _slices[Count++] = new BufferSlice(buffer);
-        Bytes += buffer.Length;
+        _slices[Count++] = slice;
+        Bytes += slice.Length;
     }
 
     public void ReleaseAll()

@@ -30,6 +30,15 @@ public sealed class Subscription
     /// <summary>A push to another node rather than a viewer: left out of viewer counts and limits.</summary>
     public bool IsForwarder { get; internal init; }
 
+    /// <summary>
+    /// Another node's copy of the stream (a push, or a pull a child node made): its frames keep
+    /// their timestamps, never re-stamped at join, since that node continues this timeline.
+    /// </summary>
+    public bool RelaysTimeline => IsForwarder || IsRelay;
+
+    /// <summary>A pull from another node (its request named a node in appliance_via), counted as a viewer.</summary>
+    internal bool IsRelay { get; init; }
+
     internal long Cursor { get; set; }
 
     /// <summary>Where the stream's viewer set keeps this subscription; -1 when not in it.</summary>
@@ -40,6 +49,18 @@ public sealed class Subscription
     internal bool WaitForKeyFrame { get; set; }
 
     internal bool Paused { get; set; }
+
+    /// <summary>Set at a live-edge (re)start: the join burst is planned at the next collect, with the log as it is then.</summary>
+    internal bool BurstPending { get; set; }
+
+    /// <summary>When the pending burst was asked for (monotonic ms), to bound how long it may wait for a source catching up.</summary>
+    internal long BurstPendingSinceMs { get; set; }
+
+    /// <summary>The cached frames being sent re-stamped; null outside a join burst.</summary>
+    internal JoinBurst? Burst { get; set; }
+
+    /// <summary>The newest audio or video timestamp this viewer was sent, as sent (re-stamped in a burst); long.MinValue before any.</summary>
+    internal long LastStamp { get; set; } = long.MinValue;
 
     public long FramesSent { get; internal set; }
 

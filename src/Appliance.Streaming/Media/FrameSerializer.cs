@@ -46,7 +46,7 @@ public sealed class FrameSerializer
         }
     }
 
-    private static int ChunkStreamOf(FrameKind kind) => kind switch
+    public static int ChunkStreamOf(FrameKind kind) => kind switch
     {
         FrameKind.Audio => AudioChunkStream,
         FrameKind.Video => VideoChunkStream,

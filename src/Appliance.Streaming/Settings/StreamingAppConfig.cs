@@ -22,12 +22,26 @@ public class StreamingAppConfig
     public int PublisherGraceMs { get; set; } = 10_000;
 
     /// <summary>
-    /// A joining viewer starts at a keyframe at least this much media before live (one GOP further
-    /// back when the newest keyframe is too recent), so its player has a buffer and does not stall
-    /// at once; 0 starts at the newest keyframe, for the lowest latency.
+    /// Where a joining viewer starts (see <see cref="JoinModes"/>): "live", "keyframe" or "buffer".
+    /// Every mode starts with a keyframe from the GOP cache, so the first picture comes at once.
+    /// </summary>
+    [JsonPropertyOrder(4)]
+    public string JoinMode { get; set; } = JoinModes.Live;
+
+    /// <summary>
+    /// In "buffer" mode, a joining viewer starts at a keyframe at least this much media before live
+    /// (one GOP further back when the newest keyframe is too recent), so its player has a buffer
+    /// and does not stall at once; 0 starts at the newest keyframe.
     /// </summary>
     [JsonPropertyOrder(4)]
     public int JoinBufferMs { get; set; } = 1000;
+
+    /// <summary>
+    /// In "live" mode, the interval the cached frames are re-stamped into, ending at the live
+    /// frame (at least 1 ms per frame); the audio of that interval is kept, older cached audio dropped.
+    /// </summary>
+    [JsonPropertyOrder(4)]
+    public int JoinBurstMs { get; set; } = JoinModes.DefaultBurstMs;
 
     /// <summary>A viewer is written at most this often, merging frames into one write; 0 writes at once.</summary>
     [JsonPropertyOrder(5)]

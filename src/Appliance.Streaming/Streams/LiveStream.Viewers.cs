@@ -1,6 +1,7 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Media;
+using Appliance.Streaming.Settings;
 
 namespace Appliance.Streaming.Streams;
 
@@ -81,10 +82,14 @@ public sealed partial class LiveStream
         return new ViewerCounts(rtmp, flv, ts, hls);
     }
 
-    /// <summary>Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one). False if the stream has ended.</summary>
-    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format)
+    /// <summary>
+    /// Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one), as the
+    /// app's join mode says. <paramref name="relay"/>: the viewer is another node pulling the stream,
+    /// which continues this timeline, so its frames are never re-stamped. Null if the stream has ended.
+    /// </summary>
+    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format, bool relay = false)
     {
-        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute);
+        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute) { IsRelay = relay };
         lock (_lock)
         {
             if (_ended || IsFullLocked)
@@ -124,6 +129,7 @@ public sealed partial class LiveStream
     {
         lock (_lock)
         {
+            EndBurst(subscription);
             if (!_viewers.Remove(subscription))
             {
                 return;
@@ -160,17 +166,31 @@ public sealed partial class LiveStream
 
     private void StartAtKeyFrame(Subscription subscription)
     {
+        EndBurst(subscription);
         var gop = App.GopCache ? JoinKeyFrame() : -1;
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
+        if (gop >= 0)
+        {
+            AskForBurst(subscription);
+        }
     }
 
-    /// <summary>The newest keyframe, or an older one still in the log when the newest leaves less than the join buffer.</summary>
+    /// <summary>
+    /// The keyframe a viewer starts at: in "buffer" mode the newest, or an older one still in the
+    /// log when the newest leaves less than the join buffer; in "live" mode see
+    /// <see cref="LiveJoinKeyFrame"/> (another node's copy starts there too, unchanged, so that
+    /// node has as many frames for its own viewers' bursts); otherwise the newest.
+    /// </summary>
     private long JoinKeyFrame()
     {
+        if (App.JoinMode == JoinModes.Live)
+        {
+            return LiveJoinKeyFrame(_log.Tail);
+        }
         var newest = _log.LastKeyFrame;
-        if (newest < 0 || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
+        if (newest < 0 || App.JoinMode != JoinModes.Buffer || App.JoinBufferMs == 0 || _log.NewestTimestamp - _log[newest].Timestamp >= App.JoinBufferMs)
         {
             return newest;
         }
@@ -208,10 +228,18 @@ public sealed partial class LiveStream
                     return CollectResult.Hopeless;
                 }
             }
+            if (subscription.BurstPending && !PlanBurst(subscription))
+            {
+                return CollectResult.Idle;
+            }
             if (subscription.NeedsHeaders)
             {
                 AddHeaders(subscription.Format, subscription.Cursor, batch);
                 subscription.NeedsHeaders = false;
+            }
+            if (subscription.Burst is not null && !AddBurst(subscription, batch))
+            {
+                return CollectResult.More;
             }
             while (subscription.Cursor < _log.Head)
             {
@@ -238,6 +266,10 @@ public sealed partial class LiveStream
                 }
                 batch.Add(wire);
                 subscription.FramesSent++;
+                if (frame.IsMedia && frame.Timestamp > subscription.LastStamp)
+                {
+                    subscription.LastStamp = frame.Timestamp;
+                }
             }
             // An ended stream's viewers get everything that was queued, then the end.
             return _ended ? CollectResult.Ended : CollectResult.Idle;
@@ -255,11 +287,14 @@ public sealed partial class LiveStream
         var keyFrame = _log.LastKeyFrame;
         if (keyFrame > subscription.Cursor)
         {
+            EndBurst(subscription);
             subscription.Cursor = keyFrame;
             subscription.WaitForKeyFrame = false;
+            AskForBurst(subscription);
         }
         else if (subscription.Cursor < _log.Tail)
         {
+            EndBurst(subscription);
             subscription.Cursor = _log.Head;
             subscription.WaitForKeyFrame = HasVideo;
         }

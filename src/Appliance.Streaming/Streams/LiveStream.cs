@@ -15,11 +15,12 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 950 lines over five files (this one: source and frames; .Viewers: joining and
-/// collecting; .Packaging: TS and HLS; .Cmaf: fMP4; .Renditions: what a rendition group reads),
-/// on purpose: they are one critical section under one lock, which is what lets a publish and
-/// every viewer's collect run without copying. What has a life of its own is apart: the timeline
-/// (<see cref="StreamTimeline"/>), the frame log, the packagers.
+/// About 1,200 lines over six files (this one: source and frames; .Viewers: joining and
+/// collecting; .Join: joining at the live edge; .Packaging: TS and HLS; .Cmaf: fMP4;
+/// .Renditions: what a rendition group reads), on purpose: they are one critical section under
+/// one lock, which is what lets a publish and every viewer's collect run without copying. What
+/// has a life of its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log,
+/// the packagers.
 /// </remarks>
 public sealed partial class LiveStream : IFrameSource, ITimelineSink
 {
@@ -157,6 +158,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             }
             _source = source;
             _timeline.BeginSourceChange(source.RelaysTimeline, source.IsTranscoded);
+            BeginCatchUp(source);
             _graceTimer?.Dispose();
             _graceTimer = null;
         }
@@ -191,6 +193,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
             if (ReferenceEquals(_source, source))
             {
                 _timeline.BeginSourceChange(mayContinue);
+                BeginCatchUp(source);
             }
         }
     }
@@ -311,6 +314,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
     void ITimelineSink.Append(MediaFrame frame)
     {
         RememberHeader(frame);
+        NotePace(frame);
         Stats.OnFrame(frame);
         PackageLocked(frame);
         PackageCmafLocked(frame);

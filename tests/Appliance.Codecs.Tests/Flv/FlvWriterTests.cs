@@ -48,4 +48,37 @@ public class FlvWriterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(0x1000000));
         Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.TagLength(-1));
     }
+
+    [Fact]
+    public void RewritesATagsTimestampInPlace()
+    {
+        var tag = new byte[FlvWriter.TagLength(2)];
+        FlvWriter.WriteTag(tag, FlvTagType.Video, 40, [0xAA, 0xBB]);
+
+        FlvWriter.WriteTagTimestamp(tag, 0x12345678);
+
+        Assert.Equal(Hex.Bytes("09 000002 345678 12 000000 AABB 0000000D"), tag);
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteTagTimestamp(new byte[10], 0));
+    }
+
+    [Theory]
+    [InlineData(80, "000050")]
+    [InlineData(-10, "FFFFF6")]
+    [InlineData(0x7FFFFF, "7FFFFF")]
+    [InlineData(-0x800000, "800000")]
+    public void WritesTheCompositionTimeAsSigned24Bits(int value, string hex)
+    {
+        var field = new byte[3];
+        FlvWriter.WriteCompositionTime(field, value);
+        Assert.Equal(Hex.Bytes(hex), field);
+        Assert.True(VideoTagInfo.TryParse([0x27, 0x01, .. field], out var info));
+        Assert.Equal(value, info.CompositionTimeMs);
+    }
+
+    [Fact]
+    public void RefusesACompositionTimeBeyond24Bits()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteCompositionTime(new byte[3], 0x800000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlvWriter.WriteCompositionTime(new byte[3], -0x800001));
+    }
 }

@@ -76,6 +76,21 @@ public class VideoTagInfoTests
         Assert.Equal(1, info.HeaderLength);
     }
 
+    [Theory]
+    [InlineData("17 01 000050 00000005 65", true)]
+    [InlineData("27 01 000000 00000005 41", true)]
+    [InlineData("17 00 000000 01640028", true)]
+    [InlineData("22 00", false)]
+    [InlineData("91 68766331 000028 00000003 260188", true)]
+    [InlineData("A3 68766331 00000003 020188", false)]
+    [InlineData("91 61763031 12000A0B", false)]
+    [InlineData("90 68766331 01016000", false)]
+    public void SaysWhetherTheHeaderEndsWithACompositionTime(string hex, bool has)
+    {
+        var info = Parse(hex);
+        Assert.Equal(has, info.HasCompositionTime);
+    }
+
     [Fact]
     public void EnhancedHevcSequenceStart()
     {

@@ -18,6 +18,16 @@ public sealed class BrowserFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that plays streams in headless Chromium; skipped, with the reason, where Chromium or the modules are missing.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute()
+    {
+        Skip = BrowserPlayer.MissingPrerequisite();
+    }
+}
+
 /// <summary>Thrown by a browser test to be reported as skipped rather than failed.</summary>
 public sealed class BrowserTestSkippedException(string reason) : Exception(reason);
 

@@ -41,7 +41,7 @@ public static class BrowserPlayer
     /// 'playing' event. Fails with play.mjs's report when the browser could not be launched or the
     /// player never started; a measured run is returned for the caller to judge.
     /// </summary>
-    /// <param name="lowLatency">hls.js lowLatencyMode (dash.js picks it from the MPD).</param>
+    /// <param name="lowLatency">hls.js lowLatencyMode, mpegts.js without its stash buffer (dash.js picks it from the MPD).</param>
     public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90, bool lowLatency = false,
         BrowserThrottle? throttle = null)
     {

@@ -35,6 +35,26 @@ public static class Ffmpeg
         return ExternalProcess.Start("ffmpeg", [.. args]);
     }
 
+    /// <summary>
+    /// One encode, as <see cref="Publish"/> makes it, published to every URL of <paramref name="urls"/>
+    /// (ffmpeg's tee muxer): the same frames at the same times, so the streams differ only in how
+    /// the node serves them.
+    /// </summary>
+    public static ExternalProcess PublishToAll(IReadOnlyList<string> urls, int gop, int startSeconds)
+    {
+        var offset = startSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ExternalProcess.Start("ffmpeg",
+            "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+            "-map", "0:v", "-map", "1:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            "-g", gop.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c:a", "aac", "-b:a", "64k", "-flags", "+global_header",
+            "-output_ts_offset", offset,
+            "-f", "tee", string.Join('|', urls.Select(u => $"[f=flv:onfail=ignore]{u}")));
+    }
+
     /// <summary>ffprobe's view of a live URL: its streams and the packets of the first <paramref name="seconds"/>.</summary>
     public static async Task<ProbeResult> ProbeAsync(string url, double seconds, TimeSpan timeout)
     {

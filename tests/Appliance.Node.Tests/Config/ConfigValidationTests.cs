@@ -22,6 +22,12 @@ public class ConfigValidationTests
         { """{ "domains": [ { "name": "a.example" }, { "name": "b.example", "aliases": [ "A.EXAMPLE" ] } ] }""", "$.domains[1].aliases[0]" },
         { """{ "rtmp": null }""", "$.rtmp" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBufferMs": -1 } ] } ] }""", "$.domains[0].apps[0].joinBufferMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "edge" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": null } ] } ] }""", "$.domains[0].apps[0].joinMode" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "Live" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBurstMs": -1 } ] } ] }""", "$.domains[0].apps[0].joinBurstMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBurstMs": 5001 } ] } ] }""", "$.domains[0].apps[0].joinBurstMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxViewersPerStream": -1 } ] } ] }""", "$.domains[0].apps[0].maxViewersPerStream" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxPublishers": -1 } ] } ] }""", "$.domains[0].apps[0].maxPublishers" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "targetDurationMs": 100 } } ] } ] }""", "$.domains[0].apps[0].hls.targetDurationMs" },
@@ -73,6 +79,18 @@ public class ConfigValidationTests
         var config = ConfigLoader.Parse($$"""{ "rtmp": { "listen": "{{listen}}" } }""");
 
         Assert.Equal(listen, config.Rtmp.Listen);
+    }
+
+    [Theory]
+    [InlineData("live", 0)]
+    [InlineData("keyframe", 100)]
+    [InlineData("buffer", 5000)]
+    public void EachJoinModeIsAccepted(string mode, int burstMs)
+    {
+        var config = ConfigLoader.Parse($$"""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "{{mode}}", "joinBurstMs": {{burstMs}} } ] } ] }""");
+
+        Assert.Equal(mode, config.Domains[0].Apps[0].JoinMode);
+        Assert.Equal(burstMs, config.Domains[0].Apps[0].JoinBurstMs);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Appliance.Streaming.Settings;
 using Appliance.Codecs.MpegTs;
 using Appliance.Streaming.Streams;
 using Appliance.Node.Tests.Support;
@@ -11,7 +12,7 @@ public class HttpTsSessionTests
     [Fact]
     public async Task ALiveStreamIsServedAsMpegTsStartingWithAPatAndAKeyframe()
     {
-        using var server = new TestServer();
+        using var server = new TestServer(config => config.Domains[0].Apps[0].JoinMode = JoinModes.Buffer);
         var frames = new Frames();
         var (stream, source) = PublishTsLive(server, "cam", frames, untilMs: 2_520);
         var client = new HttpClientSide(server);

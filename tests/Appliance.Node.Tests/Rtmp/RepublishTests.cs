@@ -1,3 +1,4 @@
+using Appliance.Streaming.Settings;
 using Appliance.Streaming.Streams;
 using Appliance.Node.Tests.Support;
 using Appliance.Tests.Support;
@@ -10,7 +11,12 @@ public class RepublishTests
     [Fact]
     public async Task APlayerKeepsPlayingAcrossARepublishWithTimestampsThatKeepIncreasing()
     {
-        using var server = new TestServer(config => config.Domains[0].Apps[0].PublisherGraceMs = 30_000);
+        // Frames at their own times from the join on ("keyframe"): the timeline across the republish is what is read.
+        using var server = new TestServer(config =>
+        {
+            config.Domains[0].Apps[0].PublisherGraceMs = 30_000;
+            config.Domains[0].Apps[0].JoinMode = JoinModes.KeyFrame;
+        });
         var ct = Eventually.Deadline();
         var (firstConnection, firstRun) = server.StartRtmp();
         var first = await RtmpClients.ConnectAsync(firstConnection, "live", ct);

@@ -126,4 +126,37 @@ public class RtmpChunkWriterTests
             Assert.Equal(sent[i].Payload, received[i].Payload);
         }
     }
+
+    [Theory]
+    [InlineData(0x123456u)]
+    [InlineData(0xFFFFFFu)]
+    [InlineData(0xFFFFFFFFu)]
+    public void AMessageIsItsFirstHeaderAndEachContinuationHeaderAroundThePayloadPieces(uint timestamp)
+    {
+        var payload = Hex.Pattern(300, seed: 2);
+        var whole = new byte[RtmpChunkWriter.MaxLength(300, 128)];
+        var written = RtmpChunkWriter.Write(whole, 6, timestamp, RtmpMessageType.Video, 1, payload, 128);
+
+        var pieces = new byte[written];
+        var position = RtmpChunkWriter.WriteFirstHeader(pieces, 6, timestamp, RtmpMessageType.Video, 1, payload.Length);
+        Assert.Equal(RtmpChunkWriter.FirstHeaderLength(6, timestamp), position);
+        for (var sent = 0; sent < payload.Length; sent += 128)
+        {
+            if (sent > 0)
+            {
+                var header = RtmpChunkWriter.WriteContinuationHeader(pieces.AsSpan(position), 6, timestamp);
+                Assert.Equal(RtmpChunkWriter.ContinuationHeaderLength(6, timestamp), header);
+                position += header;
+            }
+            var piece = Math.Min(128, payload.Length - sent);
+            payload.AsSpan(sent, piece).CopyTo(pieces.AsSpan(position));
+            position += piece;
+        }
+
+        Assert.Equal(written, position);
+        Assert.Equal(whole[..written], pieces);
+        Assert.Equal(timestamp >= 0xFFFFFF, RtmpChunkWriter.IsExtended(timestamp));
+        Assert.Equal(timestamp >= 0xFFFFFF ? 16 : 12, RtmpChunkWriter.FirstHeaderLength(6, timestamp));
+        Assert.Equal(timestamp >= 0xFFFFFF ? 5 : 1, RtmpChunkWriter.ContinuationHeaderLength(6, timestamp));
+    }
 }

@@ -1,3 +1,4 @@
+using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Codecs.Flv;
 using Appliance.Streaming.Streams;
@@ -10,7 +11,7 @@ public class LiveStreamJoinTests
     [Fact]
     public void AViewerJoiningMidGopGetsMetadataHeadersThenTheGopFromItsKeyFrame()
     {
-        var h = new StreamHarness(app => app.JoinBufferMs = 0);
+        var h = new StreamHarness(app => app.JoinMode = JoinModes.KeyFrame);
         h.PublishHeaders();
         h.PublishGop(0, 960);
         h.Publish(h.Frames.KeyFrame(1000));
@@ -66,7 +67,7 @@ public class LiveStreamJoinTests
     [Fact]
     public void AFullBatchAsksToBeCalledAgain()
     {
-        var h = new StreamHarness();
+        var h = new StreamHarness(app => app.JoinMode = JoinModes.KeyFrame);
         h.PublishHeaders();
         h.PublishGop(0, 40 * 30);
         var viewer = h.Subscribe();
@@ -102,7 +103,11 @@ public class LiveStreamJoinTests
     [Fact]
     public void AViewerJoiningRightAfterAKeyFrameStartsOneGopEarlierSoItsPlayerHasABuffer()
     {
-        var h = new StreamHarness(app => app.JoinBufferMs = 1000);
+        var h = new StreamHarness(app =>
+        {
+            app.JoinMode = JoinModes.Buffer;
+            app.JoinBufferMs = 1000;
+        });
         h.PublishHeaders();
         h.PublishGop(0, 960);
         h.Publish(h.Frames.KeyFrame(1000));
@@ -118,7 +123,11 @@ public class LiveStreamJoinTests
     [Fact]
     public void AViewerJoiningWellAfterAKeyFrameStartsAtIt()
     {
-        var h = new StreamHarness(app => app.JoinBufferMs = 1000);
+        var h = new StreamHarness(app =>
+        {
+            app.JoinMode = JoinModes.Buffer;
+            app.JoinBufferMs = 1000;
+        });
         h.PublishHeaders();
         h.PublishGop(0, 960);
         h.PublishGop(1000, 2200);

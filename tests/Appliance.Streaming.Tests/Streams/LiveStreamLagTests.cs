@@ -1,3 +1,4 @@
+using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Streams;
 using Appliance.Tests.Support;
@@ -9,7 +10,11 @@ public class LiveStreamLagTests
     [Fact]
     public void AViewerTooFarBehindSkipsToTheNewestKeyFrameWithHeadersAgain()
     {
-        var h = new StreamHarness(app => app.MaxViewerLagMs = 500);
+        var h = new StreamHarness(app =>
+        {
+            app.MaxViewerLagMs = 500;
+            app.JoinMode = JoinModes.KeyFrame;
+        });
         h.PublishHeaders();
         h.PublishGop(0, 40);
         var viewer = h.Subscribe();

@@ -1,3 +1,4 @@
+using Appliance.Streaming.Settings;
 using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Streams;
 using Appliance.Tests.Support;
@@ -26,7 +27,7 @@ public class PauseTests
     [Fact]
     public void UnpausingRestartsAtTheNewestKeyFrameWithHeaders()
     {
-        var h = new StreamHarness(app => app.JoinBufferMs = 0);
+        var h = new StreamHarness(app => app.JoinMode = JoinModes.KeyFrame);
         h.PublishHeaders();
         h.PublishGop(0, 40);
         var viewer = h.Subscribe();

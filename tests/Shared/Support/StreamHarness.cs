@@ -10,12 +10,13 @@ namespace Appliance.Tests.Support;
 internal sealed class StreamHarness
 {
     /// <param name="app">The app the stream is created under (a relay's, say); a plain one by default.</param>
-    public StreamHarness(Action<StreamingAppConfig>? configure = null, StreamingAppConfig? app = null)
+    /// <param name="relays">The first source relays another node's copy (a pull, a push from a node).</param>
+    public StreamHarness(Action<StreamingAppConfig>? configure = null, StreamingAppConfig? app = null, bool relays = false)
     {
         App = app ?? new StreamingAppConfig();
         configure?.Invoke(App);
         Registry = new StreamRegistry(new FrameSerializer(4096));
-        Source = new TestSource("first publisher");
+        Source = new TestSource("first publisher", relays);
         Assert.Equal(PublishOutcome.Started, Registry.TryPublish(Key, App, Source, out var stream));
         Stream = stream;
     }
