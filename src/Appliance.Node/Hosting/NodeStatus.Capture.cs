@@ -58,6 +58,7 @@ public sealed partial record NodeStatus
             Directory = directory is null ? null : new DirectoryStatus(directory.IsUp, directory.Redis, directory.Registered),
             Webhooks = WebhookStatus.Of(context.Webhooks),
             Transcoders = context.Transcoders?.Snapshot() ?? [],
+            Certificates = [.. (context.Certificates?.Current ?? []).Select(c => new CertificateStatus(c.Label, c.CertPath, c.NotAfterUtc))],
             TranscodeMaxConcurrent = context.Config.Transcode.MaxConcurrent,
             TranscodeRefused = context.Transcoders?.Refusals ?? 0,
             Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),

@@ -55,6 +55,9 @@ public sealed partial record NodeStatus
     /// <summary>Event webhooks: deliveries, failures, drops, retries, and what is queued.</summary>
     public WebhookStatus Webhooks { get; init; } = WebhookStatus.None;
 
+    /// <summary>The TLS listeners' certificates with their expiry (empty without a TLS listener).</summary>
+    public IReadOnlyList<CertificateStatus> Certificates { get; init; } = [];
+
     /// <summary>The ladders' transcoders: each one's ffmpeg, rungs and CPU (empty when none runs).</summary>
     public IReadOnlyList<Transcoding.TranscoderStatus> Transcoders { get; init; } = [];
 
@@ -90,3 +93,6 @@ public sealed partial record NodeStatus
         }
     }
 }
+
+/// <summary>A certificate the TLS listeners present: its first name (or subject), its file, when it expires.</summary>
+public sealed record CertificateStatus(string Name, string Path, DateTime NotAfterUtc);
