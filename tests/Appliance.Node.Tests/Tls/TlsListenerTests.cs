@@ -139,11 +139,15 @@ public sealed class TlsListenerTests : IAsyncDisposable
         var expiry = new DateTimeOffset(_issued.NotAfter.ToUniversalTime()).ToUnixTimeSeconds();
 
         var metrics = Encoding.UTF8.GetString(Appliance.Node.Metrics.NodeMetrics.Render(_server));
-        var status = Appliance.Node.ControlSocket.StatusReports.From(Appliance.Node.Hosting.NodeStatus.Capture(_server));
+        var snapshot = Appliance.Node.Hosting.NodeStatus.Capture(_server);
+        var status = Appliance.Node.ControlSocket.StatusReports.From(snapshot);
 
         Assert.Contains($"appliance_tls_certificate_expiry_seconds{{name=\"localhost\",path=\"{_cert}\"}} {expiry}\n", metrics);
         var report = Assert.Single(status.Certificates);
         Assert.Equal(("localhost", _cert, _issued.NotAfter.ToUniversalTime()), (report.Name, report.Path, report.NotAfter));
+        using var json = System.Text.Json.JsonDocument.Parse(Appliance.Node.Http.StatusApi.Render(snapshot));
+        var listed = Assert.Single(json.RootElement.GetProperty("certificates").EnumerateArray().ToList());
+        Assert.Equal((_cert, $"{_issued.NotAfter.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}"), (listed.GetProperty("path").GetString(), listed.GetProperty("notAfter").GetString()));
     }
 
     private async Task<SslStream> ConnectAsync(IPEndPoint endPoint)

@@ -51,7 +51,8 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_ca, true, false));
         var serial = RandomNumberGenerator.GetBytes(12);
-        serial[0] &= 0x7f;
+        // Positive and without a leading zero byte, so every tool prints it the same way.
+        serial[0] = (byte)((serial[0] & 0x7f) | 0x10);
         using var issued = request.Create(_ca, notBefore ?? DateTimeOffset.UtcNow.AddHours(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30), serial);
         var certPath = Path.Combine(Directory, file + ".crt");
         var keyPath = Path.Combine(Directory, file + ".key");
