@@ -60,7 +60,7 @@ public sealed class TlsPlaybackTests(TlsFixture tls) : IClassFixture<TlsFixture>
             "--resolve", $"{name}:{tls.HttpsPort}:127.0.0.1", "--cacert", tls.Ca.CaPath, "-k",
             "-w", "%{http_code} %{http_version}", $"https://{name}:{tls.HttpsPort}/api/health");
 
-        Assert.Equal("200 1.1", curl.Stdout);
+        Assert.Equal("200 1.1", curl.Stdout.Trim());
         Assert.Contains($"subject: {subject}", curl.Stderr);
         Assert.Contains("ALPN: server accepted http/1.1", curl.Stderr);
     }
@@ -73,7 +73,7 @@ public sealed class TlsPlaybackTests(TlsFixture tls) : IClassFixture<TlsFixture>
             "-w", "%{http_code}", $"https://other.test:{tls.HttpsPort}/api/health");
 
         Assert.Equal(0, curl.ExitCode);
-        Assert.Equal("200", curl.Stdout);
+        Assert.Equal("200", curl.Stdout.Trim());
     }
 
     [Fact]
