@@ -151,4 +151,57 @@ public sealed class TlsConnectionTests : IDisposable
         Assert.Contains("handshake not finished within 300 ms", Assert.Single(harness.Failures).Reason);
         done.SetResult();
     }
+
+    [Fact]
+    public async Task A_client_initiated_renegotiation_ends_that_connection_and_another_keeps_working()
+    {
+        await using var harness = new TlsHarness(_ca, new TlsCertificateSet([Load("a", "localhost")]));
+        var (other, otherServer, otherDone) = await harness.ConnectAsync();
+        // openssl's interactive "R" asks for a renegotiation on TLS 1.2 (1.3 has none).
+        var openssl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl",
+            ["s_client", "-tls1_2", "-connect", $"127.0.0.1:{harness.Port}", "-servername", "localhost"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            Assert.True(harness.Accepted.TryTake(out var server, TimeSpan.FromSeconds(10)), "openssl's handshake never completed");
+            await openssl.StandardInput.WriteLineAsync("R");
+            await openssl.StandardInput.FlushAsync();
+
+            // The server reads the renegotiation request and fails that connection's read.
+            var ended = false;
+            Exception? failed = null;
+            try
+            {
+                ended = (await server.Connection.Input.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10))).IsCompleted;
+            }
+            catch (Exception ex) when (ex is not TimeoutException)
+            {
+                failed = ex;
+            }
+            Assert.True(ended || failed is not null, "the connection survived a renegotiation request");
+            server.Done.SetResult();
+            Assert.True(openssl.WaitForExit(10_000), "openssl kept its connection after asking to renegotiate");
+            Assert.Contains("RENEGOTIATING", await openssl.StandardOutput.ReadToEndAsync() + await openssl.StandardError.ReadToEndAsync());
+
+            var buffer = SharedBuffer.CopyOf("ok"u8);
+            await otherServer.Output.WriteAsync(new[] { new BufferSlice(buffer) }, default);
+            var received = new byte[2];
+            await other.ReadExactlyAsync(received);
+            Assert.Equal("ok"u8.ToArray(), received);
+            buffer.Release();
+            otherDone.SetResult();
+        }
+        finally
+        {
+            if (!openssl.HasExited)
+            {
+                openssl.Kill();
+            }
+            openssl.Dispose();
+        }
+    }
 }
