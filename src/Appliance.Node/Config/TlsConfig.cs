@@ -14,14 +14,11 @@ public sealed class RtmpsConfig
     public string Listen { get; set; } = "";
 }
 
-/// <summary>Certificates the TLS listeners present, and what outbound TLS (tiers) trusts.</summary>
+/// <summary>Certificates the TLS listeners present.</summary>
 public sealed class TlsConfig
 {
     /// <summary>Chosen by the name the client asks for (SNI); the first also answers unknown names.</summary>
     public List<TlsCertificateConfig> Certificates { get; set; } = [];
-
-    /// <summary>PEM file of CA certificates that upstreams' and push targets' certificates may chain to, instead of the system store; "" = system store.</summary>
-    public string CaFile { get; set; } = "";
 }
 
 public sealed class TlsCertificateConfig

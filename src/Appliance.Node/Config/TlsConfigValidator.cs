@@ -21,7 +21,6 @@ internal static class TlsConfigValidator
         check(https is "" || ConfigValidator.TryParseEndPoint(https, out _), "https.listen", $"'{https}' is not host:port (or empty for no HTTPS listener)");
         check(rtmps is "" || ConfigValidator.TryParseEndPoint(rtmps, out _), "rtmps.listen", $"'{rtmps}' is not host:port (or empty for no RTMPS listener)");
         var tls = config.Tls;
-        check(tls.CaFile is not null && (tls.CaFile == "" || Path.IsPathFullyQualified(tls.CaFile)), "tls.caFile", "must be an absolute path, or empty for the system store");
         check(tls.Certificates is not null, "tls.certificates", "must be an array");
         var certificates = tls.Certificates ?? [];
         if (certificates.Count == 0 && (https is { Length: > 0 } || rtmps is { Length: > 0 }))

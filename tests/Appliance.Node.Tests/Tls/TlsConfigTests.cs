@@ -28,7 +28,6 @@ public sealed class TlsConfigTests : IDisposable
     [InlineData("""{ "tls": { "certificates": [ { "cert": "a.crt", "key": "/k.key" } ] } }""", "$.tls.certificates[0].cert: must be the absolute path of a PEM certificate")]
     [InlineData("""{ "tls": { "certificates": [ { "cert": "/a.crt", "key": "" } ] } }""", "$.tls.certificates[0].key: must be the absolute path of a PEM private key")]
     [InlineData("""{ "tls": { "certificates": [ { "names": ["a.test:443"], "cert": "/a.crt", "key": "/k.key" } ] } }""", "$.tls.certificates[0].names[0]: must be a host name, or *. and a host name")]
-    [InlineData("""{ "tls": { "caFile": "ca.pem" } }""", "$.tls.caFile: must be an absolute path, or empty for the system store")]
     [InlineData("""{ "http": { "listen": "127.0.0.1:8443" }, "https": { "listen": "0.0.0.0:8443" } }""", "$.https.listen: port 8443 is already used by $.http.listen ('127.0.0.1:8443')")]
     public void A_bad_key_is_refused_with_its_path(string json, string message)
     {
@@ -42,7 +41,7 @@ public sealed class TlsConfigTests : IDisposable
     {
         var config = ConfigLoader.Parse("""
             { "https": { "listen": "127.0.0.1:8443" }, "rtmps": { "listen": "127.0.0.1:1936" },
-              "tls": { "certificates": [ { "names": ["a.test", "*.b.test"], "cert": "/etc/appliance/a.crt", "key": "/etc/appliance/a.key" } ], "caFile": "/etc/appliance/ca.pem" } }
+              "tls": { "certificates": [ { "names": ["a.test", "*.b.test"], "cert": "/etc/appliance/a.crt", "key": "/etc/appliance/a.key" } ] } }
             """);
 
         Assert.Equal(["a.test", "*.b.test"], config.Tls.Certificates[0].Names);
