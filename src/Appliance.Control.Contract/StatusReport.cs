@@ -49,6 +49,9 @@ public sealed class StatusReport
     /// <summary>Transcoders refused since start because the maximum ran.</summary>
     public long TranscodeRefused { get; set; }
 
+    /// <summary>The certificates the TLS listeners present now, with their expiry.</summary>
+    public List<CertificateReport> Certificates { get; set; } = [];
+
     public long RssBytes { get; set; }
 
     public long ManagedHeapBytes { get; set; }
@@ -71,4 +74,15 @@ public sealed class ListenerReport
     public string Name { get; set; } = "";
 
     public string Address { get; set; } = "";
+}
+
+public sealed class CertificateReport
+{
+    /// <summary>The first configured name, or the certificate's subject.</summary>
+    public string Name { get; set; } = "";
+
+    public string Path { get; set; } = "";
+
+    /// <summary>When it expires, ISO 8601 UTC.</summary>
+    public DateTime NotAfter { get; set; }
 }

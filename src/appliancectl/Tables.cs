@@ -21,6 +21,12 @@ internal static class Tables
         {
             Line($"listen {listener.Name}", listener.Address);
         }
+        foreach (var certificate in status.Certificates)
+        {
+            var days = (certificate.NotAfter - DateTime.UtcNow).TotalDays;
+            Line($"tls {certificate.Name}", string.Create(CultureInfo.InvariantCulture,
+                $"{certificate.Path}, expires {certificate.NotAfter:yyyy-MM-dd HH:mm} UTC ({(days < 0 ? "expired" : $"in {(int)days} days")})"));
+        }
         if (status.Directory != "off")
         {
             Line("directory", $"{status.Directory}, redis {status.DirectoryRedis}, {status.DirectoryRegistered} stream(s) registered");

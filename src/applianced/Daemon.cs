@@ -55,7 +55,7 @@ internal static class Daemon
         {
             server = new ApplianceServer(config, loggers, options.ConfigPath is null ? null : Path.GetFullPath(options.ConfigPath));
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or ConfigException)
         {
             logger.LogError("cannot start: {Message}", ex.Message);
             return 1;

@@ -12,6 +12,12 @@ public sealed class ApplianceConfig
 
     public HttpConfig Http { get; set; } = new();
 
+    public HttpsConfig Https { get; set; } = new();
+
+    public RtmpsConfig Rtmps { get; set; } = new();
+
+    public TlsConfig Tls { get; set; } = new();
+
     public DeadlineConfig Deadlines { get; set; } = new();
 
     public LogConfig Log { get; set; } = new();

@@ -60,6 +60,7 @@ internal static class ConfigValidator
         Check(http.MaxHeaderCount is >= 8 and <= 1000, "http.maxHeaderCount", "must be between 8 and 1000");
         Check(http.PlayerDir is not null && (http.PlayerDir == "" || Path.IsPathFullyQualified(http.PlayerDir)), "http.playerDir", "must be an absolute path, or empty for the one beside the binary");
         ListenerOverlap.Validate(config, Check);
+        TlsConfigValidator.Validate(config, Check);
         Check(deadlines.HandshakeMs is >= 100 and <= 600_000, "deadlines.handshakeMs", "must be between 100 and 600000");
         Check(deadlines.RequestHeaderMs is >= 100 and <= 600_000, "deadlines.requestHeaderMs", "must be between 100 and 600000");
         Check(deadlines.IdleMs is >= 100 and <= 3_600_000, "deadlines.idleMs", "must be between 100 and 3600000");
@@ -209,7 +210,7 @@ internal static class ConfigValidator
             token.Length is >= MinAdminTokenLength and <= MaxAdminTokenLength && !token.AsSpan().ContainsAnyExceptInRange('!', '~'));
 
     /// <summary>What a Host header or tcUrl host can equal once its port is cut: no ':' or brackets, no '/'.</summary>
-    private static bool IsHostName(string? name) =>
+    internal static bool IsHostName(string? name) =>
         !string.IsNullOrWhiteSpace(name) && name.Length <= 253 && name.AsSpan().IndexOfAny(":[]/?#@ \t") < 0;
 
     private static bool IsPathSegment(string? name) =>

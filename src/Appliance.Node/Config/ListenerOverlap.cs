@@ -14,6 +14,8 @@ internal static class ListenerOverlap
         var listeners = new List<(string Path, string Text, IPEndPoint EndPoint)>();
         Add(listeners, "rtmp.listen", config.Rtmp?.Listen);
         Add(listeners, "http.listen", config.Http?.Listen);
+        Add(listeners, "https.listen", config.Https?.Listen);
+        Add(listeners, "rtmps.listen", config.Rtmps?.Listen);
         Add(listeners, "admin.listen", config.Admin?.Listen);
         for (var i = 1; i < listeners.Count; i++)
         {

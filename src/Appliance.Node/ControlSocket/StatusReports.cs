@@ -34,6 +34,7 @@ internal static class StatusReports
             Transcoders = [.. status.Transcoders.Select(TranscoderReports.From)],
             TranscodeMaxConcurrent = status.TranscodeMaxConcurrent,
             TranscodeRefused = status.TranscodeRefused,
+            Certificates = [.. status.Certificates.Select(c => new CertificateReport { Name = c.Name, Path = c.Path, NotAfter = c.NotAfterUtc })],
         };
         if (status.Directory is { } directory)
         {

@@ -59,6 +59,7 @@ public sealed partial record NodeStatus
             Webhooks = WebhookStatus.Of(context.Webhooks),
             Renditions = context.Renditions.Snapshot(),
             Transcoders = context.Transcoders?.Snapshot() ?? [],
+            Certificates = [.. (context.Certificates?.Current ?? []).Select(c => new CertificateStatus(c.Label, c.CertPath, c.NotAfterUtc))],
             TranscodeMaxConcurrent = context.Config.Transcode.MaxConcurrent,
             TranscodeRefused = context.Transcoders?.Refusals ?? 0,
             Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),

@@ -58,6 +58,9 @@ public sealed partial record NodeStatus
     /// <summary>Every rendition of every group of two or more, as the group's playlists last found it, per packaging.</summary>
     public IReadOnlyList<Renditions.RenditionStatus> Renditions { get; init; } = [];
 
+    /// <summary>The TLS listeners' certificates with their expiry (empty without a TLS listener).</summary>
+    public IReadOnlyList<CertificateStatus> Certificates { get; init; } = [];
+
     /// <summary>The ladders' transcoders: each one's ffmpeg, rungs and CPU (empty when none runs).</summary>
     public IReadOnlyList<Transcoding.TranscoderStatus> Transcoders { get; init; } = [];
 
@@ -93,3 +96,6 @@ public sealed partial record NodeStatus
         }
     }
 }
+
+/// <summary>A certificate the TLS listeners present: its first name (or subject), its file, when it expires.</summary>
+public sealed record CertificateStatus(string Name, string Path, DateTime NotAfterUtc);

@@ -100,6 +100,9 @@ public sealed class ServerContext : ISessionHost
     /// <summary>The transcoders of apps with a ladder; null for a bare context (unit tests).</summary>
     public Transcoding.TranscodeManager? Transcoders { get; internal set; }
 
+    /// <summary>The TLS listeners' certificates; null when no https.listen or rtmps.listen is set.</summary>
+    public Tls.NodeCertificates? Certificates { get; internal set; }
+
 
     /// <summary>This node's name in the CDN (node.id, else the host name); fixed until restart.</summary>
     public string NodeId { get; }

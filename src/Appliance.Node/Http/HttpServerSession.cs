@@ -38,15 +38,18 @@ public sealed partial class HttpServerSession : SessionBase
     private int _lastStatus;
 
     private readonly bool _admin;
+    private readonly string _listener;
 
     // The node's admin side, for /api/status, /metrics and /api/routes; null where a test runs sessions alone.
     private readonly INodeAdmin? _node;
 
     /// <summary>A session of the public HTTP listener, or (admin) of the operators' metrics and status listener.</summary>
-    public HttpServerSession(IConnection connection, ServerContext context, INodeAdmin? node, bool admin = false)
+    /// <param name="listener">The listener it came through, "http" or "https", for the traffic counters.</param>
+    public HttpServerSession(IConnection connection, ServerContext context, INodeAdmin? node, bool admin = false, string listener = "http")
         : base(connection, context)
     {
         _admin = admin;
+        _listener = listener;
         _node = node;
         _protocol = admin ? "admin" : "http";
         _context = context;
@@ -59,7 +62,7 @@ public sealed partial class HttpServerSession : SessionBase
 
     public override string StreamPath => _stream;
 
-    public override string Listener => _admin ? "admin" : "http";
+    public override string Listener => _admin ? "admin" : _listener;
 
     protected override string DeadlineReason => "request head not received in time";
 

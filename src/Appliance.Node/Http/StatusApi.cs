@@ -52,12 +52,28 @@ internal static class StatusApi
             json.WriteNumber("pauseTotalMs", runtime.GcPause.TotalMilliseconds);
             json.WriteEndObject();
             WriteTranscoders(json, status);
+            WriteCertificates(json, status);
             json.WriteNumber("threads", status.Process.Threads);
             json.WriteNumber("threadPoolThreads", runtime.ThreadPoolThreads);
             json.WriteNumber("threadPoolQueue", runtime.ThreadPoolQueue);
             json.WriteEndObject();
         }
         return output.ToArray();
+    }
+
+    /// <summary>The TLS listeners' certificates and their expiry; an empty array without TLS listeners.</summary>
+    private static void WriteCertificates(Utf8JsonWriter json, NodeStatus status)
+    {
+        json.WriteStartArray("certificates");
+        foreach (var certificate in status.Certificates)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", certificate.Name);
+            json.WriteString("path", certificate.Path);
+            json.WriteString("notAfter", certificate.NotAfterUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void WriteTranscoders(Utf8JsonWriter json, NodeStatus status)

@@ -36,6 +36,7 @@ public static class NodeMetrics
         StreamDirectory(metrics, status.Directory);
         Webhooks(metrics, status.Webhooks);
         TranscoderMetrics.Write(metrics, status);
+        Certificates(metrics, status);
         Runtime(metrics, status);
         return metrics.ToUtf8();
     }
@@ -48,19 +49,40 @@ public static class NodeMetrics
             metrics.Sample("appliance_connections", count, ("protocol", protocol));
         }
         var traffic = status.Traffic;
-        // Pulls and pushes are connections this node makes, not ones it admits.
-        const int admitting = 3;
         metrics.Family("appliance_connections_accepted_total", "counter", "Connections admitted, by listener.");
-        for (var i = 0; i < admitting; i++)
+        for (var i = 0; i < traffic.Accepted.Count; i++)
         {
-            metrics.Sample("appliance_connections_accepted_total", traffic.Accepted[i], ("listener", TrafficTotals.Listeners[i]));
+            if (Admits(i))
+            {
+                metrics.Sample("appliance_connections_accepted_total", traffic.Accepted[i], ("listener", TrafficTotals.Listeners[i]));
+            }
         }
         metrics.Family("appliance_connections_refused_total", "counter", "Connections refused by the connection limits, by listener.");
-        for (var i = 0; i < admitting; i++)
+        for (var i = 0; i < traffic.Accepted.Count; i++)
         {
-            metrics.Sample("appliance_connections_refused_total", traffic.Refused[i], ("listener", TrafficTotals.Listeners[i]));
+            if (Admits(i))
+            {
+                metrics.Sample("appliance_connections_refused_total", traffic.Refused[i], ("listener", TrafficTotals.Listeners[i]));
+            }
         }
     }
+
+    private static void Certificates(PrometheusWriter metrics, NodeStatus status)
+    {
+        if (status.Certificates.Count == 0)
+        {
+            return;
+        }
+        metrics.Family("appliance_tls_certificate_expiry_seconds", "gauge", "When each certificate of the TLS listeners expires, in Unix seconds; alert on it minus time().");
+        foreach (var certificate in status.Certificates)
+        {
+            metrics.Sample("appliance_tls_certificate_expiry_seconds", new DateTimeOffset(certificate.NotAfterUtc, TimeSpan.Zero).ToUnixTimeSeconds(),
+                ("name", certificate.Name), ("path", certificate.Path));
+        }
+    }
+
+    // Pulls and pushes are connections this node makes, not ones it admits.
+    private static bool Admits(int listener) => TrafficTotals.Listeners[listener] is not (TrafficTotals.Upstream or TrafficTotals.Push);
 
     private static void Traffic(PrometheusWriter metrics, TrafficStatus traffic)
     {

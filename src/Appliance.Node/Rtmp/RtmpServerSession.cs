@@ -26,9 +26,11 @@ public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler,
     private string _status = "ok";
     private string _role = "rtmp";
 
-    public RtmpServerSession(IConnection connection, ServerContext context)
+    /// <param name="listener">The listener it came through, "rtmp" or "rtmps", for the traffic counters.</param>
+    public RtmpServerSession(IConnection connection, ServerContext context, string listener = "rtmp")
         : base(connection, context)
     {
+        Listener = listener;
         _context = context;
         _config = context.Config;
         SendStallTimeoutMs = _config.Deadlines.SendStallMs;
@@ -51,7 +53,7 @@ public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler,
 
     public override string StreamPath => StreamDescription;
 
-    public override string Listener => "rtmp";
+    public override string Listener { get; }
 
     protected override string Family => "rtmp";
 

@@ -27,9 +27,17 @@ public sealed partial class ApplianceServer
         lock (_reloadLock)
         {
             ApplianceConfig config;
+            Transport.Tls.TlsCertificateSet? certificates = null;
+            List<string> certificateWarnings = [];
             try
             {
                 config = ConfigLoader.Load(ConfigPath);
+                // Read before anything applies: a bad certificate file refuses the whole reload,
+                // so the running certificates keep serving new handshakes.
+                if (Context.Certificates is not null)
+                {
+                    certificates = Tls.NodeCertificates.Read(config.Tls, DateTime.UtcNow, out certificateWarnings);
+                }
             }
             catch (ConfigException ex)
             {
@@ -38,6 +46,10 @@ public sealed partial class ApplianceServer
             }
             var pending = RestartBoundKeys.KeepRunning(Context.Config, config);
             Context.Apply(config);
+            if (certificates is not null)
+            {
+                Context.Certificates!.Replace(certificates, certificateWarnings);
+            }
             Context.Relay?.Apply(RelayApps.Of(config));
             _pendingRestart = pending;
             if (pending.Count == 0)

@@ -11,6 +11,8 @@ using Appliance.Node.Rtmp;
 using Appliance.Node.Sessions;
 using Appliance.Streaming.Streams;
 using Appliance.Transport.Sockets;
+using Appliance.Transport.Tls;
+using Appliance.Node.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Node.Server;
@@ -21,6 +23,8 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     private readonly TcpAcceptor _rtmp;
     private readonly TcpAcceptor _http;
     private readonly TcpAcceptor? _admin;
+    private readonly TcpAcceptor? _https;
+    private readonly TcpAcceptor? _rtmps;
     private readonly SessionTable _sessions = new();
     private readonly Timer _rateSweeper;
     private readonly Timer _hlsSweeper;
@@ -56,6 +60,16 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             opened.Add(_rtmp);
             _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context, this).RunAsync()));
             opened.Add(_http);
+            Context.Certificates = NodeCertificates.Open(config, Context.Logger);
+            if (Context.Certificates is { } certificates)
+            {
+                _https = OpenTls("https.listen", config.Https.Listen, certificates, "https",
+                    c => AdmitAsync(c, "https", () => new HttpServerSession(c, Context, this, listener: "https").RunAsync()));
+                AddIfOpen(opened, _https);
+                _rtmps = OpenTls("rtmps.listen", config.Rtmps.Listen, certificates, "rtmps",
+                    c => AdmitAsync(c, "rtmps", () => new RtmpServerSession(c, Context, listener: "rtmps").RunAsync()));
+                AddIfOpen(opened, _rtmps);
+            }
             if (config.Admin.Listen.Length > 0)
             {
                 ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
@@ -94,7 +108,38 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         _http.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "http", "accept");
     }
 
+    /// <summary>A TLS listener when its key is set; each failed handshake is one log line naming the listener and the peer.</summary>
+    private TcpAcceptor? OpenTls(string key, string listen, NodeCertificates certificates, string listener, Func<TlsConnection, Task> handler)
+    {
+        if (listen.Length == 0)
+        {
+            return null;
+        }
+        ConfigValidator.TryParseEndPoint(listen, out var endPoint);
+        var options = new TlsListenerOptions(certificates.Store, http: listener == "https", TimeSpan.FromMilliseconds(Context.Config.Deadlines.HandshakeMs))
+        {
+            HandshakeFailed = (client, reason) => TlsLog.HandshakeFailed(Context.Logger, listener, client, reason),
+        };
+        var acceptor = ListenerException.Open(key, endPoint, () => TlsAcceptor.Create(endPoint, options, handler));
+        acceptor.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, listener, "accept");
+        return acceptor;
+    }
+
+    private static void AddIfOpen(List<TcpAcceptor> opened, TcpAcceptor? acceptor)
+    {
+        if (acceptor is not null)
+        {
+            opened.Add(acceptor);
+        }
+    }
+
     public ServerContext Context { get; }
+
+    /// <summary>The HTTPS listener's address; null when https.listen is empty.</summary>
+    public IPEndPoint? HttpsEndPoint => _https?.LocalEndPoint;
+
+    /// <summary>The RTMPS listener's address; null when rtmps.listen is empty.</summary>
+    public IPEndPoint? RtmpsEndPoint => _rtmps?.LocalEndPoint;
 
     public string? ConfigPath { get; }
 
@@ -112,6 +157,14 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         get
         {
             var listeners = new List<(string, string)> { ("rtmp", RtmpEndPoint.ToString()), ("http", HttpEndPoint.ToString()) };
+            if (_https is not null)
+            {
+                listeners.Add(("https", _https.LocalEndPoint.ToString()));
+            }
+            if (_rtmps is not null)
+            {
+                listeners.Add(("rtmps", _rtmps.LocalEndPoint.ToString()));
+            }
             if (_admin is not null)
             {
                 listeners.Add(("admin", _admin.LocalEndPoint.ToString()));
@@ -125,7 +178,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     }
 
     /// <summary>Counts the connection against the limits, or refuses it (HTTP with a 503) before any session exists.</summary>
-    private async Task AdmitAsync(SocketConnection connection, string listener, Func<Task> run)
+    private async Task AdmitAsync(Core.Connections.IConnection connection, string listener, Func<Task> run)
     {
         var limits = Context.Config.Limits;
         var address = connection.RemoteEndPoint?.Address;
@@ -135,7 +188,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         {
             Context.Traffic.OnRefused(listener);
             LiveLog.Rejected(Context.Logger, listener, connection.RemoteEndPoint?.ToString() ?? "unknown", refusal);
-            if (listener == "http")
+            if (listener is "http" or "https")
             {
                 var reply = Core.Buffers.SharedBuffer.CopyOf(ServiceUnavailable);
                 try
@@ -170,12 +223,22 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     {
         _rtmp.Start();
         _http.Start();
+        _https?.Start();
+        _rtmps?.Start();
         _admin?.Start();
         _control?.Start();
         Context.Relay!.Start();
         Context.Transcoders!.Start(RtmpEndPoint);
         LiveLog.Listening(Context.Logger, "rtmp", RtmpEndPoint.ToString());
         LiveLog.Listening(Context.Logger, "http", HttpEndPoint.ToString());
+        if (_https is not null)
+        {
+            LiveLog.Listening(Context.Logger, "https", _https.LocalEndPoint.ToString());
+        }
+        if (_rtmps is not null)
+        {
+            LiveLog.Listening(Context.Logger, "rtmps", _rtmps.LocalEndPoint.ToString());
+        }
         if (_admin is not null)
         {
             LiveLog.Listening(Context.Logger, "admin", _admin.LocalEndPoint.ToString());
@@ -227,6 +290,14 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         {
             await _rtmp.DisposeAsync().ConfigureAwait(false);
             await _http.DisposeAsync().ConfigureAwait(false);
+            if (_https is not null)
+            {
+                await _https.DisposeAsync().ConfigureAwait(false);
+            }
+            if (_rtmps is not null)
+            {
+                await _rtmps.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

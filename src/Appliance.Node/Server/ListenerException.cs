@@ -10,11 +10,14 @@ namespace Appliance.Node.Server;
 /// </summary>
 public sealed class ListenerException(string message, Exception inner) : IOException(message, inner)
 {
-    public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<SocketConnection, Task> handler)
+    public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<SocketConnection, Task> handler) =>
+        Open(key, endPoint, () => new TcpAcceptor(endPoint, handler));
+
+    public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<TcpAcceptor> open)
     {
         try
         {
-            return new TcpAcceptor(endPoint, handler);
+            return open();
         }
         catch (SocketException ex)
         {

@@ -17,7 +17,7 @@ public sealed class TrafficTotals
     /// <summary>The label of pushes to other nodes.</summary>
     public const string Push = "push";
 
-    public static readonly string[] Listeners = ["rtmp", "http", "admin", Upstream, Push];
+    public static readonly string[] Listeners = ["rtmp", "http", "admin", Upstream, Push, "https", "rtmps"];
 
     private readonly long[] _bytesIn = new long[Listeners.Length];
     private readonly long[] _bytesOut = new long[Listeners.Length];
@@ -106,6 +106,8 @@ public sealed class TrafficTotals
         "http" => 1,
         Upstream => 3,
         Push => 4,
+        "https" => 5,
+        "rtmps" => 6,
         _ => 2,
     };
 }

@@ -10,13 +10,19 @@ public sealed class TcpAcceptor : IAsyncDisposable
     private const int SoReuseAddr = 2;
 
     private readonly Socket _listener;
-    private readonly Func<SocketConnection, Task> _handler;
+    private readonly Func<Socket, Task> _run;
     private readonly CancellationTokenSource _stop = new();
     private Task _acceptLoop = Task.CompletedTask;
 
     public TcpAcceptor(IPEndPoint endPoint, Func<SocketConnection, Task> handler, int backlog = 4096)
+        : this(endPoint, backlog, null)
     {
-        _handler = handler;
+        _run = socket => RunConnectionAsync(socket, handler);
+    }
+
+    private TcpAcceptor(IPEndPoint endPoint, int backlog, Func<Socket, Task>? run)
+    {
+        _run = run!;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         // SO_REUSEADDR alone, so a restart can bind while old connections sit in TIME_WAIT. The
         // managed ReuseAddress option also sets SO_REUSEPORT on Linux, which would let a second
@@ -33,6 +39,13 @@ public sealed class TcpAcceptor : IAsyncDisposable
         _listener.Listen(backlog);
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
     }
+
+    /// <summary>
+    /// An acceptor that hands each accepted socket as it is to <paramref name="run"/>, which owns it
+    /// from then on (TLS wraps it in its own connection after the handshake).
+    /// </summary>
+    public static TcpAcceptor ForSockets(IPEndPoint endPoint, Func<Socket, Task> run, int backlog = 4096) =>
+        new(endPoint, backlog, run);
 
     public IPEndPoint LocalEndPoint { get; }
 
@@ -72,14 +85,22 @@ public sealed class TcpAcceptor : IAsyncDisposable
     private async Task RunHandlerAsync(Socket socket)
     {
         await Task.Yield();
-        var connection = new SocketConnection(socket);
         try
         {
-            await _handler(connection).ConfigureAwait(false);
+            await _run(socket).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             AcceptError?.Invoke(ex);
+        }
+    }
+
+    private static async Task RunConnectionAsync(Socket socket, Func<SocketConnection, Task> handler)
+    {
+        var connection = new SocketConnection(socket);
+        try
+        {
+            await handler(connection).ConfigureAwait(false);
         }
         finally
         {

@@ -141,7 +141,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
     }
 
-    private int PortOf(string protocol)
+    /// <summary>The port of the listener the daemon logged as "listening for {protocol} on ...".</summary>
+    public int PortOf(string protocol)
     {
         foreach (var line in _lines)
         {

@@ -56,13 +56,14 @@ public static class Ffmpeg
     }
 
     /// <summary>ffprobe's view of a live URL: its streams and the packets of the first <paramref name="seconds"/>.</summary>
-    public static async Task<ProbeResult> ProbeAsync(string url, double seconds, TimeSpan timeout)
+    /// <param name="inputOptions">Options for the input, before its URL (such as -ca_file for https).</param>
+    public static async Task<ProbeResult> ProbeAsync(string url, double seconds, TimeSpan timeout, params string[] inputOptions)
     {
-        var process = await ExternalProcess.RunAsync(timeout, "ffprobe",
-            "-v", "error", "-rw_timeout", "15000000",
+        var process = await ExternalProcess.RunAsync(timeout, "ffprobe", [
+            "-v", "error", "-rw_timeout", "15000000", .. inputOptions,
             "-read_intervals", $"%+{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             "-show_entries", "stream=index,codec_name,codec_type,width,height:packet=stream_index,pts,dts,dts_time,flags",
-            "-of", "json", url);
+            "-of", "json", url]);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"ffprobe {url} exited {process.ExitCode}: {process.Stderr}");

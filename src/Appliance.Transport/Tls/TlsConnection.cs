@@ -1,0 +1,120 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Appliance.Core.Connections;
+using Appliance.Transport.Sockets;
+
+namespace Appliance.Transport.Tls;
+
+/// <summary>
+/// An accepted connection after a server-side TLS handshake: the protocol sessions read the
+/// decrypted bytes from a pipe and write through <see cref="TlsGatherSink"/>, exactly as on a
+/// plain <see cref="SocketConnection"/>, so every HTTP output and RTMP runs over it unchanged.
+/// </summary>
+public sealed class TlsConnection : IConnection, IAsyncDisposable
+{
+    private const int ReceiveBufferSize = 16 * 1024;
+
+    private static readonly StreamPipeReaderOptions ReaderOptions =
+        new(bufferSize: ReceiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true);
+
+    private readonly Socket _socket;
+    private readonly SslStream _stream;
+    private int _aborted;
+
+    private TlsConnection(Socket socket, SslStream stream, TlsCertificate certificate)
+    {
+        _socket = socket;
+        _stream = stream;
+        Certificate = certificate;
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        Input = PipeReader.Create(stream, ReaderOptions);
+        Output = new TlsGatherSink(stream);
+    }
+
+    public PipeReader Input { get; }
+
+    public TlsGatherSink Output { get; }
+
+    IGatherSink IConnection.Output => Output;
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The certificate the handshake presented.</summary>
+    public TlsCertificate Certificate { get; }
+
+    public SslProtocols Protocol => _stream.SslProtocol;
+
+    public bool IsAborted => Volatile.Read(ref _aborted) != 0;
+
+    /// <summary>
+    /// Runs the server handshake on an accepted socket within the listener's deadline. Throws
+    /// <see cref="TlsHandshakeException"/> (with the reason) and closes the socket when it fails.
+    /// </summary>
+    public static async Task<TlsConnection> AcceptAsync(Socket socket, TlsListenerOptions options)
+    {
+        TcpSocketOptions.Apply(socket);
+        // Handshakes read the set once: a reload swaps it for the handshakes that start after it.
+        var set = options.Certificates.Current;
+        TlsCertificate? chosen = null;
+        var stream = new SslStream(new ReadinessGuardedStream(socket), leaveInnerStreamOpen: false);
+        using var deadline = new CancellationTokenSource(options.HandshakeTimeout);
+        try
+        {
+            await stream.AuthenticateAsServerAsync((_, hello, _, _) =>
+            {
+                chosen = set.Select(hello.ServerName);
+                return ValueTask.FromResult(options.Http ? chosen.HttpOptions : chosen.PlainOptions);
+            }, null, deadline.Token).ConfigureAwait(false);
+            return new TlsConnection(socket, stream, chosen!);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            throw new TlsHandshakeException(Describe(ex, deadline.IsCancellationRequested, options.HandshakeTimeout), ex);
+        }
+    }
+
+    private static string Describe(Exception ex, bool timedOut, TimeSpan timeout)
+    {
+        if (timedOut)
+        {
+            return $"handshake not finished within {(int)timeout.TotalMilliseconds} ms";
+        }
+        var inner = ex.InnerException is { } cause && cause.Message != ex.Message ? $": {cause.Message}" : "";
+        return ex switch
+        {
+            IOException { InnerException: null } => "peer closed the connection during the handshake",
+            _ => $"{ex.Message}{inner}",
+        };
+    }
+
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        _socket.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Abort();
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}
