@@ -9,6 +9,7 @@ using Appliance.Node.Logging;
 using Appliance.Node.Server;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Packaging.Cmaf;
+using Appliance.Streaming.Packaging.Hls;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Http;
 
@@ -176,7 +177,12 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
     {
-        if (route.File is not null && CmafName.TryParse(route.File, out var cmaf))
+        var isCmaf = route.File is not null && CmafName.TryParse(route.File, out _);
+        if ((isCmaf || route.Extension == "mpd") && EncryptsHls(route))
+        {
+            return RefuseClearCmaf(route, headOnly, keepAlive);
+        }
+        if (isCmaf && CmafName.TryParse(route.File, out var cmaf))
         {
             IdentifyHlsPlayer(route.App);
             return ServeCmaf(route, cmaf, headOnly, keepAlive, sessionToken);
@@ -189,6 +195,10 @@ public sealed partial class HttpServerSession
         if (route.File is not null || route.Extension == "m3u8")
         {
             IdentifyHlsPlayer(route.App);
+        }
+        if (route.File is not null && HlsKeyring.TryParseKeyFile(route.File, out var keyIndex))
+        {
+            return ServeHlsKey(route, keyIndex, headOnly, keepAlive);
         }
         if (route.File is not null)
         {
