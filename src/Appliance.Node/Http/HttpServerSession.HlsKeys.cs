@@ -38,7 +38,7 @@ public sealed partial class HttpServerSession
             return Next(keepAlive);
         }
         Span<byte> key = stackalloc byte[HlsKeyring.KeyBytes];
-        keyring.Derive(route.Key, keyIndex, key);
+        keyring.Derive(route.Key.ToString(), keyIndex, key);
         HeadBuffer.ResetWrittenCount();
         HttpResponseWriter.WriteHead(HeadBuffer, 200, "application/octet-stream", key.Length, keepAlive, extraHeaders: PrivateKey);
         if (!headOnly)

@@ -103,7 +103,7 @@ public sealed partial class LiveStream
                 _hlsKeyMissing = true;
                 return false;
             }
-            encryptor = new SegmentEncryptor(_hlsKeys, Key, encryption.RotateEverySegments);
+            encryptor = new SegmentEncryptor(_hlsKeys, Key.ToString(), encryption.RotateEverySegments);
         }
         EnsureTsPackagingLocked();
         // Start at the oldest keyframe the log still holds (it keeps a few seconds for slow

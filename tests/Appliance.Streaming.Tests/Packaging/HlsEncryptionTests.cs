@@ -69,7 +69,7 @@ public class HlsEncryptionTests
             Assert.Equal((plain.Length / 16 + 1) * 16, cipher.Length);
             Assert.NotEqual(0x47, cipher[0]);
             var key = new byte[16];
-            keyring.Derive(HlsHarness.Key, segment.Sequence / 2, key);
+            keyring.Derive(HlsHarness.Key.ToString(), segment.Sequence / 2, key);
             var iv = new byte[16];
             HlsKeyring.IvOf(segment.Sequence, iv);
             using var aes = Aes.Create();
@@ -87,7 +87,7 @@ public class HlsEncryptionTests
         hls.PublishMedia(0, 6_040);
         var segment = window.Segments[2];
         var wrong = new byte[16];
-        new HlsKeyring(Secret).Derive(HlsHarness.Key, 0, wrong);
+        new HlsKeyring(Secret).Derive(HlsHarness.Key.ToString(), 0, wrong);
         var iv = new byte[16];
         HlsKeyring.IvOf(segment.Sequence, iv);
         using var aes = Aes.Create();

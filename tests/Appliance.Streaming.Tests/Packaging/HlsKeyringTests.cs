@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Streaming.Packaging.Hls;
-using Appliance.Streaming.Streams;
 
 namespace Appliance.Streaming.Tests.Packaging;
 
@@ -10,9 +9,9 @@ namespace Appliance.Streaming.Tests.Packaging;
 public class HlsKeyringTests
 {
     private static readonly byte[] Secret = Convert.FromHexString("00112233445566778899aabbccddeeff");
-    private static readonly StreamKey Cam = new("example.com", "live", "cam");
+    private const string Cam = "example.com/live/cam";
 
-    private static byte[] KeyOf(HlsKeyring keyring, StreamKey stream, long index)
+    private static byte[] KeyOf(HlsKeyring keyring, string stream, long index)
     {
         var key = new byte[HlsKeyring.KeyBytes];
         keyring.Derive(stream, index, key);
@@ -51,9 +50,9 @@ public class HlsKeyringTests
 
         Assert.NotEqual(key, KeyOf(other, Cam, 3));
         Assert.NotEqual(key, KeyOf(keyring, Cam, 4));
-        Assert.NotEqual(key, KeyOf(keyring, Cam with { Name = "cam2" }, 3));
-        Assert.NotEqual(key, KeyOf(keyring, Cam with { App = "live2" }, 3));
-        Assert.NotEqual(key, KeyOf(keyring, Cam with { Domain = "example.org" }, 3));
+        Assert.NotEqual(key, KeyOf(keyring, "example.com/live/cam2", 3));
+        Assert.NotEqual(key, KeyOf(keyring, "example.com/live2/cam", 3));
+        Assert.NotEqual(key, KeyOf(keyring, "example.org/live/cam", 3));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Appliance.Streaming.Streams;
 
 namespace Appliance.Streaming.Packaging.Hls;
 
@@ -29,10 +28,11 @@ public sealed class HlsKeyring
     }
 
     /// <summary>The key of the segments a stream numbers <paramref name="keyIndex"/> × N onwards.</summary>
-    public void Derive(StreamKey stream, long keyIndex, Span<byte> key)
+    /// <param name="stream">The stream as "{domain}/{app}/{name}" (its key's text).</param>
+    public void Derive(string stream, long keyIndex, Span<byte> key)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keyIndex);
-        var text = $"{Label}{stream.Domain}/{stream.App}/{stream.Name}|";
+        var text = $"{Label}{stream}|";
         var length = Encoding.UTF8.GetByteCount(text) + 8;
         // Names are short in practice; a long one goes to the pool.
         var rented = length > MaxInputBytes ? ArrayPool<byte>.Shared.Rent(length) : null;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Appliance.Streaming.Streams;
 using Appliance.Transport.Files;
 
 namespace Appliance.Streaming.Packaging.Hls;
@@ -17,7 +16,7 @@ internal sealed class SegmentEncryptor : IDisposable
     private const int ChunkBytes = 64 * 1024;
 
     private readonly HlsKeyring _keyring;
-    private readonly StreamKey _stream;
+    private readonly string _stream;
     private readonly int _rotateEverySegments;
     private readonly Aes _aes = Aes.Create();
     private readonly byte[] _clear = new byte[ChunkBytes + BlockBytes];
@@ -25,7 +24,8 @@ internal sealed class SegmentEncryptor : IDisposable
     private ICryptoTransform? _transform;
     private int _pending;
 
-    public SegmentEncryptor(HlsKeyring keyring, StreamKey stream, int rotateEverySegments)
+    /// <param name="stream">The stream as "{domain}/{app}/{name}".</param>
+    public SegmentEncryptor(HlsKeyring keyring, string stream, int rotateEverySegments)
     {
         _keyring = keyring;
         _stream = stream;
