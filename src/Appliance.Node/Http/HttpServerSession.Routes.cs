@@ -177,12 +177,13 @@ public sealed partial class HttpServerSession
 
     private RequestOutcome Serve(in Route route, bool headOnly, bool keepAlive, string? sessionToken)
     {
-        var isCmaf = route.File is not null && CmafName.TryParse(route.File, out _);
+        CmafName cmaf = default;
+        var isCmaf = route.File is not null && CmafName.TryParse(route.File, out cmaf);
         if ((isCmaf || route.Extension == "mpd") && EncryptsHls(route))
         {
             return RefuseClearCmaf(route, headOnly, keepAlive);
         }
-        if (isCmaf && CmafName.TryParse(route.File, out var cmaf))
+        if (isCmaf)
         {
             IdentifyHlsPlayer(route.App);
             return ServeCmaf(route, cmaf, headOnly, keepAlive, sessionToken);

@@ -12,6 +12,7 @@ public sealed partial class LiveStream
 
     // HLS encryption is on but the node has no key secret: nothing is packaged (never clear segments).
     private bool _hlsKeyMissing;
+
     /// <summary>Someone watches: a connected viewer, or an HLS, CMAF or DASH player that asked within the last 10 s.</summary>
     public bool IsWatched => ViewerCount > 0 || MonotonicClock.NowMs - Volatile.Read(ref _lastHlsRequestMs) < 10_000 || CmafWatched;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Appliance.Streaming.Packaging.Hls;
 using Appliance.Streaming.Settings;
+using Appliance.Transport.Files;
 
 namespace Appliance.Streaming.Tests.Packaging;
 
@@ -109,6 +110,38 @@ public class HlsEncryptionTests
         Assert.Null(hls.Stream.RequestHls());
 
         Assert.Single(hls.Logs.Lines, l => l.Message.Contains("hls.encryption is on but the node has no security.hlsKeySecret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ASegmentWhoseNumberIsNotItsPositionGetsItsIvWrittenOut()
+    {
+        HlsSegment[] listed = [Segment(4), Segment(5), Segment(7)];
+        try
+        {
+            var text = Encoding.UTF8.GetString(HlsPlaylistWriter.Write(listed, "cam/", 2000, 0, ended: false, keyRotation: 2));
+
+            var keyLines = text.Split('\n').Where(l => l.StartsWith("#EXT-X-KEY:", StringComparison.Ordinal)).ToList();
+            // 4 and 5 are where the media sequence puts them (implied IVs); 7 stands where 6 would.
+            Assert.Equal(
+            [
+                "#EXT-X-KEY:METHOD=AES-128,URI=\"cam/key-2.key\"",
+                "#EXT-X-KEY:METHOD=AES-128,URI=\"cam/key-3.key\",IV=0x00000000000000000000000000000007",
+            ], keyLines);
+        }
+        finally
+        {
+            foreach (var segment in listed)
+            {
+                segment.File.Release();
+            }
+        }
+    }
+
+    private static HlsSegment Segment(long sequence)
+    {
+        using var writer = MemoryFileWriter.Create($"test-{sequence}");
+        writer.Append(new byte[188]);
+        return new HlsSegment(sequence, sequence * 2000, 2000, false, DateTimeOffset.UnixEpoch.AddSeconds(sequence * 2), writer.Complete());
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace Appliance.Streaming.Packaging.Hls;
 /// The AES-128 keys of encrypted HLS, derived from the node's secret so that every node sharing it
 /// serves the same key for the same stream and segment, as they name segments alike:
 /// key = HMAC-SHA256(secret, "appliance-hls-aes128|{domain}/{app}/{name}|" + key index as 8 bytes
-/// big-endian), first 16 bytes (domain and app names hold no '/', so the text names one stream). A key covers the segments numbered [index × N, (index + 1) × N);
-/// each segment's IV is its number as 128-bit big-endian (the IV RFC 8216 implies without IV=).
+/// big-endian), first 16 bytes (domain and app names hold no '/', so the text names one stream).
+/// A key covers the segments numbered [index × N, (index + 1) × N); each segment's IV is its
+/// number as 128-bit big-endian (the IV RFC 8216 implies without IV=).
 /// Keys are never stored, logged or shown; a request derives the one it needs.
 /// </summary>
 public sealed class HlsKeyring

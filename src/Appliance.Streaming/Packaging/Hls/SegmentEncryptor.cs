@@ -40,7 +40,7 @@ internal sealed class SegmentEncryptor : IDisposable
         var iv = new byte[BlockBytes];
         _keyring.Derive(_stream, HlsKeyring.KeyIndexOf(sequence, _rotateEverySegments), key);
         HlsKeyring.IvOf(sequence, iv);
-        // Blocks are padded by hand at the end (TransformFinalBlock), so the transform runs unpadded.
+        // Finish pads the last block itself (PKCS7), so the transform only ever sees whole blocks.
         _aes.Padding = PaddingMode.None;
         _aes.Mode = CipherMode.CBC;
         _transform = _aes.CreateEncryptor(key, iv);
