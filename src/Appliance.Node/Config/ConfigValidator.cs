@@ -45,9 +45,9 @@ internal static class ConfigValidator
             Check(config.Limits.MaxHlsSessions >= 0, "limits.maxHlsSessions", "must not be negative");
             Check(config.Limits.MaxHeldRequestsPerIp >= 0, "limits.maxHeldRequestsPerIp", "must not be negative");
         }
-        var secret = config.Security?.SessionSecret;
-        Check(secret is null || (secret.Length >= 32 && secret.Length % 2 == 0 && !secret.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF")),
-            "security.sessionSecret", "must be at least 32 hex digits (16 bytes)");
+        Check(IsHexSecret(config.Security?.SessionSecret), "security.sessionSecret", "must be at least 32 hex digits (16 bytes)");
+        var hlsKeySecret = config.Security?.HlsKeySecret;
+        Check(IsHexSecret(hlsKeySecret), "security.hlsKeySecret", "must be at least 32 hex digits (16 bytes)");
         Check(config.Cache is null || config.Cache.MaxBytes is >= 1024 * 1024 and <= 1L << 40, "cache.maxBytes", "must be between 1 MiB and 1 TiB");
         var domains = config.Domains!;
         ValidateOperations(config, Check);
@@ -93,6 +93,8 @@ internal static class ConfigValidator
             for (var i = 0; i < (domain.Apps?.Count ?? 0); i++)
             {
                 ValidateApp(domain.Apps![i], $"{at}.apps[{i}]", apps, Check);
+                Check(domain.Apps[i]?.Hls?.Encryption is not { Enabled: true } || hlsKeySecret is not null, $"{at}.apps[{i}].hls.encryption.enabled",
+                    "needs security.hlsKeySecret (the keys are derived from it)");
                 if (domain.Apps[i]?.Ladder?.Rungs is { Count: > 0 })
                 {
                     firstLadder ??= $"$.{at}.apps[{i}].ladder";
@@ -161,6 +163,9 @@ internal static class ConfigValidator
             check(app.Hls.MinSegments >= 1 && app.Hls.MinSegments <= app.Hls.WindowSegments, $"{at}.hls.minSegments", "must be between 1 and windowSegments");
             check(app.Hls.ExtraSegments is >= 0 and <= 100, $"{at}.hls.extraSegments", "must be between 0 and 100");
             check(app.Hls.IdleStopMs is >= 1000 and <= 3_600_000, $"{at}.hls.idleStopMs", "must be between 1000 and 3600000");
+            check(app.Hls.Encryption is not null, $"{at}.hls.encryption", "must be an object");
+            check(app.Hls.Encryption is null || app.Hls.Encryption.RotateEverySegments is >= 1 and <= 1_000_000,
+                $"{at}.hls.encryption.rotateEverySegments", "must be between 1 and 1000000");
         }
         check(app.Cmaf is not null, $"{at}.cmaf", "must be an object");
         if (app.Cmaf is not null)
@@ -200,6 +205,10 @@ internal static class ConfigValidator
             check(log.AccessFile is not null && (log.AccessFile == "" || Path.IsPathFullyQualified(log.AccessFile)), "log.accessFile", "must be an absolute path, or empty for the console");
         }
     }
+
+    /// <summary>Unset, or at least 16 bytes as hex.</summary>
+    private static bool IsHexSecret(string? secret) =>
+        secret is null || (secret.Length >= 32 && secret.Length % 2 == 0 && !secret.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF"));
 
     private const int MinAdminTokenLength = 16;
     private const int MaxAdminTokenLength = 256;

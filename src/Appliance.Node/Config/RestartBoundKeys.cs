@@ -2,7 +2,7 @@ namespace Appliance.Node.Config;
 
 /// <summary>
 /// Keys a running node cannot change: bound sockets, the serializer's chunk size, the cache, the
-/// node id, the log level, the session secret, the directory's connection. A reload keeps their
+/// node id, the log level, the session and HLS key secrets, the directory's connection. A reload keeps their
 /// running values, so the config in effect (and what `appliancectl config` shows) is what the node
 /// really uses, and reports the keys whose new value waits for a restart.
 /// </summary>
@@ -21,6 +21,8 @@ internal static class RestartBoundKeys
         new("node.id", c => c.Node.Id, (to, from) => to.Node.Id = from.Node.Id),
         new("log.level", c => c.Log.Level, (to, from) => to.Log.Level = from.Log.Level),
         new("security.sessionSecret", c => c.Security.SessionSecret, (to, from) => to.Security.SessionSecret = from.Security.SessionSecret),
+        // Segments in the cache are encrypted with keys from the running secret.
+        new("security.hlsKeySecret", c => c.Security.HlsKeySecret, (to, from) => to.Security.HlsKeySecret = from.Security.HlsKeySecret),
         new("directory.redis", c => c.Directory.Redis, (to, from) => to.Directory.Redis = from.Directory.Redis),
         new("directory.advertise", c => c.Directory.Advertise, (to, from) => to.Directory.Advertise = from.Directory.Advertise),
         new("directory.ttlMs", c => c.Directory.TtlMs, (to, from) => to.Directory.TtlMs = from.Directory.TtlMs),

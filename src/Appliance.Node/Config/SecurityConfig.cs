@@ -9,4 +9,11 @@ public sealed class SecurityConfig
     /// unset, each process makes a random one.
     /// </summary>
     public string? SessionSecret { get; set; }
+
+    /// <summary>
+    /// Hex key the AES-128 keys of encrypted HLS (hls.encryption) are derived from. Give every node
+    /// of a CDN the same one so they all serve the same key for the same stream and segment;
+    /// required when an app encrypts HLS.
+    /// </summary>
+    public string? HlsKeySecret { get; set; }
 }

@@ -9,11 +9,11 @@ internal static class ConfigMasking
 {
     public const string Mask = "*****";
 
-    // Property names whose values are secrets wherever they appear (auth keys, session secret,
+    // Property names whose values are secrets wherever they appear (auth keys, session and HLS key secrets,
     // credentials of upstreams and directories).
     private static readonly HashSet<string> SecretNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "key", "backupKey", "sessionSecret", "secret", "password", "token", "credentials",
+        "key", "backupKey", "sessionSecret", "hlsKeySecret", "secret", "password", "token", "credentials",
     };
 
     public static JsonElement Effective(ApplianceConfig config)

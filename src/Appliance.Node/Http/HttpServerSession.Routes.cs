@@ -9,6 +9,7 @@ using Appliance.Node.Logging;
 using Appliance.Node.Server;
 using Appliance.Streaming.Media;
 using Appliance.Streaming.Packaging.Cmaf;
+using Appliance.Streaming.Packaging.Hls;
 using Appliance.Streaming.Streams;
 using Appliance.Protocols.Http;
 
@@ -182,7 +183,13 @@ public sealed partial class HttpServerSession
             IdentifyHlsPlayer(route.App);
             return ServeGroupHls(route, headOnly, keepAlive, sessionToken);
         }
-        if (route.File is not null && CmafName.TryParse(route.File, out var cmaf))
+        CmafName cmaf = default;
+        var isCmaf = route.File is not null && CmafName.TryParse(route.File, out cmaf);
+        if ((isCmaf || route.Extension == "mpd") && EncryptsHls(route))
+        {
+            return RefuseClearCmaf(route, headOnly, keepAlive);
+        }
+        if (isCmaf)
         {
             IdentifyHlsPlayer(route.App);
             return ServeCmaf(route, cmaf, headOnly, keepAlive, sessionToken);
@@ -195,6 +202,10 @@ public sealed partial class HttpServerSession
         if (route.File is not null || route.Extension == "m3u8")
         {
             IdentifyHlsPlayer(route.App);
+        }
+        if (route.File is not null && HlsKeyring.TryParseKeyFile(route.File, out var keyIndex))
+        {
+            return ServeHlsKey(route, keyIndex, headOnly, keepAlive);
         }
         if (route.File is not null)
         {

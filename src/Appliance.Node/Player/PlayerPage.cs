@@ -36,7 +36,8 @@ public static class PlayerPage
         {
             outputs.Add(new("hls", "HLS (MPEG-TS)", "hls", $"{stream}.m3u8{carried}"));
         }
-        if (app.Cmaf.Enabled)
+        // An app that encrypts HLS refuses its clear CMAF routes: the page does not offer them.
+        if (app.Cmaf.Enabled && !app.Hls.Encryption.Enabled)
         {
             outputs.Add(new("cmaf", "HLS fMP4 (CMAF)", "hls", $"{stream}/cmaf.m3u8{carried}"));
             outputs.Add(new("llhls", "LL-HLS", "hls", $"{stream}/llhls.m3u8{carried}", LowLatency: true));

@@ -41,7 +41,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
     {
         ConfigPath = configPath;
         var streams = new StreamRegistry(new FrameSerializer(config.Rtmp.ChunkSize), loggers.CreateLogger("streams"),
-            new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes));
+            new Streaming.Packaging.SegmentCache(config.Cache.MaxBytes))
+        {
+            HlsKeys = config.Security.HlsKeySecret is { } hlsKeySecret ? new Streaming.Packaging.Hls.HlsKeyring(Convert.FromHexString(hlsKeySecret)) : null,
+        };
         Context = new ServerContext(config, streams, _sessions, loggers);
         Context.Transcoders = new Transcoding.TranscodeManager(() => Context.Config, streams, Context.InternalPublishers, loggers.CreateLogger("ladder"));
         var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers)

@@ -26,6 +26,9 @@ public sealed class HlsConfig
 
     /// <summary>On-demand packaging stops this long after the last HLS request.</summary>
     public int IdleStopMs { get; set; } = 30_000;
+
+    /// <summary>AES-128 segments and key rotation; off by default.</summary>
+    public HlsEncryptionConfig Encryption { get; set; } = new();
 }
 
 /// <summary>The node-wide segment cache.</summary>

@@ -9,6 +9,10 @@ namespace Appliance.Streaming.Streams;
 public sealed partial class LiveStream
 {
     private HlsSegmenter? _hls;
+
+    // HLS encryption is on but the node has no key secret: nothing is packaged (never clear segments).
+    private bool _hlsKeyMissing;
+
     /// <summary>Someone watches: a connected viewer, or an HLS, CMAF or DASH player that asked within the last 10 s.</summary>
     public bool IsWatched => ViewerCount > 0 || MonotonicClock.NowMs - Volatile.Read(ref _lastHlsRequestMs) < 10_000 || CmafWatched;
 
@@ -64,11 +68,10 @@ public sealed partial class LiveStream
             {
                 return _hls?.Window;
             }
-            if (_ended)
+            if (_ended || !StartHlsLocked())
             {
                 return null;
             }
-            StartHlsLocked();
             return _hls!.Window;
         }
     }
@@ -86,15 +89,31 @@ public sealed partial class LiveStream
         }
     }
 
-    private void StartHlsLocked()
+    private bool StartHlsLocked()
     {
+        SegmentEncryptor? encryptor = null;
+        var encryption = App.Hls.Encryption;
+        if (encryption.Enabled)
+        {
+            if (_hlsKeys is null)
+            {
+                if (!_hlsKeyMissing)
+                {
+                    Logging.StreamLog.Packaging(_logger, Key.ToString(), "HLS: hls.encryption is on but the node has no security.hlsKeySecret; HLS is not served");
+                }
+                _hlsKeyMissing = true;
+                return false;
+            }
+            encryptor = new SegmentEncryptor(_hlsKeys, Key.ToString(), encryption.RotateEverySegments);
+        }
         EnsureTsPackagingLocked();
         // Start at the oldest keyframe the log still holds (it keeps a few seconds for slow
         // viewers), so a player's first playlist already lists a few segments to buffer.
         var from = OldestKeyFrameLocked();
         var prefix = Uri.EscapeDataString(Key.Name) + "/";
-        var window = new SegmentWindow(_segmentCache, prefix, App.Hls.WindowSegments, App.Hls.ExtraSegments, App.Hls.MinSegments);
-        _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), _timeline.LastTimestamp);
+        var window = new SegmentWindow(_segmentCache, prefix, App.Hls.WindowSegments, App.Hls.ExtraSegments, App.Hls.MinSegments,
+            encryptor is null ? 0 : encryption.RotateEverySegments);
+        _hls = new HlsSegmenter(App.Hls, window, _logger, Key.ToString(), _timeline.LastTimestamp, encryptor);
         for (var sequence = from; sequence < _log.Head; sequence++)
         {
             var frame = _log[sequence];
@@ -103,6 +122,7 @@ public sealed partial class LiveStream
                 _hls.OnFrame(frame, packets, HasVideo);
             }
         }
+        return true;
     }
 
     private long OldestKeyFrameLocked()
@@ -120,7 +140,7 @@ public sealed partial class LiveStream
     /// <summary>Packages a frame being published (under the lock, in order) and feeds the segmenter.</summary>
     private void PackageLocked(MediaFrame frame)
     {
-        if (_hls is null && App.Hls.Enabled && App.Hls.Always && !_ended)
+        if (_hls is null && App.Hls.Enabled && App.Hls.Always && !_ended && !_hlsKeyMissing)
         {
             StartHlsLocked();
         }

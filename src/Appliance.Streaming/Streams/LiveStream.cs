@@ -47,9 +47,11 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
     private readonly StreamTimeline _timeline;
     private TsPackager? _ts;
     private readonly SegmentCache _segmentCache;
+    private readonly Packaging.Hls.HlsKeyring? _hlsKeys;
 
-    internal LiveStream(StreamKey key, StreamingAppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments, Action<LiveStream>? onSourceChanged = null)
+    internal LiveStream(StreamKey key, StreamingAppConfig app, FrameSerializer serializer, Action<LiveStream> onEnded, ILogger logger, SegmentCache segments, Action<LiveStream>? onSourceChanged = null, Packaging.Hls.HlsKeyring? hlsKeys = null)
     {
+        _hlsKeys = hlsKeys;
         _onSourceChanged = onSourceChanged ?? (static _ => { });
         _logger = logger;
         _segmentCache = segments;

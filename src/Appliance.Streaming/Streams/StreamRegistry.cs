@@ -31,6 +31,9 @@ public sealed class StreamRegistry
         Segments = segments ?? new SegmentCache(512L * 1024 * 1024);
     }
 
+    /// <summary>The keys of apps that encrypt HLS (from the node's secret); null when the node has none.</summary>
+    public Packaging.Hls.HlsKeyring? HlsKeys { get; init; }
+
     /// <summary>The node-wide HLS segment accounting and counters.</summary>
     public SegmentCache Segments { get; }
 
@@ -48,7 +51,7 @@ public sealed class StreamRegistry
     {
         while (true)
         {
-            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger, state.registry.Segments, state.registry.OnSourceChanged), (app, registry: this));
+            stream = _streams.GetOrAdd(key, static (k, state) => new LiveStream(k, state.app, state.registry.Serializer, state.registry.OnEnded, state.registry._logger, state.registry.Segments, state.registry.OnSourceChanged, state.registry.HlsKeys), (app, registry: this));
             if (stream.TryAttachSource(source, out _))
             {
                 return PublishOutcome.Started;

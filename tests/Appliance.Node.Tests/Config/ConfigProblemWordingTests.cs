@@ -40,7 +40,7 @@ public class ConfigProblemWordingTests
         Assert.Equal(
             [
                 "t.json: $.rtmp.bogus: unknown key; known keys here: listen, chunkSize, maxMessageBytes (line 2, column 29)",
-                "t.json: $.domains[0].apps[0].hls.foo: unknown key; known keys here: enabled, targetDurationMs, windowSegments, extraSegments, minSegments, always, idleStopMs (line 3, column 39)",
+                "t.json: $.domains[0].apps[0].hls.foo: unknown key; known keys here: enabled, targetDurationMs, windowSegments, extraSegments, minSegments, always, idleStopMs, encryption (line 3, column 39)",
                 "t.json: $.domains[0].apps[0].hls.targetDurationMs: must be a whole number (line 3, column 69)",
             ],
             error.Message.Split(Environment.NewLine));

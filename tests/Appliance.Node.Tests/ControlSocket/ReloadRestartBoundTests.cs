@@ -78,6 +78,25 @@ public sealed class ReloadRestartBoundTests
         Assert.Empty(node.Server.PendingRestart);
     }
 
+    [Fact]
+    public async Task A_new_hls_key_secret_waits_for_a_restart_and_is_not_shown()
+    {
+        const string secret = "00112233445566778899aabbccddeeff";
+        await using var node = await ControlHarness.StartAsync();
+        await File.WriteAllTextAsync(node.ConfigPath, ControlHarness.ConfigText(node.SocketPath)
+            .Replace("\"rtmp\":", $"\"security\": {{ \"hlsKeySecret\": \"{secret}\" }}, \"rtmp\":", StringComparison.Ordinal));
+
+        var reload = await node.AskAsync(new ControlRequest { Command = "reload" });
+        var config = await node.AskAsync(new ControlRequest { Command = "config" });
+
+        Assert.True(reload.Ok, reload.Error);
+        Assert.EndsWith("until a restart: security.hlsKeySecret", reload.Message, StringComparison.Ordinal);
+        // Segments already cut were encrypted with keys from the running (here: no) secret.
+        Assert.Null(node.Server.Context.Config.Security.HlsKeySecret);
+        Assert.Null(node.Server.Context.Streams.HlsKeys);
+        Assert.DoesNotContain(secret, config.Config!.Value.GetRawText(), StringComparison.Ordinal);
+    }
+
     private static string WithRtmpListen(ControlHarness node, string listen)
     {
         var text = ControlHarness.ConfigText(node.SocketPath);

@@ -18,14 +18,14 @@ internal sealed class HlsHarness : IDisposable
     private readonly LoggerFactory _loggers;
     private double _nextAudioMs;
 
-    public HlsHarness(Action<StreamingAppConfig>? configure = null, long cacheBytes = 512L * 1024 * 1024)
+    public HlsHarness(Action<StreamingAppConfig>? configure = null, long cacheBytes = 512L * 1024 * 1024, HlsKeyring? keys = null)
     {
         App = new StreamingAppConfig();
         configure?.Invoke(App);
         Logs = new LogCollector();
         _loggers = new LoggerFactory([Logs]);
         Cache = new SegmentCache(cacheBytes);
-        Registry = new StreamRegistry(new FrameSerializer(4096), _loggers.CreateLogger("streams"), Cache);
+        Registry = new StreamRegistry(new FrameSerializer(4096), _loggers.CreateLogger("streams"), Cache) { HlsKeys = keys };
         Source = new TestSource("synthetic publisher");
         Assert.Equal(PublishOutcome.Started, Registry.TryPublish(Key, App, Source, out var stream));
         Stream = stream;

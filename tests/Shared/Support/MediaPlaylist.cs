@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Appliance.Tests.Support;
 
-internal sealed record PlaylistEntry(long Sequence, string Uri, double Duration, bool Discontinuity, DateTimeOffset? ProgramDateTime);
+/// <param name="KeyUri">The URI of the AES-128 key in effect for the segment (EXT-X-KEY), or null for a clear one.</param>
+/// <param name="KeyTagged">An EXT-X-KEY stands right before this segment.</param>
+internal sealed record PlaylistEntry(long Sequence, string Uri, double Duration, bool Discontinuity, DateTimeOffset? ProgramDateTime,
+    string? KeyUri = null, bool KeyTagged = false);
 
 /// <summary>A live media playlist as a player reads it, checked against the RFC 8216 rules a player relies on.</summary>
 internal sealed record MediaPlaylist(string Text, int TargetDuration, long MediaSequence, long DiscontinuitySequence, IReadOnlyList<PlaylistEntry> Entries, bool Ended)
@@ -26,6 +29,8 @@ internal sealed record MediaPlaylist(string Text, int TargetDuration, long Media
         double? duration = null;
         var discontinuity = false;
         DateTimeOffset? programDateTime = null;
+        string? keyUri = null;
+        var keyTagged = false;
         foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
         {
             Assert.False(ended, $"a line after #EXT-X-ENDLIST:\n{text}");
@@ -58,6 +63,14 @@ internal sealed record MediaPlaylist(string Text, int TargetDuration, long Media
                 var comma = value.IndexOf(',');
                 duration = double.Parse(comma >= 0 ? value[..comma] : value, CultureInfo.InvariantCulture);
             }
+            else if (line.StartsWith("#EXT-X-KEY:", StringComparison.Ordinal))
+            {
+                // Only what this node writes: METHOD=AES-128 with a quoted URI, the IV implied by the sequence.
+                Assert.StartsWith("#EXT-X-KEY:METHOD=AES-128,URI=\"", line);
+                Assert.EndsWith("\"", line);
+                keyUri = line[31..^1];
+                keyTagged = true;
+            }
             else if (line == "#EXT-X-ENDLIST")
             {
                 ended = true;
@@ -69,14 +82,15 @@ internal sealed record MediaPlaylist(string Text, int TargetDuration, long Media
             {
                 Assert.False(line.StartsWith('#'), $"unexpected tag {line}:\n{text}");
                 Assert.True(duration is not null, $"a URI without #EXTINF:\n{text}");
-                entries.Add(new PlaylistEntry((mediaSequence ?? 0) + entries.Count, line, duration!.Value, discontinuity, programDateTime));
+                entries.Add(new PlaylistEntry((mediaSequence ?? 0) + entries.Count, line, duration!.Value, discontinuity, programDateTime, keyUri, keyTagged));
+                keyTagged = false;
                 duration = null;
                 discontinuity = false;
                 programDateTime = null;
             }
         }
         Assert.True(target is not null, $"no #EXT-X-TARGETDURATION:\n{text}");
-        Assert.True(duration is null && !discontinuity, $"tags after the last URI:\n{text}");
+        Assert.True(duration is null && !discontinuity && !keyTagged, $"tags after the last URI:\n{text}");
         var playlist = new MediaPlaylist(text, target!.Value, mediaSequence ?? 0, discontinuitySequence, entries, ended);
         foreach (var entry in entries)
         {

@@ -26,6 +26,10 @@ internal sealed class HlsSegmenter
     // A source whose timestamps jump back and forth would cut (and log) one with every frame.
     private readonly RepeatedLog _jumps;
     private readonly SegmentNumbering _numbering;
+
+    // Null for clear segments; else each segment is encrypted as it is written.
+    private readonly SegmentEncryptor? _encryptor;
+    private long _currentClearBytes;
     private long _wallClockAtZeroMs;
     private bool _newTimeline;
     private MemoryFileWriter? _current;
@@ -36,8 +40,9 @@ internal sealed class HlsSegmenter
     private long _targetMs;
     private bool _discontinuityNext;
 
-    public HlsSegmenter(HlsConfig config, SegmentWindow window, ILogger logger, string stream, long nowTimestampMs)
+    public HlsSegmenter(HlsConfig config, SegmentWindow window, ILogger logger, string stream, long nowTimestampMs, SegmentEncryptor? encryptor = null)
     {
+        _encryptor = encryptor;
         _config = config;
         Window = window;
         _logger = logger;
@@ -90,7 +95,15 @@ internal sealed class HlsSegmenter
             Complete(at);
             Start(at);
         }
-        _current!.Append(packets.Span);
+        if (_encryptor is null)
+        {
+            _current!.Append(packets.Span);
+        }
+        else
+        {
+            _encryptor.Append(packets.Span, _current!);
+        }
+        _currentClearBytes += packets.Length;
         if (frame.Kind == FrameKind.Video && !frame.IsSequenceHeader)
         {
             _currentVideoFrames++;
@@ -125,6 +138,7 @@ internal sealed class HlsSegmenter
     {
         _current?.Dispose();
         _current = null;
+        _encryptor?.Dispose();
         Window.Clear();
     }
 
@@ -142,6 +156,8 @@ internal sealed class HlsSegmenter
             _wallClockAtZeroMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - atMs;
         }
         _current = MemoryFileWriter.Create($"hls-{_currentSequence}");
+        _currentClearBytes = 0;
+        _encryptor?.Begin(_currentSequence);
     }
 
     private void Complete(long endMs)
@@ -152,11 +168,12 @@ internal sealed class HlsSegmenter
             return;
         }
         _current = null;
-        if (writer.Length == 0)
+        if (_currentClearBytes == 0)
         {
             writer.Dispose();
             return;
         }
+        _encryptor?.Finish(writer);
         // The last segment before an end or a break has no next frame: count at least one frame's time.
         var duration = Math.Max(endMs - _currentStartMs, 40);
         // The playlist's target only grows (RFC 8216: EXTINF rounded must not exceed it); the cut

@@ -14,11 +14,14 @@ public sealed class SegmentWindow
     private readonly int _extra;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _minSegments;
+    private readonly int _keyRotation;
     private volatile Snapshot _snapshot;
     private long _discontinuitySequence;
 
-    public SegmentWindow(SegmentCache cache, string segmentPrefix, int listedSegments, int extraSegments, int minSegments = 1)
+    /// <param name="keyRotation">Segments per AES-128 key when the segments are encrypted, else 0.</param>
+    public SegmentWindow(SegmentCache cache, string segmentPrefix, int listedSegments, int extraSegments, int minSegments = 1, int keyRotation = 0)
     {
+        _keyRotation = keyRotation;
         _minSegments = Math.Clamp(minSegments, 1, listedSegments);
         _cache = cache;
         _segmentPrefix = segmentPrefix;
@@ -125,7 +128,7 @@ public sealed class SegmentWindow
                 }
             }
         }
-        var playlist = HlsPlaylistWriter.Write(segments.AsSpan(firstListed), _segmentPrefix, targetDurationMs, _discontinuitySequence, ended);
+        var playlist = HlsPlaylistWriter.Write(segments.AsSpan(firstListed), _segmentPrefix, targetDurationMs, _discontinuitySequence, ended, _keyRotation);
         _snapshot = new Snapshot(segments, playlist, ended);
     }
 
