@@ -59,6 +59,7 @@ internal static class ConfigValidator
         Check(http.MaxHeaderCount is >= 8 and <= 1000, "http.maxHeaderCount", "must be between 8 and 1000");
         Check(http.PlayerDir is not null && (http.PlayerDir == "" || Path.IsPathFullyQualified(http.PlayerDir)), "http.playerDir", "must be an absolute path, or empty for the one beside the binary");
         ListenerOverlap.Validate(config, Check);
+        SrtConfigValidator.Validate(config.Srt, Check);
         Check(deadlines.HandshakeMs is >= 100 and <= 600_000, "deadlines.handshakeMs", "must be between 100 and 600000");
         Check(deadlines.RequestHeaderMs is >= 100 and <= 600_000, "deadlines.requestHeaderMs", "must be between 100 and 600000");
         Check(deadlines.IdleMs is >= 100 and <= 3_600_000, "deadlines.idleMs", "must be between 100 and 3600000");
@@ -125,6 +126,7 @@ internal static class ConfigValidator
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
         WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);
         LadderConfigValidator.Validate(app.Ladder, $"{at}.ladder", check);
+        SrtConfigValidator.Validate(app.Srt, $"{at}.srt", check);
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

@@ -13,6 +13,7 @@ internal static class RestartBoundKeys
         new("rtmp.listen", c => c.Rtmp.Listen, (to, from) => to.Rtmp.Listen = from.Rtmp.Listen),
         new("rtmp.chunkSize", c => c.Rtmp.ChunkSize, (to, from) => to.Rtmp.ChunkSize = from.Rtmp.ChunkSize),
         new("http.listen", c => c.Http.Listen, (to, from) => to.Http.Listen = from.Http.Listen),
+        new("srt.listen", c => c.Srt.Listen, (to, from) => to.Srt.Listen = from.Srt.Listen),
         new("admin.listen", c => c.Admin.Listen, (to, from) => to.Admin.Listen = from.Admin.Listen),
         new("control.socket", c => c.Control.Socket, (to, from) => to.Control.Socket = from.Control.Socket),
         new("cache.maxBytes", c => c.Cache.MaxBytes, (to, from) => to.Cache.MaxBytes = from.Cache.MaxBytes),
