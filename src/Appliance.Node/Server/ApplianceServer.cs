@@ -62,6 +62,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
                 opened.Add(_admin);
                 _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
             }
+            _srt = OpenSrt(config.Srt, Context.Logger);
             _control = config.Control.Socket switch
             {
                 "off" => null,
@@ -77,6 +78,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             {
                 acceptor.StopAccepting();
             }
+            _srt?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
         _rateSweeper = new Timer(_ =>
@@ -112,6 +114,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             if (_admin is not null)
             {
                 listeners.Add(("admin", _admin.LocalEndPoint.ToString()));
+            }
+            if (_srt is not null)
+            {
+                listeners.Add(("srt", _srt.LocalEndPoint.ToString()));
             }
             if (_control is not null)
             {
@@ -168,6 +174,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         _rtmp.Start();
         _http.Start();
         _admin?.Start();
+        _srt?.Start();
         _control?.Start();
         Context.Relay!.Start();
         Context.Transcoders!.Start(RtmpEndPoint);
@@ -176,6 +183,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         if (_admin is not null)
         {
             LiveLog.Listening(Context.Logger, "admin", _admin.LocalEndPoint.ToString());
+        }
+        if (_srt is not null)
+        {
+            LiveLog.Listening(Context.Logger, "srt", _srt.LocalEndPoint.ToString());
         }
         if (_control is not null)
         {
@@ -224,6 +235,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         {
             await _rtmp.DisposeAsync().ConfigureAwait(false);
             await _http.DisposeAsync().ConfigureAwait(false);
+            if (_srt is not null)
+            {
+                await _srt.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

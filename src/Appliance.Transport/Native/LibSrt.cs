@@ -75,6 +75,9 @@ internal static unsafe partial class LibSrt
                 else
                 {
                     NativeLibrary.SetDllImportResolver(typeof(LibSrt).Assembly, Resolve);
+                    // libsrt writes its own warnings to stderr (a closed peer, a refused handshake);
+                    // the node logs what matters itself, in its own format, so only critical ones pass.
+                    SetLogLevel(LogCritical);
                     if (Startup() < 0)
                     {
                         s_loadProblem = $"srt_startup failed: {LastErrorText()}";
@@ -95,6 +98,11 @@ internal static unsafe partial class LibSrt
         var text = GetLastErrorStr();
         return text == 0 ? "unknown SRT error" : Marshal.PtrToStringUTF8(text) ?? "unknown SRT error";
     }
+
+    private const int LogCritical = 2;
+
+    [LibraryImport(Library, EntryPoint = "srt_setloglevel")]
+    private static partial void SetLogLevel(int level);
 
     [LibraryImport(Library, EntryPoint = "srt_startup")]
     private static partial int Startup();

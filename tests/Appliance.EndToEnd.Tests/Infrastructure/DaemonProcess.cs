@@ -141,7 +141,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
     }
 
-    private int PortOf(string protocol)
+    /// <summary>The port of the listener the daemon logged for <paramref name="protocol"/> ("listening for srt on ...").</summary>
+    public int PortOf(string protocol)
     {
         foreach (var line in _lines)
         {
