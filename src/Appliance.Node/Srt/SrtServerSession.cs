@@ -44,7 +44,8 @@ public sealed partial class SrtServerSession : SessionBase
 
     protected override string Family => "srt";
 
-    protected override string AccessStatus => Failed ? "error" : _status;
+    /// <summary>refused or not-found when the node turned the caller down, error when it broke the protocol, else ok.</summary>
+    protected override string AccessStatus => _status != "ok" ? _status : Failed ? "error" : "ok";
 
     protected override int IdleTimeoutMs => _playing is null ? _context.Config.Deadlines.IdleMs : 0;
 
@@ -62,14 +63,17 @@ public sealed partial class SrtServerSession : SessionBase
         // The handshake already checked the stream id and app; the config may have been reloaded since.
         if (SrtStreamId.Parse(_srt.StreamId, out var problem) is not { } id)
         {
+            _status = "refused";
             throw new SrtRefusedException(problem);
         }
         if (!_context.Domains.TryResolve(id.Host, id.App, out var domain, out var app))
         {
+            _status = "refused";
             throw new SrtRefusedException($"unknown app '{id.App}'");
         }
         if (StreamName.Parse(id.Stream, app.MaxStreamNameLength, out var nameProblem) is not { } name)
         {
+            _status = "refused";
             throw new SrtRefusedException(nameProblem!);
         }
         var key = new StreamKey(domain.Name, app.Name, name.Name);
