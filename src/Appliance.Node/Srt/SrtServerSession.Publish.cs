@@ -1,4 +1,3 @@
-using System.Buffers;
 using Appliance.Node.Config;
 using Appliance.Node.Logging;
 using Appliance.Streaming.Ingest;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Appliance.Auth;
 using Appliance.Auth.Tokens;
 using Appliance.Codecs.MpegTs;

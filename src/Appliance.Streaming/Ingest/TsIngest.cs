@@ -31,7 +31,7 @@ public sealed class TsIngest
     private readonly List<byte[]> _pps = [];
     private Ts33Clock _clock;
     private byte[]? _avcRecord;
-    private byte[]? _audioConfig;
+    private (int ObjectType, int RateIndex, int Channels) _audioFormat = (-1, -1, -1);
     private int _videoPid = -1;
     private int _audioPid = -1;
     private RepeatedLog? _videoBeforeHeader;
@@ -200,11 +200,12 @@ public sealed class TsIngest
                 Drop(ref _badAudio, "audio units that are not ADTS", $"audio unit with {data.Length} bytes that are not an ADTS frame");
                 return;
             }
-            var config = frame.AudioSpecificConfig();
             var ms = (pts + ((long)index * SamplesPerAacFrame * 90_000 / frame.SampleRate)) / TsTimestamp.TicksPerMillisecond;
-            if (_audioConfig is null || !config.AsSpan().SequenceEqual(_audioConfig))
+            // Only the header fields the config is made of are compared, so a frame allocates nothing for it.
+            if (_audioFormat != (frame.ObjectType, frame.SampleRateIndex, frame.ChannelConfiguration))
             {
-                _audioConfig = config;
+                _audioFormat = (frame.ObjectType, frame.SampleRateIndex, frame.ChannelConfiguration);
+                var config = frame.AudioSpecificConfig();
                 var header = SharedBuffer.Rent(2 + config.Length);
                 header.FullSpan[0] = 0xAF;
                 header.FullSpan[1] = 0;

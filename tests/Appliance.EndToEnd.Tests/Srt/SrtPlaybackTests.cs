@@ -34,6 +34,10 @@ public sealed class SrtPlaybackTests(SrtFixture srt) : IClassFixture<SrtFixture>
     {
         var sessions = await Appliancectl.SessionCountsAsync(srt.Daemon);
         Assert.Equal(1, sessions.GetValueOrDefault("srt-publish"));
+        var reply = await Appliancectl.JsonAsync(srt.Daemon, "sessions", "--protocol", "srt-publish");
+        var stats = Assert.Single(reply.GetProperty("sessions").EnumerateArray()).GetProperty("srt");
+        Assert.InRange(stats.GetProperty("rttMs").GetDouble(), 0, 1000);
+        Assert.True(stats.GetProperty("packetsReceived").GetInt64() > 100, stats.ToString());
 
         await Ffmpeg.ProbeAsync(srt.Url("#!::r=live/cam,m=request"), seconds: 1, PlayTimeout);
 
