@@ -13,7 +13,4 @@ internal static partial class SrtLog
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "srt handshake from {Client} for '{StreamId}' did not complete: wrong or missing passphrase, or the caller gave up")]
     public static partial void HandshakeFailed(ILogger logger, string client, string streamId);
-
-    [LoggerMessage(EventId = 903, Level = LogLevel.Information, Message = "SRT uses {Library}")]
-    public static partial void Loaded(ILogger logger, string library);
 }
