@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, or says exactly what to install: Debian packages (ffmpeg;
+# libsrt for the SRT listener, either Debian build: ffmpeg's own dependency brings the GnuTLS one;
 # redis-server for the stream directory tests; dpkg-dev and rpm to build the packages, lintian to
 # check them; chromium, node and npm for the browser playback tests and the mp4box walk; GStreamer
 # for its playback tests; mpv for the join-mode playback tests; iproute2 for the route-quality
 # tests that build hosts in network namespaces) and the browser tests' npm modules. Quiet when
-# everything is already there. Without root, a missing ffmpeg, redis-server, dpkg-dev or rpm stops
-# `make test`; missing lintian, browser, GStreamer and mpv prerequisites are only named, and those
-# tests skip saying what is missing.
+# everything is already there. Without root, a missing ffmpeg, libsrt, redis-server, dpkg-dev or
+# rpm stops `make test`; missing lintian, browser, GStreamer and mpv prerequisites are only named,
+# and those tests skip saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 required=()
@@ -14,6 +15,8 @@ optional=()
 command -v ffmpeg >/dev/null 2>&1 || required+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || required+=(ffmpeg)
 command -v dpkg-shlibdeps >/dev/null 2>&1 || required+=(dpkg-dev)
+# The daemon loads libsrt.so.1.5 (libsrt1.5-openssl, the packages' choice) or libsrt-gnutls.so.1.5.
+/sbin/ldconfig -p 2>/dev/null | grep -qE 'libsrt(-gnutls)?\.so\.1\.5 ' || required+=(libsrt1.5-openssl)
 command -v rpmbuild >/dev/null 2>&1 || required+=(rpm)
 # The stream directory tests start their own redis-server (the package's service is not used).
 command -v redis-server >/dev/null 2>&1 || required+=(redis-server)

@@ -40,7 +40,8 @@ shlibs=$(cd "$work" && dpkg-shlibdeps -O "${programs[@]/#/debian/appliance/usr/b
 shlibs=${shlibs#shlibs:Depends=}
 [ -n "$shlibs" ] || { echo "dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 # control.in adds what dpkg-shlibdeps cannot see: libssl3, which .NET's crypto loads at run time
-# (RTMP digest handshake, token signatures, https callbacks), and adduser for postinst.
+# (RTMP digest handshake, token signatures, https callbacks), libsrt (either Debian build; the daemon
+# loads it at run time for its SRT listener), and adduser for postinst.
 
 install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$root/DEBIAN/"
 (cd "$root" && find etc -type f | sort | sed 's:^:/:') >"$root/DEBIAN/conffiles"

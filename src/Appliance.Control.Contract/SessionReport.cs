@@ -16,4 +16,7 @@ public sealed class SessionReport
     public long BytesIn { get; set; }
 
     public long BytesOut { get; set; }
+
+    /// <summary>For an SRT session: SRT's round-trip time, loss and retransmissions; else absent.</summary>
+    public SrtSessionReport? Srt { get; set; }
 }

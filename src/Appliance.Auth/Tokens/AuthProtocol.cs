@@ -8,6 +8,7 @@ public enum AuthProtocol : byte
     HttpTs,
     Hls,
     Dash,
+    Srt,
 }
 
 internal static class AuthNames
@@ -20,6 +21,7 @@ internal static class AuthNames
         AuthProtocol.HttpTs => "ts",
         AuthProtocol.Hls => "hls",
         AuthProtocol.Dash => "dash",
+        AuthProtocol.Srt => "srt",
         _ => "unknown",
     };
 

@@ -18,6 +18,9 @@ public sealed class ApplianceConfig
 
     public TlsConfig Tls { get; set; } = new();
 
+    /// <summary>The SRT listener; off by default.</summary>
+    public SrtConfig Srt { get; set; } = new();
+
     public DeadlineConfig Deadlines { get; set; } = new();
 
     public LogConfig Log { get; set; } = new();
@@ -142,4 +145,8 @@ public sealed class AppConfig : RelayAppConfig
     /// <summary>Lower renditions made from each stream published here; no rungs, no ladder.</summary>
     [JsonPropertyOrder(18)]
     public LadderConfig Ladder { get; set; } = new();
+
+    /// <summary>Latency and encryption of SRT publishers and players of this app.</summary>
+    [JsonPropertyOrder(18)]
+    public AppSrtConfig Srt { get; set; } = new();
 }

@@ -61,6 +61,7 @@ internal static class ConfigValidator
         Check(http.PlayerDir is not null && (http.PlayerDir == "" || Path.IsPathFullyQualified(http.PlayerDir)), "http.playerDir", "must be an absolute path, or empty for the one beside the binary");
         ListenerOverlap.Validate(config, Check);
         TlsConfigValidator.Validate(config, Check);
+        SrtConfigValidator.Validate(config.Srt, Check);
         Check(deadlines.HandshakeMs is >= 100 and <= 600_000, "deadlines.handshakeMs", "must be between 100 and 600000");
         Check(deadlines.RequestHeaderMs is >= 100 and <= 600_000, "deadlines.requestHeaderMs", "must be between 100 and 600000");
         Check(deadlines.IdleMs is >= 100 and <= 3_600_000, "deadlines.idleMs", "must be between 100 and 3600000");
@@ -134,6 +135,7 @@ internal static class ConfigValidator
         LadderConfigValidator.Validate(app.Ladder, $"{at}.ladder", check);
         check(app.Ladder?.Rungs is not { Count: > 0 } || app.Renditions?.Groups is not { Count: > 0 }, $"{at}.renditions.groups",
             "cannot be used with a ladder: a ladder groups each source with its rungs by label ({stream}_{label}); list further labels in renditions.labels");
+        SrtConfigValidator.Validate(app.Srt, $"{at}.srt", check);
         Relay.Config.UpstreamConfigValidator.Validate(app.Upstreams, $"{at}.upstreams", check);
         check(app.Pull is not null, $"{at}.pull", "must be an object");
         if (app.Pull is { } pull)

@@ -15,6 +15,7 @@ internal static class RestartBoundKeys
         new("http.listen", c => c.Http.Listen, (to, from) => to.Http.Listen = from.Http.Listen),
         new("https.listen", c => c.Https.Listen, (to, from) => to.Https.Listen = from.Https.Listen),
         new("rtmps.listen", c => c.Rtmps.Listen, (to, from) => to.Rtmps.Listen = from.Rtmps.Listen),
+        new("srt.listen", c => c.Srt.Listen, (to, from) => to.Srt.Listen = from.Srt.Listen),
         new("admin.listen", c => c.Admin.Listen, (to, from) => to.Admin.Listen = from.Admin.Listen),
         new("control.socket", c => c.Control.Socket, (to, from) => to.Control.Socket = from.Control.Socket),
         new("cache.maxBytes", c => c.Cache.MaxBytes, (to, from) => to.Cache.MaxBytes = from.Cache.MaxBytes),

@@ -10,10 +10,10 @@ internal static class ConfigMasking
     public const string Mask = "*****";
 
     // Property names whose values are secrets wherever they appear (auth keys, session and HLS key secrets,
-    // credentials of upstreams and directories).
+    // credentials of upstreams and directories, SRT passphrases).
     private static readonly HashSet<string> SecretNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "key", "backupKey", "sessionSecret", "hlsKeySecret", "secret", "password", "token", "credentials",
+        "key", "backupKey", "sessionSecret", "hlsKeySecret", "secret", "password", "token", "credentials", "passphrase",
     };
 
     public static JsonElement Effective(ApplianceConfig config)

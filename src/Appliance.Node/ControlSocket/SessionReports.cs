@@ -27,6 +27,7 @@ internal static class SessionReports
                 AgeSeconds = (now - session.StartedMs) / 1000,
                 BytesIn = session.BytesIn,
                 BytesOut = session.BytesOut,
+                Srt = session is Srt.SrtServerSession srt && srt.Stats is { } stats ? Srt(stats) : null,
             });
         }
         foreach (var session in context.HlsSessions.Sessions)
@@ -48,6 +49,20 @@ internal static class SessionReports
         reports.Sort((a, b) => a.Id.CompareTo(b.Id));
         return reports;
     }
+
+    private static SrtSessionReport Srt(Transport.Srt.SrtStats s) => new()
+    {
+        RttMs = s.RttMs,
+        BandwidthMbps = s.BandwidthMbps,
+        PacketsSent = s.PacketsSent,
+        PacketsReceived = s.PacketsReceived,
+        PacketsSentLost = s.PacketsSentLost,
+        PacketsReceivedLost = s.PacketsReceivedLost,
+        PacketsRetransmitted = s.PacketsRetransmitted,
+        PacketsDropped = s.PacketsSentDropped + s.PacketsReceivedDropped,
+        SendBufferMs = s.SendBufferMs,
+        ReceiveBufferMs = s.ReceiveBufferMs,
+    };
 
     private static bool Matches(SessionBase session, ControlRequest filter) =>
         Matches(session.Protocol, session.Client, session.StreamPath, filter);

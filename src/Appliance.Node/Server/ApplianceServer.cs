@@ -80,6 +80,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
                 opened.Add(_admin);
                 _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
             }
+            _srt = OpenSrt(config.Srt, Context.Logger);
             _control = config.Control.Socket switch
             {
                 "off" => null,
@@ -95,6 +96,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             {
                 acceptor.StopAccepting();
             }
+            _srt?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
         _rateSweeper = new Timer(_ =>
@@ -172,6 +174,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             {
                 listeners.Add(("admin", _admin.LocalEndPoint.ToString()));
             }
+            if (_srt is not null)
+            {
+                listeners.Add(("srt", _srt.LocalEndPoint.ToString()));
+            }
             if (_control is not null)
             {
                 listeners.Add(("control", _control.Path));
@@ -229,6 +235,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         _https?.Start();
         _rtmps?.Start();
         _admin?.Start();
+        _srt?.Start();
         _control?.Start();
         Context.Relay!.Start();
         Context.Transcoders!.Start(RtmpEndPoint);
@@ -245,6 +252,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         if (_admin is not null)
         {
             LiveLog.Listening(Context.Logger, "admin", _admin.LocalEndPoint.ToString());
+        }
+        if (_srt is not null)
+        {
+            LiveLog.Listening(Context.Logger, "srt", _srt.LocalEndPoint.ToString());
         }
         if (_control is not null)
         {
@@ -300,6 +311,10 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             if (_rtmps is not null)
             {
                 await _rtmps.DisposeAsync().ConfigureAwait(false);
+            }
+            if (_srt is not null)
+            {
+                await _srt.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

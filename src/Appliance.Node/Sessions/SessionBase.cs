@@ -55,7 +55,7 @@ public abstract class SessionBase : IConnectionTraffic
     public long BytesOut => Writer.BytesWritten;
 
     /// <summary>A connection that watches a live stream (drain waits for these).</summary>
-    public bool IsViewer => Protocol is "rtmp-play" or "http-flv" or "http-ts";
+    public bool IsViewer => Protocol is "rtmp-play" or "http-flv" or "http-ts" or "srt-play";
 
     /// <summary>The reason a deadline or kick ended this session, if one did.</summary>
     public string? AbortReason => Volatile.Read(ref _abortReason);

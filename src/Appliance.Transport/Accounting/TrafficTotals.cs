@@ -17,7 +17,7 @@ public sealed class TrafficTotals
     /// <summary>The label of pushes to other nodes.</summary>
     public const string Push = "push";
 
-    public static readonly string[] Listeners = ["rtmp", "http", "admin", Upstream, Push, "https", "rtmps"];
+    public static readonly string[] Listeners = ["rtmp", "http", "admin", Upstream, Push, "https", "rtmps", "srt"];
 
     private readonly long[] _bytesIn = new long[Listeners.Length];
     private readonly long[] _bytesOut = new long[Listeners.Length];

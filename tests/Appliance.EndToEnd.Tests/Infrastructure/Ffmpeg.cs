@@ -11,8 +11,9 @@ public static class Ffmpeg
     /// <summary>
     /// Publishes a generated H.264 + AAC stream in real time (until killed, or for <paramref name="seconds"/>);
     /// with <paramref name="startSeconds"/>, media timestamps start there (headers stay at 0, as ffmpeg sends them).
+    /// <paramref name="format"/> is the container: flv for RTMP, mpegts for SRT.
     /// </summary>
-    public static ExternalProcess Publish(string url, double? seconds = null, string size = "640x360", int fps = 25, int gop = 25, int startSeconds = 0)
+    public static ExternalProcess Publish(string url, double? seconds = null, string size = "640x360", int fps = 25, int gop = 25, int startSeconds = 0, string format = "flv")
     {
         var args = new List<string>
         {
@@ -31,7 +32,7 @@ public static class Ffmpeg
         {
             args.AddRange(["-output_ts_offset", startSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
-        args.AddRange(["-f", "flv", url]);
+        args.AddRange(["-f", format, url]);
         return ExternalProcess.Start("ffmpeg", [.. args]);
     }
 

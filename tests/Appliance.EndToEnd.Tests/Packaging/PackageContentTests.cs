@@ -35,6 +35,7 @@ public sealed class PackageContentTests(ITestOutputHelper output)
         Assert.Contains("Section: net\n", fields.Stdout, StringComparison.Ordinal);
         Assert.Contains("libc6 (>= ", fields.Stdout, StringComparison.Ordinal);
         Assert.Contains("libssl3", fields.Stdout, StringComparison.Ordinal);
+        Assert.Contains("libsrt1.5-openssl | libsrt1.5-gnutls", fields.Stdout, StringComparison.Ordinal);
     }
 
     [PackageFact(PackageNeeds.Rpm)]
@@ -44,11 +45,13 @@ public sealed class PackageContentTests(ITestOutputHelper output)
         var list = (await BuiltPackages.RunAsync("rpm", "-qlp", rpm)).Succeeded("rpm -qlp");
         var config = (await BuiltPackages.RunAsync("rpm", "-qcp", rpm)).Succeeded("rpm -qcp");
         var version = (await BuiltPackages.RunAsync("rpm", "-qp", "--queryformat", "%{VERSION}", rpm)).Succeeded("rpm -qp --queryformat");
+        var requires = (await BuiltPackages.RunAsync("rpm", "-qp", "--requires", rpm)).Succeeded("rpm -qp --requires");
         output.WriteLine(list.Stdout);
 
         Assert.Equal(BuiltPackages.CommonFiles.Concat(BuiltPackages.RpmOnlyEntries).Order(StringComparer.Ordinal), BuiltPackages.Lines(list.Stdout).Order(StringComparer.Ordinal));
         Assert.Equal(BuiltPackages.ConfigFiles, BuiltPackages.Lines(config.Stdout).Order(StringComparer.Ordinal));
         Assert.Equal(BuiltPackages.Version, version.Stdout.Trim());
+        Assert.Contains("srt-libs", BuiltPackages.Lines(requires.Stdout));
     }
 
     /// <summary>

@@ -1,0 +1,242 @@
+using System.Buffers.Binary;
+using Appliance.Codecs.Avc;
+using Appliance.Codecs.MpegTs;
+using Appliance.Core.Buffers;
+using Appliance.Streaming.Logging;
+using Appliance.Streaming.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Streaming.Ingest;
+
+/// <summary>
+/// Turns an MPEG-TS byte stream (an SRT publisher) into the frames of a stream, as an RTMP publish
+/// would send them: H.264 Annex-B access units become length-prefixed NAL units, their in-band
+/// SPS/PPS an AVC sequence header (again whenever they change); ADTS frames become raw AAC with an
+/// AudioSpecificConfig header. Timestamps are the PES DTS/PTS, their 33-bit 90 kHz clock extended
+/// to 64 bits across its wrap (26.5 h) and handed to <see cref="MediaIngest"/> in milliseconds.
+/// The first H.264 and the first AAC stream of the program are taken; damage the demuxer survives
+/// is counted there, and units that cannot be turned into frames are dropped with a rate-limited line.
+/// </summary>
+public sealed class TsIngest
+{
+    private const byte AudioTag = 8;
+    private const byte VideoTag = 9;
+    private const int SamplesPerAacFrame = 1024;
+
+    private readonly TsDemuxer _demuxer = new();
+    private readonly MediaIngest _ingest;
+    private readonly LiveStream _stream;
+    private readonly ILogger _logger;
+    private readonly List<byte[]> _sps = [];
+    private readonly List<byte[]> _pps = [];
+    private Ts33Clock _clock;
+    private byte[]? _avcRecord;
+    private (int ObjectType, int RateIndex, int Channels) _audioFormat = (-1, -1, -1);
+    private int _videoPid = -1;
+    private int _audioPid = -1;
+    private RepeatedLog? _videoBeforeHeader;
+    private RepeatedLog? _badAudio;
+    private RepeatedLog? _unsupported;
+    private RepeatedLog? _noTimestamp;
+    private RepeatedLog? _damaged;
+
+    public TsIngest(LiveStream stream, IStreamSource source, ILogger logger)
+    {
+        _stream = stream;
+        _logger = logger;
+        _ingest = new MediaIngest(stream, source, logger);
+    }
+
+    /// <summary>The demuxer's counters (sync losses, CRC and continuity errors, dropped units).</summary>
+    public TsDemuxer Demuxer => _demuxer;
+
+    /// <summary>Frames published so far.</summary>
+    public long Frames { get; private set; }
+
+    /// <summary>Consumes <paramref name="data"/>, publishing every complete frame.</summary>
+    /// <exception cref="TsFormatException">The input is not a transport stream.</exception>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        var damage = Damage();
+        _demuxer.Write(data);
+        while (_demuxer.TryRead(out var unit))
+        {
+            Accept(unit);
+        }
+        if (Damage() != damage)
+        {
+            ReportDamage();
+        }
+    }
+
+    private long Damage() => _demuxer.CrcErrors + _demuxer.MalformedSections + _demuxer.ContinuityErrors + _demuxer.SyncLosses
+        + _demuxer.MalformedPes + _demuxer.OversizedPes + _demuxer.TransportErrors + _demuxer.MalformedPackets;
+
+    // Damage the demuxer survived (lost packets on a lossy link, a broken PAT/PMT): one line with the totals, then counted.
+    private void ReportDamage()
+    {
+        _damaged ??= new RepeatedLog(_logger, LogLevel.Warning, $"stream {_stream.Key}", "damaged MPEG-TS input");
+        if (_damaged.ShouldLog())
+        {
+            var d = _demuxer;
+            StreamLog.Packaging(_logger, _stream.Key.ToString(),
+                $"damaged MPEG-TS input: {d.CrcErrors} PSI CRC errors, {d.MalformedSections} malformed PAT/PMT, {d.ContinuityErrors} continuity gaps, "
+                + $"{d.SyncLosses} sync losses, {d.MalformedPes + d.OversizedPes} bad PES, {d.DroppedUnits} units dropped so far");
+        }
+    }
+
+    /// <summary>Publishes the unit under way, as at the end of the stream (a video PES has no length, so only the next one ends it).</summary>
+    public void Flush()
+    {
+        _demuxer.Flush();
+        while (_demuxer.TryRead(out var unit))
+        {
+            Accept(unit);
+        }
+    }
+
+    private void Accept(in TsAccessUnit unit)
+    {
+        if (unit.Pts < 0)
+        {
+            Drop(ref _noTimestamp, "units without a PTS", $"{unit.StreamType} unit without a PTS");
+            return;
+        }
+        switch (unit.StreamType)
+        {
+            case TsStreamType.H264 when _videoPid < 0 || _videoPid == unit.Pid:
+                _videoPid = unit.Pid;
+                AcceptVideo(unit);
+                break;
+            case TsStreamType.AacAdts when _audioPid < 0 || _audioPid == unit.Pid:
+                _audioPid = unit.Pid;
+                AcceptAudio(unit);
+                break;
+            case TsStreamType.H265:
+                Drop(ref _unsupported, "H.265 units", "H.265 over TS ingest is not supported yet");
+                break;
+        }
+    }
+
+    private void AcceptVideo(in TsAccessUnit unit)
+    {
+        var dts = _clock.Extend(unit.Dts);
+        var pts = dts + Ts33Clock.Delta(unit.Dts, unit.Pts);
+        var ms = dts / TsTimestamp.TicksPerMillisecond;
+        var payload = unit.Payload.Span;
+        _sps.Clear();
+        _pps.Clear();
+        var bodyLength = 5;
+        var reader = new AnnexBReader(payload);
+        while (reader.TryReadNext(out var nal))
+        {
+            switch (NalUnitTypes.H264Type(nal[0]))
+            {
+                case NalUnitTypes.H264Sps:
+                    _sps.Add(nal.ToArray());
+                    break;
+                case NalUnitTypes.H264Pps:
+                    _pps.Add(nal.ToArray());
+                    break;
+                case NalUnitTypes.H264Aud:
+                    break;
+                default:
+                    bodyLength += 4 + nal.Length;
+                    break;
+            }
+        }
+        if (_sps.Count > 0 && _pps.Count > 0 && AvcRecordBuilder.Create(_sps, _pps) is { } record
+            && (_avcRecord is null || !record.AsSpan().SequenceEqual(_avcRecord)))
+        {
+            _avcRecord = record;
+            var header = SharedBuffer.Rent(5 + record.Length);
+            header.FullSpan[..5].Clear();
+            header.FullSpan[0] = 0x17;
+            record.CopyTo(header.FullSpan[5..]);
+            header.Length = 5 + record.Length;
+            Publish(VideoTag, ms, header);
+        }
+        if (_avcRecord is null)
+        {
+            Drop(ref _videoBeforeHeader, "video before SPS/PPS", "H.264 access unit before any SPS and PPS");
+            return;
+        }
+        if (bodyLength == 5)
+        {
+            return;
+        }
+        var body = SharedBuffer.Rent(bodyLength);
+        var span = body.FullSpan;
+        span[0] = unit.IsKeyFrame ? (byte)0x17 : (byte)0x27;
+        span[1] = 1;
+        var cts = (int)Math.Clamp((pts - dts) / TsTimestamp.TicksPerMillisecond, -0x800000, 0x7FFFFF);
+        span[2] = (byte)(cts >> 16);
+        span[3] = (byte)(cts >> 8);
+        span[4] = (byte)cts;
+        var offset = 5;
+        reader = new AnnexBReader(payload);
+        while (reader.TryReadNext(out var nal))
+        {
+            if (NalUnitTypes.H264Type(nal[0]) is NalUnitTypes.H264Sps or NalUnitTypes.H264Pps or NalUnitTypes.H264Aud)
+            {
+                continue;
+            }
+            BinaryPrimitives.WriteInt32BigEndian(span[offset..], nal.Length);
+            nal.CopyTo(span[(offset + 4)..]);
+            offset += 4 + nal.Length;
+        }
+        body.Length = offset;
+        Publish(VideoTag, ms, body);
+    }
+
+    private void AcceptAudio(in TsAccessUnit unit)
+    {
+        var pts = _clock.Extend(unit.Pts);
+        var data = unit.Payload.Span;
+        for (var index = 0; !data.IsEmpty; index++)
+        {
+            if (!AdtsFrame.TryRead(data, out var frame))
+            {
+                Drop(ref _badAudio, "audio units that are not ADTS", $"audio unit with {data.Length} bytes that are not an ADTS frame");
+                return;
+            }
+            var ms = (pts + ((long)index * SamplesPerAacFrame * 90_000 / frame.SampleRate)) / TsTimestamp.TicksPerMillisecond;
+            // Only the header fields the config is made of are compared, so a frame allocates nothing for it.
+            if (_audioFormat != (frame.ObjectType, frame.SampleRateIndex, frame.ChannelConfiguration))
+            {
+                _audioFormat = (frame.ObjectType, frame.SampleRateIndex, frame.ChannelConfiguration);
+                var config = frame.AudioSpecificConfig();
+                var header = SharedBuffer.Rent(2 + config.Length);
+                header.FullSpan[0] = 0xAF;
+                header.FullSpan[1] = 0;
+                config.CopyTo(header.FullSpan[2..]);
+                header.Length = 2 + config.Length;
+                Publish(AudioTag, ms, header);
+            }
+            var raw = data[frame.HeaderLength..frame.FrameLength];
+            var body = SharedBuffer.Rent(2 + raw.Length);
+            body.FullSpan[0] = 0xAF;
+            body.FullSpan[1] = 1;
+            raw.CopyTo(body.FullSpan[2..]);
+            body.Length = 2 + raw.Length;
+            Publish(AudioTag, ms, body);
+            data = data[frame.FrameLength..];
+        }
+    }
+
+    // The 64-bit clock in ms goes through MediaIngest's 32-bit extender unchanged: it starts below 2^32 ms.
+    private void Publish(byte tag, long ms, SharedBuffer body)
+    {
+        _ingest.Accept(tag, unchecked((uint)ms), body);
+        Frames++;
+    }
+
+    private void Drop(ref RepeatedLog? log, string what, string line)
+    {
+        log ??= new RepeatedLog(_logger, LogLevel.Warning, $"stream {_stream.Key}", what);
+        if (log.ShouldLog())
+        {
+            StreamLog.FrameDropped(_logger, _stream.Key.ToString(), line);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Appliance.EndToEnd.Tests.Infrastructure;
+
+namespace Appliance.EndToEnd.Tests.Srt;
+
+/// <summary>ffmpeg publishes over SRT; ffprobe reads the stream back over every output, SRT included.</summary>
+public sealed class SrtPlaybackTests(SrtFixture srt) : IClassFixture<SrtFixture>
+{
+    private static readonly TimeSpan PlayTimeout = TimeSpan.FromSeconds(45);
+
+    public static TheoryData<string> Outputs => ["http-flv", "rtmp", "hls", "srt"];
+
+    [Theory]
+    [MemberData(nameof(Outputs))]
+    public async Task An_srt_published_stream_plays_as_h264_640x360_and_aac_with_increasing_timestamps_for_5s(string output)
+    {
+        var url = output switch
+        {
+            "http-flv" => srt.Daemon.HttpUrl("live/cam.flv"),
+            "rtmp" => srt.Daemon.RtmpUrl("live/cam"),
+            "hls" => srt.Daemon.HttpUrl("live/cam.m3u8"),
+            _ => srt.Url("#!::r=live/cam,m=request"),
+        };
+
+        var probe = await Ffmpeg.ProbeAsync(url, seconds: 6, PlayTimeout);
+
+        Assert.Equal("h264", probe.Video.CodecName);
+        Assert.Equal((640, 360), (probe.Video.Width, probe.Video.Height));
+        Assert.Equal("aac", probe.Audio.CodecName);
+        FfmpegPlayback.AssertContinuous(probe, minSeconds: 5);
+    }
+
+    [Fact]
+    public async Task The_publisher_is_listed_by_appliancectl_sessions_and_a_player_gets_an_access_line()
+    {
+        var sessions = await Appliancectl.SessionCountsAsync(srt.Daemon);
+        Assert.Equal(1, sessions.GetValueOrDefault("srt-publish"));
+        var reply = await Appliancectl.JsonAsync(srt.Daemon, "sessions", "--protocol", "srt-publish");
+        var stats = Assert.Single(reply.GetProperty("sessions").EnumerateArray()).GetProperty("srt");
+        Assert.InRange(stats.GetProperty("rttMs").GetDouble(), 0, 1000);
+        Assert.True(stats.GetProperty("packetsReceived").GetInt64() > 100, stats.ToString());
+
+        await Ffmpeg.ProbeAsync(srt.Url("#!::r=live/cam,m=request"), seconds: 1, PlayTimeout);
+
+        await srt.Daemon.WaitForLogAsync(l => l.Contains("access proto=srt-play", StringComparison.Ordinal)
+            && l.Contains("stream=default/live/cam status=ok", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_request_for_a_stream_nobody_publishes_is_refused_with_a_log_line()
+    {
+        var probe = await ExternalProcess.RunAsync(PlayTimeout, "ffprobe", "-v", "error", srt.Url("#!::r=live/nobody,m=request"));
+
+        Assert.NotEqual(0, probe.ExitCode);
+        await srt.Daemon.WaitForLogAsync(l => l.Contains("closing srt connection", StringComparison.Ordinal)
+            && l.Contains("stream default/live/nobody not found", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        await srt.Daemon.WaitForLogAsync(l => l.Contains("access proto=srt", StringComparison.Ordinal)
+            && l.Contains("stream=default/live/nobody status=not-found", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using Appliance.Core.Buffers;
+using Appliance.Transport.Srt;
+
+namespace Appliance.Transport.Tests;
+
+/// <summary>The SRT listener and caller over loopback, with the machine's libsrt.</summary>
+public sealed class SrtListenerTests
+{
+    private static readonly IPEndPoint Loopback = new(IPAddress.Loopback, 0);
+
+    [Fact]
+    public async Task Accepts_a_caller_with_its_stream_id_and_carries_bytes_both_ways()
+    {
+        var seen = new ConcurrentQueue<SrtHandshake>();
+        var accepted = new TaskCompletionSource<SrtConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource();
+        await using var listener = new SrtListener(Loopback, h =>
+        {
+            seen.Enqueue(h);
+            return SrtHandshakeDecision.Accept(new SrtSettings());
+        }, async c =>
+        {
+            accepted.SetResult(c);
+            await release.Task;
+        });
+        listener.Start();
+
+        var caller = SrtCaller.Connect(listener.LocalEndPoint, "#!::r=live/one,m=publish", new SrtSettings());
+        var server = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var payload = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
+        await Send(caller, payload);
+        var received = await ReadExactly(server, payload.Length);
+        await Send(server, [1, 2, 3]);
+        var back = await ReadExactly(caller, 3);
+        var stats = server.Stats();
+        release.SetResult();
+        caller.Abort();
+
+        Assert.Equal("#!::r=live/one,m=publish", Assert.Single(seen).StreamId);
+        Assert.Equal("#!::r=live/one,m=publish", server.StreamId);
+        Assert.Equal(IPAddress.Loopback, server.RemoteEndPoint!.Address);
+        Assert.Equal(payload, received);
+        Assert.Equal(new byte[] { 1, 2, 3 }, back);
+        // 3000 bytes leave in messages of at most 1316: three packets at least.
+        Assert.True(stats!.Value.PacketsReceived >= 3, $"packets received {stats.Value.PacketsReceived}");
+        Assert.InRange(stats.Value.RttMs, 0, 1000);
+    }
+
+    [Fact]
+    public async Task A_refused_handshake_reaches_the_caller_as_its_reject_reason()
+    {
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Reject(SrtHandshakeDecision.Forbidden), _ => Task.CompletedTask);
+        listener.Start();
+
+        var refused = Assert.Throws<SrtException>(() => SrtCaller.Connect(listener.LocalEndPoint, "live/x", new SrtSettings()));
+
+        Assert.Equal(SrtHandshakeDecision.Forbidden, refused.RejectReason);
+    }
+
+    [Theory]
+    [InlineData("a wrong passphrase")]
+    [InlineData(null)]
+    public async Task A_caller_without_the_listeners_passphrase_is_refused_and_reported(string? passphrase)
+    {
+        var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = 0;
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Accept(new SrtSettings { Passphrase = "the right passphrase", KeyLength = 16 }),
+            _ =>
+            {
+                Interlocked.Increment(ref handled);
+                return Task.CompletedTask;
+            })
+        {
+            HandshakeFailed = (_, streamId) => failed.TrySetResult(streamId),
+        };
+        listener.Start();
+
+        Assert.Throws<SrtException>(() => SrtCaller.Connect(listener.LocalEndPoint, "live/secret", new SrtSettings { Passphrase = passphrase }));
+
+        Assert.Equal("live/secret", await failed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, Volatile.Read(ref handled));
+    }
+
+    [Fact]
+    public async Task The_right_passphrase_connects()
+    {
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Accept(new SrtSettings { Passphrase = "the right passphrase", KeyLength = 32 }),
+            _ =>
+            {
+                accepted.TrySetResult();
+                return Task.CompletedTask;
+            });
+        listener.Start();
+
+        var caller = SrtCaller.Connect(listener.LocalEndPoint, "live/secret", new SrtSettings { Passphrase = "the right passphrase", KeyLength = 32 });
+
+        await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        caller.Abort();
+    }
+
+    private static async Task Send(SrtConnection connection, byte[] bytes)
+    {
+        var buffer = SharedBuffer.CopyOf(bytes);
+        try
+        {
+            await connection.Output.WriteAsync(new[] { new BufferSlice(buffer) }, CancellationToken.None);
+        }
+        finally
+        {
+            buffer.Release();
+        }
+    }
+
+    private static async Task<byte[]> ReadExactly(SrtConnection connection, int count)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var result = await connection.Input.ReadAsync(cts.Token);
+            if (result.Buffer.Length >= count || result.IsCompleted)
+            {
+                var bytes = result.Buffer.Slice(0, Math.Min(count, result.Buffer.Length)).ToArray();
+                connection.Input.AdvanceTo(result.Buffer.GetPosition(bytes.Length));
+                return bytes;
+            }
+            connection.Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+}
