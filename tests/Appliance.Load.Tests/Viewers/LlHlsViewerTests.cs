@@ -34,6 +34,25 @@ public class LlHlsViewerTests
         return stats;
     }
 
+    /// <summary>Plays until <paramref name="done"/> holds (then stops the player), or fails at the deadline.</summary>
+    private static async Task<ViewerStats> PlayUntilAsync(FakeOrigin origin, string path, Func<ViewerStats, bool> done, string what)
+    {
+        Assert.True(StreamUrl.TryParse(origin.Url(path), out var url, out var problem), problem);
+        var stats = new ViewerStats(0, url.Protocol) { Player = 3 };
+        using var stop = new CancellationTokenSource();
+        var playing = LlHlsViewer.RunAsync(url, new PartClock(), stats, TimeSpan.FromSeconds(5), stop.Token);
+        var deadline = Environment.TickCount64 + 20_000;
+        while (!done(stats) && !playing.IsCompleted && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(10);
+        }
+        var met = done(stats);
+        await stop.CancelAsync();
+        await playing;
+        Assert.True(met, $"the player never {what} (state {stats.State}, error {stats.Error})");
+        return stats;
+    }
+
     private static (int, byte[]) Origin(string target) => target.Split('?')[0] switch
     {
         "/live/cam/video-ll.m3u8" => FakeOrigin.Text(Playlist),
@@ -47,7 +66,8 @@ public class LlHlsViewerTests
     {
         await using var origin = new FakeOrigin(Origin);
 
-        var stats = await PlayAsync(origin, "/live/cam/video-ll.m3u8", TimeSpan.FromSeconds(1.5));
+        var stats = await PlayUntilAsync(origin, "/live/cam/video-ll.m3u8", s => s.Cmaf is { Fragments: >= 2, HintsNotMade: >= 1, BlockingReloads: >= 1 },
+            "fetched both parts, asked for the hint and reloaded blocking");
 
         Assert.Equal(ViewerState.Finished, stats.State);
         var cmaf = stats.Cmaf!;
@@ -79,7 +99,8 @@ public class LlHlsViewerTests
             _ => Origin(target),
         });
 
-        var stats = await PlayAsync(origin, "/live/cam/llhls.m3u8", TimeSpan.FromSeconds(1));
+        // Both tracks' parts, however slowly this machine runs the two loops.
+        var stats = await PlayUntilAsync(origin, "/live/cam/llhls.m3u8", s => s.Cmaf is { Fragments: >= 4 }, "fetched both tracks' two parts");
 
         Assert.Equal(ViewerState.Finished, stats.State);
         Assert.Contains("/live/cam/video-ll.m3u8", origin.Requests);
