@@ -15,6 +15,7 @@ public sealed class ViewerRecorder : IAsyncDisposable
     private long _lastVideoTimestamp = -1;
     private long _lastMediaTicks;
     private long _largestStepBeyondWallMs = long.MinValue;
+    private volatile string _largestStepAt = "";
 
     public ViewerRecorder(IMediaSource source)
     {
@@ -88,7 +89,12 @@ public sealed class ViewerRecorder : IAsyncDisposable
                         {
                             LongestGapMs = Math.Max(LongestGapMs, now - _lastMediaTicks);
                             var beyond = timestamp - _lastVideoTimestamp - (now - _lastMediaTicks);
-                            Interlocked.Exchange(ref _largestStepBeyondWallMs, Math.Max(LargestStepBeyondWallMs, beyond));
+                            if (beyond > LargestStepBeyondWallMs)
+                            {
+                                // Where it happened, so a failure says whether it was at the fault or elsewhere.
+                                _largestStepAt = $"video frame {VideoFrames}: {_lastVideoTimestamp} -> {timestamp} ms after {now - _lastMediaTicks} ms of wall clock";
+                                Interlocked.Exchange(ref _largestStepBeyondWallMs, beyond);
+                            }
                         }
                         Interlocked.Exchange(ref _lastVideoTimestamp, timestamp);
                         _lastMediaTicks = now;
@@ -135,11 +141,12 @@ public sealed class ViewerRecorder : IAsyncDisposable
     /// Asserts what a viewer of a failover, republish or reconnect must see: video timestamps that
     /// never step back, nor leap ahead by more than the real pause plus one frame interval.
     /// </summary>
-    public void AssertContinuousTimeline(int frameIntervalMs = 40)
+    /// <param name="context">What the failure message adds, such as the frame count at the fault.</param>
+    public void AssertContinuousTimeline(int frameIntervalMs = 40, string context = "")
     {
         Assert.True(BackwardSteps == 0, $"video timestamps stepped back {BackwardSteps} times");
         Assert.True(LargestStepBeyondWallMs <= frameIntervalMs,
-            $"a video timestamp step exceeded the wall-clock pause by {LargestStepBeyondWallMs} ms (allowed: one frame, {frameIntervalMs} ms)");
+            $"a video timestamp step exceeded the wall-clock pause by {LargestStepBeyondWallMs} ms (allowed: one frame, {frameIntervalMs} ms), at {_largestStepAt}; {context}");
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, or fails with what was seen.</summary>

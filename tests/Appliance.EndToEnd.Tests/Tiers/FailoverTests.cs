@@ -67,7 +67,7 @@ public sealed class FailoverTests
             await dying.SignalAsync("KILL");
 
             await viewer.WaitUntilAsync(v => v.VideoFrames >= before + 100, Wait, "100 more frames after the failover");
-            viewer.AssertContinuousTimeline();
+            viewer.AssertContinuousTimeline(context: $"the parent was killed after video frame {before}; edge log:\n{string.Join('\n', edge.Lines.Where(l => l.Contains("pull", StringComparison.Ordinal) || l.Contains("timeline", StringComparison.Ordinal)))}");
             Assert.False(viewer.Ended);
             Assert.True(viewer.LongestGapMs < 5000, $"the viewer saw a gap of {viewer.LongestGapMs} ms");
             Assert.False(ffmpegViewer.HasExited, $"ffmpeg stopped playing: {ffmpegViewer.Stderr}");
