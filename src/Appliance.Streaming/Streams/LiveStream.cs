@@ -17,10 +17,9 @@ namespace Appliance.Streaming.Streams;
 /// <remarks>
 /// About 1,200 lines over six files (this one: source and frames; .Viewers: joining and
 /// collecting; .Join: joining at the live edge; .Packaging: TS and HLS; .Cmaf: fMP4;
-/// .Renditions: what a rendition group reads), on purpose: they are one critical section under
-/// one lock, which is what lets a publish and every viewer's collect run without copying. What
-/// has a life of its own is apart: the timeline (<see cref="StreamTimeline"/>), the frame log,
-/// the packagers.
+/// .Renditions: what a rendition group reads), on purpose: one critical section under one lock
+/// lets a publish and every viewer's collect run without copying. What has a life of its own is
+/// apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
 /// </remarks>
 public sealed partial class LiveStream : IFrameSource, ITimelineSink
 {
