@@ -167,7 +167,7 @@ public sealed partial class LiveStream
     private void StartAtKeyFrame(Subscription subscription)
     {
         EndBurst(subscription);
-        var gop = App.GopCache ? JoinKeyFrame() : -1;
+        var gop = !App.GopCache ? -1 : subscription.IsRelay ? RelayKeyFrame() : JoinKeyFrame();
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
@@ -175,6 +175,27 @@ public sealed partial class LiveStream
         {
             AskForBurst(subscription);
         }
+    }
+
+    /// <summary>
+    /// Where another node's pull starts: a GOP before the newest keyframe (when held and younger
+    /// than the lag limit), else where a viewer would. A node that moves its pull here after
+    /// losing another parent has frames up to some time it reached there; when that time is past
+    /// this node's newest keyframe, starting at the newest would leave a hole between the two,
+    /// and the viewers of that node would skip those frames. A GOP earlier, the copies overlap and
+    /// the pulling node drops what it already has.
+    /// </summary>
+    private long RelayKeyFrame()
+    {
+        var newest = _log.LastKeyFrame;
+        for (var sequence = newest - 1; newest >= 0 && sequence >= _log.Tail; sequence--)
+        {
+            if (_log[sequence].IsVideoKeyFrame)
+            {
+                return _log[sequence].Timestamp >= _log.NewestTimestamp - App.MaxViewerLagMs ? sequence : JoinKeyFrame();
+            }
+        }
+        return JoinKeyFrame();
     }
 
     /// <summary>

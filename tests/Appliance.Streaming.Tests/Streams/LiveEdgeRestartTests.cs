@@ -10,18 +10,49 @@ namespace Appliance.Streaming.Tests.Streams;
 /// </summary>
 public class LiveEdgeRestartTests
 {
+    /// <summary>
+    /// A pull starts a GOP before the newest keyframe, so that a node moving its pull here from
+    /// another parent overlaps what it already has instead of missing the frames in between.
+    /// </summary>
     [Theory]
     [MemberData(nameof(LiveEdgeJoinTests.Formats), MemberType = typeof(LiveEdgeJoinTests))]
-    public void AnotherNodesPullGetsTheFramesAtTheirOwnTimes(WireFormat format)
+    public void AnotherNodesPullGetsTheGopBeforeTheNewestKeyFrameAtTheFramesOwnTimes(WireFormat format)
     {
         var m = LiveEdgeMedia.Start(format);
         m.Publish(0, 1960);
-        m.Publish(2000, 3600);
+        m.Publish(2000, 3960);
+        m.Publish(4000, 5600);
 
         var media = m.Join(format, relay: true).Read().Where(f => f.IsMedia).ToList();
 
         Assert.Equal(m.Video.Keys.Where(t => t >= 2000), media.Where(f => f.Kind == FrameKind.Video).Select(f => f.Dts));
         Assert.Equal(m.Audio.Where(a => a > 2000), media.Where(f => f.Kind == FrameKind.Audio).Select(f => f.Dts));
+    }
+
+    /// <summary>A GOP before the newest that is older than the lag limit is not a start: a viewer that far behind would be skipped ahead at once.</summary>
+    [Fact]
+    public void AnotherNodesPullStartsAtTheNewestKeyFrameWhenTheOneBeforeIsOlderThanTheLagLimit()
+    {
+        var m = LiveEdgeMedia.Start(WireFormat.Flv, app => app.MaxViewerLagMs = 3000);
+        m.Publish(0, 1960);
+        m.Publish(2000, 3600);
+
+        var video = m.Join(WireFormat.Flv, relay: true).Read().Where(f => f.IsMedia && f.Kind == FrameKind.Video).Select(f => f.Dts);
+
+        Assert.Equal(m.Video.Keys.Where(t => t >= 2000), video);
+    }
+
+    /// <summary>Viewers are not pulls: they start where the join mode says (here, the newest keyframe, followed by 40 frames).</summary>
+    [Fact]
+    public void AViewerStillStartsAtTheNewestKeyFrame()
+    {
+        var m = LiveEdgeMedia.Start(WireFormat.Flv, app => app.JoinMode = Appliance.Streaming.Settings.JoinModes.KeyFrame);
+        m.Publish(0, 1960);
+        m.Publish(2000, 3600);
+
+        var video = m.Join(WireFormat.Flv).Read().Where(f => f.IsMedia && f.Kind == FrameKind.Video).Select(f => f.Dts);
+
+        Assert.Equal(m.Video.Keys.Where(t => t >= 2000), video);
     }
 
     [Fact]
