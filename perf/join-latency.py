@@ -10,7 +10,7 @@ moment the frame it presents was at the live edge: what the node and the player 
 encoder. Sampled 2 s and 5 s after its first presented frame.
 
   perf/join-latency.py [--players ffplay,mpv,mpegts] [--joins 3] [--modes live,keyframe,buffer]
-                       [--protocol flv|rtmp|ts] [--burst-ms 400] [--edge]
+                       [--protocol flv|rtmp|ts] [--burst-ms 400] [--browser-burst-ms 800] [--edge]
 
 ffplay's position is its master clock from its status line; mpv's is time-pos
 (--rebase-start-time=no); mpegts.js (HTTP-FLV, HTTP-TS) runs in headless Chromium through
@@ -39,13 +39,13 @@ def now_ms():
     return time.monotonic() * 1000.0
 
 
-def start_daemon(binary, work, burst_ms, name="origin", parent_rtmp=None):
+def start_daemon(binary, work, burst_ms, browser_burst_ms, name="origin", parent_rtmp=None):
     """One app per join mode; with parent_rtmp, an edge that pulls each app from the parent on demand
     (and stops the pull as soon as its last viewer leaves, so every join starts a new pull)."""
     pull = "" if parent_rtmp is None else (
         ', "upstreams": [ {{ "url": "rtmp://127.0.0.1:{port}/{app}" }} ], "pull": {{ "mode": "on-demand", "idleMs": 0 }}')
     apps = ",".join(
-        f'{{ "name": "{mode}", "joinMode": "{mode}", "joinBurstMs": {burst_ms}' + pull.format(port=parent_rtmp, app=mode) + " }"
+        f'{{ "name": "{mode}", "joinMode": "{mode}", "joinBurstMs": {burst_ms}, "browserJoinBurstMs": {browser_burst_ms}' + pull.format(port=parent_rtmp, app=mode) + " }"
         for mode in MODES)
     config = os.path.join(work, f"{name}.json")
     with open(config, "w") as f:
@@ -187,6 +187,7 @@ def main():
     parser.add_argument("--joins", type=int, default=3)
     parser.add_argument("--protocol", default="flv", choices=["flv", "rtmp", "ts"])
     parser.add_argument("--burst-ms", type=int, default=400)
+    parser.add_argument("--browser-burst-ms", type=int, default=800, help="browserJoinBurstMs: the burst mpegts.js (in Chromium) gets")
     parser.add_argument("--bin", default=os.path.join(ROOT, "artifacts", "bin"))
     parser.add_argument("--mpegts-no-stash", action="store_true",
                         help="mpegts.js with enableStashBuffer: false (its setting for the lowest latency)")
@@ -198,12 +199,12 @@ def main():
             sys.exit(f"{tool} is needed")
 
     work = tempfile.mkdtemp(prefix="join-latency-")
-    daemon, rtmp, http = start_daemon(os.path.join(args.bin, "applianced"), work, args.burst_ms)
+    daemon, rtmp, http = start_daemon(os.path.join(args.bin, "applianced"), work, args.burst_ms, args.browser_burst_ms)
     publisher = start_publisher(rtmp, work)
     edge_daemon = None
     play_rtmp, play_http = rtmp, http
     if args.edge:
-        edge_daemon, play_rtmp, play_http = start_daemon(os.path.join(args.bin, "applianced"), work, args.burst_ms, "edge", rtmp)
+        edge_daemon, play_rtmp, play_http = start_daemon(os.path.join(args.bin, "applianced"), work, args.burst_ms, args.browser_burst_ms, "edge", rtmp)
     try:
         time.sleep(3)
         edge = LiveEdge(f"http://127.0.0.1:{http}/live/cam.flv?appliance_via=join-latency")

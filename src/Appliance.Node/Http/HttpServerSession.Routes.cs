@@ -283,7 +283,7 @@ public sealed partial class HttpServerSession
             stream.EnsureTsPackaging();
         }
         Writer.Send(HeadBuffer.WrittenSpan);
-        var subscription = stream.Subscribe(Writer, format, relay: Relay.Urls.Via.IsRelayRequest(Request.Query));
+        var subscription = stream.Subscribe(Writer, format, relay: Relay.Urls.Via.IsRelayRequest(Request.Query), browser: BrowserAgent.Is(Request.GetHeader("User-Agent")));
         if (subscription is null)
         {
             return RequestOutcome.Close;

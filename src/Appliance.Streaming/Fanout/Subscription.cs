@@ -39,6 +39,9 @@ public sealed class Subscription
     /// <summary>A pull from another node (its request named a node in appliance_via), counted as a viewer.</summary>
     internal bool IsRelay { get; init; }
 
+    /// <summary>A web browser's request: a live join re-stamps into the app's browserJoinBurstMs.</summary>
+    internal bool IsBrowser { get; init; }
+
     internal long Cursor { get; set; }
 
     /// <summary>Where the stream's viewer set keeps this subscription; -1 when not in it.</summary>

@@ -43,6 +43,13 @@ public class StreamingAppConfig
     [JsonPropertyOrder(4)]
     public int JoinBurstMs { get; set; } = JoinModes.DefaultBurstMs;
 
+    /// <summary>
+    /// <see cref="JoinBurstMs"/> for HTTP-FLV and HTTP-TS requests from a web browser (a User-Agent
+    /// starting "Mozilla/"), whose script players buffer what arrives before they parse it.
+    /// </summary>
+    [JsonPropertyOrder(4)]
+    public int BrowserJoinBurstMs { get; set; } = JoinModes.DefaultBrowserBurstMs;
+
     /// <summary>A viewer is written at most this often, merging frames into one write; 0 writes at once.</summary>
     [JsonPropertyOrder(5)]
     public int FlushIntervalMs { get; set; } = 0;

@@ -68,7 +68,8 @@ public sealed partial class LiveStream
         {
             return true;
         }
-        var burst = JoinBurst.Plan(_log, keyFrame, subscription.LastStamp, App.JoinBurstMs, subscription.Format, Serializer, out var noRoom);
+        var burstMs = subscription.IsBrowser ? App.BrowserJoinBurstMs : App.JoinBurstMs;
+        var burst = JoinBurst.Plan(_log, keyFrame, subscription.LastStamp, burstMs, subscription.Format, Serializer, out var noRoom);
         if (noRoom)
         {
             subscription.Cursor = _log.Head;

@@ -85,11 +85,12 @@ public sealed partial class LiveStream
     /// <summary>
     /// Adds a viewer; it starts at the GOP cache's keyframe (or waits for the next one), as the
     /// app's join mode says. <paramref name="relay"/>: the viewer is another node pulling the stream,
-    /// which continues this timeline, so its frames are never re-stamped. Null if the stream has ended.
+    /// which continues this timeline, so its frames are never re-stamped. <paramref name="browser"/>:
+    /// a web browser's request, whose live join takes the app's browserJoinBurstMs. Null if the stream has ended.
     /// </summary>
-    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format, bool relay = false)
+    public Subscription? Subscribe(ConnectionWriter writer, WireFormat format, bool relay = false, bool browser = false)
     {
-        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute) { IsRelay = relay };
+        var subscription = new Subscription(this, format, writer, App.MaxViewerSkipsPerMinute) { IsRelay = relay, IsBrowser = browser };
         lock (_lock)
         {
             if (_ended || IsFullLocked)

@@ -28,6 +28,8 @@ public class ConfigValidationTests
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinMode": "Live" } ] } ] }""", "$.domains[0].apps[0].joinMode" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBurstMs": -1 } ] } ] }""", "$.domains[0].apps[0].joinBurstMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "joinBurstMs": 5001 } ] } ] }""", "$.domains[0].apps[0].joinBurstMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "browserJoinBurstMs": -1 } ] } ] }""", "$.domains[0].apps[0].browserJoinBurstMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "browserJoinBurstMs": 5001 } ] } ] }""", "$.domains[0].apps[0].browserJoinBurstMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxViewersPerStream": -1 } ] } ] }""", "$.domains[0].apps[0].maxViewersPerStream" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxPublishers": -1 } ] } ] }""", "$.domains[0].apps[0].maxPublishers" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "targetDurationMs": 100 } } ] } ] }""", "$.domains[0].apps[0].hls.targetDurationMs" },

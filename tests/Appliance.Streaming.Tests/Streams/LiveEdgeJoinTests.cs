@@ -33,6 +33,23 @@ public class LiveEdgeJoinTests
         Assert.True(media.Where(f => f.Kind == FrameKind.Audio).All(f => f.Dts >= media[0].Dts));
     }
 
+    /// <summary>A web browser's request (HTTP-FLV, HTTP-TS) gets the app's browserJoinBurstMs; others, joinBurstMs.</summary>
+    [Theory]
+    [InlineData(WireFormat.Flv)]
+    [InlineData(WireFormat.Ts)]
+    public void ABrowsersJoinIsReStampedIntoTheBrowserBurst(WireFormat format)
+    {
+        var m = LiveEdgeMedia.Start(format, app => app.BrowserJoinBurstMs = 300);
+        m.Publish(0, 1960);
+        m.Publish(2000, 3600);
+
+        var browser = m.Join(format, browser: true).Read().Where(f => f.IsMedia && f.Kind == FrameKind.Video).Select(f => f.Dts).ToList();
+        var player = m.Join(format).Read().Where(f => f.IsMedia && f.Kind == FrameKind.Video).Select(f => f.Dts).ToList();
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => 3300L + (i * 300 / 40)).Append(3600), browser);
+        Assert.Equal(3600 - LiveEdgeMedia.BurstMs, player[0]);
+    }
+
     [Theory]
     [MemberData(nameof(Formats))]
     public void LiveFramesAfterTheBurstKeepTheirOwnTimes(WireFormat format)

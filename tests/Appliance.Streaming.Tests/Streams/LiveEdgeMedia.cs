@@ -62,8 +62,8 @@ internal sealed class LiveEdgeMedia
     }
 
     /// <summary>A new viewer of the stream, read back as a player of <paramref name="format"/> would.</summary>
-    public JoinedViewer Join(WireFormat format, bool relay = false) =>
-        new(H, H.Stream.Subscribe(new ConnectionWriter(new RecordingSink()), format, relay) ?? throw new InvalidOperationException("stream ended"));
+    public JoinedViewer Join(WireFormat format, bool relay = false, bool browser = false) =>
+        new(H, H.Stream.Subscribe(new ConnectionWriter(new RecordingSink()), format, relay, browser) ?? throw new InvalidOperationException("stream ended"));
 
     /// <summary>Every audio timestamp published, in order.</summary>
     public List<long> Audio { get; } = [];
