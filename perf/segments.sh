@@ -62,7 +62,7 @@ cat > "$WORK/appliance.json" <<JSON
   "log": { "level": "info" },
   "admin": { "listen": "" },
   "control": { "socket": "$WORK/control.sock" },
-  "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "windowSegments": 200 } } ] } ]
+  "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "windowSegments": 100 } } ] } ]
 }
 JSON
 "${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
