@@ -168,7 +168,7 @@ CONF
 nginx CPU             $(awk "BEGIN { printf \"%.2f\", ($after - $before) / $clk }") s (${core}% of one core)
 CPU per GB delivered  ${per_gb} CPU-s/GB ($(awk "BEGIN { printf \"%.3f\", $bytes / 1e9 }") GB)
 delivered             $(json .total.mbitPerSecond "$prefix/load.json") Mbit/s
-viewers               made $(json .total.made "$prefix/load.json"), failed $(json .total.failed "$prefix/load.json"), dropped $(json .total.dropped "$prefix/load.json"), stalled $(json .total.stalled "$prefix/load.json"); first media p50 $(json .total.firstMediaMs.p50 "$prefix/load.json") ms, p99 $(json .total.firstMediaMs.p99 "$prefix/load.json") ms (load tool exit ${status}, CPU $(json .loadToolCpuSeconds "$prefix/load.json") s)
+viewers               made $(json .total.made "$prefix/load.json"), failed $(json .total.failed "$prefix/load.json"), dropped $(json .total.dropped "$prefix/load.json"), stalled $(json .total.stalled "$prefix/load.json"), $(json .total.videoFrames "$prefix/load.json") video frames; first media p50 $(json .total.firstMediaMs.p50 "$prefix/load.json") ms, p99 $(json .total.firstMediaMs.p99 "$prefix/load.json") ms (load tool exit ${status}, CPU $(json .loadToolCpuSeconds "$prefix/load.json") s)
 REPORT
   echo "$per_gb $core" > "$result"
 )
