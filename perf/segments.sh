@@ -121,7 +121,9 @@ echo "perf/segments.sh: one ${SEGMENT_BYTES}-byte segment ($SEGMENT), wrk -t1 fo
 for c in "${CONNECTION_LIST[@]}"; do
   measure appliance "$SEGMENT_URL" "$c" "$DAEMON_PID"
 done
+# The daemon drains for up to 30 s (the curl requests count as HLS viewers); stop kills it after 5.
 stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || true
 PUBLISHER_PID="" DAEMON_PID=""
 
 if [[ $PEER == nginx ]]; then
