@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments clean packages deb rpm
 
 all: build
 
@@ -61,6 +61,7 @@ fuzz:
 bench:
 	$(DOTNET) run -c Release --project bench/Appliance.Benchmarks -- --filter '$(or $(FILTER),*)' $(BENCH_ARGS)
 
+# The macro scenario (perf/run.sh), then nginx-rtmp under the same RTMP load: CPU-s per GB and the ratio (perf/README.md).
 perf: build
 	@bash perf/run.sh
 
@@ -80,6 +81,11 @@ perf-reliability: build
 # part to last held response p50/p99, failures (perf/README.md).
 perf-llhls: build
 	@bash perf/llhls.sh
+
+# Segment serving: one HLS segment fetched by wrk at 100 and 1,000 keep-alive connections from the daemon
+# and from nginx (sendfile), each pinned to one CPU: requests/s, CPU, requests per CPU-second, ratio (perf/README.md).
+perf-segments: build
+	@bash perf/segments.sh
 
 clean:
 	rm -rf artifacts

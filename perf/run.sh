@@ -5,11 +5,14 @@
 #
 #   perf/run.sh [--viewers N] [--protocols rtmp,flv,ts,hls] [--seconds T] [--flush-ms M] [--ramp R] [--hls-cold]
 #   env: PERF_VIEWERS (100), PERF_PROTOCOLS (rtmp,flv), PERF_SECONDS (30), PERF_FLUSH_MS (100), PERF_RAMP (200),
-#        PERF_HLS_COLD (0), BIN (artifacts/bin)
+#        PERF_HLS_COLD (0), BIN (artifacts/bin); peers (perf/peers.sh): PERF_PEER (nginx-rtmp; none),
+#        PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1)
 set -euo pipefail
 
 PERF_NAME=run.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
+perf_pinning
 VIEWERS=${PERF_VIEWERS:-100}
 DURATION=${PERF_SECONDS:-30}
 FLUSH_MS=${PERF_FLUSH_MS:-100}
@@ -17,7 +20,7 @@ RAMP=${PERF_RAMP:-200}
 PROTOCOLS=${PERF_PROTOCOLS:-rtmp,flv}
 HLS_COLD=${PERF_HLS_COLD:-0}
 
-usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --viewers) VIEWERS=$2; shift 2 ;;
@@ -78,13 +81,13 @@ cat > "$WORK/appliance.json" <<JSON
 }
 JSON
 : > "$WORK/daemon.log"
-"$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+"${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
 DAEMON_PID=$!
 
 PORTS=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
 read -r RTMP_PORT HTTP_PORT <<< "$PORTS"
 
-ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
+"${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
   -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf" > "$WORK/publisher.log" 2>&1 &
 PUBLISHER_PID=$!
 
@@ -137,7 +140,7 @@ for protocol in "${PROTOCOL_LIST[@]}"; do
 done
 
 set +e
-"$BIN/appliance-load" "${URLS[@]}" \
+"${ON_LOAD[@]}" "$BIN/appliance-load" "${URLS[@]}" \
   --viewers "$TOTAL" --duration "$DURATION" --ramp "$RAMP" \
   --json-file "$WORK/load.json" --viewers-csv "$OUT/last-viewers.csv" --progress \
   > "$WORK/load.txt" 2> "$WORK/load.err" &
@@ -184,7 +187,7 @@ cache_line() { echo "$(cache "$1" segments) segments, $(( $(cache "$1" bytes) / 
 
 cat <<REPORT
 
-== perf: $TOTAL viewers ($DESCRIPTION), ${DURATION} s, flushIntervalMs $FLUSH_MS, ramp ${RAMP}/s ==
+== perf: $TOTAL viewers ($DESCRIPTION), ${DURATION} s, flushIntervalMs $FLUSH_MS, ramp ${RAMP}/s, $PINNING ==
 daemon CPU            ${CPU} s over ${WALL} s wall (${CORE}% of one core)
 CPU per GB delivered  ${PER_GB} CPU-s/GB (${GB} GB)
 delivered             ${MBITS} Mbit/s
@@ -212,3 +215,6 @@ if (( WARNINGS > 0 )); then
   echo; echo "daemon warnings/errors (first 20):"
   grep -E "$LOG_PROBLEM" "$WORK/daemon.log" | head -n 20
 fi
+# The peer under the same load, after the daemon and its publisher stopped (perf/peers.sh).
+stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
+peer_compare "${PERF_PEER:-nginx-rtmp}" "$TOTAL" "$DURATION" "$RAMP" "$WORK" "$PER_GB" "$DESCRIPTION"

@@ -17,6 +17,20 @@ public interface IGatherSink
     long Syscalls => 0;
 
     /// <summary>
+    /// Writes <paramref name="head"/> (a response's header), then a file range, as one response.
+    /// Sockets keep the head from leaving as a packet of its own (MSG_MORE): it goes out with the
+    /// file's first bytes. This default writes one, then the other.
+    /// </summary>
+    async ValueTask WriteThenSendFileAsync(ReadOnlyMemory<BufferSlice> head, SharedFile file, long offset, long count, CancellationToken cancellationToken)
+    {
+        if (!head.IsEmpty)
+        {
+            await WriteAsync(head, cancellationToken).ConfigureAwait(false);
+        }
+        await SendFileAsync(file, offset, count, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Writes <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>.
     /// Sockets use sendfile; this default, for in-memory sinks, copies through a pooled buffer.
     /// </summary>

@@ -202,7 +202,10 @@ public sealed class ConnectionWriter
         }
     }
 
-    /// <summary>Replies in order: buffers join the batch; a file first flushes what is gathered, then goes by sendfile.</summary>
+    /// <summary>
+    /// Replies in order: buffers join the batch; a file goes by sendfile right after what is
+    /// gathered (its response's head), which the transport sends as one with the file's first bytes.
+    /// </summary>
     private async ValueTask WriteRepliesAsync()
     {
         for (var i = 0; i < _draining.Count; i++)
@@ -214,16 +217,23 @@ public sealed class ConnectionWriter
                 _batch.AddOwned(item.Buffer!);
                 continue;
             }
+            var headBytes = _batch.Bytes;
+            var gathered = _batch.Count > 0;
             try
             {
-                await FlushAsync().ConfigureAwait(false);
                 Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
-                await _sink.SendFileAsync(item.File, item.Offset, item.Length, CancellationToken.None).ConfigureAwait(false);
+                await _sink.WriteThenSendFileAsync(_batch.Slices, item.File, item.Offset, item.Length, CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Add(ref _bytesWritten, item.Length);
             }
             finally
             {
                 Interlocked.Exchange(ref _writeStartedMs, 0);
+                Interlocked.Add(ref _bytesWritten, headBytes);
+                if (gathered)
+                {
+                    Interlocked.Increment(ref _flushes);
+                }
+                _batch.ReleaseAll();
                 item.Release();
             }
         }

@@ -17,6 +17,7 @@ public sealed partial class SocketGatherSink : IGatherSink
     private const int MaxIovecs = 64;
     private const int MsgDontWait = 0x40;
     private const int MsgNoSignal = 0x4000;
+    private const int MsgMore = 0x8000;
     private const int EIntr = 4;
     private const int EAgain = 11;
 
@@ -31,11 +32,37 @@ public sealed partial class SocketGatherSink : IGatherSink
     public ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken)
     {
         var cursor = new Cursor();
-        if (WriteUntilBlocked(slices.Span, ref cursor))
+        if (WriteUntilBlocked(slices.Span, ref cursor, 0))
         {
             return ValueTask.CompletedTask;
         }
         return WriteSlowAsync(slices, cursor, cancellationToken);
+    }
+
+    /// <summary>
+    /// The head goes with MSG_MORE, so the kernel holds it until sendfile adds the file's first
+    /// pages: a segment's response leaves in full-sized packets from its first byte instead of a
+    /// small packet of headers, then the body (what nginx gets from TCP_NOPUSH). A head the socket
+    /// cannot take at once takes the ordinary path.
+    /// </summary>
+    public ValueTask WriteThenSendFileAsync(ReadOnlyMemory<BufferSlice> head, SharedFile file, long offset, long count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return WriteAsync(head, cancellationToken);
+        }
+        var cursor = new Cursor();
+        if (WriteUntilBlocked(head.Span, ref cursor, MsgMore))
+        {
+            return SendFileAsync(file, offset, count, cancellationToken);
+        }
+        return WriteSlowThenSendFileAsync(head, cursor, file, offset, count, cancellationToken);
+    }
+
+    private async ValueTask WriteSlowThenSendFileAsync(ReadOnlyMemory<BufferSlice> head, Cursor cursor, SharedFile file, long offset, long count, CancellationToken cancellationToken)
+    {
+        await WriteSlowAsync(head, cursor, cancellationToken).ConfigureAwait(false);
+        await SendFileAsync(file, offset, count, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask WriteSlowAsync(ReadOnlyMemory<BufferSlice> slices, Cursor cursor, CancellationToken cancellationToken)
@@ -52,7 +79,7 @@ public sealed partial class SocketGatherSink : IGatherSink
             }
             cursor.Index++;
             cursor.Offset = 0;
-            if (WriteUntilBlocked(slices.Span, ref cursor))
+            if (WriteUntilBlocked(slices.Span, ref cursor, 0))
             {
                 return;
             }
@@ -114,7 +141,7 @@ public sealed partial class SocketGatherSink : IGatherSink
     }
 
     /// <summary>Returns true when everything is written; false when the socket would block.</summary>
-    private unsafe bool WriteUntilBlocked(ReadOnlySpan<BufferSlice> slices, ref Cursor cursor)
+    private unsafe bool WriteUntilBlocked(ReadOnlySpan<BufferSlice> slices, ref Cursor cursor, int flags)
     {
         var iov = stackalloc Iovec[MaxIovecs];
         var fd = (int)_socket.Handle;
@@ -142,7 +169,7 @@ public sealed partial class SocketGatherSink : IGatherSink
                 return true;
             }
             var header = new MessageHeader { Iov = iov, IovLength = (nuint)count };
-            var result = SendMessage(fd, &header, MsgDontWait | MsgNoSignal);
+            var result = SendMessage(fd, &header, MsgDontWait | MsgNoSignal | flags);
             if (result < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
