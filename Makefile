@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-memory clean packages deb rpm
 
 all: build
 
@@ -80,6 +80,11 @@ perf-reliability: build
 # part to last held response p50/p99, failures (perf/README.md).
 perf-llhls: build
 	@bash perf/llhls.sh
+
+# Resident memory per viewer: one 600 kbit/s stream, N RTMP and N HTTP-FLV viewers (MEMORY_VIEWERS,
+# default 1000; a list such as 1000,10000 runs each), a fresh daemon on the embedded defaults for each.
+perf-memory: build
+	@bash perf/memory.sh
 
 clean:
 	rm -rf artifacts
