@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory clean packages deb rpm
 
 all: build
 
@@ -86,6 +86,11 @@ perf-llhls: build
 # and from nginx (sendfile), each pinned to one CPU: requests/s, CPU, requests per CPU-second, ratio (perf/README.md).
 perf-segments: build
 	@bash perf/segments.sh
+
+# Resident memory per viewer: one 600 kbit/s stream, N RTMP and N HTTP-FLV viewers (MEMORY_VIEWERS,
+# default 1000; a list such as 1000,10000 runs each), a fresh daemon on the embedded defaults for each.
+perf-memory: build
+	@bash perf/memory.sh
 
 clean:
 	rm -rf artifacts

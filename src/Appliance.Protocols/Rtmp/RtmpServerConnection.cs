@@ -50,7 +50,36 @@ public sealed partial class RtmpServerConnection : IDisposable
             return "closed during handshake";
         }
         _handler.OnHandshakeCompleted();
-        return await ReadLoopAsync().ConfigureAwait(false);
+        // The read loop runs in this frame rather than in a second async method: a viewer waits
+        // here for its whole life, and every frame it waits in is memory held per viewer.
+        while (true)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var consumed = ParseMessages(buffer, out var stop);
+            if (_hasPending)
+            {
+                // A decision is out: later messages stay unexamined and are acted on after it.
+                _input.AdvanceTo(consumed);
+                var verdict = _pending;
+                (_pending, _hasPending) = (default, false);
+                stop = await verdict.ConfigureAwait(false);
+                if (stop is not null)
+                {
+                    return stop;
+                }
+                continue;
+            }
+            _input.AdvanceTo(consumed, buffer.End);
+            if (stop is not null)
+            {
+                return stop;
+            }
+            if (result.IsCompleted)
+            {
+                return "peer closed";
+            }
+        }
     }
 
     /// <summary>Releases what a message the peer left half-sent still holds; once the run is over.</summary>
@@ -109,38 +138,6 @@ public sealed partial class RtmpServerConnection : IDisposable
     {
         sequence.CopyTo(destination);
         return destination;
-    }
-
-    private async Task<string> ReadLoopAsync()
-    {
-        while (true)
-        {
-            var result = await _input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var consumed = ParseMessages(buffer, out var stop);
-            if (_hasPending)
-            {
-                // A decision is out: later messages stay unexamined and are acted on after it.
-                _input.AdvanceTo(consumed);
-                var verdict = _pending;
-                (_pending, _hasPending) = (default, false);
-                stop = await verdict.ConfigureAwait(false);
-                if (stop is not null)
-                {
-                    return stop;
-                }
-                continue;
-            }
-            _input.AdvanceTo(consumed, buffer.End);
-            if (stop is not null)
-            {
-                return stop;
-            }
-            if (result.IsCompleted)
-            {
-                return "peer closed";
-            }
-        }
     }
 
     private SequencePosition ParseMessages(ReadOnlySequence<byte> buffer, out string? stop)

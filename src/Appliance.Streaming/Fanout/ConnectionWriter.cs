@@ -25,8 +25,10 @@ public sealed class ConnectionWriter
     private readonly Lock _lock = new();
     private readonly AsyncSignal _signal = new();
     private readonly OutputBatch _batch = new();
-    private List<OutputItem> _control = new(4);
-    private List<OutputItem> _draining = new(4);
+    // Empty until a reply is queued: an HTTP viewer queues one (its response head), so one of the
+    // two never needs an array.
+    private List<OutputItem> _control = [];
+    private List<OutputItem> _draining = [];
     private long _queuedReplyBytes;
     private Subscription? _subscription;
     private FlushTicker? _ticker;

@@ -10,19 +10,21 @@ public sealed class TcpAcceptor : IAsyncDisposable
     private const int SoReuseAddr = 2;
 
     private readonly Socket _listener;
-    private readonly Func<Socket, Task> _run;
+    // One of the two: a plain connection's handler, or (TLS) what takes the accepted socket.
+    private readonly Func<SocketConnection, Task>? _handler;
+    private readonly Func<Socket, Task>? _run;
     private readonly CancellationTokenSource _stop = new();
     private Task _acceptLoop = Task.CompletedTask;
 
     public TcpAcceptor(IPEndPoint endPoint, Func<SocketConnection, Task> handler, int backlog = 4096)
         : this(endPoint, backlog, null)
     {
-        _run = socket => RunConnectionAsync(socket, handler);
+        _handler = handler;
     }
 
     private TcpAcceptor(IPEndPoint endPoint, int backlog, Func<Socket, Task>? run)
     {
-        _run = run!;
+        _run = run;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         // SO_REUSEADDR alone, so a restart can bind while old connections sit in TIME_WAIT. The
         // managed ReuseAddress option also sets SO_REUSEPORT on Linux, which would let a second
@@ -87,24 +89,26 @@ public sealed class TcpAcceptor : IAsyncDisposable
         await Task.Yield();
         try
         {
-            await _run(socket).ConfigureAwait(false);
+            if (_handler is { } handler)
+            {
+                // The connection runs in this frame, not in a second async method: a viewer's
+                // connection lives for hours, and each frame it waits in is held per connection.
+                var connection = new SocketConnection(socket);
+                try
+                {
+                    await handler(connection).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+                return;
+            }
+            await _run!(socket).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             AcceptError?.Invoke(ex);
-        }
-    }
-
-    private static async Task RunConnectionAsync(Socket socket, Func<SocketConnection, Task> handler)
-    {
-        var connection = new SocketConnection(socket);
-        try
-        {
-            await handler(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 

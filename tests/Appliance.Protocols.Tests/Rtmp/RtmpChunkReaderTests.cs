@@ -263,4 +263,30 @@ public class RtmpChunkReaderTests
         Assert.Equal(0, chunks.BytesRead);
         Assert.Throws<RtmpProtocolException>(() => ReadMessage.All(chunks, Hex.Bytes("C4 AA")));
     }
+
+    [Fact]
+    public void ManyInterleavedChunkStreamsKeepTheirOwnHeadersAndPartialMessages()
+    {
+        // Ten chunk streams (more than the table starts with) each start a 2-byte message with one
+        // byte; then, in the reverse order, each finishes it with a fmt-3 chunk whose byte says
+        // which stream it is on: a mix-up of headers or partial payloads would show.
+        var chunks = new RtmpChunkReader();
+        chunks.ChunkSize = 1;
+        var ids = Enumerable.Range(3, 10).ToArray();
+        var starts = ids.SelectMany(id => Hex.Concat(
+            [(byte)id], Hex.Bytes($"0000{id:X2} 000002 09 01000000"), [(byte)(0x10 + id)])).ToArray();
+        var ends = ids.Reverse().SelectMany(id => new[] { (byte)(0xC0 | id), (byte)(0x20 + id) }).ToArray();
+
+        Assert.Empty(ReadMessage.All(chunks, starts));
+        var messages = ReadMessage.All(chunks, ends);
+
+        Assert.Equal(ids.Reverse(), messages.Select(m => m.ChunkStreamId));
+        Assert.All(messages, m => Assert.Equal(new[] { (byte)(0x10 + m.ChunkStreamId), (byte)(0x20 + m.ChunkStreamId) }, m.Payload));
+        Assert.All(messages, m => Assert.Equal((uint)m.ChunkStreamId, m.Timestamp));
+
+        chunks.Abort(12);
+        chunks.Reset();
+        var again = Assert.Single(ReadMessage.All(chunks, Hex.Bytes("0C 000007 000001 09 01000000 AA")));
+        Assert.Equal(7u, again.Timestamp);
+    }
 }

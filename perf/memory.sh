@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Memory scenario: what each viewer costs the daemon in resident memory. One 600 kbit/s 360p stream
+# published by ffmpeg; for each protocol and each viewer count, a fresh daemon on the embedded
+# default settings (only its listeners moved to loopback ports), N viewers from appliance-load,
+# and the daemon's RSS read before the viewers and once all of them are playing. Prints KiB per
+# viewer ((RSS with viewers - RSS before) / N) and the managed heap's part of it.
+# Called by `make perf-memory` after `make build`; see perf/README.md.
+#
+#   perf/memory.sh [--viewers N[,N...]] [--protocols rtmp,flv] [--hold T] [--ramp R] [--compare BIN_DIR]
+#   env: MEMORY_VIEWERS (1000), MEMORY_PROTOCOLS (rtmp,flv), MEMORY_HOLD (10), MEMORY_RAMP (1000),
+#        MEMORY_COMPARE (a second build's bin directory, run alternately in the same run), BIN (artifacts/bin)
+set -euo pipefail
+
+PERF_NAME=memory.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+COUNTS=${MEMORY_VIEWERS:-1000}
+PROTOCOLS=${MEMORY_PROTOCOLS:-rtmp,flv}
+HOLD=${MEMORY_HOLD:-10}
+RAMP=${MEMORY_RAMP:-1000}
+COMPARE=${MEMORY_COMPARE:-}
+
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --viewers) COUNTS=$2; shift 2 ;;
+    --protocols) PROTOCOLS=$2; shift 2 ;;
+    --hold) HOLD=$2; shift 2 ;;
+    --ramp) RAMP=$2; shift 2 ;;
+    --compare) COMPARE=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "perf/memory.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+IFS=, read -r -a COUNT_LIST <<< "$COUNTS"
+IFS=, read -r -a PROTOCOL_LIST <<< "$PROTOCOLS"
+for n in "${COUNT_LIST[@]}" "$HOLD" "$RAMP"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "perf/memory.sh: '$n' is not a positive whole number" >&2; exit 2; }
+done
+for protocol in "${PROTOCOL_LIST[@]}"; do
+  [[ $protocol == rtmp || $protocol == flv ]] || { echo "perf/memory.sh: unknown protocol '$protocol' (rtmp, flv)" >&2; exit 2; }
+done
+BUILDS=("$BIN")
+[[ -n $COMPARE ]] && BUILDS=("$COMPARE" "$BIN")
+# Both builds' daemons are loaded by this build's appliance-load.
+[[ -x $BIN/appliance-load ]] || die "$BIN/appliance-load is missing; run 'make build' first"
+for dir in "${BUILDS[@]}"; do
+  [[ -x $dir/applianced ]] || die "$dir/applianced is missing; run 'make build' first"
+done
+MAX=0
+for n in "${COUNT_LIST[@]}"; do (( n > MAX )) && MAX=$n; done
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+(( $(ulimit -n) > MAX + 64 )) || die "open-file limit $(ulimit -n) is too low for $MAX viewers"
+
+# 360p25 at about 600 kbit/s (video 530k + audio 64k): the stream the memory goal is stated for.
+MEDIA_360=$OUT/testsrc2-360p25-530k-aac-60s.flv
+command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
+mkdir -p "$OUT"
+if [[ ! -s $MEDIA_360 ]]; then
+  echo "perf: encoding $MEDIA_360 (once)"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+    -t 60 -map 0:v -map 1:a \
+    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 530k -maxrate 530k -bufsize 1060k \
+    -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 64k -ac 2 -f flv "$MEDIA_360.part"
+  mv "$MEDIA_360.part" "$MEDIA_360"
+fi
+
+WORK=$(mktemp -d -t appliance-memory.XXXXXX)
+DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
+stop_all() { stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"; wait 2>/dev/null || true; LOAD_PID="" PUBLISHER_PID="" DAEMON_PID=""; }
+cleanup() { stop_all; [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+api_status() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/api/status" > "$1" 2>/dev/null || echo '{}' > "$1"; }
+field() { local v; v=$(json "$1" "$2" 2>/dev/null); [[ $v =~ ^-?[0-9]+$ ]] && echo "$v" || echo 0; }
+calc() { awk "BEGIN { $1 }"; }
+
+# One measurement, into RESULT: "rss_before rss_with peak heap_before heap_with buffers_with failed stalled"
+# (kB, kB, kB, bytes, bytes, count, count, count).
+measure() {
+  local bin=$1 protocol=$2 viewers=$3
+  cat > "$WORK/appliance.json" <<JSON
+{
+  "rtmp": { "listen": "127.0.0.1:0" },
+  "http": { "listen": "127.0.0.1:0", "publicApi": true },
+  "admin": { "listen": "" },
+  "control": { "socket": "$WORK/control.sock" }
+}
+JSON
+  "$bin/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  local ports; ports=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
+  read -r RTMP_PORT HTTP_PORT <<< "$ports"
+  ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA_360" -c copy \
+    -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/memory" > "$WORK/publisher.log" 2>&1 &
+  PUBLISHER_PID=$!
+  local listed=0
+  for _ in $(seq 150); do
+    curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"memory"' && { listed=1; break; }
+    sleep 0.1
+  done
+  (( listed )) || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear within 15 s"; }
+  # Two GOPs in the cache and the publisher's own buffers grown: the baseline is the daemon with a live stream.
+  sleep 5
+  api_status "$WORK/before.json"
+  local rss_before; rss_before=$(status_kb "$DAEMON_PID" VmRSS)
+  local url
+  case $protocol in
+    rtmp) url="rtmp://127.0.0.1:$RTMP_PORT/live/memory" ;;
+    flv) url="http://127.0.0.1:$HTTP_PORT/live/memory.flv" ;;
+  esac
+  # All viewers are in after the ramp; RSS is read at the end of the hold, while they all play.
+  local ramp_s=$(( (viewers + RAMP - 1) / RAMP ))
+  local duration=$(( ramp_s + HOLD + 5 ))
+  "$BIN/appliance-load" --url "$url" --viewers "$viewers" --duration "$duration" --ramp "$RAMP" \
+    --json-file "$WORK/load.json" > "$WORK/load.txt" 2> "$WORK/load.err" &
+  LOAD_PID=$!
+  local start=$SECONDS peak=0 rss
+  while (( SECONDS - start < ramp_s + HOLD )); do
+    rss=$(status_kb "$DAEMON_PID" VmRSS 2>/dev/null || echo 0)
+    (( rss > peak )) && peak=$rss
+    kill -0 "$LOAD_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  local rss_with; rss_with=$(status_kb "$DAEMON_PID" VmRSS)
+  (( rss_with > peak )) && peak=$rss_with
+  api_status "$WORK/with.json"
+  set +e; wait "$LOAD_PID"; set -e
+  LOAD_PID=""
+  kill -0 "$DAEMON_PID" 2>/dev/null || { tail -n 30 "$WORK/daemon.log" >&2; die "applianced died during the run"; }
+  RESULT="$rss_before $rss_with $peak $(field .memory.managedHeapBytes "$WORK/before.json")"
+  RESULT+=" $(field .memory.managedHeapBytes "$WORK/with.json") $(field .memory.nativeBuffersOutstanding "$WORK/with.json")"
+  RESULT+=" $(field .total.failed "$WORK/load.json") $(field .total.stalled "$WORK/load.json") $(field .total.made "$WORK/load.json")"
+  RESULT+=" $(( $(field .sessions "$WORK/with.json") - $(field .sessions "$WORK/before.json") ))"
+  cp "$WORK/load.txt" "$OUT/last-memory-load.txt"
+  cp "$WORK/before.json" "$OUT/last-memory-status-before.json"
+  cp "$WORK/with.json" "$OUT/last-memory-status-with.json"
+  grep -E '^(VmRSS|RssAnon|RssFile|Threads)' "/proc/$DAEMON_PID/status" | tr -s ' \t' ' ' | paste -sd' ' > "$OUT/last-memory-proc.txt"
+  stop_all
+}
+
+echo "perf/memory.sh: one 600 kbit/s stream; ramp ${RAMP}/s, RSS read after a ${HOLD} s hold with every viewer playing"
+echo "$(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uname -r)"
+printf '\n(viewers: asked for, then made by the load tool and open in the daemon when RSS was read; a run where\n they differ was more than the machine could hold, and its per-viewer figures do not count)\n'
+printf '\n| build | protocol | viewers | RSS before (MiB) | RSS with viewers (MiB) | KiB per viewer | peak KiB per viewer | managed heap KiB per viewer | failed | stalled |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+declare -A WITH=()
+for viewers in "${COUNT_LIST[@]}"; do
+  for protocol in "${PROTOCOL_LIST[@]}"; do
+    for bin in "${BUILDS[@]}"; do
+      measure "$bin" "$protocol" "$viewers"
+      read -r before with peak heap_before heap_with _buffers failed stalled made sessions <<< "$RESULT"
+      label=$([[ $bin == "$BIN" ]] && echo "this" || echo "compare")
+      WITH["$label/$protocol/$viewers"]=$with
+      printf '| %s | %s | %d (%d made, %d open) | %s | %s | **%s** | %s | %s | %s | %s |\n' "$label" "$protocol" "$viewers" "$made" "$sessions" \
+        "$(calc "printf \"%.1f\", $before / 1024")" "$(calc "printf \"%.1f\", $with / 1024")" \
+        "$(calc "printf \"%.1f\", ($with - $before) / $viewers")" "$(calc "printf \"%.1f\", ($peak - $before) / $viewers")" \
+        "$(calc "printf \"%.1f\", ($heap_with - $heap_before) / 1024 / $viewers")" "$failed" "$stalled"
+    done
+  done
+done
+
+# With two or more counts, the cost of each viewer beyond the first count: fixed costs (code paged
+# in, the stream's wire format serialized once, GC regions, threads) cancel out.
+if (( ${#COUNT_LIST[@]} > 1 )); then
+  printf '\n| build | protocol | viewers | KiB per added viewer |\n|---|---|---|---|\n'
+  for protocol in "${PROTOCOL_LIST[@]}"; do
+    for bin in "${BUILDS[@]}"; do
+      label=$([[ $bin == "$BIN" ]] && echo "this" || echo "compare")
+      for ((i = 1; i < ${#COUNT_LIST[@]}; i++)); do
+        low=${COUNT_LIST[i-1]} high=${COUNT_LIST[i]}
+        printf '| %s | %s | %d to %d | %s |\n' "$label" "$protocol" "$low" "$high" \
+          "$(calc "printf \"%.1f\", (${WITH[$label/$protocol/$high]} - ${WITH[$label/$protocol/$low]}) / ($high - $low)")"
+      done
+    done
+  done
+fi
