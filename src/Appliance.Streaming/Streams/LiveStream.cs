@@ -270,15 +270,6 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
         }
     }
 
-    /// <summary>Wakes every viewer's writer (a flag and, for an idle writer, one queued continuation each).</summary>
-    private void NotifyViewers()
-    {
-        for (var i = 0; i < _viewers.Count; i++)
-        {
-            _viewers[i].Writer.Notify();
-        }
-    }
-
     /// <summary>
     /// How much media the log keeps: enough for a lagging viewer to catch up, and, where HLS may
     /// start on demand, about four targets, so its first playlist already lists a few segments and
@@ -322,10 +313,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
         _log.Append(frame);
         var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
         _log.Trim(keepFrom, RetentionMs);
-        if (App.FlushIntervalMs == 0)
-        {
-            NotifyViewers();
-        }
+        WakeViewersAfterAppend();
     }
 
     bool ITimelineSink.IsKnownHeader(MediaFrame frame)
