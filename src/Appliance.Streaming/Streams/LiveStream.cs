@@ -15,9 +15,9 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 1,200 lines over six files (this one: source and frames; .Viewers: joining and
-/// collecting; .Join: joining at the live edge; .Packaging: TS and HLS; .Cmaf: fMP4;
-/// .Renditions: what a rendition group reads), on purpose: one critical section under one lock
+/// About 1,300 lines over seven files (this one: source and frames; .Viewers: joining and
+/// collecting; .Join: joining at the live edge; .Flush: when viewers are woken; .Packaging: TS
+/// and HLS; .Cmaf: fMP4; .Renditions: what a rendition group reads), on purpose: one critical section under one lock
 /// lets a publish and every viewer's collect run without copying. What has a life of its own is
 /// apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
 /// </remarks>
