@@ -17,7 +17,7 @@ INVALID_KINDS=("bad value" "duplicate key" "unknown key" "wrong type" "truncated
 # Writes invalid file number $1 (0-4) to $2 and prints what the refusal must name.
 write_invalid() {
   case $1 in
-    0) config_json "" 5000 100000 "" "" > "$2"; echo '$.domains[0].apps[0].flushIntervalMs: must be between 0 and 1000' ;;
+    0) config_json "" 5000 100000 "" "" > "$2"; echo '$.domains[0].apps[0].flushIntervalMs: must be -1 (adaptive) or between 0 and 1000' ;;
     1) config_json ', "listen": "127.0.0.1:0"' "$FLUSH_MS" 100000 "" "" > "$2"; echo '$.rtmp.listen: duplicate key' ;;
     2) config_json ', "lisen": "127.0.0.1:0"' "$FLUSH_MS" 100000 "" "" > "$2"; echo '$.rtmp.lisen' ;;
     3) config_json "" "$FLUSH_MS" '"lots"' "" "" > "$2"; echo '$.limits.maxConnections' ;;

@@ -3,22 +3,24 @@
 # protocol (RTMP and HTTP-FLV unless told) from appliance-load, all on loopback. Prints what the
 # daemon spent (CPU, memory) for what it delivered. Called by `make perf` after `make build`; see perf/README.md.
 #
-#   perf/run.sh [--viewers N] [--protocols rtmp,flv,ts,hls] [--seconds T] [--flush-ms M] [--ramp R] [--hls-cold]
-#   env: PERF_VIEWERS (100), PERF_PROTOCOLS (rtmp,flv), PERF_SECONDS (30), PERF_FLUSH_MS (100), PERF_RAMP (200),
-#        PERF_HLS_COLD (0), BIN (artifacts/bin); peers (perf/peers.sh): PERF_PEER (nginx-rtmp; none),
+#   perf/run.sh [--viewers N] [--protocols rtmp,flv,ts,hls] [--seconds T] [--flush-ms auto|M] [--ramp R] [--hls-cold] [--delay]
+#   env: PERF_VIEWERS (100), PERF_PROTOCOLS (rtmp,flv), PERF_SECONDS (30), PERF_FLUSH_MS (auto), PERF_RAMP (200),
+#        PERF_HLS_COLD (0), PERF_DELAY (0), BIN (artifacts/bin); peers (perf/peers.sh): PERF_PEER (nginx-rtmp; none),
 #        PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1)
 set -euo pipefail
 
 PERF_NAME=run.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
+PERF_DIR=$(dirname "${BASH_SOURCE[0]}")
+source "$PERF_DIR/lib.sh"
+source "$PERF_DIR/peers.sh"
 perf_pinning
 VIEWERS=${PERF_VIEWERS:-100}
 DURATION=${PERF_SECONDS:-30}
-FLUSH_MS=${PERF_FLUSH_MS:-100}
+FLUSH_MS=${PERF_FLUSH_MS:-auto}
 RAMP=${PERF_RAMP:-200}
 PROTOCOLS=${PERF_PROTOCOLS:-rtmp,flv}
 HLS_COLD=${PERF_HLS_COLD:-0}
+DELAY=${PERF_DELAY:-0}
 
 usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -29,11 +31,16 @@ while [[ $# -gt 0 ]]; do
     --ramp) RAMP=$2; shift 2 ;;
     --protocols) PROTOCOLS=$2; shift 2 ;;
     --hls-cold) HLS_COLD=1; shift ;;
+    --delay) DELAY=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "perf/run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-for n in "$VIEWERS" "$DURATION" "$FLUSH_MS" "$RAMP"; do
+# auto: the app leaves flushIntervalMs out, so the embedded default (adaptive batching) applies.
+[[ $FLUSH_MS == auto || $FLUSH_MS =~ ^[0-9]+$ ]] || { echo "perf/run.sh: --flush-ms takes auto or a whole number" >&2; exit 2; }
+FLUSH_JSON=""
+[[ $FLUSH_MS == auto ]] || FLUSH_JSON=", \"flushIntervalMs\": $FLUSH_MS"
+for n in "$VIEWERS" "$DURATION" "$RAMP"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "perf/run.sh: '$n' is not a whole number" >&2; exit 2; }
 done
 # Each protocol gets N viewers; the load tool deals them out round robin, so all ramp together.
@@ -59,9 +66,9 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 ensure_media
 
 WORK=$(mktemp -d -t appliance-perf.XXXXXX)
-DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
+DAEMON_PID="" PUBLISHER_PID="" LOAD_PID="" PROBE_PID=""
 cleanup() {
-  stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
+  stop "$PROBE_PID"; stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
   wait 2>/dev/null || true
   [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"
   [[ -f $WORK/publisher.log ]] && cp "$WORK/publisher.log" "$OUT/last-publisher.log"
@@ -77,7 +84,7 @@ cat > "$WORK/appliance.json" <<JSON
   "log": { "level": "info" },
   "admin": { "listen": "" },
   "control": { "socket": "$WORK/control.sock" },
-  "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": $FLUSH_MS } ] } ]
+  "domains": [ { "name": "default", "apps": [ { "name": "live"$FLUSH_JSON } ] } ]
 }
 JSON
 : > "$WORK/daemon.log"
@@ -145,6 +152,14 @@ set +e
   --json-file "$WORK/load.json" --viewers-csv "$OUT/last-viewers.csv" --progress \
   > "$WORK/load.txt" 2> "$WORK/load.err" &
 LOAD_PID=$!
+# --delay: one more HTTP-FLV viewer, from the middle of the ramp to just before the end, timing each frame.
+if (( DELAY )); then
+  PROBE_START=$(awk "BEGIN { printf \"%.1f\", $TOTAL / $RAMP / 2 }")
+  PROBE_SECONDS=$(awk "BEGIN { s = $DURATION - $PROBE_START - 2; printf \"%.1f\", s < 5 ? 5 : s }")
+  (sleep "$PROBE_START"; exec python3 "$PERF_DIR/delay-probe.py" "http://127.0.0.1:$HTTP_PORT/live/perf.flv" "$PROBE_SECONDS") \
+    > "$WORK/probe.txt" 2>&1 &
+  PROBE_PID=$!
+fi
 PEAK_RSS_DURING=0 LOAD_HWM=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   rss=$(status_kb "$DAEMON_PID" VmRSS 2>/dev/null || echo 0)
@@ -155,6 +170,7 @@ while kill -0 "$LOAD_PID" 2>/dev/null; do
 done
 wait "$LOAD_PID"; LOAD_STATUS=$?
 LOAD_PID=""
+if [[ -n $PROBE_PID ]]; then wait "$PROBE_PID"; PROBE_PID=""; fi
 set -e
 
 END_NS=$(date +%s%N)
@@ -166,6 +182,8 @@ HWM=$(status_kb "$DAEMON_PID" VmHWM)
 [[ -s $WORK/load.json ]] || { cat "$WORK/load.err" "$WORK/load.txt" >&2; die "appliance-load wrote no report (exit $LOAD_STATUS)"; }
 
 BYTES=$(json .total.bytes "$WORK/load.json")
+# The probe's bytes are delivered too (its CPU is in the daemon's).
+(( DELAY )) && BYTES=$(( BYTES + $(grep -o '[0-9]* bytes' "$WORK/probe.txt" | grep -o '^[0-9]*' || echo 0) ))
 MBITS=$(json .total.mbitPerSecond "$WORK/load.json")
 awk_calc() { awk "BEGIN { $1 }"; }
 WALL=$(awk_calc "printf \"%.1f\", ($END_NS - $START_NS) / 1e9")
@@ -196,6 +214,7 @@ publisher (ffmpeg)    ${PUB_CPU} CPU-s in the same window
 daemon log            ${WARNINGS} warning/error lines (see perf/out/last-daemon.log)
 load tool             exit ${LOAD_STATUS}, peak RSS $((LOAD_HWM / 1024)) MiB, CPU $(json .loadToolCpuSeconds "$WORK/load.json") s
 REPORT
+(( DELAY )) && echo "delivery delay        $(cat "$WORK/probe.txt")"
 if (( HLS )); then
   hls() { json ".total.hls.$1" "$WORK/load.json"; }
   cat <<REPORT

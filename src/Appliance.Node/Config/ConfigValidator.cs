@@ -126,7 +126,7 @@ internal static class ConfigValidator
         check(app.JoinBufferMs is >= 0 and <= 10_000, $"{at}.joinBufferMs", "must be between 0 and 10000");
         check(app.JoinBurstMs is >= 0 and <= JoinModes.MaxBurstMs, $"{at}.joinBurstMs", $"must be between 0 and {JoinModes.MaxBurstMs}");
         check(app.BrowserJoinBurstMs is >= 0 and <= JoinModes.MaxBurstMs, $"{at}.browserJoinBurstMs", $"must be between 0 and {JoinModes.MaxBurstMs}");
-        check(app.FlushIntervalMs is >= 0 and <= 1000, $"{at}.flushIntervalMs", "must be between 0 and 1000");
+        check(app.FlushIntervalMs is -1 or (>= 0 and <= 1000), $"{at}.flushIntervalMs", "must be -1 (adaptive) or between 0 and 1000");
         check(app.MaxViewerLagMs is >= 500 and <= 120_000, $"{at}.maxViewerLagMs", "must be between 500 and 120000");
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");

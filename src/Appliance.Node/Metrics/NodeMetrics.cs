@@ -98,7 +98,7 @@ public static class NodeMetrics
         }
     }
 
-    /// <summary>Per viewer-second, writes and flushes say how well the fan-out merges frames (flushIntervalMs).</summary>
+    /// <summary>Per viewer-second, writes and flushes (and bytes per write) say how well the fan-out merges frames (flushIntervalMs).</summary>
     private static void ViewerWrites(PrometheusWriter metrics, NodeStatus status)
     {
         metrics.Family("appliance_viewer_writes_total", "counter", "Socket write system calls for viewers (sendmsg, sendfile, send), by protocol, open connections included.");
@@ -110,6 +110,11 @@ public static class NodeMetrics
         foreach (var viewers in status.ViewerWrites)
         {
             metrics.Sample("appliance_viewer_flushes_total", viewers.Flushes, ("protocol", viewers.Protocol));
+        }
+        metrics.Family("appliance_viewer_written_bytes_total", "counter", "Bytes the viewers' connection writers handed to their sockets, by protocol, open connections included: divide by writes for bytes per write.");
+        foreach (var viewers in status.ViewerWrites)
+        {
+            metrics.Sample("appliance_viewer_written_bytes_total", viewers.Bytes, ("protocol", viewers.Protocol));
         }
         metrics.Family("appliance_viewer_seconds_total", "counter", "Seconds viewer connections were open, by protocol: divide writes and flushes by its rate for writes per viewer-second.");
         foreach (var viewers in status.ViewerWrites)

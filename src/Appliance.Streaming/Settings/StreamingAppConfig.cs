@@ -50,9 +50,16 @@ public class StreamingAppConfig
     [JsonPropertyOrder(4)]
     public int BrowserJoinBurstMs { get; set; } = JoinModes.DefaultBrowserBurstMs;
 
-    /// <summary>A viewer is written at most this often, merging frames into one write; 0 writes at once.</summary>
+    /// <summary>
+    /// A viewer is written at most this often, merging frames into one write; 0 writes every frame
+    /// at once; -1 (the default) adapts: at once for a few viewers, merging up to 100 ms as the
+    /// stream's viewers grow (one millisecond per ten viewers).
+    /// </summary>
     [JsonPropertyOrder(5)]
-    public int FlushIntervalMs { get; set; } = 0;
+    public int FlushIntervalMs { get; set; } = AdaptiveFlushInterval;
+
+    /// <summary>The <see cref="FlushIntervalMs"/> that asks for adaptive batching.</summary>
+    public const int AdaptiveFlushInterval = -1;
 
     /// <summary>A viewer this far behind live skips to the newest keyframe.</summary>
     [JsonPropertyOrder(6)]

@@ -15,9 +15,9 @@ namespace Appliance.Streaming.Streams;
 /// timeline, so viewers see timestamps that keep increasing.
 /// </summary>
 /// <remarks>
-/// About 1,200 lines over six files (this one: source and frames; .Viewers: joining and
-/// collecting; .Join: joining at the live edge; .Packaging: TS and HLS; .Cmaf: fMP4;
-/// .Renditions: what a rendition group reads), on purpose: one critical section under one lock
+/// About 1,300 lines over seven files (this one: source and frames; .Viewers: joining and
+/// collecting; .Join: joining at the live edge; .Flush: when viewers are woken; .Packaging: TS
+/// and HLS; .Cmaf: fMP4; .Renditions: what a rendition group reads), on purpose: one critical section under one lock
 /// lets a publish and every viewer's collect run without copying. What has a life of its own is
 /// apart: the timeline (<see cref="StreamTimeline"/>), the frame log, the packagers.
 /// </remarks>
@@ -270,15 +270,6 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
         }
     }
 
-    /// <summary>Wakes every viewer's writer (a flag and, for an idle writer, one queued continuation each).</summary>
-    private void NotifyViewers()
-    {
-        for (var i = 0; i < _viewers.Count; i++)
-        {
-            _viewers[i].Writer.Notify();
-        }
-    }
-
     /// <summary>
     /// How much media the log keeps: enough for a lagging viewer to catch up, and, where HLS may
     /// start on demand, about four targets, so its first playlist already lists a few segments and
@@ -322,10 +313,7 @@ public sealed partial class LiveStream : IFrameSource, ITimelineSink
         _log.Append(frame);
         var keepFrom = App.GopCache && _log.LastKeyFrame >= 0 ? _log.LastKeyFrame : _log.Head;
         _log.Trim(keepFrom, RetentionMs);
-        if (App.FlushIntervalMs == 0)
-        {
-            NotifyViewers();
-        }
+        WakeViewersAfterAppend();
     }
 
     bool ITimelineSink.IsKnownHeader(MediaFrame frame)

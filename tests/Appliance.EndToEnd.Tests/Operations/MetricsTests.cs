@@ -40,7 +40,7 @@ public sealed class MetricsTests
         foreach (var protocol in new[] { "rtmp", "http-flv" })
         {
             var label = $"protocol=\"{protocol}\"";
-            foreach (var family in new[] { "appliance_viewer_writes_total", "appliance_viewer_flushes_total", "appliance_viewer_seconds_total" })
+            foreach (var family in new[] { "appliance_viewer_writes_total", "appliance_viewer_flushes_total", "appliance_viewer_written_bytes_total", "appliance_viewer_seconds_total" })
             {
                 Assert.True(second.Value(family, label) > first.Value(family, label), $"{family}{{{label}}} did not grow while a viewer played");
             }
@@ -57,7 +57,8 @@ public sealed class MetricsTests
         await StreamApi.WaitForFramesAsync(daemon, "direct", minFrames: 30, Wait);
         await StreamApi.WaitForFramesAsync(daemon, "batched", minFrames: 30, Wait);
 
-        // One viewer at a time, so each measurement is of that viewer alone.
+        // One viewer at a time, so each measurement is of that viewer alone. "live" has the default
+        // (adaptive) batching, which writes a stream's lone viewer at once, like flushIntervalMs 0.
         var unmerged = await PerViewerSecondAsync(daemon, "/live/direct.flv");
         var every100Ms = await PerViewerSecondAsync(daemon, "/merged/batched.flv");
 

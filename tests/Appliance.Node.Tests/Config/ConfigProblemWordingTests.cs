@@ -56,7 +56,7 @@ public class ConfigProblemWordingTests
         Assert.Equal(
             [
                 "t.json: $.rtmp.chunkSize: must be between 128 and 65536 (line 2, column 26)",
-                "t.json: $.domains[0].apps[0].flushIntervalMs: must be between 0 and 1000 (line 3, column 49)",
+                "t.json: $.domains[0].apps[0].flushIntervalMs: must be -1 (adaptive) or between 0 and 1000 (line 3, column 49)",
             ],
             error.Message.Split(Environment.NewLine));
     }

@@ -16,7 +16,9 @@ public class ConfigValidationTests
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "li/ve" } ] } ] }""", "$.domains[0].apps[0].name" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live" }, { "name": "live" } ] } ] }""", "$.domains[0].apps[1].name" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "onPublisherConflict": "maybe" } ] } ] }""", "$.domains[0].apps[0].onPublisherConflict" },
-        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": -1 } ] } ] }""", "$.domains[0].apps[0].flushIntervalMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": -2 } ] } ] }""", "$.domains[0].apps[0].flushIntervalMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": 1001 } ] } ] }""", "$.domains[0].apps[0].flushIntervalMs" },
+        { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": "auto" } ] } ] }""", "$.domains[0].apps[0].flushIntervalMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "maxViewerLagMs": 10 } ] } ] }""", "$.domains[0].apps[0].maxViewerLagMs" },
         { """{ "domains": [ { "name": "default", "apps": [] } ] }""", "$.domains[0].apps" },
         { """{ "domains": [ { "name": "a.example" }, { "name": "b.example", "aliases": [ "A.EXAMPLE" ] } ] }""", "$.domains[1].aliases[0]" },
@@ -93,6 +95,26 @@ public class ConfigValidationTests
 
         Assert.Equal(mode, config.Domains[0].Apps[0].JoinMode);
         Assert.Equal(burstMs, config.Domains[0].Apps[0].JoinBurstMs);
+    }
+
+    [Theory]
+    [InlineData("-1", -1)]
+    [InlineData("0", 0)]
+    [InlineData("100", 100)]
+    [InlineData("1000", 1000)]
+    public void FlushIntervalTakesAdaptiveAtOnceOrAFixedInterval(string json, int expected)
+    {
+        var config = ConfigLoader.Parse($$"""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "flushIntervalMs": {{json}} } ] } ] }""");
+
+        Assert.Equal(expected, config.Domains[0].Apps[0].FlushIntervalMs);
+    }
+
+    [Fact]
+    public void AnAppWithoutFlushIntervalBatchesAdaptively()
+    {
+        var config = ConfigLoader.Parse("""{ "domains": [ { "name": "default", "apps": [ { "name": "live" } ] } ] }""");
+
+        Assert.Equal(-1, config.Domains[0].Apps[0].FlushIntervalMs);
     }
 
     [Theory]

@@ -128,6 +128,8 @@ public sealed class NodeStatusTests
 
         Assert.Equal(3, metrics.Value("appliance_viewer_flushes_total", "protocol=\"http-flv\""));
         Assert.Equal(3, metrics.Value("appliance_viewer_writes_total", "protocol=\"http-flv\""));
+        Assert.Equal(3, metrics.Value("appliance_viewer_written_bytes_total", "protocol=\"http-flv\""));
+        Assert.Equal(0, metrics.Value("appliance_viewer_written_bytes_total", "protocol=\"rtmp\""));
         Assert.Equal(0, metrics.Value("appliance_viewer_flushes_total", "protocol=\"rtmp\""));
         Assert.Equal("running", report.State);
         Assert.Equal(0, metrics.Value("appliance_draining"));

@@ -4,7 +4,7 @@ using Appliance.Node.Tests.Support;
 
 namespace Appliance.Node.Tests.Sessions;
 
-/// <summary>Viewers' writes, flushes and seconds: counted while open, kept when they leave, never going back.</summary>
+/// <summary>Viewers' writes, flushes, bytes and seconds: counted while open, kept when they leave, never going back.</summary>
 public sealed class ViewerWriteTotalsTests
 {
     [Fact]
@@ -20,8 +20,9 @@ public sealed class ViewerWriteTotalsTests
         table.Remove(viewer);
         var finished = table.CaptureViewerWrites(MonotonicClock.NowMs);
 
-        Assert.Equal((5L, 5L), (open.Flushes, open.Writes));
-        Assert.Equal((5L, 5L), (Of(finished, "http-flv").Flushes, Of(finished, "http-flv").Writes));
+        // Each flush is a one-byte reply.
+        Assert.Equal((5L, 5L, 5L), (open.Flushes, open.Writes, open.Bytes));
+        Assert.Equal((5L, 5L, 5L), (Of(finished, "http-flv").Flushes, Of(finished, "http-flv").Writes, Of(finished, "http-flv").Bytes));
         Assert.Equal(0, Of(finished, "rtmp").Flushes + Of(finished, "http-ts").Flushes);
     }
 
@@ -60,7 +61,7 @@ public sealed class ViewerWriteTotalsTests
         var finished = table.CaptureViewerWrites(MonotonicClock.NowMs);
 
         Assert.Equal(2, session.Writer.Flushes);
-        Assert.All(open.Concat(finished), w => Assert.Equal((0L, 0L, 0.0), (w.Writes, w.Flushes, w.Seconds)));
+        Assert.All(open.Concat(finished), w => Assert.Equal((0L, 0L, 0.0, 0L), (w.Writes, w.Flushes, w.Seconds, w.Bytes)));
     }
 
     [Fact]
