@@ -27,7 +27,7 @@ internal sealed class LoadRun
         {
             // Round robin, so every URL gets its share at every point of the ramp.
             var target = i % options.Urls.Count;
-            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol) { Player = i };
+            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol, options.Stamps) { Player = i };
         }
     }
 
