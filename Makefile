@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-latency clean packages deb rpm
 
 all: build
 
@@ -80,6 +80,11 @@ perf-reliability: build
 # part to last held response p50/p99, failures (perf/README.md).
 perf-llhls: build
 	@bash perf/llhls.sh
+
+# Glass-to-glass latency: appliance-load publishes with SEI stamps, 1/100/1,000 viewers per protocol read them,
+# one tier and two (origin <- edge): p50/p99 per protocol and tier (perf/README.md).
+perf-latency: build
+	@bash perf/latency.sh
 
 clean:
 	rm -rf artifacts
