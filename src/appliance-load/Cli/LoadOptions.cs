@@ -79,9 +79,9 @@ internal sealed class LoadOptions
           --duration SECONDS  no connection starts after this (default 30)
 
         Exit status: 0 every viewer played to the end (hostile: the server closed every
-        connection), 1 some failed or dropped (hostile: some were left open, failed to connect
-        or never started), 2 bad options, 3 the run overran its hard cap (duration + 30 s;
-        hostile: duration + wait + 30 s).
+        connection), 1 some failed or dropped, or the publisher failed (hostile: some were
+        left open, failed to connect or never started), 2 bad options, 3 the run overran its
+        hard cap (duration + 30 s; hostile: duration + wait + 30 s).
         """;
 
     public List<StreamUrl> Urls { get; } = [];
