@@ -54,8 +54,8 @@ public sealed class LoadToolLatencyTests(StampSourceFixture source) : IClassFixt
     [Fact]
     public async Task The_stamps_survive_two_tiers_to_viewers_of_every_protocol_at_the_edge()
     {
-        await using var origin = await DaemonProcess.StartAsync(rootJson: Tiers.Node("origin"));
-        await using var edge = await DaemonProcess.StartAsync(appJson: Tiers.PullingApp([Tiers.Rtmp(origin)]), rootJson: Tiers.Node("edge"));
+        await using var origin = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("origin"));
+        await using var edge = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([Infrastructure.Tiers.Rtmp(origin)]), rootJson: Infrastructure.Tiers.Node("edge"));
 
         var (run, report) = await PublishAndWatchAsync(origin, edge);
 
