@@ -62,6 +62,29 @@ public sealed class LoadToolLatencyTests(StampSourceFixture source) : IClassFixt
         AssertEveryViewerReadEveryStamp(run, report);
     }
 
+    [Fact]
+    public async Task A_publisher_the_node_refuses_fails_the_run_with_exit_1_and_says_why()
+    {
+        await using var node = await DaemonProcess.StartAsync();
+
+        var run = await ExternalProcess.RunAsync(RunTimeout, RepoPaths.LoadTool,
+            "--publish", node.RtmpUrl("nosuchapp/stamped"), "--source", source.File, "--url", node.RtmpUrl("nosuchapp/stamped"), "--duration", "2");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"appliance-load: publishing to {node.RtmpUrl("nosuchapp/stamped")}: ", run.Stderr, StringComparison.Ordinal);
+        Assert.True(node.HasExited is false);
+    }
+
+    [Fact]
+    public async Task A_source_that_is_not_an_flv_file_is_refused_with_exit_2()
+    {
+        var run = await ExternalProcess.RunAsync(RunTimeout, RepoPaths.LoadTool,
+            "--publish", "rtmp://127.0.0.1:1/live/stamped", "--source", "/proc/version", "--duration", "2");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("appliance-load: --source /proc/version: ", run.Stderr, StringComparison.Ordinal);
+    }
+
     private async Task<(ExternalProcess Run, JsonElement Report)> PublishAndWatchAsync(DaemonProcess publishTo, DaemonProcess watch)
     {
         var args = new List<string>
