@@ -18,6 +18,11 @@ internal static class TextReport
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"publisher: {publisher.VideoFrames} video frames stamped, {publisher.Loops} loops of the file done, {publisher.Bytes / 1e6:F1} MB sent, {publisher.MaxLateMs:F0} ms late at most{(publisher.Error is null ? "" : $"; FAILED: {publisher.Error}")}");
         }
+        if (summary.Publisher is not null && summary.Total.Viewers == 0)
+        {
+            // Publish only: there are no viewers to report on.
+            return text.ToString();
+        }
         Append(text, "total", summary.Total);
         if (summary.Parts is { } parts)
         {

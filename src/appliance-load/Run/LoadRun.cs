@@ -22,7 +22,8 @@ internal sealed class LoadRun
     public LoadRun(LoadOptions options)
     {
         _options = options;
-        Viewers = new ViewerStats[options.Viewers];
+        // A publish-only run (--publish without --url) has no viewers.
+        Viewers = new ViewerStats[options.Urls.Count == 0 ? 0 : options.Viewers];
         for (var i = 0; i < Viewers.Length; i++)
         {
             // Round robin, so every URL gets its share at every point of the ramp.

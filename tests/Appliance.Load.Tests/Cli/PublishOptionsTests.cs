@@ -15,6 +15,7 @@ public class PublishOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(2.5), options.ViewersAfter);
         Assert.True(options.Stamps);
         Assert.Empty(options.Urls);
+        Assert.Empty(new Appliance.Load.Run.LoadRun(options).Viewers);
     }
 
     [Fact]
