@@ -1,5 +1,6 @@
 using Appliance.Load.Cli;
 using Appliance.Load.Hostile;
+using Appliance.Load.Publish;
 using Appliance.Load.Report;
 using Appliance.Load.Run;
 
@@ -27,9 +28,18 @@ if (options.Hostile > 0)
     return hostile.ExitCode;
 }
 
+await using var publisher = await PublisherSession.StartAsync(options).ConfigureAwait(false);
+if (publisher is { Failed: { } publishError })
+{
+    await Console.Error.WriteLineAsync($"appliance-load: {publishError}").ConfigureAwait(false);
+    return publisher.ExitCode;
+}
+
 var run = new LoadRun(options);
-var completed = await run.ExecuteAsync().ConfigureAwait(false);
-var report = LoadSummary.From(run, completed);
+var completed = options.Urls.Count == 0
+    ? await publisher!.PublishOnlyAsync(TimeSpan.FromSeconds(options.DurationSeconds)).ConfigureAwait(false)
+    : await run.ExecuteAsync().ConfigureAwait(false);
+var report = LoadSummary.From(run, completed, publisher is null ? null : await publisher.StopAsync().ConfigureAwait(false));
 if (options.JsonFile is not null)
 {
     await File.WriteAllTextAsync(options.JsonFile, JsonReport.Render(report)).ConfigureAwait(false);

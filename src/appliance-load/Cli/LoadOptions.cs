@@ -10,6 +10,8 @@ internal sealed class LoadOptions
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
                               [--ramp PER_SECOND] [--timeout SECONDS] [--json] [--json-file FILE]
                               [--progress] [--viewers-csv FILE] [--allow-remote]
+               appliance-load --publish RTMP_URL --source FILE.flv [--publish-start SECONDS]
+                              [--viewers-after SECONDS] [--url URL ...] [viewer options]
                appliance-load --hostile N --url URL [--url URL ...] [--hostile-concurrency C]
                               [--hostile-wait SECONDS] [--seed N] [--duration SECONDS]
                               [--json] [--json-file FILE] [--progress]
@@ -40,6 +42,26 @@ internal sealed class LoadOptions
           --progress          a progress line on stderr every 5 s
           --allow-remote      allow hosts that are not loopback (127.0.0.0/8, ::1, localhost)
 
+        Stamped publisher (glass-to-glass latency):
+          --publish URL       publish to rtmp://host:port/app/stream: the H.264 or H.265 FLV file
+                              --source, in real time by its timestamps, looped with timestamps that
+                              keep increasing; every video frame carries the wall-clock time it was
+                              sent in an SEI (user data unregistered, UUID
+                              a95e7c41-d23b-4f86-9e1c-62b7f058e32d, 64-bit big-endian Unix
+                              microseconds). The viewers of --url (if any) read the stamps back
+                              and report glass-to-glass latency; without --url it only publishes,
+                              for --duration
+          --source FILE       the FLV file (as ffmpeg -f flv writes it; script tags are dropped)
+          --publish-start SECONDS
+                              timestamp of the first frame on the wire (default 0; an aged stream
+                              starts later, 4294967 s is past RTMP's 32-bit wrap)
+          --viewers-after SECONDS
+                              the first viewer starts this long after the server accepted the
+                              publisher (default 0; HLS needs a segment or three); --duration
+                              counts from there, and publishing goes on until the viewers are done
+          --stamps            the viewers read latency stamps of a stream another publisher
+                              stamps (implied by --publish)
+
         Hostile mode (loopback only; --viewers, --ramp, --timeout, --viewers-csv and
         --allow-remote do not apply):
           --hostile N         N hostile connections, the kinds dealt round robin: to the
@@ -57,9 +79,9 @@ internal sealed class LoadOptions
           --duration SECONDS  no connection starts after this (default 30)
 
         Exit status: 0 every viewer played to the end (hostile: the server closed every
-        connection), 1 some failed or dropped (hostile: some were left open, failed to connect
-        or never started), 2 bad options, 3 the run overran its hard cap (duration + 30 s;
-        hostile: duration + wait + 30 s).
+        connection), 1 some failed or dropped, or the publisher failed (hostile: some were
+        left open, failed to connect or never started), 2 bad options, 3 the run overran its
+        hard cap (duration + 30 s; hostile: duration + wait + 30 s).
         """;
 
     public List<StreamUrl> Urls { get; } = [];
@@ -93,6 +115,18 @@ internal sealed class LoadOptions
 
     public int Seed { get; private set; } = 1;
 
+    /// <summary>The stamped publisher's stream; null: no publisher.</summary>
+    public StreamUrl? PublishUrl { get; private set; }
+
+    public string? Source { get; private set; }
+
+    public long PublishStartMs { get; private set; }
+
+    public TimeSpan ViewersAfter { get; private set; }
+
+    /// <summary>Viewers read the latency stamps.</summary>
+    public bool Stamps { get; private set; }
+
     public bool Help { get; private set; }
 
     public string? Error { get; private set; }
@@ -101,6 +135,7 @@ internal sealed class LoadOptions
     {
         var options = new LoadOptions();
         var urls = new List<string>();
+        string? publish = null;
         var given = new HashSet<string>();
         for (var i = 0; i < args.Length && options.Error is null; i++)
         {
@@ -160,6 +195,23 @@ internal sealed class LoadOptions
                 case "--seed":
                     options.Seed = (int)options.Number(arg, Value(), 0, int.MaxValue);
                     break;
+                case "--publish":
+                    publish = Value();
+                    options.Error ??= publish is null ? "--publish needs a value" : null;
+                    break;
+                case "--source":
+                    options.Source = Value();
+                    options.Error ??= options.Source is null ? "--source needs a value" : null;
+                    break;
+                case "--publish-start":
+                    options.PublishStartMs = (long)(options.Number(arg, Value(), 0, 1e9) * 1000);
+                    break;
+                case "--viewers-after":
+                    options.ViewersAfter = TimeSpan.FromSeconds(options.Number(arg, Value(), 0, 3600));
+                    break;
+                case "--stamps":
+                    options.Stamps = true;
+                    break;
                 case "--help" or "-h":
                     options.Help = true;
                     return options;
@@ -169,6 +221,10 @@ internal sealed class LoadOptions
             }
         }
         options.CheckMode(given);
+        if (options.Error is null)
+        {
+            options.AddPublisher(publish, given);
+        }
         if (options.Error is null)
         {
             options.AddUrls(urls);
@@ -181,6 +237,7 @@ internal sealed class LoadOptions
     {
         string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote"];
         string[] hostileOnly = ["--hostile-concurrency", "--hostile-wait", "--seed"];
+        string[] publisherOnly = ["--publish", "--source", "--publish-start", "--viewers-after", "--stamps"];
         if (Error is not null)
         {
             return;
@@ -195,10 +252,46 @@ internal sealed class LoadOptions
         {
             Error = $"{hostileOption} needs --hostile N";
         }
+        else if (Hostile > 0 && publisherOnly.FirstOrDefault(given.Contains) is { } publisherOption)
+        {
+            Error = $"{publisherOption} does not apply to --hostile";
+        }
+    }
+
+    private void AddPublisher(string? publish, HashSet<string> given)
+    {
+        if (publish is null)
+        {
+            Error = new[] { "--source", "--publish-start", "--viewers-after" }.FirstOrDefault(given.Contains) is { } option
+                ? $"{option} needs --publish URL"
+                : null;
+            return;
+        }
+        if (Source is null)
+        {
+            Error = "--publish needs --source FILE (an FLV file, as ffmpeg -f flv writes it)";
+            return;
+        }
+        if (!StreamUrl.TryParse(publish, out var url, out var problem) || url.Protocol != StreamProtocol.Rtmp)
+        {
+            Error = $"--publish {publish}: {(problem.Length > 0 ? problem : "not an rtmp:// URL")}";
+            return;
+        }
+        if (!AllowRemote && !LoopbackPolicy.IsLoopback(url.Host))
+        {
+            Error = $"--publish {publish}: '{url.Host}' is not a loopback address; load goes to 127.0.0.0/8, ::1 or localhost unless --allow-remote is given";
+            return;
+        }
+        PublishUrl = url;
+        Stamps = true;
     }
 
     private void AddUrls(List<string> urls)
     {
+        if (urls.Count == 0 && PublishUrl is not null)
+        {
+            return;
+        }
         if (urls.Count == 0)
         {
             Error = "at least one --url is required";

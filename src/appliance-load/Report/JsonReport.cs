@@ -17,6 +17,16 @@ internal static class JsonReport
             json.WriteBoolean("completedInTime", summary.CompletedInTime);
             json.WriteNumber("loadToolCpuSeconds", Math.Round(summary.CpuSeconds, 2));
             json.WriteNumber("exitCode", summary.ExitCode);
+            if (summary.Publisher is { } publisher)
+            {
+                json.WriteStartObject("publisher");
+                json.WriteNumber("videoFrames", publisher.VideoFrames);
+                json.WriteNumber("loops", publisher.Loops);
+                json.WriteNumber("bytes", publisher.Bytes);
+                json.WriteNumber("maxLateMs", Math.Round(publisher.MaxLateMs, 1));
+                json.WriteString("error", publisher.Error);
+                json.WriteEndObject();
+            }
             json.WritePropertyName("total");
             Write(json, summary.Total);
             if (summary.Parts is { } parts)
@@ -60,6 +70,21 @@ internal static class JsonReport
         WritePercentiles(json, "playingGapPerViewerMs", t.PlayingGapPerViewer);
         json.WriteNumber("videoFrames", t.VideoFrames);
         WriteKinds(json, "errors", t.Errors);
+        if (t.Latency is { } latency)
+        {
+            json.WriteStartObject("latency");
+            json.WriteNumber("viewers", latency.Viewers);
+            json.WriteNumber("viewersWithSamples", latency.ViewersWithSamples);
+            WritePercentiles(json, "glassToGlassMs", latency.All);
+            WritePercentiles(json, "viewerP50Ms", latency.ViewerP50);
+            WritePercentiles(json, "viewerP99Ms", latency.ViewerP99);
+            WritePercentiles(json, "viewerMaxMs", latency.ViewerMax);
+            WritePercentiles(json, "first5sMeanMs", latency.First5s);
+            WritePercentiles(json, "last5sMeanMs", latency.Last5s);
+            json.WriteNumber("notIncreasing", latency.NotIncreasing);
+            json.WriteNumber("fromTheFuture", latency.FromTheFuture);
+            json.WriteEndObject();
+        }
         if (t.Ts is { } ts)
         {
             json.WriteStartObject("ts");

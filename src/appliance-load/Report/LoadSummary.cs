@@ -1,3 +1,4 @@
+using Appliance.Load.Publish;
 using Appliance.Load.Run;
 
 namespace Appliance.Load.Report;
@@ -21,13 +22,18 @@ internal sealed class LoadSummary
     /// <summary>LL-HLS and DASH players: when the node answered each part (null without such players).</summary>
     public PartClockFigures? Parts { get; init; }
 
-    /// <summary>0: everyone played to the end; 1: some failed, dropped or never started; 3: hard cap.</summary>
+    /// <summary>The stamped publisher (null without --publish).</summary>
+    public PublisherFigures? Publisher { get; init; }
+
+    /// <summary>0: everyone played to the end; 1: some failed, dropped or never started, or the publisher failed; 3: hard cap.</summary>
     public int ExitCode =>
         !CompletedInTime ? 3
+        : Publisher?.Error is not null ? 1
+        : Publisher is not null && Total.Viewers == 0 ? 0
         : Total.Failed + Total.Dropped + Total.NotStarted > 0 || Total.Made == 0 ? 1
         : 0;
 
-    public static LoadSummary From(LoadRun run, bool completedInTime)
+    public static LoadSummary From(LoadRun run, bool completedInTime, PublisherFigures? publisher = null)
     {
         var seconds = run.Elapsed.TotalSeconds;
         var targets = new List<KeyValuePair<string, Tally>>();
@@ -45,6 +51,7 @@ internal sealed class LoadSummary
             Total = Tally.Of(run.Viewers, seconds),
             Targets = targets,
             Parts = run.PartFigures,
+            Publisher = publisher,
         };
     }
 }

@@ -60,6 +60,9 @@ internal sealed class Tally
     /// <summary>Null when none of the viewers reads MPEG-TS (HTTP-TS, HLS).</summary>
     public TsTally? Ts { get; private init; }
 
+    /// <summary>Null when the viewers do not read latency stamps.</summary>
+    public LatencyTally? Latency { get; private init; }
+
     public List<KeyValuePair<string, int>> Errors { get; private init; } = [];
 
     public static Tally Of(IEnumerable<ViewerStats> selected, double seconds)
@@ -158,6 +161,7 @@ internal sealed class Tally
             Hls = HlsTally.Of(viewers),
             Cmaf = CmafTally.Of(viewers),
             Ts = TsTally.Of(viewers),
+            Latency = LatencyTally.Of(viewers),
             Errors = HlsTally.Sorted(errors),
         };
     }

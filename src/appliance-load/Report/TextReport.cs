@@ -13,6 +13,16 @@ internal static class TextReport
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"appliance-load: {summary.Total.Viewers} viewers, {summary.Seconds:F1} s, ramp {summary.RampPerSecond:0.#}/s, load tool CPU {summary.CpuSeconds:F1} s");
         text.AppendLine(summary.CompletedInTime ? "" : " (HARD CAP: viewers still busy were abandoned)");
+        if (summary.Publisher is { } publisher)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"publisher: {publisher.VideoFrames} video frames stamped, {publisher.Loops} loops of the file done, {publisher.Bytes / 1e6:F1} MB sent, {publisher.MaxLateMs:F0} ms late at most{(publisher.Error is null ? "" : $"; FAILED: {publisher.Error}")}");
+        }
+        if (summary.Publisher is not null && summary.Total.Viewers == 0)
+        {
+            // Publish only: there are no viewers to report on.
+            return text.ToString();
+        }
         Append(text, "total", summary.Total);
         if (summary.Parts is { } parts)
         {
@@ -48,6 +58,10 @@ internal static class TextReport
             text.AppendLine(c, $"  playing gaps     {Ms(t.PlayingGapPerViewer)}: each viewer's longest time without media once it flowed");
         }
         text.AppendLine(c, $"  video frames     {t.VideoFrames}{(t.Made > 0 ? $" ({(double)t.VideoFrames / t.Made:F0} per viewer)" : "")}");
+        if (t.Latency is { } latency)
+        {
+            AppendLatency(text, latency);
+        }
         if (t.Ts is { } ts)
         {
             AppendTs(text, ts);
@@ -68,6 +82,16 @@ internal static class TextReport
         {
             text.AppendLine(c, $"  ({t.Errors.Count - MaxErrorLines} more kinds of error)");
         }
+    }
+
+    private static void AppendLatency(StringBuilder text, LatencyTally l)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"  glass to glass   {Ms(l.All, "frames")}: publisher's send to the viewer's receipt");
+        text.AppendLine(c, $"  viewer p99       {Ms(l.ViewerP99)}: each viewer's own p99");
+        text.AppendLine(c, $"  first 5 s        {Ms(l.First5s)}: each viewer's mean latency over its first 5 s of stamps");
+        text.AppendLine(c, $"  last 5 s         {Ms(l.Last5s)}: and over its last 5 s (the trend)");
+        text.AppendLine(c, $"  stamps           {l.ViewersWithSamples} of {l.Viewers} viewers got them; not increasing {l.NotIncreasing}, from the future {l.FromTheFuture}");
     }
 
     private static void AppendTs(StringBuilder text, TsTally ts)

@@ -14,7 +14,8 @@ internal static class ViewerCsv
         var text = new StringBuilder("viewer,url,state,bytes,connected_s,mbit_s,first_byte_ms,first_media_ms,first_keyframe_ms,video_frames,longest_gap_ms,longest_playing_gap_ms,longest_playing_gap_at_s,stalled,stalls,"
             + "ts_packets,ts_sync_losses,ts_continuity_errors,"
             + "hls_playlists,hls_segment_requests,hls_segments,hls_failures,hls_segment_p50_ms,hls_segment_p99_ms,hls_first_segment_ms,hls_stalls,hls_lowest_buffer_ms,hls_skipped,hls_malformed,hls_connections,"
-            + "cmaf_manifests,cmaf_blocking_reloads,cmaf_media_requests,cmaf_chunks,cmaf_failures,cmaf_stalls,cmaf_longest_gap_ms,cmaf_connections,error\n");
+            + "cmaf_manifests,cmaf_blocking_reloads,cmaf_media_requests,cmaf_chunks,cmaf_failures,cmaf_stalls,cmaf_longest_gap_ms,cmaf_connections,"
+            + "latency_samples,latency_p50_ms,latency_p99_ms,latency_max_ms,latency_first_5s_ms,latency_last_5s_ms,latency_not_increasing,error\n");
         for (var i = 0; i < run.Viewers.Length; i++)
         {
             var v = run.Viewers[i];
@@ -46,6 +47,14 @@ internal static class ViewerCsv
             else
             {
                 text.Append(",,,,,,,,");
+            }
+            if (v.Latency is { } l)
+            {
+                text.Append(c, $"{l.Samples},{l.Histogram.PercentileMs(50):F1},{l.Histogram.PercentileMs(99):F1},{l.Histogram.MaxMs:F1},{l.First5sMeanMs:F1},{l.Last5sMeanMs:F1},{l.NotIncreasing},");
+            }
+            else
+            {
+                text.Append(",,,,,,,");
             }
             text.AppendLine(c, $"\"{error ?? (v.Hls?.FirstFailure ?? v.Cmaf?.FirstFailure)?.Replace('"', '\'')}\"");
         }

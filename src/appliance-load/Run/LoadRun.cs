@@ -22,12 +22,13 @@ internal sealed class LoadRun
     public LoadRun(LoadOptions options)
     {
         _options = options;
-        Viewers = new ViewerStats[options.Viewers];
+        // A publish-only run (--publish without --url) has no viewers.
+        Viewers = new ViewerStats[options.Urls.Count == 0 ? 0 : options.Viewers];
         for (var i = 0; i < Viewers.Length; i++)
         {
             // Round robin, so every URL gets its share at every point of the ramp.
             var target = i % options.Urls.Count;
-            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol) { Player = i };
+            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol, options.Stamps) { Player = i };
         }
     }
 

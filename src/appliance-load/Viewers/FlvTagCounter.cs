@@ -52,6 +52,10 @@ internal sealed class FlvTagCounter : ILiveBody
         {
             var keyFrame = false;
             var videoFrame = tag.Type == FlvTagType.Video && VideoFrameCheck.IsCodedFrame(tag.Payload.Span, out keyFrame);
+            if (videoFrame)
+            {
+                stats.Latency?.OnFrame(tag.Payload.Span);
+            }
             tag.Payload.Release();
             stats.OnMedia(videoFrame, keyFrame);
         }

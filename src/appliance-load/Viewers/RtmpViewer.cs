@@ -30,6 +30,10 @@ internal static class RtmpViewer
                 var keyFrame = false;
                 var videoFrame = message.TypeId == RtmpMessageType.Video
                     && VideoFrameCheck.IsCodedFrame(message.Payload.Span, out keyFrame);
+                if (videoFrame)
+                {
+                    stats.Latency?.OnFrame(message.Payload.Span);
+                }
                 message.Payload.Release();
                 stats.OnMedia(videoFrame, keyFrame);
             }

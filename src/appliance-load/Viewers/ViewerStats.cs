@@ -24,14 +24,19 @@ internal sealed class ViewerStats
     private long _longestPlayingGapEnd;
     private int _stalls;
 
-    public ViewerStats(int target, StreamProtocol protocol)
+    /// <param name="stamps">Read the publisher's latency stamps (<see cref="Latency"/>).</param>
+    public ViewerStats(int target, StreamProtocol protocol, bool stamps = false)
     {
         Target = target;
         Protocol = protocol;
+        if (stamps)
+        {
+            Latency = new GlassToGlass();
+        }
         if (protocol is StreamProtocol.HttpTs or StreamProtocol.Hls)
         {
             // HTTP-TS: each PES start is media as it arrives; HLS: media comes a segment at a time.
-            Ts = new TsPacketCounter(protocol == StreamProtocol.HttpTs ? this : null);
+            Ts = new TsPacketCounter(protocol == StreamProtocol.HttpTs ? this : null, Latency);
         }
         if (protocol == StreamProtocol.Hls)
         {
@@ -56,6 +61,9 @@ internal sealed class ViewerStats
 
     /// <summary>LL-HLS and DASH players only: requests, chunks, failures and gaps per track.</summary>
     public CmafStats? Cmaf { get; }
+
+    /// <summary>Glass-to-glass latency from the publisher's stamps; null unless the run reads them.</summary>
+    public GlassToGlass? Latency { get; }
 
     /// <summary>HTTP-TS and HLS viewers: the TS packets received.</summary>
     public TsPacketCounter? Ts { get; }

@@ -30,6 +30,7 @@ internal sealed class Fmp4FragmentReader : IBodySink
     private readonly byte[] _header = new byte[LargeHeaderBytes];
     private readonly long[] _containerEnds = new long[MaxDepth];
     private IFragmentListener? _listener;
+    private GlassToGlass? _stamps;
     private int _fill;
     private int _need;
     private bool _inTrun;
@@ -50,10 +51,12 @@ internal sealed class Fmp4FragmentReader : IBodySink
     /// <summary>Why the body is not well-formed ISO BMFF; null while it is.</summary>
     public string? Problem { get; private set; }
 
-    /// <summary>Ready for a new body.</summary>
-    public void Begin(IFragmentListener? listener)
+    /// <summary>Ready for a new body; <paramref name="stamps"/> (video tracks) hears of the latency stamps in its mdat boxes.</summary>
+    public void Begin(IFragmentListener? listener, GlassToGlass? stamps = null)
     {
         _listener = listener;
+        _stamps = stamps;
+        stamps?.ResetScan();
         _fill = 0;
         _need = HeaderBytes;
         _inTrun = false;
@@ -85,6 +88,10 @@ internal sealed class Fmp4FragmentReader : IBodySink
             if (_skipUntil > _position)
             {
                 var skip = (int)Math.Min(data.Length, _skipUntil - _position);
+                if (_stamps is not null && _skipUntil == _mdatEnd)
+                {
+                    _stamps.Scan(data[..skip]);
+                }
                 data = data[skip..];
                 Advance(skip);
                 continue;

@@ -174,7 +174,7 @@ internal sealed class DashSegmentLoop : IFragmentListener, IAsyncDisposable
     {
         _cmaf.OnMediaRequest(hint: false);
         _segment = number;
-        _reader.Begin(this);
+        _reader.Begin(this, _isVideo ? _stats.Latency : null);
         _sentAt = Stopwatch.GetTimestamp();
         var result = await _connection.GetAsync(_request.Request, _reader, MaxSegmentBytes, _timeout, stop).ConfigureAwait(false);
         if (result.Ok)

@@ -73,7 +73,7 @@ internal sealed partial class LlHlsTrack
             }
             var hint = step == Step.Hint;
             _cmaf.OnMediaRequest(hint);
-            _reader.Begin(null);
+            _reader.Begin(null, _isVideo ? _stats.Latency : null);
             var sent = Stopwatch.GetTimestamp();
             var result = await _partConnection.GetAsync(_partRequest.Request, _reader, MaxPartBytes, _timeout, stop).ConfigureAwait(false);
             var now = Stopwatch.GetTimestamp();

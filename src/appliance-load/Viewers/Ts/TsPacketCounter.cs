@@ -17,7 +17,12 @@ internal sealed class TsPacketCounter : IBodySink
     private const int PatPid = 0;
     private const int NoPid = -1;
 
+    /// <summary>The latency stamp is among the first NAL units of an access unit: only this many packets of each video PES are searched.</summary>
+    private const int StampPackets = 8;
+
     private readonly ViewerStats? _live;
+    private readonly GlassToGlass? _stamps;
+    private int _videoPackets;
     private byte[]? _carry;
     private int _carried;
     private bool _inSync = true;
@@ -37,7 +42,12 @@ internal sealed class TsPacketCounter : IBodySink
     private long _unitVideoFrames;
 
     /// <param name="live">HTTP-TS: every PES start is media for these stats (gaps, first keyframe); HLS passes null.</param>
-    public TsPacketCounter(ViewerStats? live) => _live = live;
+    /// <param name="stamps">Where the latency stamps of the video go; null: not read.</param>
+    public TsPacketCounter(ViewerStats? live, GlassToGlass? stamps = null)
+    {
+        _live = live;
+        _stamps = stamps;
+    }
 
     public long Packets { get; private set; }
 
@@ -72,6 +82,7 @@ internal sealed class TsPacketCounter : IBodySink
         _unitVideoFrames = 0;
         _inSync = true;
         _videoCc = _audioCc = NoPid;
+        _videoPackets = StampPackets;
     }
 
     /// <summary>
@@ -189,6 +200,10 @@ internal sealed class TsPacketCounter : IBodySink
         {
             _unitEsBeforePsi |= !_unitPsi;
             Elementary(pid == _videoPid, p[3] & 0xF, hasPayload, unitStart, randomAccess);
+            if (_stamps is not null && pid == _videoPid && hasPayload)
+            {
+                Stamps(p[payload..], unitStart);
+            }
         }
         else if (unitStart && hasPayload && (pid == PatPid || pid == _pmtPid))
         {
@@ -224,6 +239,19 @@ internal sealed class TsPacketCounter : IBodySink
             AudioPes++;
         }
         _live?.OnMedia(video, keyFrame);
+    }
+
+    private void Stamps(ReadOnlySpan<byte> payload, bool unitStart)
+    {
+        if (unitStart)
+        {
+            _stamps!.ResetScan();
+            _videoPackets = 0;
+        }
+        if (_videoPackets++ < StampPackets)
+        {
+            _stamps!.Scan(payload);
+        }
     }
 
     /// <summary>A PAT or PMT section that fits in its packet (all that live muxers write).</summary>
