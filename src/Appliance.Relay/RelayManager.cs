@@ -38,7 +38,7 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
         _logger = node.Loggers.CreateLogger("relay");
         Routes = new UpstreamRoutes();
         Apply(apps);
-        _prober = new CandidateProber(() => Routes.ProbeTargets, logger: _logger, connector: node.Connector);
+        _prober = new CandidateProber(() => Routes.ProbeTargets, logger: _logger, connector: node.Connector, trust: () => node.Trust.Node);
         if (directory.Redis.Length > 0)
         {
             Directory = new StreamDirectory(directory, node.NodeId, node.Streams, node.Loggers.CreateLogger("directory"));
@@ -52,6 +52,9 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
 
     /// <summary>How pulls connect to their upstreams.</summary>
     public TcpConnector Connector => _node.Connector;
+
+    /// <summary>What outbound TLS trusts; <see cref="Apply"/> replaces the node's CAs.</summary>
+    public OutboundTrust Trust => _node.Trust;
 
     /// <summary>Where pulls write the access line of each upstream session that fed a stream.</summary>
     public AccessLog AccessLog => _node.AccessLog;
@@ -71,11 +74,19 @@ public sealed class RelayManager : IAsyncDisposable, IPullHost
         _alwaysLoop = KeepAlwaysPullsAsync();
     }
 
-    /// <summary>Takes the apps of a (re)loaded config and rebuilds the candidate table; health of unchanged candidates is kept.</summary>
-    public void Apply(IReadOnlyList<RelayApp> apps)
+    /// <summary>
+    /// Takes the apps of a (re)loaded config and rebuilds the candidate table; health of unchanged
+    /// candidates is kept. <paramref name="nodeTrust"/> (read from tls.caFile) replaces the node's
+    /// CAs first, so candidates and pushes use it from now on.
+    /// </summary>
+    public void Apply(IReadOnlyList<RelayApp> apps, Transport.Tls.TlsClientTrust? nodeTrust = null)
     {
+        if (nodeTrust is not null)
+        {
+            Trust.Replace(nodeTrust);
+        }
         _apps = apps;
-        Routes.Update([.. apps.Where(a => a.Config.Upstreams.Count > 0).Select(a => new AppUpstreams(a.Domain, a.Name, a.Config.Upstreams))]);
+        Routes.Update([.. apps.Where(a => a.Config.Upstreams.Count > 0).Select(a => new AppUpstreams(a.Domain, a.Name, a.Config.Upstreams))], Trust);
     }
 
     /// <summary>

@@ -7,18 +7,29 @@ namespace Appliance.EndToEnd.Tests;
 
 /// <summary>
 /// Hundreds of hostile connections at once (random bytes, half handshakes, giant chunk sizes,
-/// oversized headers, slowloris) while ffmpeg publishes and viewers play: the viewers notice
-/// nothing, memory stays bounded, and every bad connection is closed.
+/// oversized headers, slowloris; on the HTTPS port garbage for a ClientHello, a ClientHello cut
+/// short then silence, a handshake whose client Finished never comes) while ffmpeg publishes and
+/// viewers play: the viewers notice nothing, memory stays bounded, every bad connection is
+/// closed, and each failed TLS handshake is one log line.
 /// </summary>
 public sealed class HostilePeerTests
 {
-    private const int Attackers = 300;
+    private const int Attackers = 320;
+    private const int Kinds = 8;
+    private const int FirstTlsKind = 5;
     private const int AtOnce = 100;
 
     [Fact]
     public async Task Hundreds_of_hostile_connections_leave_viewers_unstalled_memory_bounded_and_are_all_closed()
     {
-        await using var daemon = await DaemonProcess.StartAsync(deadlinesJson: "\"handshakeMs\": 2000, \"requestHeaderMs\": 2000");
+        using var ca = new TestCertificates();
+        var (cert, key, _) = ca.Issue("node", ["node.test"]);
+        await using var daemon = await DaemonProcess.StartAsync(deadlinesJson: "\"handshakeMs\": 2000, \"requestHeaderMs\": 2000",
+            rootJson: $$"""
+                "https": { "listen": "127.0.0.1:0" },
+                "tls": { "certificates": [ { "cert": "{{cert}}", "key": "{{key}}" } ] },
+                """);
+        var httpsPort = daemon.PortOf("https");
         await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/cam"));
         await StreamApi.WaitForFramesAsync(daemon, "cam", minFrames: 25, TimeSpan.FromSeconds(30));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
@@ -35,7 +46,7 @@ public sealed class HostilePeerTests
             await gate.WaitAsync(cts.Token);
             try
             {
-                if (await AttackAsync(daemon, i % 5, new Random(random.Next()), cts.Token))
+                if (await AttackAsync(daemon, httpsPort, i % Kinds, new Random(random.Next()), cts.Token))
                 {
                     Interlocked.Increment(ref closed);
                 }
@@ -48,6 +59,10 @@ public sealed class HostilePeerTests
         await Task.WhenAll(attacks);
 
         Assert.Equal(Attackers, closed);
+        // One line per failed handshake: no more (a line per read), no fewer (a silent drop).
+        var tlsAttacks = Enumerable.Range(0, Attackers).Count(i => i % Kinds >= FirstTlsKind);
+        await WaitAsync(() => Task.FromResult(HandshakeLines(daemon) >= tlsAttacks), $"{tlsAttacks} handshake failure lines");
+        Assert.Equal(tlsAttacks, HandshakeLines(daemon));
         var status = await StatusAsync(daemon);
         Assert.True(status.GetProperty("memory").GetProperty("rssBytes").GetInt64() < 256L * 1024 * 1024,
             $"RSS grew to {status.GetProperty("memory").GetProperty("rssBytes").GetInt64() / (1024 * 1024)} MiB");
@@ -60,12 +75,14 @@ public sealed class HostilePeerTests
         Assert.False(rtmp.Ended || flv.Ended || publisher.HasExited, "a bystander was disconnected");
     }
 
+    private static int HandshakeLines(DaemonProcess daemon) => daemon.Lines.Count(l => l.Contains("https tls handshake from 127.0.0.1:", StringComparison.Ordinal));
+
     /// <summary>One hostile connection of the given kind; true once the server has closed it.</summary>
-    private static async Task<bool> AttackAsync(DaemonProcess daemon, int kind, Random random, CancellationToken ct)
+    private static async Task<bool> AttackAsync(DaemonProcess daemon, int httpsPort, int kind, Random random, CancellationToken ct)
     {
         var rtmp = kind is 0 or 1 or 2;
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", rtmp ? daemon.RtmpPort : daemon.HttpPort, ct);
+        await tcp.ConnectAsync("127.0.0.1", rtmp ? daemon.RtmpPort : kind >= FirstTlsKind ? httpsPort : daemon.HttpPort, ct);
         var stream = tcp.GetStream();
         try
         {
@@ -103,6 +120,28 @@ public sealed class HostilePeerTests
                     }
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(headers.Append("\r\n").ToString()), ct);
                     break;
+                case 5:
+                    // A TLS record header announcing a ClientHello, then random bytes for its body.
+                    // (A handshake record holding another message type is not here: SslStream then waits
+                    // forever, past the handshake deadline; see the TLS notes in the README.)
+                    var garbage = new byte[5 + random.Next(16, 2000)];
+                    random.NextBytes(garbage);
+                    garbage[0] = 0x16;
+                    garbage[1] = 0x03;
+                    garbage[2] = 0x01;
+                    garbage[3] = (byte)((garbage.Length - 5) >> 8);
+                    garbage[4] = (byte)(garbage.Length - 5);
+                    garbage[5] = 0x01;
+                    await stream.WriteAsync(garbage, ct);
+                    break;
+                case 6:
+                    // A ClientHello record announced at 512 bytes, a few of them sent, then silence until the handshake deadline.
+                    await stream.WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03 }, ct);
+                    break;
+                case 7:
+                    // A real handshake whose client Finished never reaches the server: cut mid-way.
+                    await CutHandshakeAsync(stream, ct);
+                    break;
                 default:
                     // Slowloris: a header line now and then, never the end of the head.
                     await stream.WriteAsync("GET /live/cam.flv HTTP/1.1\r\n"u8.ToArray(), ct);
@@ -119,6 +158,68 @@ public sealed class HostilePeerTests
             return true;
         }
         return await ClosedAsync(stream, TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>
+    /// Runs a TLS client over <paramref name="stream"/> that sends its ClientHello and reads the
+    /// server's flight, but whose later writes (its Finished) are dropped: the server waits for
+    /// the rest of a handshake that never comes. Whether the client thinks it finished does not matter.
+    /// </summary>
+    private static async Task CutHandshakeAsync(NetworkStream stream, CancellationToken ct)
+    {
+        using var cut = new System.Net.Security.SslStream(new FirstWriteOnly(stream), leaveInnerStreamOpen: true);
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        quick.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await cut.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "node.test",
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            }, quick.Token);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Passes reads and the first write through; drops every later write.</summary>
+    private sealed class FirstWriteOnly(NetworkStream inner) : Stream
+    {
+        private bool _wrote;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_wrote)
+            {
+                _wrote = true;
+                await inner.WriteAsync(buffer, cancellationToken);
+            }
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private static async Task<bool> ClosedAsync(NetworkStream stream, TimeSpan timeout)

@@ -22,8 +22,7 @@ public sealed class HealthUrlTests
 
     [Theory]
     [InlineData("", "is empty")]
-    [InlineData("rtmp://parent/live", "must start with http://")]
-    [InlineData("https://parent/api/health", "https is not supported (the appliance has no TLS client); use http://")]
+    [InlineData("rtmp://parent/live", "must start with http:// or https://")]
     [InlineData("http://parent:99999/api/health", "has an invalid port '99999' (1 to 65535)")]
     [InlineData("http://parent?x", "needs a path starting with '/'")]
     [InlineData("http://parent/a b", "contains a space")]

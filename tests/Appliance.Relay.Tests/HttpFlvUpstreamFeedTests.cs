@@ -141,7 +141,7 @@ public sealed class HttpFlvUpstreamFeedTests
     {
         Assert.True(UpstreamUrl.TryParse($"http://127.0.0.1:{port}/{{app}}/{{stream}}.flv", out var url, out var error), error);
         return HttpFlvUpstreamFeed.OpenAsync(new RouteCandidate(url), "live", "cam", "appliance_via=edge", traffic ?? new TrafficTotals(),
-            TcpConnector.Default, 5000, Eventually.Deadline());
+            TcpConnector.Default, Appliance.Transport.Tls.TlsClientTrust.SystemStore, 5000, Eventually.Deadline());
     }
 
     private static byte[] FlvBody(int tags)

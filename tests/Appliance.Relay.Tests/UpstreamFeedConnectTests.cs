@@ -54,7 +54,7 @@ public sealed class UpstreamFeedConnectTests
         Assert.True(UpstreamUrl.TryParse(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, port), out var url, out var error), error);
         var candidate = new RouteCandidate(url);
         return url.Protocol == UpstreamProtocol.Rtmp
-            ? RtmpUpstreamFeed.OpenAsync(candidate, "live", "cam", "appliance_via=edge", traffic, TcpConnector.Default, connectTimeoutMs, Eventually.Deadline())
-            : HttpFlvUpstreamFeed.OpenAsync(candidate, "live", "cam", "appliance_via=edge", traffic, TcpConnector.Default, connectTimeoutMs, Eventually.Deadline());
+            ? RtmpUpstreamFeed.OpenAsync(candidate, "live", "cam", "appliance_via=edge", traffic, TcpConnector.Default, Appliance.Transport.Tls.TlsClientTrust.SystemStore, connectTimeoutMs, Eventually.Deadline())
+            : HttpFlvUpstreamFeed.OpenAsync(candidate, "live", "cam", "appliance_via=edge", traffic, TcpConnector.Default, Appliance.Transport.Tls.TlsClientTrust.SystemStore, connectTimeoutMs, Eventually.Deadline());
     }
 }

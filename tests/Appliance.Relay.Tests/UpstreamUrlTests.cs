@@ -27,6 +27,32 @@ public sealed class UpstreamUrlTests
     }
 
     [Theory]
+    [InlineData("rtmps://Parent.Example/live", UpstreamProtocol.Rtmp, 443, "rtmps://parent.example:443/live", "rtmps://parent.example:443/live", "parent.example")]
+    [InlineData("rtmps://parent:1936/live", UpstreamProtocol.Rtmp, 1936, "rtmps://parent:1936/live", "rtmps://parent:1936/live", "parent:1936")]
+    [InlineData("HTTPS://origin/{app}/{stream}.flv", UpstreamProtocol.HttpFlv, 443, "https://origin:443/{app}/{stream}.flv", null, "origin")]
+    [InlineData("https://origin:8443/{stream}.flv", UpstreamProtocol.HttpFlv, 8443, "https://origin:8443/{stream}.flv", null, "origin:8443")]
+    public void AcceptsTlsSchemesWithPort443ByDefault(string text, UpstreamProtocol protocol, int port, string canonical, string? tcUrl, string hostHeader)
+    {
+        Assert.True(UpstreamUrl.TryParse(text, out var url, out var error), error);
+
+        Assert.True(url.IsTls);
+        Assert.Equal(protocol, url.Protocol);
+        Assert.Equal(port, url.Port);
+        Assert.Equal(canonical, url.ToString());
+        Assert.Equal(hostHeader, url.HostHeader);
+        if (tcUrl is not null)
+        {
+            Assert.Equal(tcUrl, url.RtmpTcUrl("x"));
+        }
+        else
+        {
+            var health = HealthUrl.DefaultFor(url)!;
+            Assert.True(health.IsTls);
+            Assert.Equal($"https://origin:{port}/api/health", health.ToString());
+        }
+    }
+
+    [Theory]
     [InlineData("rtmp://parent")]
     [InlineData("rtmp://parent/")]
     [InlineData("rtmp://parent:1935")]
@@ -145,12 +171,12 @@ public sealed class UpstreamUrlTests
     [InlineData("rtmp://par\u0000ent/live", "contains a control character")]
     [InlineData("rtmp://parent/\u007flive", "contains a control character")]
     [InlineData("rtmp://parént/live", "contains a non-ASCII character (percent-encode it)")]
-    [InlineData("parent/live", "must start with rtmp:// or http://")]
-    [InlineData("://parent/live", "must start with rtmp:// or http://")]
-    [InlineData("https://origin/{stream}.flv", "https is not supported (the appliance has no TLS client); use http://")]
-    [InlineData("HTTPS://origin/{stream}.flv", "https is not supported (the appliance has no TLS client); use http://")]
-    [InlineData("rtmps://parent/live", "rtmps is not supported; use rtmp://")]
-    [InlineData("srt://parent:9000", "scheme 'srt' is not supported; use rtmp:// or http://")]
+    [InlineData("parent/live", "must start with rtmp://, rtmps://, http:// or https://")]
+    [InlineData("://parent/live", "must start with rtmp://, rtmps://, http:// or https://")]
+    [InlineData("https://origin/live.flv", "needs {stream} in its path, e.g. http://host/{app}/{stream}.flv")]
+    [InlineData("rtmps://parent/a/b", "must name at most one app segment (rtmp://host[:port]/app; the stream name is appended)")]
+    [InlineData("rtmpe://parent/live", "rtmpe is not supported; use rtmp:// or rtmps://")]
+    [InlineData("srt://parent:9000", "scheme 'srt' is not supported; use rtmp://, rtmps://, http:// or https://")]
     [InlineData("rtmp:///live", "has no host")]
     [InlineData("rtmp://:1935/live", "has no host")]
     [InlineData("http:///{stream}", "has no host")]

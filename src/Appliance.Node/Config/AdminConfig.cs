@@ -6,6 +6,12 @@ public sealed class AdminConfig
     /// <summary>host:port; empty disables it. Keep it on loopback or a management network.</summary>
     public string Listen { get; set; } = "127.0.0.1:9135";
 
+    /// <summary>
+    /// Whether the admin listener speaks HTTPS (with the certificates of <c>tls.certificates</c>,
+    /// chosen by SNI like the HTTPS listener's) instead of plain HTTP. Off by default.
+    /// </summary>
+    public bool Tls { get; set; }
+
     /// <summary>Streams that get their own metric labels (the most watched); the rest are summed under stream="_other".</summary>
     public int MaxStreamLabels { get; set; } = 100;
 

@@ -17,6 +17,7 @@ internal static class RestartBoundKeys
         new("rtmps.listen", c => c.Rtmps.Listen, (to, from) => to.Rtmps.Listen = from.Rtmps.Listen),
         new("srt.listen", c => c.Srt.Listen, (to, from) => to.Srt.Listen = from.Srt.Listen),
         new("admin.listen", c => c.Admin.Listen, (to, from) => to.Admin.Listen = from.Admin.Listen),
+        new("admin.tls", c => c.Admin.Tls, (to, from) => to.Admin.Tls = from.Admin.Tls),
         new("control.socket", c => c.Control.Socket, (to, from) => to.Control.Socket = from.Control.Socket),
         new("cache.maxBytes", c => c.Cache.MaxBytes, (to, from) => to.Cache.MaxBytes = from.Cache.MaxBytes),
         new("node.id", c => c.Node.Id, (to, from) => to.Node.Id = from.Node.Id),

@@ -14,11 +14,18 @@ public sealed class RtmpsConfig
     public string Listen { get; set; } = "";
 }
 
-/// <summary>Certificates the TLS listeners present.</summary>
+/// <summary>Certificates the TLS listeners present, and what outbound TLS (tiers) trusts.</summary>
 public sealed class TlsConfig
 {
     /// <summary>Chosen by the name the client asks for (SNI); the first also answers unknown names.</summary>
     public List<TlsCertificateConfig> Certificates { get; set; } = [];
+
+    /// <summary>
+    /// Absolute path of a PEM file of the CAs that https:// and rtmps:// upstreams' and push
+    /// targets' certificates must chain to, instead of the system store; "" (the default) = the
+    /// system store. Read at start and on reload. An upstream's own caFile takes its place.
+    /// </summary>
+    public string CaFile { get; set; } = "";
 }
 
 public sealed class TlsCertificateConfig

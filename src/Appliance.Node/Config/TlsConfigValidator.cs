@@ -21,11 +21,21 @@ internal static class TlsConfigValidator
         check(https is "" || ConfigValidator.TryParseEndPoint(https, out _), "https.listen", $"'{https}' is not host:port (or empty for no HTTPS listener)");
         check(rtmps is "" || ConfigValidator.TryParseEndPoint(rtmps, out _), "rtmps.listen", $"'{rtmps}' is not host:port (or empty for no RTMPS listener)");
         var tls = config.Tls;
+        if (tls.CaFile is null)
+        {
+            check(false, "tls.caFile", "must be a string: the absolute path of a PEM file of CA certificates, or empty for the system store");
+        }
+        else if (tls.CaFile.Length > 0)
+        {
+            check(Relay.Config.UpstreamConfigValidator.TryLoadCaFile(tls.CaFile, out var problem), "tls.caFile", problem);
+        }
+        var adminTls = config.Admin is { Tls: true, Listen.Length: > 0 };
         check(tls.Certificates is not null, "tls.certificates", "must be an array");
         var certificates = tls.Certificates ?? [];
-        if (certificates.Count == 0 && (https is { Length: > 0 } || rtmps is { Length: > 0 }))
+        if (certificates.Count == 0 && (https is { Length: > 0 } || rtmps is { Length: > 0 } || adminTls))
         {
-            check(false, "tls.certificates", $"{(https is { Length: > 0 } ? "https.listen" : "rtmps.listen")} is set, so at least one certificate is needed");
+            var needs = https is { Length: > 0 } ? "https.listen is set" : rtmps is { Length: > 0 } ? "rtmps.listen is set" : "admin.tls is true";
+            check(false, "tls.certificates", $"{needs}, so at least one certificate is needed");
         }
         for (var i = 0; i < certificates.Count; i++)
         {

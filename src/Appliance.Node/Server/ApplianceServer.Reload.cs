@@ -29,9 +29,11 @@ public sealed partial class ApplianceServer
             ApplianceConfig config;
             Transport.Tls.TlsCertificateSet? certificates = null;
             List<string> certificateWarnings = [];
+            Transport.Tls.TlsClientTrust outboundTrust;
             try
             {
                 config = ConfigLoader.Load(ConfigPath);
+                outboundTrust = Tls.OutboundTls.Read(config);
                 // Read before anything applies: a bad certificate file refuses the whole reload,
                 // so the running certificates keep serving new handshakes.
                 if (Context.Certificates is not null)
@@ -50,7 +52,7 @@ public sealed partial class ApplianceServer
             {
                 Context.Certificates!.Replace(certificates, certificateWarnings);
             }
-            Context.Relay?.Apply(RelayApps.Of(config));
+            Context.Relay?.Apply(RelayApps.Of(config), outboundTrust);
             _pendingRestart = pending;
             if (pending.Count == 0)
             {

@@ -49,6 +49,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         Context.Transcoders = new Transcoding.TranscodeManager(() => Context.Config, streams, Context.InternalPublishers, loggers.CreateLogger("ladder"));
         var relay = new Relay.Hosting.RelayServices(Context.NodeId, streams, Context.Traffic, Context.AccessLog, loggers)
         {
+            Trust = OutboundTls.Open(config),
             PullEvents = new Webhooks.PullWebhooks(Context.Webhooks),
             Maker = Context.Transcoders,
         };
@@ -73,7 +74,14 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
                     c => AdmitAsync(c, "rtmps", () => new RtmpServerSession(c, Context, listener: "rtmps").RunAsync()));
                 AddIfOpen(opened, _rtmps);
             }
-            if (config.Admin.Listen.Length > 0)
+            if (config.Admin.Listen.Length > 0 && config.Admin.Tls)
+            {
+                // HTTPS with the listeners' certificates (validation made sure there is one).
+                _admin = OpenTls("admin.listen", config.Admin.Listen, Context.Certificates!, "admin",
+                    c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true).RunAsync()));
+                opened.Add(_admin!);
+            }
+            else if (config.Admin.Listen.Length > 0)
             {
                 ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
                 _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true).RunAsync()));
@@ -121,7 +129,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
             return null;
         }
         ConfigValidator.TryParseEndPoint(listen, out var endPoint);
-        var options = new TlsListenerOptions(certificates.Store, http: listener == "https", TimeSpan.FromMilliseconds(Context.Config.Deadlines.HandshakeMs))
+        var options = new TlsListenerOptions(certificates.Store, http: listener is "https" or "admin", TimeSpan.FromMilliseconds(Context.Config.Deadlines.HandshakeMs))
         {
             HandshakeFailed = (client, reason) => TlsLog.HandshakeFailed(Context.Logger, listener, client, reason),
         };

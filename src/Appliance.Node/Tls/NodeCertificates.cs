@@ -27,7 +27,7 @@ public sealed class NodeCertificates
     /// <summary>The certificates of a node with a TLS listener, or null when it has none (nothing is read then).</summary>
     public static NodeCertificates? Open(ApplianceConfig config, ILogger logger)
     {
-        if (config.Https.Listen.Length == 0 && config.Rtmps.Listen.Length == 0)
+        if (config.Https.Listen.Length == 0 && config.Rtmps.Listen.Length == 0 && !(config.Admin.Tls && config.Admin.Listen.Length > 0))
         {
             return null;
         }

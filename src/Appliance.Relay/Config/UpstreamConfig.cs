@@ -9,7 +9,7 @@ public sealed class UpstreamConfig
     /// <summary>
     /// <c>rtmp://host[:port][/app]</c> (the stream name is appended; no app means the local app's
     /// name) or an HTTP-FLV template <c>http://host[:port]/path</c> containing <c>{stream}</c> and
-    /// optionally <c>{app}</c>. Also the candidate's identity: nodes that list the same URL hash
+    /// optionally <c>{app}</c>; rtmps:// and https:// over TLS. Also the candidate's identity: nodes that list the same URL hash
     /// streams onto it alike, and its measured health survives a reload while it is unchanged.
     /// </summary>
     public string Url { get; set; } = "";
@@ -28,4 +28,17 @@ public sealed class UpstreamConfig
 
     /// <summary>A label for logs and the routes table; the URL is shown when absent.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// For https:// and rtmps:// only: absolute path of a PEM file of the CAs this candidate's
+    /// certificate must chain to, instead of <c>tls.caFile</c> (or the system store when that is empty).
+    /// </summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>
+    /// For https:// and rtmps:// only: base64 of the SHA-256 of the certificate's public key
+    /// (SubjectPublicKeyInfo), optionally "sha256//" first as curl writes it. Checked on top of the
+    /// chain, name and validity: a certificate with another key is refused.
+    /// </summary>
+    public string? PinSha256 { get; set; }
 }

@@ -1,5 +1,5 @@
 using Appliance.Relay.Urls;
-using Appliance.Relay.Config;
+using Appliance.Transport.Tls;
 
 namespace Appliance.Relay.Config;
 
@@ -42,8 +42,45 @@ public static class UpstreamConfigValidator
             {
                 check(HealthUrl.TryParse(upstream.HealthUrl, out _, out var healthError), $"{path}.healthUrl", healthError);
             }
+            ValidateTls(upstream, url, path, check);
             check(upstream.Name is null || (upstream.Name.Length is > 0 and <= MaxNameChars && !upstream.Name.AsSpan().ContainsAnyInRange('\0', '\x1f')),
                 $"{path}.name", $"must be 1 to {MaxNameChars} characters without control characters");
         }
+    }
+
+    private static void ValidateTls(UpstreamConfig upstream, UpstreamUrl? url, string path, Action<bool, string, string> check)
+    {
+        if (upstream.CaFile is not null)
+        {
+            check(url is null || url.IsTls, $"{path}.caFile", "is only for https:// and rtmps:// URLs");
+            check(TryLoadCaFile(upstream.CaFile, out var problem), $"{path}.caFile", problem);
+        }
+        if (upstream.PinSha256 is not null)
+        {
+            check(url is null || url.IsTls, $"{path}.pinSha256", "is only for https:// and rtmps:// URLs");
+            check(TlsClientTrust.ParsePin(upstream.PinSha256) is not null, $"{path}.pinSha256",
+                "must be the base64 of a SHA-256 (44 characters, optionally after sha256//) of the certificate's public key");
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is an absolute path of a readable PEM file of CA certificates.</summary>
+    public static bool TryLoadCaFile(string path, out string problem)
+    {
+        if (!Path.IsPathFullyQualified(path))
+        {
+            problem = "must be the absolute path of a PEM file of CA certificates";
+            return false;
+        }
+        try
+        {
+            TlsCaFile.Load(path);
+        }
+        catch (TlsCertificateException ex)
+        {
+            problem = ex.Message;
+            return false;
+        }
+        problem = "";
+        return true;
     }
 }

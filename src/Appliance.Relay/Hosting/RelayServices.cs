@@ -1,3 +1,4 @@
+using Appliance.Relay.Routing;
 using Appliance.Streaming.Logging;
 using Appliance.Streaming.Streams;
 using Appliance.Transport.Accounting;
@@ -14,6 +15,9 @@ public sealed record RelayServices(string NodeId, StreamRegistry Streams, Traffi
 {
     /// <summary>How pulls, pushes and probes open their connections.</summary>
     public TcpConnector Connector { get; init; } = TcpConnector.Default;
+
+    /// <summary>What outbound TLS (pulls, pushes, probes) trusts: the node's CA file, replaced on reload.</summary>
+    public OutboundTrust Trust { get; init; } = new();
 
     /// <summary>Who hears when pulls start, fail over and end; null: nobody.</summary>
     public IPullEvents? PullEvents { get; init; }

@@ -5,6 +5,7 @@ using Appliance.Codecs.Flv;
 using Appliance.Relay.Routing;
 using Appliance.Transport.Accounting;
 using Appliance.Transport.Sockets;
+using Appliance.Transport.Tls;
 using Appliance.Protocols.Http;
 
 namespace Appliance.Relay.Pull;
@@ -40,18 +41,10 @@ public sealed class HttpFlvUpstreamFeed : UpstreamFeed
 
     /// <param name="connectTimeoutMs">For the TCP connect; <paramref name="ct"/> bounds the whole opening.</param>
     public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string app, string streamName, string query, TrafficTotals traffic,
-        TcpConnector connector, int connectTimeoutMs, CancellationToken ct)
+        TcpConnector connector, TlsClientTrust nodeTrust, int connectTimeoutMs, CancellationToken ct)
     {
         var url = candidate.Url;
-        Stream connection;
-        try
-        {
-            connection = await connector.ConnectAsync(url.Host, url.Port, connectTimeoutMs, ct).ConfigureAwait(false);
-        }
-        catch (ConnectException ex)
-        {
-            throw new UpstreamException(ex.Message);
-        }
+        var connection = await UpstreamConnection.OpenAsync(url, candidate.Tls ?? nodeTrust, connector, connectTimeoutMs, ct).ConfigureAwait(false);
         var feed = new HttpFlvUpstreamFeed(connection);
         feed.CountIn(traffic);
         try

@@ -16,6 +16,9 @@ internal interface IPullHost
     /// <summary>How pulls open their connections to parents.</summary>
     TcpConnector Connector { get; }
 
+    /// <summary>What TLS candidates without a trust of their own (the directory's) are checked against.</summary>
+    OutboundTrust Trust { get; }
+
     /// <summary>Where pulls count their bytes (listener "upstream").</summary>
     TrafficTotals Traffic { get; }
 

@@ -1,6 +1,7 @@
 using Appliance.Relay.Routing;
 using Appliance.Transport.Accounting;
 using Appliance.Transport.Sockets;
+using Appliance.Transport.Tls;
 using Appliance.Protocols.Rtmp;
 
 namespace Appliance.Relay.Pull;
@@ -18,18 +19,10 @@ public sealed class RtmpUpstreamFeed : UpstreamFeed
 
     /// <param name="connectTimeoutMs">For the TCP connect; <paramref name="ct"/> bounds the whole opening.</param>
     public static async Task<UpstreamFeed> OpenAsync(RouteCandidate candidate, string localApp, string streamName, string query, TrafficTotals traffic,
-        TcpConnector connector, int connectTimeoutMs, CancellationToken ct)
+        TcpConnector connector, TlsClientTrust nodeTrust, int connectTimeoutMs, CancellationToken ct)
     {
         var url = candidate.Url;
-        Stream transport;
-        try
-        {
-            transport = await connector.ConnectAsync(url.Host, url.Port, connectTimeoutMs, ct).ConfigureAwait(false);
-        }
-        catch (ConnectException ex)
-        {
-            throw new UpstreamException(ex.Message);
-        }
+        var transport = await UpstreamConnection.OpenAsync(url, candidate.Tls ?? nodeTrust, connector, connectTimeoutMs, ct).ConfigureAwait(false);
         var client = await RtmpClient.ConnectAsync(transport, url.RtmpApp(localApp), url.RtmpTcUrl(localApp), ct).ConfigureAwait(false);
         var feed = new RtmpUpstreamFeed(client);
         feed.CountIn(traffic);

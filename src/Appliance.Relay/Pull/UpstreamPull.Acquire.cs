@@ -156,8 +156,8 @@ public sealed partial class UpstreamPull
         try
         {
             feed = candidate.Url.Protocol == UpstreamProtocol.Rtmp
-                ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false)
-                : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false);
+                ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _relay.Trust.Node, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false)
+                : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _relay.Trust.Node, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false);
             health.RecordConnect(MonotonicClock.NowMs - clock);
             // The race is for the first frame, not the headers before it: headers come as fast over
             // a capped path as over a clean one, a keyframe behind a rate cap measurably later.

@@ -173,14 +173,20 @@ public sealed partial class UpstreamPull : IStreamSource
 
     private string StopReason => Volatile.Read(ref _kickReason) ?? "pull stopped";
 
-    /// <summary>Closes the session that fed the stream and writes its access line (proto pull-rtmp or pull-flv).</summary>
+    /// <summary>Closes the session that fed the stream and writes its access line (proto pull-rtmp, pull-rtmps, pull-flv or pull-https-flv).</summary>
     private async Task EndAttemptAsync(Attempt attempt, FeedOutcome outcome)
     {
         await attempt.Feed.DisposeAsync().ConfigureAwait(false);
         _bytesIn += attempt.Feed.BytesReceived;
         _bytesOut += attempt.Feed.BytesSent;
         var url = attempt.Candidate.Url;
-        RelayAccessLine.Write(_relay.AccessLog, url.Protocol == UpstreamProtocol.Rtmp ? "pull-rtmp" : "pull-flv", url, _stream.Key, outcome.Failed, attempt.Feed, attempt.OpenedMs, outcome.Reason);
+        RelayAccessLine.Write(_relay.AccessLog, (url.Protocol, url.IsTls) switch
+        {
+            (UpstreamProtocol.Rtmp, false) => "pull-rtmp",
+            (UpstreamProtocol.Rtmp, true) => "pull-rtmps",
+            (_, false) => "pull-flv",
+            _ => "pull-https-flv",
+        }, url, _stream.Key, outcome.Failed, attempt.Feed, attempt.OpenedMs, outcome.Reason);
     }
 
     /// <summary>Feeds the stream until the upstream ends or stalls, the pull goes idle, or a better route is due.</summary>

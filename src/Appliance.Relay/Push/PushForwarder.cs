@@ -6,6 +6,8 @@ using Appliance.Streaming.Fanout;
 using Appliance.Streaming.Logging;
 using Appliance.Transport.Accounting;
 using Appliance.Transport.Sockets;
+using Appliance.Transport.Tls;
+using Appliance.Relay.Routing;
 using Appliance.Streaming.Media;
 using Appliance.Relay.Pull;
 using Appliance.Streaming.Streams;
@@ -15,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Relay.Push;
 
 /// <summary>
-/// Forwards one stream published here to one push target over RTMP for as long as the stream
+/// Forwards one stream published here to one push target over RTMP (or RTMPS) for as long as the stream
 /// lives, reconnecting with backoff. It reads the stream like an RTMP viewer (the same chunked
 /// bytes, from the frame log), so a slow or dead target only ever costs itself: it skips ahead
 /// or reconnects, and the publisher never waits for it.
@@ -29,6 +31,7 @@ internal sealed class PushForwarder
     private readonly TrafficTotals _traffic;
     private readonly AccessLog _accessLog;
     private readonly TcpConnector _connector;
+    private readonly OutboundTrust _trust;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private volatile string _state = "connecting";
@@ -37,8 +40,10 @@ internal sealed class PushForwarder
     private long _bytesBefore;
     private int _sessions;
 
-    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, TcpConnector connector, ILogger logger)
+    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, TcpConnector connector,
+        OutboundTrust trust, ILogger logger)
     {
+        _trust = trust;
         _stream = stream;
         _target = target;
         _nodeQuery = nodeQuery;
@@ -119,7 +124,12 @@ internal sealed class PushForwarder
             try
             {
                 // No deadline of the connector's own: 'connecting' bounds connect and publish together.
-                var transport = await _connector.ConnectAsync(_target.Host, _target.Port, Timeout.Infinite, connecting.Token).ConfigureAwait(false);
+                Stream transport = await _connector.ConnectAsync(_target.Host, _target.Port, Timeout.Infinite, connecting.Token).ConfigureAwait(false);
+                if (_target.IsTls)
+                {
+                    // rtmps://: the target's certificate is checked against the node's CAs (tls.caFile or the system store).
+                    transport = await TlsClient.AuthenticateAsync(transport, _target.Host, _trust.Node, http: false, connecting.Token).ConfigureAwait(false);
+                }
                 client = await RtmpClient.ConnectAsync(transport, _target.RtmpApp(_stream.Key.App), _target.RtmpTcUrl(_stream.Key.App), connecting.Token)
                     .ConfigureAwait(false);
             }
@@ -128,7 +138,7 @@ internal sealed class PushForwarder
                 return new Outcome(false, ex switch
                 {
                     OperationCanceledException => $"no answer within {_timing.ConnectTimeoutMs} ms",
-                    ConnectException => ex.Message,
+                    ConnectException or TlsHandshakeException => ex.Message,
                     _ => $"connect failed: {ex.Message}",
                 });
             }
@@ -173,7 +183,7 @@ internal sealed class PushForwarder
         }
         // The stream ending, or this node stopping the push, is a normal end; the target's doing is not.
         var failed = !_stop.IsCancellationRequested && !_stream.IsEnded;
-        RelayAccessLine.Write(_accessLog, "push-rtmp", _target, _stream.Key, failed, connection, openedMs, outcome.Reason);
+        RelayAccessLine.Write(_accessLog, _target.IsTls ? "push-rtmps" : "push-rtmp", _target, _stream.Key, failed, connection, openedMs, outcome.Reason);
         return outcome;
     }
 

@@ -20,6 +20,7 @@ public sealed class PushManager : IAsyncDisposable
     private readonly TrafficTotals _traffic;
     private readonly AccessLog _accessLog;
     private readonly TcpConnector _connector;
+    private readonly Routing.OutboundTrust _trust;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<LiveStream, List<(PushForwarder Forwarder, Task Run)>> _active = [];
@@ -31,6 +32,7 @@ public sealed class PushManager : IAsyncDisposable
         _traffic = node.Traffic;
         _accessLog = node.AccessLog;
         _connector = node.Connector;
+        _trust = node.Trust;
         _logger = node.Loggers.CreateLogger("push");
     }
 
@@ -63,7 +65,7 @@ public sealed class PushManager : IAsyncDisposable
                 {
                     continue;
                 }
-                var forwarder = new PushForwarder(stream, target, nodeQuery, app.Pull, _traffic, _accessLog, _connector, _logger);
+                var forwarder = new PushForwarder(stream, target, nodeQuery, app.Pull, _traffic, _accessLog, _connector, _trust, _logger);
                 forwarders.Add((forwarder, RunAsync(forwarder)));
             }
             _active[stream] = forwarders;

@@ -6,6 +6,7 @@ using System.Text;
 using Appliance.Core.Time;
 using Appliance.Protocols.Http;
 using Appliance.Transport.Sockets;
+using Appliance.Transport.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +17,9 @@ namespace Appliance.Relay.Routing;
 /// before a stream needs it: a TCP connect to the candidate (its connect time), then, where a
 /// health URL is known, <c>GET path HTTP/1.1</c> with <c>Connection: close</c> on that
 /// connection (or a new one when the health URL is elsewhere), whose time to the status line is
-/// the RTT; any 2xx is a success, anything else or no answer within
+/// the RTT; an https:// or rtmps:// candidate is handshaken after the connect, its certificate
+/// checked as a pull checks it (a refusal is a failure naming the reason), and its health asked
+/// over that TLS connection; any 2xx is a success, anything else or no answer within
 /// <see cref="ProberOptions.TimeoutMs"/> a failure. Candidates are probed concurrently, one probe
 /// per candidate at a time; down candidates wait out their retry delay. Results go into each
 /// candidate's <see cref="CandidateHealth"/>.
@@ -31,6 +34,7 @@ public sealed class CandidateProber : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Func<long> _clock;
     private readonly TcpConnector _connector;
+    private readonly Func<TlsClientTrust> _trust;
     private readonly CancellationTokenSource _stop = new();
     // Keyed by health, not candidate: apps listing the same upstream share one health and one probe.
     private readonly ConcurrentDictionary<CandidateHealth, Task> _running = new(ReferenceEqualityComparer.Instance);
@@ -39,9 +43,11 @@ public sealed class CandidateProber : IAsyncDisposable
     /// <param name="candidates">Read at every round, so candidates added or removed by a reload are picked up.</param>
     /// <param name="clock">Monotonic milliseconds; <see cref="MonotonicClock.NowMs"/> when null.</param>
     /// <param name="connector">How probes connect; <see cref="TcpConnector.Default"/> when null.</param>
+    /// <param name="trust">The node's trust, for TLS candidates without their own; the system store when null.</param>
     public CandidateProber(Func<IReadOnlyList<RouteCandidate>> candidates, ProberOptions? options = null, ILogger? logger = null, Func<long>? clock = null,
-        TcpConnector? connector = null)
+        TcpConnector? connector = null, Func<TlsClientTrust>? trust = null)
     {
+        _trust = trust ?? (static () => TlsClientTrust.SystemStore);
         _connector = connector ?? TcpConnector.Default;
         _candidates = candidates;
         _options = options ?? ProberOptions.Default;
@@ -157,22 +163,45 @@ public sealed class CandidateProber : IAsyncDisposable
         {
             return ProbeResult.Failed($"connect to {ConnectException.HostPort(url.Host, url.Port)}: no answer within {_options.TimeoutMs} ms");
         }
-        using (connection)
+        var trust = candidate.Tls ?? _trust();
+        if (url.IsTls)
+        {
+            try
+            {
+                connection = await TlsClient.AuthenticateAsync(connection, url.Host, trust, url.Protocol == UpstreamProtocol.HttpFlv, deadline).ConfigureAwait(false);
+            }
+            catch (TlsHandshakeException ex)
+            {
+                return ProbeResult.Failed(ex.Message, connectMs);
+            }
+            catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+            {
+                return ProbeResult.Failed($"tls handshake with {ConnectException.HostPort(url.Host, url.Port)}: not finished within {_options.TimeoutMs} ms", connectMs);
+            }
+        }
+        await using (connection.ConfigureAwait(false))
         {
             if (candidate.HealthUrl is not { } health)
             {
                 return new ProbeResult(true, connectMs, null, null, null);
             }
-            bool sameEndPoint = health.Host == url.Host && health.Port == url.Port;
+            bool sameEndPoint = health.Host == url.Host && health.Port == url.Port && health.IsTls == url.IsTls;
+            Stream? separate = null;
             try
             {
-                var healthConnection = sameEndPoint
-                    ? connection
-                    : await _connector.ConnectAsync(health.Host, health.Port, Timeout.Infinite, deadline).ConfigureAwait(false);
-                using (sameEndPoint ? null : healthConnection)
+                if (!sameEndPoint)
                 {
-                    return await AskHealthAsync(healthConnection, health, connectMs, deadline).ConfigureAwait(false);
+                    separate = await _connector.ConnectAsync(health.Host, health.Port, Timeout.Infinite, deadline).ConfigureAwait(false);
+                    if (health.IsTls)
+                    {
+                        separate = await TlsClient.AuthenticateAsync(separate, health.Host, trust, http: true, deadline).ConfigureAwait(false);
+                    }
                 }
+                return await AskHealthAsync(separate ?? connection, health, connectMs, deadline).ConfigureAwait(false);
+            }
+            catch (TlsHandshakeException ex)
+            {
+                return ProbeResult.Failed($"health check {health}: {ex.Message}", connectMs);
             }
             catch (ConnectException ex)
             {
@@ -189,6 +218,13 @@ public sealed class CandidateProber : IAsyncDisposable
             catch (OperationCanceledException) when (!caller.IsCancellationRequested)
             {
                 return ProbeResult.Failed($"health check {health}: no answer within {_options.TimeoutMs} ms", connectMs);
+            }
+            finally
+            {
+                if (separate is not null)
+                {
+                    await separate.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }

@@ -9,8 +9,10 @@ namespace Appliance.Relay.Routing;
 /// </summary>
 public sealed class RouteCandidate
 {
-    public RouteCandidate(UpstreamUrl url, int weight = 1, int priority = 0, CandidateHealth? health = null, HealthUrl? healthUrl = null, string? name = null)
+    public RouteCandidate(UpstreamUrl url, int weight = 1, int priority = 0, CandidateHealth? health = null, HealthUrl? healthUrl = null, string? name = null,
+        Transport.Tls.TlsClientTrust? tls = null)
     {
+        Tls = tls;
         Url = url;
         Weight = weight;
         Priority = priority;
@@ -38,6 +40,9 @@ public sealed class RouteCandidate
 
     /// <summary>Where the prober asks for health; null probes by TCP connect alone.</summary>
     public HealthUrl? HealthUrl { get; }
+
+    /// <summary>What its certificate is checked against (https://, rtmps://); null: the node's trust (<see cref="OutboundTrust.Node"/>).</summary>
+    public Transport.Tls.TlsClientTrust? Tls { get; }
 
     internal ulong IdHash { get; }
 

@@ -31,10 +31,13 @@ public sealed class UpstreamRoutes
 
     /// <summary>
     /// Replaces the table. The lists must have passed config validation; an invalid URL or health
-    /// URL throws <see cref="ArgumentException"/> and leaves the old table in place.
+    /// URL throws <see cref="ArgumentException"/>, a CA file gone bad since
+    /// <see cref="Transport.Tls.TlsCertificateException"/>, and the old table stays in place.
     /// </summary>
-    public void Update(IEnumerable<AppUpstreams> apps)
+    /// <param name="trust">Whose CAs TLS candidates without a CA file of their own trust; the system store when null.</param>
+    public void Update(IEnumerable<AppUpstreams> apps, OutboundTrust? trust = null)
     {
+        trust ??= new OutboundTrust();
         lock (_updateGate)
         {
             var old = _table;
@@ -56,14 +59,16 @@ public sealed class UpstreamRoutes
                     {
                         throw new ArgumentException($"upstream {i} of {app.Domain}/{app.App}: healthUrl {error}", nameof(apps));
                     }
-                    var id = url.ToString();
-                    bool first = !healths.TryGetValue(id, out var health);
+                    var tls = trust.For(url, config);
+                    // A URL trusted differently (another CA file or pin) is another path: one may refuse what the other accepts.
+                    var healthKey = tls is null ? url.ToString() : $"{url} {tls.Key}";
+                    bool first = !healths.TryGetValue(healthKey, out var health);
                     if (first)
                     {
-                        health = old.Healths.GetValueOrDefault(id) ?? new CandidateHealth(HealthOptions.Default, _clock);
-                        healths.Add(id, health);
+                        health = old.Healths.GetValueOrDefault(healthKey) ?? new CandidateHealth(HealthOptions.Default, _clock);
+                        healths.Add(healthKey, health);
                     }
-                    candidates[i] = new RouteCandidate(url, config.Weight, config.Priority, health, healthUrl, config.Name);
+                    candidates[i] = new RouteCandidate(url, config.Weight, config.Priority, health, healthUrl, config.Name, tls);
                     if (first)
                     {
                         targets.Add(candidates[i]);

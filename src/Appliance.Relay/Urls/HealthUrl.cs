@@ -2,11 +2,12 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Appliance.Relay.Urls;
 
-/// <summary>A validated <c>http://host[:port]/path</c> that answers 2xx while an upstream is healthy.</summary>
+/// <summary>A validated <c>http[s]://host[:port]/path</c> that answers 2xx while an upstream is healthy.</summary>
 public sealed class HealthUrl
 {
-    public HealthUrl(string host, int port, string path)
+    public HealthUrl(string host, int port, string path, bool tls = false)
     {
+        IsTls = tls;
         Host = host;
         Port = port;
         Path = path;
@@ -17,15 +18,18 @@ public sealed class HealthUrl
 
     public int Port { get; }
 
+    /// <summary>https://: asked over TLS, its certificate verified like the candidate's.</summary>
+    public bool IsTls { get; }
+
     /// <summary>The request target: path and query.</summary>
     public string Path { get; }
 
-    /// <summary>The Host header value: the port only when it is not 80.</summary>
-    public string HostHeader => Port == UpstreamUrl.DefaultHttpPort ? UrlSyntax.ForUrl(Host) : $"{UrlSyntax.ForUrl(Host)}:{Port}";
+    /// <summary>The Host header value: the port only when it is not the scheme's default.</summary>
+    public string HostHeader => Port == (IsTls ? UpstreamUrl.DefaultTlsPort : UpstreamUrl.DefaultHttpPort) ? UrlSyntax.ForUrl(Host) : $"{UrlSyntax.ForUrl(Host)}:{Port}";
 
     /// <summary>Where a candidate without a health URL of its own is probed: <c>/api/health</c> on an HTTP candidate's port, nowhere for RTMP.</summary>
     public static HealthUrl? DefaultFor(UpstreamUrl upstream) =>
-        upstream.HealthUrlPath is { } path ? new HealthUrl(upstream.Host, upstream.Port, path) : null;
+        upstream.HealthUrlPath is { } path ? new HealthUrl(upstream.Host, upstream.Port, path, upstream.IsTls) : null;
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out HealthUrl? url, out string error)
     {
@@ -36,15 +40,11 @@ public sealed class HealthUrl
         }
         if (!UrlSyntax.TrySplitScheme(text!, out var scheme, out var rest) || scheme is not ("http" or "https"))
         {
-            error = "must start with http://";
+            error = "must start with http:// or https://";
             return false;
         }
-        if (scheme == "https")
-        {
-            error = "https is not supported (the appliance has no TLS client); use http://";
-            return false;
-        }
-        if (!UrlSyntax.TryParseAuthority(rest, UpstreamUrl.DefaultHttpPort, out var host, out int port, out int end, out error))
+        var tls = scheme == "https";
+        if (!UrlSyntax.TryParseAuthority(rest, tls ? UpstreamUrl.DefaultTlsPort : UpstreamUrl.DefaultHttpPort, out var host, out int port, out int end, out error))
         {
             return false;
         }
@@ -66,9 +66,9 @@ public sealed class HealthUrl
                 return false;
             }
         }
-        url = new HealthUrl(host, port, path);
+        url = new HealthUrl(host, port, path, tls);
         return true;
     }
 
-    public override string ToString() => $"http://{UrlSyntax.ForUrl(Host)}:{Port}{Path}";
+    public override string ToString() => $"{(IsTls ? "https" : "http")}://{UrlSyntax.ForUrl(Host)}:{Port}{Path}";
 }

@@ -8,7 +8,7 @@ namespace Appliance.Relay.Urls;
 /// stream name is appended, and without an app the local app's name is used; the query, the
 /// node's own credentials for that parent, rides on the stream name) or an HTTP-FLV template
 /// <c>http://host[:port]/path[?query]</c> (port 80) holding <c>{stream}</c> and optionally
-/// <c>{app}</c>. Hosts are lower-cased, so <see cref="ToString"/> is a canonical form fit to be
+/// <c>{app}</c>; <c>rtmps://</c> and <c>https://</c> (port 443 for both) are the same over TLS. Hosts are lower-cased, so <see cref="ToString"/> is a canonical form fit to be
 /// the candidate's identity across nodes; it shows query values masked, since it goes to logs
 /// and reports.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class UpstreamUrl
 {
     public const int DefaultRtmpPort = 1935;
     public const int DefaultHttpPort = 80;
+    public const int DefaultTlsPort = 443;
 
     /// <summary>Where HTTP candidates (and the appliance itself) answer health probes.</summary>
     public const string DefaultHealthPath = "/api/health";
@@ -25,20 +26,24 @@ public sealed class UpstreamUrl
 
     private readonly string _canonical;
 
-    private UpstreamUrl(UpstreamProtocol protocol, string host, int port, string? app, string? pathTemplate, string? query = null)
+    private UpstreamUrl(UpstreamProtocol protocol, bool tls, string host, int port, string? app, string? pathTemplate, string? query = null)
     {
         Protocol = protocol;
+        IsTls = tls;
         Host = host;
         Port = port;
         App = app;
         PathTemplate = pathTemplate;
         Query = query;
-        var scheme = protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http";
+        var scheme = (protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http") + (tls ? "s" : "");
         var path = protocol == UpstreamProtocol.Rtmp ? (app is null ? "" : "/" + app) + (query is null ? "" : "?" + query) : pathTemplate!;
         _canonical = $"{scheme}://{UrlSyntax.ForUrl(host)}:{port}{UrlSyntax.MaskQueryValues(path)}";
     }
 
     public UpstreamProtocol Protocol { get; }
+
+    /// <summary>rtmps:// or https://: the connection is TLS, the certificate verified (see TlsClientTrust).</summary>
+    public bool IsTls { get; }
 
     /// <summary>A DNS name or IP literal in lower case; IPv6 without brackets.</summary>
     public string Host { get; }
@@ -58,7 +63,7 @@ public sealed class UpstreamUrl
     public string? HealthUrlPath => Protocol == UpstreamProtocol.HttpFlv ? DefaultHealthPath : null;
 
     /// <summary>The Host header value for requests to this candidate: the port only when it is not the default.</summary>
-    public string HostHeader => Port == DefaultHttpPort ? UrlSyntax.ForUrl(Host) : $"{UrlSyntax.ForUrl(Host)}:{Port}";
+    public string HostHeader => Port == (IsTls ? DefaultTlsPort : DefaultHttpPort) ? UrlSyntax.ForUrl(Host) : $"{UrlSyntax.ForUrl(Host)}:{Port}";
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out UpstreamUrl? url, out string error)
     {
@@ -69,23 +74,20 @@ public sealed class UpstreamUrl
         }
         if (!UrlSyntax.TrySplitScheme(text!, out var scheme, out var rest))
         {
-            error = "must start with rtmp:// or http://";
+            error = "must start with rtmp://, rtmps://, http:// or https://";
             return false;
         }
         switch (scheme)
         {
-            case "rtmp":
-                return TryParseRtmp(rest, out url, out error);
-            case "http":
-                return TryParseHttp(rest, out url, out error);
-            case "https":
-                error = "https is not supported (the appliance has no TLS client); use http://";
-                return false;
-            case "rtmps" or "rtmpe" or "rtmpt" or "rtmpte" or "rtmpts":
-                error = $"{scheme} is not supported; use rtmp://";
+            case "rtmp" or "rtmps":
+                return TryParseRtmp(rest, scheme == "rtmps", out url, out error);
+            case "http" or "https":
+                return TryParseHttp(rest, scheme == "https", out url, out error);
+            case "rtmpe" or "rtmpt" or "rtmpte" or "rtmpts":
+                error = $"{scheme} is not supported; use rtmp:// or rtmps://";
                 return false;
             default:
-                error = $"scheme '{scheme}' is not supported; use rtmp:// or http://";
+                error = $"scheme '{scheme}' is not supported; use rtmp://, rtmps://, http:// or https://";
                 return false;
         }
     }
@@ -93,8 +95,8 @@ public sealed class UpstreamUrl
     /// <summary>The app to play on the upstream: the URL's own, or the local app's name when it names none.</summary>
     public string RtmpApp(string localApp) => App ?? localApp;
 
-    /// <summary>The tcUrl to connect with: <c>rtmp://host:port/app</c>.</summary>
-    public string RtmpTcUrl(string localApp) => $"rtmp://{UrlSyntax.ForUrl(Host)}:{Port}/{RtmpApp(localApp)}";
+    /// <summary>The tcUrl to connect with: <c>rtmp://host:port/app</c> (rtmps:// over TLS).</summary>
+    public string RtmpTcUrl(string localApp) => $"{(IsTls ? "rtmps" : "rtmp")}://{UrlSyntax.ForUrl(Host)}:{Port}/{RtmpApp(localApp)}";
 
     /// <summary>The name to play or publish: the stream, then the URL's own query and the node's (loop protection) in one query.</summary>
     public string RtmpStreamName(string stream, string nodeQuery) =>
@@ -119,7 +121,7 @@ public sealed class UpstreamUrl
     /// <summary>The canonical form: scheme, lower-case host, explicit port, app or template.</summary>
     public override string ToString() => _canonical;
 
-    private static bool TryParseRtmp(string rest, out UpstreamUrl? url, out string error)
+    private static bool TryParseRtmp(string rest, bool tls, out UpstreamUrl? url, out string error)
     {
         url = null;
         if (rest.Contains('#'))
@@ -138,7 +140,7 @@ public sealed class UpstreamUrl
                 return false;
             }
         }
-        if (!UrlSyntax.TryParseAuthority(rest, DefaultRtmpPort, out var host, out int port, out int end, out error))
+        if (!UrlSyntax.TryParseAuthority(rest, tls ? DefaultTlsPort : DefaultRtmpPort, out var host, out int port, out int end, out error))
         {
             return false;
         }
@@ -159,7 +161,7 @@ public sealed class UpstreamUrl
             error = $"has an invalid app name '{app}'";
             return false;
         }
-        url = new UpstreamUrl(UpstreamProtocol.Rtmp, host, port, app.IsEmpty ? null : app.ToString(), null, query);
+        url = new UpstreamUrl(UpstreamProtocol.Rtmp, tls, host, port, app.IsEmpty ? null : app.ToString(), null, query);
         return true;
     }
 
@@ -187,10 +189,10 @@ public sealed class UpstreamUrl
         return true;
     }
 
-    private static bool TryParseHttp(string rest, out UpstreamUrl? url, out string error)
+    private static bool TryParseHttp(string rest, bool tls, out UpstreamUrl? url, out string error)
     {
         url = null;
-        if (!UrlSyntax.TryParseAuthority(rest, DefaultHttpPort, out var host, out int port, out int end, out error))
+        if (!UrlSyntax.TryParseAuthority(rest, tls ? DefaultTlsPort : DefaultHttpPort, out var host, out int port, out int end, out error))
         {
             return false;
         }
@@ -204,7 +206,7 @@ public sealed class UpstreamUrl
         {
             return false;
         }
-        url = new UpstreamUrl(UpstreamProtocol.HttpFlv, host, port, null, template);
+        url = new UpstreamUrl(UpstreamProtocol.HttpFlv, tls, host, port, null, template);
         return true;
     }
 

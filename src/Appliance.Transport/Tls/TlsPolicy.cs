@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Appliance.Transport.Tls;
 
@@ -35,9 +36,42 @@ internal static class TlsPolicy
             ClientCertificateRequired = false,
             // A client-initiated renegotiation is refused (OpenSSL answers it with an alert).
             AllowRenegotiation = false,
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             ApplicationProtocols = http ? [SslApplicationProtocol.Http11] : null,
         };
+        if (OperatingSystem.IsLinux())
+        {
+            options.CipherSuitesPolicy = Ciphers;
+        }
+        return options;
+    }
+
+    /// <summary>
+    /// An outbound handshake's options: the chain is built to <paramref name="roots"/> when given
+    /// (only to them: the system store is not consulted), else to the system store; revocation is
+    /// not checked (no fetching of CRLs or OCSP on the pull path).
+    /// </summary>
+    public static SslClientAuthenticationOptions ClientOptions(string host, X509Certificate2Collection? roots, bool http, RemoteCertificateValidationCallback validate)
+    {
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            EnabledSslProtocols = Protocols,
+            AllowRenegotiation = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            ApplicationProtocols = http ? [SslApplicationProtocol.Http11] : null,
+            RemoteCertificateValidationCallback = validate,
+        };
+        if (roots is not null)
+        {
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            policy.CustomTrustStore.AddRange(roots);
+            options.CertificateChainPolicy = policy;
+        }
         if (OperatingSystem.IsLinux())
         {
             options.CipherSuitesPolicy = Ciphers;

@@ -29,6 +29,11 @@ public sealed class TlsConfigTests : IDisposable
     [InlineData("""{ "tls": { "certificates": [ { "cert": "/a.crt", "key": "" } ] } }""", "$.tls.certificates[0].key: must be the absolute path of a PEM private key")]
     [InlineData("""{ "tls": { "certificates": [ { "names": ["a.test:443"], "cert": "/a.crt", "key": "/k.key" } ] } }""", "$.tls.certificates[0].names[0]: must be a host name, or *. and a host name")]
     [InlineData("""{ "http": { "listen": "127.0.0.1:8443" }, "https": { "listen": "0.0.0.0:8443" } }""", "$.https.listen: port 8443 is already used by $.http.listen ('127.0.0.1:8443')")]
+    [InlineData("""{ "admin": { "listen": "127.0.0.1:9135", "tls": true } }""", "$.tls.certificates: admin.tls is true, so at least one certificate is needed")]
+    [InlineData("""{ "tls": { "caFile": "ca.pem" } }""", "$.tls.caFile: must be the absolute path of a PEM file of CA certificates")]
+    [InlineData("""{ "tls": { "caFile": "/nonexistent/appliance/ca.pem" } }""", "$.tls.caFile: /nonexistent/appliance/ca.pem: cannot read the CA file: no such file")]
+    [InlineData("""{ "tls": { "caFile": null } }""", "$.tls.caFile: must be a string: the absolute path of a PEM file of CA certificates, or empty for the system store")]
+    [InlineData("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "push": ["https://upper/{stream}.flv"] } ] } ] }""", "$.domains[0].apps[0].push[0]: must be an rtmp:// or rtmps:// URL")]
     public void A_bad_key_is_refused_with_its_path(string json, string message)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "test.json"));
@@ -45,6 +50,25 @@ public sealed class TlsConfigTests : IDisposable
             """);
 
         Assert.Equal(["a.test", "*.b.test"], config.Tls.Certificates[0].Names);
+    }
+
+    [Fact]
+    public void A_ca_file_without_certificates_is_refused_and_a_good_one_is_read_at_start()
+    {
+        var (_, key, _) = _ca.Issue("a", ["a.test"]);
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse($$"""{ "tls": { "caFile": "{{key}}" } }""", "test.json"));
+        var config = ConfigLoader.Parse($$"""
+            { "admin": { "tls": true }, "https": { "listen": "127.0.0.1:0" },
+              "tls": { "caFile": "{{_ca.CaPath}}", "certificates": [ { "cert": "/etc/appliance/a.crt", "key": "/etc/appliance/a.key" } ] } }
+            """, "test.json");
+        var trust = OutboundTls.Read(config);
+
+        Assert.Contains($"test.json: $.tls.caFile: {key}: no BEGIN CERTIFICATE block in the file", error.Message);
+        Assert.Equal(_ca.CaPath, trust.CaFile);
+        Assert.Equal(_ca.Ca.Thumbprint, Assert.Single(trust.Roots!).Thumbprint);
+        Assert.True(config.Admin.Tls);
+        Assert.Null(OutboundTls.Read(new ApplianceConfig()).Roots);
     }
 
     [Fact]

@@ -88,8 +88,8 @@ public sealed class UpstreamRoutesTests
     {
         _routes.Update([App("default", "live", Upstream("rtmp://parent-a/live"))]);
 
-        var refused = Assert.Throws<ArgumentException>(() => _routes.Update([App("default", "live", Upstream("https://origin/{stream}.flv"))]));
-        Assert.StartsWith("upstream 0 of default/live: url https is not supported", refused.Message);
+        var refused = Assert.Throws<ArgumentException>(() => _routes.Update([App("default", "live", Upstream("rtmpe://origin/live"))]));
+        Assert.StartsWith("upstream 0 of default/live: url rtmpe is not supported", refused.Message);
         Assert.Throws<ArgumentException>(() => _routes.Update([App("default", "live", Upstream("rtmp://a/live", healthUrl: "ftp://x"))]));
 
         Assert.Equal("rtmp://parent-a:1935/live", _routes.Candidates("default", "live").Single().Id);
