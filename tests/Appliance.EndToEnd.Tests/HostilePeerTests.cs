@@ -7,7 +7,7 @@ namespace Appliance.EndToEnd.Tests;
 
 /// <summary>
 /// Hundreds of hostile connections at once (random bytes, half handshakes, giant chunk sizes,
-/// oversized headers, slowloris; on the HTTPS port garbage for a ClientHello, a ClientHello cut
+/// oversized headers, slowloris; on the HTTPS port garbage for a ClientHello or another handshake message first, a ClientHello cut
 /// short then silence, a handshake whose client Finished never comes) while ffmpeg publishes and
 /// viewers play: the viewers notice nothing, memory stays bounded, every bad connection is
 /// closed, and each failed TLS handshake is one log line.
@@ -121,9 +121,8 @@ public sealed class HostilePeerTests
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(headers.Append("\r\n").ToString()), ct);
                     break;
                 case 5:
-                    // A TLS record header announcing a ClientHello, then random bytes for its body.
-                    // (A handshake record holding another message type is not here: SslStream then waits
-                    // forever, past the handshake deadline; see the TLS notes in the README.)
+                    // A handshake record, then random bytes for its body: half announce a ClientHello,
+                    // half another message type (refused before SslStream, which would wait on one for good).
                     var garbage = new byte[5 + random.Next(16, 2000)];
                     random.NextBytes(garbage);
                     garbage[0] = 0x16;
@@ -131,7 +130,7 @@ public sealed class HostilePeerTests
                     garbage[2] = 0x01;
                     garbage[3] = (byte)((garbage.Length - 5) >> 8);
                     garbage[4] = (byte)(garbage.Length - 5);
-                    garbage[5] = 0x01;
+                    garbage[5] = random.Next(2) == 0 ? (byte)0x01 : (byte)random.Next(2, 256);
                     await stream.WriteAsync(garbage, ct);
                     break;
                 case 6:

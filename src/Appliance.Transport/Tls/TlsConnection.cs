@@ -63,6 +63,7 @@ public sealed class TlsConnection : IConnection, IAsyncDisposable
         using var deadline = new CancellationTokenSource(options.HandshakeTimeout);
         try
         {
+            await RefuseWhatIsNotAClientHelloAsync(socket, deadline.Token).ConfigureAwait(false);
             await stream.AuthenticateAsServerAsync((_, hello, _, _) =>
             {
                 chosen = set.Select(hello.ServerName);
@@ -75,6 +76,38 @@ public sealed class TlsConnection : IConnection, IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw new TlsHandshakeException(Describe(ex, deadline.IsCancellationRequested, options.HandshakeTimeout), ex);
+        }
+    }
+
+    /// <summary>
+    /// Peeks at the first record (leaving it for SslStream) and refuses a handshake record whose
+    /// first message is not a ClientHello: given one (a ServerHello, say), SslStream waits without
+    /// reading, past the deadline, and the connection stays open for good. A server's peer only
+    /// ever starts with a ClientHello. Anything that is not a handshake record at all, SslStream
+    /// refuses at once by itself; a record cut short runs into the deadline here or there.
+    /// </summary>
+    private static async Task RefuseWhatIsNotAClientHelloAsync(Socket socket, CancellationToken ct)
+    {
+        const byte HandshakeRecord = 0x16;
+        const byte ClientHello = 0x01;
+        var head = new byte[6];
+        while (true)
+        {
+            var read = await socket.ReceiveAsync(head, SocketFlags.Peek, ct).ConfigureAwait(false);
+            if (read == 0 || head[0] != HandshakeRecord)
+            {
+                return;
+            }
+            if (read == head.Length)
+            {
+                if (head[5] != ClientHello)
+                {
+                    throw new AuthenticationException($"the first handshake message is not a ClientHello (type {head[5]})");
+                }
+                return;
+            }
+            // Fewer bytes than the record header and message type: a peek returns what is there at once.
+            await Task.Delay(10, ct).ConfigureAwait(false);
         }
     }
 
