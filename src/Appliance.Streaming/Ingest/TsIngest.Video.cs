@@ -3,6 +3,7 @@ using Appliance.Codecs.Avc;
 using Appliance.Codecs.Hevc;
 using Appliance.Codecs.MpegTs;
 using Appliance.Core.Buffers;
+using Appliance.Streaming.Logging;
 
 namespace Appliance.Streaming.Ingest;
 
@@ -16,10 +17,15 @@ public sealed partial class TsIngest
     private const int HevcSequenceStart = 0;
     private const int HevcCodedFrames = 1;
 
+    /// <summary>Media time without a video keyframe after which the stream says so (once per such stretch).</summary>
+    public const long KeyFrameGapWarningMs = 60_000;
+
     private readonly List<byte[]> _vps = [];
     private readonly List<byte[]> _sps = [];
     private readonly List<byte[]> _pps = [];
     private byte[]? _videoRecord;
+    private long _lastKeyFrameMs = -1;
+    private bool _keyFrameGapLogged;
 
     private enum NalRole
     {
@@ -107,6 +113,24 @@ public sealed partial class TsIngest
         }
         body.Length = offset;
         Publish(VideoTag, ms, body);
+        WatchKeyFrames(unit.IsKeyFrame, ms);
+    }
+
+    // An encoder that stops sending keyframes leaves new viewers (and HLS/CMAF cuts) waiting: said once per stretch.
+    private void WatchKeyFrames(bool key, long ms)
+    {
+        if (key || _lastKeyFrameMs < 0)
+        {
+            _lastKeyFrameMs = ms;
+            _keyFrameGapLogged = false;
+            return;
+        }
+        if (!_keyFrameGapLogged && ms - _lastKeyFrameMs >= KeyFrameGapWarningMs)
+        {
+            _keyFrameGapLogged = true;
+            StreamLog.Packaging(_logger, _stream.Key.ToString(),
+                $"no video keyframe for {(ms - _lastKeyFrameMs) / 1000} s of media; new viewers wait for the next one");
+        }
     }
 
     private static NalRole Role(ReadOnlySpan<byte> nal, bool hevc) => hevc

@@ -10,10 +10,12 @@ namespace Appliance.Streaming.Ingest;
 /// Turns an MPEG-TS byte stream (an SRT publisher) into the frames of a stream, as an RTMP publish
 /// would send them: H.264 and H.265 Annex-B access units become length-prefixed NAL units, their
 /// in-band parameter sets an AVC sequence header or an enhanced RTMP HEVC SequenceStart (again
-/// whenever they change); ADTS frames become raw AAC with an AudioSpecificConfig header. Timestamps are the PES DTS/PTS, their 33-bit 90 kHz clock extended
-/// to 64 bits across its wrap (26.5 h) and handed to <see cref="MediaIngest"/> in milliseconds.
-/// The first video (H.264 or H.265) and the first AAC stream of the program are taken; damage the demuxer survives
-/// is counted there, and units that cannot be turned into frames are dropped with a rate-limited line.
+/// whenever they change); ADTS frames become raw AAC with an AudioSpecificConfig header.
+/// Timestamps are the PES DTS/PTS, their 33-bit 90 kHz clock extended to 64 bits across its wrap
+/// (26.5 h) and handed to <see cref="MediaIngest"/> in milliseconds. The first video (H.264 or
+/// H.265) and the first AAC stream of the program are taken; damage the demuxer survives is
+/// counted there, units that cannot be turned into frames are dropped with a rate-limited line,
+/// and a minute of video without a keyframe is said once.
 /// </summary>
 public sealed partial class TsIngest
 {

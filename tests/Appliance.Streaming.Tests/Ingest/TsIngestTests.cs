@@ -92,6 +92,31 @@ public sealed class TsIngestTests : IDisposable
     }
 
     [Fact]
+    public void A_minute_of_video_without_a_keyframe_is_said_once_and_the_frames_still_flow()
+    {
+        // One IDR, then 70 s of media (faster than real time) with none: x264 with an infinite keyframe interval.
+        var path = Path.Combine(_directory, "nokey.ts");
+        var (exitCode, _, stderr) = ExternalTool.Run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=5:duration=70",
+            "-c:v", "libx264", "-preset", "ultrafast", "-x264-params", "keyint=infinite:scenecut=0", "-f", "mpegts", path);
+        Assert.True(exitCode == 0, $"ffmpeg failed: {stderr}");
+        using var logs = new LogCollector();
+        var harness = new StreamHarness();
+        var ingest = new TsIngest(harness.Stream, harness.Source, logs.CreateLogger("ingest"));
+
+        var ts = File.ReadAllBytes(path);
+        for (var offset = 0; offset < ts.Length; offset += 1316)
+        {
+            ingest.Write(ts.AsSpan(offset, Math.Min(1316, ts.Length - offset)));
+        }
+        ingest.Flush();
+
+        // The sequence header and 350 pictures: nothing is held back for want of a keyframe.
+        Assert.Equal(351, ingest.Frames);
+        var warnings = logs.Lines.Where(l => l.Message.Contains("no video keyframe for 60 s of media", StringComparison.Ordinal)).ToList();
+        Assert.Single(warnings);
+    }
+
+    [Fact]
     public void Bytes_that_are_not_a_transport_stream_are_refused()
     {
         var h = new StreamHarness();
