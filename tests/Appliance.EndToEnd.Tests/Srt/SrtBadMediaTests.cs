@@ -20,7 +20,8 @@ public sealed class SrtBadMediaTests(SrtFixture srt) : IClassFixture<SrtFixture>
         var ts = await EncodeAsync("lying.ts", "testsrc2=size=96x64:rate=25:duration=4", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac");
         var lied = LieAboutAudioPesLengths(ts);
-        Assert.True(lied > 20, $"only {lied} audio PES headers to lie in");
+        // ffmpeg packs several AAC frames in one PES: about three a second.
+        Assert.True(lied > 5, $"only {lied} audio PES headers to lie in");
         var before = await FramesAsync("cam");
 
         await SendAsync("#!::r=live/lying,m=publish", ts, async () =>
