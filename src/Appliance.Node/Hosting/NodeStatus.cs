@@ -71,7 +71,7 @@ public sealed partial record NodeStatus
     public long TranscodeRefused { get; init; }
 
     /// <summary>SRT's packet counters and the open SRT sessions' links; null without srt.listen.</summary>
-    public Srt.SrtStatus? Srt { get; init; }
+    public SrtStatus? Srt { get; init; }
 
     public required MemoryStatus Memory { get; init; }
 

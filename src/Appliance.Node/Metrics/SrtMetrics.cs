@@ -1,4 +1,4 @@
-using Appliance.Node.Srt;
+using Appliance.Node.Hosting;
 
 namespace Appliance.Node.Metrics;
 

@@ -19,7 +19,7 @@ namespace Appliance.Node.Srt;
 /// sends them). The app's auth decides first, exactly as for RTMP, with the stream id's token as
 /// the query. Anything malformed ends this connection only, with one log line.
 /// </summary>
-public sealed partial class SrtServerSession : SessionBase
+public sealed partial class SrtServerSession : SessionBase, ISrtSession
 {
     private readonly ServerContext _context;
     private readonly SrtConnection _srt;

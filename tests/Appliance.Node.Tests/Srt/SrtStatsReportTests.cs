@@ -1,7 +1,6 @@
 using Appliance.Control.Contract;
 using Appliance.Node.Hosting;
 using Appliance.Node.Metrics;
-using Appliance.Node.Srt;
 using Appliance.Transport.Srt;
 
 namespace Appliance.Node.Tests.Srt;

@@ -1,7 +1,7 @@
 using Appliance.Node.Sessions;
 using Appliance.Transport.Srt;
 
-namespace Appliance.Node.Srt;
+namespace Appliance.Node.Hosting;
 
 /// <summary>
 /// SRT's figures across sessions, for /metrics: the counters are the finished sessions' last
@@ -45,7 +45,7 @@ public sealed class SrtTotals
         var publishers = new List<SrtPublisherStatus>();
         foreach (var session in open)
         {
-            if (session is not SrtServerSession srt || srt.Stats is not { } stats)
+            if (session is not ISrtSession srt || srt.Stats is not { } stats)
             {
                 continue;
             }
@@ -92,7 +92,7 @@ public sealed class SrtTotals
     }
 }
 
-/// <summary>SRT across the node's sessions in a <see cref="Hosting.NodeStatus"/>: counters since start, gauges of the open sessions.</summary>
+/// <summary>SRT across the node's sessions in a <see cref="NodeStatus"/>: counters since start, gauges of the open sessions.</summary>
 public sealed record SrtStatus(
     int Sessions,
     long PacketsSent,
