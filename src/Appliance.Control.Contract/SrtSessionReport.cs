@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Appliance.Control.Contract;
 
 /// <summary>SRT's own figures for one SRT session (srt_bstats, totals since it connected).</summary>
@@ -17,7 +19,11 @@ public sealed class SrtSessionReport
     /// <summary>Packets found missing on their way in (receiving side).</summary>
     public long PacketsReceivedLost { get; set; }
 
+    /// <summary>Packets this node sent again (sending side: a player).</summary>
     public long PacketsRetransmitted { get; set; }
+
+    /// <summary>Retransmitted packets this node received (receiving side: a publisher's repairs).</summary>
+    public long PacketsReceivedRetransmitted { get; set; }
 
     /// <summary>Packets given up on: too late to play, on either side.</summary>
     public long PacketsDropped { get; set; }
@@ -25,4 +31,11 @@ public sealed class SrtSessionReport
     public int SendBufferMs { get; set; }
 
     public int ReceiveBufferMs { get; set; }
+
+    /// <summary>
+    /// One line for the session table: RTT, packets lost on the way in and out, retransmitted and
+    /// dropped, then the send/receive buffers in ms and the link's estimated bandwidth.
+    /// </summary>
+    public string Summary() => string.Create(CultureInfo.InvariantCulture,
+        $"rtt {RttMs:F1} ms, lost {PacketsReceivedLost} in/{PacketsSentLost} out, retrans {PacketsReceivedRetransmitted} in/{PacketsRetransmitted} out, dropped {PacketsDropped}, buf {SendBufferMs}/{ReceiveBufferMs} ms, bw {BandwidthMbps:F0} Mbit/s");
 }

@@ -87,13 +87,19 @@ internal static class Tables
         }),
         "no live streams");
 
-    public static string Sessions(List<SessionReport> sessions) => Table(
-        ["ID", "PROTOCOL", "CLIENT", "STREAM", "AGE", "IN", "OUT"],
-        sessions.Select(s => new[]
-        {
-            s.Id.ToString(CultureInfo.InvariantCulture), s.Protocol, s.Client, s.Stream, Duration(s.AgeSeconds), Bytes(s.BytesIn), Bytes(s.BytesOut),
-        }),
-        "no sessions");
+    /// <summary>The sessions; an SRT column (RTT, loss, retransmissions, buffers) when any is an SRT session.</summary>
+    public static string Sessions(List<SessionReport> sessions)
+    {
+        var srt = sessions.Any(s => s.Srt is not null);
+        string[] header = ["ID", "PROTOCOL", "CLIENT", "STREAM", "AGE", "IN", "OUT"];
+        return Table(srt ? [.. header, "SRT (send/receive buffer)"] : header,
+            sessions.Select<SessionReport, string[]>(s =>
+            {
+                string[] row = [s.Id.ToString(CultureInfo.InvariantCulture), s.Protocol, s.Client, s.Stream, Duration(s.AgeSeconds), Bytes(s.BytesIn), Bytes(s.BytesOut)];
+                return srt ? [.. row, s.Srt?.Summary() ?? "-"] : row;
+            }),
+            "no sessions");
+    }
 
     public static string Routes(List<RouteReport> routes) => Table(
         ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "CARRY", "STALLS", "FAILS", "COST", "STREAMS"],

@@ -36,6 +36,8 @@ public sealed class SrtListenerTests
         await Send(server, [1, 2, 3]);
         var back = await ReadExactly(caller, 3);
         var stats = server.Stats();
+        server.Abort();
+        var last = server.Stats();
         release.SetResult();
         caller.Abort();
 
@@ -47,6 +49,8 @@ public sealed class SrtListenerTests
         // 3000 bytes leave in messages of at most 1316: three packets at least.
         Assert.True(stats!.Value.PacketsReceived >= 3, $"packets received {stats.Value.PacketsReceived}");
         Assert.InRange(stats.Value.RttMs, 0, 1000);
+        // Closed, it still has the figures read just before the close (the access log line's).
+        Assert.True(last!.Value.PacketsReceived >= stats.Value.PacketsReceived, $"packets received after the close {last.Value.PacketsReceived}");
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Appliance.Codecs.Bits;
 
 namespace Appliance.Codecs.Hevc;
 
-/// <summary>Reads the picture size from an HEVC sequence parameter set (ITU-T H.265, 7.3.2.2.1).</summary>
+/// <summary>Reads the picture size and the 'hvcC' fields from an HEVC sequence parameter set (ITU-T H.265, 7.3.2.2.1).</summary>
 public static class HevcSps
 {
     private const int NalHeaderLength = 2;
@@ -16,30 +16,56 @@ public static class HevcSps
     /// <summary><paramref name="spsNal"/> is the whole NAL unit, with its 2-byte header.</summary>
     public static bool TryParseResolution(ReadOnlySpan<byte> spsNal, out int width, out int height)
     {
-        width = 0;
-        height = 0;
+        var parsed = Parse(spsNal, out var info) != Parsed.Nothing;
+        width = info.Width;
+        height = info.Height;
+        return parsed;
+    }
+
+    /// <summary>
+    /// What an 'hvcC' record repeats of the SPS: the general profile, tier and level bytes, the
+    /// sub-layers, the chroma format and bit depths, and the picture size.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> spsNal, out HevcSpsInfo info) => Parse(spsNal, out info) == Parsed.All;
+
+    private enum Parsed
+    {
+        Nothing,
+        Resolution,
+        All,
+    }
+
+    // The resolution alone needs less of the SPS than the record's fields (the bit depths follow it).
+    private static Parsed Parse(ReadOnlySpan<byte> spsNal, out HevcSpsInfo info)
+    {
+        info = default;
         if (spsNal.Length < NalHeaderLength + 1 || (spsNal[0] & 0x80) != 0
             || ((spsNal[0] >> 1) & 0x3F) != HevcDecoderConfigurationRecord.NalTypeSps)
         {
-            return false;
+            return Parsed.Nothing;
         }
         var bits = new BitReader(spsNal[NalHeaderLength..], stripEmulationPrevention: true);
         bits.SkipBits(4);  // sps_video_parameter_set_id
         var maxSubLayersMinus1 = (int)bits.ReadBits(3);
         if (maxSubLayersMinus1 > 6)
         {
-            return false;
+            return Parsed.Nothing;
         }
-        bits.ReadFlag();  // sps_temporal_id_nesting_flag
-        SkipProfileTierLevel(ref bits, maxSubLayersMinus1);
+        var temporalIdNesting = bits.ReadFlag();
+        var generalProfileTierLevel = new byte[GeneralProfileTierLevelBits / 8];
+        for (var i = 0; i < generalProfileTierLevel.Length; i++)
+        {
+            generalProfileTierLevel[i] = (byte)bits.ReadBits(8);
+        }
+        SkipSubLayers(ref bits, maxSubLayersMinus1);
         if (bits.ReadUe() > 15)  // sps_seq_parameter_set_id
         {
-            return false;
+            return Parsed.Nothing;
         }
         var chromaFormatIdc = bits.ReadUe();
         if (chromaFormatIdc > 3)
         {
-            return false;
+            return Parsed.Nothing;
         }
         var separateColourPlane = chromaFormatIdc == 3 && bits.ReadFlag();
         long w = bits.ReadUe();
@@ -56,16 +82,19 @@ public static class HevcSps
         }
         if (bits.Failed || w is <= 0 or > MaxDimension || h is <= 0 or > MaxDimension)
         {
-            return false;
+            return Parsed.Nothing;
         }
-        width = (int)w;
-        height = (int)h;
-        return true;
+        var bitDepthLumaMinus8 = bits.ReadUe();
+        var bitDepthChromaMinus8 = bits.ReadUe();
+        var depthsRead = !bits.Failed && bitDepthLumaMinus8 <= 8 && bitDepthChromaMinus8 <= 8;
+        info = new HevcSpsInfo((int)w, (int)h, (int)chromaFormatIdc, depthsRead ? (int)bitDepthLumaMinus8 : 0, depthsRead ? (int)bitDepthChromaMinus8 : 0,
+            maxSubLayersMinus1, temporalIdNesting, generalProfileTierLevel);
+        return depthsRead ? Parsed.All : Parsed.Resolution;
     }
 
-    private static void SkipProfileTierLevel(ref BitReader bits, int maxSubLayersMinus1)
+    // profile_tier_level() after its general part.
+    private static void SkipSubLayers(ref BitReader bits, int maxSubLayersMinus1)
     {
-        bits.SkipBits(GeneralProfileTierLevelBits);
         Span<bool> profilePresent = stackalloc bool[8];
         Span<bool> levelPresent = stackalloc bool[8];
         for (var i = 0; i < maxSubLayersMinus1; i++)
@@ -90,3 +119,10 @@ public static class HevcSps
         }
     }
 }
+
+/// <summary>
+/// What an HEVC SPS says that an 'hvcC' record repeats. <see cref="GeneralProfileTierLevel"/> is the
+/// 12 bytes from general_profile_space to general_level_idc, as the record stores them.
+/// </summary>
+public readonly record struct HevcSpsInfo(int Width, int Height, int ChromaFormatIdc, int BitDepthLumaMinus8, int BitDepthChromaMinus8,
+    int MaxSubLayersMinus1, bool TemporalIdNesting, byte[] GeneralProfileTierLevel);

@@ -59,7 +59,8 @@ internal static class SessionReports
         PacketsSentLost = s.PacketsSentLost,
         PacketsReceivedLost = s.PacketsReceivedLost,
         PacketsRetransmitted = s.PacketsRetransmitted,
-        PacketsDropped = s.PacketsSentDropped + s.PacketsReceivedDropped,
+        PacketsReceivedRetransmitted = s.PacketsReceivedRetransmitted,
+        PacketsDropped = s.PacketsDropped,
         SendBufferMs = s.SendBufferMs,
         ReceiveBufferMs = s.ReceiveBufferMs,
     };

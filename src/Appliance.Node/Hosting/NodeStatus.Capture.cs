@@ -62,6 +62,7 @@ public sealed partial record NodeStatus
             Certificates = [.. (context.Certificates?.Current ?? []).Select(c => new CertificateStatus(c.Label, c.CertPath, c.NotAfterUtc))],
             TranscodeMaxConcurrent = context.Config.Transcode.MaxConcurrent,
             TranscodeRefused = context.Transcoders?.Refusals ?? 0,
+            Srt = context.Config.Srt.Listen.Length == 0 ? null : context.Srt.Snapshot(context.Sessions.Sessions, context.Config.Admin.MaxStreamLabels),
             Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
             Runtime = new RuntimeStatus(
                 [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(GC.CollectionCount)],

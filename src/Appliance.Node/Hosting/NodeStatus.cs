@@ -70,6 +70,9 @@ public sealed partial record NodeStatus
     /// <summary>Transcoders refused since start because the maximum ran.</summary>
     public long TranscodeRefused { get; init; }
 
+    /// <summary>SRT's packet counters and the open SRT sessions' links; null without srt.listen.</summary>
+    public SrtStatus? Srt { get; init; }
+
     public required MemoryStatus Memory { get; init; }
 
     public required RuntimeStatus Runtime { get; init; }

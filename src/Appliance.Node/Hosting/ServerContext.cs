@@ -88,6 +88,9 @@ public sealed class ServerContext : ISessionHost
 
     public Transport.Accounting.TrafficTotals Traffic { get; } = new();
 
+    /// <summary>SRT's packet counters of finished SRT sessions, for /metrics.</summary>
+    public SrtTotals Srt { get; } = new();
+
     /// <summary>Each app's event webhooks under the current config.</summary>
     public WebhookHub Webhooks { get; }
 

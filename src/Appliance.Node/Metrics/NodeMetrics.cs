@@ -36,6 +36,7 @@ public static class NodeMetrics
         StreamDirectory(metrics, status.Directory);
         Webhooks(metrics, status.Webhooks);
         TranscoderMetrics.Write(metrics, status);
+        SrtMetrics.Write(metrics, status.Srt);
         Certificates(metrics, status);
         Runtime(metrics, status);
         return metrics.ToUtf8();

@@ -67,6 +67,7 @@ public sealed partial class ApplianceServer
         }
         finally
         {
+            Context.Srt.OnFinished(connection.Stats());
             Context.Connections.Leave(address);
         }
     }

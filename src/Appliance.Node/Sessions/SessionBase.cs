@@ -114,7 +114,7 @@ public abstract class SessionBase : IConnectionTraffic
         _host.Traffic.OnFinished(this);
         var accessReason = AccessLogReason(reason, writerReason);
         _host.AccessLog.Write(Protocol, Client, StreamPath, AccessStatus, BytesIn, Writer.BytesWritten,
-            (MonotonicClock.NowMs - StartedMs) / 1000.0, accessReason);
+            (MonotonicClock.NowMs - StartedMs) / 1000.0, accessReason, AccessLogFields);
         AnnounceEnd(accessReason);
     }
 
@@ -148,6 +148,9 @@ public abstract class SessionBase : IConnectionTraffic
     protected virtual void OnEnded()
     {
     }
+
+    /// <summary>The protocol's own key=value figures on the access log line (SRT: RTT, loss...); null for none.</summary>
+    protected virtual string? AccessLogFields => null;
 
     /// <summary>The reason on the access log line, given the session's and the writer's.</summary>
     protected virtual string AccessLogReason(string reason, string writerReason) => reason;

@@ -19,7 +19,7 @@ namespace Appliance.Node.Srt;
 /// sends them). The app's auth decides first, exactly as for RTMP, with the stream id's token as
 /// the query. Anything malformed ends this connection only, with one log line.
 /// </summary>
-public sealed partial class SrtServerSession : SessionBase
+public sealed partial class SrtServerSession : SessionBase, ISrtSession
 {
     private readonly ServerContext _context;
     private readonly SrtConnection _srt;
@@ -48,8 +48,13 @@ public sealed partial class SrtServerSession : SessionBase
 
     protected override int IdleTimeoutMs => _playing is null ? _context.Config.Deadlines.IdleMs : 0;
 
-    /// <summary>SRT's own figures for this connection (RTT, loss, retransmissions); null once closed.</summary>
+    /// <summary>SRT's own figures for this connection (RTT, loss, retransmissions); once closed, the last ones.</summary>
     public SrtStats? Stats => _srt.Stats();
+
+    /// <summary>True while the session publishes a stream.</summary>
+    public bool IsPublishing => _publisher is not null;
+
+    protected override string? AccessLogFields => _srt.Stats()?.ToLogFields();
 
     protected override bool IsPeerFault(Exception ex) => ex is TsFormatException or SrtRefusedException;
 

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using Appliance.Codecs.Avc;
 using Appliance.Codecs.MpegTs;
 using Appliance.Core.Buffers;
 using Appliance.Streaming.Logging;
@@ -10,14 +8,16 @@ namespace Appliance.Streaming.Ingest;
 
 /// <summary>
 /// Turns an MPEG-TS byte stream (an SRT publisher) into the frames of a stream, as an RTMP publish
-/// would send them: H.264 Annex-B access units become length-prefixed NAL units, their in-band
-/// SPS/PPS an AVC sequence header (again whenever they change); ADTS frames become raw AAC with an
-/// AudioSpecificConfig header. Timestamps are the PES DTS/PTS, their 33-bit 90 kHz clock extended
-/// to 64 bits across its wrap (26.5 h) and handed to <see cref="MediaIngest"/> in milliseconds.
-/// The first H.264 and the first AAC stream of the program are taken; damage the demuxer survives
-/// is counted there, and units that cannot be turned into frames are dropped with a rate-limited line.
+/// would send them: H.264 and H.265 Annex-B access units become length-prefixed NAL units, their
+/// in-band parameter sets an AVC sequence header or an enhanced RTMP HEVC SequenceStart (again
+/// whenever they change); ADTS frames become raw AAC with an AudioSpecificConfig header.
+/// Timestamps are the PES DTS/PTS, their 33-bit 90 kHz clock extended to 64 bits across its wrap
+/// (26.5 h) and handed to <see cref="MediaIngest"/> in milliseconds. The first video (H.264 or
+/// H.265) and the first AAC stream of the program are taken; damage the demuxer survives is
+/// counted there, units that cannot be turned into frames are dropped with a rate-limited line,
+/// and a minute of video without a keyframe is said once.
 /// </summary>
-public sealed class TsIngest
+public sealed partial class TsIngest
 {
     private const byte AudioTag = 8;
     private const byte VideoTag = 9;
@@ -27,16 +27,12 @@ public sealed class TsIngest
     private readonly MediaIngest _ingest;
     private readonly LiveStream _stream;
     private readonly ILogger _logger;
-    private readonly List<byte[]> _sps = [];
-    private readonly List<byte[]> _pps = [];
     private Ts33Clock _clock;
-    private byte[]? _avcRecord;
     private (int ObjectType, int RateIndex, int Channels) _audioFormat = (-1, -1, -1);
     private int _videoPid = -1;
     private int _audioPid = -1;
     private RepeatedLog? _videoBeforeHeader;
     private RepeatedLog? _badAudio;
-    private RepeatedLog? _unsupported;
     private RepeatedLog? _noTimestamp;
     private RepeatedLog? _damaged;
 
@@ -104,89 +100,15 @@ public sealed class TsIngest
         }
         switch (unit.StreamType)
         {
-            case TsStreamType.H264 when _videoPid < 0 || _videoPid == unit.Pid:
+            case TsStreamType.H264 or TsStreamType.H265 when _videoPid < 0 || _videoPid == unit.Pid:
                 _videoPid = unit.Pid;
-                AcceptVideo(unit);
+                AcceptVideo(unit, hevc: unit.StreamType == TsStreamType.H265);
                 break;
             case TsStreamType.AacAdts when _audioPid < 0 || _audioPid == unit.Pid:
                 _audioPid = unit.Pid;
                 AcceptAudio(unit);
                 break;
-            case TsStreamType.H265:
-                Drop(ref _unsupported, "H.265 units", "H.265 over TS ingest is not supported yet");
-                break;
         }
-    }
-
-    private void AcceptVideo(in TsAccessUnit unit)
-    {
-        var dts = _clock.Extend(unit.Dts);
-        var pts = dts + Ts33Clock.Delta(unit.Dts, unit.Pts);
-        var ms = dts / TsTimestamp.TicksPerMillisecond;
-        var payload = unit.Payload.Span;
-        _sps.Clear();
-        _pps.Clear();
-        var bodyLength = 5;
-        var reader = new AnnexBReader(payload);
-        while (reader.TryReadNext(out var nal))
-        {
-            switch (NalUnitTypes.H264Type(nal[0]))
-            {
-                case NalUnitTypes.H264Sps:
-                    _sps.Add(nal.ToArray());
-                    break;
-                case NalUnitTypes.H264Pps:
-                    _pps.Add(nal.ToArray());
-                    break;
-                case NalUnitTypes.H264Aud:
-                    break;
-                default:
-                    bodyLength += 4 + nal.Length;
-                    break;
-            }
-        }
-        if (_sps.Count > 0 && _pps.Count > 0 && AvcRecordBuilder.Create(_sps, _pps) is { } record
-            && (_avcRecord is null || !record.AsSpan().SequenceEqual(_avcRecord)))
-        {
-            _avcRecord = record;
-            var header = SharedBuffer.Rent(5 + record.Length);
-            header.FullSpan[..5].Clear();
-            header.FullSpan[0] = 0x17;
-            record.CopyTo(header.FullSpan[5..]);
-            header.Length = 5 + record.Length;
-            Publish(VideoTag, ms, header);
-        }
-        if (_avcRecord is null)
-        {
-            Drop(ref _videoBeforeHeader, "video before SPS/PPS", "H.264 access unit before any SPS and PPS");
-            return;
-        }
-        if (bodyLength == 5)
-        {
-            return;
-        }
-        var body = SharedBuffer.Rent(bodyLength);
-        var span = body.FullSpan;
-        span[0] = unit.IsKeyFrame ? (byte)0x17 : (byte)0x27;
-        span[1] = 1;
-        var cts = (int)Math.Clamp((pts - dts) / TsTimestamp.TicksPerMillisecond, -0x800000, 0x7FFFFF);
-        span[2] = (byte)(cts >> 16);
-        span[3] = (byte)(cts >> 8);
-        span[4] = (byte)cts;
-        var offset = 5;
-        reader = new AnnexBReader(payload);
-        while (reader.TryReadNext(out var nal))
-        {
-            if (NalUnitTypes.H264Type(nal[0]) is NalUnitTypes.H264Sps or NalUnitTypes.H264Pps or NalUnitTypes.H264Aud)
-            {
-                continue;
-            }
-            BinaryPrimitives.WriteInt32BigEndian(span[offset..], nal.Length);
-            nal.CopyTo(span[(offset + 4)..]);
-            offset += 4 + nal.Length;
-        }
-        body.Length = offset;
-        Publish(VideoTag, ms, body);
     }
 
     private void AcceptAudio(in TsAccessUnit unit)

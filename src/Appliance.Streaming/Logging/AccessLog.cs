@@ -35,14 +35,22 @@ public sealed class AccessLog : IAsyncDisposable
 
     public long Written => Interlocked.Read(ref _written);
 
-    public void Write(string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string reason)
+    /// <summary><paramref name="fields"/>: the protocol's own key=value figures (an SRT session's RTT, loss...), before the reason; null for none.</summary>
+    public void Write(string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string reason, string? fields = null)
     {
         if (_path.Length == 0)
         {
-            StreamLog.Access(_console, protocol, client, stream, status, bytesIn, bytesOut, durationSeconds, reason);
+            if (fields is null)
+            {
+                StreamLog.Access(_console, protocol, client, stream, status, bytesIn, bytesOut, durationSeconds, reason);
+            }
+            else
+            {
+                StreamLog.AccessWithFields(_console, protocol, client, stream, status, bytesIn, bytesOut, durationSeconds, fields, reason);
+            }
             return;
         }
-        var line = Format(DateTime.UtcNow, protocol, client, stream, status, bytesIn, bytesOut, durationSeconds, reason);
+        var line = Format(DateTime.UtcNow, protocol, client, stream, status, bytesIn, bytesOut, durationSeconds, reason, fields);
         if (!_queue.Writer.TryWrite(line))
         {
             Interlocked.Increment(ref _dropped);
@@ -61,7 +69,7 @@ public sealed class AccessLog : IAsyncDisposable
     }
 
     /// <summary>The line, with anything a client chose (stream name, reason) kept on one line and unquoted.</summary>
-    internal static string Format(DateTime utc, string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string reason)
+    internal static string Format(DateTime utc, string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string reason, string? fields = null)
     {
         var line = new StringBuilder(160);
         line.Append(utc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))
@@ -72,8 +80,13 @@ public sealed class AccessLog : IAsyncDisposable
         line.Append(" status=").Append(status)
             .Append(" in=").Append(bytesIn)
             .Append(" out=").Append(bytesOut)
-            .Append(" duration=").Append(durationSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append('s')
-            .Append(" reason=\"");
+            .Append(" duration=").Append(durationSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append('s');
+        if (fields is not null)
+        {
+            line.Append(' ');
+            AppendClean(line, fields);
+        }
+        line.Append(" reason=\"");
         AppendClean(line, reason);
         return line.Append("\"\n").ToString();
     }

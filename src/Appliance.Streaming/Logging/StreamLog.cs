@@ -8,6 +8,9 @@ internal static partial class StreamLog
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "access proto={Protocol} client={Client} stream={Stream} status={Status} in={BytesIn} out={BytesOut} duration={DurationSeconds:F1}s reason=\"{Reason}\"")]
     public static partial void Access(ILogger logger, string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string reason);
 
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "access proto={Protocol} client={Client} stream={Stream} status={Status} in={BytesIn} out={BytesOut} duration={DurationSeconds:F1}s {Fields} reason=\"{Reason}\"")]
+    public static partial void AccessWithFields(ILogger logger, string protocol, string client, string stream, string status, long bytesIn, long bytesOut, double durationSeconds, string fields, string reason);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "stream {Stream}: dropped a frame: {Reason}")]
     public static partial void FrameDropped(ILogger logger, string stream, string reason);
 

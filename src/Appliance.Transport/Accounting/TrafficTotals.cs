@@ -108,6 +108,7 @@ public sealed class TrafficTotals
         Push => 4,
         "https" => 5,
         "rtmps" => 6,
+        "srt" => 7,
         _ => 2,
     };
 }

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Appliance.Core.Connections;
 using Appliance.Transport.Native;
 
@@ -18,6 +19,8 @@ public sealed unsafe class SrtConnection : IConnection
     private readonly Pipe _input = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
     private int _aborted;
     private int _receiving;
+    // The figures read just before the close; a box so that readers on other threads see it whole.
+    private volatile StrongBox<SrtStats>? _final;
 
     internal SrtConnection(int socket, IPEndPoint? remote, string streamId, int payloadSize)
     {
@@ -49,13 +52,21 @@ public sealed unsafe class SrtConnection : IConnection
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 
-    /// <summary>The connection's SRT figures now (RTT, loss, retransmissions); null once it is closed.</summary>
-    public SrtStats? Stats() => IsAborted ? null : SrtStats.Read(Socket);
+    /// <summary>
+    /// The connection's SRT figures now (RTT, loss, retransmissions); once it is closed, the last
+    /// ones read before the close (for the access log line and the metrics' totals).
+    /// </summary>
+    public SrtStats? Stats() => IsAborted ? _final?.Value : SrtStats.Read(Socket) ?? _final?.Value;
 
     public void Abort()
     {
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
+            // Read while the socket is still there: the close takes its counters with it.
+            if (SrtStats.Read(Socket) is { } last)
+            {
+                _final = new StrongBox<SrtStats>(last);
+            }
             LibSrt.Close(Socket);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Appliance.Transport.Native;
 
@@ -6,7 +7,8 @@ namespace Appliance.Transport.Srt;
 /// <summary>
 /// What SRT knows about one connection (srt_bstats, totals since it opened): round-trip time,
 /// packets lost and retransmitted, dropped for being too late, the link bandwidth estimate and the
-/// buffers' fill in milliseconds.
+/// buffers' fill in milliseconds. A sender counts the packets it retransmitted, a receiver the
+/// retransmitted packets it received: a publisher's link shows its repairs in the latter.
 /// </summary>
 public readonly record struct SrtStats(
     double RttMs,
@@ -16,14 +18,23 @@ public readonly record struct SrtStats(
     long PacketsSentLost,
     long PacketsReceivedLost,
     long PacketsRetransmitted,
+    long PacketsReceivedRetransmitted,
     long PacketsReceivedDropped,
     long PacketsSentDropped,
     int SendBufferMs,
     int ReceiveBufferMs)
 {
+    /// <summary>The packets given up on for being too late, on either side.</summary>
+    public long PacketsDropped => PacketsSentDropped + PacketsReceivedDropped;
+
+    /// <summary>The figures as key=value fields for the access log line (units in the keys, no spaces in values).</summary>
+    public string ToLogFields() => string.Create(CultureInfo.InvariantCulture,
+        $"srt_rtt_ms={RttMs:F1} srt_lost_in={PacketsReceivedLost} srt_lost_out={PacketsSentLost} srt_retrans_out={PacketsRetransmitted} srt_retrans_in={PacketsReceivedRetransmitted} srt_dropped={PacketsDropped} srt_sndbuf_ms={SendBufferMs} srt_rcvbuf_ms={ReceiveBufferMs} srt_bw_mbps={BandwidthMbps:F1}");
+
     internal static unsafe SrtStats? Read(int socket)
     {
-        // libsrt writes its whole (growing) struct; the prefix below is stable since 1.4.
+        // libsrt writes its whole (growing) struct; the prefix below is stable since 1.4. Never
+        // cleared (clear = 0), so its "interval" counters such as pktRcvRetrans count since the start.
         var buffer = stackalloc byte[2048];
         if (LibSrt.BStats(socket, buffer, 0) < 0)
         {
@@ -31,7 +42,7 @@ public readonly record struct SrtStats(
         }
         var s = MemoryMarshal.Read<PerfMon>(new ReadOnlySpan<byte>(buffer, sizeof(PerfMon)));
         return new SrtStats(s.MsRtt, s.MbpsBandwidth, s.PktSentTotal, s.PktRecvTotal, s.PktSndLossTotal, s.PktRcvLossTotal,
-            s.PktRetransTotal, s.PktRcvDropTotal, s.PktSndDropTotal, s.MsSndBuf, s.MsRcvBuf);
+            s.PktRetransTotal, s.PktRcvRetrans, s.PktRcvDropTotal, s.PktSndDropTotal, s.MsSndBuf, s.MsRcvBuf);
     }
 
     // SRT_TRACEBSTATS (srt.h, CBytePerfMon) up to msRcvTsbPdDelay; C's natural alignment, as Sequential lays it out.

@@ -6,6 +6,7 @@ namespace Appliance.EndToEnd.Tests.Srt;
 public sealed class SrtPlaybackTests(SrtFixture srt) : IClassFixture<SrtFixture>
 {
     private static readonly TimeSpan PlayTimeout = TimeSpan.FromSeconds(45);
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public static TheoryData<string> Outputs => ["http-flv", "rtmp", "hls", "srt"];
 
@@ -30,7 +31,7 @@ public sealed class SrtPlaybackTests(SrtFixture srt) : IClassFixture<SrtFixture>
     }
 
     [Fact]
-    public async Task The_publisher_is_listed_by_appliancectl_sessions_and_a_player_gets_an_access_line()
+    public async Task The_publishers_srt_figures_show_in_appliancectl_sessions_and_metrics_and_a_player_gets_an_access_line()
     {
         var sessions = await Appliancectl.SessionCountsAsync(srt.Daemon);
         Assert.Equal(1, sessions.GetValueOrDefault("srt-publish"));
@@ -38,6 +39,19 @@ public sealed class SrtPlaybackTests(SrtFixture srt) : IClassFixture<SrtFixture>
         var stats = Assert.Single(reply.GetProperty("sessions").EnumerateArray()).GetProperty("srt");
         Assert.InRange(stats.GetProperty("rttMs").GetDouble(), 0, 1000);
         Assert.True(stats.GetProperty("packetsReceived").GetInt64() > 100, stats.ToString());
+        Assert.True(stats.TryGetProperty("packetsReceivedRetransmitted", out _), stats.ToString());
+
+        var table = await Appliancectl.RunAsync(srt.Daemon, "sessions", "--protocol", "srt-publish");
+        Assert.Equal(0, table.ExitCode);
+        var lines = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("SRT (send/receive buffer)", lines[0], StringComparison.Ordinal);
+        Assert.Matches(@"srt-publish .* rtt \d+\.\d ms, lost \d+ in/\d+ out, retrans \d+ in/\d+ out, dropped \d+, buf \d+/\d+ ms, bw \d+ Mbit/s$", lines[1]);
+
+        var metrics = PrometheusText.Parse(await Http.GetStringAsync(srt.Daemon.AdminUrl("metrics")));
+        Assert.True(metrics.Value("appliance_srt_sessions") >= 1, "appliance_srt_sessions");
+        Assert.True(metrics.Value("appliance_srt_packets_received_total") > 100, "appliance_srt_packets_received_total");
+        Assert.NotNull(metrics.Value("appliance_srt_packets_lost_total", "direction=\"in\""));
+        Assert.InRange(metrics.Value("appliance_srt_publisher_rtt_milliseconds", "stream=\"default/live/cam\"") ?? -1, 0, 1000);
 
         await Ffmpeg.ProbeAsync(srt.Url("#!::r=live/cam,m=request"), seconds: 1, PlayTimeout);
 

@@ -1,6 +1,7 @@
 using Appliance.Codecs.Aac;
 using Appliance.Codecs.Avc;
 using Appliance.Codecs.Flv;
+using Appliance.Codecs.Hevc;
 using Appliance.Streaming.Ingest;
 using Appliance.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,39 @@ public sealed class TsIngestTests : IDisposable
     }
 
     [Fact]
+    public void H265_in_a_transport_stream_becomes_enhanced_rtmp_hevc_with_an_hvcc_record_from_its_parameter_sets()
+    {
+        var tags = Ingest(Encode(offsetSeconds: 0, video: "libx265"), out var ingest, out _);
+
+        var video = tags.Where(t => t.Type == FlvTagType.Video).ToList();
+        Assert.True(VideoTagInfo.TryParse(video[0].Payload, out var header));
+        Assert.Equal((VideoCodec.Hevc, VideoPacketKind.SequenceHeader), (header.Codec, header.Kind));
+        var record = video[0].Payload.AsSpan(header.HeaderLength);
+        Assert.True(HevcDecoderConfigurationRecord.TryParseResolution(record, out var width, out var height));
+        Assert.Equal((320, 240), (width, height));
+        Assert.True(HevcDecoderConfigurationRecord.TryFindNalUnit(record, HevcDecoderConfigurationRecord.NalTypeVps, out _));
+        Assert.True(HevcDecoderConfigurationRecord.TryFindNalUnit(record, HevcDecoderConfigurationRecord.NalTypePps, out _));
+        // Main profile, 8-bit 4:2:0, 4-byte NAL lengths: what the codecs string and every muxer read from it.
+        Assert.True(HevcCodecString.TryCreate(record, out var codecs, out var problem), problem);
+        Assert.StartsWith("hvc1.1.", codecs, StringComparison.Ordinal);
+        Assert.Equal((0xFD, 0xF8, 0xF8, 3), ((int)record[16], (int)record[17], (int)record[18], record[21] & 3));
+
+        var frames = video.Skip(1).ToList();
+        Assert.Equal(75, frames.Count);
+        Assert.All(frames, f =>
+        {
+            Assert.True(VideoTagInfo.TryParse(f.Payload, out var info));
+            Assert.Equal((VideoCodec.Hevc, VideoPacketKind.CodedFrames), (info.Codec, info.Kind));
+            Assert.Equal(f.Payload.Length, info.HeaderLength + NalLengths(f.Payload.AsSpan(info.HeaderLength)));
+        });
+        static bool Key(ParsedTag tag) => VideoTagInfo.TryParse(tag.Payload, out var info) && info.IsKeyFrame;
+        Assert.True(Key(frames[0]), "the stream starts at a keyframe");
+        Assert.Equal(3, frames.Count(Key));
+        Assert.All(frames.Zip(frames.Skip(1)), p => Assert.Equal(40u, p.Second.Timestamp - p.First.Timestamp));
+        Assert.Equal(0, ingest.Demuxer.DroppedUnits);
+    }
+
+    [Fact]
     public void The_33_bit_clock_is_extended_across_its_wrap()
     {
         // 95443.7 s is 2^33 ticks of 90 kHz; ffmpeg starts 1.4 s after the offset, so this file's PTS wrap to 0 1.3 s in.
@@ -55,6 +89,31 @@ public sealed class TsIngestTests : IDisposable
         Assert.All(frames.Zip(frames.Skip(1)), p => Assert.Equal(40u, p.Second.Timestamp - p.First.Timestamp));
         Assert.True(frames[0].Timestamp < 95_443_717u, $"first frame at {frames[0].Timestamp} ms, before the wrap");
         Assert.True(frames[^1].Timestamp > 95_443_717u, $"last frame at {frames[^1].Timestamp} ms, past the wrap");
+    }
+
+    [Fact]
+    public void A_minute_of_video_without_a_keyframe_is_said_once_and_the_frames_still_flow()
+    {
+        // One IDR, then 70 s of media (faster than real time) with none: x264 with an infinite keyframe interval.
+        var path = Path.Combine(_directory, "nokey.ts");
+        var (exitCode, _, stderr) = ExternalTool.Run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=5:duration=70",
+            "-c:v", "libx264", "-preset", "ultrafast", "-x264-params", "keyint=infinite:scenecut=0", "-f", "mpegts", path);
+        Assert.True(exitCode == 0, $"ffmpeg failed: {stderr}");
+        using var logs = new LogCollector();
+        var harness = new StreamHarness();
+        var ingest = new TsIngest(harness.Stream, harness.Source, logs.CreateLogger("ingest"));
+
+        var ts = File.ReadAllBytes(path);
+        for (var offset = 0; offset < ts.Length; offset += 1316)
+        {
+            ingest.Write(ts.AsSpan(offset, Math.Min(1316, ts.Length - offset)));
+        }
+        ingest.Flush();
+
+        // The sequence header and 350 pictures: nothing is held back for want of a keyframe.
+        Assert.Equal(351, ingest.Frames);
+        var warnings = logs.Lines.Where(l => l.Message.Contains("no video keyframe for 60 s of media", StringComparison.Ordinal)).ToList();
+        Assert.Single(warnings);
     }
 
     [Fact]
@@ -82,12 +141,13 @@ public sealed class TsIngestTests : IDisposable
         return total;
     }
 
-    private byte[] Encode(double offsetSeconds)
+    private byte[] Encode(double offsetSeconds, string video = "libx264")
     {
-        var path = Path.Combine(_directory, $"in-{offsetSeconds}.ts");
+        var path = Path.Combine(_directory, $"in-{offsetSeconds}-{video}.ts");
         var (exitCode, _, stderr) = ExternalTool.Run("ffmpeg", "-v", "error", "-y",
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
-            "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+            "-c:v", video, "-preset", "ultrafast", "-bf", "2", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+            "-x265-params", "log-level=error:keyint=25:min-keyint=25:scenecut=0",
             "-c:a", "aac", "-ac", "2", "-output_ts_offset", offsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", "mpegts", path);
         Assert.True(exitCode == 0, $"ffmpeg failed: {stderr}");
         return File.ReadAllBytes(path);

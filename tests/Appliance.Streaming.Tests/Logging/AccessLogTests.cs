@@ -16,6 +16,14 @@ public sealed class AccessLogTests : IDisposable
     }
 
     [Fact]
+    public void A_protocols_own_fields_come_before_the_reason_and_stay_on_the_line()
+    {
+        var line = AccessLog.Format(DateTime.UnixEpoch, "srt-publish", "c", "s", "ok", 1, 2, 3, "peer closed", "srt_rtt_ms=0.4 srt_lost_in=3\nproto=x");
+
+        Assert.EndsWith(" duration=3.0s srt_rtt_ms=0.4 srt_lost_in=3?proto=x reason=\"peer closed\"\n", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void What_a_client_chose_cannot_forge_a_line_or_break_the_quoting()
     {
         var line = AccessLog.Format(DateTime.UnixEpoch, "http", "c", "live/x\nproto=forged", "400", 0, 0, 0, "bad \"name\"\r\n");
