@@ -73,6 +73,7 @@ public sealed class TlsConnection : IConnection, IAsyncDisposable
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
+            DiscardUnread(socket);
             await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw new TlsHandshakeException(Describe(ex, deadline.IsCancellationRequested, options.HandshakeTimeout), ex);
@@ -108,6 +109,31 @@ public sealed class TlsConnection : IConnection, IAsyncDisposable
             }
             // Fewer bytes than the record header and message type: a peek returns what is there at once.
             await Task.Delay(10, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads away what the peer sent and nobody read (a record peeked at and refused, a header cut
+    /// short), so that closing ends the connection with a FIN rather than a reset: the peer reads
+    /// the end of the stream, not an error. At most 64 KB; the rest, if any, resets.
+    /// </summary>
+    private static void DiscardUnread(Socket socket)
+    {
+        try
+        {
+            Span<byte> sink = stackalloc byte[4096];
+            for (var total = 0; total < 64 * 1024 && socket.Available > 0; )
+            {
+                var read = socket.Receive(sink[..Math.Min(sink.Length, socket.Available)], SocketFlags.None);
+                if (read <= 0)
+                {
+                    return;
+                }
+                total += read;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
         }
     }
 
