@@ -131,18 +131,7 @@ public sealed class TlsPlaybackTests(TlsFixture tls) : IClassFixture<TlsFixture>
         }
     }
 
-    private async Task WaitForViewersAsync(int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var stream = await StreamApi.FindAsync(tls.Daemon, "cam");
-            if (stream is { } found && found.GetProperty("viewers").GetProperty("flv").GetInt32() >= count)
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"fewer than {count} viewers of cam after 20 s");
-    }
+    private Task WaitForViewersAsync(int count) =>
+        Conditions.UntilAsync(async () => await StreamApi.FindAsync(tls.Daemon, "cam") is { } found && found.GetProperty("viewers").GetProperty("flv").GetInt32() >= count,
+            TimeSpan.FromSeconds(20), $"{count} HTTP-FLV viewers of cam");
 }

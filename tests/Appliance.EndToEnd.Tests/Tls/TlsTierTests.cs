@@ -145,20 +145,13 @@ public sealed class TlsTierTests : IAsyncLifetime
     /// <summary>The routes entry of <paramref name="url"/> at <paramref name="node"/> once <paramref name="ready"/> holds for it.</summary>
     private static async Task<JsonElement> WaitForRouteAsync(DaemonProcess node, string url, Func<JsonElement, bool> ready)
     {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
+        var route = default(JsonElement);
+        await Conditions.UntilAsync(async () =>
         {
-            var routes = (await Appliancectl.JsonAsync(node, "routes")).GetProperty("routes").EnumerateArray().ToList();
-            var route = routes.FirstOrDefault(r => r.GetProperty("url").GetString() == url);
-            if (route.ValueKind == JsonValueKind.Object && ready(route))
-            {
-                return route;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"route {url} not as expected within {Wait}: {string.Join("\n", routes)}");
-            }
-            await Task.Delay(200);
-        }
+            var routes = (await Appliancectl.JsonAsync(node, "routes")).GetProperty("routes").EnumerateArray();
+            route = routes.FirstOrDefault(r => r.GetProperty("url").GetString() == url);
+            return route.ValueKind == JsonValueKind.Object && ready(route);
+        }, Wait, $"route {url} as expected");
+        return route;
     }
 }
