@@ -91,15 +91,19 @@ public sealed class PushTests
         await StreamApi.WaitForFramesAsync(edge, "flood", minFrames: 10, Wait);
         await using var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "flood", cts.Token));
         await viewer.WaitUntilAsync(v => v.VideoFrames >= 25, Wait, "25 frames at the edge");
+
+        // The forwarder falls behind, skips, then gives the session up as too slow and reconnects. The
+        // first give-up may come before the viewer was ready (a busy machine), so the viewer is measured
+        // over the next session, which is slow from start to give-up, whenever it began.
+        await Conditions.UntilAsync(() => Task.FromResult(TooSlow(edge) >= 1), Wait, "the push given up as too slow once");
         var started = DateTime.UtcNow;
         var frames = viewer.VideoFrames;
-
-        // The forwarder falls behind, skips, then gives the session up as too slow and reconnects.
-        await edge.WaitForLogAsync(l => l.Contains("push default/live/flood to", StringComparison.Ordinal) && l.Contains("viewer too slow", StringComparison.Ordinal), Wait);
+        await Conditions.UntilAsync(() => Task.FromResult(TooSlow(edge) >= 2), Wait, "the reconnected push given up as too slow again");
 
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         var rate = (viewer.VideoFrames - frames) / seconds;
-        Assert.True(seconds >= 1.5, $"the push was given up after only {seconds:F1} s");
+        // A session is given up at its second skip, and each skip needs the lag to grow to maxViewerLagMs again.
+        Assert.True(seconds >= 1.0, $"the push was given up after only {seconds:F1} s");
         Assert.True(rate >= 20, $"the local viewer got {rate:F1} frames/s while the push was slow (the stream has 25)");
         var stream = await SingleStreamAsync(edge);
         Assert.True(stream.GetProperty("ingestFps").GetDouble() >= 20, $"the publisher was slowed to {stream.GetProperty("ingestFps").GetDouble()} fps");
@@ -155,6 +159,9 @@ public sealed class PushTests
         var probe = await Ffmpeg.ProbeAsync(edge.RtmpUrl("live/cam"), seconds: 2, Wait);
         Assert.True(probe.PacketsOf(probe.Video).Count >= 25);
     }
+
+    private static int TooSlow(DaemonProcess edge) =>
+        edge.Lines.Count(l => l.Contains("push default/live/flood to", StringComparison.Ordinal) && l.Contains("viewer too slow", StringComparison.Ordinal));
 
     private static string Push(params string[] targets) =>
         "\"push\": [" + string.Join(", ", targets.Select(t => $"\"{t}\"")) + "]";
