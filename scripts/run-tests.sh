@@ -30,6 +30,10 @@ if [ "$count" -ne "${#projects[@]}" ]; then
   echo "only $count of ${#projects[@]} test projects produced results" >&2
   status=1
 fi
+# The filter above keeps the run readable; a failure's message (up to its stack trace) is what CI needs to explain it.
+for log in "$results"/*.log; do
+  awk '/^  Failed [A-Za-z]/ { show = 1; shown = 0 } show { print; if (/Stack Trace:/ || ++shown >= 80) show = 0 }' "$log"
+done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit $status
