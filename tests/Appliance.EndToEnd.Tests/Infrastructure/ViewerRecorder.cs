@@ -149,6 +149,21 @@ public sealed class ViewerRecorder : IAsyncDisposable
             $"a video timestamp step exceeded the wall-clock pause by {LargestStepBeyondWallMs} ms (allowed: one frame, {frameIntervalMs} ms), at {_largestStepAt}; {context}");
     }
 
+    /// <summary>
+    /// Starts the timeline checks afresh (steps back, leaps ahead) from the next frame, which is still
+    /// compared with the last one: a test of a fault calls it just before the fault, so what a busy
+    /// machine did to the stream long before (a slow viewer skipped ahead) is not blamed on the fault.
+    /// </summary>
+    public void RestartTimelineChecks()
+    {
+        lock (_gate)
+        {
+            BackwardSteps = 0;
+            _largestStepAt = "";
+            Interlocked.Exchange(ref _largestStepBeyondWallMs, long.MinValue);
+        }
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds, or fails with what was seen.</summary>
     public async Task WaitUntilAsync(Func<ViewerRecorder, bool> condition, TimeSpan timeout, string what)
     {
