@@ -59,10 +59,16 @@ internal static class AdminApi
         switch (AdminToken.Check(request.GetHeader("Authorization"), token))
         {
             case AdminToken.Verdict.Missing:
-                AdminApiLog.Refused(logger, client, "no bearer token");
+                if (node.Context.AdminRefusals.ShouldLog())
+                {
+                    AdminApiLog.Refused(logger, client, "no bearer token");
+                }
                 return Failure(401, "a bearer token is required (Authorization: Bearer TOKEN)") with { Header = AskForToken };
             case AdminToken.Verdict.Wrong:
-                AdminApiLog.Refused(logger, client, "wrong bearer token");
+                if (node.Context.AdminRefusals.ShouldLog())
+                {
+                    AdminApiLog.Refused(logger, client, "wrong bearer token");
+                }
                 return Failure(401, "wrong bearer token") with { Header = RefuseToken };
         }
         var rest = request.Path.Length > Prefix.Length ? request.Path.AsSpan(Prefix.Length + 1) : default;

@@ -29,6 +29,7 @@ public sealed class ServerContext : ISessionHost
         Sessions = sessions;
         Logger = loggers.CreateLogger("appliance");
         HeldRequests = new HeldRequestLimiter(Logger);
+        AdminRefusals = new RepeatedLog(Logger, LogLevel.Warning, "admin api", "requests refused for their bearer token");
         AccessLog = new AccessLog(config.Log.AccessFile, loggers.CreateLogger("access"));
         HlsSessions = new HlsSessionTable(AccessLog);
         Renditions = new RenditionGroups(streams, Logger);
@@ -79,6 +80,12 @@ public sealed class ServerContext : ISessionHost
     public RenditionGroups Renditions { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>
+    /// Refusals of the command API's bearer token, logged in full once per interval and otherwise
+    /// counted: guessing tokens must not be a way to fill the node's disk with log lines.
+    /// </summary>
+    public RepeatedLog AdminRefusals { get; }
 
     /// <summary>The player page's scripts, as read at start or at the last reload.</summary>
     public PlayerFiles Player => _player;

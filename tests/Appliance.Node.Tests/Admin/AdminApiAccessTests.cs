@@ -38,6 +38,23 @@ public sealed class AdminApiAccessTests
         Assert.Equal(200, next.Status);
     }
 
+    [Fact]
+    public async Task Guessing_tokens_is_refused_every_time_but_logged_once_per_interval_not_once_per_guess()
+    {
+        using var server = AdminApiClient.Server();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var guess = 0; guess < 50; guess++)
+        {
+            var client = new AdminApiClient(server, token: guess % 2 == 0 ? $"guess-{guess:D4}-not-the-token" : null);
+            Assert.Equal(401, (await client.RequestAsync("GET", "/api/v1/streams")).Status);
+        }
+
+        var refusals = server.Logs.Lines.Count(l => l.Message.Contains("admin api:", StringComparison.Ordinal) && l.Message.Contains("refused", StringComparison.Ordinal));
+        // One full line, and one more (a count line, then the next full one) per 5 s interval the guesses took.
+        var allowed = 1 + 2 * (int)(started.ElapsedMilliseconds / 5_000);
+        Assert.True(refusals >= 1 && refusals <= allowed, $"{refusals} refusal lines for 50 guesses in {started.ElapsedMilliseconds} ms:\n{server.Logs.Dump()}");
+    }
+
     [Theory]
     [MemberData(nameof(Endpoints))]
     public async Task A_wrong_token_answers_401_invalid_token_and_does_nothing(string method, string path)
