@@ -268,16 +268,25 @@ sleep 2
 ACCESS=$WORK/edge-access.log
 cp "$ACCESS" "$WORK/access.log"
 lines() { awk -v p="proto=$1" '$2 == p' "$ACCESS" | wc -l; }
-# Viewers the load tools started (not "not started"), per kind of URL; connections of the players.
-started() { # json url-suffix-regex
-  jq -r --arg re "$2" '[.targets[] | select(.url | test($re)) | .figures | .viewers - .notStarted] | add // 0' "$1"
+# Viewers of both load tools by kind of URL: FIELD is made (got the stream) or failed (never got it;
+# at the end of a run, those the last churn tick started that were still connecting).
+count() { # field url-regex
+  local f total=0
+  for f in "$WORK/steady.json" "$WORK/churn.json"; do
+    total=$(( total + $(jq -r --arg re "$2" "[.targets[] | select(.url | test(\$re)) | .figures.$1] | add // 0" "$f") ))
+  done
+  echo "$total"
 }
-both() { echo $(( $(started "$WORK/steady.json" "$1") + $(started "$WORK/churn.json" "$1") )); }
 conns() { jq -r "[.total.$1.connections // 0] | add" "$2"; }
-WANT_RTMP=$(both '^rtmp:') WANT_FLV=$(both '[.]flv$') WANT_TS=$(both '[.]ts$')
-WANT_HLS=$(( $(both '([.]m3u8|[.]mpd[?]ll=1)$') + 1 ))
-WANT_HTTP=$(( $(conns hls "$WORK/steady.json") + $(conns hls "$WORK/churn.json") + $(conns cmaf "$WORK/steady.json") + WARM_REQUESTS ))
-GOT_RTMP=$(lines rtmp-play) GOT_FLV=$(lines http-flv) GOT_TS=$(lines http-ts) GOT_HLS=$(lines hls) GOT_HTTP=$(lines http)
+RTMP_URL='^rtmp:' FLV_URL='[.]flv$' TS_URL='[.]ts$' HLS_URL='([.]m3u8|[.]mpd[?]ll=1)$'
+# A viewer that got the stream is one session line of its kind; one that connected and never got
+# it, a line of the bare connection (rtmp: "closed during handshake"; http: nothing sent).
+WANT_RTMP=$(count made "$RTMP_URL") WANT_RTMP_BARE=$(count failed "$RTMP_URL")
+WANT_FLV=$(count made "$FLV_URL") WANT_TS=$(count made "$TS_URL")
+WANT_HLS=$(( $(count made "$HLS_URL") + 1 ))
+HTTP_FAILED=$(( $(count failed "$FLV_URL") + $(count failed "$TS_URL") + $(count failed "$HLS_URL") ))
+WANT_HTTP=$(( $(conns hls "$WORK/steady.json") + $(conns hls "$WORK/churn.json") + $(conns cmaf "$WORK/steady.json") + WARM_REQUESTS + HTTP_FAILED ))
+GOT_RTMP=$(lines rtmp-play) GOT_RTMP_BARE=$(lines rtmp) GOT_FLV=$(lines http-flv) GOT_TS=$(lines http-ts) GOT_HLS=$(lines hls) GOT_HTTP=$(lines http)
 GOT_PULLS=$(awk '$2 ~ /^proto=pull-/' "$ACCESS" | wc -l)
 
 # Slopes per minute by least squares over the samples after the warm-up, and the bound each must keep.
@@ -304,25 +313,33 @@ judge "native buffers outstanding" 5 "$MAX_BUFFERS_PER_MIN" buffers
 fig() { jq -r "$1" "$2"; }
 STEADY_STALLS=$(fig .total.stalls "$WORK/steady.json")
 (( STEADY_STALLS == 0 )) || FAILS+=("the steady cohort stalled $STEADY_STALLS times")
+# Viewers the last churn tick started may still be connecting when the run ends: they count as
+# failed with this reason, and are not a fault of the node.
+LATE="the run ended while connecting"
 for f in steady churn; do
-  (( $(fig .total.failed "$WORK/$f.json") + $(fig .total.dropped "$WORK/$f.json") == 0 )) || FAILS+=("$f viewers failed or dropped")
+  failed=$(( $(fig .total.failed "$WORK/$f.json") - $(jq -r --arg k "$LATE" '.total.errors[$k] // 0' "$WORK/$f.json") ))
+  dropped=$(fig .total.dropped "$WORK/$f.json")
+  (( failed == 0 )) || FAILS+=("$f cohort: $failed viewers failed")
+  (( dropped == 0 )) || FAILS+=("$f cohort: $dropped viewers dropped ($(jq -r '.total.errors | to_entries | map("\(.value) \(.key)") | join(", ")' "$WORK/$f.json"))")
 done
 ACCOUNTED=""
 check_lines() { # proto sessions lines
   if (( $2 == $3 )); then ACCOUNTED+="| $1 | $2 | $3 | ok |"$'\n'
   else FAILS+=("$1: $3 access lines for $2 sessions"); ACCOUNTED+="| $1 | $2 | $3 | **MISMATCH** |"$'\n'; fi
 }
-check_lines rtmp-play "$WANT_RTMP" "$GOT_RTMP"
-check_lines http-flv "$WANT_FLV" "$GOT_FLV"
-check_lines http-ts "$WANT_TS" "$GOT_TS"
-check_lines "hls (HLS, LL-HLS, DASH players; +1 warm-up)" "$WANT_HLS" "$GOT_HLS"
-check_lines "http (their TCP connections; +$WARM_REQUESTS warm-up requests)" "$WANT_HTTP" "$GOT_HTTP"
+check_lines "rtmp-play (RTMP viewers that played)" "$WANT_RTMP" "$GOT_RTMP"
+check_lines "rtmp (RTMP viewers that never played)" "$WANT_RTMP_BARE" "$GOT_RTMP_BARE"
+check_lines "http-flv (HTTP-FLV viewers that played)" "$WANT_FLV" "$GOT_FLV"
+check_lines "http-ts (HTTP-TS viewers that played)" "$WANT_TS" "$GOT_TS"
+check_lines "hls (HLS, LL-HLS, DASH players that played; +1 warm-up)" "$WANT_HLS" "$GOT_HLS"
+check_lines "http (those players' TCP connections, +$WARM_REQUESTS warm-up requests, +$HTTP_FAILED HTTP viewers that never played)" "$WANT_HTTP" "$GOT_HTTP"
 WARNINGS=$(grep -cE ' (WRN|ERR|CRT) ' "$WORK/edge.log" || true)
 per_cohort() { # json
   local f=$1
   echo "| viewers (made / failed / dropped / churned) | $(fig .total.viewers "$f") ($(fig .total.made "$f") / $(fig .total.failed "$f") / $(fig .total.dropped "$f") / $(fig .total.churned "$f")) |"
   echo "| stalled viewers, stalls, longest gap | $(fig .total.stalled "$f"), $(fig .total.stalls "$f"), $(fig .total.longestGapMs "$f") ms |"
   echo "| playing gap per viewer p50 / p99 / max | $(fig .total.playingGapPerViewerMs.p50 "$f") / $(fig .total.playingGapPerViewerMs.p99 "$f") / $(fig .total.playingGapPerViewerMs.max "$f") ms |"
+  echo "| why viewers failed or dropped | $(jq -r '.total.errors | to_entries | map("\(.value): \(.key)") | join("; ") | if . == "" then "-" else . end' "$f") |"
   echo "| first keyframe p50 / p99 | $(fig .total.firstKeyFrameMs.p50 "$f") / $(fig .total.firstKeyFrameMs.p99 "$f") ms |"
   echo "| delivered | $(fig .total.mbitPerSecond "$f") Mbit/s |"
   echo "| load tool CPU | $(fig .loadToolCpuSeconds "$f") s |"
@@ -384,7 +401,7 @@ $(per_cohort "$WORK/churn.json")
 
 ## Access lines at the edge
 
-| proto | sessions the load tools (and the warm-up) opened | access lines | |
+| proto | sessions the load tools (and the warm-up) opened and closed | access lines | |
 |---|---|---|---|
 $ACCOUNTED
 Upstream sessions (\`pull-*\` lines): $GOT_PULLS. Edge log: $WARNINGS WRN/ERR/CRT lines$( (( WARNINGS > 0 )) && printf '; by kind:\n\n```\n%s\n```' "$(grep -E ' (WRN|ERR|CRT) ' "$WORK/edge.log" | sed -E 's/^[^ ]+ //; s/[0-9]+(\.[0-9]+)?/N/g' | sort | uniq -c | sort -rn | head -n 15)" || echo .)
