@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency soak clean packages deb rpm
 
 all: build
 
@@ -96,6 +96,12 @@ perf-memory: build
 # one tier and two (origin <- edge): p50/p99 per protocol and tier (perf/README.md).
 perf-latency: build
 	@bash perf/latency.sh
+
+# Soak (not in `make test`): 30 minutes of 2,000 viewers with churn on an edge of origin <- two parents,
+# publisher reconnects and parent failovers; slopes of RSS, fds, threads, native buffers (perf/README.md).
+# SOAK_MINUTES=4 SOAK_RECONNECT_EVERY=60 SOAK_FAILOVER_EVERY=120 SOAK_WARMUP=60 make soak: the short form.
+soak: build
+	@bash perf/soak.sh
 
 clean:
 	rm -rf artifacts

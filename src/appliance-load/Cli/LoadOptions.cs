@@ -10,6 +10,7 @@ internal sealed class LoadOptions
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
                               [--ramp PER_SECOND] [--timeout SECONDS] [--json] [--json-file FILE]
                               [--progress] [--viewers-csv FILE] [--allow-remote]
+                              [--churn PER_SECOND [--seed N]]
                appliance-load --publish RTMP_URL --source FILE.flv [--publish-start SECONDS]
                               [--viewers-after SECONDS] [--url URL ...] [viewer options]
                appliance-load --hostile N --url URL [--url URL ...] [--hostile-concurrency C]
@@ -41,6 +42,10 @@ internal sealed class LoadOptions
           --viewers-csv FILE  write one line per viewer to FILE
           --progress          a progress line on stderr every 5 s
           --allow-remote      allow hosts that are not loopback (127.0.0.0/8, ::1, localhost)
+          --churn PER_SECOND  once the ramp is done, each second stop this many playing viewers
+                              (chosen at random; they count as finished, and as churned) and
+                              start as many new ones, until the run ends; at most --viewers
+          --seed N            churn: seed of the random choice (default 1)
 
         Stamped publisher (glass-to-glass latency):
           --publish URL       publish to rtmp://host:port/app/stream: the H.264 or H.265 FLV file
@@ -114,6 +119,9 @@ internal sealed class LoadOptions
     public TimeSpan HostileWait { get; private set; } = TimeSpan.FromSeconds(30);
 
     public int Seed { get; private set; } = 1;
+
+    /// <summary>Viewers stopped and started each second after the ramp; 0 = none.</summary>
+    public int Churn { get; private set; }
 
     /// <summary>The stamped publisher's stream; null: no publisher.</summary>
     public StreamUrl? PublishUrl { get; private set; }
@@ -192,6 +200,9 @@ internal sealed class LoadOptions
                 case "--hostile-wait":
                     options.HostileWait = TimeSpan.FromSeconds(options.Number(arg, Value(), 0.1, 3600));
                     break;
+                case "--churn":
+                    options.Churn = (int)options.Number(arg, Value(), 1, 1_000_000);
+                    break;
                 case "--seed":
                     options.Seed = (int)options.Number(arg, Value(), 0, int.MaxValue);
                     break;
@@ -235,8 +246,8 @@ internal sealed class LoadOptions
     /// <summary>Viewer options make no sense in a hostile run, and hostile ones none in a viewer run.</summary>
     private void CheckMode(HashSet<string> given)
     {
-        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote"];
-        string[] hostileOnly = ["--hostile-concurrency", "--hostile-wait", "--seed"];
+        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote", "--churn"];
+        string[] hostileOnly = ["--hostile-concurrency", "--hostile-wait"];
         string[] publisherOnly = ["--publish", "--source", "--publish-start", "--viewers-after", "--stamps"];
         if (Error is not null)
         {
@@ -251,6 +262,14 @@ internal sealed class LoadOptions
         else if (Hostile == 0 && hostileOnly.FirstOrDefault(given.Contains) is { } hostileOption)
         {
             Error = $"{hostileOption} needs --hostile N";
+        }
+        else if (Hostile == 0 && given.Contains("--seed") && Churn == 0)
+        {
+            Error = "--seed needs --hostile N or --churn PER_SECOND";
+        }
+        else if (Churn > Viewers)
+        {
+            Error = $"--churn {Churn} is more than --viewers {Viewers}: it stops that many viewers each second";
         }
         else if (Hostile > 0 && publisherOnly.FirstOrDefault(given.Contains) is { } publisherOption)
         {

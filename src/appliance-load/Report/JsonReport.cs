@@ -14,6 +14,7 @@ internal static class JsonReport
             json.WriteStartObject();
             json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
             json.WriteNumber("rampPerSecond", summary.RampPerSecond);
+            json.WriteNumber("churnPerSecond", summary.ChurnPerSecond);
             json.WriteBoolean("completedInTime", summary.CompletedInTime);
             json.WriteNumber("loadToolCpuSeconds", Math.Round(summary.CpuSeconds, 2));
             json.WriteNumber("exitCode", summary.ExitCode);
@@ -55,6 +56,7 @@ internal static class JsonReport
         json.WriteNumber("made", t.Made);
         json.WriteNumber("failed", t.Failed);
         json.WriteNumber("dropped", t.Dropped);
+        json.WriteNumber("churned", t.Churned);
         json.WriteNumber("notStarted", t.NotStarted);
         json.WriteNumber("hung", t.Hung);
         json.WriteNumber("bytes", t.Bytes);

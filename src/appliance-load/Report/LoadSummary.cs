@@ -10,6 +10,9 @@ internal sealed class LoadSummary
 
     public required double RampPerSecond { get; init; }
 
+    /// <summary>Viewers stopped and started each second after the ramp (--churn); 0 without churn.</summary>
+    public int ChurnPerSecond { get; init; }
+
     public required bool CompletedInTime { get; init; }
 
     /// <summary>CPU the load tool itself used: on a shared machine it competes with the server.</summary>
@@ -46,6 +49,7 @@ internal sealed class LoadSummary
         {
             Seconds = seconds,
             RampPerSecond = run.RampPerSecond,
+            ChurnPerSecond = run.ChurnPerSecond,
             CompletedInTime = completedInTime,
             CpuSeconds = Environment.CpuUsage.TotalTime.TotalSeconds,
             Total = Tally.Of(run.Viewers, seconds),

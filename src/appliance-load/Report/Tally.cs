@@ -16,6 +16,9 @@ internal sealed class Tally
 
     public int Dropped { get; private init; }
 
+    /// <summary>Stopped by the churn (--churn) before the run ended; counted in <see cref="Made"/> too.</summary>
+    public int Churned { get; private init; }
+
     /// <summary>Still connecting or playing when the hard cap gave up on them.</summary>
     public int Hung { get; private init; }
 
@@ -68,7 +71,7 @@ internal sealed class Tally
     public static Tally Of(IEnumerable<ViewerStats> selected, double seconds)
     {
         var viewers = selected as IReadOnlyCollection<ViewerStats> ?? selected.ToList();
-        int count = 0, rated = 0, notStarted = 0, made = 0, failed = 0, dropped = 0, hung = 0, stalled = 0, stalls = 0;
+        int count = 0, rated = 0, notStarted = 0, made = 0, failed = 0, dropped = 0, churned = 0, hung = 0, stalled = 0, stalls = 0;
         double longestGap = 0, rateSum = 0, slowest = double.NaN;
         long bytes = 0, frames = 0;
         var firstMedia = new List<double>();
@@ -79,6 +82,7 @@ internal sealed class Tally
         foreach (var viewer in viewers)
         {
             count++;
+            churned += viewer.Churned ? 1 : 0;
             bytes += viewer.Bytes;
             frames += viewer.VideoFrames;
             switch (viewer.State)
@@ -145,6 +149,7 @@ internal sealed class Tally
             Made = made,
             Failed = failed,
             Dropped = dropped,
+            Churned = churned,
             Hung = hung,
             Stalled = stalled,
             Stalls = stalls,

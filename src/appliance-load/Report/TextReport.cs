@@ -11,7 +11,7 @@ internal static class TextReport
     public static string Render(LoadSummary summary)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"appliance-load: {summary.Total.Viewers} viewers, {summary.Seconds:F1} s, ramp {summary.RampPerSecond:0.#}/s, load tool CPU {summary.CpuSeconds:F1} s");
+        text.Append(CultureInfo.InvariantCulture, $"appliance-load: {summary.Total.Viewers} viewers, {summary.Seconds:F1} s, ramp {summary.RampPerSecond:0.#}/s{(summary.ChurnPerSecond > 0 ? $", churn {summary.ChurnPerSecond}/s" : "")}, load tool CPU {summary.CpuSeconds:F1} s");
         text.AppendLine(summary.CompletedInTime ? "" : " (HARD CAP: viewers still busy were abandoned)");
         if (summary.Publisher is { } publisher)
         {
@@ -43,7 +43,7 @@ internal static class TextReport
         var c = CultureInfo.InvariantCulture;
         text.AppendLine();
         text.AppendLine(c, $"[{title}]");
-        text.AppendLine(c, $"  connections      made {t.Made}, failed {t.Failed}, dropped {t.Dropped}{Optional("not started", t.NotStarted)}{Optional("hung", t.Hung)}");
+        text.AppendLine(c, $"  connections      made {t.Made}, failed {t.Failed}, dropped {t.Dropped}{Optional("churned", t.Churned)}{Optional("not started", t.NotStarted)}{Optional("hung", t.Hung)}");
         text.AppendLine(c, $"  delivered        {t.MbitPerSecond:F1} Mbit/s total, {t.MbitPerViewer:F2} Mbit/s per viewer (slowest {t.MbitSlowestViewer:F2}), {t.Bytes / 1e6:F1} MB");
         text.AppendLine(c, $"  first media      {Ms(t.FirstMedia)}");
         text.AppendLine(c, $"  first keyframe   {Ms(t.FirstKeyFrame)}");

@@ -11,7 +11,8 @@ namespace Appliance.Load.Run;
 
 /// <summary>
 /// One run: viewers started at the ramp rate, all stopped when the duration is up (the ramp counts
-/// towards it), and a hard cap after which the run gives up waiting for them.
+/// towards it), and a hard cap after which the run gives up waiting for them. With churn, once the
+/// ramp is done, each second stops that many playing viewers at random and starts as many new ones.
 /// </summary>
 internal sealed class LoadRun
 {
@@ -26,15 +27,28 @@ internal sealed class LoadRun
         Viewers = new ViewerStats[options.Urls.Count == 0 ? 0 : options.Viewers];
         for (var i = 0; i < Viewers.Length; i++)
         {
-            // Round robin, so every URL gets its share at every point of the ramp.
-            var target = i % options.Urls.Count;
-            Viewers[i] = new ViewerStats(target, options.Urls[target].Protocol, options.Stamps) { Player = i };
+            Viewers[i] = NewViewer(i);
         }
+    }
+
+    /// <summary>Round robin, so every URL gets its share at every point of the ramp (and of the churn).</summary>
+    private ViewerStats NewViewer(int player)
+    {
+        var target = player % _options.Urls.Count;
+        return new ViewerStats(target, _options.Urls[target].Protocol, _options.Stamps) { Player = player };
     }
 
     public IReadOnlyList<StreamUrl> Urls => _options.Urls;
 
-    public ViewerStats[] Viewers { get; }
+    /// <summary>Every viewer of the run; with churn it grows as viewers are added (a new array each time).</summary>
+    public ViewerStats[] Viewers { get; private set; }
+
+    /// <summary>With churn: viewers it stopped (each counts as finished) and the ones it started in their place.</summary>
+    public int ChurnStopped { get; private set; }
+
+    public int ChurnStarted { get; private set; }
+
+    public int ChurnPerSecond => _options.Churn;
 
     public double RampPerSecond => _options.RampPerSecond;
 
@@ -56,7 +70,7 @@ internal sealed class LoadRun
         await ResolveHostsAsync().ConfigureAwait(false);
         // Live bodies close the connection at the end; an HLS player keeps it for its segments.
         var requests = _options.Urls
-            .Select(u => u.Protocol == StreamProtocol.Hls ? u.GetRequest(u.PathAndQuery, keepAlive: true) : u.HttpRequest)
+            .Select(u => u.Protocol == StreamProtocol.Hls ? [] : u.HttpRequest)
             .ToArray();
         var duration = TimeSpan.FromSeconds(_options.DurationSeconds);
         Watchdog.Start(duration + HardCapSlack + TimeSpan.FromSeconds(5));
@@ -66,6 +80,7 @@ internal sealed class LoadRun
         StartedAt = start;
         using var progress = _options.Progress ? new ProgressPrinter(this, start) : null;
         var tasks = new List<Task>(Viewers.Length);
+        var churn = _options.Churn > 0 && Viewers.Length > 0 ? new Churn(this, requests, runOver.Token) : null;
         while (tasks.Count < Viewers.Length)
         {
             var elapsed = Stopwatch.GetElapsedTime(start);
@@ -76,7 +91,7 @@ internal sealed class LoadRun
             var due = Math.Min(Viewers.Length, (int)(elapsed.TotalSeconds * _options.RampPerSecond) + 1);
             while (tasks.Count < due)
             {
-                tasks.Add(StartViewer(tasks.Count, requests, runOver.Token));
+                tasks.Add(churn is null ? StartViewer(Viewers[tasks.Count], requests, runOver.Token) : churn.Start(tasks.Count));
             }
             var next = TimeSpan.FromSeconds(tasks.Count / _options.RampPerSecond) - Stopwatch.GetElapsedTime(start);
             if (tasks.Count < Viewers.Length && next > TimeSpan.Zero)
@@ -85,6 +100,10 @@ internal sealed class LoadRun
             }
         }
 
+        if (churn is not null)
+        {
+            await churn.RunAsync(tasks, start, duration).ConfigureAwait(false);
+        }
         var left = duration - Stopwatch.GetElapsedTime(start);
         if (left > TimeSpan.Zero)
         {
@@ -103,14 +122,14 @@ internal sealed class LoadRun
         return completed;
     }
 
-    private Task StartViewer(int index, byte[][] requests, CancellationToken runOver)
+    private Task StartViewer(ViewerStats stats, byte[][] requests, CancellationToken runOver)
     {
-        var stats = Viewers[index];
         var url = _options.Urls[stats.Target];
         return url.Protocol switch
         {
             StreamProtocol.Rtmp => RtmpViewer.RunAsync(url, stats, runOver),
-            StreamProtocol.Hls => HlsViewer.RunAsync(url, requests[stats.Target], stats, _options.Timeout, runOver),
+            // Each HLS player sends its own User-Agent, so the node counts it as an HLS session of its own.
+            StreamProtocol.Hls => HlsViewer.RunAsync(url, url.GetRequest(url.PathAndQuery, keepAlive: true, stats.Player), stats, _options.Timeout, runOver),
             StreamProtocol.LlHls => LlHlsViewer.RunAsync(url, Parts, stats, _options.Timeout, runOver),
             StreamProtocol.Dash => DashViewer.RunAsync(url, Parts, stats, _options.Timeout, runOver),
             _ => HttpLiveViewer.RunAsync(url, requests[stats.Target], stats, runOver),
@@ -132,6 +151,64 @@ internal sealed class LoadRun
             if (preferred is not null)
             {
                 url.ConnectHost = preferred.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The churn of one run: every viewer gets a token of its own (linked to the run's), so one can
+    /// be stopped alone; a viewer stopped that way ends as if the run had ended for it.
+    /// </summary>
+    private sealed class Churn(LoadRun run, byte[][] requests, CancellationToken runOver)
+    {
+        private readonly ChurnPicker _picker = new(run._options.Seed);
+        private readonly Dictionary<int, CancellationTokenSource> _stoppers = [];
+        private readonly List<ViewerStats> _all = [.. run.Viewers];
+
+        public Task Start(int index)
+        {
+            var stats = _all[index];
+            var stopper = CancellationTokenSource.CreateLinkedTokenSource(runOver);
+            _stoppers[index] = stopper;
+            _picker.Add(index);
+            return run.StartViewer(stats, requests, stopper.Token);
+        }
+
+        /// <summary>From the end of the ramp to the end of the run: a tick a second.</summary>
+        public async Task RunAsync(List<Task> tasks, long start, TimeSpan duration)
+        {
+            var rampEnd = Stopwatch.GetElapsedTime(start);
+            for (var tick = 1; ; tick++)
+            {
+                var at = rampEnd + TimeSpan.FromSeconds(tick);
+                if (at >= duration)
+                {
+                    return;
+                }
+                var wait = at - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait).ConfigureAwait(false);
+                }
+                foreach (var index in _picker.Pick(run._options.Churn, i => _all[i].State))
+                {
+                    _all[index].Churned = true;
+                    run.ChurnStopped++;
+                    // Cancel returns once the viewer's continuations ran far enough to see it; its
+                    // task ends on its own, and the token source goes with it.
+                    var stopper = _stoppers[index];
+                    _stoppers.Remove(index);
+                    await stopper.CancelAsync().ConfigureAwait(false);
+                    _ = tasks[index].ContinueWith(static (_, s) => ((CancellationTokenSource)s!).Dispose(), stopper, TaskScheduler.Default);
+                }
+                for (var i = 0; i < run._options.Churn; i++)
+                {
+                    _all.Add(run.NewViewer(_all.Count));
+                    tasks.Add(Start(_all.Count - 1));
+                    run.ChurnStarted++;
+                }
+                // A new array, so the progress printer (on another thread) reads a consistent one.
+                run.Viewers = [.. _all];
             }
         }
     }

@@ -26,11 +26,12 @@ internal sealed class ProgressPrinter : IDisposable
 
     private void Print()
     {
-        int connecting = 0, playing = 0, failed = 0, dropped = 0;
+        int connecting = 0, playing = 0, failed = 0, dropped = 0, churned = 0;
         long bytes = 0;
         foreach (var viewer in _run.Viewers)
         {
             bytes += viewer.Bytes;
+            churned += viewer.Churned ? 1 : 0;
             switch (viewer.State)
             {
                 case ViewerState.Connecting:
@@ -53,6 +54,6 @@ internal sealed class ProgressPrinter : IDisposable
         _lastBytes = bytes;
         _lastAt = now;
         Console.Error.WriteLine(
-            $"appliance-load: t={Stopwatch.GetElapsedTime(_start, now).TotalSeconds:F0}s connecting={connecting} playing={playing} failed={failed} dropped={dropped} {mbits:F1} Mbit/s");
+            $"appliance-load: t={Stopwatch.GetElapsedTime(_start, now).TotalSeconds:F0}s connecting={connecting} playing={playing} failed={failed} dropped={dropped}{(churned > 0 ? $" churned={churned}" : "")} {mbits:F1} Mbit/s");
     }
 }

@@ -68,9 +68,13 @@ internal sealed class StreamUrl
     /// <summary>The GET of a live body (FLV, TS): it runs until the connection closes.</summary>
     public byte[] HttpRequest => GetRequest(PathAndQuery, keepAlive: false);
 
-    /// <summary>A GET of <paramref name="pathAndQuery"/> on this URL's server; HLS players keep the connection.</summary>
-    public byte[] GetRequest(string pathAndQuery, bool keepAlive) => Encoding.ASCII.GetBytes(
-        $"GET {pathAndQuery} HTTP/1.1\r\nHost: {Authority}\r\nUser-Agent: appliance-load\r\nAccept: */*\r\n{(keepAlive ? "" : "Connection: close\r\n")}\r\n");
+    /// <summary>
+    /// A GET of <paramref name="pathAndQuery"/> on this URL's server; HLS players keep the connection.
+    /// With a <paramref name="player"/> number the User-Agent is that player's own (<see cref="PlayerAgent"/>),
+    /// so the node tells HLS players apart.
+    /// </summary>
+    public byte[] GetRequest(string pathAndQuery, bool keepAlive, int player = -1) => Encoding.ASCII.GetBytes(
+        $"GET {pathAndQuery} HTTP/1.1\r\nHost: {Authority}\r\nUser-Agent: {PlayerAgent.Of(player)}\r\nAccept: */*\r\n{(keepAlive ? "" : "Connection: close\r\n")}\r\n");
 
     /// <summary>
     /// The path and query of <paramref name="reference"/> (a URI line of a playlist) resolved against

@@ -70,6 +70,9 @@ internal sealed class ViewerStats
 
     public ViewerState State { get; private set; }
 
+    /// <summary>Stopped by the run's churn before the run ended (it still counts as finished).</summary>
+    public bool Churned { get; set; }
+
     public string? Error { get; private set; }
 
     public long StartedAt { get; private set; }

@@ -91,7 +91,8 @@ public class RequestWriterTests
 
         writer.Write("/live/cam.mpd", "cam/a.m4s"u8);
 
-        Assert.Equal("GET /live/cam/a.m4s HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: appliance-load/17\r\nAccept: */*\r\n\r\n", Text(writer));
+        // The process id too: two load tools on one stream must not share HLS sessions.
+        Assert.Equal($"GET /live/cam/a.m4s HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: appliance-load/{Environment.ProcessId}-17\r\nAccept: */*\r\n\r\n", Text(writer));
     }
 
     [Fact]

@@ -141,7 +141,7 @@ internal static class HlsViewer
         hls.SegmentRequests++;
         ts.BeginUnit();
         var started = Stopwatch.GetTimestamp();
-        var result = await connection.GetAsync(url.GetRequest(path, keepAlive: true), ts, MaxSegmentBytes, timeout, runOver).ConfigureAwait(false);
+        var result = await connection.GetAsync(url.GetRequest(path, keepAlive: true, stats.Player), ts, MaxSegmentBytes, timeout, runOver).ConfigureAwait(false);
         var now = Stopwatch.GetTimestamp();
         if (!result.Ok)
         {

@@ -10,7 +10,7 @@ namespace Appliance.Load.Viewers.Http;
 /// directives appended. A plain relative reference (the usual case: a file name and its query) is
 /// resolved by hand; anything else goes through <see cref="Uri"/>, and a URI on another server is
 /// refused, as the HLS viewer refuses it. A player's requests carry its own User-Agent
-/// (appliance-load/N), so the node counts each player as an HLS session of its own.
+/// (<see cref="PlayerAgent"/>), so the node counts each player as an HLS session of its own.
 /// </summary>
 internal sealed class RequestWriter
 {
@@ -26,7 +26,7 @@ internal sealed class RequestWriter
     public RequestWriter(StreamUrl url, int player = -1)
     {
         _url = url;
-        var agent = player < 0 ? "appliance-load" : $"appliance-load/{player}";
+        var agent = PlayerAgent.Of(player);
         _tail = Encoding.ASCII.GetBytes($" HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: {agent}\r\nAccept: */*\r\n\r\n");
     }
 
