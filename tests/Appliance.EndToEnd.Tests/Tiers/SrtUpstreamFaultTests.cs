@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Core.Buffers;
 using Appliance.EndToEnd.Tests.Infrastructure;
+using Appliance.Protocols.Srt;
+using Appliance.Transport.Srt;
 
 namespace Appliance.EndToEnd.Tests.Tiers;
 
@@ -28,7 +31,8 @@ public sealed class SrtUpstreamFaultTests
         await using var upper = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("upper") + SrtTierTests.SrtListen,
             appJson: fault is "wrong-passphrase" or "missing-passphrase" ? $"\"srt\": {{ \"passphrase\": \"{Passphrase}\" }}" : "");
         await using var origin = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("origin"));
-        await using var garbage = fault == "garbage" ? GarbageSrtListener(out var garbagePort) : null;
+        var garbagePort = 0;
+        await using var garbage = fault == "garbage" ? GarbageSrtListener(out garbagePort) : null;
         var srt = SrtTierTests.Srt(upper);
         var badUrl = fault switch
         {
@@ -97,13 +101,41 @@ public sealed class SrtUpstreamFaultTests
         Assert.DoesNotContain(Passphrase, string.Join('\n', edge.Lines), StringComparison.Ordinal);
     }
 
-    /// <summary>An SRT listener (ffmpeg's) that answers any caller with raw PCM noise: bytes, but not MPEG-TS.</summary>
-    private static ExternalProcess GarbageSrtListener(out int port)
+    /// <summary>
+    /// An SRT listener that answers every caller (probes refused as an appliance refuses them) with
+    /// bytes that are not MPEG-TS, a packet's worth every 10 ms until the caller goes.
+    /// </summary>
+    private static SrtListener GarbageSrtListener(out int port)
     {
-        port = FreeUdpPort();
-        return ExternalProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-            "-f", "lavfi", "-i", "anoisesrc=sample_rate=48000:amplitude=1", "-f", "s16le", "-c:a", "pcm_s16le",
-            $"srt://127.0.0.1:{port}?mode=listener&pkt_size=1316");
+        var listener = new SrtListener(new IPEndPoint(IPAddress.Loopback, 0),
+            h => h.StreamId == SrtStreamId.Probe ? SrtHandshakeDecision.Reject(SrtHandshakeDecision.BadRequest) : SrtHandshakeDecision.Accept(new SrtSettings()),
+            async connection =>
+            {
+                var noise = new byte[1316];
+                new Random(7).NextBytes(noise);
+                noise.AsSpan().Replace((byte)0x47, (byte)0x46);
+                var buffer = SharedBuffer.CopyOf(noise);
+                try
+                {
+                    while (!connection.IsAborted)
+                    {
+                        await connection.Output.WriteAsync(new[] { new BufferSlice(buffer) }, CancellationToken.None);
+                        await Task.Delay(10);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The caller went.
+                }
+                finally
+                {
+                    buffer.Release();
+                    connection.Abort();
+                }
+            });
+        listener.Start();
+        port = listener.LocalEndPoint.Port;
+        return listener;
     }
 
     private static int FreeUdpPort()
