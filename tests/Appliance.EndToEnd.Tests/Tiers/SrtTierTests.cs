@@ -64,7 +64,9 @@ public sealed class SrtTierTests
             route = Assert.Single((await Appliancectl.JsonAsync(edge, "routes")).GetProperty("routes").EnumerateArray());
             return route.TryGetProperty("lossPercent", out var loss) && loss.ValueKind == JsonValueKind.Number;
         }, Wait, "SRT link figures in the routes table");
-        Assert.Equal(0, route.GetProperty("lossPercent").GetDouble());
+        // Loopback loses little, but a loaded machine's UDP buffers do drop some (SRT repairs them).
+        Assert.InRange(route.GetProperty("lossPercent").GetDouble(), 0, 5);
+        Assert.InRange(route.GetProperty("retransmitPercent").GetDouble(), 0, 100);
         Assert.Equal(JsonValueKind.Number, route.GetProperty("rttMs").ValueKind);
         Assert.Equal(JsonValueKind.Number, route.GetProperty("connectMs").ValueKind);
         Assert.Equal(["cam"], route.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
