@@ -80,6 +80,26 @@ public sealed class SrtTierTests
     }
 
     [Fact]
+    public async Task An_srt_pull_of_a_stream_crossing_the_rtmp_wrap_keeps_the_parents_64_bit_timeline()
+    {
+        // TS stamps alone would put 2^32 ms near 0 (it is 45 wraps of TS's 33-bit 90 kHz clock and
+        // 31 ms): the parent's media time packet places them where the parent has them.
+        await using var upper = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("upper") + SrtListen);
+        await using var edge = await DaemonProcess.StartAsync(appJson: Infrastructure.Tiers.PullingApp([Srt(upper)]), rootJson: Infrastructure.Tiers.Node("edge"));
+        await using var publisher = await OffsetPublisher.StartAsync(upper, "cam", OffsetPublisher.BeforeTheWrapMs, CancellationToken.None);
+        await StreamApi.WaitForFramesAsync(upper, "cam", minFrames: 30, Wait);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        await using var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));
+
+        await viewer.WaitUntilAsync(v => v.VideoFrames >= 25, Wait, "25 frames at the edge");
+        Assert.InRange(viewer.LastVideoTimestamp, OffsetPublisher.BeforeTheWrapMs - 5_000, (1L << 32) + 60_000);
+        await viewer.WaitUntilAsync(v => v.LastVideoTimestamp > (1L << 32) + 2_000, Wait, "the edge's timeline past 2^32 ms");
+        viewer.AssertContinuousTimeline();
+        Assert.False(edge.HasLog(l => l.Contains("sent a bad media time", StringComparison.Ordinal)), string.Join('\n', edge.Lines));
+    }
+
+    [Fact]
     public async Task A_stream_pushed_over_srt_from_an_edge_plays_at_the_upper_node()
     {
         await using var upper = await DaemonProcess.StartAsync(rootJson: Infrastructure.Tiers.Node("upper") + SrtListen);
