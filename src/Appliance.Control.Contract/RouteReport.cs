@@ -24,6 +24,12 @@ public sealed class RouteReport
     /// <summary>Recent pulls' media time delivered per second (capped at 1); below 0.9 the path does not carry the stream.</summary>
     public double? CarryRatio { get; set; }
 
+    /// <summary>An SRT pull's share of packets lost on the way, in percent (recent average); null for other protocols.</summary>
+    public double? LossPercent { get; set; }
+
+    /// <summary>An SRT pull's share of packets that came as retransmissions, in percent (recent average).</summary>
+    public double? RetransmitPercent { get; set; }
+
     public int Stalls { get; set; }
 
     public int Failures { get; set; }

@@ -102,16 +102,20 @@ internal static class Tables
     }
 
     public static string Routes(List<RouteReport> routes) => Table(
-        ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "CARRY", "STALLS", "FAILS", "COST", "STREAMS"],
+        ["APP", "UPSTREAM", "PRIO", "WEIGHT", "STATE", "RTT", "CONNECT", "THROUGHPUT", "CARRY", "LOSS", "RETRANS", "STALLS", "FAILS", "COST", "STREAMS"],
         routes.Select(r => new[]
         {
             $"{r.Domain}/{r.App}", r.Url, r.Directory ? "dir" : r.Priority.ToString(CultureInfo.InvariantCulture), r.Weight.ToString(CultureInfo.InvariantCulture),
             r.Down ? "down" : "up", Ms(r.RttMs), Ms(r.ConnectMs), r.ThroughputBitsPerSecond is { } bps ? Rate((long)bps) : "-",
             r.CarryRatio is { } carry ? (carry * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-",
+            Percent(r.LossPercent), Percent(r.RetransmitPercent),
             r.Stalls.ToString(CultureInfo.InvariantCulture), r.Failures.ToString(CultureInfo.InvariantCulture),
             r.Cost.ToString("F0", CultureInfo.InvariantCulture), r.Streams.Count == 0 ? "-" : string.Join(",", r.Streams),
         }),
         "no upstream candidates (no app pulls)");
+
+    /// <summary>An SRT link's share in percent, "-" for other protocols.</summary>
+    private static string Percent(double? value) => value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) + "%" : "-";
 
     /// <summary>"-" without push targets, else how many of them are being fed now out of all.</summary>
     private static string Pushes(List<PushReport> pushes) =>

@@ -55,6 +55,23 @@ public sealed class UpstreamConfigValidatorTests
     }
 
     [Fact]
+    public void AnSrtCandidateTakesNoHealthUrlOrTlsTrust()
+    {
+        var problems = Problems([
+            new UpstreamConfig { Url = "srt://parent:10080", HealthUrl = "http://parent/api/health" },
+            new UpstreamConfig { Url = "srt://parent:10081?latency=600" },
+            new UpstreamConfig { Url = "srt://parent" },
+        ]);
+
+        Assert.Equal(
+            [
+                "domains[0].apps[0].upstreams[0].healthUrl: is not used for srt:// URLs: they are probed over SRT",
+                "domains[0].apps[0].upstreams[2].url: needs a port (srt://host:port; SRT has no default port)",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void TheListItselfMustBeThereAndBounded()
     {
         Assert.Equal(["domains[0].apps[0].upstreams: must be an array"], Problems(null));

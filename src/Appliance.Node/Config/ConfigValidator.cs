@@ -152,11 +152,11 @@ internal static class ConfigValidator
             check(pull.RetryMs is >= 50 and <= 60_000, $"{at}.pull.retryMs", "must be between 50 and 60000");
             check(pull.MaxRetryMs >= pull.RetryMs && pull.MaxRetryMs <= 600_000, $"{at}.pull.maxRetryMs", "must be between retryMs and 600000");
         }
-        check(app.Push is not null, $"{at}.push", "must be an array of rtmp:// or rtmps:// URLs");
+        check(app.Push is not null, $"{at}.push", "must be an array of rtmp://, rtmps:// or srt:// URLs");
         for (var i = 0; i < (app.Push?.Count ?? 0); i++)
         {
-            check(Relay.Urls.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol == Relay.Urls.UpstreamProtocol.Rtmp,
-                $"{at}.push[{i}]", problem.Length > 0 ? problem : "must be an rtmp:// or rtmps:// URL");
+            check(Relay.Urls.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol is Relay.Urls.UpstreamProtocol.Rtmp or Relay.Urls.UpstreamProtocol.Srt,
+                $"{at}.push[{i}]", problem.Length > 0 ? problem : "must be an rtmp://, rtmps:// or srt:// URL");
         }
         check(app.Hls is not null, $"{at}.hls", "must be an object");
         if (app.Hls is not null)

@@ -18,6 +18,8 @@ internal static class RouteReports
         ConnectMs = info.Health.ConnectMs,
         ThroughputBitsPerSecond = info.Health.ThroughputBytesPerSecond * 8,
         CarryRatio = info.Health.CarryRatio is { } carry ? Math.Round(carry, 3) : null,
+        LossPercent = info.Health.LinkLossRatio is { } loss ? Math.Round(loss * 100, 2) : null,
+        RetransmitPercent = info.Health.LinkRetransmitRatio is { } retransmits ? Math.Round(retransmits * 100, 2) : null,
         Stalls = info.Health.Stalls,
         Failures = info.Health.ConsecutiveFailures,
         LastError = info.Health.LastError,

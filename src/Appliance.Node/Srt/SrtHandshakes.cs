@@ -20,6 +20,11 @@ internal static class SrtHandshakes
         {
             return Refuse(context, client, SrtHandshakeDecision.Conflict, "the node is draining");
         }
+        if (handshake.StreamId == SrtStreamId.Probe)
+        {
+            // Another node's route prober: the answer itself is what it measures; every few seconds, so no line.
+            return SrtHandshakeDecision.Reject(SrtHandshakeDecision.BadRequest);
+        }
         if (SrtStreamId.Parse(handshake.StreamId, out var problem) is not { } id)
         {
             return Refuse(context, client, SrtHandshakeDecision.BadRequest, problem);

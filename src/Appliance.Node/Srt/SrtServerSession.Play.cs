@@ -28,7 +28,14 @@ public sealed partial class SrtServerSession
             throw new SrtRefusedException($"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
         }
         stream.EnsureTsPackaging();
-        var subscription = stream.Subscribe(Writer, WireFormat.Ts);
+        // Another node pulling (the via query): its timeline continues this one, and its first
+        // packet says where this timeline is (ParentMediaTimePacket); players never get either.
+        var relayed = Relay.Urls.Via.IsRelayRequest(query);
+        if (relayed && stream.MediaTimeMs is var mediaTimeMs and >= 0)
+        {
+            Writer.Send(Relay.Pull.ParentMediaTimePacket.Create(mediaTimeMs));
+        }
+        var subscription = stream.Subscribe(Writer, WireFormat.Ts, relay: relayed);
         if (subscription is null)
         {
             _status = "not-found";

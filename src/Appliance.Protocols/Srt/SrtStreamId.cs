@@ -21,6 +21,12 @@ public sealed record SrtStreamId(string App, string Stream, SrtMode Mode, string
     /// <summary>SRT carries at most 512 bytes of stream id (SRTO_STREAMID).</summary>
     public const int MaxLength = 512;
 
+    /// <summary>
+    /// What a node's route prober calls with: the listener refuses it in the handshake (1400)
+    /// without a log line, and the caller times the answer, so a probe opens no session.
+    /// </summary>
+    public const string Probe = "#!::m=probe";
+
     private const string Prefix = "#!::";
 
     /// <summary>Parses <paramref name="text"/>; null with the reason when it cannot be served.</summary>

@@ -38,6 +38,7 @@ public static class UpstreamConfigValidator
             }
             check(upstream.Weight is >= 0 and <= MaxWeight, $"{path}.weight", $"must be between 0 and {MaxWeight}");
             check(upstream.Priority is >= 0 and <= MaxPriority, $"{path}.priority", $"must be between 0 and {MaxPriority}");
+            check(upstream.HealthUrl is null || url?.Protocol != UpstreamProtocol.Srt, $"{path}.healthUrl", "is not used for srt:// URLs: they are probed over SRT");
             if (upstream.HealthUrl is not null)
             {
                 check(HealthUrl.TryParse(upstream.HealthUrl, out _, out var healthError), $"{path}.healthUrl", healthError);

@@ -155,9 +155,12 @@ public sealed partial class UpstreamPull
         var opening = new List<FeedMessage>();
         try
         {
-            feed = candidate.Url.Protocol == UpstreamProtocol.Rtmp
-                ? await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _relay.Trust.Node, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false)
-                : await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _relay.Trust.Node, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false);
+            feed = candidate.Url.Protocol switch
+            {
+                UpstreamProtocol.Rtmp => await RtmpUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _relay.Trust.Node, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false),
+                UpstreamProtocol.Srt => await SrtUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _options.ConnectTimeoutMs, _logger, deadline.Token).ConfigureAwait(false),
+                _ => await HttpFlvUpstreamFeed.OpenAsync(candidate, _stream.Key.App, _stream.Key.Name, _query, _relay.Traffic, _relay.Connector, _relay.Trust.Node, _options.ConnectTimeoutMs, deadline.Token).ConfigureAwait(false),
+            };
             health.RecordConnect(MonotonicClock.NowMs - clock);
             // The race is for the first frame, not the headers before it: headers come as fast over
             // a capped path as over a clean one, a keyframe behind a rate cap measurably later.

@@ -173,7 +173,7 @@ public sealed partial class UpstreamPull : IStreamSource
 
     private string StopReason => Volatile.Read(ref _kickReason) ?? "pull stopped";
 
-    /// <summary>Closes the session that fed the stream and writes its access line (proto pull-rtmp, pull-rtmps, pull-flv or pull-https-flv).</summary>
+    /// <summary>Closes the session that fed the stream and writes its access line (proto pull-rtmp, pull-rtmps, pull-flv, pull-https-flv or pull-srt).</summary>
     private async Task EndAttemptAsync(Attempt attempt, FeedOutcome outcome)
     {
         await attempt.Feed.DisposeAsync().ConfigureAwait(false);
@@ -184,6 +184,7 @@ public sealed partial class UpstreamPull : IStreamSource
         {
             (UpstreamProtocol.Rtmp, false) => "pull-rtmp",
             (UpstreamProtocol.Rtmp, true) => "pull-rtmps",
+            (UpstreamProtocol.Srt, _) => "pull-srt",
             (_, false) => "pull-flv",
             _ => "pull-https-flv",
         }, url, _stream.Key, outcome.Failed, attempt.Feed, attempt.OpenedMs, outcome.Reason);
@@ -260,6 +261,11 @@ public sealed partial class UpstreamPull : IStreamSource
                 continue;
             }
             candidate.Health.RecordThroughput(bytesPerSecond, mediaBytesPerSecond);
+            if (feed is SrtUpstreamFeed srt && srt.TryTakeLinkSample(out var link))
+            {
+                // SRT measures its own path: RTT from its ACKs, loss from its sequence numbers.
+                candidate.Health.RecordLink(link.RttMs, link.LossRatio, link.RetransmitRatio);
+            }
             if (_stream.IsWatched)
             {
                 lastActive = now;

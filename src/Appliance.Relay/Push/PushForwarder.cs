@@ -20,9 +20,10 @@ namespace Appliance.Relay.Push;
 /// Forwards one stream published here to one push target over RTMP (or RTMPS) for as long as the stream
 /// lives, reconnecting with backoff. It reads the stream like an RTMP viewer (the same chunked
 /// bytes, from the frame log), so a slow or dead target only ever costs itself: it skips ahead
-/// or reconnects, and the publisher never waits for it.
+/// or reconnects, and the publisher never waits for it. An srt:// target gets the stream's TS
+/// packets instead, as an SRT or HTTP-TS viewer does (PushForwarder.Srt.cs).
 /// </summary>
-internal sealed class PushForwarder
+internal sealed partial class PushForwarder
 {
     private readonly LiveStream _stream;
     private readonly UpstreamUrl _target;
@@ -115,6 +116,10 @@ internal sealed class PushForwarder
     /// </summary>
     private async Task<Outcome> ForwardOnceAsync(string key)
     {
+        if (_target.Protocol == UpstreamProtocol.Srt)
+        {
+            return await ForwardOverSrtOnceAsync(key).ConfigureAwait(false);
+        }
         var openedMs = MonotonicClock.NowMs;
         RtmpClient client;
         TargetConnection connection;

@@ -10,13 +10,17 @@ namespace Appliance.Relay.Routing;
 ///      + StallPenaltyMs (250) × stalls in the last StallWindowMs (60 s)
 ///      + FailurePenaltyMs (500) × consecutive failures
 ///      + [carry &lt; MinCarryRatio (0.9)] × ThroughputPenaltyMs (1000) × (2 − carry)
+///      + LinkLossPenaltyMs (20) × SRT link loss in percent
 ///      + [down] × DownPenaltyMs (100 000)
 /// </code>
 /// where <c>latency</c> is the larger of the peak-EWMA RTT and connect time (whichever is known;
 /// <c>UnknownLatencyMs</c> (200) if neither, so a new candidate gets tried but does not displace a
 /// known-good one), and <c>carry</c> is the EWMA of pull throughput over the stream's own rate,
 /// capped at 1 and ignored once older than ThroughputWindowMs: a path that cannot carry the
-/// stream costs 1–2 s however short its RTT.
+/// stream costs 1–2 s however short its RTT. An SRT pull adds libsrt's own figures each second:
+/// its RTT goes into the RTT estimate, and the share of packets lost on the way (EWMA, ignored once
+/// older than ThroughputWindowMs) costs 20 ms per percent: SRT repairs loss within its latency,
+/// but a lossier path is nearer to the loss it cannot repair. The retransmitted share is shown.
 /// <para>
 /// After FailuresBeforeDown (3) consecutive failures the candidate is down for RetryMs (10 s),
 /// doubling with each further failure up to MaxRetryMs (60 s); once that passes it is "half-open":
@@ -40,6 +44,8 @@ public sealed class CandidateHealth
     private EwmaState _connect;
     private EwmaState _throughput;
     private EwmaState _carry;
+    private EwmaState _linkLoss;
+    private EwmaState _linkRetransmits;
     private int _stallCount;
     private int _stallNext;
     private int _failures;
@@ -102,6 +108,21 @@ public sealed class CandidateHealth
                 // A catch-up burst above the stream's rate must not hide a deficit that follows.
                 _carry.Record(Math.Min(1, bytesPerSecond / mediaBytesPerSecond.Value), now, _options.ThroughputDecayMs, peak: false);
             }
+        }
+    }
+
+    /// <summary>An SRT pull's link over the last interval: libsrt's RTT, and the shares (0 to 1) of packets lost and retransmitted.</summary>
+    public void RecordLink(double rttMs, double lossRatio, double retransmitRatio)
+    {
+        long now = _clock();
+        lock (_gate)
+        {
+            if (rttMs > 0)
+            {
+                _rtt.Record(rttMs, now, _options.LatencyDecayMs, peak: true);
+            }
+            _linkLoss.Record(Math.Clamp(lossRatio, 0, 1), now, _options.ThroughputDecayMs, peak: false);
+            _linkRetransmits.Record(Math.Clamp(retransmitRatio, 0, 1), now, _options.ThroughputDecayMs, peak: false);
         }
     }
 
@@ -180,7 +201,11 @@ public sealed class CandidateHealth
                 LastError: _lastError,
                 Down: down,
                 RetryInMs: down ? _downUntilMs - now : 0,
-                Cost: Math.Round(CostLocked(now, down), 1));
+                Cost: Math.Round(CostLocked(now, down), 1))
+            {
+                LinkLossRatio = Fresh(_linkLoss, now),
+                LinkRetransmitRatio = Fresh(_linkRetransmits, now),
+            };
         }
     }
 
@@ -200,8 +225,12 @@ public sealed class CandidateHealth
             + _options.StallPenaltyMs * StallsLocked(now)
             + _options.FailurePenaltyMs * _failures
             + throughputPenalty
+            + _options.LinkLossPenaltyMs * 100 * (Fresh(_linkLoss, now) ?? 0)
             + (down ? _options.DownPenaltyMs : 0);
     }
+
+    private double? Fresh(EwmaState state, long now) =>
+        state.HasValue && now - state.LastMs <= _options.ThroughputWindowMs ? state.Value : null;
 
     /// <summary>Recent throughput over the stream's rate, or null when unknown or too old to count.</summary>
     private double? CarryLocked(long now) =>

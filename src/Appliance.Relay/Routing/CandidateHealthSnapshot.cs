@@ -13,4 +13,11 @@ public sealed record CandidateHealthSnapshot(
     string? LastError,
     bool Down,
     long RetryInMs,
-    double Cost);
+    double Cost)
+{
+    /// <summary>An SRT pull's share of packets lost on the way (0 to 1, recent average); null for other protocols or when old.</summary>
+    public double? LinkLossRatio { get; init; }
+
+    /// <summary>An SRT pull's share of packets that came as retransmissions (0 to 1, recent average).</summary>
+    public double? LinkRetransmitRatio { get; init; }
+}

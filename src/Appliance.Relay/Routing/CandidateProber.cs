@@ -20,7 +20,9 @@ namespace Appliance.Relay.Routing;
 /// the RTT; an https:// or rtmps:// candidate is handshaken after the connect, its certificate
 /// checked as a pull checks it (a refusal is a failure naming the reason), and its health asked
 /// over that TLS connection; any 2xx is a success, anything else or no answer within
-/// <see cref="ProberOptions.TimeoutMs"/> a failure. Candidates are probed concurrently, one probe
+/// <see cref="ProberOptions.TimeoutMs"/> a failure. An srt:// candidate is probed over SRT
+/// (<see cref="SrtProbe"/>): the time its listener takes to answer a handshake is its connect time.
+/// Candidates are probed concurrently, one probe
 /// per candidate at a time; down candidates wait out their retry delay. Results go into each
 /// candidate's <see cref="CandidateHealth"/>.
 /// </summary>
@@ -144,6 +146,10 @@ public sealed class CandidateProber : IAsyncDisposable
     private async Task<ProbeResult> MeasureAsync(RouteCandidate candidate, CancellationToken deadline, CancellationToken caller)
     {
         var url = candidate.Url;
+        if (url.Protocol == UpstreamProtocol.Srt)
+        {
+            return await SrtProbe.MeasureAsync(url, _connector, _options.TimeoutMs, deadline, caller).ConfigureAwait(false);
+        }
         Stream connection;
         double connectMs;
         // The probe's deadline bounds lookup, connect and health check together, so the connector gets no deadline of its own.

@@ -41,6 +41,9 @@ public sealed class HealthOptions
     /// <summary>Added when a path does not carry the stream, plus as much again times the missing share.</summary>
     public double ThroughputPenaltyMs { get; init; } = 1_000;
 
+    /// <summary>Added per percent of packets an SRT pull's link lost (recent average).</summary>
+    public double LinkLossPenaltyMs { get; init; } = 20;
+
     /// <summary>Added while down, so down candidates sort after every live one even by cost alone.</summary>
     public double DownPenaltyMs { get; init; } = 100_000;
 }

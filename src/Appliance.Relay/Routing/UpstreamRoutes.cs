@@ -213,7 +213,7 @@ public sealed class UpstreamRoutes
                         app,
                         candidate.Id,
                         candidate.Name,
-                        candidate.Url.Protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http-flv",
+                        ProtocolName(candidate.Url.Protocol),
                         candidate.Priority,
                         candidate.Weight,
                         candidate.HealthUrl?.ToString(),
@@ -226,11 +226,18 @@ public sealed class UpstreamRoutes
         {
             var streams = feeds[(domain.ToLowerInvariant(), app, id)];
             streams.Sort(StringComparer.Ordinal);
-            rows.Add(new UpstreamRouteInfo(domain, app, id, candidate.Name, candidate.Url.Protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http-flv",
+            rows.Add(new UpstreamRouteInfo(domain, app, id, candidate.Name, ProtocolName(candidate.Url.Protocol),
                 candidate.Priority, candidate.Weight, candidate.HealthUrl?.ToString(), candidate.Health.Snapshot(now), streams.ToArray(), FromDirectory: true));
         }
         return rows;
     }
+
+    private static string ProtocolName(UpstreamProtocol protocol) => protocol switch
+    {
+        UpstreamProtocol.Rtmp => "rtmp",
+        UpstreamProtocol.Srt => "srt",
+        _ => "http-flv",
+    };
 
     /// <summary>What a stream is pulled from, and its switch history.</summary>
     private sealed class StreamChoice

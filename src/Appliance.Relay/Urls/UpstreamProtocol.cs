@@ -8,4 +8,7 @@ public enum UpstreamProtocol
 
     /// <summary>An HTTP GET whose body is an FLV stream.</summary>
     HttpFlv,
+
+    /// <summary>MPEG-TS over SRT: the caller asks with a stream id (<c>m=request</c> to pull, <c>m=publish</c> to push).</summary>
+    Srt,
 }

@@ -8,11 +8,13 @@ namespace Appliance.Relay.Urls;
 /// stream name is appended, and without an app the local app's name is used; the query, the
 /// node's own credentials for that parent, rides on the stream name) or an HTTP-FLV template
 /// <c>http://host[:port]/path[?query]</c> (port 80) holding <c>{stream}</c> and optionally
-/// <c>{app}</c>; <c>rtmps://</c> and <c>https://</c> (port 443 for both) are the same over TLS. Hosts are lower-cased, so <see cref="ToString"/> is a canonical form fit to be
+/// <c>{app}</c>; <c>rtmps://</c> and <c>https://</c> (port 443 for both) are the same over TLS;
+/// <c>srt://host:port[?streamid=...&amp;passphrase=...&amp;latency=...]</c> is MPEG-TS over SRT
+/// (see <see cref="SrtUpstream"/>). Hosts are lower-cased, so <see cref="ToString"/> is a canonical form fit to be
 /// the candidate's identity across nodes; it shows query values masked, since it goes to logs
 /// and reports.
 /// </summary>
-public sealed class UpstreamUrl
+public sealed partial class UpstreamUrl
 {
     public const int DefaultRtmpPort = 1935;
     public const int DefaultHttpPort = 80;
@@ -26,7 +28,7 @@ public sealed class UpstreamUrl
 
     private readonly string _canonical;
 
-    private UpstreamUrl(UpstreamProtocol protocol, bool tls, string host, int port, string? app, string? pathTemplate, string? query = null)
+    private UpstreamUrl(UpstreamProtocol protocol, bool tls, string host, int port, string? app, string? pathTemplate, string? query = null, SrtUpstream? srt = null)
     {
         Protocol = protocol;
         IsTls = tls;
@@ -35,10 +37,19 @@ public sealed class UpstreamUrl
         App = app;
         PathTemplate = pathTemplate;
         Query = query;
+        Srt = srt;
+        if (srt is not null)
+        {
+            _canonical = $"srt://{UrlSyntax.ForUrl(host)}:{port}{srt.CanonicalQuery()}";
+            return;
+        }
         var scheme = (protocol == UpstreamProtocol.Rtmp ? "rtmp" : "http") + (tls ? "s" : "");
         var path = protocol == UpstreamProtocol.Rtmp ? (app is null ? "" : "/" + app) + (query is null ? "" : "?" + query) : pathTemplate!;
         _canonical = $"{scheme}://{UrlSyntax.ForUrl(host)}:{port}{UrlSyntax.MaskQueryValues(path)}";
     }
+
+    /// <summary>The SRT options of an srt:// URL; null for the others.</summary>
+    public SrtUpstream? Srt { get; }
 
     public UpstreamProtocol Protocol { get; }
 
@@ -59,7 +70,7 @@ public sealed class UpstreamUrl
     /// <summary>An RTMP URL's query (without '?'), sent after the stream name: the node's credentials for that parent. Null when none.</summary>
     public string? Query { get; }
 
-    /// <summary>The health path probed on <see cref="Host"/>:<see cref="Port"/>; null for RTMP, whose port speaks no HTTP.</summary>
+    /// <summary>The health path probed on <see cref="Host"/>:<see cref="Port"/>; null for RTMP and SRT, whose ports speak no HTTP.</summary>
     public string? HealthUrlPath => Protocol == UpstreamProtocol.HttpFlv ? DefaultHealthPath : null;
 
     /// <summary>The Host header value for requests to this candidate: the port only when it is not the default.</summary>
@@ -74,11 +85,13 @@ public sealed class UpstreamUrl
         }
         if (!UrlSyntax.TrySplitScheme(text!, out var scheme, out var rest))
         {
-            error = "must start with rtmp://, rtmps://, http:// or https://";
+            error = "must start with rtmp://, rtmps://, http://, https:// or srt://";
             return false;
         }
         switch (scheme)
         {
+            case "srt":
+                return TryParseSrt(rest, out url, out error);
             case "rtmp" or "rtmps":
                 return TryParseRtmp(rest, scheme == "rtmps", out url, out error);
             case "http" or "https":
@@ -87,7 +100,7 @@ public sealed class UpstreamUrl
                 error = $"{scheme} is not supported; use rtmp:// or rtmps://";
                 return false;
             default:
-                error = $"scheme '{scheme}' is not supported; use rtmp://, rtmps://, http:// or https://";
+                error = $"scheme '{scheme}' is not supported; use rtmp://, rtmps://, http://, https:// or srt://";
                 return false;
         }
     }

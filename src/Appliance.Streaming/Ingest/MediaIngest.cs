@@ -16,7 +16,7 @@ public sealed class MediaFormatException(string message) : Exception(message);
 /// stream: header classification, 64-bit timestamps, @setDataFrame unwrapping, aggregates. One per
 /// source connection (a publisher here, or one upstream attempt of a pull), so each has its own clocks.
 /// </summary>
-public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger logger)
+public sealed class MediaIngest(LiveStream stream, IStreamSource source, ILogger logger) : IMediaMessageSink
 {
     private const byte Audio = 8;
     private const byte Video = 9;

@@ -13,6 +13,16 @@ internal struct Ts33Clock
     private long _last;
     private bool _started;
 
+    /// <summary>Takes <paramref name="ticks"/> (64-bit, 90 kHz) as where the clock is before the first stamp; a negative one changes nothing.</summary>
+    public void StartNear(long ticks)
+    {
+        if (ticks >= 0)
+        {
+            _last = ticks;
+            _started = true;
+        }
+    }
+
     public long Extend(long timestamp)
     {
         if (!_started)

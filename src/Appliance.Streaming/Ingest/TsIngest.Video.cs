@@ -128,7 +128,7 @@ public sealed partial class TsIngest
         if (!_keyFrameGapLogged && ms - _lastKeyFrameMs >= KeyFrameGapWarningMs)
         {
             _keyFrameGapLogged = true;
-            StreamLog.Packaging(_logger, _stream.Key.ToString(),
+            StreamLog.Packaging(_logger, StreamName,
                 $"no video keyframe for {(ms - _lastKeyFrameMs) / 1000} s of media; new viewers wait for the next one");
         }
     }

@@ -24,8 +24,8 @@ public sealed partial class TsIngest
     private const int SamplesPerAacFrame = 1024;
 
     private readonly TsDemuxer _demuxer = new();
-    private readonly MediaIngest _ingest;
-    private readonly LiveStream _stream;
+    private readonly IMediaMessageSink _sink;
+    private readonly string _name;
     private readonly ILogger _logger;
     private Ts33Clock _clock;
     private (int ObjectType, int RateIndex, int Channels) _audioFormat = (-1, -1, -1);
@@ -37,11 +37,26 @@ public sealed partial class TsIngest
     private RepeatedLog? _damaged;
 
     public TsIngest(LiveStream stream, IStreamSource source, ILogger logger)
+        : this(new MediaIngest(stream, source, logger), $"stream {stream.Key}", logger)
     {
-        _stream = stream;
-        _logger = logger;
-        _ingest = new MediaIngest(stream, source, logger);
     }
+
+    /// <summary>
+    /// Demuxes into <paramref name="sink"/> instead of a stream: a pull over SRT hands its messages
+    /// to the pull as an RTMP or HTTP-FLV pull does. <paramref name="name"/> opens its log lines.
+    /// </summary>
+    public TsIngest(IMediaMessageSink sink, string name, ILogger logger)
+    {
+        _sink = sink;
+        _name = name;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Places the 33-bit clock near <paramref name="mediaTimeMs"/> (a parent node's 64-bit media time)
+    /// before the first unit, so a stream older than the 26.5 h wrap keeps its parent's epoch.
+    /// </summary>
+    public void StartNear(long mediaTimeMs) => _clock.StartNear(mediaTimeMs * TsTimestamp.TicksPerMillisecond);
 
     /// <summary>The demuxer's counters (sync losses, CRC and continuity errors, dropped units).</summary>
     public TsDemuxer Demuxer => _demuxer;
@@ -65,17 +80,20 @@ public sealed partial class TsIngest
         }
     }
 
+    // The stream's key as the stream log lines name it ("stream " dropped).
+    private string StreamName => _name.StartsWith("stream ", StringComparison.Ordinal) ? _name["stream ".Length..] : _name;
+
     private long Damage() => _demuxer.CrcErrors + _demuxer.MalformedSections + _demuxer.ContinuityErrors + _demuxer.SyncLosses
         + _demuxer.MalformedPes + _demuxer.OversizedPes + _demuxer.TransportErrors + _demuxer.MalformedPackets;
 
     // Damage the demuxer survived (lost packets on a lossy link, a broken PAT/PMT): one line with the totals, then counted.
     private void ReportDamage()
     {
-        _damaged ??= new RepeatedLog(_logger, LogLevel.Warning, $"stream {_stream.Key}", "damaged MPEG-TS input");
+        _damaged ??= new RepeatedLog(_logger, LogLevel.Warning, _name, "damaged MPEG-TS input");
         if (_damaged.ShouldLog())
         {
             var d = _demuxer;
-            StreamLog.Packaging(_logger, _stream.Key.ToString(),
+            StreamLog.Packaging(_logger, StreamName,
                 $"damaged MPEG-TS input: {d.CrcErrors} PSI CRC errors, {d.MalformedSections} malformed PAT/PMT, {d.ContinuityErrors} continuity gaps, "
                 + $"{d.SyncLosses} sync losses, {d.MalformedPes + d.OversizedPes} bad PES, {d.DroppedUnits} units dropped so far");
         }
@@ -146,19 +164,20 @@ public sealed partial class TsIngest
         }
     }
 
-    // The 64-bit clock in ms goes through MediaIngest's 32-bit extender unchanged: it starts below 2^32 ms.
+    // The 64-bit clock in ms goes through MediaIngest's 32-bit extender unchanged: it starts below
+    // 2^32 ms, or near the parent's media time, where the extender was placed alike.
     private void Publish(byte tag, long ms, SharedBuffer body)
     {
-        _ingest.Accept(tag, unchecked((uint)ms), body);
+        _sink.Accept(tag, unchecked((uint)ms), body);
         Frames++;
     }
 
     private void Drop(ref RepeatedLog? log, string what, string line)
     {
-        log ??= new RepeatedLog(_logger, LogLevel.Warning, $"stream {_stream.Key}", what);
+        log ??= new RepeatedLog(_logger, LogLevel.Warning, _name, what);
         if (log.ShouldLog())
         {
-            StreamLog.FrameDropped(_logger, _stream.Key.ToString(), line);
+            StreamLog.FrameDropped(_logger, StreamName, line);
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed class DirectoryConfigTests
     [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"advertise\": \"rtmp://10.0.0.1:1935?token=x\" }", "$.directory.advertise: must not carry a query")]
     [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"advertise\": \"http://10.0.0.1:8080/live/cam.flv\" }", "$.directory.advertise: needs {stream} in its path")]
     [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"advertise\": \"rtmpt://10.0.0.1\" }", "$.directory.advertise: rtmpt is not supported")]
-    [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"advertise\": \"10.0.0.1:1935\" }", "$.directory.advertise: must start with rtmp://, rtmps://, http:// or https://")]
+    [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"advertise\": \"10.0.0.1:1935\" }", "$.directory.advertise: must start with rtmp://, rtmps://, http://, https:// or srt://")]
     [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"advertise\": null }", "$.directory.advertise: must be an upstream URL, or empty to register nothing")]
     [InlineData("\"directory\": { \"advertise\": \"rtmp://10.0.0.1:1935\" }", "$.directory.advertise: is set but directory.redis is empty")]
     [InlineData("\"directory\": { \"redis\": \"10.0.0.5\", \"ttlMs\": 1000 }", "$.directory.ttlMs: must be between 3000 and 600000")]

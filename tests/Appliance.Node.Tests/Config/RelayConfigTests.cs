@@ -10,7 +10,7 @@ public sealed class RelayConfigTests
     [InlineData("\"pull\": { \"stallMs\": 10 }", "$.domains[0].apps[0].pull.stallMs: must be between 200 and 60000")]
     [InlineData("\"pull\": { \"maxHops\": 0 }", "$.domains[0].apps[0].pull.maxHops: must be between 1 and 64")]
     [InlineData("\"pull\": { \"retryMs\": 1000, \"maxRetryMs\": 500 }", "$.domains[0].apps[0].pull.maxRetryMs: must be between retryMs and 600000")]
-    [InlineData("\"push\": [ \"http://upper/{stream}.flv\" ]", "$.domains[0].apps[0].push[0]: must be an rtmp:// or rtmps:// URL")]
+    [InlineData("\"push\": [ \"http://upper/{stream}.flv\" ]", "$.domains[0].apps[0].push[0]: must be an rtmp://, rtmps:// or srt:// URL")]
     [InlineData("\"push\": [ \"rtmp://upper/live?appliance_via=x\" ]", "$.domains[0].apps[0].push[0]: must not set appliance_via")]
     [InlineData("\"push\": [ \"rtmp://upper/live?token=a b\" ]", "$.domains[0].apps[0].push[0]: contains a space")]
     [InlineData("\"push\": [ \"rtmp://upper/live?\" ]", "$.domains[0].apps[0].push[0]: has an empty query")]

@@ -33,7 +33,7 @@ public sealed class TlsConfigTests : IDisposable
     [InlineData("""{ "tls": { "caFile": "ca.pem" } }""", "$.tls.caFile: must be the absolute path of a PEM file of CA certificates")]
     [InlineData("""{ "tls": { "caFile": "/nonexistent/appliance/ca.pem" } }""", "$.tls.caFile: /nonexistent/appliance/ca.pem: cannot read the CA file: no such file")]
     [InlineData("""{ "tls": { "caFile": null } }""", "$.tls.caFile: must be a string: the absolute path of a PEM file of CA certificates, or empty for the system store")]
-    [InlineData("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "push": ["https://upper/{stream}.flv"] } ] } ] }""", "$.domains[0].apps[0].push[0]: must be an rtmp:// or rtmps:// URL")]
+    [InlineData("""{ "domains": [ { "name": "default", "apps": [ { "name": "live", "push": ["https://upper/{stream}.flv"] } ] } ] }""", "$.domains[0].apps[0].push[0]: must be an rtmp://, rtmps:// or srt:// URL")]
     public void A_bad_key_is_refused_with_its_path(string json, string message)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "test.json"));

@@ -22,7 +22,7 @@ public sealed class DirectoryEntryTests
     [InlineData("rtmp://10.1.2.3:1935/live", "is not \"node-id url\"")]
     [InlineData(" rtmp://10.1.2.3:1935/live", "is not \"node-id url\"")]
     [InlineData("upper-b", "is not \"node-id url\"")]
-    [InlineData("upper-b not-a-url", "has a URL that must start with rtmp://, rtmps://, http:// or https://")]
+    [InlineData("upper-b not-a-url", "has a URL that must start with rtmp://, rtmps://, http://, https:// or srt://")]
     [InlineData("upper-b rtmp://10.1.2.3:1935/live?token=x", "has a URL that must not carry a query")]
     [InlineData("upper-b http://10.1.2.3/live/cam.flv", "has a URL that needs {stream}")]
     [InlineData("upper-b rtmp://10.1.2.3:1935/live\r\nX", "has a URL that contains a control character")]
