@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency perf-tls clean packages deb rpm
 
 all: build
 
@@ -96,6 +96,10 @@ perf-memory: build
 # one tier and two (origin <- edge): p50/p99 per protocol and tier (perf/README.md).
 perf-latency: build
 	@bash perf/latency.sh
+
+# TLS cost: HTTPS-FLV and RTMPS against HTTP-FLV and RTMP, arms interleaved in one run (perf/tls-cost.sh).
+perf-tls: build
+	@bash perf/tls-cost.sh
 
 clean:
 	rm -rf artifacts
