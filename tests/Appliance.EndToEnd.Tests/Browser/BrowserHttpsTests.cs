@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Appliance.EndToEnd.Tests.Tls;
 using Xunit.Abstractions;
 
@@ -7,8 +8,10 @@ namespace Appliance.EndToEnd.Tests.Browser;
 /// <summary>
 /// A page served over HTTPS, as on a real site (where http:// media is blocked as mixed content),
 /// plays the node's https:// media with hls.js and mpegts.js in headless Chromium. Chromium trusts
-/// the test CA's key through --ignore-certificate-errors-spki-list and nothing else: the same page
-/// trusting another key is refused.
+/// the key of the test CA's leaf (the node's certificate, which the page's server presents too)
+/// through --ignore-certificate-errors-spki-list and nothing else: trusting another key, the same
+/// page is refused. (The flag matches keys of the chain the server presents, which holds the leaf
+/// and not the CA.)
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BrowserHttpsTests(TlsFixture tls, ITestOutputHelper output) : IClassFixture<TlsFixture>
@@ -33,7 +36,7 @@ public sealed class BrowserHttpsTests(TlsFixture tls, ITestOutputHelper output) 
         using var stranger = new Appliance.Tests.Support.TestCertificates("Some Other CA");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            BrowserPlayer.PlayAsync("mpegts", tls.HttpsUrl("live/cam.flv"), "flv", MeasureSeconds, timeoutSeconds: 60, pageTls: PageTls(stranger.Ca)));
+            BrowserPlayer.PlayAsync("mpegts", tls.HttpsUrl("live/cam.flv"), "flv", MeasureSeconds, timeoutSeconds: 60, pageTls: PageTls(stranger.Ca.PublicKey)));
 
         output.WriteLine(error.Message);
         Assert.Contains("ERR_CERT_AUTHORITY_INVALID", error.Message, StringComparison.Ordinal);
@@ -41,7 +44,8 @@ public sealed class BrowserHttpsTests(TlsFixture tls, ITestOutputHelper output) 
 
     private async Task AssertPlaysAsync(string player, string path, string? type = null)
     {
-        var playback = await BrowserPlayer.PlayAsync(player, tls.HttpsUrl(path), type, MeasureSeconds, pageTls: PageTls(tls.Ca.Ca));
+        using var leaf = X509Certificate2.CreateFromPem(File.ReadAllText(tls.LiveCert));
+        var playback = await BrowserPlayer.PlayAsync(player, tls.HttpsUrl(path), type, MeasureSeconds, pageTls: PageTls(leaf.PublicKey));
 
         output.WriteLine(playback.Json);
         Assert.StartsWith("https://127.0.0.1:", playback.PageUrl, StringComparison.Ordinal);
@@ -55,7 +59,7 @@ public sealed class BrowserHttpsTests(TlsFixture tls, ITestOutputHelper output) 
         Assert.True(playback.TotalFrames - playback.DroppedFrames >= 100, $"only {playback.TotalFrames - playback.DroppedFrames} frames shown: {playback}");
     }
 
-    /// <summary>The page served with the node's own certificate (a test-CA leaf naming 127.0.0.1), Chromium trusting <paramref name="trusted"/>'s key.</summary>
-    private BrowserPageTls PageTls(System.Security.Cryptography.X509Certificates.X509Certificate2 trusted) =>
-        new(tls.LiveCert, tls.LiveKey, [Convert.ToBase64String(SHA256.HashData(trusted.PublicKey.ExportSubjectPublicKeyInfo()))]);
+    /// <summary>The page served with the node's own certificate (a test-CA leaf naming 127.0.0.1), Chromium trusting the key <paramref name="trusted"/>.</summary>
+    private BrowserPageTls PageTls(PublicKey trusted) =>
+        new(tls.LiveCert, tls.LiveKey, [Convert.ToBase64String(SHA256.HashData(trusted.ExportSubjectPublicKeyInfo()))]);
 }

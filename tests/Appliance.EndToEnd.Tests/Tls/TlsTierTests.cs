@@ -153,6 +153,8 @@ public sealed class TlsTierTests : IAsyncLifetime
             rootJson: Infrastructure.Tiers.Node("edge"));
         await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/pinned"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(edge, "pinned", minFrames: 30, Wait);
+        // The upper node has the stream once the push's handshake and publish went through.
+        await StreamApi.WaitForFramesAsync(_upper, "pinned", minFrames: 30, Wait);
 
         var probe = await Ffmpeg.ProbeAsync(_upper.HttpUrl("live/pinned.flv"), seconds: 3, Wait);
 
