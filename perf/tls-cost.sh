@@ -147,7 +147,7 @@ for round in $(seq "$ROUNDS"); do
     SUM_CPU[$arm]=$(awk "BEGIN { print ${SUM_CPU[$arm]:-0} + $cpu }")
     SUM_BYTES[$arm]=$(( ${SUM_BYTES[$arm]:-0} + bytes ))
     printf '%-6s %-10s %8s %9.3f %10.3f %10s %7s  %s\n' "$round" "$arm" "$cpu" "$(awk "BEGIN { print $bytes / 1e9 }")" \
-      "$(awk "BEGIN { print $bytes > 0 ? $cpu / ($bytes / 1e9) : 0 }")" "$load_cpu" "$failed" "$avg"
+      "$(awk "BEGIN { print ($bytes > 0 ? $cpu / ($bytes / 1e9) : 0) }")" "$load_cpu" "$failed" "$avg"
   done
 done
 kill -0 "$DAEMON_PID" 2>/dev/null || { tail -n 50 "$WORK/daemon.log" >&2; die "applianced died during the run"; }
