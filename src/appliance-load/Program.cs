@@ -16,6 +16,8 @@ if (options.Error is not null)
     return 2;
 }
 
+Appliance.Load.Targets.LoadConnector.Trust = options.Trust;
+
 if (options.Hostile > 0)
 {
     var attack = new HostileRun(options);

@@ -4,6 +4,7 @@
 //   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N]
 //                 [--timeout S] [--chromium PATH] [--profile-parent DIR]
 //                 [--link-kbps L --link-latency-ms M] [--throttle-kbps K --throttle-at-height H --throttle-seconds S]
+//                 [--page-cert PEM --page-key PEM] [--spki B64[,B64...]]
 //
 // With --link-kbps, the page's network is a link of L kbit/s down with M ms of latency (DevTools
 // Network.emulateNetworkConditions) instead of loopback: players estimate bandwidth from how long
@@ -15,11 +16,18 @@
 // player switched down; at most 20 s), then given back its link; the report's notes say when (ms
 // after the first 'playing').
 //
+// With --page-cert and --page-key, the test page is served over HTTPS with that certificate, as a
+// real site's would be (an https page may only load https media). --spki gives Chromium
+// --ignore-certificate-errors-spki-list: a certificate chain holding one of those public keys
+// (base64 SHA-256 of the SubjectPublicKeyInfo, e.g. a test CA's) is accepted, any other is still
+// refused, so TLS is checked for real. The report's pageUrl and secureContext say what the page was.
+//
 // It serves its own test page and the player libraries on 127.0.0.1 (port 0), so the stream is
 // fetched cross-origin, as a real page would. Exit 0: playback was measured (the caller judges
 // the numbers); 1: the player never started; 2: bad arguments, launch failure, or --timeout.
 // It always exits within --timeout and kills the browser it started.
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -83,6 +91,9 @@ try {
       'throttle-kbps': { type: 'string' },
       'throttle-at-height': { type: 'string' },
       'throttle-seconds': { type: 'string' },
+      'page-cert': { type: 'string' },
+      'page-key': { type: 'string' },
+      spki: { type: 'string' },
     },
     strict: true,
   }));
@@ -163,7 +174,8 @@ async function run() {
     '/lib/dash.js': { path: join(here, 'node_modules/dashjs/dist/modern/umd/dash.all.min.js'), type: 'text/javascript' },
   };
   const bodies = Object.fromEntries(Object.entries(files).map(([route, f]) => [route, { body: readFileSync(f.path), type: f.type }]));
-  server = createServer((req, res) => {
+  const tls = options['page-cert'] ? { cert: readFileSync(options['page-cert']), key: readFileSync(options['page-key']) } : null;
+  const serve = (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/favicon.ico') {
       // Answered so the page's console holds only what the players say.
@@ -176,9 +188,10 @@ async function run() {
       return;
     }
     res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
-  });
+  };
+  server = tls ? createHttpsServer(tls, serve) : createServer(serve);
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+  const pageUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}/`;
 
   currentPhase = 'launch';
   profile = mkdtempSync(join(options['profile-parent'], 'appliance-chromium-'));
@@ -198,6 +211,7 @@ async function run() {
       '--disable-sync',
       '--disable-quic',
       '--autoplay-policy=no-user-gesture-required',
+      ...(options.spki ? [`--ignore-certificate-errors-spki-list=${options.spki}`] : []),
     ],
   });
   currentPhase = 'page';
@@ -213,6 +227,7 @@ async function run() {
   await page.goto(pageUrl, { timeout: Math.max(1000, remainingMs() - 1000) });
 
   const version = await page.evaluate(() => navigator.userAgent);
+  const secureContext = await page.evaluate(() => window.isSecureContext);
 
   currentPhase = 'playback';
   // Time to reach 'playing' is what is left after the measurement and a margin to report.
@@ -234,5 +249,5 @@ async function run() {
     throttleOnce(page, cdp, playback).catch((e) => consoleLines.push(`throttle: ${e?.message ?? e}`));
   }
   const result = await playback;
-  emit({ ...result, userAgent: version, phase: result.ok ? 'done' : 'playback' }, result.ok ? 0 : 1);
+  emit({ ...result, userAgent: version, pageUrl, secureContext, phase: result.ok ? 'done' : 'playback' }, result.ok ? 0 : 1);
 }

@@ -155,8 +155,14 @@ internal static class ConfigValidator
         check(app.Push is not null, $"{at}.push", "must be an array of rtmp://, rtmps:// or srt:// URLs");
         for (var i = 0; i < (app.Push?.Count ?? 0); i++)
         {
-            check(Relay.Urls.UpstreamUrl.TryParse(app.Push![i], out var target, out var problem) && target.Protocol is Relay.Urls.UpstreamProtocol.Rtmp or Relay.Urls.UpstreamProtocol.Srt,
-                $"{at}.push[{i}]", problem.Length > 0 ? problem : "must be an rtmp://, rtmps:// or srt:// URL");
+            if (app.Push![i] is not { } push)
+            {
+                check(false, $"{at}.push[{i}]", "must be an rtmp://, rtmps:// or srt:// URL, or an object with url, caFile and pinSha256");
+                continue;
+            }
+            check(Relay.Urls.UpstreamUrl.TryParse(push.Url, out var target, out var problem) && target.Protocol is Relay.Urls.UpstreamProtocol.Rtmp or Relay.Urls.UpstreamProtocol.Srt,
+                $"{at}.push[{i}]", push.Url.Length == 0 ? "has no url: must be an rtmp://, rtmps:// or srt:// URL" : problem.Length > 0 ? problem : "must be an rtmp://, rtmps:// or srt:// URL");
+            Relay.Config.UpstreamConfigValidator.ValidateTls(push.CaFile, push.PinSha256, target, $"{at}.push[{i}]", check);
         }
         check(app.Hls is not null, $"{at}.hls", "must be an object");
         if (app.Hls is not null)

@@ -13,7 +13,10 @@ public class RelayAppConfig : StreamingAppConfig
     [JsonPropertyOrder(14)]
     public PullConfig Pull { get; set; } = new();
 
-    /// <summary>RTMP URLs (rtmp://host[:port]/app) every stream published here is forwarded to.</summary>
+    /// <summary>
+    /// Where every stream published here is forwarded to: RTMP URLs (rtmp://host[:port]/app, or rtmps://),
+    /// each a string or an object that also names the CA file and pin of an rtmps:// target.
+    /// </summary>
     [JsonPropertyOrder(15)]
-    public List<string> Push { get; set; } = [];
+    public List<PushTargetConfig> Push { get; set; } = [];
 }

@@ -43,23 +43,25 @@ public static class UpstreamConfigValidator
             {
                 check(HealthUrl.TryParse(upstream.HealthUrl, out _, out var healthError), $"{path}.healthUrl", healthError);
             }
-            ValidateTls(upstream, url, path, check);
+            ValidateTls(upstream.CaFile, upstream.PinSha256, url, path, check);
             check(upstream.Name is null || (upstream.Name.Length is > 0 and <= MaxNameChars && !upstream.Name.AsSpan().ContainsAnyInRange('\0', '\x1f')),
                 $"{path}.name", $"must be 1 to {MaxNameChars} characters without control characters");
         }
     }
 
-    private static void ValidateTls(UpstreamConfig upstream, UpstreamUrl? url, string path, Action<bool, string, string> check)
+    /// <summary>The CA file and pin of an upstream candidate or push target at <paramref name="path"/> (null when absent).</summary>
+    public static void ValidateTls(string? caFile, string? pinSha256, UpstreamUrl? url, string path, Action<bool, string, string> check)
     {
-        if (upstream.CaFile is not null)
+        ArgumentNullException.ThrowIfNull(check);
+        if (caFile is not null)
         {
             check(url is null || url.IsTls, $"{path}.caFile", "is only for https:// and rtmps:// URLs");
-            check(TryLoadCaFile(upstream.CaFile, out var problem), $"{path}.caFile", problem);
+            check(TryLoadCaFile(caFile, out var problem), $"{path}.caFile", problem);
         }
-        if (upstream.PinSha256 is not null)
+        if (pinSha256 is not null)
         {
             check(url is null || url.IsTls, $"{path}.pinSha256", "is only for https:// and rtmps:// URLs");
-            check(TlsClientTrust.ParsePin(upstream.PinSha256) is not null, $"{path}.pinSha256",
+            check(TlsClientTrust.ParsePin(pinSha256) is not null, $"{path}.pinSha256",
                 "must be the base64 of a SHA-256 (44 characters, optionally after sha256//) of the certificate's public key");
         }
     }

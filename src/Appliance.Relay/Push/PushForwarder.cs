@@ -27,6 +27,7 @@ internal sealed partial class PushForwarder
 {
     private readonly LiveStream _stream;
     private readonly UpstreamUrl _target;
+    private readonly PushTargetConfig _config;
     private readonly string _nodeQuery;
     private readonly PullConfig _timing;
     private readonly TrafficTotals _traffic;
@@ -41,12 +42,13 @@ internal sealed partial class PushForwarder
     private long _bytesBefore;
     private int _sessions;
 
-    public PushForwarder(LiveStream stream, UpstreamUrl target, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, TcpConnector connector,
+    public PushForwarder(LiveStream stream, UpstreamUrl target, PushTargetConfig config, string nodeQuery, PullConfig timing, TrafficTotals traffic, AccessLog accessLog, TcpConnector connector,
         OutboundTrust trust, ILogger logger)
     {
         _trust = trust;
         _stream = stream;
         _target = target;
+        _config = config;
         _nodeQuery = nodeQuery;
         _timing = timing;
         _traffic = traffic;
@@ -128,12 +130,15 @@ internal sealed partial class PushForwarder
             connecting.CancelAfter(_timing.ConnectTimeoutMs);
             try
             {
+                // rtmps://: the target's certificate is checked against its own caFile or the node's CAs (tls.caFile,
+                // or the system store, as of the last reload), and its pinSha256. The CA file is read per attempt,
+                // so one replaced on disk is picked up, and one gone bad is this attempt's reason.
+                var trust = _trust.For(_target, _config);
                 // No deadline of the connector's own: 'connecting' bounds connect and publish together.
                 Stream transport = await _connector.ConnectAsync(_target.Host, _target.Port, Timeout.Infinite, connecting.Token).ConfigureAwait(false);
-                if (_target.IsTls)
+                if (trust is not null)
                 {
-                    // rtmps://: the target's certificate is checked against the node's CAs (tls.caFile or the system store).
-                    transport = await TlsClient.AuthenticateAsync(transport, _target.Host, _trust.Node, http: false, connecting.Token).ConfigureAwait(false);
+                    transport = await TlsClient.AuthenticateAsync(transport, _target.Host, trust, http: false, connecting.Token).ConfigureAwait(false);
                 }
                 client = await RtmpClient.ConnectAsync(transport, _target.RtmpApp(_stream.Key.App), _target.RtmpTcUrl(_stream.Key.App), connecting.Token)
                     .ConfigureAwait(false);
@@ -144,6 +149,7 @@ internal sealed partial class PushForwarder
                 {
                     OperationCanceledException => $"no answer within {_timing.ConnectTimeoutMs} ms",
                     ConnectException or TlsHandshakeException => ex.Message,
+                    TlsCertificateException => $"tls: {ex.Message}",
                     _ => $"connect failed: {ex.Message}",
                 });
             }

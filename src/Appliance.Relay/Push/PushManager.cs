@@ -58,14 +58,14 @@ public sealed class PushManager : IAsyncDisposable
                 return;
             }
             var forwarders = new List<(PushForwarder, Task)>(targets.Count);
-            foreach (var text in targets)
+            foreach (var config in targets)
             {
                 // Targets were validated with the config; one that no longer parses is skipped rather than fatal.
-                if (!UpstreamUrl.TryParse(text, out var target, out _))
+                if (!UpstreamUrl.TryParse(config.Url, out var target, out _))
                 {
                     continue;
                 }
-                var forwarder = new PushForwarder(stream, target, nodeQuery, app.Pull, _traffic, _accessLog, _connector, _trust, _logger);
+                var forwarder = new PushForwarder(stream, target, config, nodeQuery, app.Pull, _traffic, _accessLog, _connector, _trust, _logger);
                 forwarders.Add((forwarder, RunAsync(forwarder)));
             }
             _active[stream] = forwarders;

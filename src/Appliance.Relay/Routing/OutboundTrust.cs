@@ -6,13 +6,13 @@ namespace Appliance.Relay.Routing;
 
 /// <summary>
 /// What the node's outbound TLS connections trust: the node's CAs (<c>tls.caFile</c>, or the
-/// system store), replaced on reload, and per upstream candidate its own CA file and pin on top.
+/// system store), replaced on reload, and per upstream candidate or push target its own CA file and pin on top.
 /// </summary>
 public sealed class OutboundTrust
 {
     private volatile TlsClientTrust _node = TlsClientTrust.SystemStore;
 
-    /// <summary>For push targets, candidates the stream directory names, and candidates without a CA file or pin of their own.</summary>
+    /// <summary>For candidates the stream directory names, and candidates and push targets without a CA file or pin of their own.</summary>
     public TlsClientTrust Node => _node;
 
     /// <summary>
@@ -31,11 +31,25 @@ public sealed class OutboundTrust
     /// </summary>
     public TlsClientTrust? For(UpstreamUrl url, UpstreamConfig config)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        return For(url, config.CaFile, config.PinSha256);
+    }
+
+    /// <summary>The trust of one push target: as <see cref="For(UpstreamUrl, UpstreamConfig)"/>, from its own caFile and pinSha256.</summary>
+    public TlsClientTrust? For(UpstreamUrl url, PushTargetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return For(url, config.CaFile, config.PinSha256);
+    }
+
+    private TlsClientTrust? For(UpstreamUrl url, string? caFile, string? pinSha256)
+    {
+        ArgumentNullException.ThrowIfNull(url);
         if (!url.IsTls)
         {
             return null;
         }
-        var roots = config.CaFile is { } caFile ? new TlsClientTrust(TlsCaFile.Load(caFile), caFile, null) : _node;
-        return config.PinSha256 is null ? roots : roots.WithPin(TlsClientTrust.ParsePin(config.PinSha256));
+        var roots = caFile is not null ? new TlsClientTrust(TlsCaFile.Load(caFile), caFile, null) : _node;
+        return pinSha256 is null ? roots : roots.WithPin(TlsClientTrust.ParsePin(pinSha256));
     }
 }

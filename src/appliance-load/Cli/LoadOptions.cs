@@ -1,5 +1,6 @@
 using System.Globalization;
 using Appliance.Load.Targets;
+using Appliance.Transport.Tls;
 
 namespace Appliance.Load.Cli;
 
@@ -9,7 +10,7 @@ internal sealed class LoadOptions
     public const string Usage = """
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
                               [--ramp PER_SECOND] [--timeout SECONDS] [--json] [--json-file FILE]
-                              [--progress] [--viewers-csv FILE] [--allow-remote]
+                              [--progress] [--viewers-csv FILE] [--allow-remote] [--ca FILE]
                               [--churn PER_SECOND [--seed N]]
                appliance-load --publish RTMP_URL --source FILE.flv [--publish-start SECONDS]
                               [--viewers-after SECONDS] [--url URL ...] [viewer options]
@@ -31,6 +32,8 @@ internal sealed class LoadOptions
                                                                    LL-HLS player (hls.js in low-latency
                                                                    mode; also a *-ll.m3u8 media playlist)
                                 http://host:port/app/stream.mpd    DASH player (?ll=1: LL-DASH)
+                              rtmps:// and https:// are the same over TLS (TLS 1.2/1.3; the
+                              certificate must chain to --ca or the system store and name the host)
           --viewers N         viewers in total (default 1)
           --duration SECONDS  length of the run, ramp included (default 30)
           --ramp PER_SECOND   viewers started per second (default 200)
@@ -46,9 +49,11 @@ internal sealed class LoadOptions
                               (chosen at random; they count as finished, and as churned) and
                               start as many new ones, until the run ends; at most --viewers
           --seed N            churn: seed of the random choice (default 1)
+          --ca FILE           rtmps:// and https://: trust the CA certificates of this PEM file
+                              instead of the system store (there is no option to skip the check)
 
         Stamped publisher (glass-to-glass latency):
-          --publish URL       publish to rtmp://host:port/app/stream: the H.264 or H.265 FLV file
+          --publish URL       publish to rtmp://host:port/app/stream (or rtmps://): the H.264 or H.265 FLV file
                               --source, in real time by its timestamps, looped with timestamps that
                               keep increasing; every video frame carries the wall-clock time it was
                               sent in an SEI (user data unregistered, UUID
@@ -109,6 +114,9 @@ internal sealed class LoadOptions
     public bool Progress { get; private set; }
 
     public bool AllowRemote { get; private set; }
+
+    /// <summary>What rtmps:// and https:// connections trust: the CAs of --ca, or the system store.</summary>
+    public TlsClientTrust Trust { get; private set; } = TlsClientTrust.SystemStore;
 
     /// <summary>Hostile connections to make instead of viewers; 0 = a viewer run.</summary>
     public int Hostile { get; private set; }
@@ -223,6 +231,9 @@ internal sealed class LoadOptions
                 case "--stamps":
                     options.Stamps = true;
                     break;
+                case "--ca":
+                    options.ReadCa(Value());
+                    break;
                 case "--help" or "-h":
                     options.Help = true;
                     return options;
@@ -246,7 +257,7 @@ internal sealed class LoadOptions
     /// <summary>Viewer options make no sense in a hostile run, and hostile ones none in a viewer run.</summary>
     private void CheckMode(HashSet<string> given)
     {
-        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote", "--churn"];
+        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote", "--churn", "--ca"];
         string[] hostileOnly = ["--hostile-concurrency", "--hostile-wait"];
         string[] publisherOnly = ["--publish", "--source", "--publish-start", "--viewers-after", "--stamps"];
         if (Error is not null)
@@ -328,7 +339,29 @@ internal sealed class LoadOptions
                 Error = $"--url {text}: '{url.Host}' is not a loopback address; load goes to 127.0.0.0/8, ::1 or localhost unless --allow-remote is given";
                 return;
             }
+            if (Hostile > 0 && url.IsTls)
+            {
+                Error = $"--url {text}: --hostile speaks plain rtmp:// and http:// only";
+                return;
+            }
             Urls.Add(url);
+        }
+    }
+
+    private void ReadCa(string? path)
+    {
+        if (path is null)
+        {
+            Error ??= "--ca needs a value";
+            return;
+        }
+        try
+        {
+            Trust = new TlsClientTrust(TlsCaFile.Load(path), path, null);
+        }
+        catch (TlsCertificateException e)
+        {
+            Error ??= $"--ca {e.Message}";
         }
     }
 

@@ -40,8 +40,8 @@ internal sealed class StampedPublisher
         RtmpClient? client = null;
         try
         {
-            var transport = await TcpConnector.Default.ConnectAsync(_url.ConnectHost, _url.Port, Timeout.Infinite, stop).ConfigureAwait(false);
-            client = await RtmpClient.ConnectAsync(transport, _url.App, _url.TcUrl, stop).ConfigureAwait(false);
+            var transport = await LoadConnector.ConnectAsync(_url, stop).ConfigureAwait(false);
+            client = await RtmpClient.ConnectAsync(transport.Stream, _url.App, _url.TcUrl, stop).ConfigureAwait(false);
             await client.PublishAsync(_url.StreamName, stop).ConfigureAwait(false);
             _publishing.TrySetResult();
             await SendLoopsAsync(client, stop).ConfigureAwait(false);

@@ -18,13 +18,15 @@ internal enum StreamProtocol
 
 /// <summary>
 /// A stream to watch: rtmp://host[:port]/app/stream[?query], or http://host[:port]/app/stream.flv,
-/// .ts, .m3u8 or .mpd (live FLV, live TS, HLS media playlist, DASH), each with an optional query.
+/// .ts, .m3u8 or .mpd (live FLV, live TS, HLS media playlist, DASH), each with an optional query;
+/// rtmps:// and https:// are the same over TLS (port 443 unless given).
 /// A playlist named llhls.m3u8 or ending in -ll.m3u8 (the node's LL-HLS names) is played as LL-HLS.
 /// </summary>
 internal sealed class StreamUrl
 {
-    private StreamUrl(Uri uri, string text, StreamProtocol protocol, string host, int port, string authority, string app, string streamName, string pathAndQuery)
+    private StreamUrl(Uri uri, string text, StreamProtocol protocol, bool tls, string host, int port, string authority, string app, string streamName, string pathAndQuery)
     {
+        IsTls = tls;
         Uri = uri;
         Text = text;
         Protocol = protocol;
@@ -43,6 +45,9 @@ internal sealed class StreamUrl
     public Uri Uri { get; }
 
     public StreamProtocol Protocol { get; }
+
+    /// <summary>rtmps:// or https://: the connection is TLS (see LoadConnector).</summary>
+    public bool IsTls { get; }
 
     /// <summary>The host as written, without IPv6 brackets.</summary>
     public string Host { get; }
@@ -63,7 +68,7 @@ internal sealed class StreamUrl
 
     public string PathAndQuery { get; }
 
-    public string TcUrl => $"rtmp://{Authority}/{App}";
+    public string TcUrl => $"{(IsTls ? "rtmps" : "rtmp")}://{Authority}/{App}";
 
     /// <summary>The GET of a live body (FLV, TS): it runs until the connection closes.</summary>
     public byte[] HttpRequest => GetRequest(PathAndQuery, keepAlive: false);
@@ -113,8 +118,16 @@ internal sealed class StreamUrl
                 protocol = StreamProtocol.HttpFlv;
                 defaultPort = 80;
                 break;
+            case "rtmps":
+                protocol = StreamProtocol.Rtmp;
+                defaultPort = 443;
+                break;
+            case "https":
+                protocol = StreamProtocol.HttpFlv;
+                defaultPort = 443;
+                break;
             default:
-                problem = $"scheme '{uri.Scheme}' is not rtmp or http";
+                problem = $"scheme '{uri.Scheme}' is not rtmp, rtmps, http or https";
                 return false;
         }
         var path = uri.AbsolutePath;
@@ -150,7 +163,7 @@ internal sealed class StreamUrl
         var port = uri.IsDefaultPort || uri.Port < 0 ? defaultPort : uri.Port;
         var host = uri.DnsSafeHost;
         var authority = uri.Authority;
-        url = new StreamUrl(uri, text, protocol, host, port, authority, app, name + uri.Query, uri.PathAndQuery);
+        url = new StreamUrl(uri, text, protocol, uri.Scheme is "rtmps" or "https", host, port, authority, app, name + uri.Query, uri.PathAndQuery);
         problem = "";
         return true;
     }

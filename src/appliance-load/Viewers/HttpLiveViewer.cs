@@ -27,13 +27,13 @@ internal static class HttpLiveViewer
     {
         stats.OnStart();
         string? error = null;
-        NetworkStream? stream = null;
+        LoadConnection? connection = null;
         PipeReader? input = null;
         try
         {
-            stream = await TcpConnector.Default.ConnectAsync(url.ConnectHost, url.Port, Timeout.Infinite, runOver).ConfigureAwait(false);
-            await stream.WriteAsync(request, runOver).ConfigureAwait(false);
-            input = PipeReader.Create(stream, ReadOptions);
+            connection = await LoadConnector.ConnectAsync(url, runOver).ConfigureAwait(false);
+            await connection.Value.Stream.WriteAsync(request, runOver).ConfigureAwait(false);
+            input = PipeReader.Create(connection.Value.Stream, ReadOptions);
             error = await ReadResponseAsync(input, stats, runOver).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (runOver.IsCancellationRequested)
@@ -45,14 +45,14 @@ internal static class HttpLiveViewer
         }
         finally
         {
-            stream?.Socket.Dispose();
+            connection?.Tcp.Socket.Dispose();
             if (input is not null)
             {
                 await input.CompleteAsync().ConfigureAwait(false);
             }
-            if (stream is not null)
+            if (connection is { } opened)
             {
-                await stream.DisposeAsync().ConfigureAwait(false);
+                await opened.Stream.DisposeAsync().ConfigureAwait(false);
             }
             stats.OnEnd(error, runOver.IsCancellationRequested);
         }

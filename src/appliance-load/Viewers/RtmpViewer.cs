@@ -1,6 +1,5 @@
 using Appliance.Load.Targets;
 using Appliance.Protocols.Rtmp;
-using Appliance.Transport.Sockets;
 
 namespace Appliance.Load.Viewers;
 
@@ -14,8 +13,8 @@ internal static class RtmpViewer
         string? error = null;
         try
         {
-            var transport = await TcpConnector.Default.ConnectAsync(url.ConnectHost, url.Port, Timeout.Infinite, runOver).ConfigureAwait(false);
-            client = await RtmpClient.ConnectAsync(transport, url.App, url.TcUrl, runOver).ConfigureAwait(false);
+            var transport = await LoadConnector.ConnectAsync(url, runOver).ConfigureAwait(false);
+            client = await RtmpClient.ConnectAsync(transport.Stream, url.App, url.TcUrl, runOver).ConfigureAwait(false);
             await client.PlayAsync(url.StreamName, runOver).ConfigureAwait(false);
             stats.OnPlaying();
             while (true)

@@ -43,7 +43,7 @@ public static class BrowserPlayer
     /// </summary>
     /// <param name="lowLatency">hls.js lowLatencyMode, mpegts.js without its stash buffer (dash.js picks it from the MPD).</param>
     public static async Task<BrowserPlayback> PlayAsync(string player, string url, string? type = null, double seconds = 6, double timeoutSeconds = 90, bool lowLatency = false,
-        BrowserThrottle? throttle = null)
+        BrowserThrottle? throttle = null, BrowserPageTls? pageTls = null)
     {
         var profiles = Directory.CreateTempSubdirectory("appliance-browser-");
         try
@@ -75,6 +75,10 @@ public static class BrowserPlayer
                     "--throttle-at-height", throttle.AtHeight.ToString(CultureInfo.InvariantCulture),
                     "--throttle-seconds", throttle.Seconds.ToString(CultureInfo.InvariantCulture),
                 ]);
+            }
+            if (pageTls is not null)
+            {
+                args.AddRange(["--page-cert", pageTls.Cert, "--page-key", pageTls.Key, "--spki", string.Join(',', pageTls.Spki)]);
             }
             // play.mjs bounds itself by --timeout; the extra margin only catches a hung Node.
             await using var node = await ExternalProcess.RunAsync(TimeSpan.FromSeconds(timeoutSeconds + 30), "node", [.. args]);
@@ -119,6 +123,13 @@ public static class BrowserPlayer
 /// has a link of <paramref name="LinkKbps"/> with <paramref name="LinkLatencyMs"/> of latency rather
 /// than loopback, whose near-instant downloads players' bandwidth averages weigh as next to nothing.
 /// </summary>
+/// <summary>
+/// The test page served over HTTPS with <paramref name="Cert"/> and <paramref name="Key"/> (PEM files), and Chromium
+/// accepting certificate chains that hold one of the <paramref name="Spki"/> public keys (base64 SHA-256 of the
+/// SubjectPublicKeyInfo) though no CA of its store issued them; every other certificate is still refused.
+/// </summary>
+public sealed record BrowserPageTls(string Cert, string Key, IReadOnlyList<string> Spki);
+
 public sealed record BrowserThrottle(int Kbps, int AtHeight, double Seconds, int LinkKbps = 20_000, int LinkLatencyMs = 20);
 
 /// <summary>play.mjs's report: the page's measurements from the first 'playing' event on.</summary>
@@ -179,6 +190,12 @@ public sealed class BrowserPlayback
     public int? TotalFrames { get; init; }
 
     public long ElapsedMs { get; init; }
+
+    /// <summary>Where the test page was: http:// or, with <see cref="BrowserPageTls"/>, https://.</summary>
+    public string? PageUrl { get; init; }
+
+    /// <summary>The page's window.isSecureContext.</summary>
+    public bool? SecureContext { get; init; }
 
     /// <summary>The whole report line, for assertion messages.</summary>
     [JsonIgnore]

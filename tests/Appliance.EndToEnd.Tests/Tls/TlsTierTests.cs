@@ -9,7 +9,8 @@ namespace Appliance.EndToEnd.Tests.Tls;
 /// Tiers over TLS: an upper node with HTTPS and RTMPS listeners and a certificate of a test CA;
 /// edges pull from it over https:// (HTTP-FLV) and rtmps://, trusting that CA through tls.caFile,
 /// refuse candidates whose certificate does not chain to it, does not name the host or does not
-/// match the pin, and push to it over rtmps://.
+/// match the pin, and push to it over rtmps:// (with a push target's own CA file and pin, and
+/// refusing targets whose certificate does not match them).
 /// </summary>
 public sealed class TlsTierTests : IAsyncLifetime
 {
@@ -140,6 +141,71 @@ public sealed class TlsTierTests : IAsyncLifetime
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync(_upper.AdminUrl("metrics"));
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("appliance_connections_accepted_total{listener=\"rtmps\"} ", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_push_target_with_its_own_ca_file_and_the_right_pin_is_forwarded_to_over_rtmps_and_plays_at_the_upper_node()
+    {
+        // The edge itself trusts only the system store: the target's caFile alone lets the handshake through.
+        var target = $"rtmps://127.0.0.1:{RtmpsPort}/live";
+        await using var edge = await DaemonProcess.StartAsync(
+            appJson: $$"""  "push": [ { "url": "{{target}}", "caFile": "{{_ca.CaPath}}", "pinSha256": "sha256//{{_upperPin}}" } ] """,
+            rootJson: Infrastructure.Tiers.Node("edge"));
+        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/pinned"), startSeconds: Ffmpeg.AnHourIn);
+        await StreamApi.WaitForFramesAsync(edge, "pinned", minFrames: 30, Wait);
+        // The upper node has the stream once the push's handshake and publish went through.
+        await StreamApi.WaitForFramesAsync(_upper, "pinned", minFrames: 30, Wait);
+
+        var probe = await Ffmpeg.ProbeAsync(_upper.HttpUrl("live/pinned.flv"), seconds: 3, Wait);
+
+        Assert.Equal("h264", probe.Video.CodecName);
+        Assert.Equal(640, probe.Video.Width);
+        Assert.Equal(360, probe.Video.Height);
+        Assert.Equal("aac", probe.Audio.CodecName);
+        var video = probe.PacketsOf(probe.Video);
+        Assert.True(video.Count >= 40, $"only {video.Count} video packets");
+        Assert.True(video[0].Key, "the first video packet is not a keyframe");
+        await edge.WaitForLogAsync(l => l.Contains($"push default/live/pinned to {target}: forwarding", StringComparison.Ordinal), Wait);
+        var push = Assert.Single(Assert.Single((await Appliancectl.JsonAsync(edge, "streams")).GetProperty("streams").EnumerateArray()).GetProperty("pushes").EnumerateArray());
+        Assert.Equal("forwarding", push.GetProperty("state").GetString());
+        Assert.Equal(1, push.GetProperty("sessions").GetInt32());
+        Assert.DoesNotContain(edge.Lines, l => l.Contains("tls:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Push_targets_with_another_key_than_pinned_or_a_ca_file_they_do_not_chain_to_are_refused_with_the_reason_and_retried()
+    {
+        var pinned = $"rtmps://127.0.0.1:{RtmpsPort}/live";
+        var otherCa = $"rtmps://127.0.0.1:{RtmpsPort}/other";
+        var otherPin = Convert.ToBase64String(SHA256.HashData(_otherCa.Ca.PublicKey.ExportSubjectPublicKeyInfo()));
+        // The node trusts the upper node's CA: each refusal is the target's own caFile or pin narrowing that.
+        await using var edge = await DaemonProcess.StartAsync(
+            appJson: $$"""
+                "push": [ { "url": "{{pinned}}", "pinSha256": "{{otherPin}}" }, { "url": "{{otherCa}}", "caFile": "{{_otherCa.CaPath}}" } ]
+                """,
+            rootJson: Infrastructure.Tiers.Node("edge") + $$"""  "tls": { "caFile": "{{_ca.CaPath}}" },""");
+        await using var publisher = Ffmpeg.Publish(edge.RtmpUrl("live/refused"), startSeconds: Ffmpeg.AnHourIn);
+        await StreamApi.WaitForFramesAsync(edge, "refused", minFrames: 30, Wait);
+
+        var pinFailure = $"push default/live/refused to {pinned}: failed: tls: certificate refused: pin mismatch: its public key has SHA-256 {_upperPin}, pinSha256 is {otherPin}";
+        var caFailure = $"push default/live/refused to {otherCa}: failed: tls: certificate refused: it does not chain to the CAs of {_otherCa.CaPath}";
+        // Retried with backoff: each reason is logged again on the next attempt.
+        await Conditions.UntilAsync(() => Task.FromResult(
+            edge.Lines.Count(l => l.Contains(pinFailure, StringComparison.Ordinal)) >= 2 && edge.Lines.Count(l => l.Contains(caFailure, StringComparison.Ordinal)) >= 2),
+            Wait, "both refusals logged twice");
+
+        var pushes = Assert.Single((await Appliancectl.JsonAsync(edge, "streams")).GetProperty("streams").EnumerateArray()).GetProperty("pushes").EnumerateArray().ToList();
+        Assert.Equal(2, pushes.Count);
+        foreach (var push in pushes)
+        {
+            Assert.NotEqual("forwarding", push.GetProperty("state").GetString());
+            Assert.Equal(0, push.GetProperty("sessions").GetInt32());
+            Assert.StartsWith("tls: certificate refused: ", push.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(edge.Lines, l => l.Contains(": forwarding", StringComparison.Ordinal));
+        // Nothing reached the upper node: its only stream is the one ffmpeg publishes there.
+        var upperStreams = (await Appliancectl.JsonAsync(_upper, "streams")).GetProperty("streams").EnumerateArray().Select(s => s.GetProperty("key").GetString()).ToList();
+        Assert.Equal(["default/live/cam"], upperStreams);
     }
 
     /// <summary>The routes entry of <paramref name="url"/> at <paramref name="node"/> once <paramref name="ready"/> holds for it.</summary>

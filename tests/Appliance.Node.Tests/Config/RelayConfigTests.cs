@@ -17,6 +17,17 @@ public sealed class RelayConfigTests
     [InlineData("\"push\": [ \"rtmp://upper/live?a=%zz\" ]", "$.domains[0].apps[0].push[0]: has a '%' not followed by two hex digits")]
     [InlineData("\"push\": [ \"rtmp://upper/live#x\" ]", "$.domains[0].apps[0].push[0]: must not carry a fragment")]
     [InlineData("\"push\": null", "$.domains[0].apps[0].push: must be an array")]
+    [InlineData("\"push\": [ 7 ]", "$.domains[0].apps[0].push[0]: must be an rtmp:// or rtmps:// URL string, or an object with url and optionally caFile and pinSha256")]
+    [InlineData("\"push\": [ null ]", "$.domains[0].apps[0].push[0]: must be an rtmp:// or rtmps:// URL, or an object with url, caFile and pinSha256")]
+    [InlineData("\"push\": [ { \"url\": \"rtmps://upper/live\", \"verify\": false } ]", "unknown key 'verify' in a push target (it takes url, caFile and pinSha256)")]
+    [InlineData("\"push\": [ { \"url\": \"rtmps://upper/live\", \"caFile\": 1 } ]", "the push target's caFile must be a string")]
+    [InlineData("\"push\": [ { \"caFile\": \"/etc/ssl/ca.pem\" } ]", "$.domains[0].apps[0].push[0]: has no url: must be an rtmp:// or rtmps:// URL")]
+    [InlineData("\"push\": [ { \"url\": \"rtmp://upper/live\", \"pinSha256\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\" } ]", "$.domains[0].apps[0].push[0].pinSha256: is only for https:// and rtmps:// URLs")]
+    [InlineData("\"push\": [ { \"url\": \"rtmps://upper/live\", \"pinSha256\": \"sha1//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\" } ]", "$.domains[0].apps[0].push[0].pinSha256: must be the base64 of a SHA-256 (44 characters, optionally after sha256//) of the certificate's public key")]
+    [InlineData("\"push\": [ { \"url\": \"rtmps://upper/live\", \"pinSha256\": \"AAAA\" } ]", "$.domains[0].apps[0].push[0].pinSha256: must be the base64 of a SHA-256")]
+    [InlineData("\"push\": [ { \"url\": \"rtmps://upper/live\", \"caFile\": \"ca.pem\" } ]", "$.domains[0].apps[0].push[0].caFile: must be the absolute path of a PEM file of CA certificates")]
+    [InlineData("\"push\": [ { \"url\": \"rtmps://upper/live\", \"caFile\": \"/nonexistent/ca.pem\" } ]", "$.domains[0].apps[0].push[0].caFile: /nonexistent/ca.pem: cannot read the CA file: no such file")]
+    [InlineData("\"push\": [ { \"url\": \"rtmp://upper/live\", \"caFile\": \"/nonexistent/ca.pem\" } ]", "$.domains[0].apps[0].push[0].caFile: is only for https:// and rtmps:// URLs")]
     [InlineData("\"node\": 1", "$.node")]
     public void Bad_relay_settings_are_refused_with_their_key_path(string json, string problem)
     {
@@ -65,6 +76,41 @@ public sealed class RelayConfigTests
               "push": [ "rtmp://upper-1:1935/live?token=abc", "rtmp://[::1]/ingest" ] } ] } ] }
             """);
 
-        Assert.Equal(["rtmp://upper-1:1935/live?token=abc", "rtmp://[::1]/ingest"], config.Domains[0].Apps[0].Push);
+        Assert.Equal(["rtmp://upper-1:1935/live?token=abc", "rtmp://[::1]/ingest"], config.Domains[0].Apps[0].Push.Select(p => p.Url));
+    }
+
+    [Fact]
+    public void Push_targets_are_strings_or_objects_with_a_ca_file_and_a_pin_and_are_written_back_alike()
+    {
+        using var ca = new Appliance.Tests.Support.TestCertificates();
+        var empty = Path.Combine(Path.GetTempPath(), $"appliance-push-empty-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(empty, "no certificates here\n");
+        try
+        {
+            var pin = Convert.ToBase64String(new byte[32]);
+            var config = ConfigLoader.Parse($$"""
+                { "domains": [ { "name": "default", "apps": [ { "name": "live",
+                  "push": [ "rtmps://upper-1/live", { "url": "rtmps://upper-2/live", "caFile": "{{ca.CaPath}}", "pinSha256": "sha256//{{pin}}", },
+                            { "url": "rtmp://upper-3/live" } ] } ] } ] }
+                """);
+
+            var push = config.Domains[0].Apps[0].Push;
+            Assert.Equal(["rtmps://upper-1/live", "rtmps://upper-2/live", "rtmp://upper-3/live"], push.Select(p => p.Url));
+            Assert.Equal([null, ca.CaPath, null], push.Select(p => p.CaFile));
+            Assert.Equal([null, "sha256//" + pin, null], push.Select(p => p.PinSha256));
+            var written = ConfigLoader.ToJson(config);
+            Assert.Contains("\"rtmps://upper-1/live\"", written, StringComparison.Ordinal);
+            Assert.Equal(push.Select(p => (p.Url, p.CaFile, p.PinSha256)), ConfigLoader.Parse(written).Domains[0].Apps[0].Push.Select(p => (p.Url, p.CaFile, p.PinSha256)));
+
+            var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse($$"""
+                { "domains": [ { "name": "default", "apps": [ { "name": "live",
+                  "push": [ { "url": "rtmps://upper/live", "caFile": "{{empty}}" } ] } ] } ] }
+                """, "t.json"));
+            Assert.Contains($"$.domains[0].apps[0].push[0].caFile: {empty}: no BEGIN CERTIFICATE block in the file", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
     }
 }

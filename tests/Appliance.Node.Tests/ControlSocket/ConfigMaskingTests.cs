@@ -33,14 +33,18 @@ public sealed class ConfigMaskingTests
         var app = config.Domains[0].Apps[0];
         app.Upstreams.Add(new UpstreamConfig { Url = "http://origin/{app}/{stream}.flv?stream={stream}&key=pull-secret" });
         app.Push.Add("rtmp://upper/live?token=push-secret");
+        app.Push.Add(new Appliance.Relay.Config.PushTargetConfig { Url = "rtmps://upper/live?token=tls-secret", PinSha256 = "sha256//pin" });
 
         var effective = ConfigMasking.Effective(config);
         var json = effective.GetRawText();
 
         Assert.DoesNotContain("pull-secret", json, StringComparison.Ordinal);
         Assert.DoesNotContain("push-secret", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("tls-secret", json, StringComparison.Ordinal);
         var masked = effective.GetProperty("domains")[0].GetProperty("apps")[0];
         Assert.Equal("http://origin/{app}/{stream}.flv?stream={stream}&key=*****", masked.GetProperty("upstreams")[0].GetProperty("url").GetString());
         Assert.Equal("rtmp://upper/live?token=*****", masked.GetProperty("push")[0].GetString());
+        Assert.Equal("rtmps://upper/live?token=*****", masked.GetProperty("push")[1].GetProperty("url").GetString());
+        Assert.Equal("sha256//pin", masked.GetProperty("push")[1].GetProperty("pinSha256").GetString());
     }
 }

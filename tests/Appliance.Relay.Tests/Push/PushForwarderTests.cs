@@ -109,10 +109,27 @@ public sealed class PushForwarderTests
         Assert.Equal("no answer within 200 ms", Assert.Single(push.Report(h.Stream)).LastError);
     }
 
+    [Fact]
+    public async Task An_rtmps_target_whose_ca_file_went_bad_since_the_config_was_read_is_refused_with_the_file_named_and_retried()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(8);
+        var missing = Path.Combine(Path.GetTempPath(), $"appliance-push-ca-{Guid.NewGuid():N}.pem");
+        var (h, push) = Publish(new PushTargetConfig { Url = $"rtmps://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/live", CaFile = missing });
+        await using var _ = push;
+
+        await Eventually.WaitAsync(() => push.Report(h.Stream) is [{ LastError: not null }], "the push to fail");
+
+        Assert.Equal($"tls: {missing}: cannot read the CA file: no such file", Assert.Single(push.Report(h.Stream)).LastError);
+        // The trust is settled before the connect: nothing was dialled with a CA file that cannot be read.
+        Assert.False(listener.Poll(0, SelectMode.SelectRead), "the target was connected to");
+    }
+
     private static (StreamHarness Harness, PushManager Push) Publish(ScriptedRtmpTarget target, TrafficTotals? traffic = null, AccessLog? accessLog = null) =>
         Publish($"rtmp://127.0.0.1:{target.Port}/live", traffic, accessLog);
 
-    private static (StreamHarness Harness, PushManager Push) Publish(string target, TrafficTotals? traffic = null, AccessLog? accessLog = null, int connectTimeoutMs = 3_000)
+    private static (StreamHarness Harness, PushManager Push) Publish(PushTargetConfig target, TrafficTotals? traffic = null, AccessLog? accessLog = null, int connectTimeoutMs = 3_000)
     {
         var app = new RelayAppConfig { Push = [target], Pull = new PullConfig { ConnectTimeoutMs = connectTimeoutMs } };
         var h = new StreamHarness(app: app);

@@ -34,7 +34,8 @@ internal sealed class HttpGetConnection : IAsyncDisposable
 
     private readonly StreamUrl _url;
     private readonly ViewerStats _stats;
-    private NetworkStream? _stream;
+    private NetworkStream? _tcp;
+    private Stream? _stream;
     private PipeReader? _input;
     private ChunkedBodyDecoder? _chunked;
     private ChunkedBodySink? _chunkedSink;
@@ -130,14 +131,14 @@ internal sealed class HttpGetConnection : IAsyncDisposable
     private async ValueTask ConnectAsync(CancellationToken cancel)
     {
         // No deadline of the connector's own: the GET's deadline covers connect and exchange.
-        _stream = await TcpConnector.Default.ConnectAsync(_url.ConnectHost, _url.Port, Timeout.Infinite, cancel).ConfigureAwait(false);
+        (_tcp, _stream) = await LoadConnector.ConnectAsync(_url, cancel).ConfigureAwait(false);
         Connects++;
         _input = PipeReader.Create(_stream, ReadOptions);
     }
 
     private async ValueTask CloseAsync()
     {
-        _stream?.Socket.Dispose();
+        _tcp?.Socket.Dispose();
         if (_input is not null)
         {
             await _input.CompleteAsync().ConfigureAwait(false);
@@ -147,6 +148,7 @@ internal sealed class HttpGetConnection : IAsyncDisposable
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
         _stream = null;
+        _tcp = null;
         _input = null;
     }
 
