@@ -54,6 +54,45 @@ public sealed class SrtListenerTests
     }
 
     [Fact]
+    public async Task A_connection_whose_caller_closed_first_keeps_the_figures_read_while_it_was_open()
+    {
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource<SrtConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Accept(new SrtSettings()), async c =>
+        {
+            // Reads until the caller's close ends the input, as a publishing session does; nobody asks for figures before.
+            long bytes = 0;
+            while (true)
+            {
+                var result = await c.Input.ReadAsync();
+                bytes += result.Buffer.Length;
+                c.Input.AdvanceTo(result.Buffer.End);
+                if (bytes >= 3000)
+                {
+                    delivered.TrySetResult();
+                }
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+            ended.SetResult(c);
+        });
+        listener.Start();
+
+        var caller = SrtCaller.Connect(listener.LocalEndPoint, "live/short", new SrtSettings());
+        await Send(caller, Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray());
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        caller.Abort();
+        var server = await ended.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // libsrt no longer reports the broken socket: this is what was read before the caller's close.
+        var last = server.Stats();
+        Assert.NotNull(last);
+        Assert.True(last.Value.PacketsReceived >= 1, $"packets received {last.Value.PacketsReceived}");
+    }
+
+    [Fact]
     public async Task A_refused_handshake_reaches_the_caller_as_its_reject_reason()
     {
         await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Reject(SrtHandshakeDecision.Forbidden), _ => Task.CompletedTask);

@@ -44,6 +44,9 @@ internal static unsafe class SrtSocket
         }
     }
 
+    /// <summary>Sets an option where failing only loses a refinement (no throw).</summary>
+    public static bool TrySetInt(int socket, int option, int value) => LibSrt.SetSockFlag(socket, option, &value, sizeof(int)) >= 0;
+
     public static void SetLong(int socket, int option, long value, string what)
     {
         if (LibSrt.SetSockFlag(socket, option, &value, sizeof(long)) < 0)
