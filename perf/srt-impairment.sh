@@ -9,8 +9,6 @@
 #   rtmp-delay ffmpeg -> RTMP through the TCP relay with the delay and jitter only, no loss
 # Prints, per stream, what its viewer got (video frames of the T x 25 sent, stalls of 2 s or more,
 # the longest gap) and the SRT publisher's own figures from appliancectl.
-# Known problem: the two RTMP arms do not run yet (the TCP relay of impair-relay.py never gets
-# ffmpeg's connection: 0 bytes relayed); the SRT arm works.
 # Usage: perf/srt-impairment.sh [SECONDS]   (default 60; needs make build, ffmpeg, python3)
 set -euo pipefail
 PERF_NAME=srt-impairment
@@ -32,8 +30,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.$1); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-SRT_PORT=$(free_port SOCK_DGRAM)
+SRT_PORT=$(free_port udp)
 cat > "$WORK/appliance.json" <<JSON
 {
   "rtmp": { "listen": "127.0.0.1:0" },
@@ -48,11 +45,16 @@ JSON
 PIDS+=($!)
 read -r RTMP_PORT HTTP_PORT <<< "$(wait_ports "$WORK/daemon.log" "${PIDS[0]}")"
 
-UDP_RELAY=$(free_port SOCK_DGRAM) TCP_LOSS=$(free_port SOCK_STREAM) TCP_DELAY=$(free_port SOCK_STREAM)
+UDP_RELAY=$(free_port udp) TCP_LOSS=$(free_port) TCP_DELAY=$(free_port)
 python3 "$ROOT/perf/impair-relay.py" udp "$UDP_RELAY" "$SRT_PORT" --loss 0.05 > "$WORK/relay-srt.log" 2>&1 & PIDS+=($!)
 python3 "$ROOT/perf/impair-relay.py" tcp "$TCP_LOSS" "$RTMP_PORT" --loss 0.05 > "$WORK/relay-rtmp-loss.log" 2>&1 & PIDS+=($!)
 python3 "$ROOT/perf/impair-relay.py" tcp "$TCP_DELAY" "$RTMP_PORT" --loss 0 > "$WORK/relay-rtmp-delay.log" 2>&1 & PIDS+=($!)
-sleep 1
+# A relay is there once it says so: on a busy machine Python takes seconds to start, and ffmpeg's
+# RTMP gives up at the first refused connect (SRT's caller retries, which is why only its arm ran).
+for relay in srt rtmp-loss rtmp-delay; do
+  for _ in $(seq 300); do grep -q 'listening on' "$WORK/relay-$relay.log" && break; sleep 0.1; done
+  grep -q 'listening on' "$WORK/relay-$relay.log" || { cat "$WORK/relay-$relay.log" >&2; die "the $relay relay did not start in 30 s"; }
+done
 
 publish() { ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy "$@" > "$WORK/publisher-$RANDOM.log" 2>&1 & PIDS+=($!); }
 publish -f mpegts "srt://127.0.0.1:$UDP_RELAY?streamid=#!::r=far/srt,m=publish&latency=1500000"
