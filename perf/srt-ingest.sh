@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SRT ingest cost (issue 19), `make perf-srt`. One daemon (no viewers), the 2.5 Mbit/s 720p25 perf
 # stream published by ffmpeg (-re, -c copy: ffmpeg only remuxes):
+#   0. nothing published for SECONDS: the idle daemon's CPU (timers), to tell a stream's own cost apart;
 #   1. one publisher over SRT, then one over RTMP, alternately ROUNDS times (PERF_SRT_ROUNDS, default
 #      2): the daemon's CPU-seconds over SECONDS of media, as CPU-seconds per media-hour;
 #   2. PUBLISHERS (PERF_SRT_PUBLISHERS, default 20) SRT publishers at once for SECONDS: how many did
@@ -8,7 +9,7 @@
 #      ingest fps (appliance_stream_ingest_frames_per_second, sampled every 5 s: mean and lowest),
 #      and the daemon's CPU per media-hour of each stream.
 # The machine's load average is printed with every figure: on a shared machine the CPU figures are
-# what the daemon spent, not how long it took. Bounded: about 2 x ROUNDS x (SECONDS + 10) + SECONDS + 40 s.
+# what the daemon spent, not how long it took. Bounded: about (2 x ROUNDS + 2) x (SECONDS + 10) + 40 s.
 # Usage: perf/srt-ingest.sh [SECONDS]   (default 30; needs make build, ffmpeg with libsrt, python3, curl)
 set -euo pipefail
 PERF_NAME=srt-ingest
@@ -68,7 +69,12 @@ metrics() { curl -fsS -m 5 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null ||
 calc() { awk "BEGIN { $1 }"; }
 
 echo "perf/$PERF_NAME: $(date -u +%H:%M:%S) UTC, $(nproc) CPUs, load average $(load_average); ${SECONDS_RUN} s per measurement, $ROUNDS rounds, $PUBLISHERS publishers"
-echo "== one 2.5 Mbit/s publisher: daemon CPU-seconds per media-hour"
+# What the daemon spends with no stream at all (its timers), so that a stream's own cost can be told apart.
+before=$(cpu_ticks "$DAEMON") started=$(date +%s.%N)
+sleep "$SECONDS_RUN"
+after=$(cpu_ticks "$DAEMON") ended=$(date +%s.%N)
+echo "== idle daemon: $(calc "printf \"%.1f\", ($after - $before) / $CLK_TCK / ($ended - $started) * 3600") CPU-s per hour (load average $(load_average))"
+echo "== one 2.5 Mbit/s publisher: daemon CPU-seconds per media-hour (the idle cost included)"
 declare -A SUM=([srt]=0 [rtmp]=0)
 for round in $(seq "$ROUNDS"); do
   for protocol in srt rtmp; do

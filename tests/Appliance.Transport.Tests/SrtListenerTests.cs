@@ -93,6 +93,32 @@ public sealed class SrtListenerTests
     }
 
     [Fact]
+    public async Task A_connection_that_receives_nothing_for_longer_than_the_receive_timeout_stays_open()
+    {
+        var accepted = new TaskCompletionSource<SrtConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource();
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Accept(new SrtSettings()), async c =>
+        {
+            accepted.SetResult(c);
+            await release.Task;
+        });
+        listener.Start();
+        var caller = SrtCaller.Connect(listener.LocalEndPoint, "#!::r=live/idle,m=request", new SrtSettings());
+        var server = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // A player's connection: the node reads (its receive thread runs) but the caller sends nothing,
+        // for longer than the 1 s receive timeout that wakes the thread to read SRT's figures.
+        var reading = server.Input.ReadAsync().AsTask();
+        await Task.Delay(2500);
+
+        Assert.False(reading.IsCompleted, "the idle connection's input ended");
+        Assert.False(server.IsAborted, "the idle connection was closed");
+        await Send(server, [1, 2, 3]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, await ReadExactly(caller, 3));
+        release.SetResult();
+        caller.Abort();
+    }
+
+    [Fact]
     public async Task A_refused_handshake_reaches_the_caller_as_its_reject_reason()
     {
         await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Reject(SrtHandshakeDecision.Forbidden), _ => Task.CompletedTask);

@@ -137,7 +137,8 @@ public sealed unsafe class SrtConnection : IConnection
                 SampleIfDue();
                 if (received < 0)
                 {
-                    if (failure == SrtSocket.ErrorAsyncReceive && !IsAborted)
+                    // Nothing to read within the sample interval: the connection is only idle.
+                    if (failure is SrtSocket.ErrorAsyncReceive or SrtSocket.ErrorTimeout && !IsAborted)
                     {
                         continue;
                     }
