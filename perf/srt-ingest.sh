@@ -130,6 +130,8 @@ cost=$(calc "printf \"%.1f\", ($after - $before) / $CLK_TCK / ($ended - $started
 echo "  failed: $failed of $PUBLISHERS"
 echo "  daemon: $cost CPU-s per hour for all $PUBLISHERS, $(calc "printf \"%.1f\", $cost / $PUBLISHERS") per media-hour of each stream"
 srt_lines=$(grep -c -i 'srt' "$WORK/daemon.log" || true)
-echo "  daemon log: $srt_lines lines naming srt; warnings and errors:"
-grep -E '\b(warn|fail|error)' "$WORK/daemon.log" | head -n 10 | sed 's/^/    /' || true
+# Lines are "TIME LEVEL category message"; anything above information is worth seeing.
+warnings=$(awk '$2 != "INF" && $2 != "DBG"' "$WORK/daemon.log" | wc -l)
+echo "  daemon log: $srt_lines lines naming srt, $warnings above information level (the first 10 below)"
+awk '$2 != "INF" && $2 != "DBG"' "$WORK/daemon.log" | head -n 10 | sed 's/^/    /' || true
 echo "perf/$PERF_NAME: done at $(date -u +%H:%M:%S) UTC, load average $(load_average)"
