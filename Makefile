@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency perf-tls soak clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency perf-tls perf-srt soak clean packages deb rpm
 
 all: build
 
@@ -106,6 +106,11 @@ soak: build
 # TLS cost: HTTPS-FLV and RTMPS against HTTP-FLV and RTMP, arms interleaved in one run (perf/tls-cost.sh).
 perf-tls: build
 	@bash perf/tls-cost.sh
+
+# SRT ingest: daemon CPU per media-hour of one 2.5 Mbit/s publisher over SRT beside RTMP, then 20 SRT
+# publishers at once (failures, each stream's ingest fps); about 5 minutes (perf/README.md).
+perf-srt: build
+	@bash perf/srt-ingest.sh
 
 clean:
 	rm -rf artifacts

@@ -8,10 +8,11 @@ tcp LISTEN_PORT TARGET_PORT: TCP cannot be made to lose packets from user space,
   "lost" with probability LOSS and, with everything behind it (TCP delivers in order), waits one
   more round trip (2 x DELAY, a fast retransmit); and the media direction is paced at the rate TCP
   reaches at that loss and round trip (Mathis et al.: 1.22 x MSS / (RTT x sqrt(LOSS))).
-Options: --loss 0.05 --delay-ms 150 --jitter-ms 20 --seed 19. Runs until killed; prints its
-counters on SIGTERM.
+Options: --loss 0.05 --delay-ms 150 --jitter-ms 20 --seed 19. Says "listening on ..." on stderr once
+its port is bound (wait for it before connecting: Python's start-up can take seconds on a busy
+machine); runs until killed; prints its counters on SIGTERM.
 """
-import argparse, asyncio, math, random, signal, sys, time
+import argparse, asyncio, math, os, random, signal, sys, time
 
 MSS = 1448
 
@@ -70,6 +71,7 @@ def main():
             loop.call_later(delay(), send)
 
         loop.run_until_complete(loop.create_datagram_endpoint(Front, local_addr=("127.0.0.1", a.listen)))
+        print(f"udp relay: listening on 127.0.0.1:{a.listen}", file=sys.stderr, flush=True)
     else:
         rtt = 2 * a.delay_ms / 1000
         rate = 1.22 * MSS / (rtt * math.sqrt(a.loss)) if a.loss > 0 else 0
@@ -115,11 +117,12 @@ def main():
             await asyncio.gather(pump(client_reader, target_writer, True), pump(target_reader, client_writer, False), return_exceptions=True)
 
         loop.run_until_complete(asyncio.start_server(handle, "127.0.0.1", a.listen))
-        print(f"tcp model: rtt {rtt * 1000:.0f} ms, pace {rate * 8 / 1000:.0f} kbit/s", file=sys.stderr, flush=True)
+        print(f"tcp relay: listening on 127.0.0.1:{a.listen}; model: rtt {rtt * 1000:.0f} ms, pace {rate * 8 / 1000:.0f} kbit/s", file=sys.stderr, flush=True)
 
     def stop(*_):
         print(f"relay {a.mode}: {stats}", file=sys.stderr, flush=True)
-        loop.stop()
+        # At once: connections still being relayed have nothing left to say.
+        os._exit(0)
     loop.add_signal_handler(signal.SIGTERM, stop)
     loop.add_signal_handler(signal.SIGINT, stop)
     loop.run_forever()

@@ -1,5 +1,5 @@
-# Shared by the perf scenarios (run.sh, tiers.sh): the test media, JSON reading, daemons on
-# loopback ports, and stopping what a scenario started. Source it; set PERF_NAME first.
+# Shared by the perf scenarios (run.sh, tiers.sh, srt-*.sh, ...): the test media, JSON reading, daemons
+# on loopback ports, free ports, CPU time, and stopping what a scenario started. Source it; set PERF_NAME first.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${BIN:-$ROOT/artifacts/bin}
@@ -58,3 +58,17 @@ wait_ports() {
   done
   cat "$log" >&2; die "applianced did not report its ports"
 }
+
+# A loopback port nobody uses now (the kernel's pick, then released); $1 = udp for a UDP one, else TCP.
+free_port() {
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' "${1:-tcp}"
+}
+
+# CPU time a process has used so far (utime + stime), in clock ticks of CLK_TCK a second; 0 once it is gone.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# The machine's load average (1, 5, 15 minutes), for the line every result carries.
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }

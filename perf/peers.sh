@@ -43,11 +43,6 @@ ensure_peer_tools() {
   fi
 }
 
-# A loopback TCP port nobody listens on now (the kernel's pick, then released).
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 # The start of every peer nginx.conf: one process (no master, no workers to add up), its files under
 # the prefix $1, connections enough for the largest runs. The caller appends the rtmp/http blocks.
 nginx_conf_head() {

@@ -8,9 +8,8 @@
 #              sender is paced at the rate TCP reaches at 5% loss and 300 ms RTT)
 #   rtmp-delay ffmpeg -> RTMP through the TCP relay with the delay and jitter only, no loss
 # Prints, per stream, what its viewer got (video frames of the T x 25 sent, stalls of 2 s or more,
-# the longest gap) and the SRT publisher's own figures from appliancectl.
-# Known problem: the two RTMP arms do not run yet (the TCP relay of impair-relay.py never gets
-# ffmpeg's connection: 0 bytes relayed); the SRT arm works.
+# the longest gap), how far the node's copy is behind the publisher at the end, and the SRT
+# publisher's own figures from appliancectl.
 # Usage: perf/srt-impairment.sh [SECONDS]   (default 60; needs make build, ffmpeg, python3)
 set -euo pipefail
 PERF_NAME=srt-impairment
@@ -32,8 +31,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.$1); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-SRT_PORT=$(free_port SOCK_DGRAM)
+SRT_PORT=$(free_port udp)
 cat > "$WORK/appliance.json" <<JSON
 {
   "rtmp": { "listen": "127.0.0.1:0" },
@@ -48,16 +46,27 @@ JSON
 PIDS+=($!)
 read -r RTMP_PORT HTTP_PORT <<< "$(wait_ports "$WORK/daemon.log" "${PIDS[0]}")"
 
-UDP_RELAY=$(free_port SOCK_DGRAM) TCP_LOSS=$(free_port SOCK_STREAM) TCP_DELAY=$(free_port SOCK_STREAM)
+UDP_RELAY=$(free_port udp) TCP_LOSS=$(free_port) TCP_DELAY=$(free_port)
 python3 "$ROOT/perf/impair-relay.py" udp "$UDP_RELAY" "$SRT_PORT" --loss 0.05 > "$WORK/relay-srt.log" 2>&1 & PIDS+=($!)
 python3 "$ROOT/perf/impair-relay.py" tcp "$TCP_LOSS" "$RTMP_PORT" --loss 0.05 > "$WORK/relay-rtmp-loss.log" 2>&1 & PIDS+=($!)
 python3 "$ROOT/perf/impair-relay.py" tcp "$TCP_DELAY" "$RTMP_PORT" --loss 0 > "$WORK/relay-rtmp-delay.log" 2>&1 & PIDS+=($!)
-sleep 1
+# A relay is there once it says so: on a busy machine Python takes seconds to start, and ffmpeg's
+# RTMP gives up at the first refused connect (SRT's caller retries, which is why only its arm ran).
+for relay in srt rtmp-loss rtmp-delay; do
+  for _ in $(seq 300); do grep -q 'listening on' "$WORK/relay-$relay.log" && break; sleep 0.1; done
+  grep -q 'listening on' "$WORK/relay-$relay.log" || { cat "$WORK/relay-$relay.log" >&2; die "the $relay relay did not start in 30 s"; }
+done
 
-publish() { ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy "$@" > "$WORK/publisher-$RANDOM.log" 2>&1 & PIDS+=($!); }
-publish -f mpegts "srt://127.0.0.1:$UDP_RELAY?streamid=#!::r=far/srt,m=publish&latency=1500000"
-publish -f flv "rtmp://127.0.0.1:$TCP_LOSS/far/rtmp-loss"
-publish -f flv "rtmp://127.0.0.1:$TCP_DELAY/far/rtmp-delay"
+declare -A STARTED=()
+# Publishes the perf media as stream $1 (ffmpeg output options follow) and notes when it started.
+publish() {
+  local name=$1; shift
+  STARTED[$name]=$(date +%s.%N)
+  ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy "$@" > "$WORK/publisher-$name.log" 2>&1 & PIDS+=($!)
+}
+publish srt -f mpegts "srt://127.0.0.1:$UDP_RELAY?streamid=#!::r=far/srt,m=publish&latency=1500000"
+publish rtmp-loss -f flv "rtmp://127.0.0.1:$TCP_LOSS/far/rtmp-loss"
+publish rtmp-delay -f flv "rtmp://127.0.0.1:$TCP_DELAY/far/rtmp-delay"
 
 listed() { curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q "\"$1\""; }
 for name in srt rtmp-loss rtmp-delay; do
@@ -78,9 +87,18 @@ sleep $((SECONDS_RUN / 2))
 for pid in "${LOADS[@]}"; do wait "$pid" || true; done
 "$BIN/appliancectl" --socket "$WORK/control.sock" sessions --protocol srt-publish > "$WORK/srt-end.txt" 2>&1 || true
 
+curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" > "$WORK/streams.json" 2>/dev/null || echo '{}' > "$WORK/streams.json"
+ENDED=$(date +%s.%N)
 for name in srt rtmp-loss rtmp-delay; do
   echo "== $name"
   grep -E '^\s*(connections|video frames|stalled|playing gaps|first keyframe)' "$WORK/$name.txt" || cat "$WORK/$name.txt"
+  # How far the node's copy is behind the publisher: the publisher's time since it started (-re: its
+  # media time) against the media the node has, from its frame count (the perf media has 25 video
+  # and 46.875 AAC frames a second). SRT's share is its fixed latency; TCP's grows when it cannot keep up.
+  frames=$(python3 -c 'import json, sys
+print(next((s["framesIn"] for s in json.load(open(sys.argv[1])).get("streams", []) if s["name"] == sys.argv[2]), 0))' "$WORK/streams.json" "$name")
+  awk -v now="$ENDED" -v start="${STARTED[$name]}" -v frames="$frames" \
+    'BEGIN { printf "  behind publisher %.1f s at the end (%.1f s published, %.1f s of media at the node)\n", (now - start) - frames / 71.875, now - start, frames / 71.875 }'
 done
 echo "== SRT publisher (appliancectl sessions, halfway and at the end)"
 cat "$WORK/srt-mid.txt" "$WORK/srt-end.txt"

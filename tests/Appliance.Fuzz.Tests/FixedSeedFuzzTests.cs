@@ -21,6 +21,7 @@ public class FixedSeedFuzzTests
         ["amf0"] = 300_000,
         ["flv"] = 200_000,
         ["ts"] = 60_000,
+        ["srt"] = 15_000,
         ["http"] = 600_000,
         ["auth"] = 1_000_000,
         ["config"] = 60_000,

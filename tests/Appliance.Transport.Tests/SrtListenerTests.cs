@@ -54,6 +54,71 @@ public sealed class SrtListenerTests
     }
 
     [Fact]
+    public async Task A_connection_whose_caller_closed_first_keeps_the_figures_read_while_it_was_open()
+    {
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource<SrtConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Accept(new SrtSettings()), async c =>
+        {
+            // Reads until the caller's close ends the input, as a publishing session does; nobody asks for figures before.
+            long bytes = 0;
+            while (true)
+            {
+                var result = await c.Input.ReadAsync();
+                bytes += result.Buffer.Length;
+                c.Input.AdvanceTo(result.Buffer.End);
+                if (bytes >= 3000)
+                {
+                    delivered.TrySetResult();
+                }
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+            ended.SetResult(c);
+        });
+        listener.Start();
+
+        var caller = SrtCaller.Connect(listener.LocalEndPoint, "live/short", new SrtSettings());
+        await Send(caller, Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray());
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        caller.Abort();
+        var server = await ended.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // libsrt no longer reports the broken socket: this is what was read before the caller's close.
+        var last = server.Stats();
+        Assert.NotNull(last);
+        Assert.True(last.Value.PacketsReceived >= 1, $"packets received {last.Value.PacketsReceived}");
+    }
+
+    [Fact]
+    public async Task A_connection_that_receives_nothing_for_longer_than_the_receive_timeout_stays_open()
+    {
+        var accepted = new TaskCompletionSource<SrtConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource();
+        await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Accept(new SrtSettings()), async c =>
+        {
+            accepted.SetResult(c);
+            await release.Task;
+        });
+        listener.Start();
+        var caller = SrtCaller.Connect(listener.LocalEndPoint, "#!::r=live/idle,m=request", new SrtSettings());
+        var server = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // A player's connection: the node reads (its receive thread runs) but the caller sends nothing,
+        // for longer than the 1 s receive timeout that wakes the thread to read SRT's figures.
+        var reading = server.Input.ReadAsync().AsTask();
+        await Task.Delay(2500);
+
+        Assert.False(reading.IsCompleted, "the idle connection's input ended");
+        Assert.False(server.IsAborted, "the idle connection was closed");
+        await Send(server, [1, 2, 3]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, await ReadExactly(caller, 3));
+        release.SetResult();
+        caller.Abort();
+    }
+
+    [Fact]
     public async Task A_refused_handshake_reaches_the_caller_as_its_reject_reason()
     {
         await using var listener = new SrtListener(Loopback, _ => SrtHandshakeDecision.Reject(SrtHandshakeDecision.Forbidden), _ => Task.CompletedTask);

@@ -11,7 +11,7 @@ public sealed class SrtStatsTests
             PacketsRetransmitted: 2, PacketsReceivedRetransmitted: 95, PacketsReceivedDropped: 3, PacketsSentDropped: 4, SendBufferMs: 0, ReceiveBufferMs: 480);
 
         Assert.Equal(7, stats.PacketsDropped);
-        Assert.Equal("srt_rtt_ms=301.3 srt_lost_in=97 srt_lost_out=1 srt_retrans_out=2 srt_retrans_in=95 srt_dropped=7 srt_sndbuf_ms=0 srt_rcvbuf_ms=480 srt_bw_mbps=94.4",
+        Assert.Equal("srt_rtt_ms=301.3 srt_packets_in=2000 srt_packets_out=10 srt_lost_in=97 srt_lost_out=1 srt_retrans_out=2 srt_retrans_in=95 srt_dropped=7 srt_sndbuf_ms=0 srt_rcvbuf_ms=480 srt_bw_mbps=94.4",
             stats.ToLogFields());
     }
 }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Appliance.Core.Connections;
+using Appliance.Core.Time;
 using Appliance.Transport.Native;
 
 namespace Appliance.Transport.Srt;
@@ -10,17 +11,25 @@ namespace Appliance.Transport.Srt;
 /// One SRT connection in live mode, seen as a byte stream like a TCP connection: received messages
 /// go into <see cref="Input"/> in order (MPEG-TS needs no message boundaries), and what is written
 /// to <see cref="Output"/> leaves in messages of the payload size. libsrt's calls block, so a
-/// dedicated thread receives; <see cref="Abort"/> closes the socket, which ends it.
+/// dedicated thread receives; <see cref="Abort"/> closes the socket, which ends it. The receive
+/// thread and the writes also read SRT's figures once a second, so a connection whose peer closed
+/// first (libsrt then no longer reports it) still has figures at most that old for its access line
+/// and the metrics' totals.
 /// </summary>
 public sealed unsafe class SrtConnection : IConnection
 {
     private const int MaxMessage = 1500;
 
+    /// <summary>How often SRT's figures are read; also the receive timeout, so that a connection receiving nothing (a player's) is read too.</summary>
+    internal const int SampleIntervalMs = 1000;
+
     private readonly Pipe _input = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
     private int _aborted;
     private int _receiving;
-    // The figures read just before the close; a box so that readers on other threads see it whole.
-    private volatile StrongBox<SrtStats>? _final;
+    private long _nextSampleMs;
+    // The freshest figures read while the socket was there (by the receive thread, every second, and
+    // by whoever asks); a box so that readers on other threads see it whole.
+    private volatile StrongBox<SrtStats>? _last;
 
     internal SrtConnection(int socket, IPEndPoint? remote, string streamId, int payloadSize)
     {
@@ -53,22 +62,48 @@ public sealed unsafe class SrtConnection : IConnection
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 
     /// <summary>
-    /// The connection's SRT figures now (RTT, loss, retransmissions); once it is closed, the last
-    /// ones read before the close (for the access log line and the metrics' totals).
+    /// The connection's SRT figures now (RTT, loss, retransmissions); once libsrt no longer reports
+    /// them (closed by either side), the freshest read before (for the access log line and the
+    /// metrics' totals): at the close when this side closed, else at most a second before the peer's.
     /// </summary>
-    public SrtStats? Stats() => IsAborted ? _final?.Value : SrtStats.Read(Socket) ?? _final?.Value;
+    public SrtStats? Stats() => IsAborted ? _last?.Value : Sample() ?? _last?.Value;
 
     public void Abort()
     {
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
             // Read while the socket is still there: the close takes its counters with it.
-            if (SrtStats.Read(Socket) is { } last)
-            {
-                _final = new StrongBox<SrtStats>(last);
-            }
+            Sample();
             LibSrt.Close(Socket);
         }
+    }
+
+    /// <summary>Reads the figures when the last reading is a second old: called by the receive thread and after each write.</summary>
+    internal void SampleIfDue()
+    {
+        var now = MonotonicClock.NowMs;
+        var due = Volatile.Read(ref _nextSampleMs);
+        // One of the two threads takes each due reading.
+        if (now >= due && Interlocked.CompareExchange(ref _nextSampleMs, now + SampleIntervalMs, due) == due)
+        {
+            Sample();
+        }
+    }
+
+    // Keeps a reading only if its totals have not gone back: a socket being torn down must not
+    // replace real figures with reset ones.
+    private SrtStats? Sample()
+    {
+        if (SrtStats.Read(Socket) is not { } now)
+        {
+            return null;
+        }
+        if (_last?.Value is { } last && now.PacketsSent + now.PacketsReceived < last.PacketsSent + last.PacketsReceived)
+        {
+            return last;
+        }
+        _last = new StrongBox<SrtStats>(now);
+        return now;
     }
 
     // The receive thread starts with the first reader: a connection that only sends (a viewer) still
@@ -85,6 +120,8 @@ public sealed unsafe class SrtConnection : IConnection
     {
         var writer = _input.Writer;
         Exception? error = null;
+        // Without it a player's receive would wait for ever, and its figures go unread.
+        SrtSocket.TrySetInt(Socket, LibSrt.OptRcvTimeo, SampleIntervalMs);
         try
         {
             while (!IsAborted)
@@ -95,9 +132,13 @@ public sealed unsafe class SrtConnection : IConnection
                 {
                     received = LibSrt.RecvMsg(Socket, buffer, memory.Length);
                 }
+                var failure = received < 0 ? SrtSocket.LastError() : 0;
+                // After the receive, so that the first reading already counts the first message.
+                SampleIfDue();
                 if (received < 0)
                 {
-                    if (SrtSocket.LastError() == SrtSocket.ErrorAsyncReceive && !IsAborted)
+                    // Nothing to read within the sample interval: the connection is only idle.
+                    if (failure is SrtSocket.ErrorAsyncReceive or SrtSocket.ErrorTimeout && !IsAborted)
                     {
                         continue;
                     }

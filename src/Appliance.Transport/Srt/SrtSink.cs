@@ -46,6 +46,8 @@ public sealed unsafe class SrtSink : IGatherSink
         {
             Send(filled);
         }
+        // A player's connection receives nothing: its writes keep its figures fresh too.
+        _connection.SampleIfDue();
         return ValueTask.CompletedTask;
     }
 

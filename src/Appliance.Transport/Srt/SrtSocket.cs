@@ -16,6 +16,9 @@ internal static unsafe class SrtSocket
     /// <summary>libsrt error code for "operation not supported in blocking mode / timed out" on a receive (SRT_EASYNCRCV).</summary>
     public const int ErrorAsyncReceive = 6002;
 
+    /// <summary>libsrt error code for a blocking receive whose SRTO_RCVTIMEO passed with nothing to read (SRT_ETIMEOUT).</summary>
+    public const int ErrorTimeout = 6003;
+
     /// <summary>Applies everything the handshake negotiates: before connect (a caller) or in the listen callback (an accepted socket).</summary>
     public static void Apply(int socket, SrtSettings settings)
     {
@@ -43,6 +46,9 @@ internal static unsafe class SrtSocket
             throw Failure($"set {what}");
         }
     }
+
+    /// <summary>Sets an option where failing only loses a refinement (no throw).</summary>
+    public static bool TrySetInt(int socket, int option, int value) => LibSrt.SetSockFlag(socket, option, &value, sizeof(int)) >= 0;
 
     public static void SetLong(int socket, int option, long value, string what)
     {

@@ -29,7 +29,7 @@ public readonly record struct SrtStats(
 
     /// <summary>The figures as key=value fields for the access log line (units in the keys, no spaces in values).</summary>
     public string ToLogFields() => string.Create(CultureInfo.InvariantCulture,
-        $"srt_rtt_ms={RttMs:F1} srt_lost_in={PacketsReceivedLost} srt_lost_out={PacketsSentLost} srt_retrans_out={PacketsRetransmitted} srt_retrans_in={PacketsReceivedRetransmitted} srt_dropped={PacketsDropped} srt_sndbuf_ms={SendBufferMs} srt_rcvbuf_ms={ReceiveBufferMs} srt_bw_mbps={BandwidthMbps:F1}");
+        $"srt_rtt_ms={RttMs:F1} srt_packets_in={PacketsReceived} srt_packets_out={PacketsSent} srt_lost_in={PacketsReceivedLost} srt_lost_out={PacketsSentLost} srt_retrans_out={PacketsRetransmitted} srt_retrans_in={PacketsReceivedRetransmitted} srt_dropped={PacketsDropped} srt_sndbuf_ms={SendBufferMs} srt_rcvbuf_ms={ReceiveBufferMs} srt_bw_mbps={BandwidthMbps:F1}");
 
     internal static unsafe SrtStats? Read(int socket)
     {

@@ -55,8 +55,28 @@ public sealed class SrtPlaybackTests(SrtFixture srt) : IClassFixture<SrtFixture>
 
         await Ffmpeg.ProbeAsync(srt.Url("#!::r=live/cam,m=request"), seconds: 1, PlayTimeout);
 
-        await srt.Daemon.WaitForLogAsync(l => l.Contains("access proto=srt-play", StringComparison.Ordinal)
+        // ffprobe closes first: the line still has the figures read while it played.
+        var played = await srt.Daemon.WaitForLogAsync(l => l.Contains("access proto=srt-play", StringComparison.Ordinal)
             && l.Contains("stream=default/live/cam status=ok", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Matches(@" srt_rtt_ms=\d+\.\d srt_packets_in=\d+ srt_packets_out=\d+ ", played);
+    }
+
+    [Fact]
+    public async Task A_publisher_that_quits_first_gets_an_access_line_with_its_srt_figures()
+    {
+        await using var publisher = Ffmpeg.Publish(srt.Url("#!::r=live/short,m=publish"), seconds: 4, format: "mpegts");
+        Assert.True(await publisher.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the 4 s publisher did not end");
+        Assert.Equal(0, publisher.ExitCode);
+
+        var line = await srt.Daemon.WaitForLogAsync(l => l.Contains("access proto=srt-publish", StringComparison.Ordinal)
+            && l.Contains("stream=default/live/short ", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+
+        Assert.Contains("reason=\"peer closed\"", line, StringComparison.Ordinal);
+        var packets = System.Text.RegularExpressions.Regex.Match(line, @" srt_packets_in=(\d+) ");
+        Assert.True(packets.Success, line);
+        // 4 s of 640x360 video and audio is hundreds of 1316-byte packets; a reading a second old still has most of them.
+        Assert.True(long.Parse(packets.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 50, line);
+        Assert.Matches(@" srt_lost_in=\d+ srt_lost_out=\d+ srt_retrans_out=\d+ srt_retrans_in=\d+ srt_dropped=\d+ ", line);
     }
 
     [Fact]

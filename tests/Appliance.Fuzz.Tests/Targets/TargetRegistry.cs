@@ -11,6 +11,7 @@ public static class TargetRegistry
         new Amf0Target(),
         new FlvTarget(),
         new TsTarget(),
+        new SrtIngestTarget(),
         new HttpTarget(),
         new AuthTarget(),
         new ConfigTarget(),
