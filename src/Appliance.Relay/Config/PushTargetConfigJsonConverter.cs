@@ -10,7 +10,7 @@ namespace Appliance.Relay.Config;
 /// </summary>
 public sealed class PushTargetConfigJsonConverter : JsonConverter<PushTargetConfig>
 {
-    private const string Shape = "must be an rtmp:// or rtmps:// URL string, or an object with url and optionally caFile and pinSha256";
+    private const string Shape = "must be an rtmp://, rtmps:// or srt:// URL string, or an object with url and optionally caFile and pinSha256";
 
     public override PushTargetConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
