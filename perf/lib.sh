@@ -72,3 +72,15 @@ cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/de
 
 # The machine's load average (1, 5, 15 minutes), for the line every result carries.
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# A throwaway test CA ($1/ca.pem) and a P-256 certificate for perf.test and 127.0.0.1 signed by it
+# ($1/node.crt, $1/node.key), as the node's own tests make them. Needs openssl.
+make_test_certificate() {
+  local dir=$1
+  command -v openssl >/dev/null || die "openssl is needed to make the test certificate"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Perf Test CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=perf.test" -keyout "$dir/node.key" -out "$dir/node.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:perf.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$dir/node.ext"
+  openssl x509 -req -in "$dir/node.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 -extfile "$dir/node.ext" -out "$dir/node.crt" 2>/dev/null
+}

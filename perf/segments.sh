@@ -3,10 +3,12 @@
 # connections, from the daemon (which sends it with sendfile from its in-memory file) and from
 # nginx serving the same bytes from a file with sendfile, each pinned to one CPU with wrk on
 # another. Prints requests/s, the server's CPU, requests per CPU-second and the ratio to nginx.
+# With --tls, both serve over HTTPS (the daemon's https.listen, nginx's ssl; a throwaway test CA),
+# where neither can use sendfile: each encrypts the segment for every request in user space.
 # Called by `make perf-segments` after `make build`; see perf/README.md.
 #
-#   perf/segments.sh [--connections LIST] [--seconds T]
-#   env: PERF_CONNECTIONS (100,1000), PERF_SECONDS (10), PERF_PEER (nginx; none),
+#   perf/segments.sh [--connections LIST] [--seconds T] [--tls]
+#   env: PERF_CONNECTIONS (100,1000), PERF_SECONDS (10), PERF_PEER (nginx; none), PERF_TLS (0; 1),
 #        PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1), BIN (artifacts/bin)
 set -euo pipefail
 
@@ -16,12 +18,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 CONNECTIONS=${PERF_CONNECTIONS:-100,1000}
 SECONDS_EACH=${PERF_SECONDS:-10}
 PEER=${PERF_PEER:-nginx}
+TLS=${PERF_TLS:-0}
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --connections) CONNECTIONS=$2; shift 2 ;;
     --seconds) SECONDS_EACH=$2; shift 2 ;;
+    --tls) TLS=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "perf/segments.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -31,6 +35,7 @@ for n in "${CONNECTION_LIST[@]}" "$SECONDS_EACH"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "perf/segments.sh: '$n' is not a positive whole number" >&2; exit 2; }
 done
 [[ $PEER == nginx || $PEER == none ]] || { echo "perf/segments.sh: PERF_PEER is nginx or none" >&2; exit 2; }
+[[ $TLS == 0 || $TLS == 1 ]] || { echo "perf/segments.sh: PERF_TLS is 0 or 1" >&2; exit 2; }
 [[ -x $BIN/applianced ]] || die "$BIN/applianced is missing; run 'make build' first"
 command -v curl >/dev/null || die "curl is needed"
 ensure_peer_tools wrk || die "wrk is needed"
@@ -54,11 +59,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+TLS_JSON="" SCHEME=http CURL_TLS=()
+if [[ $TLS == 1 ]]; then
+  make_test_certificate "$WORK"
+  CURL_TLS=(--cacert "$WORK/ca.pem")
+  TLS_JSON='"https": { "listen": "127.0.0.1:0" }, "tls": { "certificates": [ { "names": ["perf.test"], "cert": "'$WORK/node.crt'", "key": "'$WORK/node.key'" } ] },'
+  SCHEME=https
+fi
+
 # A window long enough that the segment stays listed (and pinnable) for the whole run.
 cat > "$WORK/appliance.json" <<JSON
 {
   "rtmp": { "listen": "127.0.0.1:0" },
   "http": { "listen": "127.0.0.1:0", "publicApi": true },
+  $TLS_JSON
   "log": { "level": "info" },
   "admin": { "listen": "" },
   "control": { "socket": "$WORK/control.sock" },
@@ -88,6 +102,13 @@ done
 SEGMENT_URL="http://127.0.0.1:$HTTP_PORT/live/$SEGMENT"
 mkdir -p "$WORK/html"
 curl -fsS -o "$WORK/html/segment.ts" "$SEGMENT_URL" || die "GET $SEGMENT_URL failed"
+if [[ $TLS == 1 ]]; then
+  HTTPS_PORT=$(port_of "$WORK/daemon.log" https)
+  [[ -n $HTTPS_PORT ]] || { cat "$WORK/daemon.log" >&2; die "applianced did not report its https port"; }
+  SEGMENT_URL="https://127.0.0.1:$HTTPS_PORT/live/$SEGMENT"
+  # The same bytes over HTTPS, the certificate checked against the test CA.
+  curl -fsS "${CURL_TLS[@]}" "$SEGMENT_URL" | cmp -s - "$WORK/html/segment.ts" || die "GET $SEGMENT_URL did not give the segment's bytes"
+fi
 SEGMENT_BYTES=$(stat -c %s "$WORK/html/segment.ts")
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -117,7 +138,7 @@ measure() {
     "$label" "$connections" "${RATE[$label,$connections]}" "${CORE[$label,$connections]}" "${PER_CPU[$label,$connections]}" "${ERRORS[$label,$connections]}"
 }
 
-echo "perf/segments.sh: one ${SEGMENT_BYTES}-byte segment ($SEGMENT), wrk -t1 for ${SECONDS_EACH} s per run, $PINNING"
+echo "perf/segments.sh: one ${SEGMENT_BYTES}-byte segment ($SEGMENT) over ${SCHEME^^}, wrk -t1 for ${SECONDS_EACH} s per run, $PINNING; load average $(load_average)"
 for c in "${CONNECTION_LIST[@]}"; do
   measure appliance "$SEGMENT_URL" "$c" "$DAEMON_PID"
 done
@@ -138,17 +159,18 @@ $(nginx_http_paths "$WORK")
   keepalive_requests 100000000;
   default_type video/mp2t;
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$NGINX_PORT$([[ $TLS == 1 ]] && echo " ssl");
     root $WORK/html;
+$([[ $TLS == 1 ]] && printf '    ssl_certificate %s;\n    ssl_certificate_key %s;\n    ssl_protocols TLSv1.2 TLSv1.3;\n' "$WORK/node.crt" "$WORK/node.key")
   }
 }
 CONF
   } > "$WORK/nginx.conf"
   nginx_start "$WORK" "$NGINX_PORT"
-  [[ $(curl -fsS "http://127.0.0.1:$NGINX_PORT/segment.ts" | cmp - "$WORK/html/segment.ts" && echo same) == same ]] \
+  [[ $(curl -fsS "${CURL_TLS[@]}" "$SCHEME://127.0.0.1:$NGINX_PORT/segment.ts" | cmp - "$WORK/html/segment.ts" && echo same) == same ]] \
     || die "nginx does not serve the segment's bytes"
   for c in "${CONNECTION_LIST[@]}"; do
-    measure nginx "http://127.0.0.1:$NGINX_PORT/segment.ts" "$c" "$NGINX_PID"
+    measure nginx "$SCHEME://127.0.0.1:$NGINX_PORT/segment.ts" "$c" "$NGINX_PID"
   done
 fi
 

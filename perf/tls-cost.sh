@@ -50,7 +50,6 @@ done
 for exe in applianced appliance-load; do
   [[ -x $BIN/$exe ]] || die "$BIN/$exe is missing; run 'make build' first"
 done
-command -v openssl >/dev/null || die "openssl is needed to make the test certificate"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) > VIEWERS + 64 )) || die "open-file limit $(ulimit -n) is too low for $VIEWERS viewers"
 
@@ -67,12 +66,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A throwaway CA and a P-256 certificate for 127.0.0.1 (what the node's tests use too).
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Perf Test CA" \
-  -keyout "$WORK/ca.key" -out "$WORK/ca.pem" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=perf.test" -keyout "$WORK/node.key" -out "$WORK/node.csr" 2>/dev/null
-printf 'subjectAltName=DNS:perf.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$WORK/node.ext"
-openssl x509 -req -in "$WORK/node.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial -days 2 -extfile "$WORK/node.ext" -out "$WORK/node.crt" 2>/dev/null
+make_test_certificate "$WORK"
 
 cat > "$WORK/appliance.json" <<JSON
 {
