@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Player latency right after join, per join mode (perf/README.md, "Join latency").
+"""Real players' latency after join, per join mode (perf/README.md, "Join latency").
 
 Starts applianced (artifacts/bin) with one app per join mode, publishes one live x264
 zerolatency encode (25 fps, a keyframe every 2 s, AAC) to all of them, and plays each mode's
@@ -7,16 +7,25 @@ stream with each player, joining at a random point of the GOP. A reference reade
 relay, so frames keep their times) maps the stream's timeline to this machine's clock: the newest
 frame the node delivers is the live edge. A player's latency is then the clock now minus the
 moment the frame it presents was at the live edge: what the node and the player add, not the
-encoder. Sampled 2 s and 5 s after its first presented frame.
+encoder. Sampled --at seconds after its first presented frame (default 2 and 5; 5 and 60 for the
+table in perf/results).
 
-  perf/join-latency.py [--players ffplay,mpv,mpegts] [--joins 3] [--modes live,keyframe,buffer]
-                       [--protocol flv|rtmp|ts] [--burst-ms 400] [--browser-burst-ms 800] [--edge]
+  perf/join-latency.py [--players ffplay,mpv,gst,mpegts,mpegts-chase,hls,llhls] [--joins 3]
+                       [--modes live,keyframe,buffer] [--protocol flv|rtmp|ts] [--at 2,5]
+                       [--burst-ms 400] [--browser-burst-ms 800] [--edge] [--markdown]
 
-ffplay's position is its master clock from its status line; mpv's is time-pos
-(--rebase-start-time=no); mpegts.js (HTTP-FLV, HTTP-TS) runs in headless Chromium through
-tests/browser/play.mjs, where latency is the playhead's distance behind the newest media it
-holds, and 'waiting' events after it started are counted. ffplay and mpv run headless (SDL dummy drivers, mpv --vo=null --ao=null), which
-keeps their clocks and frame dropping as on a screen.
+ffplay's position is its master clock from its status line (its fd= is frames dropped); mpv's is
+time-pos (--rebase-start-time=no; frame-drop-count and decoder-frame-drop-count); GStreamer's
+(gst: playbin, HTTP-FLV only, since its TS demuxer rebases time to 0) is the PTS of each frame
+its video sink (fakesink, sync=true) renders. mpegts.js (HTTP-FLV, HTTP-TS; mpegts-chase with its
+liveBufferLatencyChasing on) runs in headless Chromium through tests/browser/play.mjs, where
+latency is the playhead's distance behind the newest media it holds; hls.js (hls: the TS
+playlist; llhls: LL-HLS in its low-latency mode) reports hls.latency, its own distance from the
+live edge the playlist gives. Neither browser player's figure is on the reference clock: both
+rebase times. ffplay, mpv and gst run headless (SDL dummy drivers, mpv --vo=null --ao=null,
+fakesinks), which keeps their clocks and frame dropping as on a screen. Each line also gives the
+first picture (ms from the player's start), frames shown and dropped where the player says, and
+its error lines (decoder errors included).
 """
 import argparse
 import json
@@ -119,25 +128,37 @@ class LiveEdge(threading.Thread):
         return self.offset + position_ms
 
 
-def positions(cmd, pattern, seconds, env=None):
-    """Runs a player for `seconds` after its first position line; returns (clock ms, position ms)."""
-    samples = []
+ERROR_LINE = re.compile(r"error|corrupt|invalid|non-existing PPS|decode_slice", re.I)
+
+
+class Run:
+    """What one player run showed: positions on the reference clock, counters, error lines."""
+
+    def __init__(self):
+        self.samples = []        # (clock ms, position ms)
+        self.started = now_ms()
+        self.shown = None        # frames shown (or decoded), when the player says
+        self.dropped = None      # frames dropped, when the player says
+        self.errors = []
+
+
+def run_player(cmd, parse, seconds, env=None):
+    """Runs a player until `seconds` after its first position (or 20 s more without one); `parse`
+    reads each output line into the Run: a position, counters, an error line."""
+    run = Run()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env={**os.environ, **(env or {})})
-    started = now_ms()
     buffer = b""
     try:
         while True:
-            chunk = os.read(proc.stdout.fileno(), 4096)
+            chunk = os.read(proc.stdout.fileno(), 65536)
             if not chunk:
                 break
             buffer += chunk
             *lines, buffer = re.split(rb"[\r\n]", buffer)
             for line in lines:
-                m = re.search(pattern, line.decode(errors="replace"))
-                if m and m.group(1) not in ("nan", "-nan"):
-                    samples.append((now_ms(), float(m.group(1)) * 1000.0))
-            if samples and now_ms() - samples[0][0] > seconds * 1000 or now_ms() - started > (seconds + 20) * 1000:
+                parse(line.decode(errors="replace"), run)
+            if run.samples and now_ms() - run.samples[0][0] > seconds * 1000 or now_ms() - run.started > (seconds + 20) * 1000:
                 break
     finally:
         proc.terminate()
@@ -146,29 +167,62 @@ def positions(cmd, pattern, seconds, env=None):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    return samples, started
+    return run
+
+
+def parse_ffplay(line, run):
+    m = re.search(r"^\s*(-?[0-9.]+|nan)\s+(A-V|M-V|M-A):.*?fd=\s*(\d+)", line)
+    if m:
+        if m.group(1) not in ("nan", "-nan"):
+            run.samples.append((now_ms(), float(m.group(1)) * 1000.0))
+        run.dropped = int(m.group(3))
+    elif ERROR_LINE.search(line):
+        run.errors.append(line.strip()[:200])
+
+
+def parse_mpv(line, run):
+    m = re.search(r"POS (-?[0-9.]+) DROP (\d+) DDROP (\d+) FRAME (\d+)", line)
+    if m:
+        run.samples.append((now_ms(), float(m.group(1)) * 1000.0))
+        run.dropped = int(m.group(2)) + int(m.group(3))
+        run.shown = int(m.group(4))
+    elif "POS" not in line and ERROR_LINE.search(line):
+        run.errors.append(line.strip()[:200])
+
+
+def parse_gst(line, run):
+    if "(v:sink)" in line:
+        m = re.search(r"pts: (\d+):(\d+):([0-9.]+)", line)
+        if m:
+            run.samples.append((now_ms(), (int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) * 1000.0))
+            run.shown = (run.shown or 0) + 1
+    elif line.startswith("ERROR") or "WARNING: from element" in line:
+        run.errors.append(line.strip()[:200])
 
 
 def play(player, url, seconds):
     if player == "ffplay":
-        return positions(["ffplay", "-hide_banner", url], r"^\s*(-?[0-9.]+|nan)\s+(A-V|M-V|M-A)", seconds,
-                         {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"})
-    return positions(["mpv", "--no-config", "--vo=null", "--ao=null", "--rebase-start-time=no",
-                      "--term-status-msg=POS ${=time-pos}", url], r"POS (-?[0-9.]+)", seconds)
+        return run_player(["ffplay", "-hide_banner", "-loglevel", "warning", "-stats", url], parse_ffplay, seconds,
+                          {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"})
+    if player == "gst":
+        return run_player(["gst-launch-1.0", "-v", "playbin", f"uri={url}",
+                           "video-sink=fakesink name=v sync=true silent=false", "audio-sink=fakesink sync=true"], parse_gst, seconds)
+    return run_player(["mpv", "--no-config", "--vo=null", "--ao=null", "--rebase-start-time=no", "--msg-level=all=warn,statusline=status",
+                       "--term-status-msg=POS ${=time-pos} DROP ${frame-drop-count} DDROP ${decoder-frame-drop-count} FRAME ${estimated-frame-number}",
+                       url], parse_mpv, seconds)
 
 
-def play_in_chromium(url, protocol, seconds, low_latency=False):
-    """mpegts.js in headless Chromium (tests/browser/play.mjs): its latency is how far the playhead
-    is behind the newest media it holds (it rebases times, so the live edge cannot be placed)."""
+def play_in_chromium(player, url, kind, seconds, no_stash=False):
+    """mpegts.js or hls.js in headless Chromium (tests/browser/play.mjs); returns its report."""
     script = os.path.join(ROOT, "tests", "browser", "play.mjs")
-    kind = "mpegts" if protocol == "ts" else "flv"
-    run = subprocess.run(["node", script, "--player", "mpegts", "--url", url, "--type", kind, "--seconds", str(seconds)]
-                         + (["--low-latency"] if low_latency else []),
-                         capture_output=True, text=True, timeout=seconds + 120)
-    report = json.loads(run.stdout.strip().splitlines()[-1])
-    trace = report.get("latencyTrace") or []
-    at = lambda s: next((v * 1000 for ms, v in trace if ms >= s * 1000), None)
-    return at(2), at(5), report
+    args = ["node", script, "--seconds", str(seconds), "--timeout", str(seconds + 90)]
+    if player.startswith("mpegts"):
+        args += ["--player", "mpegts", "--url", url, "--type", kind] + (["--chase"] if player == "mpegts-chase" else []) \
+            + (["--low-latency"] if no_stash else [])
+    else:
+        args += ["--player", "hls", "--url", url] + (["--low-latency"] if player == "llhls" else [])
+    run = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 120)
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 def latency_after(samples, edge, after_s):
@@ -180,12 +234,17 @@ def latency_after(samples, edge, after_s):
     return None
 
 
+BROWSER = ("mpegts", "mpegts-chase", "hls", "llhls")
+NATIVE = ("ffplay", "mpv", "gst")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--players", default="ffplay,mpv")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--joins", type=int, default=3)
     parser.add_argument("--protocol", default="flv", choices=["flv", "rtmp", "ts"])
+    parser.add_argument("--at", default="2,5", help="seconds after the first picture at which latency is read, comma-separated")
     parser.add_argument("--burst-ms", type=int, default=400)
     parser.add_argument("--browser-burst-ms", type=int, default=800, help="browserJoinBurstMs: the burst mpegts.js (in Chromium) gets")
     parser.add_argument("--bin", default=os.path.join(ROOT, "artifacts", "bin"))
@@ -193,8 +252,19 @@ def main():
                         help="mpegts.js with enableStashBuffer: false (its setting for the lowest latency)")
     parser.add_argument("--edge", action="store_true",
                         help="play from an edge that pulls from the origin on demand: every join is a pull's first viewer")
+    parser.add_argument("--markdown", action="store_true", help="print the lines as rows of a markdown table")
     args = parser.parse_args()
-    for tool in ["ffmpeg"] + [("node" if p == "mpegts" else p) for p in args.players.split(",")]:
+    players = args.players.split(",")
+    at = [float(a) for a in args.at.split(",")]
+    for player in players:
+        if player not in NATIVE + BROWSER:
+            sys.exit(f"unknown player {player}: one of {', '.join(NATIVE + BROWSER)}")
+        if player == "gst" and args.protocol != "flv":
+            sys.exit("gst plays HTTP-FLV only here (its TS demuxer rebases time, and RTMP needs librtmp)")
+        if player.startswith("mpegts") and args.protocol == "rtmp":
+            sys.exit("mpegts.js plays HTTP-FLV and HTTP-TS")
+    tools = {"gst": "gst-launch-1.0"}
+    for tool in ["ffmpeg"] + [("node" if p in BROWSER else tools.get(p, p)) for p in players]:
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is needed")
 
@@ -205,6 +275,7 @@ def main():
     play_rtmp, play_http = rtmp, http
     if args.edge:
         edge_daemon, play_rtmp, play_http = start_daemon(os.path.join(args.bin, "applianced"), work, args.burst_ms, args.browser_burst_ms, "edge", rtmp)
+    fmt = lambda v: "-" if v is None else f"{v:.0f}"
     try:
         time.sleep(3)
         edge = LiveEdge(f"http://127.0.0.1:{http}/live/cam.flv?appliance_via=join-latency")
@@ -212,32 +283,46 @@ def main():
         time.sleep(2)
         if edge.offset is None:
             sys.exit("no frames from the node:\n" + open(os.path.join(work, "origin.log")).read())
-        print(f"{'player':8} {'mode':9} {'join':>4} {'at 2 s':>8} {'at 5 s':>8} {'gop at':>7}  (ms behind the live edge; gop at: ms since the newest keyframe at the request)")
-        for player in args.players.split(","):
-            for mode in args.modes.split(","):
+        columns = ["player", "protocol", "mode", "join", "first picture ms"] + [f"at {a:g} s ms" for a in at] + ["gop at ms", "shown", "dropped", "errors / notes"]
+        if args.markdown:
+            print("| " + " | ".join(columns) + " |")
+            print("|" + "---|" * len(columns))
+        else:
+            print("  ".join(columns) + "   (latency: ms behind the live edge; gop at: ms since the newest keyframe at the request)")
+        seconds = max(at) + 1
+        for player in players:
+            # Join modes apply to RTMP, HTTP-FLV and HTTP-TS; an HLS player is measured once, on the first mode's app.
+            modes = args.modes.split(",")[:1] if player in ("hls", "llhls") else args.modes.split(",")
+            for mode in modes:
                 for join in range(args.joins):
                     # Join anywhere in the 2 s GOP.
                     time.sleep(random.uniform(0, 2))
+                    protocol = {"hls": "hls", "llhls": "ll-hls"}.get(player, args.protocol)
                     url = {"flv": f"http://127.0.0.1:{play_http}/{mode}/cam.flv",
                            "ts": f"http://127.0.0.1:{play_http}/{mode}/cam.ts",
-                           "rtmp": f"rtmp://127.0.0.1:{play_rtmp}/{mode}/cam"}[args.protocol]
+                           "rtmp": f"rtmp://127.0.0.1:{play_rtmp}/{mode}/cam",
+                           "hls": f"http://127.0.0.1:{play_http}/{mode}/cam.m3u8",
+                           "ll-hls": f"http://127.0.0.1:{play_http}/{mode}/cam/llhls.m3u8"}[protocol]
                     gop_at = edge.newest - edge.keyframe if edge.keyframe is not None else -1
-                    if player == "mpegts":
-                        if args.protocol == "rtmp":
-                            sys.exit("mpegts.js plays HTTP-FLV and HTTP-TS")
-                        at2, at5, report = play_in_chromium(url, args.protocol, 6, args.mpegts_no_stash)
-                        fmt = lambda v: "-" if v is None else f"{v:8.0f}"
-                        print(f"{player:8} {mode:9} {join:>4} {fmt(at2)} {fmt(at5)} {gop_at:7}  waiting {report.get('waitingEvents')}, "
-                              f"startup {report.get('startupMs')} ms, dropped {report.get('droppedFrames')}/{report.get('totalFrames')}", flush=True)
-                        continue
-                    samples, started = play(player, url, 6)
-                    if not samples:
-                        print(f"{player:8} {mode:9} {join:>4}  no position reported")
-                        continue
-                    at2, at5 = latency_after(samples, edge, 2), latency_after(samples, edge, 5)
-                    fmt = lambda v: "-" if v is None else f"{v:8.0f}"
-                    first = samples[0][0] - edge.at_edge(samples[0][1])
-                    print(f"{player:8} {mode:9} {join:>4} {fmt(at2)} {fmt(at5)} {gop_at:7}  first picture {samples[0][0] - started:.0f} ms after start, {first:.0f} ms behind", flush=True)
+                    if player in BROWSER:
+                        report = play_in_chromium(player, url, "mpegts" if args.protocol == "ts" else "flv", seconds, args.mpegts_no_stash)
+                        trace = report.get("latencyTrace") or []
+                        values = [next((v * 1000 for ms, v in trace if ms >= a * 1000), None) for a in at]
+                        errors = [f"{e.get('details')}" for e in report.get("errors") or []]
+                        notes = errors + ([f"waiting {report.get('waitingEvents')}x {report.get('waitingMs')} ms"] if report.get("waitingEvents") else [])
+                        row = [player, protocol, mode if protocol != "hls" and protocol != "ll-hls" else "n/a", str(join), fmt(report.get("startupMs"))] \
+                            + [fmt(v) for v in values] + [str(gop_at), fmt(report.get("totalFrames", 0) - report.get("droppedFrames", 0)),
+                                                          fmt(report.get("droppedFrames")), "; ".join(notes) or "none"]
+                    else:
+                        run = play(player, url, seconds)
+                        if not run.samples:
+                            row = [player, protocol, mode, str(join), "-"] + ["-"] * len(at) + [str(gop_at), "-", "-", "no position reported; " + "; ".join(run.errors[:3])]
+                        else:
+                            values = [latency_after(run.samples, edge, a) for a in at]
+                            first = run.samples[0][0] - run.started
+                            row = [player, protocol, mode, str(join), fmt(first)] + [fmt(v) for v in values] \
+                                + [str(gop_at), fmt(run.shown), fmt(run.dropped), f"{len(run.errors)} error lines" + (f": {run.errors[0]}" if run.errors else "")]
+                    print(("| " + " | ".join(row) + " |") if args.markdown else "  ".join(row), flush=True)
     finally:
         for proc in (publisher, edge_daemon, daemon):
             if proc is None:

@@ -1,7 +1,7 @@
 // Plays one live stream URL in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core) with hls.js, dash.js or mpegts.js, and prints one JSON line with what the viewer saw.
 //
-//   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N]
+//   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--chase] [--seconds N]
 //                 [--timeout S] [--chromium PATH] [--profile-parent DIR]
 //                 [--link-kbps L --link-latency-ms M] [--throttle-kbps K --throttle-at-height H --throttle-seconds S]
 //                 [--page-cert PEM --page-key PEM] [--spki B64[,B64...]]
@@ -81,6 +81,9 @@ try {
       type: { type: 'string' },
       // hls.js lowLatencyMode, mpegts.js without its stash buffer (dash.js picks low latency from the MPD by itself).
       'low-latency': { type: 'boolean', default: false },
+      // mpegts.js: liveBufferLatencyChasing (off by default in mpegts.js), which speeds the playhead
+      // up towards the live edge when its buffer holds more than liveBufferLatencyMaxLatency.
+      chase: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '6' },
       timeout: { type: 'string', default: '120' },
       chromium: { type: 'string', default: process.env.CHROMIUM_BIN || '/usr/bin/chromium' },
@@ -103,7 +106,7 @@ try {
 const seconds = Number(options?.seconds);
 const timeoutSeconds = Number(options?.timeout);
 if (options && (!['hls', 'dash', 'mpegts'].includes(options.player) || !options.url || !(seconds > 0) || !(timeoutSeconds > seconds))) {
-  emit({ ok: false, phase: 'arguments', error: 'usage: node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--seconds N] [--timeout S > N] [--chromium PATH] [--profile-parent DIR]' }, 2);
+  emit({ ok: false, phase: 'arguments', error: 'usage: node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--chase] [--seconds N] [--timeout S > N] [--chromium PATH] [--profile-parent DIR]' }, 2);
 }
 
 if (exitCode === null) {
@@ -242,6 +245,7 @@ async function run() {
     url: options.url,
     type: options.type ?? null,
     lowLatency: options['low-latency'],
+    chase: options.chase,
     seconds,
     startTimeoutMs,
   });
