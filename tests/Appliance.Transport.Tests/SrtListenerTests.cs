@@ -108,7 +108,12 @@ public sealed class SrtListenerTests
         // A player's connection: the node reads (its receive thread runs) but the caller sends nothing,
         // for longer than the 1 s receive timeout that wakes the thread to read SRT's figures.
         var reading = server.Input.ReadAsync().AsTask();
-        await Task.Delay(2500);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.IdleWakes < 2 && !server.IsAborted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the receive timed out {server.IdleWakes} times in 10 s");
+            await Task.Delay(50);
+        }
 
         Assert.False(reading.IsCompleted, "the idle connection's input ended");
         Assert.False(server.IsAborted, "the idle connection was closed");

@@ -30,6 +30,7 @@ public sealed unsafe class SrtConnection : IConnection
     // The freshest figures read while the socket was there (by the receive thread, every second, and
     // by whoever asks); a box so that readers on other threads see it whole.
     private volatile StrongBox<SrtStats>? _last;
+    private int _idleWakes;
 
     internal SrtConnection(int socket, IPEndPoint? remote, string streamId, int payloadSize)
     {
@@ -79,6 +80,9 @@ public sealed unsafe class SrtConnection : IConnection
     }
 
     /// <summary>Reads the figures when the last reading is a second old: called by the receive thread and after each write.</summary>
+    /// <summary>Receives that ended with nothing to read (the receive timeout) and left the connection open.</summary>
+    internal int IdleWakes => Volatile.Read(ref _idleWakes);
+
     internal void SampleIfDue()
     {
         var now = MonotonicClock.NowMs;
@@ -140,6 +144,7 @@ public sealed unsafe class SrtConnection : IConnection
                     // Nothing to read within the sample interval: the connection is only idle.
                     if (failure is SrtSocket.ErrorAsyncReceive or SrtSocket.ErrorTimeout && !IsAborted)
                     {
+                        Interlocked.Increment(ref _idleWakes);
                         continue;
                     }
                     break;
