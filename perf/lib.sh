@@ -84,3 +84,19 @@ make_test_certificate() {
   printf 'subjectAltName=DNS:perf.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$dir/node.ext"
   openssl x509 -req -in "$dir/node.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 -extfile "$dir/node.ext" -out "$dir/node.crt" 2>/dev/null
 }
+
+# A scratch directory ($WORK) for a scenario whose processes go into PIDS (PIDS+=($!)): on exit
+# they are stopped newest first, the daemon's log is kept as perf/out/last-daemon.log and the
+# directory removed.
+perf_workdir() {
+  WORK=$(mktemp -d -t "$1.XXXXXX")
+  PIDS=()
+  trap perf_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+perf_cleanup() {
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}"; done
+  wait 2>/dev/null || true
+  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"
+  rm -rf "$WORK"
+}

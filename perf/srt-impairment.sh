@@ -20,16 +20,7 @@ for exe in applianced appliance-load appliancectl; do
 done
 ensure_media
 
-WORK=$(mktemp -d -t appliance-srt-perf.XXXXXX)
-PIDS=()
-cleanup() {
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}"; done
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_workdir appliance-srt-perf
 
 SRT_PORT=$(free_port udp)
 cat > "$WORK/appliance.json" <<JSON

@@ -23,16 +23,7 @@ command -v curl >/dev/null || die "curl is needed"
 ensure_media
 ffmpeg -hide_banner -protocols 2>/dev/null | grep -qx ' *srt' || die "this ffmpeg has no SRT protocol (Debian's has)"
 
-WORK=$(mktemp -d -t appliance-srt-ingest.XXXXXX)
-PIDS=()
-cleanup() {
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}"; done
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_workdir appliance-srt-ingest
 
 SRT_PORT=$(free_port udp)
 cat > "$WORK/appliance.json" <<JSON
