@@ -80,7 +80,7 @@ public sealed class ViewerRecorder : IAsyncDisposable
                     if (m.IsVideo && !m.IsSequenceHeader)
                     {
                         FirstVideoFrameWasKey ??= m.IsKeyFrame;
-                        var timestamp = Extend(m.Timestamp);
+                        var timestamp = WrappedTimestamp.Extend(_lastVideoTimestamp, m.Timestamp);
                         if (timestamp < _lastVideoTimestamp)
                         {
                             BackwardSteps++;
@@ -115,26 +115,6 @@ public sealed class ViewerRecorder : IAsyncDisposable
             Error = ex;
             Ended = true;
         }
-    }
-
-    /// <summary>The 64-bit time of a 32-bit stamp: the one nearest the last video timestamp.</summary>
-    private long Extend(uint timestamp)
-    {
-        const long Range = 1L << 32;
-        if (_lastVideoTimestamp < 0)
-        {
-            return timestamp;
-        }
-        var candidate = (_lastVideoTimestamp & ~(Range - 1)) | timestamp;
-        if (candidate < _lastVideoTimestamp - Range / 2)
-        {
-            candidate += Range;
-        }
-        else if (candidate > _lastVideoTimestamp + Range / 2 && candidate >= Range)
-        {
-            candidate -= Range;
-        }
-        return candidate;
     }
 
     /// <summary>
