@@ -97,8 +97,8 @@ url_of() { # protocol node
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo "perf/latency.sh: commit $COMMIT, $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $PINNING"
 echo "media: $(basename "$MEDIA"); $DURATION s of viewers after $AFTER s of publishing; ms"
-printf '| tiers | protocol | viewers | ok | p50 | p99 | max | viewer p99: p50 / max of viewers | first 5 s | last 5 s | stamps not increasing | load avg |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| tiers | protocol | viewers | ok | p50 | p99 | max | steady p50 / p99 / max | viewer p99: p50 / max of viewers | first 5 s | last 5 s | stamps not increasing | load avg |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for tiers in $TIER_COUNTS; do
   for protocol in $PROTOCOLS; do
     for viewers in $VIEWERS; do
@@ -118,13 +118,14 @@ for tiers in $TIER_COUNTS; do
       load=$(cut -d' ' -f1 /proc/loadavg)
       stop_nodes
       if [[ ! -s $WORK/load.json ]]; then
-        printf '| %s | %s | %s | no report (exit %s: %s) |||||||||\n' "$tiers" "$protocol" "$viewers" "$status" "$(head -c 200 "$WORK/load.err" | tr '\n' ' ')"
+        printf '| %s | %s | %s | no report (exit %s: %s) ||||||||||\n' "$tiers" "$protocol" "$viewers" "$status" "$(head -c 200 "$WORK/load.err" | tr '\n' ' ')"
         continue
       fi
       j() { json ".total.latency.$1" "$WORK/load.json" | awk '$1 == "null" { print "-"; next } { printf "%.0f", $1 }'; }
       ok=$(( $(json .total.made "$WORK/load.json") - $(json .total.dropped "$WORK/load.json") ))
-      printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s | %s | %s | %s | %s |\n' "$tiers" "$protocol" "$viewers" "$ok" "$viewers" \
+      printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s / %s | %s / %s | %s | %s | %s | %s |\n' "$tiers" "$protocol" "$viewers" "$ok" "$viewers" \
         "$(j glassToGlassMs.p50)" "$(j glassToGlassMs.p99)" "$(j glassToGlassMs.max)" \
+        "$(j steadyMs.p50)" "$(j steadyMs.p99)" "$(j steadyMs.max)" \
         "$(j viewerP99Ms.p50)" "$(j viewerP99Ms.max)" \
         "$(j first5sMeanMs.p50)" "$(j last5sMeanMs.p50)" "$(j notIncreasing)" "$load"
       rm -f "$WORK/load.json"

@@ -17,6 +17,16 @@ public interface IGatherSink
     long Syscalls => 0;
 
     /// <summary>
+    /// Bounds what the kernel may hold of this connection's output that has not left yet
+    /// (TCP_NOTSENT_LOWAT on a socket), so a path slower than the stream shows as a writer that
+    /// waits, where the node can see the delay, instead of as seconds queued in a send buffer. A
+    /// no-op for sinks without a kernel queue.
+    /// </summary>
+    void LimitUnsent(int bytes)
+    {
+    }
+
+    /// <summary>
     /// Writes <paramref name="head"/> (a response's header), then a file range, as one response.
     /// Sockets keep the head from leaving as a packet of its own (MSG_MORE): it goes out with the
     /// file's first bytes. This default writes one, then the other.

@@ -129,6 +129,7 @@ internal static class ConfigValidator
         check(app.FlushIntervalMs is -1 or (>= 0 and <= 1000), $"{at}.flushIntervalMs", "must be -1 (adaptive) or between 0 and 1000");
         check(app.MaxViewerLagMs is >= 500 and <= 120_000, $"{at}.maxViewerLagMs", "must be between 500 and 120000");
         check(app.MaxViewerSkipsPerMinute is >= 1 and <= 1000, $"{at}.maxViewerSkipsPerMinute", "must be between 1 and 1000");
+        check(app.MaxViewerUnsentBytes is 0 or (>= 4_096 and <= 16_777_216), $"{at}.maxViewerUnsentBytes", "must be 0 (the kernel's own send buffer) or between 4096 and 16777216");
         check(app.MaxStreamNameLength is >= 1 and <= 1024, $"{at}.maxStreamNameLength", "must be between 1 and 1024");
         AuthConfigValidator.Validate(app.Auth, $"{at}.auth", check);
         WebhookConfigValidator.Validate(app.Webhooks, $"{at}.webhooks", check);

@@ -101,8 +101,12 @@ public sealed class ConnectionWriter
 
     public void Notify() => _signal.Set();
 
-    internal void Attach(Subscription subscription, int flushIntervalMs)
+    internal void Attach(Subscription subscription, int flushIntervalMs, int maxUnsentBytes)
     {
+        if (maxUnsentBytes > 0)
+        {
+            _sink.LimitUnsent(maxUnsentBytes);
+        }
         Volatile.Write(ref _subscription, subscription);
         if (flushIntervalMs > 0)
         {

@@ -69,6 +69,16 @@ public class StreamingAppConfig
     [JsonPropertyOrder(7)]
     public int MaxViewerSkipsPerMinute { get; set; } = 6;
 
+    /// <summary>
+    /// Bytes of a viewer's output the kernel may hold unsent (TCP_NOTSENT_LOWAT) before the writer
+    /// waits; past it a slow path shows as lag the node can skip (<see cref="MaxViewerLagMs"/>),
+    /// not as seconds hidden in a send buffer. 0 leaves the kernel's own sizes.
+    /// </summary>
+    [JsonPropertyOrder(8)]
+    public int MaxViewerUnsentBytes { get; set; } = DefaultMaxViewerUnsentBytes;
+
+    public const int DefaultMaxViewerUnsentBytes = 64 * 1024;
+
     /// <summary>Viewers of one stream, all protocols together (HLS sessions too); 0 = no limit. Past it: HTTP 503, RTMP Play.Failed.</summary>
     [JsonPropertyOrder(9)]
     public int MaxViewersPerStream { get; set; }

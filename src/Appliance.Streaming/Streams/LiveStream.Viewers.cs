@@ -100,7 +100,7 @@ public sealed partial class LiveStream
             StartAtKeyFrame(subscription);
             _viewers.Add(subscription);
         }
-        writer.Attach(subscription, App.FlushIntervalMs);
+        writer.Attach(subscription, App.FlushIntervalMs, App.MaxViewerUnsentBytes);
         return subscription;
     }
 
@@ -122,7 +122,7 @@ public sealed partial class LiveStream
             _viewers.Add(subscription);
             _forwarders++;
         }
-        writer.Attach(subscription, App.FlushIntervalMs);
+        writer.Attach(subscription, App.FlushIntervalMs, App.MaxViewerUnsentBytes);
         return subscription;
     }
 

@@ -78,6 +78,7 @@ internal static class JsonReport
             json.WriteNumber("viewers", latency.Viewers);
             json.WriteNumber("viewersWithSamples", latency.ViewersWithSamples);
             WritePercentiles(json, "glassToGlassMs", latency.All);
+            WritePercentiles(json, "steadyMs", latency.Steady);
             WritePercentiles(json, "viewerP50Ms", latency.ViewerP50);
             WritePercentiles(json, "viewerP99Ms", latency.ViewerP99);
             WritePercentiles(json, "viewerMaxMs", latency.ViewerMax);

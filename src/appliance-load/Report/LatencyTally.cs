@@ -13,6 +13,9 @@ internal sealed class LatencyTally
     /// <summary>All samples of all viewers: p50, p99, max.</summary>
     public Percentiles All { get; private init; }
 
+    /// <summary>The samples of all viewers from 5 s after each one's first: live frames, the join burst left out.</summary>
+    public Percentiles Steady { get; private init; }
+
     /// <summary>Each viewer's own p50, p99 and max, as percentiles over the viewers.</summary>
     public Percentiles ViewerP50 { get; private init; }
 
@@ -33,6 +36,7 @@ internal sealed class LatencyTally
     public static LatencyTally? Of(IEnumerable<ViewerStats> viewers)
     {
         var all = new LatencyHistogram();
+        var steady = new LatencyHistogram();
         List<double> p50 = [], p99 = [], max = [], first = [], last = [];
         int count = 0, withSamples = 0;
         long notIncreasing = 0, future = 0;
@@ -49,6 +53,7 @@ internal sealed class LatencyTally
             }
             withSamples++;
             all.Merge(latency.Histogram);
+            steady.Merge(latency.Steady);
             p50.Add(latency.Histogram.PercentileMs(50));
             p99.Add(latency.Histogram.PercentileMs(99));
             max.Add(latency.Histogram.MaxMs);
@@ -62,6 +67,7 @@ internal sealed class LatencyTally
             Viewers = count,
             ViewersWithSamples = withSamples,
             All = all.ToPercentiles(),
+            Steady = steady.ToPercentiles(),
             ViewerP50 = Percentiles.Of(p50),
             ViewerP99 = Percentiles.Of(p99),
             ViewerMax = Percentiles.Of(max),

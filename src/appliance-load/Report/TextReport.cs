@@ -88,6 +88,7 @@ internal static class TextReport
     {
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"  glass to glass   {Ms(l.All, "frames")}: publisher's send to the viewer's receipt");
+        text.AppendLine(c, $"  steady           {Ms(l.Steady, "frames")}: the same from 5 s after each viewer's first stamp (the join burst left out)");
         text.AppendLine(c, $"  viewer p99       {Ms(l.ViewerP99)}: each viewer's own p99");
         text.AppendLine(c, $"  first 5 s        {Ms(l.First5s)}: each viewer's mean latency over its first 5 s of stamps");
         text.AppendLine(c, $"  last 5 s         {Ms(l.Last5s)}: and over its last 5 s (the trend)");

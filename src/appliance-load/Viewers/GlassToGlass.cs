@@ -21,6 +21,7 @@ internal sealed class GlassToGlass
     private const long BucketMicros = WindowMicros / Buckets;
 
     private readonly LatencyHistogram _histogram = new();
+    private readonly LatencyHistogram _steady = new();
     private readonly double[] _bucketSums = new double[Buckets];
     private readonly int[] _bucketCounts = new int[Buckets];
     private readonly long[] _bucketIndex = new long[Buckets];
@@ -31,6 +32,12 @@ internal sealed class GlassToGlass
     private int _firstCount;
 
     public LatencyHistogram Histogram => _histogram;
+
+    /// <summary>
+    /// The samples that arrived 5 s or more after the viewer's first: the join burst (a cached GOP,
+    /// whose frames arrive as late as they are old) is over, so this is the delay of live frames.
+    /// </summary>
+    public LatencyHistogram Steady => _steady;
 
     public long Samples => _histogram.Count;
 
@@ -110,6 +117,10 @@ internal sealed class GlassToGlass
         {
             _firstSum += ms;
             _firstCount++;
+        }
+        else
+        {
+            _steady.Add(ms);
         }
         var index = Math.Max(0, since / BucketMicros);
         var slot = (int)(index % Buckets);

@@ -44,6 +44,13 @@ public sealed class ImpairmentRelay : IAsyncDisposable
     /// <summary>Where clients connect instead of the target.</summary>
     public int Port { get; }
 
+    /// <summary>
+    /// The receive buffer of each connection to the target, fixed (0: the kernel's, which grows to
+    /// tcp_rmem's maximum, 32 MB here: a path that queues seconds of a stream). A small one makes the
+    /// relay a bottleneck with a short queue, as a real one drops beyond its buffer.
+    /// </summary>
+    public int TargetReceiveBufferBytes { get; init; }
+
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
     /// <summary>Client to target (what a puller sends: requests, acknowledgements).</summary>
@@ -191,6 +198,10 @@ public sealed class ImpairmentRelay : IAsyncDisposable
         try
         {
             var target = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            if (TargetReceiveBufferBytes > 0)
+            {
+                target.ReceiveBufferSize = TargetReceiveBufferBytes;
+            }
             connection.Target = target;
             connection.Client.NoDelay = true;
             await target.ConnectAsync(_target, _stop.Token);

@@ -4,6 +4,8 @@ namespace Appliance.EndToEnd.Tests.Infrastructure;
 /// Reads a viewer in the background and records what a player would notice: the first video
 /// frame's type, frame counts, timestamps going backwards or leaping ahead of the wall clock, the
 /// longest gap, and the end. Video timestamps are followed across RTMP's 32-bit wrap, as a player does.
+/// Asked to, it keeps every video frame's arrival (<see cref="Arrivals"/>): how late one viewer got a
+/// frame against another viewer of the same stream.
 /// </summary>
 public sealed class ViewerRecorder : IAsyncDisposable
 {
@@ -16,15 +18,30 @@ public sealed class ViewerRecorder : IAsyncDisposable
     private long _lastMediaTicks;
     private long _largestStepBeyondWallMs = long.MinValue;
     private volatile string _largestStepAt = "";
+    private readonly List<FrameArrival>? _arrivals;
+    private long _bytes;
 
-    public ViewerRecorder(IMediaSource source)
+    public ViewerRecorder(IMediaSource source, bool keepArrivals = false)
     {
         _source = source;
+        _arrivals = keepArrivals ? [] : null;
         _lastMediaTicks = Environment.TickCount64;
         _loop = Task.Run(RunAsync);
     }
 
     public int VideoFrames { get; private set; }
+
+    /// <summary>Every video frame's arrival, when the recorder was made to keep them (else empty).</summary>
+    public IReadOnlyList<FrameArrival> Arrivals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _arrivals is null ? [] : [.. _arrivals];
+            }
+        }
+    }
 
     public int AudioFrames { get; private set; }
 
@@ -73,6 +90,8 @@ public sealed class ViewerRecorder : IAsyncDisposable
                 var now = Environment.TickCount64;
                 lock (_gate)
                 {
+                    // The FLV tag's 11-byte header and 4-byte trailer, as the wire carries them.
+                    _bytes += m.Payload.Length + 15;
                     if (_firstMessages.Count < 16)
                     {
                         _firstMessages.Add(m);
@@ -80,7 +99,7 @@ public sealed class ViewerRecorder : IAsyncDisposable
                     if (m.IsVideo && !m.IsSequenceHeader)
                     {
                         FirstVideoFrameWasKey ??= m.IsKeyFrame;
-                        var timestamp = Extend(m.Timestamp);
+                        var timestamp = WrappedTimestamp.Extend(_lastVideoTimestamp, m.Timestamp);
                         if (timestamp < _lastVideoTimestamp)
                         {
                             BackwardSteps++;
@@ -97,6 +116,7 @@ public sealed class ViewerRecorder : IAsyncDisposable
                             }
                         }
                         Interlocked.Exchange(ref _lastVideoTimestamp, timestamp);
+                        _arrivals?.Add(new FrameArrival(timestamp, now, _bytes));
                         _lastMediaTicks = now;
                         VideoFrames++;
                     }
@@ -115,26 +135,6 @@ public sealed class ViewerRecorder : IAsyncDisposable
             Error = ex;
             Ended = true;
         }
-    }
-
-    /// <summary>The 64-bit time of a 32-bit stamp: the one nearest the last video timestamp.</summary>
-    private long Extend(uint timestamp)
-    {
-        const long Range = 1L << 32;
-        if (_lastVideoTimestamp < 0)
-        {
-            return timestamp;
-        }
-        var candidate = (_lastVideoTimestamp & ~(Range - 1)) | timestamp;
-        if (candidate < _lastVideoTimestamp - Range / 2)
-        {
-            candidate += Range;
-        }
-        else if (candidate > _lastVideoTimestamp + Range / 2 && candidate >= Range)
-        {
-            candidate -= Range;
-        }
-        return candidate;
     }
 
     /// <summary>

@@ -28,6 +28,27 @@ public class GlassToGlassTests
     }
 
     [Fact]
+    public void TheSteadyHistogramLeavesOutTheFirst5SecondsTheJoinBurst()
+    {
+        var latency = new GlassToGlass();
+        // A join burst: 2 s old frames arriving at once, then live frames 40 ms behind.
+        for (var frame = 0; frame < 50; frame++)
+        {
+            latency.Add(T0 + (frame * 40_000L), T0 + 2_000_000 + (frame * 1_000L));
+        }
+        for (var frame = 50; frame < 400; frame++)
+        {
+            var sent = T0 + (frame * 40_000L);
+            latency.Add(sent, sent + 40_000);
+        }
+
+        Assert.True(latency.Histogram.MaxMs > 1_500);
+        // The first receipt came at 2 s; frame 174 is the first to arrive 5 s after it (174 x 40 + 40 = 7,000 ms).
+        Assert.Equal(400 - 174, latency.Steady.Count);
+        Assert.Equal(40, latency.Steady.MaxMs, precision: 3);
+    }
+
+    [Fact]
     public void AStampNotAfterTheLastAndOneFromTheFutureAreCounted()
     {
         var latency = new GlassToGlass();

@@ -46,6 +46,11 @@ internal sealed class RecordingSink : IGatherSink
 
     public byte[] AllBytes() => [.. Writes.SelectMany(w => w)];
 
+    /// <summary>What the writer asked the transport to hold unsent at most; null until asked.</summary>
+    public int? UnsentLimit { get; private set; }
+
+    public void LimitUnsent(int bytes) => UnsentLimit = bytes;
+
     public void ReleaseFirstWrite() => _firstWriteGate!.TrySetResult();
 
     /// <summary>Lets <paramref name="writes"/> more gated writes complete.</summary>
