@@ -110,7 +110,8 @@ JSON
     flv) url="http://127.0.0.1:$HTTP_PORT/live/scale.flv" ;;
   esac
   local ramp_s; ramp_s=$(calc "printf \"%d\", ($viewers + $RAMP - 1) / $RAMP")
-  local duration=$((ramp_s + SETTLE + HOLD + 2))
+  # A margin after the hold: on a busy machine the script's own sampling takes seconds.
+  local duration=$((ramp_s + SETTLE + HOLD + 30))
   # Split over processes that each stay under the open-file limit; they share the ramp.
   local processes=$(( (viewers + PER_PROCESS - 1) / PER_PROCESS ))
   local rss_before; rss_before=$(status_kb "$daemon" VmRSS)
@@ -130,19 +131,22 @@ JSON
   done
   sleep "$((ramp_s + SETTLE))"
   local a_user a_system a_bytes a_writes a_ns
-  a_user=$(user_ticks "$daemon") a_system=$(system_ticks "$daemon")
-  a_bytes=$(metric appliance_viewer_written_bytes_total) a_writes=$(metric appliance_viewer_writes_total) a_ns=$(date +%s%N)
   local load_a=0
   for pid in "${load_pids[@]}"; do load_a=$((load_a + $(cpu_ticks "$pid"))); done
+  a_user=$(user_ticks "$daemon") a_system=$(system_ticks "$daemon")
+  a_bytes=$(metric appliance_viewer_written_bytes_total) a_writes=$(metric appliance_viewer_writes_total) a_ns=$(date +%s%N)
   sleep "$HOLD"
   local b_user b_system b_bytes b_writes b_ns rss_hold
-  b_user=$(user_ticks "$daemon") b_system=$(system_ticks "$daemon")
-  b_bytes=$(metric appliance_viewer_written_bytes_total) b_writes=$(metric appliance_viewer_writes_total) b_ns=$(date +%s%N)
-  rss_hold=$(status_kb "$daemon" VmRSS)
   local load_b=0 load_hwm=0 hwm
   for pid in "${load_pids[@]}"; do
     load_b=$((load_b + $(cpu_ticks "$pid")))
     hwm=$(status_kb "$pid" VmHWM 2>/dev/null || echo 0); load_hwm=$((load_hwm + ${hwm:-0}))
+  done
+  b_user=$(user_ticks "$daemon") b_system=$(system_ticks "$daemon")
+  b_bytes=$(metric appliance_viewer_written_bytes_total) b_writes=$(metric appliance_viewer_writes_total) b_ns=$(date +%s%N)
+  rss_hold=$(status_kb "$daemon" VmRSS)
+  for pid in "${load_pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || echo "perf/scale.sh: a load process ended before the hold did; its figures for the hold are wrong" >&2
   done
   local open; open=$(curl -fsS -m 5 "http://127.0.0.1:$ADMIN_PORT/api/status" 2>/dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin).get("sessions", "?"))' 2>/dev/null || echo "?")
   set +e
@@ -170,6 +174,13 @@ JSON
   local load_core; load_core=$(calc "printf \"%.0f\", 100 * $load_cpu_hold / $hold_s")
   local load_per_gb; load_per_gb=$(calc "if ($b_bytes > $a_bytes) printf \"%.3f\", $load_cpu_hold / (($b_bytes - $a_bytes) / 1e9); else print \"n/a\"")
 
+  # The load tool's own cost over its whole run, from its reports (needs no /metrics, so it holds on a starved machine too).
+  local load_run_cpu=0 load_run_bytes=0
+  for ((i = 0; i < processes; i++)); do
+    load_run_cpu=$(calc "print $load_run_cpu + $(json .loadToolCpuSeconds "$WORK/load-$i.json" 2>/dev/null || echo 0)")
+    load_run_bytes=$(calc "print $load_run_bytes + $(json .total.bytes "$WORK/load-$i.json" 2>/dev/null || echo 0)")
+  done
+  local load_run_per_gb; load_run_per_gb=$(calc "if ($load_run_bytes > 0) printf \"%.3f\", $load_run_cpu / ($load_run_bytes / 1e9); else print \"n/a\"")
   local viewers_summary
   viewers_summary=$(python3 - "$STREAM_MBIT" "$WORK"/load-*.csv <<'PY'
 import csv, math, sys
@@ -209,7 +220,7 @@ PY
   printf '| %s | %s | %s/%s | %s | %s / %s / %s | %s / %s / %s | %s%% (%s%% user) | **%s** | %s | %s | %s / %s | %s / %s | %s | %s%% (%s) | %s |\n' \
     "$name" "$viewers" "$made" "$failed" "$stalled" "$rate_min" "$rate_p1" "$rate_p50" "$fps_min" "$fps_p1" "$fps_p50" \
     "$core" "$user_share" "$per_gb" "$writes_per_viewer_s" "$per_viewer_kb" "$first_p50" "$first_p99" "$gap_p99" "$gap_max" \
-    "$open" "$load_core" "$load_per_gb" "$(load_average)"
+    "$open" "$load_core" "$load_per_gb; run $load_run_per_gb" "$(load_average)"
   {
     echo "$name, $viewers viewers ($processes load processes), ramp ${RAMP}/s, hold ${hold_s} s; $PINNING"
     echo "viewers: $total asked, $made made, $failed failed, $dropped dropped, $not_started not started, $stalled stalled; errors: $errors"
@@ -218,7 +229,7 @@ PY
     echo "daemon over the whole run (ramp, hold, teardown): ${whole_cpu} CPU-s in $(calc "printf \"%.1f\", ($end_ns - $start_ns) / 1e9") s"
     echo "daemon RSS: $((rss_before / 1024)) MiB before, $((rss_hold / 1024)) MiB at the end of the hold: ${per_viewer_kb} KiB per viewer; $open sessions open; ${warnings} WRN/ERR lines"
     echo "first media p50/p99 ${first_p50}/${first_p99} ms; longest playing gap p99/max ${gap_p99}/${gap_max} ms"
-    echo "load tool: ${load_cpu_hold} CPU-s over the hold (${load_core}% of a core, ${load_per_gb} CPU-s per GB received), peak RSS $((load_hwm / 1024)) MiB in all"
+    echo "load tool: ${load_cpu_hold} CPU-s over the hold (${load_core}% of a core, ${load_per_gb} CPU-s per GB the daemon wrote); whole run ${load_run_cpu} CPU-s for $(calc "printf \"%.3f\", $load_run_bytes / 1e9") GB received = ${load_run_per_gb} CPU-s/GB; peak RSS $((load_hwm / 1024)) MiB in all"
     for ((i = 0; i < processes; i++)); do cat "$WORK/load-$i.txt"; [[ -s $WORK/load-$i.err ]] && cat "$WORK/load-$i.err"; done
   } > "$OUT/last-scale-$protocol-$viewers.txt"
   cat "$WORK"/load-*.csv > "$OUT/last-scale-$protocol-$viewers.csv"
@@ -231,7 +242,7 @@ PY
 echo "perf/scale.sh: one $STREAM_MBIT Mbit/s stream (360p25), embedded default settings; ramp ${RAMP}/s, ${HOLD} s hold; $PINNING"
 echo "$(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uname -r); open files $FD_LIMIT; load average $(load_average)"
 echo
-echo "| protocol | viewers | made/failed | stalled | Mbit/s per viewer min / p1 / median | video fps per viewer min / p1 / median | daemon CPU over the hold (user share) | CPU-s/GB | writes per viewer-s | RSS KiB per viewer | first media p50 / p99 (ms) | longest gap p99 / max (ms) | open in daemon | load tool CPU (CPU-s/GB) | load average |"
+echo "| protocol | viewers | made/failed | stalled | Mbit/s per viewer min / p1 / median | video fps per viewer min / p1 / median | daemon CPU over the hold (user share) | CPU-s/GB | writes per viewer-s | RSS KiB per viewer | first media p50 / p99 (ms) | longest gap p99 / max (ms) | open in daemon | load tool CPU over the hold (CPU-s/GB; whole run) | load average |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for viewers in "${COUNT_LIST[@]}"; do
   for protocol in "${PROTOCOL_LIST[@]}"; do
