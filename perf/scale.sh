@@ -131,15 +131,16 @@ JSON
   done
   sleep "$((ramp_s + SETTLE))"
   local a_user a_system a_bytes a_writes a_ns
-  local load_a=0
-  for pid in "${load_pids[@]}"; do load_a=$((load_a + $(cpu_ticks "$pid"))); done
+  local load_a=0 load_user_a=0
+  for pid in "${load_pids[@]}"; do load_a=$((load_a + $(cpu_ticks "$pid"))); load_user_a=$((load_user_a + $(user_ticks "$pid" 2>/dev/null || echo 0))); done
   a_user=$(user_ticks "$daemon") a_system=$(system_ticks "$daemon")
   a_bytes=$(metric appliance_viewer_written_bytes_total) a_writes=$(metric appliance_viewer_writes_total) a_ns=$(date +%s%N)
   sleep "$HOLD"
   local b_user b_system b_bytes b_writes b_ns rss_hold
-  local load_b=0 load_hwm=0 hwm
+  local load_b=0 load_hwm=0 hwm load_user_b=0
   for pid in "${load_pids[@]}"; do
     load_b=$((load_b + $(cpu_ticks "$pid")))
+    load_user_b=$((load_user_b + $(user_ticks "$pid" 2>/dev/null || echo 0)))
     hwm=$(status_kb "$pid" VmHWM 2>/dev/null || echo 0); load_hwm=$((load_hwm + ${hwm:-0}))
   done
   b_user=$(user_ticks "$daemon") b_system=$(system_ticks "$daemon")
@@ -171,6 +172,7 @@ JSON
   local per_viewer_kb; per_viewer_kb=$(calc "printf \"%.1f\", ($rss_hold - $rss_before) / $viewers")
   local whole_cpu; whole_cpu=$(calc "printf \"%.2f\", ($end_user + $end_system - $start_user - $start_system) / $CLK_TCK")
   local load_cpu_hold; load_cpu_hold=$(calc "printf \"%.2f\", ($load_b - $load_a) / $CLK_TCK")
+  local load_user_share; load_user_share=$(calc "if ($load_b > $load_a) printf \"%.0f\", 100 * ($load_user_b - $load_user_a) / ($load_b - $load_a); else print \"-\"")
   local load_core; load_core=$(calc "printf \"%.0f\", 100 * $load_cpu_hold / $hold_s")
   local load_per_gb; load_per_gb=$(calc "if ($b_bytes > $a_bytes) printf \"%.3f\", $load_cpu_hold / (($b_bytes - $a_bytes) / 1e9); else print \"n/a\"")
 
@@ -229,7 +231,7 @@ PY
     echo "daemon over the whole run (ramp, hold, teardown): ${whole_cpu} CPU-s in $(calc "printf \"%.1f\", ($end_ns - $start_ns) / 1e9") s"
     echo "daemon RSS: $((rss_before / 1024)) MiB before, $((rss_hold / 1024)) MiB at the end of the hold: ${per_viewer_kb} KiB per viewer; $open sessions open; ${warnings} WRN/ERR lines"
     echo "first media p50/p99 ${first_p50}/${first_p99} ms; longest playing gap p99/max ${gap_p99}/${gap_max} ms"
-    echo "load tool: ${load_cpu_hold} CPU-s over the hold (${load_core}% of a core, ${load_per_gb} CPU-s per GB the daemon wrote); whole run ${load_run_cpu} CPU-s for $(calc "printf \"%.3f\", $load_run_bytes / 1e9") GB received = ${load_run_per_gb} CPU-s/GB; peak RSS $((load_hwm / 1024)) MiB in all"
+    echo "load tool: ${load_cpu_hold} CPU-s over the hold (${load_core}% of a core, ${load_user_share}% of it user, ${load_per_gb} CPU-s per GB the daemon wrote); whole run ${load_run_cpu} CPU-s for $(calc "printf \"%.3f\", $load_run_bytes / 1e9") GB received = ${load_run_per_gb} CPU-s/GB; peak RSS $((load_hwm / 1024)) MiB in all"
     for ((i = 0; i < processes; i++)); do cat "$WORK/load-$i.txt"; [[ -s $WORK/load-$i.err ]] && cat "$WORK/load-$i.err"; done
   } > "$OUT/last-scale-$protocol-$viewers.txt"
   cat "$WORK"/load-*.csv > "$OUT/last-scale-$protocol-$viewers.csv"
