@@ -9,7 +9,7 @@
 #   perf/scale.sh [--viewers N[,N...]] [--protocols flv,rtmp] [--ramp R] [--hold T] [--load-bin DIR]
 #   env: SCALE_VIEWERS (20000), SCALE_PROTOCOLS (flv,rtmp), SCALE_RAMP (1000), SCALE_HOLD (30),
 #        SCALE_LOAD_BIN (appliance-load's directory, default BIN), SCALE_SOURCES (127.0.0.2-127.0.0.9),
-#        SCALE_INLINE_COMPLETIONS (0), BIN (artifacts/bin); pinning as perf/run.sh: PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1)
+#        SCALE_INLINE_COMPLETIONS (1), BIN (artifacts/bin); pinning as perf/run.sh: PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1)
 set -euo pipefail
 
 PERF_NAME=scale.sh
@@ -23,8 +23,9 @@ RAMP=${SCALE_RAMP:-1000}
 HOLD=${SCALE_HOLD:-30}
 LOAD_BIN=${SCALE_LOAD_BIN:-$BIN}
 SOURCES=${SCALE_SOURCES-127.0.0.2-127.0.0.9}
-# 1: the load tool's socket continuations run on the epoll thread instead of the thread pool.
-INLINE=${SCALE_INLINE_COMPLETIONS:-0}
+# 1: the load tool's socket continuations run on the epoll thread instead of the thread pool: about
+# half its CPU per GB at 3,000 viewers (perf/results/2026-12-07-scale.md); its viewers only count.
+INLINE=${SCALE_INLINE_COMPLETIONS:-1}
 # After the ramp, this long for the join bursts to drain before the hold is measured.
 SETTLE=3
 
