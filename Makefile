@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-latency perf-tls perf-srt soak clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-scale perf-latency perf-tls perf-srt soak clean packages deb rpm
 
 all: build
 
@@ -91,6 +91,11 @@ perf-segments: build
 # default 1000; a list such as 1000,10000 runs each), a fresh daemon on the embedded defaults for each.
 perf-memory: build
 	@bash perf/memory.sh
+
+# Scale: 20,000 HTTP-FLV, then 20,000 RTMP viewers of a 600 kbit/s stream, daemon pinned to one CPU on the default
+# settings, the load tool on the other: made/failed/stalled, per-viewer rate, CPU over the hold, CPU-s/GB (perf/README.md).
+perf-scale: build
+	@bash perf/scale.sh
 
 # Glass-to-glass latency: appliance-load publishes with SEI stamps, 1/100/1,000 viewers per protocol read them,
 # one tier and two (origin <- edge): p50/p99 per protocol and tier (perf/README.md).

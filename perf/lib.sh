@@ -35,6 +35,21 @@ ensure_media() {
   mv "$MEDIA.part" "$MEDIA"
 }
 
+# The 600 kbit/s stream of the memory and scale goals: 360p25 (video 530k + audio 64k), made once.
+MEDIA_360=$OUT/testsrc2-360p25-530k-aac-60s.flv
+ensure_media_360() {
+  command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
+  mkdir -p "$OUT"
+  [[ -s $MEDIA_360 ]] && return 0
+  echo "perf: encoding $MEDIA_360 (once)"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+    -t 60 -map 0:v -map 1:a \
+    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 530k -maxrate 530k -bufsize 1060k \
+    -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 64k -ac 2 -f flv "$MEDIA_360.part"
+  mv "$MEDIA_360.part" "$MEDIA_360"
+}
+
 # Ends a process this scenario started: TERM, then KILL after 5 s.
 stop() {
   local pid=$1

@@ -51,19 +51,8 @@ for n in "${COUNT_LIST[@]}"; do (( n > MAX )) && MAX=$n; done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) > MAX + 64 )) || die "open-file limit $(ulimit -n) is too low for $MAX viewers"
 
-# 360p25 at about 600 kbit/s (video 530k + audio 64k): the stream the memory goal is stated for.
-MEDIA_360=$OUT/testsrc2-360p25-530k-aac-60s.flv
-command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
-mkdir -p "$OUT"
-if [[ ! -s $MEDIA_360 ]]; then
-  echo "perf: encoding $MEDIA_360 (once)"
-  ffmpeg -hide_banner -loglevel error -y \
-    -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
-    -t 60 -map 0:v -map 1:a \
-    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 530k -maxrate 530k -bufsize 1060k \
-    -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 64k -ac 2 -f flv "$MEDIA_360.part"
-  mv "$MEDIA_360.part" "$MEDIA_360"
-fi
+# 360p25 at about 600 kbit/s: the stream the memory goal is stated for.
+ensure_media_360
 
 WORK=$(mktemp -d -t appliance-memory.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""

@@ -17,6 +17,7 @@ if (options.Error is not null)
 }
 
 Appliance.Load.Targets.LoadConnector.Trust = options.Trust;
+Appliance.Load.Targets.LoadConnector.Sources = options.SourceAddresses;
 
 if (options.Hostile > 0)
 {

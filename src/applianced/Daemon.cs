@@ -50,6 +50,12 @@ internal static class Daemon
 
         using var loggers = Logging.Create(config.Log.Level);
         var logger = loggers.CreateLogger("applianced");
+        if (OpenFileLimit.Raise() is { } files)
+        {
+            // A connection is a descriptor; the daemon's own files, listeners and the publisher's take a few dozen.
+            logger.LogInformation("open files: limit {Limit} (it was {Before}; the hard limit is the operator's: LimitNOFILE)",
+                files.After, files.Before);
+        }
         ApplianceServer server;
         try
         {

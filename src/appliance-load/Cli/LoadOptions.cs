@@ -11,7 +11,7 @@ internal sealed class LoadOptions
         Usage: appliance-load --url URL [--url URL ...] [--viewers N] [--duration SECONDS]
                               [--ramp PER_SECOND] [--timeout SECONDS] [--json] [--json-file FILE]
                               [--progress] [--viewers-csv FILE] [--allow-remote] [--ca FILE]
-                              [--churn PER_SECOND [--seed N]]
+                              [--churn PER_SECOND [--seed N]] [--source-addresses LIST]
                appliance-load --publish RTMP_URL --source FILE.flv [--publish-start SECONDS]
                               [--viewers-after SECONDS] [--url URL ...] [viewer options]
                appliance-load --hostile N --url URL [--url URL ...] [--hostile-concurrency C]
@@ -49,6 +49,11 @@ internal sealed class LoadOptions
                               (chosen at random; they count as finished, and as churned) and
                               start as many new ones, until the run ends; at most --viewers
           --seed N            churn: seed of the random choice (default 1)
+          --source-addresses LIST
+                              connect from these local IPv4 addresses in turn: a comma-separated
+                              list of addresses and ranges, e.g. 127.0.0.2-127.0.0.9 (IPv4 targets
+                              only). Each source address has its own ~28,000 ephemeral ports per
+                              server port; use it for tens of thousands of viewers, run after run
           --ca FILE           rtmps:// and https://: trust the CA certificates of this PEM file
                               instead of the system store (there is no option to skip the check)
 
@@ -143,6 +148,9 @@ internal sealed class LoadOptions
     /// <summary>Viewers read the latency stamps.</summary>
     public bool Stamps { get; private set; }
 
+    /// <summary>--source-addresses: where viewers connect from; null: the kernel's choice.</summary>
+    public SourceAddresses? SourceAddresses { get; private set; }
+
     public bool Help { get; private set; }
 
     public string? Error { get; private set; }
@@ -228,6 +236,9 @@ internal sealed class LoadOptions
                 case "--viewers-after":
                     options.ViewersAfter = TimeSpan.FromSeconds(options.Number(arg, Value(), 0, 3600));
                     break;
+                case "--source-addresses":
+                    options.ReadSourceAddresses(Value());
+                    break;
                 case "--stamps":
                     options.Stamps = true;
                     break;
@@ -257,7 +268,7 @@ internal sealed class LoadOptions
     /// <summary>Viewer options make no sense in a hostile run, and hostile ones none in a viewer run.</summary>
     private void CheckMode(HashSet<string> given)
     {
-        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote", "--churn", "--ca"];
+        string[] viewerOnly = ["--viewers", "--ramp", "--timeout", "--viewers-csv", "--allow-remote", "--churn", "--ca", "--source-addresses"];
         string[] hostileOnly = ["--hostile-concurrency", "--hostile-wait"];
         string[] publisherOnly = ["--publish", "--source", "--publish-start", "--viewers-after", "--stamps"];
         if (Error is not null)
@@ -346,6 +357,21 @@ internal sealed class LoadOptions
             }
             Urls.Add(url);
         }
+    }
+
+    private void ReadSourceAddresses(string? text)
+    {
+        if (text is null)
+        {
+            Error ??= "--source-addresses needs a value";
+            return;
+        }
+        if (!SourceAddresses.TryParse(text, out var addresses, out var problem))
+        {
+            Error ??= $"--source-addresses {text}: {problem}";
+            return;
+        }
+        SourceAddresses = addresses;
     }
 
     private void ReadCa(string? path)

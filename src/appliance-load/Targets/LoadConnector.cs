@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Appliance.Transport.Sockets;
 using Appliance.Transport.Tls;
@@ -15,12 +16,20 @@ internal readonly record struct LoadConnection(NetworkStream Tcp, Stream Stream)
 /// </summary>
 internal static class LoadConnector
 {
+    private const int IpProtocolIp = 0;
+    private const int IpBindAddressNoPort = 24;
+
     /// <summary>What TLS connections trust: the CAs of --ca, or the system store.</summary>
     public static TlsClientTrust Trust { get; set; } = TlsClientTrust.SystemStore;
 
+    /// <summary>--source-addresses: the local addresses viewers connect from; null: the kernel's choice.</summary>
+    public static SourceAddresses? Sources { get; set; }
+
     public static async Task<LoadConnection> ConnectAsync(StreamUrl url, CancellationToken cancel)
     {
-        var tcp = await TcpConnector.Default.ConnectAsync(url.ConnectHost, url.Port, Timeout.Infinite, cancel).ConfigureAwait(false);
+        var tcp = Sources is { } sources && IPAddress.TryParse(url.ConnectHost, out var target) && target.AddressFamily == AddressFamily.InterNetwork
+            ? await ConnectFromAsync(sources.Next(), target, url, cancel).ConfigureAwait(false)
+            : await TcpConnector.Default.ConnectAsync(url.ConnectHost, url.Port, Timeout.Infinite, cancel).ConfigureAwait(false);
         if (!url.IsTls)
         {
             return new LoadConnection(tcp, tcp);
@@ -28,5 +37,30 @@ internal static class LoadConnector
         // The SslStream owns the socket's stream and disposes it when the handshake fails.
         var tls = await TlsClient.AuthenticateAsync(tcp, url.Host, Trust, http: url.Protocol != StreamProtocol.Rtmp, cancel).ConfigureAwait(false);
         return new LoadConnection(tcp, tls);
+    }
+
+    private static async Task<NetworkStream> ConnectFromAsync(IPAddress source, IPAddress target, StreamUrl url, CancellationToken cancel)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.NoDelay = true;
+            // The port is left to connect(), which may reuse one towards another destination: a
+            // bind() that picked it would keep it from every destination and run out at ~28,000.
+            socket.SetRawSocketOption(IpProtocolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(new IPEndPoint(target, url.Port), cancel).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw ConnectException.Failed(url.ConnectHost, url.Port, e.SocketErrorCode);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

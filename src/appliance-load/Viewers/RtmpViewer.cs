@@ -1,41 +1,31 @@
 using Appliance.Load.Targets;
+using Appliance.Load.Viewers.Counting;
 using Appliance.Protocols.Rtmp;
 
 namespace Appliance.Load.Viewers;
 
-/// <summary>One RTMP player: connect, play, then read media until the run ends.</summary>
+/// <summary>
+/// One RTMP player: handshake, connect, play, then media counted as it arrives until the run ends.
+/// Messages are never reassembled once playing (<see cref="RtmpChunkCounter"/>), and the
+/// connection holds no receive buffer between reads (<see cref="LiveReadLoop"/>).
+/// </summary>
 internal static class RtmpViewer
 {
     public static async Task RunAsync(StreamUrl url, ViewerStats stats, CancellationToken runOver)
     {
         stats.OnStart();
-        RtmpClient? client = null;
+        LoadConnection? connection = null;
         string? error = null;
         try
         {
-            var transport = await LoadConnector.ConnectAsync(url, runOver).ConfigureAwait(false);
-            client = await RtmpClient.ConnectAsync(transport.Stream, url.App, url.TcUrl, runOver).ConfigureAwait(false);
-            await client.PlayAsync(url.StreamName, runOver).ConfigureAwait(false);
-            stats.OnPlaying();
-            while (true)
-            {
-                var next = await client.ReadMediaAsync(runOver).ConfigureAwait(false);
-                stats.Bytes = client.BytesReceived;
-                if (next is not { } message)
-                {
-                    error = client.StreamEofReceived ? "stream ended (StreamEOF) and the server closed" : "the server closed the connection";
-                    break;
-                }
-                var keyFrame = false;
-                var videoFrame = message.TypeId == RtmpMessageType.Video
-                    && VideoFrameCheck.IsCodedFrame(message.Payload.Span, out keyFrame);
-                if (videoFrame)
-                {
-                    stats.Latency?.OnFrame(message.Payload.Span);
-                }
-                message.Payload.Release();
-                stats.OnMedia(videoFrame, keyFrame);
-            }
+            connection = await LoadConnector.ConnectAsync(url, runOver).ConfigureAwait(false);
+            var stream = connection.Value.Stream;
+            var session = new RtmpPlaySession(url, stats);
+            await HandshakeAsync(stream, session, runOver).ConfigureAwait(false);
+            await LiveReadLoop.RunAsync(connection.Value, session, runOver).ConfigureAwait(false);
+            error = session.Playing
+                ? session.StreamEofReceived ? "stream ended (StreamEOF) and the server closed" : "the server closed the connection"
+                : "RtmpProtocolException: The server closed the connection.";
         }
         catch (OperationCanceledException) when (runOver.IsCancellationRequested)
         {
@@ -46,12 +36,33 @@ internal static class RtmpViewer
         }
         finally
         {
-            if (client is not null)
+            if (connection is { } opened)
             {
-                stats.Bytes = client.BytesReceived;
-                await client.DisposeAsync().ConfigureAwait(false);
+                opened.Tcp.Socket.Dispose();
+                await opened.Stream.DisposeAsync().ConfigureAwait(false);
             }
             stats.OnEnd(error, runOver.IsCancellationRequested);
         }
+    }
+
+    /// <summary>C0+C1 out, S0+S1+S2 in (read to exactly their end, so nothing after them is taken), then C2 and connect are queued.</summary>
+    private static async Task HandshakeAsync(Stream stream, RtmpPlaySession session, CancellationToken cancel)
+    {
+        var buffer = new byte[RtmpHandshake.ServerResponseSize];
+        RtmpHandshake.WriteClientHello(buffer);
+        await stream.WriteAsync(buffer.AsMemory(0, RtmpHandshake.ClientHelloSize), cancel).ConfigureAwait(false);
+        try
+        {
+            await stream.ReadExactlyAsync(buffer, cancel).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new RtmpHandshakeException("The server closed the connection during the handshake.");
+        }
+        if (buffer[0] != RtmpHandshake.Version)
+        {
+            throw new RtmpHandshakeException($"The server answered with RTMP version {buffer[0]}.");
+        }
+        session.Start(buffer.AsSpan(1, RtmpHandshake.PacketSize));
     }
 }
