@@ -42,7 +42,7 @@ public sealed class SendTransportTests
 
         Assert.Equal("epoll", transport.Name);
         Assert.Null(transport.Ring);
-        Assert.Equal([line], logs.Lines.Select(l => l.Message));
+        Assert.Equal(new[] { line }, logs.Lines.Select(l => l.Message));
 
         // The same refusal through the process environment, as the daemon meets it: it still serves.
         await using var node = Start(send, new LogCollector(), refuse: true);
