@@ -206,6 +206,29 @@ public sealed unsafe class SendRing : IDisposable
             }
             Reap();
         }
+        FailUnsubmitted();
+    }
+
+    /// <summary>
+    /// The ring stops: sends it never gave the kernel fail (a writer must not wait for ever, and
+    /// the socket's handle it holds must go, or that socket's close would wait for ever).
+    /// </summary>
+    private void FailUnsubmitted()
+    {
+        foreach (var operation in _submitting)
+        {
+            if (operation is not null)
+            {
+                operation.OnSubmitted();
+                Ended(operation.OnCompletion(-ECanceled, 0));
+            }
+        }
+        _submitting.Clear();
+        while (_queued.TryDequeue(out var operation))
+        {
+            operation.OnSubmitted();
+            Ended(operation.OnCompletion(-ECanceled, 0));
+        }
     }
 
     /// <summary>Moves queued operations and cancels into submission entries, as many as the ring has room for.</summary>
