@@ -1,3 +1,4 @@
+using Appliance.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Core.Buffers;

@@ -201,7 +201,7 @@ public sealed unsafe class SendRing : IDisposable
                 if (taken > 0)
                 {
                     Interlocked.Add(ref _submitted, taken);
-                    Submitted(taken);
+                    OnTaken(taken);
                 }
             }
             Reap();
@@ -295,7 +295,7 @@ public sealed unsafe class SendRing : IDisposable
     }
 
     /// <summary>The kernel took the first <paramref name="taken"/> entries in order: their sockets' handles can go.</summary>
-    private void Submitted(int taken)
+    private void OnTaken(int taken)
     {
         taken = Math.Min(taken, _submitting.Count);
         for (var i = 0; i < taken; i++)
