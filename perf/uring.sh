@@ -58,7 +58,8 @@ ROWS=()
 # arm NAME SEND ZERO_COPY FLUSH -- run.sh arguments...
 arm() {
   local name=$1 send=$2 zc=$3 flush=$4; shift 5
-  local log="$LOGS/$name-$send-zc$zc-flush$flush-r$round.log"
+  local slug=${name//[^A-Za-z0-9]/}
+  local log="$LOGS/$slug-$send-zc$zc-flush$flush-r$round.log"
   echo "perf/uring.sh: $name, send $send, zero-copy $zc, flush $flush, round $round (log: $log)"
   local load
   load=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -13,7 +13,7 @@ public sealed class IoUringPlaybackTests
     [Fact]
     public async Task Rtmp_and_http_flv_viewers_get_h264_and_aac_with_continuous_timestamps_through_the_ring()
     {
-        await using var daemon = await DaemonProcess.StartAsync(rootJson: """ "transport": { "send": "io_uring" } """);
+        await using var daemon = await DaemonProcess.StartAsync(rootJson: """ "transport": { "send": "io_uring" }, """);
         await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/ring"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(daemon, "ring", minFrames: 60, TimeSpan.FromSeconds(30));
         Assert.True(daemon.HasLog(l => l.Contains("writing through io_uring", StringComparison.Ordinal)), "the daemon did not say it writes through io_uring");
