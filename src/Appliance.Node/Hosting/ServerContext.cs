@@ -99,7 +99,7 @@ public sealed class ServerContext : ISessionHost
     public SrtTotals Srt { get; } = new();
 
     /// <summary>How the node writes to sockets (transport.send), set once at start.</summary>
-    public Server.SendTransport Send { get; set; } = Server.SendTransport.Epoll;
+    public SendTransport Send { get; set; } = SendTransport.Epoll;
 
     /// <summary>Each app's event webhooks under the current config.</summary>
     public WebhookHub Webhooks { get; }

@@ -3,7 +3,7 @@ using Appliance.Node.Logging;
 using Appliance.Transport.Uring;
 using Microsoft.Extensions.Logging;
 
-namespace Appliance.Node.Server;
+namespace Appliance.Node.Hosting;
 
 /// <summary>
 /// The node's choice of socket writer (<c>transport.send</c>), made once at start: the io_uring
