@@ -8,7 +8,7 @@ PLAYER := $(CURDIR)/artifacts/share/appliance/player
 EXECUTABLES := applianced appliancectl appliance-load
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-scale perf-latency perf-tls perf-srt soak clean packages deb rpm
+.PHONY: all build player run test test-deps unit e2e bench perf perf-tiers perf-reliability perf-ladder perf-llhls perf-segments perf-memory perf-scale perf-latency perf-tls perf-uring perf-srt soak clean packages deb rpm
 
 all: build
 
@@ -107,6 +107,10 @@ perf-latency: build
 # SOAK_MINUTES=4 SOAK_RECONNECT_EVERY=60 SOAK_FAILOVER_EVERY=120 SOAK_WARMUP=60 make soak: the short form.
 soak: build
 	@bash perf/soak.sh
+
+# io_uring against epoll (transport.send) at 1,000 and 10,000 viewers, adaptive and 100 ms batching, and one zero-copy arm (perf/uring.sh).
+perf-uring: build
+	@bash perf/uring.sh
 
 # TLS cost: HTTPS-FLV and RTMPS against HTTP-FLV and RTMP, arms interleaved in one run (perf/tls-cost.sh).
 perf-tls: build

@@ -4,8 +4,10 @@
 # daemon spent (CPU, memory) for what it delivered. Called by `make perf` after `make build`; see perf/README.md.
 #
 #   perf/run.sh [--viewers N] [--protocols rtmp,flv,ts,hls] [--seconds T] [--flush-ms auto|M] [--ramp R] [--hls-cold] [--delay]
+#               [--send epoll|io_uring|auto] [--zero-copy BYTES] [--media FILE]
 #   env: PERF_VIEWERS (100), PERF_PROTOCOLS (rtmp,flv), PERF_SECONDS (30), PERF_FLUSH_MS (auto), PERF_RAMP (200),
-#        PERF_HLS_COLD (0), PERF_DELAY (0), BIN (artifacts/bin); peers (perf/peers.sh): PERF_PEER (nginx-rtmp; none),
+#        PERF_HLS_COLD (0), PERF_DELAY (0), PERF_SEND (epoll: transport.send), PERF_ZERO_COPY (0: transport.zeroCopyMinBytes),
+#        PERF_MEDIA (the 2.6 Mbit/s 720p file), BIN (artifacts/bin); peers (perf/peers.sh): PERF_PEER (nginx-rtmp; none),
 #        PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1)
 set -euo pipefail
 
@@ -21,8 +23,11 @@ RAMP=${PERF_RAMP:-200}
 PROTOCOLS=${PERF_PROTOCOLS:-rtmp,flv}
 HLS_COLD=${PERF_HLS_COLD:-0}
 DELAY=${PERF_DELAY:-0}
+SEND=${PERF_SEND:-epoll}
+ZERO_COPY=${PERF_ZERO_COPY:-0}
+MEDIA_GIVEN=${PERF_MEDIA:-}
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --viewers) VIEWERS=$2; shift 2 ;;
@@ -32,6 +37,9 @@ while [[ $# -gt 0 ]]; do
     --protocols) PROTOCOLS=$2; shift 2 ;;
     --hls-cold) HLS_COLD=1; shift ;;
     --delay) DELAY=1; shift ;;
+    --send) SEND=$2; shift 2 ;;
+    --zero-copy) ZERO_COPY=$2; shift 2 ;;
+    --media) MEDIA_GIVEN=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "perf/run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -40,7 +48,8 @@ done
 [[ $FLUSH_MS == auto || $FLUSH_MS =~ ^[0-9]+$ ]] || { echo "perf/run.sh: --flush-ms takes auto or a whole number" >&2; exit 2; }
 FLUSH_JSON=""
 [[ $FLUSH_MS == auto ]] || FLUSH_JSON=", \"flushIntervalMs\": $FLUSH_MS"
-for n in "$VIEWERS" "$DURATION" "$RAMP"; do
+[[ $SEND == epoll || $SEND == io_uring || $SEND == auto ]] || { echo "perf/run.sh: --send takes epoll, io_uring or auto" >&2; exit 2; }
+for n in "$VIEWERS" "$DURATION" "$RAMP" "$ZERO_COPY"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "perf/run.sh: '$n' is not a whole number" >&2; exit 2; }
 done
 # Each protocol gets N viewers; the load tool deals them out round robin, so all ramp together.
@@ -63,7 +72,12 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) > TOTAL + 64 )) || die "open-file limit $(ulimit -n) is too low for $TOTAL viewers"
 
-ensure_media
+if [[ -n $MEDIA_GIVEN ]]; then
+  [[ -s $MEDIA_GIVEN ]] || die "--media $MEDIA_GIVEN: no such file"
+  MEDIA=$MEDIA_GIVEN
+else
+  ensure_media
+fi
 
 WORK=$(mktemp -d -t appliance-perf.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID="" PROBE_PID=""
@@ -82,6 +96,7 @@ cat > "$WORK/appliance.json" <<JSON
   "rtmp": { "listen": "127.0.0.1:0" },
   "http": { "listen": "127.0.0.1:0", "publicApi": true },
   "log": { "level": "info" },
+  "transport": { "send": "$SEND", "zeroCopyMinBytes": $ZERO_COPY },
   "admin": { "listen": "" },
   "control": { "socket": "$WORK/control.sock" },
   "domains": [ { "name": "default", "apps": [ { "name": "live"$FLUSH_JSON } ] } ]
@@ -201,16 +216,23 @@ cache() { local v; v=$(json ".segmentCache.$2" "$WORK/status-$1.json" 2>/dev/nul
 HITS=$(( $(cache after hits) - $(cache before hits) ))
 MISSES=$(( $(cache after misses) - $(cache before misses) ))
 HIT_RATIO=$(awk_calc "if ($HITS + $MISSES > 0) printf \"%.2f%%\", 100 * $HITS / ($HITS + $MISSES); else print \"n/a\"")
+# The send ring's counters (zero on epoll): io_uring_enter calls and entries submitted during the load.
+ring() { local v; v=$(json ".transport.$2" "$WORK/status-$1.json" 2>/dev/null); [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo 0; }
+SEND_IN_USE=$(json .transport.send "$WORK/status-after.json" 2>/dev/null || echo unknown)
+ENTERS=$(( $(ring after ringEnters) - $(ring before ringEnters) ))
+SQES=$(( $(ring after ringSubmitted) - $(ring before ringSubmitted) ))
+SQES_PER_ENTER=$(awk_calc "if ($ENTERS > 0) printf \"%.1f\", $SQES / $ENTERS; else print \"n/a\"")
 cache_line() { echo "$(cache "$1" segments) segments, $(( $(cache "$1" bytes) / 1048576 )) MiB, hits $(cache "$1" hits), misses $(cache "$1" misses), evictions $(cache "$1" evictions)"; }
 
 cat <<REPORT
 
-== perf: $TOTAL viewers ($DESCRIPTION), ${DURATION} s, flushIntervalMs $FLUSH_MS, ramp ${RAMP}/s, $PINNING ==
+== perf: $TOTAL viewers ($DESCRIPTION), ${DURATION} s, flushIntervalMs $FLUSH_MS, send $SEND, ramp ${RAMP}/s, $PINNING ==
 daemon CPU            ${CPU} s over ${WALL} s wall (${CORE}% of one core)
 CPU per GB delivered  ${PER_GB} CPU-s/GB (${GB} GB)
 delivered             ${MBITS} Mbit/s
 daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; RSS before viewers $((RSS_BEFORE / 1024)) MiB, highest sampled during the run $((PEAK_RSS_DURING / 1024)) MiB: ~${PER_VIEWER_KB} KiB per viewer
 publisher (ffmpeg)    ${PUB_CPU} CPU-s in the same window
+transport             ${SEND_IN_USE} (zero-copy from ${ZERO_COPY} bytes, 0 = off); io_uring_enter ${ENTERS}, entries submitted ${SQES}: ${SQES_PER_ENTER} per enter
 daemon log            ${WARNINGS} warning/error lines (see perf/out/last-daemon.log)
 load tool             exit ${LOAD_STATUS}, peak RSS $((LOAD_HWM / 1024)) MiB, CPU $(json .loadToolCpuSeconds "$WORK/load.json") s
 REPORT

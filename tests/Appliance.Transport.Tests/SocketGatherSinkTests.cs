@@ -5,10 +5,11 @@ namespace Appliance.Transport.Tests;
 
 public class SocketGatherSinkTests
 {
-    [Fact]
-    public async Task Many_buffers_go_out_in_order_with_one_gather_write()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task Many_buffers_go_out_in_order_with_one_gather_write(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await SocketPair.CreateAsync(transport: transport);
         var buffers = Enumerable.Range(0, 10).Select(i => SharedBuffer.CopyOf(Enumerable.Repeat((byte)i, 100).ToArray())).ToArray();
         var slices = buffers.Select(b => new BufferSlice(b)).ToArray();
 
@@ -23,10 +24,11 @@ public class SocketGatherSinkTests
         }
     }
 
-    [Fact]
-    public async Task The_connection_reports_the_socket_writes_to_whoever_holds_it_as_an_IConnection()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task The_connection_reports_the_socket_writes_to_whoever_holds_it_as_an_IConnection(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await SocketPair.CreateAsync(transport: transport);
         Core.Connections.IConnection connection = pair.Server;
         var buffer = SharedBuffer.CopyOf(new byte[100]);
 
@@ -39,10 +41,11 @@ public class SocketGatherSinkTests
         Assert.Equal(2, connection.Output.Syscalls);
     }
 
-    [Fact]
-    public async Task A_gather_write_larger_than_the_socket_buffers_waits_for_the_reader_and_loses_nothing()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task A_gather_write_larger_than_the_socket_buffers_waits_for_the_reader_and_loses_nothing(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024);
+        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024, transport: transport);
         var random = new Random(7);
         var buffers = Enumerable.Range(0, 200).Select(_ =>
         {
@@ -64,10 +67,11 @@ public class SocketGatherSinkTests
         }
     }
 
-    [Fact]
-    public async Task A_file_range_goes_out_by_sendfile_even_when_the_reader_is_slow()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task A_file_range_goes_out_by_sendfile_even_when_the_reader_is_slow(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024);
+        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024, transport: transport);
         var bytes = new byte[6 * 1024 * 1024];
         new Random(3).NextBytes(bytes);
         using var writer = MemoryFileWriter.Create("segment");
@@ -83,10 +87,11 @@ public class SocketGatherSinkTests
         file.Release();
     }
 
-    [Fact]
-    public async Task Writing_to_a_connection_the_peer_closed_fails_with_a_socket_error()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task Writing_to_a_connection_the_peer_closed_fails_with_a_socket_error(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await SocketPair.CreateAsync(transport: transport);
         pair.Client.Close();
         var buffer = SharedBuffer.CopyOf(new byte[64 * 1024]);
 

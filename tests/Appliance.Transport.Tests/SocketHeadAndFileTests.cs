@@ -9,10 +9,11 @@ namespace Appliance.Transport.Tests;
 /// <summary>A response's head and its file body (an HLS segment): one response on the wire, whole and in order.</summary>
 public class SocketHeadAndFileTests
 {
-    [Fact]
-    public async Task The_head_leaves_in_the_same_packet_as_the_files_first_bytes()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task The_head_leaves_in_the_same_packet_as_the_files_first_bytes(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await SocketPair.CreateAsync(transport: transport);
         var body = RandomBytes(16 * 1024, seed: 1);
         using var file = FileOf(body);
         var head = SharedBuffer.CopyOf("HTTP/1.1 200 OK\r\nContent-Length: 16384\r\n\r\n"u8);
@@ -27,10 +28,11 @@ public class SocketHeadAndFileTests
         head.Release();
     }
 
-    [Fact]
-    public async Task A_head_and_a_file_range_arrive_whole_and_in_order_when_the_reader_is_slow()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task A_head_and_a_file_range_arrive_whole_and_in_order_when_the_reader_is_slow(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024);
+        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024, transport: transport);
         var body = RandomBytes(6 * 1024 * 1024, seed: 2);
         using var file = FileOf(body);
         var parts = new[] { SharedBuffer.CopyOf("HTTP/1.1 206 Partial Content\r\n"u8), SharedBuffer.CopyOf("Content-Range: bytes 1000-..\r\n\r\n"u8) };
@@ -48,10 +50,11 @@ public class SocketHeadAndFileTests
         }
     }
 
-    [Fact]
-    public async Task A_head_the_socket_cannot_take_at_once_still_comes_before_the_file()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task A_head_the_socket_cannot_take_at_once_still_comes_before_the_file(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024);
+        await using var pair = await SocketPair.CreateAsync(clientReceiveBuffer: 8 * 1024, transport: transport);
         // A "head" far larger than the socket buffers: the first sendmsg stops part way.
         var bigHead = SharedBuffer.CopyOf(RandomBytes(4 * 1024 * 1024, seed: 3));
         var body = RandomBytes(256 * 1024, seed: 4);
@@ -65,10 +68,11 @@ public class SocketHeadAndFileTests
         bigHead.Release();
     }
 
-    [Fact]
-    public async Task An_empty_range_writes_the_head_alone()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task An_empty_range_writes_the_head_alone(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await SocketPair.CreateAsync(transport: transport);
         using var file = FileOf(RandomBytes(1024, seed: 5));
         var head = SharedBuffer.CopyOf("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8);
 
@@ -79,10 +83,11 @@ public class SocketHeadAndFileTests
         head.Release();
     }
 
-    [Fact]
-    public async Task Sending_to_a_peer_that_closed_fails_with_a_socket_error()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task Sending_to_a_peer_that_closed_fails_with_a_socket_error(string transport)
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await SocketPair.CreateAsync(transport: transport);
         pair.Client.Close();
         var head = SharedBuffer.CopyOf(new byte[100]);
         using var file = FileOf(RandomBytes(1024 * 1024, seed: 6));

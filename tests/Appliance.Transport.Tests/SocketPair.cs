@@ -17,7 +17,9 @@ internal sealed class SocketPair : IAsyncDisposable
 
     public Socket Client { get; }
 
-    public static async Task<SocketPair> CreateAsync(int clientReceiveBuffer = 0)
+    /// <param name="transport">"epoll" or "io_uring": how the server end writes (<see cref="Transports"/>).</param>
+    /// <param name="serverSendBuffer">SO_SNDBUF of the server end; 0 = the kernel's (autotuned).</param>
+    public static async Task<SocketPair> CreateAsync(int clientReceiveBuffer = 0, string transport = Transports.Epoll, int serverSendBuffer = 0)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -29,7 +31,12 @@ internal sealed class SocketPair : IAsyncDisposable
         }
         var accept = listener.AcceptAsync();
         await client.ConnectAsync(listener.LocalEndPoint!);
-        return new SocketPair(new SocketConnection(await accept), client);
+        var server = await accept;
+        if (serverSendBuffer > 0)
+        {
+            server.SendBufferSize = serverSendBuffer;
+        }
+        return new SocketPair(new SocketConnection(server, sendRing: Transports.RingFor(transport)), client);
     }
 
     /// <summary>Reads exactly <paramref name="count"/> bytes, as slowly as asked.</summary>

@@ -33,6 +33,9 @@ public sealed class ApplianceConfig
 
     public NodeConfig Node { get; set; } = new();
 
+    /// <summary>How sockets are written: sendmsg on epoll (the default) or io_uring.</summary>
+    public TransportConfig Transport { get; set; } = new();
+
     public ControlConfig Control { get; set; } = new();
 
     public AdminConfig Admin { get; set; } = new();

@@ -48,6 +48,12 @@ internal static class ConfigValidator
         Check(IsHexSecret(config.Security?.SessionSecret), "security.sessionSecret", "must be at least 32 hex digits (16 bytes)");
         var hlsKeySecret = config.Security?.HlsKeySecret;
         Check(IsHexSecret(hlsKeySecret), "security.hlsKeySecret", "must be at least 32 hex digits (16 bytes)");
+        Check(config.Transport is not null, "transport", "must be an object");
+        if (config.Transport is not null)
+        {
+            Check(config.Transport.Send is SendModes.Epoll or SendModes.IoUring or SendModes.Auto, "transport.send", $"'{config.Transport.Send}' is not one of epoll, io_uring, auto");
+            Check(config.Transport.ZeroCopyMinBytes is 0 or (>= 4096 and <= 16 * 1024 * 1024), "transport.zeroCopyMinBytes", "must be 0 (off) or between 4096 and 16777216");
+        }
         Check(config.Cache is null || config.Cache.MaxBytes is >= 1024 * 1024 and <= 1L << 40, "cache.maxBytes", "must be between 1 MiB and 1 TiB");
         var domains = config.Domains!;
         ValidateOperations(config, Check);

@@ -2,7 +2,7 @@ namespace Appliance.Node.Config;
 
 /// <summary>
 /// Keys a running node cannot change: bound sockets, the serializer's chunk size, the cache, the
-/// node id, the log level, the session and HLS key secrets, the directory's connection. A reload keeps their
+/// send transport, the node id, the log level, the session and HLS key secrets, the directory's connection. A reload keeps their
 /// running values, so the config in effect (and what `appliancectl config` shows) is what the node
 /// really uses, and reports the keys whose new value waits for a restart.
 /// </summary>
@@ -20,6 +20,9 @@ internal static class RestartBoundKeys
         new("admin.tls", c => c.Admin.Tls, (to, from) => to.Admin.Tls = from.Admin.Tls),
         new("control.socket", c => c.Control.Socket, (to, from) => to.Control.Socket = from.Control.Socket),
         new("cache.maxBytes", c => c.Cache.MaxBytes, (to, from) => to.Cache.MaxBytes = from.Cache.MaxBytes),
+        // Sockets are opened with their writer; a running node keeps the transport it started with.
+        new("transport.send", c => c.Transport.Send, (to, from) => to.Transport.Send = from.Transport.Send),
+        new("transport.zeroCopyMinBytes", c => c.Transport.ZeroCopyMinBytes, (to, from) => to.Transport.ZeroCopyMinBytes = from.Transport.ZeroCopyMinBytes),
         new("node.id", c => c.Node.Id, (to, from) => to.Node.Id = from.Node.Id),
         new("log.level", c => c.Log.Level, (to, from) => to.Log.Level = from.Log.Level),
         new("security.sessionSecret", c => c.Security.SessionSecret, (to, from) => to.Security.SessionSecret = from.Security.SessionSecret),

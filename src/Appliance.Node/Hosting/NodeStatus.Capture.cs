@@ -63,6 +63,7 @@ public sealed partial record NodeStatus
             TranscodeMaxConcurrent = context.Config.Transcode.MaxConcurrent,
             TranscodeRefused = context.Transcoders?.Refusals ?? 0,
             Srt = context.Config.Srt.Listen.Length == 0 ? null : context.Srt.Snapshot(context.Sessions.Sessions, context.Config.Admin.MaxStreamLabels),
+            Transport = new TransportStatus(context.Send.Name, context.Send.Ring?.Enters ?? 0, context.Send.Ring?.Submitted ?? 0, context.Send.Ring?.Completed ?? 0),
             Memory = new MemoryStatus(process.WorkingSet64, heapBytes, Math.Max(gc.TotalCommittedBytes, heapBytes), GC.GetTotalAllocatedBytes(), BufferPool.Shared.Outstanding),
             Runtime = new RuntimeStatus(
                 [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(GC.CollectionCount)],

@@ -73,6 +73,8 @@ public sealed partial record NodeStatus
     /// <summary>SRT's packet counters and the open SRT sessions' links; null without srt.listen.</summary>
     public SrtStatus? Srt { get; init; }
 
+    public TransportStatus Transport { get; init; } = new("epoll", 0, 0, 0);
+
     public required MemoryStatus Memory { get; init; }
 
     public required RuntimeStatus Runtime { get; init; }

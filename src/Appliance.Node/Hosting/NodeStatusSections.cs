@@ -28,3 +28,6 @@ public sealed record RuntimeStatus(IReadOnlyList<int> Collections, TimeSpan GcPa
 
 /// <summary>The process as the OS sees it; open descriptors are null where /proc is not there.</summary>
 public sealed record ProcessStatus(int Threads, double CpuSeconds, long StartTimeUnixSeconds, int? OpenFds);
+
+/// <summary>The socket writer in use ("epoll" or "io_uring") and, for io_uring, its enters and submitted entries.</summary>
+public sealed record TransportStatus(string Send, long RingEnters, long RingSubmitted, long RingCompleted);

@@ -98,6 +98,9 @@ public sealed class ServerContext : ISessionHost
     /// <summary>SRT's packet counters of finished SRT sessions, for /metrics.</summary>
     public SrtTotals Srt { get; } = new();
 
+    /// <summary>How the node writes to sockets (transport.send), set once at start.</summary>
+    public SendTransport Send { get; set; } = SendTransport.Epoll;
+
     /// <summary>Each app's event webhooks under the current config.</summary>
     public WebhookHub Webhooks { get; }
 

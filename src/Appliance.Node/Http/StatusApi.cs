@@ -51,6 +51,13 @@ internal static class StatusApi
             json.WriteNumber("gen2", runtime.Collections[2]);
             json.WriteNumber("pauseTotalMs", runtime.GcPause.TotalMilliseconds);
             json.WriteEndObject();
+            var transport = status.Transport;
+            json.WriteStartObject("transport");
+            json.WriteString("send", transport.Send);
+            json.WriteNumber("ringEnters", transport.RingEnters);
+            json.WriteNumber("ringSubmitted", transport.RingSubmitted);
+            json.WriteNumber("ringCompleted", transport.RingCompleted);
+            json.WriteEndObject();
             WriteTranscoders(json, status);
             WriteCertificates(json, status);
             json.WriteNumber("threads", status.Process.Threads);

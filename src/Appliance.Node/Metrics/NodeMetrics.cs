@@ -38,6 +38,7 @@ public static class NodeMetrics
         TranscoderMetrics.Write(metrics, status);
         SrtMetrics.Write(metrics, status.Srt);
         Certificates(metrics, status);
+        Transport(metrics, status.Transport);
         Runtime(metrics, status);
         return metrics.ToUtf8();
     }
@@ -248,6 +249,15 @@ public static class NodeMetrics
         metrics.Single("appliance_webhook_dropped_total", "counter", "Webhook events dropped because their URL's queue was full.", webhooks.Dropped);
         metrics.Single("appliance_webhook_retries_total", "counter", "Webhook delivery attempts after a failed one.", webhooks.Retries);
         metrics.Single("appliance_webhook_queued", "gauge", "Webhook events waiting or in flight.", webhooks.Queued);
+    }
+
+    private static void Transport(PrometheusWriter metrics, TransportStatus transport)
+    {
+        metrics.Family("appliance_transport_send_info", "gauge", "How sockets are written (1 for the one in use): epoll, or io_uring.");
+        metrics.Sample("appliance_transport_send_info", 1, ("send", transport.Send));
+        metrics.Single("appliance_uring_enters_total", "counter", "io_uring_enter calls of the send ring (0 on epoll).", transport.RingEnters);
+        metrics.Single("appliance_uring_submitted_total", "counter", "Entries the send ring submitted (sends, polls, cancels, its wake reads); per enter, this is the batching.", transport.RingSubmitted);
+        metrics.Single("appliance_uring_completed_total", "counter", "Completions the send ring reaped.", transport.RingCompleted);
     }
 
     private static void Runtime(PrometheusWriter metrics, NodeStatus status)

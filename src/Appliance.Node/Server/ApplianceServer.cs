@@ -58,11 +58,14 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         ConfigValidator.TryParseEndPoint(config.Rtmp.Listen, out var rtmpEndPoint);
         ConfigValidator.TryParseEndPoint(config.Http.Listen, out var httpEndPoint);
         var opened = new List<TcpAcceptor>();
+        // Plain RTMP and HTTP connections (viewers' output) write through it; TLS has its own sink.
+        Context.Send = SendTransport.Open(config.Transport, Context.Logger);
+        var ring = Context.Send.Ring;
         try
         {
-            _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()));
+            _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()), ring);
             opened.Add(_rtmp);
-            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context, this).RunAsync()));
+            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context, this).RunAsync()), ring);
             opened.Add(_http);
             Context.Certificates = NodeCertificates.Open(config, Context.Logger);
             if (Context.Certificates is { } certificates)
@@ -105,6 +108,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
                 acceptor.StopAccepting();
             }
             _srt?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Context.Send.Dispose();
             throw;
         }
         _rateSweeper = new Timer(_ =>
@@ -352,5 +356,7 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         Context.HlsSessions.EndWhere(static _ => true, "server stopping");
         await Context.Webhooks.DisposeAsync().ConfigureAwait(false);
         await Context.AccessLog.DisposeAsync().ConfigureAwait(false);
+        // Last: the aborted sessions' sends complete (failed) through it.
+        Context.Send.Dispose();
     }
 }

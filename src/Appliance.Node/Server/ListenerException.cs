@@ -10,8 +10,8 @@ namespace Appliance.Node.Server;
 /// </summary>
 public sealed class ListenerException(string message, Exception inner) : IOException(message, inner)
 {
-    public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<SocketConnection, Task> handler) =>
-        Open(key, endPoint, () => new TcpAcceptor(endPoint, handler));
+    public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<SocketConnection, Task> handler, Transport.Uring.SendRing? sendRing = null) =>
+        Open(key, endPoint, () => new TcpAcceptor(endPoint, handler, sendRing: sendRing));
 
     public static TcpAcceptor Open(string key, IPEndPoint endPoint, Func<TcpAcceptor> open)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.Core.Connections;
 using Appliance.Transport.Native;
+using Appliance.Transport.Uring;
 
 namespace Appliance.Transport.Sockets;
 
@@ -23,7 +24,8 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
     private static readonly StreamPipeReaderOptions DefaultReaderOptions =
         new(bufferSize: DefaultReceiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true);
 
-    public SocketConnection(Socket socket, int receiveBufferSize = DefaultReceiveBufferSize)
+    /// <param name="sendRing">Where its writes go: the process's io_uring, or null for sendmsg on epoll.</param>
+    public SocketConnection(Socket socket, int receiveBufferSize = DefaultReceiveBufferSize, SendRing? sendRing = null)
     {
         Socket = socket;
         TcpSocketOptions.Apply(socket);
@@ -38,16 +40,14 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
         _stream = new ReadinessGuardedStream(socket);
         Input = PipeReader.Create(_stream, receiveBufferSize == DefaultReceiveBufferSize ? DefaultReaderOptions
             : new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true));
-        Output = new SocketGatherSink(socket);
+        Output = sendRing is null ? new SocketGatherSink(socket) : new UringGatherSink(socket, sendRing);
     }
 
     public Socket Socket { get; }
 
     public PipeReader Input { get; }
 
-    public SocketGatherSink Output { get; }
-
-    IGatherSink IConnection.Output => Output;
+    public IGatherSink Output { get; }
 
     public IPEndPoint? RemoteEndPoint { get; }
 
@@ -69,6 +69,8 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
+        // The shutdown already fails a send the ring holds; the cancel makes sure of it.
+        (Output as UringGatherSink)?.Close();
         Socket.Dispose();
     }
 

@@ -26,12 +26,4 @@ public sealed partial class SocketGatherSink
         {
         }
     }
-
-    /// <summary>The socket's TCP_NOTSENT_LOWAT as the kernel reports it (tests).</summary>
-    internal int UnsentLimit()
-    {
-        Span<byte> value = stackalloc byte[sizeof(int)];
-        _socket.GetRawSocketOption(IpProtoTcp, TcpNotSentLowat, value);
-        return BinaryPrimitives.ReadInt32LittleEndian(value);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Transport.Uring;
 
 namespace Appliance.Transport.Sockets;
 
@@ -13,13 +14,16 @@ public sealed class TcpAcceptor : IAsyncDisposable
     // One of the two: a plain connection's handler, or (TLS) what takes the accepted socket.
     private readonly Func<SocketConnection, Task>? _handler;
     private readonly Func<Socket, Task>? _run;
+    private readonly SendRing? _sendRing;
     private readonly CancellationTokenSource _stop = new();
     private Task _acceptLoop = Task.CompletedTask;
 
-    public TcpAcceptor(IPEndPoint endPoint, Func<SocketConnection, Task> handler, int backlog = 4096)
+    /// <param name="sendRing">The io_uring the connections write through; null = sendmsg on epoll.</param>
+    public TcpAcceptor(IPEndPoint endPoint, Func<SocketConnection, Task> handler, int backlog = 4096, SendRing? sendRing = null)
         : this(endPoint, backlog, null)
     {
         _handler = handler;
+        _sendRing = sendRing;
     }
 
     private TcpAcceptor(IPEndPoint endPoint, int backlog, Func<Socket, Task>? run)
@@ -93,7 +97,7 @@ public sealed class TcpAcceptor : IAsyncDisposable
             {
                 // The connection runs in this frame, not in a second async method: a viewer's
                 // connection lives for hours, and each frame it waits in is held per connection.
-                var connection = new SocketConnection(socket);
+                var connection = new SocketConnection(socket, sendRing: _sendRing);
                 try
                 {
                     await handler(connection).ConfigureAwait(false);

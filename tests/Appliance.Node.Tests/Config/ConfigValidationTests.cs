@@ -49,6 +49,11 @@ public class ConfigValidationTests
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "hls": { "targetDurationMs": 500 }, "cmaf": { "partTargetMs": 300 } } ] } ] }""", "$.domains[0].apps[0].cmaf.partTargetMs" },
         { """{ "domains": [ { "name": "default", "apps": [ { "name": "live", "cmaf": { "maxHeldRequests": 0 } } ] } ] }""", "$.domains[0].apps[0].cmaf.maxHeldRequests" },
         { """{ "cache": { "maxBytes": 10 } }""", "$.cache.maxBytes" },
+        { """{ "transport": { "send": "uring" } }""", "$.transport.send" },
+        { """{ "transport": { "send": "" } }""", "$.transport.send" },
+        { """{ "transport": { "send": "EPOLL" } }""", "$.transport.send" },
+        { """{ "transport": { "zeroCopyMinBytes": 100 } }""", "$.transport.zeroCopyMinBytes" },
+        { """{ "transport": null }""", "$.transport" },
         { """{ "limits": { "maxConnections": -1 } }""", "$.limits.maxConnections" },
         { """{ "limits": { "maxConnectionsPerIp": -1 } }""", "$.limits.maxConnectionsPerIp" },
         { """{ "limits": { "httpRequestsPerSecondPerIp": -1 } }""", "$.limits.httpRequestsPerSecondPerIp" },
@@ -111,6 +116,29 @@ public class ConfigValidationTests
 
         Assert.Equal(expected, config.Domains[0].Apps[0].FlushIntervalMs);
     }
+
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("io_uring")]
+    [InlineData("auto")]
+    public void EachSendTransportIsAccepted(string send)
+    {
+        var config = ConfigLoader.Parse($$"""{ "transport": { "send": "{{send}}", "zeroCopyMinBytes": 65536 } }""");
+
+        Assert.Equal(send, config.Transport.Send);
+        Assert.Equal(65536, config.Transport.ZeroCopyMinBytes);
+    }
+
+    [Fact]
+    public void ABadSendTransportSaysWhichValuesThereAre()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("""{ "transport": { "send": "uring" } }"""));
+
+        Assert.Contains("$.transport.send: 'uring' is not one of epoll, io_uring, auto", error.Message);
+    }
+
+    [Fact]
+    public void TheEmbeddedDefaultWritesWithEpoll() => Assert.Equal("epoll", new ApplianceConfig().Transport.Send);
 
     [Fact]
     public void AnAppWithoutFlushIntervalBatchesAdaptively()
