@@ -113,10 +113,33 @@ public sealed partial class HttpServerSession : SessionBase
         SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
         var streaming = false;
         Task<ReadResult>? readDuringDeferral = null;
+        var requestsInARow = 0;
         while (true)
         {
-            var result = readDuringDeferral is not null ? await readDuringDeferral.ConfigureAwait(false) : await input.ReadAsync().ConfigureAwait(false);
-            readDuringDeferral = null;
+            ReadResult result;
+            if (readDuringDeferral is not null)
+            {
+                result = await readDuringDeferral.ConfigureAwait(false);
+                readDuringDeferral = null;
+            }
+            else
+            {
+                var read = input.ReadAsync();
+                if (!read.IsCompleted)
+                {
+                    // Waiting for the client gave every other connection its turn.
+                    requestsInARow = 0;
+                    Writer.NoteWaited();
+                }
+                else if (requestsInARow >= MaxRequestsInARow)
+                {
+                    // A client whose next requests are always there already (pipelining) would
+                    // otherwise keep this thread from every other connection.
+                    requestsInARow = 0;
+                    await Task.Yield();
+                }
+                result = await read.ConfigureAwait(false);
+            }
             var buffer = result.Buffer;
             MarkReceived();
             if (streaming)
@@ -133,6 +156,8 @@ public sealed partial class HttpServerSession : SessionBase
             var reader = new SequenceReader<byte>(buffer);
             string? stop = null;
             var outcome = RequestOutcome.KeepAlive;
+            // Replies wait until this buffer's requests are answered, then go out from this thread.
+            Writer.HoldWakeups();
             while (stop is null && !streaming && outcome != RequestOutcome.Deferred)
             {
                 Request.Reset();
@@ -146,14 +171,17 @@ public sealed partial class HttpServerSession : SessionBase
                     stop = Reject(errorStatus);
                     break;
                 }
+                requestsInARow++;
                 outcome = Respond();
                 stop = Apply(outcome, ref streaming);
             }
             BytesIn += reader.Consumed;
+            var parsed = reader.Position;
+            await SendRepliesAsync(stop is null && !streaming && outcome != RequestOutcome.Deferred).ConfigureAwait(false);
             if (outcome == RequestOutcome.Deferred)
             {
                 // Bytes after this request stay unexamined, so the next read returns them at once.
-                input.AdvanceTo(reader.Position);
+                input.AdvanceTo(parsed);
                 (outcome, readDuringDeferral) = await AwaitDeferredAsync(input, _deferred!).ConfigureAwait(false);
                 _deferred = null;
                 stop = Apply(outcome, ref streaming);
@@ -169,7 +197,7 @@ public sealed partial class HttpServerSession : SessionBase
             }
             else
             {
-                input.AdvanceTo(reader.Position, buffer.End);
+                input.AdvanceTo(parsed, buffer.End);
             }
             if (stop is not null)
             {
@@ -181,6 +209,34 @@ public sealed partial class HttpServerSession : SessionBase
             }
         }
     }
+
+    /// <summary>
+    /// Writes the replies just queued, from this thread when the writer is idle. The next request
+    /// is read once they are out, so a client that asks faster than it reads is held back by its
+    /// own socket; while a reply is still going out no request-head deadline runs (the send-stall
+    /// deadline watches the write), and it starts again when the reply is out.
+    /// </summary>
+    private async ValueTask SendRepliesAsync(bool awaitingRequest)
+    {
+        var writing = Writer.WriteQueuedAsync();
+        if (writing.IsCompleted)
+        {
+            writing.GetAwaiter().GetResult();
+            return;
+        }
+        SetPhaseDeadline(0);
+        await writing.ConfigureAwait(false);
+        if (awaitingRequest)
+        {
+            SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
+        }
+    }
+
+    /// <summary>
+    /// Requests answered without waiting for the client before the loop gives other connections a
+    /// turn (goes to the back of the thread pool's queue).
+    /// </summary>
+    private const int MaxRequestsInARow = 32;
 
     /// <summary>
     /// Waits for a deferred answer while watching the connection: a client that closes it

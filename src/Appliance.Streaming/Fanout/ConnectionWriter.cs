@@ -8,9 +8,11 @@ namespace Appliance.Streaming.Fanout;
 /// The only writer of one connection. Protocol replies are queued with <see cref="Send"/>; media
 /// comes from the attached subscription. Each wake-up drains both into one gather write, so a
 /// viewer costs one syscall per flush however many frames it carries. With a flush interval the
-/// wake-ups come from a shared ticker instead of from every frame.
+/// wake-ups come from a shared ticker instead of from every frame. A request/response session
+/// may write its replies itself when the writer is idle (ConnectionWriter.Inline.cs), so a reply
+/// costs no thread-pool hop; one owner at a time writes, in queue order.
 /// </summary>
-public sealed class ConnectionWriter
+public sealed partial class ConnectionWriter
 {
     /// <summary>The reason a writer stops when its viewer had to skip ahead too often.</summary>
     public const string TooSlowReason = "viewer too slow: had to skip ahead too often";
@@ -73,6 +75,7 @@ public sealed class ConnectionWriter
 
     private void Enqueue(OutputItem item)
     {
+        bool wake;
         lock (_lock)
         {
             if (_closeReason is not null)
@@ -80,6 +83,8 @@ public sealed class ConnectionWriter
                 item.Release();
                 return;
             }
+            // Held: the session writes what it queued itself once its requests are answered.
+            wake = !_holdWakeups;
             // A file is a reference, not queued bytes; only buffers count against the bound.
             var bytes = item.File is null ? item.Length : 0;
             if (_control.Count >= MaxQueuedReplies || _queuedReplyBytes + bytes > MaxQueuedReplyBytes)
@@ -93,7 +98,10 @@ public sealed class ConnectionWriter
                 _queuedReplyBytes += bytes;
             }
         }
-        _signal.Set();
+        if (wake || _closeReason is not null)
+        {
+            _signal.Set();
+        }
     }
 
     /// <summary>Copies <paramref name="bytes"/> into a pooled buffer and queues it.</summary>
@@ -154,7 +162,17 @@ public sealed class ConnectionWriter
         {
             while (true)
             {
-                await _signal.WaitAsync().ConfigureAwait(false);
+                var wake = _signal.WaitAsync();
+                if (!wake.IsCompleted)
+                {
+                    NoteWaited();
+                }
+                await wake.ConfigureAwait(false);
+                if (!TryOwnFromLoop())
+                {
+                    // The session is writing its replies itself; it wakes this loop when it lets go.
+                    continue;
+                }
                 while (true)
                 {
                     if (_closeReason is not null)
@@ -185,9 +203,11 @@ public sealed class ConnectionWriter
                         break;
                     }
                 }
+                // Each return above keeps the ownership: once the loop has ended, no inline write starts.
+                ReleaseOwnership();
             }
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (IsWriteFailure(ex))
         {
             return _closeReason ?? $"write failed: {ex.Message}";
         }
@@ -210,7 +230,9 @@ public sealed class ConnectionWriter
 
     /// <summary>
     /// Replies in order: buffers join the batch; a file goes by sendfile right after what is
-    /// gathered (its response's head), which the transport sends as one with the file's first bytes.
+    /// gathered (its response's head), which the transport sends as one with the file's first
+    /// bytes. A file longer than <see cref="FairShareBytes"/> goes in pieces of that size, with a
+    /// turn for other connections between them (<see cref="YieldIfDueAsync"/>).
     /// </summary>
     private async ValueTask WriteRepliesAsync()
     {
@@ -227,9 +249,22 @@ public sealed class ConnectionWriter
             var gathered = _batch.Count > 0;
             try
             {
+                await YieldIfDueAsync().ConfigureAwait(false);
                 Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
-                await _sink.WriteThenSendFileAsync(_batch.Slices, item.File, item.Offset, item.Length, CancellationToken.None).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesWritten, item.Length);
+                var offset = item.Offset;
+                var end = item.Offset + item.Length;
+                var piece = Math.Min(FairShareBytes, end - offset);
+                await Counted(_sink.WriteThenSendFileAsync(_batch.Slices, item.File, offset, piece, CancellationToken.None), headBytes + piece).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesWritten, headBytes + piece);
+                headBytes = 0;
+                _batch.ReleaseAll();
+                for (offset += piece; offset < end; offset += piece)
+                {
+                    await YieldIfDueAsync().ConfigureAwait(false);
+                    piece = Math.Min(FairShareBytes, end - offset);
+                    await Counted(_sink.SendFileAsync(item.File, offset, piece, CancellationToken.None), piece).ConfigureAwait(false);
+                    Interlocked.Add(ref _bytesWritten, piece);
+                }
             }
             finally
             {
@@ -258,10 +293,11 @@ public sealed class ConnectionWriter
         {
             return;
         }
+        await YieldIfDueAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _writeStartedMs, MonotonicClock.NowMs);
         try
         {
-            await _sink.WriteAsync(_batch.Slices, CancellationToken.None).ConfigureAwait(false);
+            await Counted(_sink.WriteAsync(_batch.Slices, CancellationToken.None), _batch.Bytes).ConfigureAwait(false);
         }
         finally
         {

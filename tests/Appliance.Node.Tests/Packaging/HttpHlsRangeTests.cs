@@ -10,9 +10,9 @@ public class HttpHlsRangeTests
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A server with one completed segment, /live/cam/0.ts, and a client connected to it.</summary>
-    private static (TestServer Server, HttpClientSide Client, byte[] Segment) OneSegment()
+    internal static (TestServer Server, HttpClientSide Client, byte[] Segment) OneSegment(Action<Appliance.Node.Config.ApplianceConfig>? configure = null)
     {
-        var server = new TestServer();
+        var server = new TestServer(configure);
         var frames = new Frames();
         var (stream, source) = HttpTsSessionTests.PublishTsLive(server, "cam", frames, untilMs: 1_000);
         var window = stream.RequestHls()!;

@@ -75,6 +75,11 @@ internal sealed class PipeConnection : IConnection
     public void CloseInput() => _toServer.Writer.Complete();
 
     /// <summary>The client's view as a stream (reads what the server wrote, writes what it reads), for RtmpClient.</summary>
+    /// <summary>The server's writes wait from now until <see cref="ReleaseWrites"/>: a peer that stopped reading.</summary>
+    public Task HoldWritesAsync() => _sink.HoldAsync();
+
+    public void ReleaseWrites() => _sink.Release();
+
     public Stream ClientStream() => new DuplexStream(_toClient.Reader.AsStream(), _toServer.Writer.AsStream());
 
     private sealed class Sink(PipeConnection owner) : IGatherSink
@@ -109,6 +114,10 @@ internal sealed class PipeConnection : IConnection
                 _gate.Release();
             }
         }
+
+        public Task HoldAsync() => _gate.WaitAsync();
+
+        public void Release() => _gate.Release();
 
         public async Task CompleteAsync()
         {

@@ -48,30 +48,4 @@ public class ConnectionWriterFileTests
         Assert.Contains("connection reset", reason);
         Assert.Equal(0, file.RefCount);
     }
-
-    /// <summary>A file held in pinned managed memory, for sinks that read <see cref="SharedFile.Memory"/>.</summary>
-    private sealed unsafe class ArrayFile : SharedFile
-    {
-        private readonly byte[] _bytes;
-
-        public ArrayFile(byte[] bytes)
-        {
-            _bytes = GC.AllocateArray<byte>(bytes.Length, pinned: true);
-            bytes.CopyTo(_bytes, 0);
-        }
-
-        public byte[] Bytes => _bytes;
-
-        public override int FileDescriptor => -1;
-
-        public override long Length => _bytes.Length;
-
-        public override byte* Pointer => (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _bytes[0]);
-
-        public override ReadOnlyMemory<byte> Memory => _bytes;
-
-        protected override void Free()
-        {
-        }
-    }
 }
