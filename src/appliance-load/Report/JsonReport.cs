@@ -65,6 +65,7 @@ internal static class JsonReport
         json.WriteNumber("mbitSlowestViewer", Math.Round(t.MbitSlowestViewer, 4));
         WritePercentiles(json, "firstMediaMs", t.FirstMedia);
         WritePercentiles(json, "firstKeyFrameMs", t.FirstKeyFrame);
+        WritePercentiles(json, "firstKeyFrameAfterRequestMs", t.FirstKeyFrameAfterRequest);
         WritePercentiles(json, "firstByteMs", t.FirstByte);
         json.WriteNumber("stalled", t.Stalled);
         json.WriteNumber("stalls", t.Stalls);

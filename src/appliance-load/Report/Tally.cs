@@ -51,6 +51,9 @@ internal sealed class Tally
 
     public Percentiles FirstKeyFrame { get; private init; }
 
+    /// <summary>From each viewer's play request to its first keyframe (RTMP, HTTP-FLV, HTTP-TS).</summary>
+    public Percentiles FirstKeyFrameAfterRequest { get; private init; }
+
     /// <summary>HTTP viewers: the first byte of the response (HLS: of the first playlist).</summary>
     public Percentiles FirstByte { get; private init; }
 
@@ -76,6 +79,7 @@ internal sealed class Tally
         long bytes = 0, frames = 0;
         var firstMedia = new List<double>();
         var firstKey = new List<double>();
+        var firstKeyAfterRequest = new List<double>();
         var firstByte = new List<double>();
         var playingGaps = new List<double>();
         var errors = new Dictionary<string, int>();
@@ -127,6 +131,10 @@ internal sealed class Tally
             {
                 firstKey.Add(viewer.FirstKeyFrameMs);
             }
+            if (viewer.FirstKeyFrameAfterRequestMs >= 0)
+            {
+                firstKeyAfterRequest.Add(viewer.FirstKeyFrameAfterRequestMs);
+            }
             if (viewer.FirstByteMs >= 0)
             {
                 firstByte.Add(viewer.FirstByteMs);
@@ -162,6 +170,7 @@ internal sealed class Tally
             VideoFrames = frames,
             FirstMedia = Percentiles.Of(firstMedia),
             FirstKeyFrame = Percentiles.Of(firstKey),
+            FirstKeyFrameAfterRequest = Percentiles.Of(firstKeyAfterRequest),
             FirstByte = Percentiles.Of(firstByte),
             Hls = HlsTally.Of(viewers),
             Cmaf = CmafTally.Of(viewers),

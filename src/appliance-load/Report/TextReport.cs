@@ -47,6 +47,10 @@ internal static class TextReport
         text.AppendLine(c, $"  delivered        {t.MbitPerSecond:F1} Mbit/s total, {t.MbitPerViewer:F2} Mbit/s per viewer (slowest {t.MbitSlowestViewer:F2}), {t.Bytes / 1e6:F1} MB");
         text.AppendLine(c, $"  first media      {Ms(t.FirstMedia)}");
         text.AppendLine(c, $"  first keyframe   {Ms(t.FirstKeyFrame)}");
+        if (t.FirstKeyFrameAfterRequest.Count > 0)
+        {
+            text.AppendLine(c, $"  after request    {Ms(t.FirstKeyFrameAfterRequest)}: from the play command or GET to the first keyframe");
+        }
         if (t.FirstByte.Count > 0)
         {
             text.AppendLine(c, $"  first byte       {Ms(t.FirstByte)}");

@@ -24,6 +24,7 @@ internal static class HttpLiveViewer
         {
             connection = await LoadConnector.ConnectAsync(url, runOver).ConfigureAwait(false);
             var stream = connection.Value.Stream;
+            stats.OnRequest();
             await stream.WriteAsync(request, runOver).ConfigureAwait(false);
             var body = new LiveBody(stats);
             error = await ReadHeadAsync(stream, body, stats, runOver).ConfigureAwait(false);

@@ -19,6 +19,7 @@ internal sealed class ViewerStats
     private long _bytes;
     private long _videoFrames;
     private long _lastMedia;
+    private long _requestedAt;
     private double _longestGapMs;
     private double _longestPlayingGapMs;
     private long _longestPlayingGapEnd;
@@ -95,6 +96,15 @@ internal sealed class ViewerStats
     /// <summary>From the start of the TCP connect to the first complete video keyframe; -1 if none.</summary>
     public double FirstKeyFrameMs { get; private set; } = -1;
 
+    /// <summary>
+    /// From the play request (RTMP: the play command queued; HTTP-FLV, HTTP-TS: the GET written) to
+    /// the first complete video keyframe: the node's part of the first picture, without the connect
+    /// and RTMP's handshake round trips; -1 if none or not asked.
+    /// </summary>
+    public double FirstKeyFrameAfterRequestMs => FirstKeyFrameMs < 0 || _requestedAt == 0
+        ? -1
+        : FirstKeyFrameMs - Stopwatch.GetElapsedTime(StartedAt, _requestedAt).TotalMilliseconds;
+
     public long VideoFrames => Volatile.Read(ref _videoFrames);
 
     /// <summary>
@@ -132,6 +142,9 @@ internal sealed class ViewerStats
     }
 
     public void OnPlaying() => State = ViewerState.Playing;
+
+    /// <summary>The play request leaves now (see <see cref="FirstKeyFrameAfterRequestMs"/>).</summary>
+    public void OnRequest() => _requestedAt = Stopwatch.GetTimestamp();
 
     public void AddBytes(long count)
     {

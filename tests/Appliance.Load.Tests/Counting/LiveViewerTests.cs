@@ -22,6 +22,7 @@ public class LiveViewerTests
         Assert.Equal((ViewerState.Dropped, "the server closed the connection"), (stats.State, stats.Error));
         Assert.Equal(3, stats.VideoFrames);
         Assert.True(stats.FirstKeyFrameMs >= 0);
+        Assert.InRange(stats.FirstKeyFrameAfterRequestMs, 0, stats.FirstKeyFrameMs);
         Assert.True(stats.Bytes > flv.Length);
     }
 

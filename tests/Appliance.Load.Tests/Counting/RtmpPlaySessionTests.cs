@@ -55,6 +55,8 @@ public class RtmpPlaySessionTests
         Assert.Equal((2L, 1L), (session.VideoFrames, session.KeyFrames));
         Assert.Equal(2, stats.VideoFrames);
         Assert.True(stats.FirstKeyFrameMs >= 0);
+        // Timed from the play command, which went out after the connect and createStream answers.
+        Assert.InRange(stats.FirstKeyFrameAfterRequestMs, 0, stats.FirstKeyFrameMs);
         Assert.Equal(RtmpHandshake.ServerResponseSize + session.Bytes, stats.Bytes);
     }
 

@@ -175,6 +175,7 @@ internal sealed class RtmpPlaySession : IRtmpCountSink, ILiveConsumer
                     throw new RtmpProtocolException("createStream answered without a valid stream id.");
                 }
                 _streamId = (uint)id.Number;
+                _stats?.OnRequest();
                 Command(StreamCommandChunkStream, _streamId, "play", PlayTransaction, null,
                     Amf0Value.FromString(_url.StreamName), Amf0Value.FromNumber(-2000));
                 var buffer = Writer();
