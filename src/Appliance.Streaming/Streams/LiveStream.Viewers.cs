@@ -100,7 +100,9 @@ public sealed partial class LiveStream
             StartAtKeyFrame(subscription);
             _viewers.Add(subscription);
         }
-        writer.Attach(subscription, App.FlushIntervalMs, App.MaxViewerUnsentBytes);
+        // Another node's pull is left the kernel's sizes: it judges where its parent's GOP burst ends
+        // by how the burst arrives, and a bound on unsent bytes would deliver it in pieces.
+        writer.Attach(subscription, App.FlushIntervalMs, relay ? 0 : App.MaxViewerUnsentBytes);
         return subscription;
     }
 

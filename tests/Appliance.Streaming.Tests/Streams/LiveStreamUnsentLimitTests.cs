@@ -35,6 +35,18 @@ public class LiveStreamUnsentLimitTests
     }
 
     [Fact]
+    public void Another_nodes_pull_keeps_the_kernels_sizes_so_its_parents_burst_arrives_whole()
+    {
+        var h = new StreamHarness();
+        h.PublishHeaders();
+        var sink = new RecordingSink();
+
+        Assert.NotNull(h.Stream.Subscribe(new ConnectionWriter(sink), WireFormat.Rtmp, relay: true));
+
+        Assert.Null(sink.UnsentLimit);
+    }
+
+    [Fact]
     public void Zero_leaves_the_kernels_own_buffer_sizes()
     {
         var h = new StreamHarness(app => app.MaxViewerUnsentBytes = 0);
