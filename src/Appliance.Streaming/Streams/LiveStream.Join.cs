@@ -33,6 +33,9 @@ public sealed partial class LiveStream
 
     private bool _catchingUp;
     private long _lastMediaArrivalMs = -1;
+    // When the catch-up's first media frame came: a join that was asked before that (a pull's
+    // first viewer, while the pull connects) waits from then, not from its request.
+    private long _catchUpStartMs = -1;
     private long _pacedStamp = long.MinValue;
 
     /// <summary>The clock of the catch-up wait (monotonic ms); tests set their own.</summary>
@@ -57,7 +60,7 @@ public sealed partial class LiveStream
     /// </summary>
     private bool PlanBurst(Subscription subscription)
     {
-        if (_catchingUp && !_ended && Clock() - subscription.BurstPendingSinceMs < MaxCatchUpWaitMs)
+        if (_catchingUp && !_ended && (_catchUpStartMs < 0 || Clock() - Math.Max(subscription.BurstPendingSinceMs, _catchUpStartMs) < MaxCatchUpWaitMs))
         {
             // The live edge is not in the log yet: planning now would leave the viewer behind by the rest of the catch-up.
             return false;
@@ -126,6 +129,7 @@ public sealed partial class LiveStream
     {
         _catchingUp = source.RelaysTimeline;
         _lastMediaArrivalMs = -1;
+        _catchUpStartMs = -1;
         _pacedStamp = long.MinValue;
     }
 
@@ -140,6 +144,10 @@ public sealed partial class LiveStream
             return;
         }
         var now = Clock();
+        if (_catchUpStartMs < 0)
+        {
+            _catchUpStartMs = now;
+        }
         if (_lastMediaArrivalMs >= 0)
         {
             var gap = now - _lastMediaArrivalMs;

@@ -174,7 +174,9 @@ public sealed partial class LiveStream
         subscription.Cursor = gop >= 0 ? gop : _log.Head;
         subscription.WaitForKeyFrame = gop < 0 && HasVideo;
         subscription.NeedsHeaders = true;
-        if (gop >= 0)
+        // The first viewer of a pull usually comes before the parent's GOP cache has: its burst is
+        // planned once the catch-up has brought the live edge, not skipped for want of a keyframe.
+        if (gop >= 0 || _catchingUp && !_ended)
         {
             AskForBurst(subscription);
         }

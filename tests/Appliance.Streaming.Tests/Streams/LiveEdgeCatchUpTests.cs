@@ -35,6 +35,32 @@ public class LiveEdgeCatchUpTests
     }
 
     [Fact]
+    public void AJoinBeforeThePullsFirstFrameWaitsForTheLiveEdgeToo()
+    {
+        var clock = new ManualMonotonicClock();
+        var m = LiveEdgeMedia.Start(WireFormat.Flv, relays: true);
+        m.H.Stream.Clock = clock.Read;
+        // The viewer asked while the pull was still connecting: nothing but headers yet.
+        var viewer = m.Join(WireFormat.Flv);
+        var before = viewer.Read();
+        // Connecting took longer than the catch-up wait; then the parent's GOP came at once.
+        clock.Advance(1500);
+        m.Publish(1000, 2560);
+        var during = viewer.Read();
+        clock.Advance(40);
+        m.Publish(2600, 2600, keyFrameFirst: false);
+        var media = viewer.Read().Where(f => f.IsMedia).ToList();
+
+        Assert.Empty(before);
+        Assert.Empty(during);
+        Assert.True(media[0].IsKeyFrame);
+        // Re-stamped into the burst, ending at the live frame: no 40 ms steps from the old keyframe.
+        var video = media.Where(f => f.Kind == FrameKind.Video).ToList();
+        Assert.Equal(2600, video[^1].Dts);
+        Assert.True(video[^1].Dts - video[0].Dts <= LiveEdgeMedia.BurstMs, $"burst from {video[0].Dts} to {video[^1].Dts}");
+    }
+
+    [Fact]
     public void TheWaitIsBounded()
     {
         var clock = new ManualMonotonicClock();
