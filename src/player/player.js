@@ -112,6 +112,7 @@
       width: video.videoWidth,
       height: video.videoHeight,
       stalls: s.stalls,
+      stallsAt: s.stallsAt.slice(),
       currentTime: video.currentTime,
       errors: s.errors.slice(),
     };
@@ -205,6 +206,7 @@
       startedAt: performance.now(),
       playingAt: null,
       stalls: 0,
+      stallsAt: [],
       samples: [],
       kbps: null,
       errors: [],
@@ -248,6 +250,14 @@
     if (session && session.playingAt !== null) {
       session.stalls++;
       session.state = 'waiting';
+      // Where the playhead stood against what was buffered: tells a start-up gap from a starved buffer.
+      const ranges = [];
+      for (let i = 0; i < video.buffered.length; i++) {
+        ranges.push([video.buffered.start(i), video.buffered.end(i)]);
+      }
+      if (session.stallsAt.length < 10) {
+        session.stallsAt.push({ afterMs: Math.round(performance.now() - session.playingAt), currentTime: video.currentTime, buffered: ranges });
+      }
     }
   });
   video.addEventListener('error', () => {
