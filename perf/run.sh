@@ -8,7 +8,7 @@
 #   env: PERF_VIEWERS (100), PERF_PROTOCOLS (rtmp,flv), PERF_SECONDS (30), PERF_FLUSH_MS (auto), PERF_RAMP (200),
 #        PERF_HLS_COLD (0), PERF_DELAY (0), PERF_SEND (epoll: transport.send), PERF_ZERO_COPY (0: transport.zeroCopyMinBytes),
 #        PERF_MEDIA (the 2.6 Mbit/s 720p file), BIN (artifacts/bin); peers (perf/peers.sh): PERF_PEER (nginx-rtmp; none),
-#        PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1)
+#        PERF_SERVER_CPU (0), PERF_LOAD_CPU (1), PERF_PIN (1), PERF_APP_EXTRA (more app keys as JSON members)
 set -euo pipefail
 
 PERF_NAME=run.sh
@@ -48,6 +48,8 @@ done
 [[ $FLUSH_MS == auto || $FLUSH_MS =~ ^[0-9]+$ ]] || { echo "perf/run.sh: --flush-ms takes auto or a whole number" >&2; exit 2; }
 FLUSH_JSON=""
 [[ $FLUSH_MS == auto ]] || FLUSH_JSON=", \"flushIntervalMs\": $FLUSH_MS"
+# More app keys for an experiment, as JSON members: PERF_APP_EXTRA='"maxViewerUnsentBytes": 0'.
+[[ -z ${PERF_APP_EXTRA:-} ]] || FLUSH_JSON+=", $PERF_APP_EXTRA"
 [[ $SEND == epoll || $SEND == io_uring || $SEND == auto ]] || { echo "perf/run.sh: --send takes epoll, io_uring or auto" >&2; exit 2; }
 for n in "$VIEWERS" "$DURATION" "$RAMP" "$ZERO_COPY"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "perf/run.sh: '$n' is not a whole number" >&2; exit 2; }
