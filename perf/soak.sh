@@ -9,7 +9,8 @@
 #       [--failover-every SECONDS] [--warmup SECONDS] [--sample SECONDS] [--results FILE]
 #   env: SOAK_MINUTES (30), SOAK_VIEWERS (2000), SOAK_STEADY (200), SOAK_CHURN (50),
 #        SOAK_RECONNECT_EVERY (300), SOAK_FAILOVER_EVERY (600), SOAK_WARMUP (300, at most a quarter
-#        of the run), SOAK_SAMPLE (10), SOAK_RESULTS (perf/results/DATE-soak.md), BIN (artifacts/bin)
+#        of the run), SOAK_SAMPLE (10), SOAK_RESULTS (perf/results/DATE-soak.md), BIN (artifacts/bin),
+#        SOAK_EDGE_APP (more keys of the edge's app, as JSON members, for experiments)
 # Exits 1 when a check fails (slopes, stalls of the steady cohort, access lines, failed viewers).
 set -euo pipefail
 
@@ -152,7 +153,7 @@ PARENT_A_RTMP=$(free_port) PARENT_B_RTMP=$(free_port)
 start_node origin 0 0 ""
 start_node parent-a "$PARENT_A_RTMP" 0 "$(pulling "${RTMP[origin]}")"
 start_node parent-b "$PARENT_B_RTMP" 0 "$(pulling "${RTMP[origin]}")"
-start_node edge 0 0 "$(pulling "$PARENT_A_RTMP" "$PARENT_B_RTMP"), \"cmaf\": { \"maxHeldRequests\": 10000 }"
+start_node edge 0 0 "$(pulling "$PARENT_A_RTMP" "$PARENT_B_RTMP"), \"cmaf\": { \"maxHeldRequests\": 10000 }${SOAK_EDGE_APP:+, $SOAK_EDGE_APP}"
 # Kept so that a restarted parent comes back on the same ports.
 PARENT_HTTP_A=${HTTP[parent-a]} PARENT_HTTP_B=${HTTP[parent-b]}
 

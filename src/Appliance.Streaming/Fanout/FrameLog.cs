@@ -37,7 +37,16 @@ internal sealed class FrameLog
     /// <summary>Sequence of the newest video keyframe still held, or -1.</summary>
     public long LastKeyFrame { get; private set; } = -1;
 
+    /// <summary>
+    /// The newest audio or video timestamp appended (before any, the newest of any frame). Only
+    /// media says where the stream is: a header or script frame carries whatever its sender
+    /// stamped, 0 in an hour-old stream, which read just before RTMP's 32-bit wrap extends to the
+    /// next epoch; taken as the newest, it made every viewer look a minute behind until the wrap,
+    /// and they were skipped, then closed as too slow.
+    /// </summary>
     public long NewestTimestamp { get; private set; }
+
+    private bool _sawMedia;
 
     public int Count => (int)(Head - Tail);
 
@@ -62,7 +71,12 @@ internal sealed class FrameLog
         }
         Head++;
         _bytes += frame.Payload.Length;
-        if (frame.Timestamp > NewestTimestamp || Count == 1)
+        if (frame.IsMedia && (frame.Timestamp > NewestTimestamp || !_sawMedia))
+        {
+            NewestTimestamp = frame.Timestamp;
+            _sawMedia = true;
+        }
+        else if (!_sawMedia && (frame.Timestamp > NewestTimestamp || Count == 1))
         {
             NewestTimestamp = frame.Timestamp;
         }

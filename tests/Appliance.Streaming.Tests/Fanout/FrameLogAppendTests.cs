@@ -55,4 +55,31 @@ public class FrameLogAppendTests
         Assert.Equal(100, log.NewestTimestamp);
         log.Clear();
     }
+
+    [Fact]
+    public void NewestTimestampIsTheNewestMediaNotAHeaderStampedAhead()
+    {
+        const long wrap = 1L << 32;
+        var log = new FrameLog(maxEntries: 1024, maxBytes: long.MaxValue);
+        // A pull starting 55 s before RTMP's wrap: the parent's stored headers are stamped 0, which
+        // the reader extends to the next epoch; the media is where the stream really is.
+        log.Append(_frames.Metadata(wrap));
+        log.Append(_frames.AvcSequenceHeader(wrap));
+        log.Append(_frames.KeyFrame(wrap - 55_000));
+        log.Append(_frames.AacRaw(wrap - 54_980));
+        log.Append(_frames.AacSequenceHeader(wrap + 5_000));
+
+        Assert.Equal(wrap - 54_980, log.NewestTimestamp);
+        log.Clear();
+    }
+
+    [Fact]
+    public void BeforeAnyMediaTheNewestIsTheNewestOfAnyFrame()
+    {
+        var log = new FrameLog(maxEntries: 1024, maxBytes: long.MaxValue);
+        log.Append(_frames.Metadata(500));
+
+        Assert.Equal(500, log.NewestTimestamp);
+        log.Clear();
+    }
 }

@@ -53,6 +53,42 @@ public class LiveStreamLagTests
     }
 
     [Fact]
+    public void HeadersStampedPastTheWrapDoNotMakeAViewerThatKeepsUpLookBehind()
+    {
+        const long wrap = 1L << 32;
+        var h = new StreamHarness(app =>
+        {
+            app.MaxViewerLagMs = 3000;
+            app.MaxViewerSkipsPerMinute = 2;
+            app.JoinMode = JoinModes.KeyFrame;
+        }, relays: true);
+        // A pull starting 55 s before RTMP's 32-bit wrap: the parent's stored headers come stamped 0,
+        // read as the next epoch; its media is where the stream is.
+        h.Publish(h.Frames.Metadata(wrap));
+        h.Publish(h.Frames.AvcSequenceHeader(wrap));
+        h.Publish(h.Frames.AacSequenceHeader(wrap));
+        h.PublishGop(wrap - 55_000, wrap - 53_040);
+        var viewer = h.Subscribe();
+        h.Collect(viewer);
+
+        // 20 s of live media, two-second GOPs, read every 200 ms (so a keyframe often arrives
+        // between two reads, where a viewer taken to be behind skips).
+        var results = new List<CollectResult>();
+        for (var frame = 0; frame < 500; frame++)
+        {
+            h.Publish(frame % 50 == 0 ? h.Frames.KeyFrame(wrap - 53_000 + frame * 40) : h.Frames.InterFrame(wrap - 53_000 + frame * 40));
+            if (frame % 5 == 2)
+            {
+                results.Add(h.Collect(viewer).Result);
+            }
+        }
+
+        Assert.Equal(100, results.Count);
+        Assert.All(results, r => Assert.Equal(CollectResult.Idle, r));
+        Assert.Equal(0, viewer.Skips);
+    }
+
+    [Fact]
     public void AViewerThatSkipsMoreOftenThanAllowedPerMinuteIsHopeless()
     {
         var h = new StreamHarness(app =>
