@@ -25,20 +25,8 @@ public sealed class IoUringFallbackTests
         await using var publisher = Ffmpeg.Publish(daemon.RtmpUrl("live/fallback"), startSeconds: Ffmpeg.AnHourIn);
         await StreamApi.WaitForFramesAsync(daemon, "fallback", minFrames: 60, TimeSpan.FromSeconds(30));
 
-        foreach (var url in new[] { daemon.RtmpUrl("live/fallback"), daemon.HttpUrl("live/fallback.flv") })
-        {
-            var probe = await Ffmpeg.ProbeAsync(url, seconds: 4, TimeSpan.FromSeconds(40));
-            Assert.Equal("h264", probe.Video.CodecName);
-            Assert.Equal(640, probe.Video.Width);
-            Assert.Equal(360, probe.Video.Height);
-            Assert.Equal("aac", probe.Audio.CodecName);
-            var video = probe.PacketsOf(probe.Video);
-            Assert.True(video.Count >= 3 * 25, $"{url}: only {video.Count} video packets");
-            for (var i = 1; i < video.Count; i++)
-            {
-                Assert.True(video[i].Dts > video[i - 1].Dts, $"{url}: video dts not increasing at packet {i}");
-            }
-        }
+        await ProbedPlayback.AssertH264AndAacAsync(daemon.RtmpUrl("live/fallback"));
+        await ProbedPlayback.AssertH264AndAacAsync(daemon.HttpUrl("live/fallback.flv"));
 
         var metrics = PrometheusText.Parse(await Http.GetStringAsync(daemon.AdminUrl("metrics")));
         Assert.Equal(1, metrics.Value("appliance_transport_send_info", "send=\"epoll\""));
