@@ -30,30 +30,15 @@ command -v python3 >/dev/null || die "python3 is needed to read the node's statu
 command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
 
 # The source: 1280x720 at 30 fps, libx264 veryfast at 2.5 Mbit/s, a keyframe every 2 s, AAC; made once.
-mkdir -p "$OUT"
-if [[ ! -s $LADDER_MEDIA ]]; then
-  echo "perf: encoding $LADDER_MEDIA (once)"
-  ffmpeg -hide_banner -loglevel error -y \
-    -f lavfi -i testsrc2=size=1280x720:rate=$FPS -f lavfi -i sine=frequency=440:sample_rate=48000 \
-    -t 60 -map 0:v -map 1:a \
-    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 2500k -maxrate 2500k -bufsize 5000k \
-    -g $((FPS * 2)) -keyint_min $((FPS * 2)) -sc_threshold 0 -c:a aac -b:a 128k -ac 2 \
-    -f flv "$LADDER_MEDIA.part"
-  mv "$LADDER_MEDIA.part" "$LADDER_MEDIA"
-fi
+encode_media "$LADDER_MEDIA" 1280x720 2500 128 "$FPS"
 
-WORK=$(mktemp -d -t appliance-perf-ladder.XXXXXX)
 DAEMON_PID=""
 PUBLISHERS=()
 cleanup() {
-  for pid in "${PUBLISHERS[@]}"; do stop "$pid"; done
-  stop "$DAEMON_PID"
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-ladder-daemon.log"
-  rm -rf "$WORK"
+  stop_each "${PUBLISHERS[@]}" "$DAEMON_PID"
+  keep daemon.log last-ladder-daemon.log
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_scratch appliance-perf-ladder
 
 cat > "$WORK/config.json" <<JSON
 {
@@ -69,7 +54,7 @@ cat > "$WORK/config.json" <<JSON
       { "label": "360p", "height": 360, "videoBitrate": "600k" } ] } } ] } ]
 }
 JSON
-"$BIN/applianced" --config "$WORK/config.json" > "$WORK/daemon.log" 2>&1 &
+run_daemon "$WORK/config.json" "$WORK/daemon.log"
 DAEMON_PID=$!
 read -r RTMP HTTP <<< "$(wait_ports "$WORK/daemon.log" "$DAEMON_PID")"
 
@@ -79,16 +64,13 @@ transcoders() {
 for t in json.load(sys.stdin)["transcode"]["transcoders"]:
     if t["state"] == "running" and t["pid"] > 0: print(t["source"], t["pid"], t["frames"])'
 }
-cpu_of() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; } # utime + stime, in ticks
-TICKS=$(getconf CLK_TCK)
 
 # Publishes sources until there are K (in this shell, so cleanup stops them).
 publish_up_to() {
   local i
   while (( ${#PUBLISHERS[@]} < $1 )); do
     i=$(( ${#PUBLISHERS[@]} + 1 ))
-    ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$LADDER_MEDIA" -c copy \
-      -f flv "rtmp://127.0.0.1:$RTMP/live/ladder$i" > "$WORK/publisher$i.log" 2>&1 &
+    run_publisher "$LADDER_MEDIA" "$WORK/publisher$i.log" -f flv "rtmp://127.0.0.1:$RTMP/live/ladder$i"
     PUBLISHERS+=($!)
   done
 }
@@ -100,12 +82,12 @@ step() {
   (( $(transcoders | wc -l) >= k )) || die "only $(transcoders | wc -l) of $k transcoders run"
   sleep 5 # past the start: the GOP burst, the encoders' lookahead
   local before after restarts_before restarts_after
-  before=$(transcoders | while read -r source pid frames; do echo "$source $pid $frames $(cpu_of "$pid")"; done)
+  before=$(transcoders | while read -r source pid frames; do echo "$source $pid $frames $(cpu_ticks "$pid")"; done)
   restarts_before=$(grep -c "failed (" "$WORK/daemon.log" || true)
   sleep "$SECONDS_PER_STEP"
-  after=$(transcoders | while read -r source pid frames; do echo "$source $pid $frames $(cpu_of "$pid")"; done)
+  after=$(transcoders | while read -r source pid frames; do echo "$source $pid $frames $(cpu_ticks "$pid")"; done)
   restarts_after=$(grep -c "failed (" "$WORK/daemon.log" || true)
-  python3 - "$k" "$SECONDS_PER_STEP" "$FPS" "$TICKS" "$((restarts_after - restarts_before))" <<PY
+  python3 - "$k" "$SECONDS_PER_STEP" "$FPS" "$CLK_TCK" "$((restarts_after - restarts_before))" <<PY
 import sys
 k, window, fps, ticks, restarts = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 def rows(text):
@@ -126,7 +108,7 @@ PY
 }
 
 echo "perf/ladder.sh: 720p30 -> 480p (1200k) + 360p (600k), libx264 veryfast; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(load_average)"
 echo "ladders  cpu-s per media-s (each)  slowest ladder vs real time  ffmpeg restarts"
 best=0
 for k in $(seq 1 "$MAX"); do
@@ -138,5 +120,5 @@ for k in $(seq 1 "$MAX"); do
 done
 echo "one ladder: $single CPU-seconds per media-second, so about $(python3 -c "print(f'{$(nproc) / float(\"$single\"):.1f}')") ladders fit $(nproc) cores on paper"
 echo "in real time here: $best ladder(s) (each kept at least 97% of real time with no restart; the publishers and the daemon share the cores)"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $(load_average)"
 echo "daemon log: $OUT/last-ladder-daemon.log"

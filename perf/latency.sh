@@ -50,38 +50,15 @@ if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
   ON_SERVER=(taskset -c 0) ON_LOAD=(taskset -c 1) PINNING="daemons on CPU 0, appliance-load (publisher and viewers) on CPU 1"
 fi
 
-WORK=$(mktemp -d -t appliance-perf-latency.XXXXXX)
 declare -A PID RTMP HTTP
-cleanup() {
-  for name in "${!PID[@]}"; do stop "${PID[$name]}"; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+cleanup() { stop_nodes; }
+perf_scratch appliance-perf-latency
 
 # A node on the default config (limits per address off: every viewer comes from 127.0.0.1).
 start_node() {
-  local name=$1 app=$2
-  cat > "$WORK/$name.json" <<JSON
-{
-  "node": { "id": "$name" },
-  "rtmp": { "listen": "127.0.0.1:0" },
-  "http": { "listen": "127.0.0.1:0" },
-  "log": { "level": "info" },
-  "admin": { "listen": "" },
-  "control": { "socket": "$WORK/$name.sock" },
-  "limits": { "maxConnections": 100000, "maxConnectionsPerIp": 0, "httpRequestsPerSecondPerIp": 0, "maxHlsSessions": 100000, "maxHeldRequestsPerIp": 0 },
-  "domains": [ { "name": "default", "apps": [ { "name": "live"${app:+, $app} } ] } ]
+  node_config "$1" "$2" '"limits": { "maxConnections": 100000, "maxConnectionsPerIp": 0, "httpRequestsPerSecondPerIp": 0, "maxHlsSessions": 100000, "maxHeldRequestsPerIp": 0 }' > "$WORK/$1.json"
+  run_node "$1"
 }
-JSON
-  "${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/$name.json" > "$WORK/$name.log" 2>&1 &
-  PID[$name]=$!
-  local ports
-  ports=$(wait_ports "$WORK/$name.log" "${PID[$name]}") || exit 1
-  read -r "RTMP[$name]" "HTTP[$name]" <<< "$ports"
-}
-stop_nodes() { for name in "${!PID[@]}"; do stop "${PID[$name]}"; unset "PID[$name]"; done; }
 
 url_of() { # protocol node
   local base="http://127.0.0.1:${HTTP[$2]}/live/lat"

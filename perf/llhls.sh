@@ -63,17 +63,14 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 ensure_media
 
-WORK=$(mktemp -d -t appliance-perf-llhls.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID="" PROFILER_PID="" LOAD_PROFILER_PID=""
 cleanup() {
-  stop "$PROFILER_PID"; stop "$LOAD_PROFILER_PID"; stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-llhls-daemon.log"
-  for f in metrics-before metrics-after; do [[ -f $WORK/$f.txt ]] && cp "$WORK/$f.txt" "$OUT/last-llhls-$f.txt"; done
-  rm -rf "$WORK"
+  stop_each "$PROFILER_PID" "$LOAD_PROFILER_PID" "$LOAD_PID" "$PUBLISHER_PID" "$DAEMON_PID"
+  keep daemon.log last-llhls-daemon.log
+  keep metrics-before.txt last-llhls-metrics-before.txt
+  keep metrics-after.txt last-llhls-metrics-after.txt
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_scratch appliance-perf-llhls
 
 # Every player comes from 127.0.0.1: no per-address bound may refuse them (0 = none, held
 # requests included), and the stream may hold every player's waiting requests (2 per LL-HLS
@@ -90,8 +87,7 @@ cat > "$WORK/appliance.json" <<JSON
   "domains": [ { "name": "default", "apps": [ { "name": "live", "cmaf": { "maxHeldRequests": $HELD } } ] } ]
 }
 JSON
-: > "$WORK/daemon.log"
-"${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
 DAEMON_PID=$!
 
 PORTS=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
@@ -99,17 +95,9 @@ read -r RTMP_PORT HTTP_PORT <<< "$PORTS"
 ADMIN_PORT=$(port_of "$WORK/daemon.log" admin)
 [[ -n $ADMIN_PORT ]] || die "applianced did not report its admin port"
 
-"${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-  -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf" > "$WORK/publisher.log" 2>&1 &
+run_publisher "$MEDIA" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf"
 PUBLISHER_PID=$!
-
-listed() { curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"perf"'; }
-for _ in $(seq 150); do
-  listed && break
-  kill -0 "$PUBLISHER_PID" 2>/dev/null || { cat "$WORK/publisher.log" >&2; die "ffmpeg stopped publishing"; }
-  sleep 0.1
-done
-listed || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear in /api/streams within 15 s"; }
+wait_stream "http://127.0.0.1:$HTTP_PORT" perf "$PUBLISHER_PID" "$WORK/publisher.log" "$WORK/daemon.log"
 
 # CMAF packages on demand: the first playlist request starts it. Wait until the LL playlist lists
 # three segments, so the players join a stream already being watched.
@@ -124,9 +112,6 @@ done
 curl -fsS -m 10 -o /dev/null "$MPD" || die "the low-latency MPD did not answer"
 
 metrics() { curl -fsS -m 5 "http://127.0.0.1:$ADMIN_PORT/metrics" > "$1" 2>/dev/null || : > "$1"; }
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 # Nanoseconds the process's threads spent ready to run but waiting for a CPU (schedstat); 0 if unknown.
 run_queue_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.0f", s }'; }
 
@@ -155,10 +140,7 @@ PEAK_RSS=0 LOAD_HWM=0 LOAD_WAIT=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   wait_ns=$(run_queue_ns "$LOAD_PID")
   (( ${wait_ns:-0} > LOAD_WAIT )) && LOAD_WAIT=$wait_ns
-  rss=$(status_kb "$DAEMON_PID" VmRSS 2>/dev/null || echo 0)
-  (( ${rss:-0} > PEAK_RSS )) && PEAK_RSS=$rss
-  hwm=$(status_kb "$LOAD_PID" VmHWM 2>/dev/null || echo 0)
-  (( ${hwm:-0} > LOAD_HWM )) && LOAD_HWM=$hwm
+  sample_peaks "$DAEMON_PID" "$LOAD_PID"
   sleep 0.5
 done
 wait "$LOAD_PID"; LOAD_STATUS=$?
@@ -175,7 +157,6 @@ HWM=$(status_kb "$DAEMON_PID" VmHWM)
 [[ -s $WORK/load.json ]] || { cat "$WORK/load.err" "$WORK/load.txt" >&2; die "appliance-load wrote no report (exit $LOAD_STATUS)"; }
 
 j() { json ".$1" "$WORK/load.json"; }
-calc() { awk "BEGIN { $1 }"; }
 BYTES=$(j total.bytes)
 WALL=$(calc "printf \"%.1f\", ($END_NS - $START_NS) / 1e9")
 CPU=$(calc "printf \"%.2f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK")

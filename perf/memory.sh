@@ -54,17 +54,13 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # 360p25 at about 600 kbit/s: the stream the memory goal is stated for.
 ensure_media_360
 
-WORK=$(mktemp -d -t appliance-memory.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
-stop_all() { stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"; wait 2>/dev/null || true; LOAD_PID="" PUBLISHER_PID="" DAEMON_PID=""; }
-cleanup() { stop_all; [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_all() { stop_each "$LOAD_PID" "$PUBLISHER_PID" "$DAEMON_PID"; LOAD_PID="" PUBLISHER_PID="" DAEMON_PID=""; }
+cleanup() { stop_all; keep daemon.log last-daemon.log; }
+perf_scratch appliance-memory
 
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 api_status() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/api/status" > "$1" 2>/dev/null || echo '{}' > "$1"; }
 field() { local v; v=$(json "$1" "$2" 2>/dev/null); [[ $v =~ ^-?[0-9]+$ ]] && echo "$v" || echo 0; }
-calc() { awk "BEGIN { $1 }"; }
 
 # One measurement, into RESULT: "rss_before rss_with peak heap_before heap_with buffers_with failed stalled"
 # (kB, kB, kB, bytes, bytes, count, count, count).
@@ -78,19 +74,13 @@ measure() {
   "control": { "socket": "$WORK/control.sock" }
 }
 JSON
-  "$bin/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+  run_daemon "$WORK/appliance.json" "$WORK/daemon.log" "$bin"
   DAEMON_PID=$!
   local ports; ports=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
   read -r RTMP_PORT HTTP_PORT <<< "$ports"
-  ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA_360" -c copy \
-    -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/memory" > "$WORK/publisher.log" 2>&1 &
+  run_publisher "$MEDIA_360" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/memory"
   PUBLISHER_PID=$!
-  local listed=0
-  for _ in $(seq 150); do
-    curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"memory"' && { listed=1; break; }
-    sleep 0.1
-  done
-  (( listed )) || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear within 15 s"; }
+  wait_stream "http://127.0.0.1:$HTTP_PORT" memory "$PUBLISHER_PID" "$WORK/publisher.log" "$WORK/daemon.log"
   # Two GOPs in the cache and the publisher's own buffers grown: the baseline is the daemon with a live stream.
   sleep 5
   api_status "$WORK/before.json"

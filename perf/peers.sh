@@ -1,6 +1,7 @@
 # Peers measured in the same run as the daemon: nginx (Debian's `nginx` with `libnginx-mod-rtmp`)
 # on a prefix of its own under a temporary directory, on loopback ports, as one process pinned
-# like the daemon, stopped by its PID. Sourced after lib.sh by run.sh and segments.sh.
+# like the daemon, stopped by its PID. Sourced after lib.sh (it uses its helpers) by run.sh, scale.sh,
+# segments.sh and tls-cost.sh.
 
 NGINX_RTMP_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 
@@ -89,9 +90,6 @@ nginx_start() {
   die "nginx did not listen on 127.0.0.1:$port"
 }
 
-# utime + stime of a process, in clock ticks.
-peer_cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
 # nginx-rtmp under the same RTMP load as the daemon: the same media published by ffmpeg, the same
 # number of appliance-load RTMP viewers, duration and ramp, pinned the same way. Prints its
 # figures; writes "CPU_PER_GB CORE_PERCENT" to $5 (nothing when the peer could not run).
@@ -127,8 +125,7 @@ $(nginx_http_paths "$prefix")
 CONF
   } > "$prefix/nginx.conf"
   nginx_start "$prefix" "$http_port"
-  "${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-    -f flv "rtmp://127.0.0.1:$rtmp_port/live/perf" > "$prefix/publisher.log" 2>&1 &
+  run_publisher "$MEDIA" "$prefix/publisher.log" -f flv "rtmp://127.0.0.1:$rtmp_port/live/perf"
   PUBLISHER=$!
   publishing() { curl -fsS -m 2 "http://127.0.0.1:$http_port/stat" 2>/dev/null | tr -d ' \n' | grep -q '<name>perf</name>.*<publishing/>'; }
   for _ in $(seq 150); do
@@ -140,7 +137,7 @@ CONF
   sleep 2.5
   local clk before after start_ns end_ns
   clk=$(getconf CLK_TCK)
-  before=$(peer_cpu_ticks "$NGINX_PID") start_ns=$(date +%s%N)
+  before=$(cpu_ticks "$NGINX_PID") start_ns=$(date +%s%N)
   set +e
   "${ON_LOAD[@]}" "$BIN/appliance-load" --url "rtmp://127.0.0.1:$rtmp_port/live/perf" \
     --viewers "$viewers" --duration "$duration" --ramp "$ramp" \
@@ -151,7 +148,7 @@ CONF
   set -e
   end_ns=$(date +%s%N)
   kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died during the run"
-  after=$(peer_cpu_ticks "$NGINX_PID")
+  after=$(cpu_ticks "$NGINX_PID")
   [[ -s $prefix/load.json ]] || { cat "$prefix/load.err" >&2; die "appliance-load wrote no report against nginx-rtmp (exit $status)"; }
   local bytes per_gb core
   bytes=$(json .total.bytes "$prefix/load.json")

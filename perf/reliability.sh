@@ -67,19 +67,16 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   || die "open-file limit $(ulimit -n) is too low for these viewers and hostile connections"
 ensure_media
 
-WORK=$(mktemp -d -t appliance-perf-reliability.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" VIEWERS_PID="" OBSERVER_PID="" HOSTILE_PID="" LOG_NAME=""
 # Stops what the current scenario started, by PID, and keeps the daemon's log.
 stop_scenario() {
-  stop "$HOSTILE_PID"; stop "$VIEWERS_PID"; stop "$OBSERVER_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
-  wait 2>/dev/null || true
+  stop_each "$HOSTILE_PID" "$VIEWERS_PID" "$OBSERVER_PID" "$PUBLISHER_PID" "$DAEMON_PID"
   HOSTILE_PID="" VIEWERS_PID="" OBSERVER_PID="" PUBLISHER_PID="" DAEMON_PID=""
-  [[ -n $LOG_NAME && -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-reliability-$LOG_NAME-daemon.log"
+  [[ -n $LOG_NAME ]] && keep daemon.log "last-reliability-$LOG_NAME-daemon.log"
   LOG_NAME=""
 }
-cleanup() { stop_scenario; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+cleanup() { stop_scenario; }
+perf_scratch appliance-perf-reliability
 
 FAILURES=()
 must() { # description value: a figure that must be 0 (a missing figure is not 0)
@@ -105,8 +102,7 @@ JSON
 
 # Starts applianced on $WORK/appliance.json; sets DAEMON_PID, RTMP_PORT, HTTP_PORT.
 start_daemon() {
-  : > "$WORK/daemon.log"
-  "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+  run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
   DAEMON_PID=$!
   local ports
   ports=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
@@ -117,8 +113,7 @@ ctl() { "$BIN/appliancectl" --socket "$WORK/control.sock" "$@"; }
 
 # Publishes the perf file in a loop; returns once the stream is listed and a GOP is cached.
 start_publisher() {
-  ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-    -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf" > "$WORK/publisher.log" 2>&1 &
+  run_publisher "$MEDIA" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf"
   PUBLISHER_PID=$!
   for _ in $(seq 150); do
     ctl --json streams 2>/dev/null | grep -q '"default/live/perf"' && { sleep 2.5; return 0; }
@@ -240,7 +235,7 @@ log_kinds() { # pattern of lines to leave out
 source "$HERE/reliability-reload.sh"
 source "$HERE/reliability-hostile.sh"
 
-echo "perf/reliability.sh on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+echo "perf/reliability.sh on $(nproc) cores, load average $(load_average) at the start"
 [[ $SCENARIO == hostile ]] || reload_scenario
 [[ $SCENARIO == reload ]] || hostile_scenario
 

@@ -81,17 +81,13 @@ else
   ensure_media
 fi
 
-WORK=$(mktemp -d -t appliance-perf.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID="" PROBE_PID=""
 cleanup() {
-  stop "$PROBE_PID"; stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"
-  [[ -f $WORK/publisher.log ]] && cp "$WORK/publisher.log" "$OUT/last-publisher.log"
-  rm -rf "$WORK"
+  stop_each "$PROBE_PID" "$LOAD_PID" "$PUBLISHER_PID" "$DAEMON_PID"
+  keep daemon.log last-daemon.log
+  keep publisher.log last-publisher.log
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_scratch appliance-perf
 
 cat > "$WORK/appliance.json" <<JSON
 {
@@ -104,25 +100,17 @@ cat > "$WORK/appliance.json" <<JSON
   "domains": [ { "name": "default", "apps": [ { "name": "live"$FLUSH_JSON } ] } ]
 }
 JSON
-: > "$WORK/daemon.log"
-"${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
 DAEMON_PID=$!
 
 PORTS=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
 read -r RTMP_PORT HTTP_PORT <<< "$PORTS"
 
-"${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-  -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf" > "$WORK/publisher.log" 2>&1 &
+run_publisher "$MEDIA" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf"
 PUBLISHER_PID=$!
 
 # Live once the stream is listed, plus a GOP so the cache holds a keyframe for the first viewers.
-listed() { curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"perf"'; }
-for _ in $(seq 150); do
-  listed && break
-  kill -0 "$PUBLISHER_PID" 2>/dev/null || { cat "$WORK/publisher.log" >&2; die "ffmpeg stopped publishing"; }
-  sleep 0.1
-done
-listed || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear in /api/streams within 15 s"; }
+wait_stream "http://127.0.0.1:$HTTP_PORT" perf "$PUBLISHER_PID" "$WORK/publisher.log" "$WORK/daemon.log"
 sleep 2.5
 
 # HLS packages on demand: the first playlist request starts it (and may wait for the first
@@ -143,10 +131,6 @@ if (( HLS && ! HLS_COLD )); then
 fi
 status() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/api/status" > "$1" 2>/dev/null || echo '{}' > "$1"; }
 status "$WORK/status-before.json"
-
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
 RSS_BEFORE=$(status_kb "$DAEMON_PID" VmRSS)
 CPU_BEFORE=$(cpu_ticks "$DAEMON_PID")
@@ -177,12 +161,9 @@ if (( DELAY )); then
     > "$WORK/probe.txt" 2>&1 &
   PROBE_PID=$!
 fi
-PEAK_RSS_DURING=0 LOAD_HWM=0
+PEAK_RSS=0 LOAD_HWM=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do
-  rss=$(status_kb "$DAEMON_PID" VmRSS 2>/dev/null || echo 0)
-  (( rss > PEAK_RSS_DURING )) && PEAK_RSS_DURING=$rss
-  hwm=$(status_kb "$LOAD_PID" VmHWM 2>/dev/null || echo 0)
-  (( ${hwm:-0} > LOAD_HWM )) && LOAD_HWM=$hwm
+  sample_peaks "$DAEMON_PID" "$LOAD_PID"
   sleep 0.5
 done
 wait "$LOAD_PID"; LOAD_STATUS=$?
@@ -202,14 +183,13 @@ BYTES=$(json .total.bytes "$WORK/load.json")
 # The probe's bytes are delivered too (its CPU is in the daemon's).
 (( DELAY )) && BYTES=$(( BYTES + $(grep -o '[0-9]* bytes' "$WORK/probe.txt" | grep -o '^[0-9]*' || echo 0) ))
 MBITS=$(json .total.mbitPerSecond "$WORK/load.json")
-awk_calc() { awk "BEGIN { $1 }"; }
-WALL=$(awk_calc "printf \"%.1f\", ($END_NS - $START_NS) / 1e9")
-CPU=$(awk_calc "printf \"%.2f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK")
-PUB_CPU=$(awk_calc "printf \"%.2f\", ($PUB_CPU_AFTER - $PUB_CPU_BEFORE) / $CLK_TCK")
-GB=$(awk_calc "printf \"%.3f\", $BYTES / 1e9")
-PER_GB=$(awk_calc "if ($BYTES > 0) printf \"%.3f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / ($BYTES / 1e9); else print \"n/a\"")
-CORE=$(awk_calc "printf \"%.0f\", 100 * ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / (($END_NS - $START_NS) / 1e9)")
-PER_VIEWER_KB=$(awk_calc "printf \"%.1f\", ($PEAK_RSS_DURING - $RSS_BEFORE) / $TOTAL")
+WALL=$(calc "printf \"%.1f\", ($END_NS - $START_NS) / 1e9")
+CPU=$(calc "printf \"%.2f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK")
+PUB_CPU=$(calc "printf \"%.2f\", ($PUB_CPU_AFTER - $PUB_CPU_BEFORE) / $CLK_TCK")
+GB=$(calc "printf \"%.3f\", $BYTES / 1e9")
+PER_GB=$(calc "if ($BYTES > 0) printf \"%.3f\", ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / ($BYTES / 1e9); else print \"n/a\"")
+CORE=$(calc "printf \"%.0f\", 100 * ($CPU_AFTER - $CPU_BEFORE) / $CLK_TCK / (($END_NS - $START_NS) / 1e9)")
+PER_VIEWER_KB=$(calc "printf \"%.1f\", ($PEAK_RSS - $RSS_BEFORE) / $TOTAL")
 LOG_PROBLEM=' (WRN|ERR|CRT) '
 WARNINGS=$(grep -c -E "$LOG_PROBLEM" "$WORK/daemon.log" || true)
 
@@ -217,13 +197,13 @@ WARNINGS=$(grep -c -E "$LOG_PROBLEM" "$WORK/daemon.log" || true)
 cache() { local v; v=$(json ".segmentCache.$2" "$WORK/status-$1.json" 2>/dev/null); [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo 0; }
 HITS=$(( $(cache after hits) - $(cache before hits) ))
 MISSES=$(( $(cache after misses) - $(cache before misses) ))
-HIT_RATIO=$(awk_calc "if ($HITS + $MISSES > 0) printf \"%.2f%%\", 100 * $HITS / ($HITS + $MISSES); else print \"n/a\"")
+HIT_RATIO=$(calc "if ($HITS + $MISSES > 0) printf \"%.2f%%\", 100 * $HITS / ($HITS + $MISSES); else print \"n/a\"")
 # The send ring's counters (zero on epoll): io_uring_enter calls and entries submitted during the load.
 ring() { local v; v=$(json ".transport.$2" "$WORK/status-$1.json" 2>/dev/null); [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo 0; }
 SEND_IN_USE=$(json .transport.send "$WORK/status-after.json" 2>/dev/null || echo unknown)
 ENTERS=$(( $(ring after ringEnters) - $(ring before ringEnters) ))
 SQES=$(( $(ring after ringSubmitted) - $(ring before ringSubmitted) ))
-SQES_PER_ENTER=$(awk_calc "if ($ENTERS > 0) printf \"%.1f\", $SQES / $ENTERS; else print \"n/a\"")
+SQES_PER_ENTER=$(calc "if ($ENTERS > 0) printf \"%.1f\", $SQES / $ENTERS; else print \"n/a\"")
 cache_line() { echo "$(cache "$1" segments) segments, $(( $(cache "$1" bytes) / 1048576 )) MiB, hits $(cache "$1" hits), misses $(cache "$1" misses), evictions $(cache "$1" evictions)"; }
 
 cat <<REPORT
@@ -232,7 +212,7 @@ cat <<REPORT
 daemon CPU            ${CPU} s over ${WALL} s wall (${CORE}% of one core)
 CPU per GB delivered  ${PER_GB} CPU-s/GB (${GB} GB)
 delivered             ${MBITS} Mbit/s
-daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; RSS before viewers $((RSS_BEFORE / 1024)) MiB, highest sampled during the run $((PEAK_RSS_DURING / 1024)) MiB: ~${PER_VIEWER_KB} KiB per viewer
+daemon memory         peak RSS (VmHWM) $((HWM / 1024)) MiB; RSS before viewers $((RSS_BEFORE / 1024)) MiB, highest sampled during the run $((PEAK_RSS / 1024)) MiB: ~${PER_VIEWER_KB} KiB per viewer
 publisher (ffmpeg)    ${PUB_CPU} CPU-s in the same window
 transport             ${SEND_IN_USE} (zero-copy from ${ZERO_COPY} bytes, 0 = off); io_uring_enter ${ENTERS}, entries submitted ${SQES}: ${SQES_PER_ENTER} per enter
 daemon log            ${WARNINGS} warning/error lines (see perf/out/last-daemon.log)

@@ -69,12 +69,8 @@ STREAM_MBIT=$(python3 -c 'import os, sys; print(f"{os.path.getsize(sys.argv[1]) 
 
 perf_workdir appliance-scale
 
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
-user_ticks() { awk '{ sub(/^.*\) /, ""); print $12 }' "/proc/$1/stat"; }
-system_ticks() { awk '{ sub(/^.*\) /, ""); print $13 }' "/proc/$1/stat"; }
 # Bytes the daemon handed to viewers' sockets and the writes it took, from /metrics (all protocols).
 metric() { curl -fsS -m 5 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $NF } END { printf "%.0f\n", s }'; }
-calc() { awk "BEGIN { $1 }"; }
 
 # One run, printed as a table row; details go to $OUT/last-scale-*.txt.
 measure() {
@@ -88,21 +84,15 @@ measure() {
   "control": { "socket": "$WORK/control.sock" }
 }
 JSON
-  "${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+  run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
   local daemon=$!
   PIDS+=("$daemon")
   local ports; ports=$(wait_ports "$WORK/daemon.log" "$daemon") || exit 1
   read -r RTMP_PORT HTTP_PORT <<< "$ports"
   ADMIN_PORT=$(port_of "$WORK/daemon.log" admin)
-  "${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA_360" -c copy \
-    -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/scale" > "$WORK/publisher.log" 2>&1 &
+  run_publisher "$MEDIA_360" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/scale"
   PIDS+=($!)
-  local listed=0
-  for _ in $(seq 150); do
-    curl -fsS "http://127.0.0.1:$ADMIN_PORT/api/streams" 2>/dev/null | grep -q '"scale"' && { listed=1; break; }
-    sleep 0.1
-  done
-  (( listed )) || { cat "$WORK/publisher.log" "$WORK/daemon.log" >&2; die "the stream did not appear within 15 s"; }
+  wait_stream "http://127.0.0.1:$ADMIN_PORT" scale "${PIDS[-1]}" "$WORK/publisher.log" "$WORK/daemon.log"
   # Two GOPs in the cache, and the daemon's memory with a live stream as the baseline.
   sleep 5
   local url

@@ -62,16 +62,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 ensure_media
 
-WORK=$(mktemp -d -t appliance-perf-segments.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" WRK_PID="" NGINX_PID=""
 cleanup() {
-  stop "$WRK_PID"; stop "$NGINX_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-segments-daemon.log"
-  rm -rf "$WORK"
+  stop_each "$WRK_PID" "$NGINX_PID" "$PUBLISHER_PID" "$DAEMON_PID"
+  keep daemon.log last-segments-daemon.log
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_scratch appliance-perf-segments
 
 TLS_JSON="" SCHEME=http CURL_TLS=()
 if [[ $TLS == 1 ]]; then
@@ -99,13 +95,12 @@ mkdir -p "$WORK/html"
 # segment (a whole one of its steady state), whose bytes nginx serves too (from the first daemon).
 start_daemon() {
   local bin=$1
-  "${ON_SERVER[@]}" "$bin/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+  run_daemon "$WORK/appliance.json" "$WORK/daemon.log" "$bin"
   DAEMON_PID=$!
   local ports rtmp_port http_port
   ports=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
   read -r rtmp_port http_port <<< "$ports"
-  "${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-    -f flv "rtmp://127.0.0.1:$rtmp_port/live/perf" > "$WORK/publisher.log" 2>&1 &
+  run_publisher "$MEDIA" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$rtmp_port/live/perf"
   PUBLISHER_PID=$!
   # The first playlist request starts packaging.
   local playlist="http://127.0.0.1:$http_port/live/perf.m3u8" segment=""
@@ -137,21 +132,20 @@ stop_daemon() {
   PUBLISHER_PID="" DAEMON_PID=""
 }
 
-CLK_TCK=$(getconf CLK_TCK)
 declare -A RATE CORE PER_CPU ERRORS P99 SLOWEST TIMEOUTS LOAD_CORE
 # wrk on the load CPU against $2 with $3 connections; the server's CPU (pid $4) over the same window.
 #   measure LABEL URL CONNECTIONS PID ROUND
 measure() {
   local label=$1 url=$2 connections=$3 pid=$4 round=$5 before after start_ns end_ns key
   key=$label,$connections,$round
-  before=$(peer_cpu_ticks "$pid") start_ns=$(date +%s%N)
+  before=$(cpu_ticks "$pid") start_ns=$(date +%s%N)
   # wrk's own CPU too: at 100% of its core the load, not the server, sets the rate.
   ( TIMEFORMAT='%U %S'; time "${ON_LOAD[@]}" wrk -t1 -c"$connections" -d"${SECONDS_EACH}s" --latency "$url" > "$WORK/wrk.txt" 2>&1 ) 2> "$WORK/wrk-time.txt" &
   WRK_PID=$!
   wait "$WRK_PID" || { cat "$WORK/wrk.txt" >&2; die "wrk failed against $label"; }
   WRK_PID=""
   end_ns=$(date +%s%N)
-  after=$(peer_cpu_ticks "$pid")
+  after=$(cpu_ticks "$pid")
   local requests cpu wall
   requests=$(awk '/ requests in / { print $1 }' "$WORK/wrk.txt")
   [[ $requests =~ ^[0-9]+$ ]] || { cat "$WORK/wrk.txt" >&2; die "no request count in wrk's output"; }

@@ -74,40 +74,20 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) > 2 * VIEWERS + 4 * STEADY + 256 )) || die "open-file limit $(ulimit -n) is too low for $VIEWERS viewers"
 
 # The 360p stream of the memory scenario (about 0.6 Mbit/s), so 2,000 viewers fit on a shared machine.
-MEDIA=$OUT/testsrc2-360p25-530k-aac-60s.flv
-mkdir -p "$OUT"
-if [[ ! -s $MEDIA ]]; then
-  command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
-  echo "perf: encoding $MEDIA (once)"
-  ffmpeg -hide_banner -loglevel error -y \
-    -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
-    -t 60 -map 0:v -map 1:a \
-    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 530k -maxrate 530k -bufsize 1060k \
-    -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 64k -ac 2 -f flv "$MEDIA.part"
-  mv "$MEDIA.part" "$MEDIA"
-fi
+ensure_media_360
+MEDIA=$MEDIA_360
 
-WORK=$(mktemp -d -t appliance-perf-soak.XXXXXX)
 declare -A PID=() RTMP=() HTTP=() ADMIN=()
 PUBLISHER_PID="" STEADY_PID="" CHURN_PID=""
 cleanup() {
-  stop "$STEADY_PID"; stop "$CHURN_PID"; stop "$PUBLISHER_PID"
-  for name in "${!PID[@]}"; do
-    kill -CONT "${PID[$name]}" 2>/dev/null || true
-    stop "${PID[$name]}"
-  done
-  wait 2>/dev/null || true
-  for name in "${!PID[@]}"; do [[ -f $WORK/$name.log ]] && cp "$WORK/$name.log" "$OUT/last-soak-$name.log"; done
+  stop_each "$STEADY_PID" "$CHURN_PID" "$PUBLISHER_PID"
+  stop_nodes last-soak
+  local f
   for f in samples.csv access.log steady.json churn.json steady.txt churn.txt publisher.log events.txt; do
-    [[ -f $WORK/$f ]] && cp "$WORK/$f" "$OUT/last-soak-$f"
+    keep "$f" "last-soak-$f"
   done
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A loopback port free now, for the parents: a restarted parent must come back where the edge looks.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+perf_scratch appliance-perf-soak
 
 # A node: its name, its RTMP and HTTP ports (0: any), then its app "live" beyond the name, and more
 # top-level JSON. Its access lines go to $WORK/NAME-access.log (the edge's are the ones counted).
@@ -127,11 +107,7 @@ start_node() {
 JSON
   # A restarted node starts a new log, so its ports are read from this start's lines.
   [[ -f $WORK/$name.log ]] && mv "$WORK/$name.log" "$WORK/$name.log.$(date +%s%N)"
-  "$BIN/applianced" --config "$WORK/$name.json" > "$WORK/$name.log" 2>&1 &
-  PID[$name]=$!
-  local ports
-  ports=$(wait_ports "$WORK/$name.log" "${PID[$name]}") || exit 1
-  read -r "RTMP[$name]" "HTTP[$name]" <<< "$ports"
+  run_node "$name"
   ADMIN[$name]=$(port_of "$WORK/$name.log" admin)
 }
 pulling() { # parent ports...
@@ -149,6 +125,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 event() { echo "$(printf '%5ss' "$(since "$T0")") $*" | tee -a "$WORK/events.txt" >&2; }
 
+# The parents' RTMP ports are fixed: a restarted parent must come back where the edge looks.
 PARENT_A_RTMP=$(free_port) PARENT_B_RTMP=$(free_port)
 start_node origin 0 0 ""
 start_node parent-a "$PARENT_A_RTMP" 0 "$(pulling "${RTMP[origin]}")"
@@ -194,7 +171,7 @@ warm "$EDGE/soak.mpd?ll=1"
   --json-file "$WORK/steady.json" > "$WORK/steady.txt" 2>&1 &
 STEADY_PID=$!
 T0=$(now)
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_START=$(load_average)
 sleep 1
 "$BIN/appliance-load" --viewers "$CHURNING" --duration "$((RUN_SECONDS - 1))" --ramp 200 --churn "$CHURN" \
   --url "rtmp://127.0.0.1:${RTMP[edge]}/live/soak" --url "$EDGE/soak.flv" --url "$EDGE/soak.ts" --url "$EDGE/soak.m3u8" \
@@ -253,7 +230,7 @@ while :; do
   kill -0 "${PID[edge]}" 2>/dev/null || die "the edge exited"
   sleep 1
 done
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_END=$(load_average)
 STEADY_RC=0 CHURN_RC=0
 wait "$STEADY_PID" || STEADY_RC=$?
 wait "$CHURN_PID" || CHURN_RC=$?

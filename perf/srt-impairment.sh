@@ -33,7 +33,7 @@ cat > "$WORK/appliance.json" <<JSON
   "domains": [ { "name": "default", "apps": [ { "name": "far", "srt": { "latencyMs": 1500 } } ] } ]
 }
 JSON
-"$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
 PIDS+=($!)
 read -r RTMP_PORT HTTP_PORT <<< "$(wait_ports "$WORK/daemon.log" "${PIDS[0]}")"
 
@@ -53,7 +53,8 @@ declare -A STARTED=()
 publish() {
   local name=$1; shift
   STARTED[$name]=$(date +%s.%N)
-  ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy "$@" > "$WORK/publisher-$name.log" 2>&1 & PIDS+=($!)
+  run_publisher "$MEDIA" "$WORK/publisher-$name.log" "$@"
+  PIDS+=($!)
 }
 publish srt -f mpegts "srt://127.0.0.1:$UDP_RELAY?streamid=#!::r=far/srt,m=publish&latency=1500000"
 publish rtmp-loss -f flv "rtmp://127.0.0.1:$TCP_LOSS/far/rtmp-loss"
@@ -66,7 +67,7 @@ for name in srt rtmp-loss rtmp-delay; do
 done
 sleep 3
 
-echo "perf/$PERF_NAME: $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg), ${SECONDS_RUN} s per viewer"
+echo "perf/$PERF_NAME: $(date -u +%H:%M:%S) UTC, load average $(load_average), ${SECONDS_RUN} s per viewer"
 LOADS=()
 for name in srt rtmp-loss rtmp-delay; do
   "$BIN/appliance-load" --url "http://127.0.0.1:$HTTP_PORT/far/$name.flv" --viewers 1 --duration "$SECONDS_RUN" \
@@ -96,4 +97,4 @@ cat "$WORK/srt-mid.txt" "$WORK/srt-end.txt"
 for p in "${PIDS[@]:1:3}"; do kill -TERM "$p" 2>/dev/null || true; done
 sleep 0.5
 echo "== relays"; cat "$WORK"/relay-*.log
-echo "perf/$PERF_NAME: done at $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "perf/$PERF_NAME: done at $(date -u +%H:%M:%S) UTC, load average $(load_average)"

@@ -35,7 +35,7 @@ cat > "$WORK/appliance.json" <<JSON
   "control": { "socket": "$WORK/control.sock" }
 }
 JSON
-"$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
 DAEMON=$!
 PIDS+=("$DAEMON")
 read -r RTMP_PORT HTTP_PORT <<< "$(wait_ports "$WORK/daemon.log" "$DAEMON")"
@@ -49,15 +49,13 @@ publish() {
   else
     url="rtmp://127.0.0.1:$RTMP_PORT/live/$2" format=flv
   fi
-  ffmpeg -hide_banner -nostdin -loglevel error -re -stream_loop -1 -i "$MEDIA" -c copy -f "$format" "$url" \
-    > "$WORK/publisher-$2.log" 2>&1 &
+  run_publisher "$MEDIA" "$WORK/publisher-$2.log" -f "$format" "$url"
   echo $!
 }
 listed() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -c "\"name\": \"$1\"" || true; }
 # Waits up to 30 s for stream $1 to be listed; false if it never is.
 wait_listed() { for _ in $(seq 300); do (( $(listed "$1") > 0 )) && return 0; sleep 0.1; done; return 1; }
 metrics() { curl -fsS -m 5 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null || true; }
-calc() { awk "BEGIN { $1 }"; }
 
 echo "perf/$PERF_NAME: $(date -u +%H:%M:%S) UTC, $(nproc) CPUs, load average $(load_average); ${SECONDS_RUN} s per measurement, $ROUNDS rounds, $PUBLISHERS publishers"
 # What the daemon spends with no stream at all (its timers), so that a stream's own cost can be told apart.

@@ -34,41 +34,18 @@ done
 ensure_media
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-WORK=$(mktemp -d -t appliance-perf-tiers.XXXXXX)
 declare -A PID=() RTMP=() HTTP=()
 PUBLISHER_PID="" HOLDER_PID=""
 cleanup() {
-  stop "$HOLDER_PID"; stop "$PUBLISHER_PID"
-  for name in "${!PID[@]}"; do
-    kill -CONT "${PID[$name]}" 2>/dev/null || true
-    stop "${PID[$name]}"
-  done
-  wait 2>/dev/null || true
-  for name in "${!PID[@]}"; do [[ -f $WORK/$name.log ]] && cp "$WORK/$name.log" "$OUT/last-tiers-$name.log"; done
-  rm -rf "$WORK"
+  stop_each "$HOLDER_PID" "$PUBLISHER_PID"
+  stop_nodes last-tiers
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_scratch appliance-perf-tiers
 
 # A node: its id, then the JSON of its app "live" beyond the name.
 start_node() {
-  local name=$1 app=$2
-  cat > "$WORK/$name.json" <<JSON
-{
-  "node": { "id": "$name" },
-  "rtmp": { "listen": "127.0.0.1:0" },
-  "http": { "listen": "127.0.0.1:0" },
-  "log": { "level": "info" },
-  "admin": { "listen": "" },
-  "control": { "socket": "$WORK/$name.sock" },
-  "domains": [ { "name": "default", "apps": [ { "name": "live"${app:+, $app} } ] } ]
-}
-JSON
-  "$BIN/applianced" --config "$WORK/$name.json" > "$WORK/$name.log" 2>&1 &
-  PID[$name]=$!
-  local ports
-  ports=$(wait_ports "$WORK/$name.log" "${PID[$name]}") || exit 1
-  read -r "RTMP[$name]" "HTTP[$name]" <<< "$ports"
+  node_config "$1" "$2" > "$WORK/$1.json"
+  run_node "$1"
 }
 parent_url() { [[ $PROTOCOL == rtmp ]] && echo "rtmp://127.0.0.1:${RTMP[$1]}/live" || echo "http://127.0.0.1:${HTTP[$1]}/{app}/{stream}.flv"; }
 pulling() { # parents...
@@ -89,8 +66,7 @@ start_node origin ""
 start_node upper-a "$(pulling origin)"
 start_node upper-b "$(pulling origin)"
 start_node edge "$(pulling upper-a)"
-ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-  -f flv "rtmp://127.0.0.1:${RTMP[origin]}/live/perf" > "$WORK/publisher.log" 2>&1 &
+run_publisher "$MEDIA" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:${RTMP[origin]}/live/perf"
 PUBLISHER_PID=$!
 for _ in $(seq 150); do (( $(streams_at origin) == 1 )) && break; sleep 0.1; done
 (( $(streams_at origin) == 1 )) || { cat "$WORK/publisher.log" >&2; die "the stream did not appear at the origin"; }

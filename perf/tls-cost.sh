@@ -55,16 +55,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 ensure_media
 
-WORK=$(mktemp -d -t appliance-tls-cost.XXXXXX)
 DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
 cleanup() {
-  stop "$LOAD_PID"; stop "$PUBLISHER_PID"; stop "$DAEMON_PID"
-  wait 2>/dev/null || true
-  [[ -f $WORK/daemon.log ]] && cp "$WORK/daemon.log" "$OUT/last-daemon.log"
-  rm -rf "$WORK"
+  stop_each "$LOAD_PID" "$PUBLISHER_PID" "$DAEMON_PID"
+  keep daemon.log last-daemon.log
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+perf_scratch appliance-tls-cost
 
 make_test_certificate "$WORK"
 
@@ -81,23 +77,16 @@ cat > "$WORK/appliance.json" <<JSON
   "domains": [ { "name": "default", "apps": [ { "name": "live"$FLUSH_JSON } ] } ]
 }
 JSON
-"${ON_SERVER[@]}" "$BIN/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
+run_daemon "$WORK/appliance.json" "$WORK/daemon.log"
 DAEMON_PID=$!
 PORTS=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
 read -r RTMP_PORT HTTP_PORT <<< "$PORTS"
 HTTPS_PORT=$(port_of "$WORK/daemon.log" https) RTMPS_PORT=$(port_of "$WORK/daemon.log" rtmps)
 [[ -n $HTTPS_PORT && -n $RTMPS_PORT ]] || { cat "$WORK/daemon.log" >&2; die "applianced did not report its https and rtmps ports"; }
 
-"${ON_LOAD[@]}" ffmpeg -hide_banner -nostdin -loglevel warning -re -stream_loop -1 -i "$MEDIA" -c copy \
-  -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf" > "$WORK/publisher.log" 2>&1 &
+run_publisher "$MEDIA" "$WORK/publisher.log" -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/perf"
 PUBLISHER_PID=$!
-listed() { curl -fsS "http://127.0.0.1:$HTTP_PORT/api/streams" 2>/dev/null | grep -q '"perf"'; }
-for _ in $(seq 150); do
-  listed && break
-  kill -0 "$PUBLISHER_PID" 2>/dev/null || { cat "$WORK/publisher.log" >&2; die "ffmpeg stopped publishing"; }
-  sleep 0.1
-done
-listed || die "the stream did not appear in /api/streams within 15 s"
+wait_stream "http://127.0.0.1:$HTTP_PORT" perf "$PUBLISHER_PID" "$WORK/publisher.log"
 sleep 2.5
 
 url_of() {
@@ -108,9 +97,6 @@ url_of() {
     rtmps) echo "rtmps://127.0.0.1:$RTMPS_PORT/live/perf" ;;
   esac
 }
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # One arm: N viewers for T seconds; writes "cpu_s bytes load_tool_cpu_s failed loadavg" to $WORK/arm.result
 # (not through $(...): the load tool must stay this shell's child, for cleanup to stop it).
@@ -126,12 +112,12 @@ run_arm() {
   set -e
   after=$(cpu_ticks "$DAEMON_PID")
   [[ -s $WORK/load.json ]] || { cat "$WORK/load-$arm.txt" >&2; die "appliance-load wrote no report for $arm (exit $status)"; }
-  echo "$(awk "BEGIN { printf \"%.2f\", ($after - $before) / $CLK_TCK }") $(json .total.bytes "$WORK/load.json") $(json .loadToolCpuSeconds "$WORK/load.json") $(json .total.failed "$WORK/load.json") $(loadavg | tr ' ' /)" > "$WORK/arm.result"
+  echo "$(calc "printf \"%.2f\", ($after - $before) / $CLK_TCK") $(json .total.bytes "$WORK/load.json") $(json .loadToolCpuSeconds "$WORK/load.json") $(json .total.failed "$WORK/load.json") $(load_average | tr ' ' /)" > "$WORK/arm.result"
   rm -f "$WORK/load.json"
 }
 
 echo "== perf/tls-cost.sh: $VIEWERS viewers per arm, ${DURATION} s each, $ROUNDS rounds of ${ARMS}, flushIntervalMs $FLUSH_MS, $PINNING =="
-echo "load average at start: $(loadavg) on $(nproc) CPUs; kernel TLS: $(python3 "$PERF_DIR/ktls-probe.py" || true)"
+echo "load average at start: $(load_average) on $(nproc) CPUs; kernel TLS: $(python3 "$PERF_DIR/ktls-probe.py" || true)"
 printf '%-6s %-10s %8s %9s %10s %10s %7s  %s\n' round arm cpu-s GB CPU-s/GB load-cpu-s failed loadavg
 declare -A SUM_CPU SUM_BYTES
 for round in $(seq "$ROUNDS"); do
@@ -157,4 +143,4 @@ for pair in "https-flv flv" "rtmps rtmp"; do
   [[ -n ${SUM_BYTES[$tls]:-} && -n ${SUM_BYTES[$plain]:-} ]] || continue
   echo "  ${ARM_NAME[$tls]} / ${ARM_NAME[$plain]}: $(awk "BEGIN { printf \"%.2f\", $(per_gb "$tls") / $(per_gb "$plain") }")x"
 done
-echo "daemon log: $(grep -c -E ' (WRN|ERR|CRT) ' "$WORK/daemon.log" || true) warning/error lines (perf/out/last-daemon.log); load average at end: $(loadavg)"
+echo "daemon log: $(grep -c -E ' (WRN|ERR|CRT) ' "$WORK/daemon.log" || true) warning/error lines (perf/out/last-daemon.log); load average at end: $(load_average)"

@@ -38,18 +38,10 @@ for n in "$ROUNDS" "$SECONDS_SMALL" "$SECONDS_BIG"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "perf/uring.sh: '$n' is not a whole number" >&2; exit 2; }
 done
 
-# The 0.6 Mbit/s 360p stream (the same file perf/memory.sh makes).
-MEDIA_360=$OUT/testsrc2-360p25-530k-aac-60s.flv
+# The 0.6 Mbit/s 360p stream of the big arms (the same file perf/memory.sh makes).
 mkdir -p "$OUT"
-if [[ $SCENARIOS == *big* && ! -s $MEDIA_360 ]]; then
-  command -v ffmpeg >/dev/null || die "ffmpeg is needed (apt-get install ffmpeg)"
-  echo "perf: encoding $MEDIA_360 (once)"
-  ffmpeg -hide_banner -loglevel error -y \
-    -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
-    -t 60 -map 0:v -map 1:a \
-    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 530k -maxrate 530k -bufsize 1060k \
-    -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 64k -ac 2 -f flv "$MEDIA_360.part"
-  mv "$MEDIA_360.part" "$MEDIA_360"
+if [[ $SCENARIOS == *big* ]]; then
+  ensure_media_360
 fi
 
 LOGS=$OUT/uring
@@ -62,7 +54,7 @@ arm() {
   local log="$LOGS/$slug-$send-zc$zc-flush$flush-r$round.log"
   echo "perf/uring.sh: $name, send $send, zero-copy $zc, flush $flush, round $round (log: $log)"
   local load
-  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  load=$(load_average)
   if ! PERF_PEER=none bash "$PERF_DIR/run.sh" --send "$send" --zero-copy "$zc" --flush-ms "$flush" "$@" > "$log" 2>&1; then
     echo "  failed: $(tail -n 3 "$log" | tr '\n' ' ')"
     ROWS+=("| $name | $flush | $send$( ((zc > 0)) && echo " + zero-copy" || true) | failed | | | | | $load |")

@@ -7,7 +7,7 @@ using Appliance.Load.Run;
 var options = LoadOptions.Parse(args);
 if (options.Help)
 {
-    Console.WriteLine(LoadOptions.Usage);
+    Console.WriteLine(LoadUsage.Text);
     return 0;
 }
 if (options.Error is not null)

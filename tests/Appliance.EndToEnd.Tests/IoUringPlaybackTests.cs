@@ -47,20 +47,8 @@ public sealed class IoUringPlaybackTests
             }
         }
 
-        foreach (var url in new[] { daemon.RtmpUrl("live/ring"), daemon.HttpUrl("live/ring.flv") })
-        {
-            var probe = await Ffmpeg.ProbeAsync(url, seconds: 4, TimeSpan.FromSeconds(40));
-            Assert.Equal("h264", probe.Video.CodecName);
-            Assert.Equal(640, probe.Video.Width);
-            Assert.Equal(360, probe.Video.Height);
-            Assert.Equal("aac", probe.Audio.CodecName);
-            var video = probe.PacketsOf(probe.Video);
-            Assert.True(video.Count >= 3 * 25, $"{url}: only {video.Count} video packets");
-            for (var i = 1; i < video.Count; i++)
-            {
-                Assert.True(video[i].Dts > video[i - 1].Dts, $"{url}: video dts not increasing at packet {i}");
-            }
-        }
+        await ProbedPlayback.AssertH264AndAacAsync(daemon.RtmpUrl("live/ring"));
+        await ProbedPlayback.AssertH264AndAacAsync(daemon.HttpUrl("live/ring.flv"));
 
         var metrics = PrometheusText.Parse(await Http.GetStringAsync(daemon.AdminUrl("metrics")));
         Assert.Equal(1, metrics.Value("appliance_transport_send_info", "send=\"io_uring\""));

@@ -54,36 +54,17 @@ internal sealed partial class PushForwarder
         _stream.EnsureTsPackaging();
         var writer = new ConnectionWriter(connection.Output);
         traffic.Writer = writer;
-        var subscription = _stream.SubscribeForwarder(writer, WireFormat.Ts);
-        if (subscription is null)
+        var reason = await ForwardSessionAsync(key, writer, WireFormat.Ts, () => ListenAsync(connection, traffic),
+            () =>
+            {
+                // Closing the socket ends the receive thread, and with it the listener.
+                connection.Abort();
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+        if (reason is null)
         {
             return new Outcome(false, "stream ended");
         }
-        subscription.Ended = _ => writer.CloseAfterFlush("stream ended");
-        _writer = writer;
-        Interlocked.Increment(ref _sessions);
-        _state = "forwarding";
-        _lastError = null;
-        PushLog.Forwarding(_logger, key, _target.ToString());
-        var writing = writer.RunAsync();
-        var listening = ListenAsync(connection, traffic);
-        var first = await Task.WhenAny(writing, listening).ConfigureAwait(false);
-        string reason;
-        if (ReferenceEquals(first, listening))
-        {
-            reason = await listening.ConfigureAwait(false);
-            writer.Close(reason);
-            await writing.ConfigureAwait(false);
-        }
-        else
-        {
-            reason = await writing.ConfigureAwait(false);
-            // Closing the socket ends the receive thread, and with it the listener.
-            connection.Abort();
-            await listening.ConfigureAwait(false);
-        }
-        Interlocked.Add(ref _bytesBefore, writer.BytesWritten);
-        _writer = null;
         // A target that refuses the publish closes at once: not a session that worked, so the backoff grows.
         return new Outcome(MonotonicClock.NowMs - startedMs >= _timing.RetryMs, reason);
     }

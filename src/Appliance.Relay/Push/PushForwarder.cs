@@ -210,39 +210,15 @@ internal sealed partial class PushForwarder
 
     private async Task<Outcome> ForwardAsync(string key, RtmpClient client)
     {
-        var writer = new ConnectionWriter(new RtmpClientSink(client));
-        var subscription = _stream.SubscribeForwarder(writer);
-        if (subscription is null)
-        {
-            return new Outcome(false, "stream ended");
-        }
-        subscription.Ended = _ => writer.CloseAfterFlush("stream ended");
-        _writer = writer;
-        Interlocked.Increment(ref _sessions);
-        _state = "forwarding";
-        _lastError = null;
-        PushLog.Forwarding(_logger, key, _target.ToString());
         using var reading = new CancellationTokenSource();
-        var writing = writer.RunAsync();
-        var listening = ListenAsync(client, reading.Token);
-        var first = await Task.WhenAny(writing, listening).ConfigureAwait(false);
-        string reason;
-        if (ReferenceEquals(first, listening))
-        {
-            reason = await listening.ConfigureAwait(false);
-            writer.Close(reason);
-            await writing.ConfigureAwait(false);
-        }
-        else
-        {
-            reason = await writing.ConfigureAwait(false);
-            await reading.CancelAsync().ConfigureAwait(false);
-            await client.DisposeAsync().ConfigureAwait(false);
-            await listening.ConfigureAwait(false);
-        }
-        Interlocked.Add(ref _bytesBefore, writer.BytesWritten);
-        _writer = null;
-        return new Outcome(true, reason);
+        var reason = await ForwardSessionAsync(key, new ConnectionWriter(new RtmpClientSink(client)), WireFormat.Rtmp,
+            () => ListenAsync(client, reading.Token),
+            async () =>
+            {
+                await reading.CancelAsync().ConfigureAwait(false);
+                await client.DisposeAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        return reason is null ? new Outcome(false, "stream ended") : new Outcome(true, reason);
     }
 
     /// <summary>

@@ -25,10 +25,19 @@ public sealed unsafe class SendRing : IDisposable
     private const int ECanceled = 125;
     internal const int IovecsPerBlock = 64;
 
+    /// <summary>
+    /// How long a stopping ring waits for the kernel to answer its cancels. The kernel answers at
+    /// once (a send parked on a socket's poll is simply dropped); the bound is only for a kernel
+    /// that would not, so a stop can never hang on it.
+    /// </summary>
+    private const int CancelBoundMs = 2000;
+
     private readonly ConcurrentQueue<UringOperation> _queued = new();
     private readonly ConcurrentQueue<ulong> _cancels = new();
     private readonly Stack<nint> _blocks = new();
     private readonly List<UringOperation?> _submitting = [];
+    private readonly HeldOperations _held = new();
+    private readonly ManualResetEventSlim _drained = new();
     private readonly Thread _thread;
     private readonly int _eventFd;
     private readonly long* _wakeBuffer;
@@ -36,6 +45,8 @@ public sealed unsafe class SendRing : IDisposable
     private int _sleeping;
     private bool _wakeArmed;
     private volatile bool _stopping;
+    private volatile bool _draining;
+    private bool _drainStarted;
     private volatile bool _closed;
     private int _inFlight;
     private long _enters;
@@ -61,6 +72,9 @@ public sealed unsafe class SendRing : IDisposable
 
     /// <summary>Completions reaped.</summary>
     public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Operations the kernel holds now (a send parked on a full socket among them).</summary>
+    internal int Held => _held.Count;
 
     /// <summary>
     /// Starts the ring and its thread, or says why it cannot: ENOSYS (no io_uring in this kernel),
@@ -172,6 +186,11 @@ public sealed unsafe class SendRing : IDisposable
         }
         while (!_stopping)
         {
+            if (_draining && !_drainStarted)
+            {
+                _drainStarted = true;
+                CancelEverything();
+            }
             if (!_wakeArmed)
             {
                 ArmWake();
@@ -183,7 +202,7 @@ public sealed unsafe class SendRing : IDisposable
                 // Say we sleep, then look once more: a writer that queued before this sees
                 // nothing to wake, so its work must be seen here.
                 Interlocked.Exchange(ref _sleeping, 1);
-                if (_queued.IsEmpty && _cancels.IsEmpty)
+                if (_queued.IsEmpty && _cancels.IsEmpty && _draining == _drainStarted)
                 {
                     wait = true;
                 }
@@ -220,14 +239,14 @@ public sealed unsafe class SendRing : IDisposable
             if (operation is not null)
             {
                 operation.OnSubmitted();
-                Ended(operation.OnCompletion(-ECanceled, 0));
+                Ended(operation, operation.OnCompletion(-ECanceled, 0));
             }
         }
         _submitting.Clear();
         while (_queued.TryDequeue(out var operation))
         {
             operation.OnSubmitted();
-            Ended(operation.OnCompletion(-ECanceled, 0));
+            Ended(operation, operation.OnCompletion(-ECanceled, 0));
         }
     }
 
@@ -239,12 +258,13 @@ public sealed unsafe class SendRing : IDisposable
         // later enter, after the send it is for.
         while (_queued.TryPeek(out var operation))
         {
-            if (operation.CancelRequested)
+            if (operation.CancelRequested || _draining)
             {
-                // Closed before it reached the kernel: it fails here, nothing is sent.
+                // Closed before it reached the kernel, or the ring is stopping: it fails here,
+                // nothing is sent.
                 _queued.TryDequeue(out _);
                 operation.OnSubmitted();
-                Ended(operation.OnCompletion(-ECanceled, 0));
+                Ended(operation, operation.OnCompletion(-ECanceled, 0));
                 continue;
             }
             var sqe = ring.TryGetSqe();
@@ -286,11 +306,44 @@ public sealed unsafe class SendRing : IDisposable
         }
     }
 
-    private void Ended(bool ended)
+    private void Ended(UringOperation operation, bool ended)
     {
-        if (ended)
+        if (!ended)
         {
-            Interlocked.Decrement(ref _inFlight);
+            return;
+        }
+        _held.Remove(operation);
+        if (Interlocked.Decrement(ref _inFlight) == 0 && _draining)
+        {
+            _drained.Set();
+        }
+    }
+
+    /// <summary>
+    /// The ring is stopping: every send the kernel holds, or is about to be given, is cancelled.
+    /// A send to a peer that has stopped reading waits on its socket's poll with no end of its
+    /// own (the connection's send stall deadline, which would close it, is gone with the node),
+    /// and its writer would never complete.
+    /// </summary>
+    private void CancelEverything()
+    {
+        _held.ForEach(CancelOne);
+        foreach (var operation in _submitting)
+        {
+            if (operation is not null)
+            {
+                CancelOne(operation);
+            }
+        }
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            _drained.Set();
+        }
+
+        void CancelOne(UringOperation operation)
+        {
+            operation.RequestCancel();
+            _cancels.Enqueue(operation.Token);
         }
     }
 
@@ -300,7 +353,11 @@ public sealed unsafe class SendRing : IDisposable
         taken = Math.Min(taken, _submitting.Count);
         for (var i = 0; i < taken; i++)
         {
-            _submitting[i]?.OnSubmitted();
+            if (_submitting[i] is { } operation)
+            {
+                operation.OnSubmitted();
+                _held.Add(operation);
+            }
         }
         _submitting.RemoveRange(0, taken);
     }
@@ -320,7 +377,8 @@ public sealed unsafe class SendRing : IDisposable
                 case CancelToken:
                     break;
                 default:
-                    Ended(UringOperation.FromToken(cqe.UserData).OnCompletion(cqe.Result, cqe.Flags));
+                    var operation = UringOperation.FromToken(cqe.UserData);
+                    Ended(operation, operation.OnCompletion(cqe.Result, cqe.Flags));
                     break;
             }
         }
@@ -351,8 +409,8 @@ public sealed unsafe class SendRing : IDisposable
     internal void DisableZeroCopy() => ZeroCopyMinBytes = 0;
 
     /// <summary>
-    /// Takes no more sends, lets those in the kernel finish (closed connections' sends fail at
-    /// once) for up to two seconds, then stops the thread and frees the ring.
+    /// Takes no more sends, cancels those the kernel holds and waits for their completions (their
+    /// writers fail, as a closed connection's do), then stops the thread and frees the ring.
     /// </summary>
     public void Dispose()
     {
@@ -361,17 +419,22 @@ public sealed unsafe class SendRing : IDisposable
             return;
         }
         _closed = true;
-        var deadline = Environment.TickCount64 + 2000;
-        while (Volatile.Read(ref _inFlight) > 0 && Environment.TickCount64 < deadline)
-        {
-            Thread.Sleep(10);
-        }
+        _draining = true;
+        WakeNow();
+        _drained.Wait(CancelBoundMs);
         _stopping = true;
-        Interlocked.Exchange(ref _sleeping, 1);
-        Wake();
+        WakeNow();
         _thread.Join();
         _ring?.Dispose();
+        _drained.Dispose();
         ReleaseNative();
+    }
+
+    /// <summary>Wakes the thread whether or not it said it sleeps: a spare eventfd write only ends one wait early.</summary>
+    private void WakeNow()
+    {
+        Interlocked.Exchange(ref _sleeping, 1);
+        Wake();
     }
 
     private void ReleaseNative()

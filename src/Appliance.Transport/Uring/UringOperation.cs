@@ -125,6 +125,13 @@ internal sealed class UringOperation : IValueTaskSource<int>
 
     public bool IsInFlight => (Volatile.Read(ref _state) & InFlight) != 0;
 
+    // The ring thread's list of what the kernel holds (HeldOperations); no other thread touches them.
+    internal bool Held { get; set; }
+
+    internal UringOperation? HeldPrevious { get; set; }
+
+    internal UringOperation? HeldNext { get; set; }
+
     private void ReleaseSocket()
     {
         if (_socketReferenced)
