@@ -8,7 +8,8 @@
 #
 #   perf/memory.sh [--viewers N[,N...]] [--protocols rtmp,flv] [--hold T] [--ramp R] [--compare BIN_DIR]
 #   env: MEMORY_VIEWERS (1000), MEMORY_PROTOCOLS (rtmp,flv), MEMORY_HOLD (10), MEMORY_RAMP (1000),
-#        MEMORY_COMPARE (a second build's bin directory, run alternately in the same run), BIN (artifacts/bin)
+#        MEMORY_COMPARE (a second build's bin directory, run alternately in the same run), BIN (artifacts/bin),
+#        MEMORY_DAEMON_ENV (VAR=value words given to every daemon, e.g. DOTNET_GCGen0MaxBudget=0x400000)
 set -euo pipefail
 
 PERF_NAME=memory.sh
@@ -18,8 +19,9 @@ PROTOCOLS=${MEMORY_PROTOCOLS:-rtmp,flv}
 HOLD=${MEMORY_HOLD:-10}
 RAMP=${MEMORY_RAMP:-1000}
 COMPARE=${MEMORY_COMPARE:-}
+DAEMON_ENV=${MEMORY_DAEMON_ENV:-}
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --viewers) COUNTS=$2; shift 2 ;;
@@ -74,7 +76,8 @@ measure() {
   "control": { "socket": "$WORK/control.sock" }
 }
 JSON
-  run_daemon "$WORK/appliance.json" "$WORK/daemon.log" "$bin"
+  # shellcheck disable=SC2086 # words on purpose: VAR=value pairs
+  env $DAEMON_ENV "$bin/applianced" --config "$WORK/appliance.json" > "$WORK/daemon.log" 2>&1 &
   DAEMON_PID=$!
   local ports; ports=$(wait_ports "$WORK/daemon.log" "$DAEMON_PID") || exit 1
   read -r RTMP_PORT HTTP_PORT <<< "$ports"
@@ -85,6 +88,7 @@ JSON
   sleep 5
   api_status "$WORK/before.json"
   local rss_before; rss_before=$(status_kb "$DAEMON_PID" VmRSS)
+  local anon_before file_before; anon_before=$(status_kb "$DAEMON_PID" RssAnon); file_before=$(status_kb "$DAEMON_PID" RssFile)
   local url
   case $protocol in
     rtmp) url="rtmp://127.0.0.1:$RTMP_PORT/live/memory" ;;
@@ -105,6 +109,7 @@ JSON
   done
   local rss_with; rss_with=$(status_kb "$DAEMON_PID" VmRSS)
   (( rss_with > peak )) && peak=$rss_with
+  local anon_with file_with; anon_with=$(status_kb "$DAEMON_PID" RssAnon); file_with=$(status_kb "$DAEMON_PID" RssFile)
   api_status "$WORK/with.json"
   set +e; wait "$LOAD_PID"; set -e
   LOAD_PID=""
@@ -113,6 +118,15 @@ JSON
   RESULT+=" $(field .memory.managedHeapBytes "$WORK/with.json") $(field .memory.nativeBuffersOutstanding "$WORK/with.json")"
   RESULT+=" $(field .total.failed "$WORK/load.json") $(field .total.stalled "$WORK/load.json") $(field .total.made "$WORK/load.json")"
   RESULT+=" $(( $(field .sessions "$WORK/with.json") - $(field .sessions "$WORK/before.json") ))"
+  # Where the growth went (kB or bytes, deltas from before to with): anonymous and file-backed RSS,
+  # the GC's committed memory, bytes allocated while the viewers joined and played, gen0
+  # collections, native buffers outstanding, threads.
+  local delta key
+  BREAKDOWN="$(( anon_with - anon_before )) $(( file_with - file_before ))"
+  for key in .memory.managedCommittedBytes .memory.managedAllocatedBytes .gc.gen0 .gc.gen1 .memory.nativeBuffersOutstanding .threads; do
+    delta=$(( $(field "$key" "$WORK/with.json") - $(field "$key" "$WORK/before.json") ))
+    BREAKDOWN+=" $delta"
+  done
   cp "$WORK/load.txt" "$OUT/last-memory-load.txt"
   cp "$WORK/before.json" "$OUT/last-memory-status-before.json"
   cp "$WORK/with.json" "$OUT/last-memory-status-with.json"
@@ -126,6 +140,7 @@ printf '\n(viewers: asked for, then made by the load tool and open in the daemon
 printf '\n| build | protocol | viewers | RSS before (MiB) | RSS with viewers (MiB) | KiB per viewer | peak KiB per viewer | managed heap KiB per viewer | failed | stalled |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
 declare -A WITH=()
+BREAKDOWN_ROWS=""
 for viewers in "${COUNT_LIST[@]}"; do
   for protocol in "${PROTOCOL_LIST[@]}"; do
     for bin in "${BUILDS[@]}"; do
@@ -133,6 +148,11 @@ for viewers in "${COUNT_LIST[@]}"; do
       read -r before with peak heap_before heap_with _buffers failed stalled made sessions <<< "$RESULT"
       label=$([[ $bin == "$BIN" ]] && echo "this" || echo "compare")
       WITH["$label/$protocol/$viewers"]=$with
+      read -r anon file committed allocated gen0 gen1 buffers threads <<< "$BREAKDOWN"
+      BREAKDOWN_ROWS+=$(printf '| %s | %s | %d | %s | %s | %s | %s | %d / %d | %d | %d |' "$label" "$protocol" "$viewers" \
+        "$(calc "printf \"%.1f\", $anon / $viewers")" "$(calc "printf \"%.1f\", $file / $viewers")" \
+        "$(calc "printf \"%.1f\", $committed / 1024 / $viewers")" "$(calc "printf \"%.1f\", $allocated / 1024 / $viewers")" \
+        "$gen0" "$gen1" "$buffers" "$threads")$'\n'
       printf '| %s | %s | %d (%d made, %d open) | %s | %s | **%s** | %s | %s | %s | %s |\n' "$label" "$protocol" "$viewers" "$made" "$sessions" \
         "$(calc "printf \"%.1f\", $before / 1024")" "$(calc "printf \"%.1f\", $with / 1024")" \
         "$(calc "printf \"%.1f\", ($with - $before) / $viewers")" "$(calc "printf \"%.1f\", ($peak - $before) / $viewers")" \
@@ -140,6 +160,12 @@ for viewers in "${COUNT_LIST[@]}"; do
     done
   done
 done
+
+printf '\n(where it went, from before to with viewers; KiB per viewer except the counts: anonymous and\n file-backed RSS, the GC'"'"'s committed memory, bytes allocated meanwhile, gen0 / gen1 collections meanwhile,\n native buffers outstanding, threads)\n'
+printf '\n| build | protocol | viewers | RssAnon | RssFile | GC committed | allocated | gen0 / gen1 GCs | native buffers | threads |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+printf '%s' "$BREAKDOWN_ROWS"
+[[ -n $DAEMON_ENV ]] && printf '\n(daemon environment: %s)\n' "$DAEMON_ENV"
 
 # With two or more counts, the cost of each viewer beyond the first count: fixed costs (code paged
 # in, the stream's wire format serialized once, GC regions, threads) cancel out.

@@ -108,6 +108,39 @@ public sealed class PlaybackTests(LivePublisherFixture live) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task An_http_flv_viewer_that_sends_more_after_its_request_keeps_playing_and_its_hang_up_ends_its_session()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        await using var viewer = await HttpFlvViewer.OpenAsync(live.Daemon.HttpPort, "/live/cam.flv", cts.Token);
+        var port = viewer.LocalPort;
+        // Once a request has become a stream the daemon reads nothing more from the connection: a
+        // pipelined request is not answered and anything else is ignored, but the close is seen.
+        var extra = System.Text.Encoding.ASCII.GetBytes("GET /live/cam.flv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nand then some noise");
+        await viewer.SendAsync(extra, cts.Token);
+
+        var sentAt = Environment.TickCount64;
+        var video = new List<MediaMessage>();
+        while (Environment.TickCount64 - sentAt < 3000 || video.Count < 50)
+        {
+            var message = await viewer.ReadAsync(cts.Token) ?? throw new IOException("the daemon closed the viewer");
+            if (message.IsVideo && !message.IsSequenceHeader)
+            {
+                video.Add(message);
+            }
+        }
+        await viewer.DisposeAsync();
+
+        for (var i = 1; i < video.Count; i++)
+        {
+            Assert.True(video[i].Timestamp > video[i - 1].Timestamp, $"video timestamps not increasing at {i}: {video[i - 1].Timestamp} -> {video[i].Timestamp}");
+        }
+        var request = "GET /live/cam.flv HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: e2e\r\n\r\n".Length;
+        var access = await live.Daemon.WaitForLogAsync(l => l.Contains($"access proto=http-flv client=127.0.0.1:{port} ", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains($" in={request + extra.Length} ", access, StringComparison.Ordinal);
+        Assert.Contains("reason=\"client closed\"", access, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Playing_a_missing_stream_is_StreamNotFound_over_rtmp_and_404_over_http()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -19,4 +19,13 @@ public interface IConnection
 
     /// <summary>Ends the connection from any thread; pending reads and writes fail.</summary>
     void Abort();
+
+    /// <summary>
+    /// For a connection that will parse nothing more (an HTTP viewer whose request became a
+    /// stream): waits until the peer closes, discarding whatever it sends, and returns how many
+    /// bytes that was. <see cref="Input"/> must not be read meanwhile or after, so a transport may
+    /// give up its reader here and keep only what it needs to notice the close. Fails as a read
+    /// does when the connection breaks or is aborted.
+    /// </summary>
+    Task<long> DiscardInputUntilClosedAsync() => PipeInput.DiscardUntilCompletedAsync(Input);
 }

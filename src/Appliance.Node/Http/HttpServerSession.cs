@@ -73,7 +73,20 @@ public sealed partial class HttpServerSession : SessionBase
 
     protected override string AbortLogName => Protocol;
 
-    protected override Task<string> ReadAsync() => ReadLoopAsync();
+    /// <summary>
+    /// Requests until one becomes a stream; then the connection gives up its reader and only
+    /// watches for the close, ignoring whatever the client still sends. The request loop's frame
+    /// (and the pipe, buffers and segments it held) is gone by then: a viewer watches for hours.
+    /// </summary>
+    protected override async Task<string> ReadAsync()
+    {
+        if (await ReadLoopAsync().ConfigureAwait(false) is { } reason)
+        {
+            return reason;
+        }
+        BytesIn += await Connection.DiscardInputUntilClosedAsync().ConfigureAwait(false);
+        return "client closed";
+    }
 
     /// <summary>A response still being written goes out before the connection closes.</summary>
     protected override void OnEnding(string reason)
@@ -107,7 +120,8 @@ public sealed partial class HttpServerSession : SessionBase
         }
     }
 
-    private async Task<string> ReadLoopAsync()
+    /// <summary>Answers requests until the connection ends (why) or a request became a stream (null).</summary>
+    private async Task<string?> ReadLoopAsync()
     {
         var input = Connection.Input;
         SetPhaseDeadline(_config.Deadlines.RequestHeaderMs);
@@ -116,6 +130,11 @@ public sealed partial class HttpServerSession : SessionBase
         var requestsInARow = 0;
         while (true)
         {
+            if (streaming && readDuringDeferral is null)
+            {
+                // A streaming response owns the connection: no request can follow.
+                return null;
+            }
             ReadResult result;
             if (readDuringDeferral is not null)
             {
@@ -145,7 +164,7 @@ public sealed partial class HttpServerSession : SessionBase
             if (streaming)
             {
                 BytesIn += buffer.Length;
-                // A streaming response owns the connection; whatever the client sends now is ignored.
+                // The read that watched a deferred answer which became a stream: ignored too.
                 input.AdvanceTo(buffer.End);
                 if (result.IsCompleted)
                 {

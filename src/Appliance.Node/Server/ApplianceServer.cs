@@ -63,31 +63,31 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         var ring = Context.Send.Ring;
         try
         {
-            _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context).RunAsync()), ring);
+            _rtmp = ListenerException.Open("rtmp.listen", rtmpEndPoint, c => AdmitAsync(c, "rtmp", () => new RtmpServerSession(c, Context)), ring);
             opened.Add(_rtmp);
-            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context, this).RunAsync()), ring);
+            _http = ListenerException.Open("http.listen", httpEndPoint, c => AdmitAsync(c, "http", () => new HttpServerSession(c, Context, this)), ring);
             opened.Add(_http);
             Context.Certificates = NodeCertificates.Open(config, Context.Logger);
             if (Context.Certificates is { } certificates)
             {
                 _https = OpenTls("https.listen", config.Https.Listen, certificates, "https",
-                    c => AdmitAsync(c, "https", () => new HttpServerSession(c, Context, this, listener: "https").RunAsync()));
+                    c => AdmitAsync(c, "https", () => new HttpServerSession(c, Context, this, listener: "https")));
                 AddIfOpen(opened, _https);
                 _rtmps = OpenTls("rtmps.listen", config.Rtmps.Listen, certificates, "rtmps",
-                    c => AdmitAsync(c, "rtmps", () => new RtmpServerSession(c, Context, listener: "rtmps").RunAsync()));
+                    c => AdmitAsync(c, "rtmps", () => new RtmpServerSession(c, Context, listener: "rtmps")));
                 AddIfOpen(opened, _rtmps);
             }
             if (config.Admin.Listen.Length > 0 && config.Admin.Tls)
             {
                 // HTTPS with the listeners' certificates (validation made sure there is one).
                 _admin = OpenTls("admin.listen", config.Admin.Listen, Context.Certificates!, "admin",
-                    c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true).RunAsync()));
+                    c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true)));
                 opened.Add(_admin!);
             }
             else if (config.Admin.Listen.Length > 0)
             {
                 ConfigValidator.TryParseEndPoint(config.Admin.Listen, out var adminEndPoint);
-                _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true).RunAsync()));
+                _admin = ListenerException.Open("admin.listen", adminEndPoint, c => AdmitAsync(c, "admin", () => new HttpServerSession(c, Context, this, admin: true)));
                 opened.Add(_admin);
                 _admin.AcceptError = ex => LiveLog.SessionFailed(Context.Logger, ex, "admin", "accept");
             }
@@ -198,45 +198,63 @@ public sealed partial class ApplianceServer : IAsyncDisposable, INodeAdmin
         }
     }
 
-    /// <summary>Counts the connection against the limits, or refuses it (HTTP with a 503) before any session exists.</summary>
-    private async Task AdmitAsync(Core.Connections.IConnection connection, string listener, Func<Task> run)
+    /// <summary>
+    /// Counts the connection against the limits and runs its session, or refuses it (HTTP with a
+    /// 503) before any session exists. An admitted session gives its place back itself when it
+    /// ends, so no frame of this method (nor a delegate it was given) is held for as long as the
+    /// connection lives: a viewer's connection lives for hours.
+    /// </summary>
+    private Task AdmitAsync(Core.Connections.IConnection connection, string listener, Func<SessionBase> create)
     {
         var limits = Context.Config.Limits;
         var address = connection.RemoteEndPoint?.Address;
         // The admin listener is for operators and scrapers; a flood of viewers must not lock them out.
-        var refusal = listener == "admin" ? null : Context.Connections.TryEnter(address, limits.MaxConnections, limits.MaxConnectionsPerIp);
+        var counted = listener != "admin";
+        var refusal = counted ? Context.Connections.TryEnter(address, limits.MaxConnections, limits.MaxConnectionsPerIp) : null;
         if (refusal is not null)
         {
-            Context.Traffic.OnRefused(listener);
-            LiveLog.Rejected(Context.Logger, listener, connection.RemoteEndPoint?.ToString() ?? "unknown", refusal);
-            if (listener is "http" or "https")
-            {
-                var reply = Core.Buffers.SharedBuffer.CopyOf(ServiceUnavailable);
-                try
-                {
-                    await connection.Output.WriteAsync(new[] { new Core.Buffers.BufferSlice(reply) }, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
-                {
-                }
-                finally
-                {
-                    reply.Release();
-                }
-            }
-            return;
+            return RefuseAsync(connection, listener, refusal);
         }
         Context.Traffic.OnAccepted(listener);
+        SessionBase session;
         try
         {
-            await run().ConfigureAwait(false);
+            session = create();
         }
-        finally
+        catch
         {
-            if (listener != "admin")
+            if (counted)
             {
                 Context.Connections.Leave(address);
             }
+            throw;
+        }
+        if (counted)
+        {
+            session.HoldAdmission(Context.Connections, address);
+        }
+        return session.RunAsync();
+    }
+
+    private async Task RefuseAsync(Core.Connections.IConnection connection, string listener, string refusal)
+    {
+        Context.Traffic.OnRefused(listener);
+        LiveLog.Rejected(Context.Logger, listener, connection.RemoteEndPoint?.ToString() ?? "unknown", refusal);
+        if (listener is not ("http" or "https"))
+        {
+            return;
+        }
+        var reply = Core.Buffers.SharedBuffer.CopyOf(ServiceUnavailable);
+        try
+        {
+            await connection.Output.WriteAsync(new[] { new Core.Buffers.BufferSlice(reply) }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+        {
+        }
+        finally
+        {
+            reply.Release();
         }
     }
 

@@ -1,6 +1,7 @@
 using Appliance.Core.Time;
 using Appliance.Streaming.Fanout;
 using Appliance.Core.Connections;
+using Appliance.Node.Limits;
 using Appliance.Node.Logging;
 using Appliance.Node.Webhooks;
 using Appliance.Streaming.Streams;
@@ -20,6 +21,8 @@ public abstract class SessionBase : IConnectionTraffic
     private long _phaseDeadlineMs;
     private string? _abortReason;
     private SessionWebhooks? _webhooks;
+    private ConnectionLimiter? _admission;
+    private System.Net.IPAddress? _admittedAddress;
 
     protected SessionBase(IConnection connection, ISessionHost host)
     {
@@ -77,45 +80,64 @@ public abstract class SessionBase : IConnectionTraffic
     /// </summary>
     public async Task RunAsync()
     {
-        _host.Sessions.Add(this);
-        var sendLoop = RunWriterAsync();
-        string reason;
+        // One frame for the whole life (a viewer waits here for hours); the place in the
+        // connection limits is given back however the session ends.
         try
         {
-            reason = await ReadAsync().ConfigureAwait(false);
+            _host.Sessions.Add(this);
+            var sendLoop = RunWriterAsync();
+            string reason;
+            try
+            {
+                reason = await ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsPeerFault(ex))
+            {
+                reason = ex.Message;
+                Failed = true;
+                LiveLog.Rejected(_host.Logger, Family, Client, ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                reason = WriterEndReason ?? "connection lost";
+            }
+            catch (Exception ex)
+            {
+                reason = "internal error";
+                Failed = true;
+                LiveLog.SessionFailed(_host.Logger, ex, Family, Client);
+            }
+            reason = AbortReason ?? WriterEndReason ?? reason;
+            if (AbortReason is not null)
+            {
+                // A deadline or a kick ended the session; the read it interrupted may have ended either way.
+                Failed = true;
+                LiveLog.Rejected(_host.Logger, AbortLogName, Client, AbortReason);
+            }
+            OnEnding(reason);
+            var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
+            OnEnded();
+            _host.Sessions.Remove(this);
+            _host.Traffic.OnFinished(this);
+            var accessReason = AccessLogReason(reason, writerReason);
+            _host.AccessLog.Write(Protocol, Client, StreamPath, AccessStatus, BytesIn, Writer.BytesWritten,
+                (MonotonicClock.NowMs - StartedMs) / 1000.0, accessReason, AccessLogFields);
+            AnnounceEnd(accessReason);
         }
-        catch (Exception ex) when (IsPeerFault(ex))
+        finally
         {
-            reason = ex.Message;
-            Failed = true;
-            LiveLog.Rejected(_host.Logger, Family, Client, ex.Message);
+            _admission?.Leave(_admittedAddress);
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            reason = WriterEndReason ?? "connection lost";
-        }
-        catch (Exception ex)
-        {
-            reason = "internal error";
-            Failed = true;
-            LiveLog.SessionFailed(_host.Logger, ex, Family, Client);
-        }
-        reason = AbortReason ?? WriterEndReason ?? reason;
-        if (AbortReason is not null)
-        {
-            // A deadline or a kick ended the session; the read it interrupted may have ended either way.
-            Failed = true;
-            LiveLog.Rejected(_host.Logger, AbortLogName, Client, AbortReason);
-        }
-        OnEnding(reason);
-        var writerReason = await FinishAsync(sendLoop, reason).ConfigureAwait(false);
-        OnEnded();
-        _host.Sessions.Remove(this);
-        _host.Traffic.OnFinished(this);
-        var accessReason = AccessLogReason(reason, writerReason);
-        _host.AccessLog.Write(Protocol, Client, StreamPath, AccessStatus, BytesIn, Writer.BytesWritten,
-            (MonotonicClock.NowMs - StartedMs) / 1000.0, accessReason, AccessLogFields);
-        AnnounceEnd(accessReason);
+    }
+
+    /// <summary>
+    /// The session holds a place in the connection limits from now on, and gives it back when it
+    /// ends (after its access log line), so the server need not wait for it in a frame of its own.
+    /// </summary>
+    internal void HoldAdmission(ConnectionLimiter limiter, System.Net.IPAddress? address)
+    {
+        _admission = limiter;
+        _admittedAddress = address;
     }
 
     /// <summary>

@@ -14,7 +14,10 @@ namespace Appliance.Transport.Sockets;
 /// </summary>
 public sealed class SocketConnection : IConnection, IAsyncDisposable
 {
-    private readonly NetworkStream _stream;
+    // Null once the connection gave up reading (DiscardInputUntilClosedAsync): a viewer that will
+    // never send another request keeps no reader, stream or pipe segment for the hours it watches.
+    private NetworkStream? _stream;
+    private PipeReader? _input;
     private int _aborted;
 
     private const int DefaultReceiveBufferSize = 16 * 1024;
@@ -38,14 +41,14 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
         }
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         _stream = new ReadinessGuardedStream(socket);
-        Input = PipeReader.Create(_stream, receiveBufferSize == DefaultReceiveBufferSize ? DefaultReaderOptions
+        _input = PipeReader.Create(_stream, receiveBufferSize == DefaultReceiveBufferSize ? DefaultReaderOptions
             : new StreamPipeReaderOptions(bufferSize: receiveBufferSize, minimumReadSize: 2048, useZeroByteReads: true));
         Output = sendRing is null ? new SocketGatherSink(socket) : new UringGatherSink(socket, sendRing);
     }
 
     public Socket Socket { get; }
 
-    public PipeReader Input { get; }
+    public PipeReader Input => _input ?? throw new InvalidOperationException("the connection's input was given up: it only watches for the close");
 
     public IGatherSink Output { get; }
 
@@ -74,10 +77,33 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
         Socket.Dispose();
     }
 
+    public Task<long> DiscardInputUntilClosedAsync() => SocketInput.DiscardUntilClosedAsync(Socket, GiveUpInput());
+
+    /// <summary>Drops what the reader holds and completes it (the socket stays open); returns the bytes dropped.</summary>
+    private long GiveUpInput()
+    {
+        var input = Interlocked.Exchange(ref _input, null) ?? throw new InvalidOperationException("the connection's input was already given up");
+        long discarded = 0;
+        if (input.TryRead(out var held))
+        {
+            discarded = held.Buffer.Length;
+            input.AdvanceTo(held.Buffer.End);
+        }
+        input.Complete();
+        Interlocked.Exchange(ref _stream, null)?.Dispose();
+        return discarded;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Abort();
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _input, null) is { } input)
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+        if (Interlocked.Exchange(ref _stream, null) is { } stream)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

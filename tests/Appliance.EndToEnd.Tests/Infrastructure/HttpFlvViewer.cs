@@ -22,6 +22,12 @@ public sealed class HttpFlvViewer : IMediaSource
 
     public HttpResponseHead Head { get; }
 
+    /// <summary>The viewer's own port, as the daemon's access log names it.</summary>
+    public int LocalPort => ((System.Net.IPEndPoint)_tcp.Client.LocalEndPoint!).Port;
+
+    /// <summary>Sends bytes after the request, as a confused or hostile client would.</summary>
+    public async Task SendAsync(byte[] bytes, CancellationToken ct) => await _tcp.GetStream().WriteAsync(bytes, ct);
+
     public static async Task<HttpFlvViewer> OpenAsync(int port, string path, CancellationToken ct)
     {
         var (tcp, input, head) = await RawHttp.GetAsync(port, path, ct);

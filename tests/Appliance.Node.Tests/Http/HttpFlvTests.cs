@@ -54,6 +54,37 @@ public class HttpFlvTests
     }
 
     [Fact]
+    public async Task AViewerThatSendsMoreKeepsPlayingUntilItHangsUpAndWhatItSentIsCountedNotAnswered()
+    {
+        using var server = new TestServer();
+        var frames = new Frames();
+        var (stream, source) = server.PublishLive("cam", frames);
+        var client = new HttpClientSide(server);
+        var ct = Eventually.Deadline();
+        const string request = "GET /live/cam.flv HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
+        // A second request in the same packet, then more later: a stream owns the connection, so neither is answered.
+        const string pipelined = "GET /live/cam.flv HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
+        const string later = "anything at all";
+
+        await client.Connection.SendAsync(request + pipelined);
+        var response = await client.Reader.ReadResponseAsync(ct);
+        await client.Connection.SendAsync(later);
+        stream.Publish(source, frames.InterFrame(80));
+        var file = await client.Reader.ReadUntilAsync(bytes => FlvTags.ParseFile(bytes, out _).Count >= 6, ct);
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal("Script@0 Video@0 Audio@0 Video@0 Video@40 Video@80", FlvTags.Describe(FlvTags.ParseFile(file, out _)));
+        Assert.Equal(1, stream.ViewerCount);
+        client.Connection.CloseInput();
+        await client.Run.WaitAsync(Eventually.Timeout);
+        Assert.Equal(0, stream.ViewerCount);
+        var sent = request.Length + pipelined.Length + later.Length;
+        var access = server.Logs.Lines.Select(l => l.Message).FirstOrDefault(m => m.Contains("proto=http-flv", StringComparison.Ordinal)) ?? server.Logs.Dump();
+        Assert.Contains($" in={sent} ", access, StringComparison.Ordinal);
+        Assert.Contains("reason=\"client closed\"", access, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheResponseEndsWhenTheStreamEnds()
     {
         using var server = new TestServer();
