@@ -127,7 +127,7 @@ public class CmafPlaylistTests
     [InlineData(999, 3)]
     [InlineData(1000, 3)]
     [InlineData(2000, 3)]
-    public void The_advance_part_limit_is_three_seconds_of_parts_below_one_second_parts_else_three(long partTargetMs, int limit) =>
+    public void The_advance_part_limit_is_three_seconds_of_parts_below_one_second_parts_else_three(int partTargetMs, int limit) =>
         Assert.Equal(limit, CmafTrackSnapshot.AdvancePartLimitFor(partTargetMs));
 
     [Fact]
