@@ -30,8 +30,12 @@ internal readonly struct CmafHold : IDisposable
         _bound = bound;
         _limiter = limiter;
         _client = client;
+        StartedAt = Environment.TickCount64;
         Restart();
     }
+
+    /// <summary>When the hold started (Environment.TickCount64), for the log line of a hold that ends without its answer.</summary>
+    public long StartedAt { get; }
 
     /// <summary>How long the hold waits for what it asks for.</summary>
     public long BoundMs { get; }

@@ -39,9 +39,11 @@ public sealed partial class HttpServerSession
                 }
                 if (part == 0)
                 {
-                    return AnswerUnheld(result, packager, stream, hold.BoundMs, headOnly, keepAlive);
+                    return AnswerUnheld(result, packager, stream, hold, HeldAsk.File(segment), headOnly, keepAlive);
                 }
                 // The head is out and the body cannot be finished: ending the connection tells the player.
+                LogHoldEnded(packager, hold, HeldAsk.File(segment with { Kind = CmafFileKind.Part, Part = part }),
+                    ClientGone.IsCancellationRequested ? "the client left mid-segment" : "a part did not come in time mid-segment");
                 return RequestOutcome.Close;
             }
             if (part == 0 && status != CmafFileStatus.Found)

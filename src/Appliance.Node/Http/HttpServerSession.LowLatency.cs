@@ -107,7 +107,7 @@ public sealed partial class HttpServerSession
         {
             if (track.IsTooFarAhead(ask.Msn, ask.Part))
             {
-                RefuseBlocking("_HLS_msn or _HLS_part is too far ahead of the playlist", ask);
+                RefuseBlocking($"_HLS_msn or _HLS_part is too far ahead of the playlist: {HeldAsk.Reload(ask.Name, ask.Msn, ask.Part).Describe(track)}", ask);
                 return Next(ask.KeepAlive);
             }
             _deferred = HoldPlaylistAsync(packager, stream, ask);
@@ -146,7 +146,7 @@ public sealed partial class HttpServerSession
             WriteCmafManifest(packager.Snapshot, stream, ask);
             return Next(ask.KeepAlive);
         }
-        return AnswerUnheld(result, packager, stream, hold.BoundMs, ask.HeadOnly, ask.KeepAlive);
+        return AnswerUnheld(result, packager, stream, hold, HeldAsk.Reload(ask.Name, ask.Msn, ask.Part), ask.HeadOnly, ask.KeepAlive);
     }
 
     /// <summary>
@@ -166,7 +166,7 @@ public sealed partial class HttpServerSession
             var result = await packager.WaitForPartAsync(name.Track, name.Number, name.Part, hold.Token).ConfigureAwait(false);
             if (result is not (CmafWaitResult.Available or CmafWaitResult.Ended))
             {
-                return AnswerUnheld(result, packager, stream, hold.BoundMs, headOnly, keepAlive);
+                return AnswerUnheld(result, packager, stream, hold, HeldAsk.File(name), headOnly, keepAlive);
             }
             var status = packager.Find(name, out var resource);
             if (status == CmafFileStatus.NotYet && result == CmafWaitResult.Available && attempt < 3)
@@ -228,21 +228,33 @@ public sealed partial class HttpServerSession
 
     /// <summary>
     /// A hold that ended without what it waited for: nothing more to send to a client that has
-    /// gone; 503 with Retry-After when the stream holds too many requests or the part did not come
-    /// in time (the spec's answer to a request it cannot satisfy within the bound).
+    /// gone (a debug line: a player that gives up on a blocking reload, as hls.js does after
+    /// about one target duration, shows here); 503 with Retry-After when the stream holds too many
+    /// requests or the part did not come in time (the spec's answer to a request it cannot
+    /// satisfy within the bound), logged with what was asked and where the track stood.
     /// </summary>
-    private RequestOutcome AnswerUnheld(CmafWaitResult result, CmafPackager packager, LiveStream stream, long boundMs, bool headOnly, bool keepAlive)
+    private RequestOutcome AnswerUnheld(CmafWaitResult result, CmafPackager packager, LiveStream stream, in CmafHold hold, HeldAsk asked, bool headOnly, bool keepAlive)
     {
         if (result == CmafWaitResult.Cancelled && ClientGone.IsCancellationRequested)
         {
+            LogHoldEnded(packager, hold, asked, "the client left");
             return RequestOutcome.Close;
         }
         var reason = result == CmafWaitResult.TooManyWaiters
             ? $"stream {stream.Key} holds its maximum of {packager.MaxHeldRequests} blocking requests"
-            : $"stream {stream.Key} had nothing new within {boundMs} ms";
+            : $"stream {stream.Key} had nothing new within {hold.BoundMs} ms for {asked.Describe(packager.Snapshot.Track(asked.Track))}";
         LiveLog.Rejected(_context.Logger, "http", Client, reason);
         WriteUnavailable(headOnly, keepAlive);
         return Next(keepAlive);
+    }
+
+    /// <summary>The debug line of a hold that ended without its answer, and without a line of its own.</summary>
+    private void LogHoldEnded(CmafPackager packager, in CmafHold hold, HeldAsk asked, string how)
+    {
+        if (_context.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            LiveLog.HoldEnded(_context.Logger, Client, Environment.TickCount64 - hold.StartedAt, how, asked.Describe(packager.Snapshot.Track(asked.Track)));
+        }
     }
 
     /// <summary>503 with Retry-After: the spec's answer to a request the server cannot hold, or satisfy in time.</summary>

@@ -29,6 +29,9 @@ internal static partial class LiveLog
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Protocol} {Client} refused for {Stream}: {Reason}")]
     public static partial void AuthRefused(ILogger logger, string protocol, string client, string stream, string reason);
 
+    [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "http {Client}: a held request ended after {HeldMs} ms without what it asked for ({How}): {Ask}")]
+    public static partial void HoldEnded(ILogger logger, string client, long heldMs, string how, string ask);
+
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "draining: accepting nothing new; {Viewers} viewer(s) may stay up to {TimeoutSeconds} s")]
     public static partial void Draining(ILogger logger, int viewers, int timeoutSeconds);
 

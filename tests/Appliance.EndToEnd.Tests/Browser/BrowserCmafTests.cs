@@ -53,10 +53,21 @@ public sealed class BrowserCmafTests(AgedPublisherFixture live, ITestOutputHelpe
     private async Task<BrowserPlayback> PlayAsync(string player, string path, double seconds, bool lowLatency = false)
     {
         await RouteProbe.SkipUnlessServedAsync(live.Daemon, path);
+        var logged = live.Daemon.Lines.Count;
         var playback = await BrowserPlayer.PlayAsync(player, live.Daemon.HttpUrl(path), seconds: seconds, timeoutSeconds: seconds + 90, lowLatency: lowLatency);
         output.WriteLine(playback.Json);
+        // What the node said of this player's held and refused requests: beside the player's load
+        // trace, it tells which request a buffer hole waited on and why it ended without its answer.
+        foreach (var line in live.Daemon.Lines.Skip(logged).Where(IsAboutHeldRequests))
+        {
+            output.WriteLine(line);
+        }
         return playback;
     }
+
+    private static bool IsAboutHeldRequests(string line) =>
+        line.Contains("held request", StringComparison.Ordinal) || line.Contains("had nothing new", StringComparison.Ordinal) ||
+        line.Contains("LL-HLS request refused", StringComparison.Ordinal) || line.Contains("holds its maximum", StringComparison.Ordinal);
 
     private static void AssertPlayed(BrowserPlayback playback, double seconds)
     {

@@ -112,14 +112,16 @@ public class HttpLowLatencyHlsTests
 
     [Theory]
     [InlineData(3, -1)]
-    [InlineData(1, 4)]
-    [InlineData(0, 3)]
+    [InlineData(1, 14)]
+    [InlineData(0, 13)]
     public async Task A_blocking_reload_too_far_ahead_is_400_at_once(int msnAhead, int partAhead)
     {
         using var cam = new CmafServer();
         var client = cam.Client();
         var video = cam.Packager.Snapshot.Video!;
-        // Segments: more than two past the newest complete one; parts: more than three past the newest part.
+        Assert.Equal(13, video.AdvancePartLimit);
+        // Segments: more than two past the newest complete one; parts: more than the Advance Part
+        // Limit (three seconds of 220 ms parts: 13) past the newest part.
         var msn = msnAhead == 3 ? video.LastComplete + 3 : video.LastPartMsn + msnAhead;
         var part = partAhead < 0 ? "" : $"&_HLS_part={(msnAhead == 0 ? video.LastPart + 1 + partAhead : partAhead - 1)}";
 
@@ -127,6 +129,41 @@ public class HttpLowLatencyHlsTests
 
         Assert.Equal(400, response.Status);
         Assert.Contains("too far ahead", response.BodyText, StringComparison.Ordinal);
+        Assert.Equal(0, cam.Packager.HeldRequests);
+    }
+
+    /// <summary>
+    /// hls.js reads a playlist late on a busy machine (its age past one part target) and asks for
+    /// the part it reckons is live by then: four or more past the next one at 0.8 s late, or in
+    /// the next segment. RFC 8216bis 6.2.5.2 allows three seconds of parts ahead; refused with 400
+    /// at three parts, that player's audio stopped loading for seconds and kept a hole.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 5, 9_880)]
+    [InlineData(1, 4, 11_080)]
+    public async Task A_blocking_reload_several_parts_ahead_as_hls_js_asks_after_a_late_playlist_is_held_until_that_part_exists(
+        int msnAhead, int part, int partMadeBy)
+    {
+        using var cam = new CmafServer();
+        var client = cam.Client();
+        var ct = Eventually.Deadline();
+        var video = cam.Packager.Snapshot.Video!;
+        // 200 ms parts (25 fps, 220 ms target): segment 4 runs from 8.0 s; published to 9.0 s, its
+        // parts 4.0 to 4.3 exist. A part is made when the frame 240 ms after its start comes.
+        Assert.Equal((4L, 3), (video.LastPartMsn, video.LastPart));
+        var msn = video.LastPartMsn + msnAhead;
+        var asked = msnAhead == 0 ? video.LastPart + part : part;
+
+        var pending = client.RequestAsync("GET", $"/live/cam/video-ll.m3u8?_HLS_msn={msn}&_HLS_part={asked}", ct);
+        await Eventually.WaitAsync(() => cam.Packager.HeldRequests == 1 || pending.IsCompleted, "the request to be held");
+        Assert.False(pending.IsCompleted, pending.IsCompleted ? (await pending).BodyText : null);
+        cam.PublishUntil(partMadeBy - 80);
+        Assert.False(pending.IsCompleted);
+        cam.PublishUntil(partMadeBy);
+        var response = await pending;
+
+        Assert.True(response.Status == 200, $"{response.Status}: {cam.Server.Logs.Dump()}");
+        Assert.Contains($"URI=\"video-{msn}.{asked}.m4s\"", response.BodyText, StringComparison.Ordinal);
         Assert.Equal(0, cam.Packager.HeldRequests);
     }
 

@@ -158,7 +158,7 @@ public sealed partial class CmafPackager
             return CmafFileStatus.Found;
         }
         // The preload hint, or a few parts further: held until they exist. Beyond that, no.
-        return index - parts.Length < CmafTrackSnapshot.AdvancePartLimit ? CmafFileStatus.NotYet : CmafFileStatus.NotFound;
+        return index - parts.Length < CmafTrackSnapshot.HeldPartsAhead ? CmafFileStatus.NotYet : CmafFileStatus.NotFound;
     }
 
     private static string ContentType(Fmp4TrackKind kind) => kind == Fmp4TrackKind.Video ? "video/mp4" : "audio/mp4";

@@ -11,8 +11,11 @@ namespace Appliance.Streaming.Packaging.Cmaf;
 /// </summary>
 public sealed class CmafTrackSnapshot
 {
-    /// <summary>How far past the newest part a blocking request may ask before it is refused (RFC 8216bis 6.2.5.2).</summary>
-    public const int AdvancePartLimit = 3;
+    /// <summary>
+    /// How many parts past those that exist a part request is held for (the preload hint, or a
+    /// few further); beyond, it is no part of ours yet (404).
+    /// </summary>
+    public const int HeldPartsAhead = 3;
 
     internal CmafTrackSnapshot(Fmp4TrackKind kind, HlsMediaPlaylist playlist, HlsMediaPlaylist lowLatencyPlaylist,
         CmafSegment[] segments, long openNumber, CmafPart[] openParts, CmafInit[] inits)
@@ -70,9 +73,22 @@ public sealed class CmafTrackSnapshot
         : LastPartMsn > msn || (LastPartMsn == msn && LastPart >= part);
 
     /// <summary>
+    /// RFC 8216bis 6.2.5.2's Advance Part Limit: three seconds of parts (three divided by the part
+    /// target in seconds, 13 at the default 220 ms) when the part target is under a second, else
+    /// three. hls.js asks this far ahead: a playlist it read late (its age past one part target,
+    /// as on a busy machine) makes it ask for the part it reckons is live now, several past the
+    /// newest it saw (its "CDN tune-in").
+    /// </summary>
+    public int AdvancePartLimit => AdvancePartLimitFor(LowLatencyPlaylist.PartTargetMs);
+
+    /// <summary>The Advance Part Limit for a part target (RFC 8216bis 6.2.5.2), whole parts.</summary>
+    public static int AdvancePartLimitFor(long partTargetMs) => partTargetMs is > 0 and < 1000 ? (int)(3000 / partTargetMs) : 3;
+
+    /// <summary>
     /// A blocking request this far ahead is refused with 400 at once (RFC 8216bis 6.2.5.2): a
     /// segment more than two past the newest complete one, or a part more than
-    /// <see cref="AdvancePartLimit"/> past the newest part.
+    /// <see cref="AdvancePartLimit"/> past the newest part (a part of a later segment counts from
+    /// that segment's start, as if the newest part ended its segment).
     /// </summary>
     public bool IsTooFarAhead(long msn, int part)
     {
@@ -84,7 +100,8 @@ public sealed class CmafTrackSnapshot
         {
             return false;
         }
-        return msn == LastPartMsn ? part > LastPart + AdvancePartLimit : part >= AdvancePartLimit;
+        var limit = AdvancePartLimit;
+        return msn == LastPartMsn ? part > LastPart + limit : part >= limit;
     }
 
     internal CmafSegment? FindSegment(long number)

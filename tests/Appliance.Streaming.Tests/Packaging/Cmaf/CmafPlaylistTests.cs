@@ -119,6 +119,17 @@ public class CmafPlaylistTests
         Assert.Equal((-1L, -1L, -1), (video.LastComplete, video.LastPartMsn, video.LastPart));
     }
 
+    [Theory]
+    [InlineData(220, 13)]
+    [InlineData(200, 15)]
+    [InlineData(300, 10)]
+    [InlineData(500, 6)]
+    [InlineData(999, 3)]
+    [InlineData(1000, 3)]
+    [InlineData(2000, 3)]
+    public void The_advance_part_limit_is_three_seconds_of_parts_below_one_second_parts_else_three(int partTargetMs, int limit) =>
+        Assert.Equal(limit, CmafTrackSnapshot.AdvancePartLimitFor(partTargetMs));
+
     [Fact]
     public void A_blocking_request_too_far_ahead_is_told_apart_from_one_to_hold()
     {
@@ -128,12 +139,14 @@ public class CmafPlaylistTests
         var video = h.Packager.Snapshot.Video!;
         Assert.Equal((2L, 3L, 1), (video.LastComplete, video.LastPartMsn, video.LastPart));
 
+        // 300 ms parts: RFC 8216bis 6.2.5.2's Advance Part Limit is 3 / 0.3 = 10 parts.
+        Assert.Equal(10, video.AdvancePartLimit);
         Assert.False(video.IsTooFarAhead(4, -1));
         Assert.True(video.IsTooFarAhead(5, -1));
-        Assert.False(video.IsTooFarAhead(3, 4));
-        Assert.True(video.IsTooFarAhead(3, 5));
-        Assert.False(video.IsTooFarAhead(4, 2));
-        Assert.True(video.IsTooFarAhead(4, 3));
+        Assert.False(video.IsTooFarAhead(3, 11));
+        Assert.True(video.IsTooFarAhead(3, 12));
+        Assert.False(video.IsTooFarAhead(4, 9));
+        Assert.True(video.IsTooFarAhead(4, 10));
         Assert.False(video.IsTooFarAhead(0, 40));
         Assert.True(video.Has(3, 1) && !video.Has(3, 2) && video.Has(2, -1) && !video.Has(3, -1));
     }
