@@ -14,7 +14,7 @@ namespace Appliance.Transport.Uring;
 /// One ring: one core's worth of submissions is far more than the node makes, and one thread
 /// that sleeps when idle costs nothing; a ring per core would split the batches it exists to make.
 /// </summary>
-public sealed unsafe class SendRing : IDisposable
+public sealed unsafe partial class SendRing : IDisposable
 {
     /// <summary>Set to 1 to make every setup fail as if the kernel refused io_uring (tests, or to rule it out).</summary>
     public const string DisableVariable = "APPLIANCE_IO_URING_DISABLE";
@@ -228,28 +228,6 @@ public sealed unsafe class SendRing : IDisposable
         FailUnsubmitted();
     }
 
-    /// <summary>
-    /// The ring stops: sends it never gave the kernel fail (a writer must not wait for ever, and
-    /// the socket's handle it holds must go, or that socket's close would wait for ever).
-    /// </summary>
-    private void FailUnsubmitted()
-    {
-        foreach (var operation in _submitting)
-        {
-            if (operation is not null)
-            {
-                operation.OnSubmitted();
-                Ended(operation, operation.OnCompletion(-ECanceled, 0));
-            }
-        }
-        _submitting.Clear();
-        while (_queued.TryDequeue(out var operation))
-        {
-            operation.OnSubmitted();
-            Ended(operation, operation.OnCompletion(-ECanceled, 0));
-        }
-    }
-
     /// <summary>Moves queued operations and cancels into submission entries, as many as the ring has room for.</summary>
     private void Fill()
     {
@@ -319,34 +297,6 @@ public sealed unsafe class SendRing : IDisposable
         }
     }
 
-    /// <summary>
-    /// The ring is stopping: every send the kernel holds, or is about to be given, is cancelled.
-    /// A send to a peer that has stopped reading waits on its socket's poll with no end of its
-    /// own (the connection's send stall deadline, which would close it, is gone with the node),
-    /// and its writer would never complete.
-    /// </summary>
-    private void CancelEverything()
-    {
-        _held.ForEach(CancelOne);
-        foreach (var operation in _submitting)
-        {
-            if (operation is not null)
-            {
-                CancelOne(operation);
-            }
-        }
-        if (Volatile.Read(ref _inFlight) == 0)
-        {
-            _drained.Set();
-        }
-
-        void CancelOne(UringOperation operation)
-        {
-            operation.RequestCancel();
-            _cancels.Enqueue(operation.Token);
-        }
-    }
-
     /// <summary>The kernel took the first <paramref name="taken"/> entries in order: their sockets' handles can go.</summary>
     private void OnTaken(int taken)
     {
@@ -407,46 +357,4 @@ public sealed unsafe class SendRing : IDisposable
 
     /// <summary>Turns zero-copy sends off for the rest of the process (the kernel refused one).</summary>
     internal void DisableZeroCopy() => ZeroCopyMinBytes = 0;
-
-    /// <summary>
-    /// Takes no more sends, cancels those the kernel holds and waits for their completions (their
-    /// writers fail, as a closed connection's do), then stops the thread and frees the ring.
-    /// </summary>
-    public void Dispose()
-    {
-        if (_closed)
-        {
-            return;
-        }
-        _closed = true;
-        _draining = true;
-        WakeNow();
-        _drained.Wait(CancelBoundMs);
-        _stopping = true;
-        WakeNow();
-        _thread.Join();
-        _ring?.Dispose();
-        _drained.Dispose();
-        ReleaseNative();
-    }
-
-    /// <summary>Wakes the thread whether or not it said it sleeps: a spare eventfd write only ends one wait early.</summary>
-    private void WakeNow()
-    {
-        Interlocked.Exchange(ref _sleeping, 1);
-        Wake();
-    }
-
-    private void ReleaseNative()
-    {
-        LibC.Close(_eventFd);
-        NativeMemory.Free(_wakeBuffer);
-        lock (_blocks)
-        {
-            while (_blocks.TryPop(out var block))
-            {
-                NativeMemory.Free((void*)block);
-            }
-        }
-    }
 }
