@@ -51,7 +51,7 @@ public sealed class SrtAccessTests(SrtFixture srt) : IClassFixture<SrtFixture>
         var token = kind switch
         {
             "expired" => Tokens.TypeA($"/tokens/{stream}", SrtFixture.PlayKey, Tokens.Now - 3600),
-            "tampered" => Tokens.TypeA($"/tokens/{stream}", SrtFixture.PlayKey, Tokens.Now)[..^1] + "0",
+            "tampered" => Flip(Tokens.TypeA($"/tokens/{stream}", SrtFixture.PlayKey, Tokens.Now)),
             _ => null,
         };
         var streamId = token is null ? $"#!::r=tokens/{stream},m=request" : $"#!::r=tokens/{stream},m=request,t={token}";
@@ -76,6 +76,9 @@ public sealed class SrtAccessTests(SrtFixture srt) : IClassFixture<SrtFixture>
 
         Assert.Equal("aac", probe.Audio.CodecName);
     }
+
+    /// <summary>Changes the signature's last digit; setting it to a fixed digit left one token in 16 as it was.</summary>
+    private static string Flip(string token) => token[..^1] + (token[^1] == '0' ? '1' : '0');
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
