@@ -17,7 +17,8 @@ public static class PesHeader
     private const int PtsOnly = 0x2;
     private const int PtsAndDts = 0x3;
     private const int DtsPrefix = 0x1;
-    private const int MaxPacketLength = ushort.MaxValue;
+    /// <summary>The largest PES_packet_length: the bytes after the length field.</summary>
+    public const int MaxPacketLength = ushort.MaxValue;
 
     /// <summary>The header length for a frame: DTS is written only when it differs from PTS.</summary>
     public static int Length(long pts, long dts) => ((pts ^ dts) & TsTimestamp.Mask) == 0 ? 14 : MaxLength;
@@ -25,7 +26,7 @@ public static class PesHeader
     /// <summary>
     /// Writes the header and returns its length. <paramref name="payloadLength"/> null writes a
     /// PES_packet_length of 0 ("unbounded"), which only video streams may use and which spares
-    /// video frames the 64 KB limit; audio passes the exact length of what follows the header.
+    /// video frames the 64 KB limit; otherwise it is the exact length of what follows the header.
     /// Timestamps are 90 kHz and taken modulo 2^33.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The bounded length does not fit in 16 bits.</exception>

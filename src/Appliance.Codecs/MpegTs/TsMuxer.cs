@@ -160,7 +160,11 @@ public sealed class TsMuxer
 
         var offset = writePsi ? WritePsi(destination, dtsMs) : 0;
         Span<byte> header = stackalloc byte[PesHeader.MaxLength];
-        PesHeader.Write(header, PesHeader.VideoStreamId, pts, dts, payloadLength: null);
+        // A bounded length lets a demuxer hand the frame on as soon as its last byte arrives; an
+        // unbounded one only when the next video PES starts, a frame later (mpegts.js then sees the
+        // first audio before the first picture and starts the picture late, a gap at the start).
+        var bounded = pesLength - 6 <= PesHeader.MaxPacketLength ? esLength : (int?)null;
+        PesHeader.Write(header, PesHeader.VideoStreamId, pts, dts, bounded);
         var packetizer = new TsPacketizer(destination[offset..total], VideoPid, _videoCounter, pesLength, pcrBase: dts, randomAccess);
         packetizer.Append(header[..headerLength]);
         packetizer.Append(aud);

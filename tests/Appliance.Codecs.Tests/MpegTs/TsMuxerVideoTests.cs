@@ -18,8 +18,9 @@ public class TsMuxerVideoTests
         Assert.Equal(TsBytes.PaddedHex(TsSamples.PatPacketStart), Hex.Of(packets[0]));
         Assert.Equal(TsBytes.PaddedHex(PmtVideoOnly), Hex.Of(packets[1]));
 
-        // PES: header with PTS 93600 and DTS 90000, AUD, SPS and PPS from the avcC, then the IDR.
-        var pes = "000001E0000080C00A310005DB41110005BF21" + Aud + "00000001" + TsSamples.Sps + "00000001" + TsSamples.Pps
+        // PES: header with PTS 93600 and DTS 90000 and the 69 bytes after its length field, AUD, SPS
+        // and PPS from the avcC, then the IDR.
+        var pes = "000001E0004580C00A310005DB41110005BF21" + Aud + "00000001" + TsSamples.Sps + "00000001" + TsSamples.Pps
             + "00000001" + TsSamples.IdrFrame[8..];
         Assert.Equal(75, pes.Length / 2);
         // Adaptation field: 108 bytes after its length, random access + PCR 90000, then stuffing.
@@ -35,8 +36,8 @@ public class TsMuxerVideoTests
         var ts = TsBytes.Video(muxer, Hex.Bytes("00000005419A20268B"), dtsMs: 40);
         var packets = TsBytes.Packets(ts);
         Assert.Single(packets);
-        // PCR only, counter 1; PTS alone since it equals DTS (3600).
-        var pes = "000001E00000808005" + "2100011C21" + Aud + "00000001419A20268B";
+        // PCR only, counter 1; PTS alone since it equals DTS (3600); 23 bytes after the length field.
+        var pes = "000001E00017808005" + "2100011C21" + Aud + "00000001419A20268B";
         var expected = "47410031" + "9A" + "10" + "000007087E00" + TsBytes.Stuffing(147) + pes;
         Assert.Equal(expected.ToUpperInvariant(), Hex.Of(packets[0]));
     }
@@ -134,7 +135,7 @@ public class TsMuxerVideoTests
         var ts = TsBytes.Video(muxer, Hex.Bytes("00000004 2601AFBB"), 0, key: true);
         var packets = TsBytes.Packets(ts);
         Assert.Equal(0x24, packets[1][17]);
-        var expected = "000001E0 0000 80 80 05 2100010001" + "00000001 460150"
+        var expected = "000001E0 006D 80 80 05 2100010001" + "00000001 460150"
             + "00000001 40010C01FFFF01600000030090000003000003005D959809"
             + "00000001 42010101600000030090000003000003005DA00280802D165959A4932BC05A020000030002000003003210"
             + "00000001 4401C172B46240" + "00000001 2601AFBB";
@@ -173,6 +174,25 @@ public class TsMuxerVideoTests
                 Assert.Equal(0, result.BytesWritten % TsPacket.Size);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(65_517, 65_535)]
+    [InlineData(65_518, 0)]
+    public void GivesAVideoPesItsLengthWhenItFitsAndLeavesItUnboundedWhenNot(int sliceLength, int expected)
+    {
+        // An inter frame's PES after the length field: flags and PTS 8, AUD 6, start code 4, the slice.
+        var muxer = H264Muxer();
+        TsBytes.Video(muxer, Hex.Bytes(TsSamples.IdrFrame), 0, key: true);
+        var frame = new byte[4 + sliceLength];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame, sliceLength);
+        frame[4] = 0x41;
+
+        var pes = Payload(TsBytes.Packets(TsBytes.Video(muxer, frame, 40)));
+
+        Assert.True(PesHeader.TryParse(pes, out var header));
+        Assert.Equal(expected, header.PacketLength);
+        Assert.Equal(18 + sliceLength, pes.Length - 6);
     }
 
     [Fact]
