@@ -31,7 +31,7 @@ internal static class SrtUpstreamConnection
         }
         var endPoint = new IPEndPoint(target.Addresses[0], url.Port);
         var settings = srt.Settings(NodeDefaults);
-        var connecting = Task.Run(() => SrtCaller.Connect(endPoint, streamId, settings, timeoutMs), CancellationToken.None);
+        var connecting = SrtCaller.ConnectAsync(endPoint, streamId, settings, timeoutMs);
         try
         {
             return await connecting.WaitAsync(ct).ConfigureAwait(false);

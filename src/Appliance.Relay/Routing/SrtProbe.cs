@@ -36,7 +36,7 @@ internal static class SrtProbe
         var endPoint = new IPEndPoint(target.Addresses[0], url.Port);
         var settings = url.Srt!.Settings(new SrtSettings());
         long started = Stopwatch.GetTimestamp();
-        var connecting = Task.Run(() => SrtCaller.Connect(endPoint, SrtStreamId.Probe, settings, timeoutMs), CancellationToken.None);
+        var connecting = SrtCaller.ConnectAsync(endPoint, SrtStreamId.Probe, settings, timeoutMs);
         try
         {
             (await connecting.WaitAsync(caller).ConfigureAwait(false)).Abort();

@@ -7,8 +7,19 @@ namespace Appliance.Transport.Srt;
 public static unsafe class SrtCaller
 {
     /// <summary>
-    /// Connects (blocking; run it off the request path). A refusal throws <see cref="SrtException"/>
-    /// with the listener's reject reason.
+    /// <see cref="Connect"/> on a thread of its own. libsrt's connect blocks for up to its timeout:
+    /// on a thread-pool worker, every probe or pull of a parent that is down would hold one for that
+    /// long, while the workers that write to viewers wait and the pool adds threads only slowly.
+    /// </summary>
+    public static Task<SrtConnection> ConnectAsync(IPEndPoint endPoint, string streamId, SrtSettings settings, int timeoutMs = 3000) =>
+        OffThePool(() => Connect(endPoint, streamId, settings, timeoutMs));
+
+    internal static Task<T> OffThePool<T>(Func<T> blocking) =>
+        Task.Factory.StartNew(blocking, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+
+    /// <summary>
+    /// Connects (blocking; <see cref="ConnectAsync"/> off the thread pool). A refusal throws
+    /// <see cref="SrtException"/> with the listener's reject reason.
     /// </summary>
     public static SrtConnection Connect(IPEndPoint endPoint, string streamId, SrtSettings settings, int timeoutMs = 3000)
     {
