@@ -75,6 +75,12 @@ public static class Amf0Writer
     public static void WriteString(IBufferWriter<byte> w, string v)
     {
         ArgumentNullException.ThrowIfNull(v);
+        WriteString(w, v.AsSpan());
+    }
+
+    /// <summary>A string from characters that need not be a string object (a reply's text put together on the stack).</summary>
+    public static void WriteString(IBufferWriter<byte> w, ReadOnlySpan<char> v)
+    {
         var length = Encoding.UTF8.GetByteCount(v);
         if (length > MaxShortStringBytes)
         {
@@ -104,22 +110,31 @@ public static class Amf0Writer
         w.Advance(11);
     }
 
-    /// <summary>Object and ECMA array body: keys (u16 length, no marker), values, then 00 00 09.</summary>
-    private static void WriteProperties(IBufferWriter<byte> w, IReadOnlyList<KeyValuePair<string, Amf0Value>> properties)
+    /// <summary>
+    /// Opens an anonymous object written piece by piece: <see cref="WritePropertyName"/> and a value,
+    /// as often as needed, then <see cref="WriteObjectEnd"/>. The same bytes as an <see cref="Amf0Value"/>
+    /// object, without building one (a server's constant replies).
+    /// </summary>
+    public static void WriteObjectStart(IBufferWriter<byte> w) => WriteMarker(w, Amf0Marker.Object);
+
+    /// <summary>A property's name inside an object: its UTF-8 length (u16) and bytes, no marker.</summary>
+    public static void WritePropertyName(IBufferWriter<byte> w, string key)
     {
-        foreach (var property in properties)
+        ArgumentNullException.ThrowIfNull(key);
+        var keyLength = Encoding.UTF8.GetByteCount(key);
+        if (keyLength > MaxShortStringBytes)
         {
-            var keyLength = Encoding.UTF8.GetByteCount(property.Key);
-            if (keyLength > MaxShortStringBytes)
-            {
-                throw new ArgumentException($"AMF0 property name of {keyLength} UTF-8 bytes exceeds 65535.");
-            }
-            var head = w.GetSpan(2);
-            BinaryPrimitives.WriteUInt16BigEndian(head, (ushort)keyLength);
-            w.Advance(2);
-            WriteUtf8(w, property.Key, keyLength);
-            Write(w, property.Value);
+            throw new ArgumentException($"AMF0 property name of {keyLength} UTF-8 bytes exceeds 65535.");
         }
+        var head = w.GetSpan(2);
+        BinaryPrimitives.WriteUInt16BigEndian(head, (ushort)keyLength);
+        w.Advance(2);
+        WriteUtf8(w, key, keyLength);
+    }
+
+    /// <summary>Ends an object (or ECMA array): an empty name, then 0x09.</summary>
+    public static void WriteObjectEnd(IBufferWriter<byte> w)
+    {
         var end = w.GetSpan(3);
         end[0] = 0;
         end[1] = 0;
@@ -127,7 +142,18 @@ public static class Amf0Writer
         w.Advance(3);
     }
 
-    private static void WriteUtf8(IBufferWriter<byte> w, string text, int byteCount)
+    /// <summary>Object and ECMA array body: keys (u16 length, no marker), values, then 00 00 09.</summary>
+    private static void WriteProperties(IBufferWriter<byte> w, IReadOnlyList<KeyValuePair<string, Amf0Value>> properties)
+    {
+        foreach (var property in properties)
+        {
+            WritePropertyName(w, property.Key);
+            Write(w, property.Value);
+        }
+        WriteObjectEnd(w);
+    }
+
+    private static void WriteUtf8(IBufferWriter<byte> w, ReadOnlySpan<char> text, int byteCount)
     {
         if (byteCount == 0)
         {

@@ -5,6 +5,9 @@ namespace Appliance.Node.Rtmp;
 
 public sealed partial class RtmpServerSession
 {
+    /// <summary>Whether the app lets anyone publish or play: then there is nothing to check, and nothing to wait for.</summary>
+    private bool IsOpen(AuthAction action) => _context.Policies.For(_address.App!.Auth).IsOpen(action);
+
     /// <summary>
     /// Runs the app's access policy for a publish or play, then <paramref name="allowed"/> or
     /// <paramref name="refused"/>. A remote-callback check completes later: the protocol holds

@@ -12,6 +12,8 @@ namespace Appliance.Node.Rtmp;
 // The node's answers to connect, publish, play, pause and deleteStream.
 public sealed partial class RtmpServerSession
 {
+    private const int StatusTextChars = 256;
+
     private readonly RtmpAppAddress _address = new();
     private StreamKey? _streamKey;
     private Subscription? _playing;
@@ -41,8 +43,12 @@ public sealed partial class RtmpServerSession
         {
             return new(internalCheck.Refusal is { } refusal ? RefusePublish(refusal) : StartPublishing(key, name, transcoded: true));
         }
-        return Authorize(AuthAction.Publish, name, () => new(StartPublishing(key, name)), RefusePublish);
+        return IsOpen(AuthAction.Publish) ? new(StartPublishing(key, name)) : AuthorizePublish(key, name);
     }
+
+    // Apart, so that the closures are made only when a check runs (the frame's captures are allocated on entry).
+    private ValueTask<string?> AuthorizePublish(StreamKey key, StreamName name) =>
+        Authorize(AuthAction.Publish, name, () => new(StartPublishing(key, name)), RefusePublish);
 
     ValueTask<string?> IRtmpServerHandler.OnPlayAsync(RtmpPlayRequest request)
     {
@@ -50,9 +56,11 @@ public sealed partial class RtmpServerSession
         {
             return new(RefusePlay("NetStream.Play.Failed", problem));
         }
-        return Authorize(AuthAction.Play, name, () => StartPlaying(key, request.Reset, name.Query),
-            reason => RefusePlay("NetStream.Play.Failed", reason));
+        return IsOpen(AuthAction.Play) ? StartPlaying(key, request.Reset, name.Query) : AuthorizePlay(key, name, request.Reset);
     }
+
+    private ValueTask<string?> AuthorizePlay(StreamKey key, StreamName name, bool reset) =>
+        Authorize(AuthAction.Play, name, () => StartPlaying(key, reset, name.Query), reason => RefusePlay("NetStream.Play.Failed", reason));
 
     /// <summary>
     /// The app (from connect, or from a token element in the path) and the stream name of a publish
@@ -149,18 +157,21 @@ public sealed partial class RtmpServerSession
             return RefusePlay("NetStream.Play.Failed", $"stream {key} has its maximum of {stream.App.MaxViewersPerStream} viewers");
         }
         _rtmp.SendStreamBegin();
+        // The replies' texts are put together on the stack: a join's strings are garbage as soon as they are sent.
+        Span<char> text = stackalloc char[StatusTextChars];
         if (reset)
         {
-            _rtmp.SendStatus("status", "NetStream.Play.Reset", $"Playing and resetting {key.Name}.");
+            _rtmp.SendStatus("status", "NetStream.Play.Reset", StatusText(text, "Playing and resetting ", key.Name));
         }
         // The stream's 64-bit media time, for a node pulling it (ParentMediaTime): 32-bit stamps alone lose it past the wrap.
         if (stream.MediaTimeMs is var mediaTimeMs and >= 0)
         {
-            _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.", Relay.Pull.ParentMediaTime.RtmpProperty, mediaTimeMs);
+            _rtmp.SendStatus("status", "NetStream.Play.Start", StatusText(text, "Started playing ", key.Name),
+                Relay.Pull.ParentMediaTime.RtmpProperty, mediaTimeMs);
         }
         else
         {
-            _rtmp.SendStatus("status", "NetStream.Play.Start", $"Started playing {key.Name}.");
+            _rtmp.SendStatus("status", "NetStream.Play.Start", StatusText(text, "Started playing ", key.Name));
         }
         _rtmp.SendSampleAccess();
         var subscription = stream.Subscribe(Writer, WireFormat.Rtmp, relay: Relay.Urls.Via.IsRelayRequest(query));
@@ -173,6 +184,20 @@ public sealed partial class RtmpServerSession
         _role = "rtmp-play";
         AnnounceStart(WebhookEventNames.Play, key, query ?? _address.ConnectQuery);
         return null;
+    }
+
+    /// <summary>"{prefix}{name}." in <paramref name="buffer"/>, or as a new string when it does not fit (a very long name).</summary>
+    private static ReadOnlySpan<char> StatusText(Span<char> buffer, string prefix, string name)
+    {
+        var length = prefix.Length + name.Length + 1;
+        if (length > buffer.Length)
+        {
+            return string.Concat(prefix, name, ".");
+        }
+        prefix.CopyTo(buffer);
+        name.CopyTo(buffer[prefix.Length..]);
+        buffer[length - 1] = '.';
+        return buffer[..length];
     }
 
     private void OnPlayedStreamEnded(Subscription subscription)

@@ -1,5 +1,3 @@
-using Appliance.Codecs.Amf0;
-
 namespace Appliance.Protocols.Rtmp;
 
 // Commands: those that need no decision are answered here, the others become handler callbacks.
@@ -11,20 +9,20 @@ public sealed partial class RtmpServerConnection
 
     private string? HandleCommand(ReadOnlySpan<byte> payload)
     {
-        var command = RtmpCommand.Decode(payload);
+        var command = RtmpServerCommandReader.Read(payload);
         switch (command.Name)
         {
             case "connect":
                 return Connect(command);
             case "createStream":
-                SendCommand(0, "_result", command.TransactionId, Amf0Value.Null, Amf0Value.FromNumber(_options.StreamId));
+                SendResult(command.TransactionId, _options.StreamId);
                 return null;
             case "getStreamLength":
                 // Players (ffmpeg's rtmp client among them) read the answer as the stream's length in
                 // seconds and warn on anything but a number; a live stream has none: 0.
                 if (command.TransactionId > 0)
                 {
-                    SendCommand(0, "_result", command.TransactionId, Amf0Value.Null, Amf0Value.FromNumber(0));
+                    SendResult(command.TransactionId, 0);
                 }
                 return null;
             case "releaseStream":
@@ -32,26 +30,22 @@ public sealed partial class RtmpServerConnection
             case "FCUnpublish":
                 if (command.TransactionId > 0)
                 {
-                    SendCommand(0, "_result", command.TransactionId, Amf0Value.Null, Amf0Value.Undefined);
+                    SendUndefinedResult(command.TransactionId);
                 }
                 if (command.Name == "FCUnpublish")
                 {
-                    _handler.OnFCUnpublish(Argument(command, 0, Amf0Kind.String)?.String);
+                    _handler.OnFCUnpublish(command.String0);
                 }
                 return null;
             case "publish":
                 RequireConnect(command.Name);
-                return Await(_handler.OnPublishAsync(new RtmpPublishRequest(command.TransactionId,
-                    Argument(command, 0, Amf0Kind.String)?.String, Argument(command, 1, Amf0Kind.String)?.String)));
+                return Await(_handler.OnPublishAsync(new RtmpPublishRequest(command.TransactionId, command.String0, command.String1)));
             case "play":
                 RequireConnect(command.Name);
                 return Await(_handler.OnPlayAsync(new RtmpPlayRequest(command.TransactionId,
-                    Argument(command, 0, Amf0Kind.String)?.String,
-                    Argument(command, 1, Amf0Kind.Number)?.Number ?? -2,
-                    Argument(command, 2, Amf0Kind.Number)?.Number ?? -1,
-                    Argument(command, 3, Amf0Kind.Boolean)?.Boolean ?? true)));
+                    command.String0, command.Number1 ?? -2, command.Number2 ?? -1, command.Boolean3 ?? true)));
             case "pause":
-                _handler.OnPause(Argument(command, 0, Amf0Kind.Boolean)?.Boolean ?? false, Argument(command, 1, Amf0Kind.Number)?.Number ?? 0);
+                _handler.OnPause(command.Boolean0 ?? false, command.Number1 ?? 0);
                 return null;
             case "deleteStream":
             case "closeStream":
@@ -72,17 +66,15 @@ public sealed partial class RtmpServerConnection
         }
     }
 
-    private string? Connect(RtmpCommandMessage command)
+    private string? Connect(in RtmpServerCommand command)
     {
         if (_connected)
         {
             throw new RtmpProtocolException("connect sent twice");
         }
         _connected = true;
-        var properties = command.CommandObject;
         return Await(_handler.OnConnectAsync(new RtmpConnectRequest(command.TransactionId,
-            properties?.GetString("app") ?? "", properties?.GetString("tcUrl"), properties?.GetString("pageUrl"),
-            properties?.GetNumber("objectEncoding") ?? 0)));
+            command.App ?? "", command.TcUrl, command.PageUrl, command.ObjectEncoding ?? 0)));
     }
 
     private void RequireConnect(string command)
@@ -92,10 +84,6 @@ public sealed partial class RtmpServerConnection
             throw new RtmpProtocolException($"{command} before connect");
         }
     }
-
-    /// <summary>Argument <paramref name="index"/> after the command object when it is of <paramref name="kind"/>, else null.</summary>
-    private static Amf0Value? Argument(RtmpCommandMessage command, int index, Amf0Kind kind) =>
-        command.Arguments.Count > index && command.Arguments[index].Kind == kind ? command.Arguments[index] : null;
 
     private static string Truncate(string value) => value.Length <= MaxLoggedNameChars ? value : value[..MaxLoggedNameChars] + "...";
 }

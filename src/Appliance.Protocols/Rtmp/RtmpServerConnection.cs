@@ -45,17 +45,33 @@ public sealed partial class RtmpServerConnection : IDisposable
     /// </summary>
     public async Task<string> RunAsync()
     {
-        if (!await HandshakeAsync().ConfigureAwait(false))
-        {
-            return "closed during handshake";
-        }
-        _handler.OnHandshakeCompleted();
-        // The read loop runs in this frame rather than in a second async method: a viewer waits
-        // here for its whole life, and every frame it waits in is memory held per viewer.
+        // The handshake is read by this loop too: an async method of its own left its frame behind
+        // as garbage on every join. The read loop runs in this frame rather than in a second async
+        // method: a viewer waits here for its whole life, and every frame it waits in is memory held
+        // per viewer.
+        var handshake = HandshakeStep.Version;
         while (true)
         {
             var result = await _input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
+            if (handshake != HandshakeStep.Done)
+            {
+                handshake = TakeHandshake(buffer, handshake, out var taken);
+                if (handshake == HandshakeStep.Done)
+                {
+                    // What follows C2 is left unexamined: the next read returns it at once.
+                    _input.AdvanceTo(taken);
+                    _handler.OnHandshakeCompleted();
+                    continue;
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    _input.AdvanceTo(buffer.End);
+                    return "closed during handshake";
+                }
+                _input.AdvanceTo(taken, buffer.End);
+                continue;
+            }
             var consumed = ParseMessages(buffer, out var stop);
             if (_hasPending)
             {
@@ -85,35 +101,44 @@ public sealed partial class RtmpServerConnection : IDisposable
     /// <summary>Releases what a message the peer left half-sent still holds; once the run is over.</summary>
     public void Dispose() => _chunks.Reset();
 
-    private async Task<bool> HandshakeAsync()
+    /// <summary>
+    /// Takes what <paramref name="buffer"/> holds of the handshake from <paramref name="step"/> on:
+    /// the version byte is checked as soon as it arrives (a peer that speaks something else is refused
+    /// at once, not after 1,536 more bytes or the deadline), C0+C1 is answered with S0 S1 S2 once
+    /// whole, and C2 is skipped unchecked (ffmpeg sends a digest-form C2, not an echo of S1).
+    /// Returns the step reached; <paramref name="taken"/> is where the bytes it consumed end.
+    /// </summary>
+    private HandshakeStep TakeHandshake(ReadOnlySequence<byte> buffer, HandshakeStep step, out SequencePosition taken)
     {
-        var c0 = await _input.ReadAtLeastAsync(1).ConfigureAwait(false);
-        if (c0.Buffer.IsEmpty)
+        taken = buffer.Start;
+        if (step == HandshakeStep.Version)
         {
-            _input.AdvanceTo(c0.Buffer.End);
-            return false;
+            if (buffer.IsEmpty)
+            {
+                return step;
+            }
+            RtmpHandshake.CheckVersion(buffer.FirstSpan[0]);
+            step = HandshakeStep.Hello;
         }
-        RtmpHandshake.CheckVersion(c0.Buffer.FirstSpan[0]);
-        _input.AdvanceTo(c0.Buffer.Start);
-        var c0c1 = await _input.ReadAtLeastAsync(RtmpHandshake.ClientHelloSize).ConfigureAwait(false);
-        if (c0c1.Buffer.Length < RtmpHandshake.ClientHelloSize)
+        if (step == HandshakeStep.Hello)
         {
-            _input.AdvanceTo(c0c1.Buffer.End);
-            return false;
+            if (buffer.Length < RtmpHandshake.ClientHelloSize)
+            {
+                return step;
+            }
+            _output.Send(AnswerHello(buffer.Slice(0, RtmpHandshake.ClientHelloSize)));
+            buffer = buffer.Slice(RtmpHandshake.ClientHelloSize);
+            taken = buffer.Start;
+            _handler.OnBytesReceived(RtmpHandshake.ClientHelloSize);
+            step = HandshakeStep.Ack;
         }
-        _output.Send(AnswerHello(c0c1.Buffer.Slice(0, RtmpHandshake.ClientHelloSize)));
-        _input.AdvanceTo(c0c1.Buffer.GetPosition(RtmpHandshake.ClientHelloSize));
-        _handler.OnBytesReceived(RtmpHandshake.ClientHelloSize);
-        // C2 is not checked (ffmpeg sends a digest-form C2, not an echo of S1): just skip it.
-        var c2 = await _input.ReadAtLeastAsync(RtmpHandshake.PacketSize).ConfigureAwait(false);
-        if (c2.Buffer.Length < RtmpHandshake.PacketSize)
+        if (buffer.Length < RtmpHandshake.PacketSize)
         {
-            _input.AdvanceTo(c2.Buffer.End);
-            return false;
+            return step;
         }
-        _input.AdvanceTo(c2.Buffer.GetPosition(RtmpHandshake.PacketSize));
+        taken = buffer.GetPosition(RtmpHandshake.PacketSize);
         _handler.OnBytesReceived(RtmpHandshake.PacketSize);
-        return true;
+        return HandshakeStep.Done;
     }
 
     private static SharedBuffer AnswerHello(ReadOnlySequence<byte> hello)
@@ -184,6 +209,20 @@ public sealed partial class RtmpServerConnection : IDisposable
             var ack = SharedBuffer.Rent(RtmpControl.MaxControlLength);
             SendControl(ack, RtmpControl.WriteAcknowledgement(ack.FullSpan, unchecked((uint)total)));
         }
+    }
+
+    private enum HandshakeStep : byte
+    {
+        /// <summary>Waiting for C0, the version byte.</summary>
+        Version,
+
+        /// <summary>Waiting for the rest of C0+C1.</summary>
+        Hello,
+
+        /// <summary>S0 S1 S2 sent; waiting for C2.</summary>
+        Ack,
+
+        Done,
     }
 
     /// <summary>A decision's verdict: its reason now if it has one, or later (the read loop waits for it).</summary>

@@ -9,7 +9,8 @@ namespace Appliance.Fuzz.Tests.Targets;
 /// <summary>
 /// The AMF0 decoder: <see cref="Amf0Reader.ReadAll"/>, value by value with <see cref="Amf0Reader.ReadValue"/>
 /// (the offset must only move forward, and only on success), and <see cref="RtmpCommand.Decode"/>.
-/// What decodes must survive a round trip through <see cref="Amf0Writer"/> unchanged.
+/// What decodes must survive a round trip through <see cref="Amf0Writer"/> unchanged, and
+/// <see cref="Amf0Cursor"/> must skip exactly the values the reader reads.
 /// Refusal: <see cref="Amf0FormatException"/> (and <see cref="RtmpProtocolException"/> from Decode).
 /// </summary>
 public sealed class Amf0Target : FuzzTarget
@@ -74,7 +75,19 @@ public sealed class Amf0Target : FuzzTarget
             while (offset < input.Length)
             {
                 var before = offset;
-                var value = Amf0Reader.ReadValue(input, ref offset);
+                // The cursor that reads commands in place must skip exactly what the reader reads, and refuse what it refuses.
+                var skipEnd = SkipEnd(input, before);
+                Amf0Value value;
+                try
+                {
+                    value = Amf0Reader.ReadValue(input, ref offset);
+                }
+                catch (Amf0FormatException)
+                {
+                    FuzzInvariantException.Check(skipEnd < 0, $"cursor: skipped to {skipEnd} a value the reader refuses");
+                    throw;
+                }
+                FuzzInvariantException.Check(skipEnd == offset, $"cursor: skipped from {before} to {skipEnd}, the reader read to {offset}");
                 FuzzInvariantException.Check(offset > before && offset <= input.Length, $"offset: ReadValue moved it from {before} to {offset}");
                 Note(value, 0);
                 count++;
@@ -108,6 +121,21 @@ public sealed class Amf0Target : FuzzTarget
             {
                 throw new FuzzInvariantException($"round trip: value {i} changed: {difference}");
             }
+        }
+    }
+
+    /// <summary>Where <see cref="Amf0Cursor.SkipValue"/> ends from <paramref name="offset"/>, or -1 when it refuses the value.</summary>
+    private static int SkipEnd(ReadOnlySpan<byte> input, int offset)
+    {
+        try
+        {
+            var cursor = new Amf0Cursor(input, offset);
+            cursor.SkipValue();
+            return cursor.Offset;
+        }
+        catch (Amf0FormatException)
+        {
+            return -1;
         }
     }
 
