@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Appliance.Codecs.Amf0;
 
 /// <summary>
@@ -23,11 +21,13 @@ public ref struct Amf0Cursor
             throw new Amf0FormatException("AMF0 offset is outside the input.");
         }
         _data = data;
-        Offset = offset;
+        _offset = offset;
         _valuesLeft = Amf0Reader.MaxValues;
     }
 
-    public int Offset { get; private set; }
+    private int _offset;
+
+    public readonly int Offset => _offset;
 
     public readonly bool AtEnd => Offset >= _data.Length;
 
@@ -46,7 +46,7 @@ public ref struct Amf0Cursor
             return false;
         }
         CountValue();
-        var marker = _data[Offset++];
+        var marker = _data[_offset++];
         utf8 = ReadUtf8Bytes(marker == Amf0Marker.String ? ReadUInt16() : ReadUInt32());
         return true;
     }
@@ -60,7 +60,7 @@ public ref struct Amf0Cursor
             return false;
         }
         CountValue();
-        Offset++;
+        _offset++;
         value = ReadDouble();
         return true;
     }
@@ -74,7 +74,7 @@ public ref struct Amf0Cursor
             return false;
         }
         CountValue();
-        Offset++;
+        _offset++;
         value = ReadByte() != 0;
         return true;
     }
@@ -90,7 +90,7 @@ public ref struct Amf0Cursor
             return false;
         }
         CountValue();
-        Offset++;
+        _offset++;
         _depth = EnterNested(_depth);
         return true;
     }
@@ -104,7 +104,7 @@ public ref struct Amf0Cursor
         utf8 = ReadUtf8Bytes(ReadUInt16());
         if (utf8.IsEmpty && Remaining > 0 && _data[Offset] == Amf0Marker.ObjectEnd)
         {
-            Offset++;
+            _offset++;
             _depth--;
             return false;
         }
@@ -122,7 +122,7 @@ public ref struct Amf0Cursor
         {
             case Amf0Marker.Number:
                 Need(8);
-                Offset += 8;
+                _offset += 8;
                 return;
             case Amf0Marker.Boolean:
                 ReadByte();
@@ -153,7 +153,7 @@ public ref struct Amf0Cursor
                 return;
             case Amf0Marker.Date:
                 Need(8);
-                Offset += 8;
+                _offset += 8;
                 ReadUInt16();
                 return;
             case Amf0Marker.AvmPlus:
@@ -177,7 +177,7 @@ public ref struct Amf0Cursor
             var key = ReadUtf8Bytes(ReadUInt16());
             if (key.IsEmpty && Remaining > 0 && _data[Offset] == Amf0Marker.ObjectEnd)
             {
-                Offset++;
+                _offset++;
                 return;
             }
             Skip(depth);
@@ -219,35 +219,13 @@ public ref struct Amf0Cursor
         return depth + 1;
     }
 
-    private byte ReadByte()
-    {
-        Need(1);
-        return _data[Offset++];
-    }
+    private byte ReadByte() => Amf0Bytes.ReadByte(_data, ref _offset);
 
-    private ushort ReadUInt16()
-    {
-        Need(2);
-        var value = BinaryPrimitives.ReadUInt16BigEndian(_data.Slice(Offset, 2));
-        Offset += 2;
-        return value;
-    }
+    private ushort ReadUInt16() => Amf0Bytes.ReadUInt16(_data, ref _offset);
 
-    private uint ReadUInt32()
-    {
-        Need(4);
-        var value = BinaryPrimitives.ReadUInt32BigEndian(_data.Slice(Offset, 4));
-        Offset += 4;
-        return value;
-    }
+    private uint ReadUInt32() => Amf0Bytes.ReadUInt32(_data, ref _offset);
 
-    private double ReadDouble()
-    {
-        Need(8);
-        var value = BinaryPrimitives.ReadDoubleBigEndian(_data.Slice(Offset, 8));
-        Offset += 8;
-        return value;
-    }
+    private double ReadDouble() => Amf0Bytes.ReadDouble(_data, ref _offset);
 
     private ReadOnlySpan<byte> ReadUtf8Bytes(uint length)
     {
@@ -256,15 +234,9 @@ public ref struct Amf0Cursor
             throw new Amf0FormatException($"AMF0 string of {length} bytes exceeds the {Remaining} bytes remaining.");
         }
         var bytes = _data.Slice(Offset, (int)length);
-        Offset += (int)length;
+        _offset += (int)length;
         return bytes;
     }
 
-    private readonly void Need(int count)
-    {
-        if (Remaining < count)
-        {
-            throw new Amf0FormatException($"AMF0 input truncated at offset {Offset}: needed {count} more bytes.");
-        }
-    }
+    private readonly void Need(int count) => Amf0Bytes.Need(_data, _offset, count);
 }

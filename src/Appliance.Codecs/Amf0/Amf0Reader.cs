@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 
 namespace Appliance.Codecs.Amf0;
@@ -53,11 +52,13 @@ public static class Amf0Reader
         public Parser(ReadOnlySpan<byte> data, int offset)
         {
             _data = data;
-            Offset = offset;
+            _offset = offset;
             _valuesLeft = MaxValues;
         }
 
-        public int Offset { get; private set; }
+        private int _offset;
+
+        public readonly int Offset => _offset;
 
         private readonly int Remaining => _data.Length - Offset;
 
@@ -129,7 +130,7 @@ public static class Amf0Reader
                 var key = ReadUtf8(ReadUInt16());
                 if (key.Length == 0 && Remaining > 0 && _data[Offset] == Amf0Marker.ObjectEnd)
                 {
-                    Offset++;
+                    _offset++;
                     break;
                 }
                 properties.Add(new KeyValuePair<string, Amf0Value>(key, ReadValue(depth)));
@@ -157,35 +158,13 @@ public static class Amf0Reader
             return Amf0Value.FromParsed(items);
         }
 
-        private byte ReadByte()
-        {
-            Need(1);
-            return _data[Offset++];
-        }
+        private byte ReadByte() => Amf0Bytes.ReadByte(_data, ref _offset);
 
-        private ushort ReadUInt16()
-        {
-            Need(2);
-            var value = BinaryPrimitives.ReadUInt16BigEndian(_data.Slice(Offset, 2));
-            Offset += 2;
-            return value;
-        }
+        private ushort ReadUInt16() => Amf0Bytes.ReadUInt16(_data, ref _offset);
 
-        private uint ReadUInt32()
-        {
-            Need(4);
-            var value = BinaryPrimitives.ReadUInt32BigEndian(_data.Slice(Offset, 4));
-            Offset += 4;
-            return value;
-        }
+        private uint ReadUInt32() => Amf0Bytes.ReadUInt32(_data, ref _offset);
 
-        private double ReadDouble()
-        {
-            Need(8);
-            var value = BinaryPrimitives.ReadDoubleBigEndian(_data.Slice(Offset, 8));
-            Offset += 8;
-            return value;
-        }
+        private double ReadDouble() => Amf0Bytes.ReadDouble(_data, ref _offset);
 
         private string ReadUtf8(uint length)
         {
@@ -195,16 +174,10 @@ public static class Amf0Reader
             }
             // Invalid UTF-8 becomes U+FFFD rather than an exception: a name we cannot read is still a name.
             var text = length == 0 ? string.Empty : Encoding.UTF8.GetString(_data.Slice(Offset, (int)length));
-            Offset += (int)length;
+            _offset += (int)length;
             return text;
         }
 
-        private readonly void Need(int count)
-        {
-            if (Remaining < count)
-            {
-                throw new Amf0FormatException($"AMF0 input truncated at offset {Offset}: needed {count} more bytes.");
-            }
-        }
+        private readonly void Need(int count) => Amf0Bytes.Need(_data, _offset, count);
     }
 }

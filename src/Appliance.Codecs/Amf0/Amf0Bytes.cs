@@ -1,0 +1,49 @@
+using System.Buffers.Binary;
+
+namespace Appliance.Codecs.Amf0;
+
+/// <summary>
+/// AMF0's big-endian primitives read at an offset that they advance, each checked against the bytes
+/// that remain: the decoder (<see cref="Amf0Reader"/>) and the in-place cursor (<see cref="Amf0Cursor"/>)
+/// read them alike and fail alike.
+/// </summary>
+internal static class Amf0Bytes
+{
+    public static byte ReadByte(ReadOnlySpan<byte> data, ref int offset)
+    {
+        Need(data, offset, 1);
+        return data[offset++];
+    }
+
+    public static ushort ReadUInt16(ReadOnlySpan<byte> data, ref int offset)
+    {
+        Need(data, offset, 2);
+        var value = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset, 2));
+        offset += 2;
+        return value;
+    }
+
+    public static uint ReadUInt32(ReadOnlySpan<byte> data, ref int offset)
+    {
+        Need(data, offset, 4);
+        var value = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset, 4));
+        offset += 4;
+        return value;
+    }
+
+    public static double ReadDouble(ReadOnlySpan<byte> data, ref int offset)
+    {
+        Need(data, offset, 8);
+        var value = BinaryPrimitives.ReadDoubleBigEndian(data.Slice(offset, 8));
+        offset += 8;
+        return value;
+    }
+
+    public static void Need(ReadOnlySpan<byte> data, int offset, int count)
+    {
+        if (data.Length - offset < count)
+        {
+            throw new Amf0FormatException($"AMF0 input truncated at offset {offset}: needed {count} more bytes.");
+        }
+    }
+}
