@@ -39,6 +39,25 @@ internal static class Amf0Bytes
         return value;
     }
 
+    /// <summary>
+    /// A strict array's item count, refused when it cannot be honest (every item takes at least its
+    /// marker byte) or would pass the values still allowed.
+    /// </summary>
+    public static uint ReadStrictArrayCount(ReadOnlySpan<byte> data, ref int offset, int valuesLeft)
+    {
+        var count = ReadUInt32(data, ref offset);
+        var remaining = data.Length - offset;
+        if (count > (uint)remaining)
+        {
+            throw new Amf0FormatException($"AMF0 strict array claims {count} items but only {remaining} bytes remain.");
+        }
+        if (count > (uint)valuesLeft)
+        {
+            throw new Amf0FormatException($"AMF0 input holds more than {Amf0Reader.MaxValues} values.");
+        }
+        return count;
+    }
+
     public static void Need(ReadOnlySpan<byte> data, int offset, int count)
     {
         if (data.Length - offset < count)

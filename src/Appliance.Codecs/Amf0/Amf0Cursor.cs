@@ -187,15 +187,7 @@ public ref struct Amf0Cursor
 
     private void SkipStrictArray(int depth)
     {
-        var count = ReadUInt32();
-        if (count > (uint)Remaining)
-        {
-            throw new Amf0FormatException($"AMF0 strict array claims {count} items but only {Remaining} bytes remain.");
-        }
-        if (count > (uint)_valuesLeft)
-        {
-            throw new Amf0FormatException($"AMF0 input holds more than {Amf0Reader.MaxValues} values.");
-        }
+        var count = Amf0Bytes.ReadStrictArrayCount(_data, ref _offset, _valuesLeft);
         for (var i = 0u; i < count; i++)
         {
             Skip(depth);

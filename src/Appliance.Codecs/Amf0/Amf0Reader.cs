@@ -140,16 +140,7 @@ public static class Amf0Reader
 
         private Amf0Value ReadStrictArray(int depth)
         {
-            var count = ReadUInt32();
-            // Every value takes at least its marker byte, so a larger count cannot be honest.
-            if (count > (uint)Remaining)
-            {
-                throw new Amf0FormatException($"AMF0 strict array claims {count} items but only {Remaining} bytes remain.");
-            }
-            if (count > (uint)_valuesLeft)
-            {
-                throw new Amf0FormatException($"AMF0 input holds more than {MaxValues} values.");
-            }
+            var count = Amf0Bytes.ReadStrictArrayCount(_data, ref _offset, _valuesLeft);
             var items = new List<Amf0Value>((int)count);
             for (var i = 0u; i < count; i++)
             {
