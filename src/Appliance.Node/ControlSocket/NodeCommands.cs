@@ -46,31 +46,27 @@ public sealed class NodeCommands(INodeAdmin node)
             return CommandOutcome.Invalid("drop needs a stream: app/name or domain/app/name");
         }
         var context = node.Context;
-        var dropped = new List<string>();
-        foreach (var live in context.Streams.Streams)
-        {
-            if (StreamReports.StreamMatches(live.Key, stream))
-            {
-                dropped.Add(live.Key.ToString());
-                live.End();
-            }
-        }
-        if (dropped.Count == 0)
+        var matched = context.Streams.Streams.Where(live => StreamReports.StreamMatches(live.Key, stream)).ToList();
+        if (matched.Count == 0)
         {
             return CommandOutcome.NotFound($"no live stream '{Printable(stream)}'");
         }
-        // End() gives viewers an orderly end of stream; the operator wants them gone, connections too.
-        var viewers = 0;
-        foreach (var session in context.Sessions.Sessions)
+        var dropped = matched.Select(live => live.Key.ToString()).ToHashSet();
+        // Taken before End(): an ended stream's viewers finish on their own threads and leave the
+        // session list at once, and the count must still name them.
+        var attached = context.Sessions.Sessions.Where(session => dropped.Contains(session.StreamPath)).ToList();
+        foreach (var live in matched)
         {
-            if (dropped.Contains(session.StreamPath))
-            {
-                session.Abort("stream dropped by the operator");
-                viewers++;
-            }
+            live.End();
         }
+        // End() gives viewers an orderly end of stream; the operator wants them gone, connections too.
+        foreach (var session in attached)
+        {
+            session.Abort("stream dropped by the operator");
+        }
+        var viewers = attached.Count;
         var players = context.HlsSessions.EndWhere(s => dropped.Contains(s.StreamPath), "stream dropped by the operator");
-        return CommandOutcome.Done($"dropped {string.Join(", ", dropped)}: {viewers} connection(s) closed, {players} HLS session(s) ended");
+        return CommandOutcome.Done($"dropped {string.Join(", ", matched.Select(live => live.Key.ToString()))}: {viewers} connection(s) closed, {players} HLS session(s) ended");
     }
 
     /// <summary>Reads the config file again (the server's reload, which SIGHUP uses too); a bad file is refused.</summary>

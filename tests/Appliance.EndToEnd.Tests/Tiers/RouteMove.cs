@@ -40,6 +40,7 @@ internal static partial class RouteMove
     /// </summary>
     public static async Task<TimeSpan> AssertSwapMovesOnceAsync(DaemonProcess edge, ViewerRecorder viewer, Parent from, Parent to, Func<Task> swap, string sessionProtocol, TimeSpan bound, TimeSpan stay)
     {
+        await WaitUntilNotBeatenAsync(edge, from, to);
         Assert.False(
             edge.HasLog(l => l.Contains("pull default/live/cam: switched from", StringComparison.Ordinal)),
             $"the edge had moved before the swap: its first choice was the bad path\n{PullLog(edge)}");
@@ -73,6 +74,32 @@ internal static partial class RouteMove
         Assert.False(viewer.Ended, $"the viewer ended: {viewer.Error?.Message}");
         Assert.True(viewer.LongestGapMs < 5000, $"the viewer saw a gap of {viewer.LongestGapMs} ms");
         return movedAfter;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="to"/> has not looked clearly better than <paramref name="from"/>
+    /// for a few of the pull's once-a-second samples. On a loaded machine the pull's start can show
+    /// a hiccup or a carry dip on the good path; the hold then starts counting before the swap,
+    /// and the move would come sooner after the swap than the hold, though not sooner after the
+    /// hold's start. Each sample that sees no better route restarts the hold.
+    /// </summary>
+    private static async Task WaitUntilNotBeatenAsync(DaemonProcess edge, Parent from, Parent to)
+    {
+        var clean = TimeSpan.FromSeconds(2.5);
+        Stopwatch? since = null;
+        await EdgeRoutes.WaitAsync(
+            edge,
+            routes =>
+            {
+                var current = routes.Single(r => from.Owns(r.Url));
+                var other = routes.Single(r => to.Owns(r.Url));
+                // The selector's rule: under half the cost and at least 100 ms less.
+                bool beaten = other.Cost < 0.5 * current.Cost && current.Cost - other.Cost >= 100;
+                since = beaten ? null : since ?? Stopwatch.StartNew();
+                return since is not null && since.Elapsed >= clean;
+            },
+            TimeSpan.FromSeconds(75),
+            $"{to.Name} not clearly better than {from.Name} for {clean.TotalSeconds} s before the swap");
     }
 
     private static string PullLog(DaemonProcess edge) =>
