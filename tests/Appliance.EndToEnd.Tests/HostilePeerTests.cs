@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Appliance.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Appliance.EndToEnd.Tests;
 
@@ -12,7 +13,7 @@ namespace Appliance.EndToEnd.Tests;
 /// viewers play: the viewers notice nothing, memory stays bounded, every bad connection is
 /// closed, and each failed TLS handshake is one log line.
 /// </summary>
-public sealed class HostilePeerTests
+public sealed class HostilePeerTests(ITestOutputHelper output)
 {
     private const int Attackers = 320;
     private const int Kinds = 8;
@@ -70,6 +71,7 @@ public sealed class HostilePeerTests
         var seen = (rtmp.VideoFrames, flv.VideoFrames);
         await rtmp.WaitUntilAsync(v => v.VideoFrames >= seen.Item1 + 25, TimeSpan.FromSeconds(10), "25 more frames after the attack");
         await flv.WaitUntilAsync(v => v.VideoFrames >= seen.Item2 + 25, TimeSpan.FromSeconds(10), "25 more frames after the attack");
+        output.WriteLine($"longest gaps: RTMP {rtmp.LongestGapMs} ms, HTTP-FLV {flv.LongestGapMs} ms");
         Assert.True(rtmp.LongestGapMs < 1000, $"the RTMP viewer stalled for {rtmp.LongestGapMs} ms");
         Assert.True(flv.LongestGapMs < 1000, $"the HTTP-FLV viewer stalled for {flv.LongestGapMs} ms");
         Assert.False(rtmp.Ended || flv.Ended || publisher.HasExited, "a bystander was disconnected");
