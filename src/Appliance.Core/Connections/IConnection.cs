@@ -28,4 +28,14 @@ public interface IConnection
     /// does when the connection breaks or is aborted.
     /// </summary>
     Task<long> DiscardInputUntilClosedAsync() => PipeInput.DiscardUntilCompletedAsync(Input);
+
+    /// <summary>Whether <see cref="TakeRawInput"/> gives a reader: a plain TCP socket does; TLS and in-memory pipes do not.</summary>
+    bool HasRawInput => false;
+
+    /// <summary>
+    /// Gives up <see cref="Input"/> (the caller has taken everything it held) for a reader without a
+    /// pipe; null when the transport has none (<see cref="HasRawInput"/> false), and Input stays.
+    /// <see cref="Input"/> must not be read after a reader is returned.
+    /// </summary>
+    IRawInput? TakeRawInput() => null;
 }

@@ -182,6 +182,8 @@ public sealed partial class RtmpServerSession
         subscription.Ended = OnPlayedStreamEnded;
         _playing = subscription;
         _role = "rtmp-play";
+        // From here on the player sends little but acknowledgements: no pipe needs to wait for them.
+        _rtmp.PreferRawInput(Connection);
         AnnounceStart(WebhookEventNames.Play, key, query ?? _address.ConnectQuery);
         return null;
     }

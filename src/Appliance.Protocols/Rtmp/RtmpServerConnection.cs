@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Appliance.Core.Buffers;
+using Appliance.Core.Connections;
 
 namespace Appliance.Protocols.Rtmp;
 
@@ -15,7 +16,8 @@ namespace Appliance.Protocols.Rtmp;
 /// </summary>
 public sealed partial class RtmpServerConnection : IDisposable
 {
-    private readonly PipeReader _input;
+    // Null once the read loop gave the pipe up for the transport's raw input (a player).
+    private PipeReader? _input;
     private readonly IRtmpOutput _output;
     private readonly IRtmpServerHandler _handler;
     private readonly RtmpServerOptions _options;
@@ -50,9 +52,15 @@ public sealed partial class RtmpServerConnection : IDisposable
         // method: a viewer waits here for its whole life, and every frame it waits in is memory held
         // per viewer.
         var handshake = HandshakeStep.Version;
-        while (true)
+        IRawInput? raw = null;
+        while (raw is null)
         {
-            var result = await _input.ReadAsync().ConfigureAwait(false);
+            if (_rawSource is not null && TrySwitchToRawInput() is { } rawInput)
+            {
+                raw = rawInput;
+                break;
+            }
+            var result = await _input!.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             if (handshake != HandshakeStep.Done)
             {
@@ -60,23 +68,23 @@ public sealed partial class RtmpServerConnection : IDisposable
                 if (handshake == HandshakeStep.Done)
                 {
                     // What follows C2 is left unexamined: the next read returns it at once.
-                    _input.AdvanceTo(taken);
+                    _input!.AdvanceTo(taken);
                     _handler.OnHandshakeCompleted();
                     continue;
                 }
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    _input.AdvanceTo(buffer.End);
+                    _input!.AdvanceTo(buffer.End);
                     return "closed during handshake";
                 }
-                _input.AdvanceTo(taken, buffer.End);
+                _input!.AdvanceTo(taken, buffer.End);
                 continue;
             }
             var consumed = ParseMessages(buffer, out var stop);
             if (_hasPending)
             {
                 // A decision is out: later messages stay unexamined and are acted on after it.
-                _input.AdvanceTo(consumed);
+                _input!.AdvanceTo(consumed);
                 var verdict = _pending;
                 (_pending, _hasPending) = (default, false);
                 stop = await verdict.ConfigureAwait(false);
@@ -86,12 +94,50 @@ public sealed partial class RtmpServerConnection : IDisposable
                 }
                 continue;
             }
-            _input.AdvanceTo(consumed, buffer.End);
+            // Once the pipe is to be given up, what is left stays unexamined for the switch to take.
+            _input!.AdvanceTo(consumed, _rawSource is null ? buffer.End : consumed);
             if (stop is not null)
             {
                 return stop;
             }
             if (result.IsCompleted)
+            {
+                return "peer closed";
+            }
+        }
+
+        // The same loop without the pipe, in this frame too: a player waits here for hours.
+        var examine = _unread is not null;
+        while (true)
+        {
+            if (!examine)
+            {
+                await raw.WaitAsync().ConfigureAwait(false);
+                if (!raw.HasInput)
+                {
+                    continue;
+                }
+            }
+            var stop = ReceiveAndParse(raw, receive: !examine, out var closed);
+            examine = false;
+            if (_hasPending)
+            {
+                var verdict = _pending;
+                (_pending, _hasPending) = (default, false);
+                stop = await verdict.ConfigureAwait(false);
+                if (stop is not null)
+                {
+                    return stop;
+                }
+                // What followed the command was kept unexamined: it is acted on now.
+                examine = _unread is not null;
+                continue;
+            }
+            if (stop is not null)
+            {
+                return stop;
+            }
+            if (closed)
             {
                 return "peer closed";
             }

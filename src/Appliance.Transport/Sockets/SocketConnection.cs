@@ -12,7 +12,7 @@ namespace Appliance.Transport.Sockets;
 /// sink to write to. <see cref="Abort"/> is safe from any thread and makes pending reads and
 /// writes fail, which is how deadlines end a connection.
 /// </summary>
-public sealed class SocketConnection : IConnection, IAsyncDisposable
+public sealed class SocketConnection : IConnection, IRawInput, IAsyncDisposable
 {
     // Null once the connection gave up reading (DiscardInputUntilClosedAsync): a viewer that will
     // never send another request keeps no reader, stream or pipe segment for the hours it watches.
@@ -78,6 +78,22 @@ public sealed class SocketConnection : IConnection, IAsyncDisposable
     }
 
     public Task<long> DiscardInputUntilClosedAsync() => SocketInput.DiscardUntilClosedAsync(Socket, GiveUpInput());
+
+    public bool HasRawInput => true;
+
+    public IRawInput TakeRawInput()
+    {
+        GiveUpInput();
+        return this;
+    }
+
+    // A zero-byte receive waits on the socket's own cached operation: no buffer, and no frame of its own.
+    ValueTask<int> IRawInput.WaitAsync() => Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+
+    // A zero-byte receive may complete on a stale readiness event (see ReadinessGuardedStream).
+    bool IRawInput.HasInput => Socket.Poll(0, SelectMode.SelectRead);
+
+    int IRawInput.Receive(Span<byte> into) => Socket.Receive(into, SocketFlags.None);
 
     /// <summary>Drops what the reader holds and completes it (the socket stays open); returns the bytes dropped.</summary>
     private long GiveUpInput()

@@ -85,16 +85,8 @@ public class CommandOrderTests
         await run.WaitAsync(Eventually.Timeout);
     }
 
-    private static async Task<RawRtmpPeer> ConnectedPeerAsync(PipeConnection connection, CancellationToken ct)
-    {
-        var peer = new RawRtmpPeer(connection);
-        await peer.HandshakeAsync(ct);
-        await peer.ConnectAsync("live");
-        await peer.ReadUntilAsync(m => RawRtmpPeer.AsCommand(m)?.Name == "_result", "connect's _result", ct);
-        await peer.SendCommandAsync("createStream", 2, null);
-        await peer.ReadUntilAsync(m => RawRtmpPeer.AsCommand(m) is { Name: "_result", TransactionId: 2 }, "createStream's _result", ct);
-        return peer;
-    }
+    private static Task<RawRtmpPeer> ConnectedPeerAsync(PipeConnection connection, CancellationToken ct) =>
+        RawRtmpPeer.WithStreamAsync(connection, "live", ct);
 
     private static async Task<RawRtmpPeer> PublishingPeerAsync(PipeConnection connection, CancellationToken ct)
     {

@@ -39,6 +39,24 @@ internal sealed class PipeConnection : IConnection
 
     public PipeReader Input => _input;
 
+    /// <summary>Whether the server may read without the pipe once it only plays, as on a plain socket (true), or not, as over TLS.</summary>
+    public bool OffersRawInput { get; init; } = true;
+
+    /// <summary>The raw input the server took, if it took one.</summary>
+    public PipeRawInput? RawInput { get; private set; }
+
+    public bool HasRawInput => OffersRawInput;
+
+    public IRawInput? TakeRawInput()
+    {
+        if (!OffersRawInput)
+        {
+            return null;
+        }
+        Assert.Null(RawInput);
+        return RawInput = new PipeRawInput(_input);
+    }
+
     public IGatherSink Output => _sink;
 
     public IPEndPoint? RemoteEndPoint { get; }

@@ -40,6 +40,18 @@ internal sealed class RawRtmpPeer(PipeConnection connection)
     public Task SendCommandAsync(string name, double transactionId, Amf0Value? commandObject, params Amf0Value[] args) =>
         SendMessageAsync(RtmpCommand.ChunkStreamId, 0, RtmpMessageType.CommandAmf0, 0, RtmpCommand.Encode(name, transactionId, commandObject, args));
 
+    /// <summary>A peer on <paramref name="connection"/> through the handshake, connect to <paramref name="app"/> and createStream, each answered.</summary>
+    public static async Task<RawRtmpPeer> WithStreamAsync(PipeConnection connection, string app, CancellationToken ct)
+    {
+        var peer = new RawRtmpPeer(connection);
+        await peer.HandshakeAsync(ct);
+        await peer.ConnectAsync(app);
+        await peer.ReadUntilAsync(m => AsCommand(m)?.Name == "_result", "connect's _result", ct);
+        await peer.SendCommandAsync("createStream", 2, null);
+        await peer.ReadUntilAsync(m => AsCommand(m) is { Name: "_result", TransactionId: 2 }, "createStream's _result", ct);
+        return peer;
+    }
+
     public Task ConnectAsync(string app) =>
         SendCommandAsync("connect", 1, Amf0Value.Object(Amf0Value.Prop("app", app), Amf0Value.Prop("tcUrl", $"rtmp://localhost/{app}")));
 

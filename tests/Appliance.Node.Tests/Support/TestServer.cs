@@ -42,9 +42,10 @@ internal sealed class TestServer : IDisposable
     public AppConfig LiveApp => Config.Domains[0].Apps[0];
 
     /// <param name="remote">Where the client is; loopback by default.</param>
-    public (PipeConnection Connection, Task Run) StartRtmp(System.Net.IPEndPoint? remote = null)
+    /// <param name="rawInput">Whether the connection offers the server a pipe-free input once it plays, as a plain socket does (TLS does not).</param>
+    public (PipeConnection Connection, Task Run) StartRtmp(System.Net.IPEndPoint? remote = null, bool rawInput = true)
     {
-        var connection = remote is null ? new PipeConnection() : new PipeConnection(remote);
+        var connection = remote is null ? new PipeConnection { OffersRawInput = rawInput } : new PipeConnection(remote) { OffersRawInput = rawInput };
         var session = new RtmpServerSession(connection, Context);
         return (connection, Task.Run(session.RunAsync));
     }
