@@ -21,10 +21,8 @@ public class PlayerRawInputTests
         using var server = new TestServer();
         server.PublishLive("cam", new Frames());
         var ct = Eventually.Deadline();
-        var (connection, run) = server.StartRtmp();
-        var peer = await PlayAsync(connection, ct);
+        var (connection, run, peer) = await PlayWithoutPipeAsync(server, ct);
 
-        await Eventually.WaitAsync(() => connection.RawInput is not null, "the pipe given up for the raw input");
         await SendPingAsync(peer, ct);
 
         Assert.True(connection.RawInput!.Waits > 0);
@@ -41,9 +39,7 @@ public class PlayerRawInputTests
         using var server = new TestServer();
         server.PublishLive("cam", new Frames());
         var ct = Eventually.Deadline();
-        var (connection, run) = server.StartRtmp();
-        var peer = await PlayAsync(connection, ct);
-        await Eventually.WaitAsync(() => connection.RawInput is not null, "the pipe given up for the raw input");
+        var (connection, run, peer) = await PlayWithoutPipeAsync(server, ct);
 
         var bytes = Chunked(RtmpControl.ControlChunkStreamId, RtmpMessageType.UserControl, PingRequest);
         var raw = connection.RawInput!;
@@ -92,9 +88,7 @@ public class PlayerRawInputTests
         using var server = new TestServer();
         var (stream, _) = server.PublishLive("cam", new Frames());
         var ct = Eventually.Deadline();
-        var (connection, run) = server.StartRtmp();
-        var peer = await PlayAsync(connection, ct);
-        await Eventually.WaitAsync(() => connection.RawInput is not null, "the pipe given up for the raw input");
+        var (connection, run, peer) = await PlayWithoutPipeAsync(server, ct);
         Assert.Equal(1, stream.ViewerCount);
 
         await peer.SendMessageAsync(8, 0, RtmpMessageType.CommandAmf0, 1, RtmpCommand.Encode("closeStream", 0, null));
@@ -110,11 +104,8 @@ public class PlayerRawInputTests
         using var server = new TestServer();
         var (stream, _) = server.PublishLive("cam", new Frames());
         var ct = Eventually.Deadline();
-        var (connection, run) = server.StartRtmp();
-        var (otherConnection, otherRun) = server.StartRtmp();
-        await PlayAsync(connection, ct);
-        var other = await PlayAsync(otherConnection, ct);
-        await Eventually.WaitAsync(() => connection.RawInput is not null, "the pipe given up for the raw input");
+        var (connection, run, _) = await PlayWithoutPipeAsync(server, ct);
+        var (otherConnection, otherRun, other) = await PlayWithoutPipeAsync(server, ct);
 
         // A type-3 header on a chunk stream never opened: nothing to continue.
         await connection.SendAsync(new byte[] { 0xC9, 0x01, 0x02, 0x03 });
@@ -147,6 +138,14 @@ public class PlayerRawInputTests
 
     private static Task<RawRtmpPeer> CreateStreamAsync(PipeConnection connection, CancellationToken ct) =>
         RawRtmpPeer.WithStreamAsync(connection, "live", ct);
+
+    private static async Task<(PipeConnection Connection, Task Run, RawRtmpPeer Peer)> PlayWithoutPipeAsync(TestServer server, CancellationToken ct)
+    {
+        var (connection, run) = server.StartRtmp();
+        var peer = await PlayAsync(connection, ct);
+        await Eventually.WaitAsync(() => connection.RawInput is not null, "the pipe given up for the raw input");
+        return (connection, run, peer);
+    }
 
     private static async Task<RawRtmpPeer> PlayAsync(PipeConnection connection, CancellationToken ct)
     {
