@@ -56,7 +56,10 @@ public sealed class BrowserCmafTierTests(AgedEdgeFixture tiers, ITestOutputHelpe
 
         AssertPlayed(playback);
         Assert.True(playback.LowLatencyMode == true, $"dash.js did not choose low-latency mode: {playback}");
-        Assert.Equal(0, playback.BufferEmptyEvents);
+        // dash.js's BUFFER_EMPTY is its buffer at or under lowLatencyStallThreshold (0.3 s), not a
+        // stall: through a tier on a busy machine a late part dips under it while the video plays
+        // on. What a viewer sees is a 'waiting' stall (none, above) or a frozen picture.
+        Assert.True(playback.LongestFreezeMs < 1000, $"the picture froze for {playback.LongestFreezeMs} ms: {playback}");
         Assert.True(playback.LatencyMax < 2.5, $"getCurrentLiveLatency() reached {playback.LatencyMax:F3} s: {playback}");
     }
 
