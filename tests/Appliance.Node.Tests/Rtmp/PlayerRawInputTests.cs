@@ -99,6 +99,48 @@ public class PlayerRawInputTests
     }
 
     [Fact]
+    public async Task A_message_larger_than_one_receive_is_put_together_after_the_switch()
+    {
+        using var server = new TestServer();
+        var (stream, _) = server.PublishLive("cam", new Frames());
+        var ct = Eventually.Deadline();
+        var (connection, run, _) = await PlayWithoutPipeAsync(server, ct);
+
+        // One 40,000-byte chunk (chunk size raised first): it arrives over several receives and
+        // waits, growing, until it is whole.
+        const int bigChunks = 65536;
+        byte[] chunkSize = [0, 1, 0, 0];
+        await connection.SendAsync(Chunked(RtmpControl.ControlChunkStreamId, RtmpMessageType.SetChunkSize, chunkSize));
+        var closeStream = RtmpCommand.Encode("closeStream", 0, null, Amf0Value.FromString(new string('x', 40_000)));
+        var bytes = Chunked(8, RtmpMessageType.CommandAmf0, closeStream, streamId: 1, chunkSize: bigChunks);
+        for (var sent = 0; sent < bytes.Length; sent += 3000)
+        {
+            await connection.SendAsync(bytes.AsMemory(sent, Math.Min(3000, bytes.Length - sent)));
+        }
+
+        await Eventually.WaitAsync(() => stream.ViewerCount == 0, "the player unsubscribed");
+        Assert.False(run.IsCompleted);
+        connection.CloseInput();
+        await run.WaitAsync(Eventually.Timeout);
+    }
+
+    [Fact]
+    public async Task A_message_over_the_limit_after_the_switch_ends_that_connection_before_it_arrives()
+    {
+        using var server = new TestServer(config => config.Rtmp.MaxMessageBytes = 65536);
+        server.PublishLive("cam", new Frames());
+        var ct = Eventually.Deadline();
+        var (connection, run, _) = await PlayWithoutPipeAsync(server, ct);
+
+        // fmt 0 on chunk stream 3: timestamp 0, length 100000, a command on stream 1; then one chunk of it.
+        byte[] header = [0x03, 0, 0, 0, 0x01, 0x86, 0xA0, RtmpMessageType.CommandAmf0, 1, 0, 0, 0];
+        await connection.SendAsync((byte[])[.. header, .. new byte[128]]);
+
+        await run.WaitAsync(Eventually.Timeout);
+        Assert.True(server.Logs.Contains("Message of 100000 bytes on chunk stream 3 exceeds the limit of 65536"), server.Logs.Dump());
+    }
+
+    [Fact]
     public async Task Garbage_after_the_switch_ends_that_connection_with_a_log_line()
     {
         using var server = new TestServer();
@@ -162,10 +204,10 @@ public class PlayerRawInputTests
         Assert.Equal(42u, BinaryPrimitives.ReadUInt32BigEndian(pong.Payload.AsSpan(2)));
     }
 
-    private static byte[] Chunked(int chunkStream, byte typeId, ReadOnlySpan<byte> payload, uint streamId = 0)
+    private static byte[] Chunked(int chunkStream, byte typeId, ReadOnlySpan<byte> payload, uint streamId = 0, int chunkSize = RtmpChunkReader.DefaultChunkSize)
     {
-        var bytes = new byte[RtmpChunkWriter.MaxLength(payload.Length, RtmpChunkReader.DefaultChunkSize, chunkStream)];
-        var length = RtmpChunkWriter.Write(bytes, chunkStream, 0, typeId, streamId, payload, RtmpChunkReader.DefaultChunkSize);
+        var bytes = new byte[RtmpChunkWriter.MaxLength(payload.Length, chunkSize, chunkStream)];
+        var length = RtmpChunkWriter.Write(bytes, chunkStream, 0, typeId, streamId, payload, chunkSize);
         return bytes[..length];
     }
 }
