@@ -56,7 +56,9 @@ internal sealed class TlsHarness : IAsyncDisposable
             ApplicationProtocols = alpn,
             RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(certificate),
         });
-        Assert.True(Accepted.TryTake(out var server, TimeSpan.FromSeconds(10)), "the server never handed over the connection");
+        Assert.True(
+            Accepted.TryTake(out var server, TimeSpan.FromSeconds(10)),
+            $"the server never handed over the connection; handshake failures: {string.Join("; ", Failures.Select(f => f.Reason))}");
         return (ssl, server.Connection, server.Done);
     }
 
