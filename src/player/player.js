@@ -205,6 +205,8 @@
       state: 'loading',
       startedAt: performance.now(),
       playingAt: null,
+      // The playhead at the first 'playing'.
+      startTime: null,
       stalls: 0,
       stallsAt: [],
       samples: [],
@@ -242,12 +244,16 @@
   video.addEventListener('playing', () => {
     if (session) {
       session.state = 'playing';
-      session.playingAt ??= performance.now();
+      if (session.playingAt === null) {
+        session.playingAt = performance.now();
+        session.startTime = video.currentTime;
+      }
     }
   });
   video.addEventListener('waiting', () => {
-    // A wait before the first picture is the start, not a stall.
-    if (session && session.playingAt !== null) {
+    // A wait before the picture has moved is the start, not a stall: a loaded browser can say
+    // 'waiting' just after 'playing', with the playhead still where it began.
+    if (session && session.playingAt !== null && video.currentTime > session.startTime) {
       session.stalls++;
       session.state = 'waiting';
       // Where the playhead stood against what was buffered: tells a start-up gap from a starved buffer.
