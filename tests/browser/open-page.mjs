@@ -114,7 +114,11 @@ async function run() {
   }
 
   currentPhase = 'playback';
-  const stats = () => page.evaluate(() => window.appliancePlayer?.stats() ?? null);
+  // Each sample stamped with the page's own clock, so play rate is judged against the time that passed there.
+  const stats = () => page.evaluate(() => {
+    const now = window.appliancePlayer?.stats() ?? null;
+    return now && { ...now, at: performance.now() };
+  });
   const startDeadline = Date.now() + Math.max(1000, remainingMs() - seconds * 1000 - 5000);
   let first = await stats();
   while (first?.state !== 'playing' && Date.now() < startDeadline) {
@@ -144,6 +148,8 @@ async function run() {
     first,
     last,
     advancedSeconds: +(last.currentTime - first.currentTime).toFixed(3),
+    pageSeconds: +((last.at - first.at) / 1000).toFixed(3),
+    currentTimes: samples.map((s) => [Math.round(s.at - first.at), +s.currentTime.toFixed(3)]),
     latencies: samples.map((s) => s.latency),
     bitrates: samples.map((s) => s.bitrateKbps),
     shown,

@@ -3,7 +3,8 @@
 //
 //   node play.mjs --player hls|dash|mpegts --url URL [--type flv|mpegts] [--low-latency] [--chase] [--seconds N]
 //                 [--timeout S] [--chromium PATH] [--profile-parent DIR]
-//                 [--link-kbps L --link-latency-ms M] [--throttle-kbps K --throttle-at-height H --throttle-seconds S]
+//                 [--link-kbps L --link-latency-ms M] [--throttle-kbps K --throttle-at-height H --throttle-seconds S
+//                 [--end-after-top-seconds T]]
 //                 [--page-cert PEM --page-key PEM] [--spki B64[,B64...]]
 //
 // With --link-kbps, the page's network is a link of L kbit/s down with M ms of latency (DevTools
@@ -14,7 +15,8 @@
 // With --throttle-kbps, once the video shows H lines (the top rendition of an adaptive stream), the
 // page's network is throttled to K kbit/s down until S seconds after the picture got smaller (the
 // player switched down; at most 20 s), then given back its link; the report's notes say when (ms
-// after the first 'playing').
+// after the first 'playing'). With --end-after-top-seconds, the run ends once the video has shown H
+// lines again for T seconds after that (noted), instead of at --seconds.
 //
 // With --page-cert and --page-key, the test page is served over HTTPS with that certificate, as a
 // real site's would be (an https page may only load https media). --spki gives Chromium
@@ -94,6 +96,7 @@ try {
       'throttle-kbps': { type: 'string' },
       'throttle-at-height': { type: 'string' },
       'throttle-seconds': { type: 'string' },
+      'end-after-top-seconds': { type: 'string' },
       'page-cert': { type: 'string' },
       'page-key': { type: 'string' },
       spki: { type: 'string' },
@@ -166,6 +169,19 @@ async function throttleOnce(page, cdp, playback) {
   }
   await cdp.send('Network.emulateNetworkConditions', link());
   await page.evaluate(() => window.noteEvent('unthrottled'));
+  // Back at the top and held there: what the rest of the run would show, so the run ends here.
+  const holdTopMs = Number(options['end-after-top-seconds'] ?? 0) * 1000;
+  if (holdTopMs <= 0) {
+    return;
+  }
+  let topSince = null;
+  while (!done && (topSince === null || Date.now() - topSince < holdTopMs)) {
+    topSince = (await videoHeight()) >= height ? topSince ?? Date.now() : null;
+    await sleep(250);
+  }
+  if (!done) {
+    await page.evaluate((s) => window.endPlayback(`held the top for ${s} s`), holdTopMs / 1000);
+  }
 }
 
 async function run() {

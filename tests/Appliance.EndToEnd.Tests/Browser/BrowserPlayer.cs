@@ -75,6 +75,10 @@ public static class BrowserPlayer
                     "--throttle-at-height", throttle.AtHeight.ToString(CultureInfo.InvariantCulture),
                     "--throttle-seconds", throttle.Seconds.ToString(CultureInfo.InvariantCulture),
                 ]);
+                if (throttle.EndAfterTopSeconds is { } top)
+                {
+                    args.AddRange(["--end-after-top-seconds", top.ToString(CultureInfo.InvariantCulture)]);
+                }
             }
             if (pageTls is not null)
             {
@@ -122,6 +126,8 @@ public static class BrowserPlayer
 /// until <paramref name="Seconds"/> after it shows fewer (at most 20 s). Before and after, the page
 /// has a link of <paramref name="LinkKbps"/> with <paramref name="LinkLatencyMs"/> of latency rather
 /// than loopback, whose near-instant downloads players' bandwidth averages weigh as next to nothing.
+/// With <paramref name="EndAfterTopSeconds"/>, the run ends once the video has shown <paramref name="AtHeight"/>
+/// lines again for that long after the throttle was lifted, rather than at its given length.
 /// </summary>
 /// <summary>
 /// The test page served over HTTPS with <paramref name="Cert"/> and <paramref name="Key"/> (PEM files), and Chromium
@@ -130,7 +136,7 @@ public static class BrowserPlayer
 /// </summary>
 public sealed record BrowserPageTls(string Cert, string Key, IReadOnlyList<string> Spki);
 
-public sealed record BrowserThrottle(int Kbps, int AtHeight, double Seconds, int LinkKbps = 20_000, int LinkLatencyMs = 20);
+public sealed record BrowserThrottle(int Kbps, int AtHeight, double Seconds, int LinkKbps = 20_000, int LinkLatencyMs = 20, double? EndAfterTopSeconds = null);
 
 /// <summary>play.mjs's report: the page's measurements from the first 'playing' event on.</summary>
 public sealed class BrowserPlayback

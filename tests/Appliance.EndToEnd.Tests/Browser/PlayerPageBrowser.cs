@@ -69,6 +69,12 @@ public sealed class PlayerPageVisit
 
     public double AdvancedSeconds { get; init; }
 
+    /// <summary>The page's own clock from the first sample to the last.</summary>
+    public double PageSeconds { get; init; }
+
+    /// <summary>Every half second: [ms on the page's clock after the first sample, the video's currentTime].</summary>
+    public IReadOnlyList<double[]> CurrentTimes { get; init; } = [];
+
     /// <summary>Latency and bitrate every half second from the first 'playing' on (null: not known then).</summary>
     public IReadOnlyList<double?> Latencies { get; init; } = [];
 
