@@ -40,7 +40,7 @@ public sealed class NetnsRouteQualityTests(ITestOutputHelper output)
         await StreamApi.WaitForFramesAsync(upperB, "cam", minFrames: 30, Wait);
         await EdgeRoutes.WaitAsync(edge, routes => routes.Count == 2 && routes.All(r => r.RttMs is not null), Wait, "both parent hosts probed");
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await using var viewer = new ViewerRecorder(await RtmpViewer.PlayAsync(edge.RtmpPort, "live", "cam", cts.Token));
         await viewer.WaitUntilAsync(v => v.VideoFrames >= 50, Wait, "50 frames at the edge");
         await RouteMove.AssertFedByAsync(edge, a, b, "http-flv");
@@ -57,7 +57,9 @@ public sealed class NetnsRouteQualityTests(ITestOutputHelper output)
             },
             "http-flv",
             bound: TimeSpan.FromSeconds(15),
-            stay: TimeSpan.FromSeconds(8));
+            stay: TimeSpan.FromSeconds(8),
+            // A probe's few packets cross a tbf cap as fast as an open link: only the pull can tell.
+            probesBlind: true);
         output.WriteLine($"moved {moved.TotalSeconds:F1} s after the swap");
     }
 
