@@ -43,6 +43,8 @@ internal static partial class RouteMove
     /// </summary>
     public static async Task<TimeSpan> AssertSwapMovesOnceAsync(DaemonProcess edge, ViewerRecorder viewer, Parent from, Parent to, Func<Task> swap, string sessionProtocol, TimeSpan bound, TimeSpan stay, bool probesBlind = false)
     {
+        // Taken after a wait of seconds: the routes table can show a move before its log line is read.
+        await WaitUntilNotBeatenAsync(edge, from, to);
         var before = Switches(edge);
         if (probesBlind && before.Count == 1)
         {
@@ -54,13 +56,13 @@ internal static partial class RouteMove
                 routes => routes.Single(r => to.Owns(r.Url)).CarryRatio is null,
                 TimeSpan.FromSeconds(75),
                 $"{to.Name}'s measured carry forgotten, a minute after the pull left it");
+            await WaitUntilNotBeatenAsync(edge, from, to);
+            Assert.True(Switches(edge).Count == before.Count, $"the edge moved again before the swap\n{PullLog(edge)}");
         }
         else
         {
             Assert.True(before.Count == 0, $"the edge had moved before the swap: its first choice was the bad path\n{PullLog(edge)}");
         }
-        await WaitUntilNotBeatenAsync(edge, from, to);
-        Assert.True(Switches(edge).Count == before.Count, $"the edge moved again before the swap\n{PullLog(edge)}");
         int framesBefore = viewer.VideoFrames;
         var clock = Stopwatch.StartNew();
         await swap();
