@@ -251,11 +251,14 @@
     }
   });
   video.addEventListener('waiting', () => {
+    if (!session || session.playingAt === null) {
+      return;
+    }
+    session.state = 'waiting';
     // A wait before the picture has moved is the start, not a stall: a loaded browser can say
     // 'waiting' just after 'playing', with the playhead still where it began.
-    if (session && session.playingAt !== null && video.currentTime > session.startTime) {
+    if (video.currentTime > session.startTime) {
       session.stalls++;
-      session.state = 'waiting';
       // Where the playhead stood against what was buffered: tells a start-up gap from a starved buffer.
       const ranges = [];
       for (let i = 0; i < video.buffered.length; i++) {
