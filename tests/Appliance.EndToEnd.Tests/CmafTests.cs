@@ -69,7 +69,8 @@ public sealed class CmafTests(AgedPublisherFixture live) : IClassFixture<AgedPub
         await using var player = await FfmpegPlayback.CopyAsync(Daemon.HttpUrl(path), 10, PlayTimeout);
 
         Assert.Equal(0, player.ExitCode);
-        Assert.Empty(FfmpegPlayback.ErrorLines(player.Stderr));
+        var errors = FfmpegPlayback.ErrorLines(player.Stderr);
+        Assert.Empty(path.Contains(".mpd", StringComparison.Ordinal) ? FfmpegPlayback.BesideDashRereads(errors) : errors);
     }
 
     [Fact]
