@@ -22,6 +22,7 @@ public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler,
 {
     private readonly ServerContext _context;
     private readonly ApplianceConfig _config;
+    private static RtmpServerOptions? s_options;
     private readonly RtmpServerConnection _rtmp;
     private string _status = "ok";
     private string _role = "rtmp";
@@ -34,13 +35,24 @@ public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler,
         _context = context;
         _config = context.Config;
         SendStallTimeoutMs = _config.Deadlines.SendStallMs;
-        _rtmp = new RtmpServerConnection(connection.Input, this, this, new RtmpServerOptions
+        // Replies share the chunk size of the pre-chunked media players receive.
+        _rtmp = new RtmpServerConnection(connection.Input, this, this, OptionsFor(context.Streams.Serializer.RtmpChunkSize, _config.Rtmp.MaxMessageBytes));
+    }
+
+    /// <summary>
+    /// The options every connection shares while the settings stay the same (a reload may change
+    /// the message limit): a player holds its connection's for hours, so one each would be held
+    /// per viewer. Two threads racing here build equal objects; either serves.
+    /// </summary>
+    private static RtmpServerOptions OptionsFor(int chunkSize, int maxMessageBytes)
+    {
+        var options = s_options;
+        if (options is null || options.ChunkSize != chunkSize || options.MaxMessageBytes != maxMessageBytes)
         {
-            // Replies share the chunk size of the pre-chunked media players receive.
-            ChunkSize = context.Streams.Serializer.RtmpChunkSize,
-            MaxMessageBytes = _config.Rtmp.MaxMessageBytes,
-            StreamId = FrameSerializer.PlayStreamId,
-        });
+            options = new RtmpServerOptions { ChunkSize = chunkSize, MaxMessageBytes = maxMessageBytes, StreamId = FrameSerializer.PlayStreamId };
+            s_options = options;
+        }
+        return options;
     }
 
     public override string Protocol => _role;

@@ -14,7 +14,7 @@ namespace Appliance.Node.Sessions;
 /// the deadline state the sweeper checks (so no session needs a timer of its own), and its life
 /// from start to the access log line (<see cref="RunAsync"/>); a protocol supplies the read loop.
 /// </summary>
-public abstract class SessionBase : IConnectionTraffic
+public abstract class SessionBase : IConnectionTraffic, IWriterEndListener
 {
     private readonly ISessionHost _host;
     private long _lastReceiveMs;
@@ -28,7 +28,8 @@ public abstract class SessionBase : IConnectionTraffic
     {
         _host = host;
         Connection = connection;
-        Writer = new ConnectionWriter(connection.Output);
+        // The session acts on the writer's end from the send loop itself (IWriterEndListener).
+        Writer = new ConnectionWriter(connection.Output) { EndListener = this };
         Id = SessionIds.Next();
         StartedMs = MonotonicClock.NowMs;
         _lastReceiveMs = StartedMs;
@@ -85,7 +86,7 @@ public abstract class SessionBase : IConnectionTraffic
         try
         {
             _host.Sessions.Add(this);
-            var sendLoop = RunWriterAsync();
+            var sendLoop = Writer.RunAsync();
             string reason;
             try
             {
@@ -217,19 +218,17 @@ public abstract class SessionBase : IConnectionTraffic
     private string? _writerEndReason;
 
     /// <summary>
-    /// Runs the connection's writer. When it stops by itself (the response or stream is over, a
+    /// The connection's writer stopped. When it stopped by itself (the response or stream is over, a
     /// write failed) the connection ends too, which ends the session's read loop.
     /// </summary>
-    protected async Task<string> RunWriterAsync()
+    void IWriterEndListener.OnWriterEnded(string reason)
     {
-        var reason = await Writer.RunAsync().ConfigureAwait(false);
         Interlocked.CompareExchange(ref _writerEndReason, reason, null);
         if (reason is ConnectionWriter.TooSlowReason or ConnectionWriter.BacklogReason)
         {
             OnWriterGaveUp(reason);
         }
         Connection.Abort();
-        return reason;
     }
 
     /// <summary>The writer gave up on the peer (too slow, or not reading its replies); sessions log it.</summary>

@@ -40,8 +40,15 @@ public sealed partial class ConnectionWriter
     private volatile string? _closeReason;
     private bool _closeAfterFlush;
     private string? _pendingCloseReason;
+    private IWriterEndListener? _endListener;
 
     public ConnectionWriter(IGatherSink sink) => _sink = sink;
+
+    /// <summary>Told when <see cref="RunAsync"/> ends; set before the loop starts.</summary>
+    public IWriterEndListener? EndListener
+    {
+        set => _endListener = value;
+    }
 
     public Subscription? Subscription => Volatile.Read(ref _subscription);
 
@@ -158,6 +165,7 @@ public sealed partial class ConnectionWriter
     /// <summary>The send loop; returns the reason it stopped. Throws nothing: a failed write is a reason.</summary>
     public async Task<string> RunAsync()
     {
+        string? reason = null;
         try
         {
             while (true)
@@ -177,7 +185,7 @@ public sealed partial class ConnectionWriter
                 {
                     if (_closeReason is not null)
                     {
-                        return _closeReason;
+                        return reason = _closeReason;
                     }
                     var closeNow = TakeReplies();
                     await WriteRepliesAsync().ConfigureAwait(false);
@@ -185,11 +193,11 @@ public sealed partial class ConnectionWriter
                     await FlushAsync().ConfigureAwait(false);
                     if (closeNow)
                     {
-                        return _pendingCloseReason ?? "closed";
+                        return reason = _pendingCloseReason ?? "closed";
                     }
                     if (result == CollectResult.Hopeless)
                     {
-                        return TooSlowReason;
+                        return reason = TooSlowReason;
                     }
                     if (result == CollectResult.Ended)
                     {
@@ -209,12 +217,16 @@ public sealed partial class ConnectionWriter
         }
         catch (Exception ex) when (IsWriteFailure(ex))
         {
-            return _closeReason ?? $"write failed: {ex.Message}";
+            return reason = _closeReason ?? $"write failed: {ex.Message}";
         }
         finally
         {
             Detach();
             DropQueued();
+            if (reason is not null)
+            {
+                _endListener?.OnWriterEnded(reason);
+            }
         }
     }
 

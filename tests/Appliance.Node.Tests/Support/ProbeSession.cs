@@ -18,7 +18,7 @@ internal sealed class ProbeSession(PipeConnection connection, string protocol) :
 
     protected override string AccessStatus => "200";
 
-    public Task<string> RunWriter() => RunWriterAsync();
+    public Task<string> RunWriter() => Writer.RunAsync();
 
     /// <summary>Queues one reply and waits until the writer has flushed it: one flush, one write.</summary>
     public async Task FlushOneAsync()

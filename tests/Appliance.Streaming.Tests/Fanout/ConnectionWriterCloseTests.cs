@@ -74,4 +74,48 @@ public class ConnectionWriterCloseTests
         Assert.Equal(0, h.Stream.ViewerCount);
         Assert.Null(writer.Subscription);
     }
+
+    [Fact]
+    public async Task TheEndListenerHearsTheReasonOnceAfterTheWriterLeftTheStreamAndReleasedItsQueue()
+    {
+        var h = new StreamHarness();
+        var listener = new EndRecorder(h.Stream, _pool);
+        var writer = new ConnectionWriter(new RecordingSink()) { EndListener = listener };
+        h.Stream.Subscribe(writer, Appliance.Streaming.Media.WireFormat.Flv);
+        writer.Send(Bytes("dropped"));
+
+        writer.Close("kicked");
+        var reason = await writer.RunAsync().WaitAsync(Eventually.Timeout);
+
+        Assert.Equal("kicked", reason);
+        Assert.Equal(["kicked"], listener.Reasons);
+        Assert.Equal([(0, 0L)], listener.SeenAtEnd);
+    }
+
+    [Fact]
+    public async Task AFailedWriteReachesTheEndListenerWithItsReason()
+    {
+        var listener = new EndRecorder(null, _pool);
+        var writer = new ConnectionWriter(new RecordingSink(failWith: new IOException("broken pipe"))) { EndListener = listener };
+        writer.Send(Bytes("x"));
+
+        var reason = await writer.RunAsync().WaitAsync(Eventually.Timeout);
+
+        Assert.Equal("write failed: broken pipe", reason);
+        Assert.Equal([reason], listener.Reasons);
+    }
+
+    /// <summary>Records each end it is told of, with the stream's viewers and the pool's outstanding buffers then.</summary>
+    private sealed class EndRecorder(Appliance.Streaming.Streams.LiveStream? stream, BufferPool pool) : IWriterEndListener
+    {
+        public List<string> Reasons { get; } = [];
+
+        public List<(int Viewers, long Outstanding)> SeenAtEnd { get; } = [];
+
+        public void OnWriterEnded(string reason)
+        {
+            Reasons.Add(reason);
+            SeenAtEnd.Add((stream?.ViewerCount ?? 0, pool.Outstanding));
+        }
+    }
 }
