@@ -66,6 +66,10 @@ internal static class Daemon
             logger.LogError("cannot start: {Message}", ex.Message);
             return 1;
         }
+        if (IgnoredHangup.Restore())
+        {
+            logger.LogInformation("SIGHUP was ignored by the process that started the daemon (nohup?); it reloads the config all the same");
+        }
         using var signals = new Signals(
             reload: () =>
             {

@@ -42,6 +42,23 @@ public sealed class ReloadTests
         Assert.Single(daemon.Lines, l => l.Contains("publisherGraceMs", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_daemon_started_under_nohup_still_reloads_on_SIGHUP()
+    {
+        // nohup runs the daemon in its own place (the PID signalled) with SIGHUP ignored, which the
+        // .NET runtime would keep: the signal would then be lost without a word.
+        await using var daemon = await DaemonProcess.StartAsync(prefix: ["nohup"]);
+        Assert.Contains(daemon.Lines, l => l.Contains("SIGHUP was ignored by the process that started the daemon", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(daemon.ConfigPath, DaemonProcess.ConfigText(daemon.ControlSocket, extraAppsJson: "{ \"name\": \"sports\" }"));
+
+        await daemon.SignalAsync("HUP");
+
+        await daemon.WaitForLogAsync(l => l.Contains("SIGHUP: reloading the config", StringComparison.Ordinal), Wait);
+        await daemon.WaitForLogAsync(l => l.Contains($"reloaded {daemon.ConfigPath}", StringComparison.Ordinal), Wait);
+        Assert.False(daemon.HasExited);
+        Assert.Equal(0, (await Appliancectl.RunAsync(daemon, "status")).ExitCode);
+    }
+
     [Theory]
     [InlineData("appliancectl")]
     [InlineData("SIGHUP")]
