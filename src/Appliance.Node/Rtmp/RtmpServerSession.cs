@@ -20,9 +20,9 @@ namespace Appliance.Node.Rtmp;
 /// </summary>
 public sealed partial class RtmpServerSession : SessionBase, IRtmpServerHandler, IRtmpOutput
 {
+    private static RtmpServerOptions? s_options;
     private readonly ServerContext _context;
     private readonly ApplianceConfig _config;
-    private static RtmpServerOptions? s_options;
     private readonly RtmpServerConnection _rtmp;
     private string _status = "ok";
     private string _role = "rtmp";
