@@ -40,9 +40,9 @@ internal static partial class IgnoredHangup
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException)
         {
-            // No /proc: leave the disposition as it is.
+            // No /proc, or a line this code does not know: leave the disposition as it is.
         }
         return false;
     }
