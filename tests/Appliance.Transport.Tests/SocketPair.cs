@@ -60,6 +60,17 @@ internal sealed class SocketPair : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// A one-byte receive on the server end that pends on a token of its own source, as a pipe's
+    /// read does; the source is held only weakly, so a test can see whether the socket keeps it.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public (WeakReference Source, ValueTask<int> Receive) StartServerReceiveWithOwnToken()
+    {
+        var source = new CancellationTokenSource();
+        return (new WeakReference(source), Server.Socket.ReceiveAsync(new byte[1], SocketFlags.None, source.Token));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();

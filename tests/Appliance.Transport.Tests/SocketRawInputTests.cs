@@ -67,6 +67,29 @@ public class SocketRawInputTests
         Assert.True(waiting.IsCompleted);
     }
 
+    [Fact]
+    public async Task Waiting_lets_go_of_the_token_source_of_the_receive_before_it()
+    {
+        await using var pair = await SocketPair.CreateAsync();
+        // As the pipe reads before a connection goes raw: a receive that pends on a token of its own source.
+        var (source, receive) = pair.StartServerReceiveWithOwnToken();
+        await pair.Client.SendAsync(new byte[] { 7 });
+        Assert.Equal(1, await receive.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        var raw = pair.Server.TakeRawInput();
+
+        var waiting = raw.WaitAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // The runtime keeps a receive's cancellation registration on the socket's cached operation until a
+        // later receive registers one of its own; a raw wait must, or every viewer keeps its pipe's source.
+        Assert.False(source.IsAlive, "the socket still holds the token source of the receive before the wait");
+        await pair.Client.SendAsync(new byte[] { 8 });
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static async Task WaitForInputAsync(IRawInput raw)
     {
         // A zero-byte receive may complete before the readiness it reports is real: wait again until it is.

@@ -19,8 +19,13 @@ public sealed class SocketConnection : IConnection, IRawInput, IAsyncDisposable
     private NetworkStream? _stream;
     private PipeReader? _input;
     private int _aborted;
+    // Set once a raw-input wait has replaced the pipe's last cancellation registration (IRawInput.WaitAsync).
+    private bool _pipeRegistrationReplaced;
 
     private const int DefaultReceiveBufferSize = 16 * 1024;
+
+    // Only registered on, never cancelled (IRawInput.WaitAsync).
+    private static readonly CancellationTokenSource NeverCancelled = new();
 
     // Zero-byte reads wait for data before renting a buffer, so an idle viewer (which only ever
     // reads a few bytes) holds no receive buffer while it waits.
@@ -87,8 +92,23 @@ public sealed class SocketConnection : IConnection, IRawInput, IAsyncDisposable
         return this;
     }
 
-    // A zero-byte receive waits on the socket's own cached operation: no buffer, and no frame of its own.
-    ValueTask<int> IRawInput.WaitAsync() => Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+    /// <summary>
+    /// A zero-byte receive: it waits on the socket's own cached operation, with no buffer and no
+    /// frame of its own. Until one has pended, it carries a token of a shared source that is never
+    /// cancelled: the pipe's last receive left its cancellation registration on that cached
+    /// operation, which the runtime replaces only with a later receive's own, and through it the
+    /// pipe's token source stayed reachable for the connection's life (192 bytes per RTMP player).
+    /// A pending receive with a token replaces it; its own registration is dropped when it completes
+    /// (the player's first acknowledgement). HTTP viewers' watch (<see cref="SocketInput"/>) keeps
+    /// no token: their pipe's last read rarely registered one (one viewer in five), and such a
+    /// registration would be held for as long as they watch, since they never send.
+    /// </summary>
+    ValueTask<int> IRawInput.WaitAsync()
+    {
+        var wait = Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _pipeRegistrationReplaced ? default : NeverCancelled.Token);
+        _pipeRegistrationReplaced |= !wait.IsCompleted;
+        return wait;
+    }
 
     // A zero-byte receive may complete on a stale readiness event (see ReadinessGuardedStream).
     bool IRawInput.HasInput => Socket.Poll(0, SelectMode.SelectRead);
