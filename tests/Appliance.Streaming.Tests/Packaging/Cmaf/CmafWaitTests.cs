@@ -62,16 +62,15 @@ public class CmafWaitTests
         using var h = new PackagerHarness();
         h.Headers(audio: false);
         h.Media(0, 4_400, audio: false);
-        var frames = new Queue<MediaFrame>(Enumerable.Range(0, 38).Select(i => TsMedia.InterFrame(h.Frames, 4_400 + (i * 40))));
+        var frames = new Queue<MediaFrame>(Enumerable.Range(0, 80).Select(i => TsMedia.InterFrame(h.Frames, 4_400 + (i * 40))));
         try
         {
             // Once each way to warm the thread pool's queues, then measured.
             await CompletePart(h, frames, waiters: 0);
             await CompletePart(h, frames, waiters: 1000);
-            var none = await CompletePart(h, frames, waiters: 0);
-            var thousand = await CompletePart(h, frames, waiters: 1000);
+            var pairs = await MeasuredPairs(waiters => CompletePart(h, frames, waiters));
 
-            Assert.True(thousand - none < 1024, $"completing a part allocated {none} B with no held request and {thousand} B with 1000");
+            Assert.True(pairs.Min(p => p.Thousand - p.None) < 1024, $"completing a part allocated (with no held request, with 1000): {string.Join(", ", pairs)} B");
         }
         finally
         {
@@ -93,10 +92,9 @@ public class CmafWaitTests
         // Once each way to warm the thread pool's queues, then measured.
         await SealSegment(h, waiters: 0);
         await SealSegment(h, waiters: 1000);
-        var none = await SealSegment(h, waiters: 0);
-        var thousand = await SealSegment(h, waiters: 1000);
+        var pairs = await MeasuredPairs(waiters => SealSegment(h, waiters));
 
-        Assert.True(thousand - none < 1024, $"completing a segment allocated {none} B with no held request and {thousand} B with 1000");
+        Assert.True(pairs.Min(p => p.Thousand - p.None) < 1024, $"completing a segment allocated (with no held request, with 1000): {string.Join(", ", pairs)} B");
     }
 
     [Fact]
@@ -157,6 +155,25 @@ public class CmafWaitTests
         Assert.All(await Task.WhenAll(held).WaitAsync(Eventually.Timeout), r => Assert.Equal(CmafWaitResult.Ended, r));
         Assert.Equal(CmafWaitResult.Ended, Completed(h.Packager.WaitForPartAsync(Video, 9, 0)));
         Assert.True(h.Packager.Ready.IsCompleted);
+    }
+
+    /// <summary>
+    /// Up to three measured pairs (none held, a thousand held), stopping at the first pair within
+    /// the bound. Now and then the runtime allocates on the feeder's thread for itself (1.4 KB once
+    /// in CI, under a full test run's load: likely the enqueue that starts a new thread-pool
+    /// worker); that does not repeat pair after pair, while an allocation per waiter shows in every pair.
+    /// </summary>
+    private static async Task<List<(long None, long Thousand)>> MeasuredPairs(Func<int, Task<long>> measure)
+    {
+        var pairs = new List<(long None, long Thousand)>();
+        do
+        {
+            var none = await measure(0);
+            var thousand = await measure(1000);
+            pairs.Add((none, thousand));
+        }
+        while (pairs.Count < 3 && pairs[^1].Thousand - pairs[^1].None >= 1024);
+        return pairs;
     }
 
     private static CmafWaitResult Completed(ValueTask<CmafWaitResult> wait)
