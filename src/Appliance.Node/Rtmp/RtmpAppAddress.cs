@@ -22,6 +22,7 @@ internal sealed class RtmpAppAddress
     // The schemes refuse longer paths unread; refusing here says why in the RTMP terms of the client.
     private const int TokenPathMaxChars = 2048;
 
+    /// <summary>The tcUrl's host, kept only when the connect's app opens a token element (the app is resolved at publish or play).</summary>
     private string? _host;
 
     /// <summary>The connect's app when it opened a token element: the real app is known only at publish or play.</summary>
@@ -46,7 +47,7 @@ internal sealed class RtmpAppAddress
     /// <summary>Takes the connect's app: null when it names a configured app or opens a token element, else why it is refused.</summary>
     public string? Connect(in RtmpConnectRequest request, DomainTable domains)
     {
-        _host = HostOf(request.TcUrl);
+        var host = HostOf(request.TcUrl);
         var app = request.App;
         var question = app.IndexOf('?');
         AppName = (question >= 0 ? app[..question] : app).Trim('/');
@@ -59,14 +60,20 @@ internal sealed class RtmpAppAddress
             ConnectQuery = tcUrl[(q + 1)..];
         }
         PageUrl = request.PageUrl;
-        if (domains.TryResolve(_host, AppName, out var domain, out var appConfig))
+        if (domains.TryResolve(host, AppName, out var domain, out var appConfig))
         {
             (Domain, App) = (domain, appConfig);
+            // A player keeps this for hours: the config's equal string rather than a copy per connection.
+            if (string.Equals(AppName, appConfig.Name, StringComparison.Ordinal))
+            {
+                AppName = appConfig.Name;
+            }
             return null;
         }
         if (TokenPathElement.HasTokenStart("/" + AppName))
         {
-            _tokenApp = AppName;
+            // The app is found at publish or play, on this host.
+            (_tokenApp, _host) = (AppName, host);
             return null;
         }
         return UnknownApp(AppName);

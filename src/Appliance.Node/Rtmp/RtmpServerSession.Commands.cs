@@ -179,8 +179,14 @@ public sealed partial class RtmpServerSession
         {
             return RefusePlay("NetStream.Play.Failed", $"stream {key} ended or filled up");
         }
-        subscription.Ended = OnPlayedStreamEnded;
+        // A static delegate (the session is the writer's end listener): no delegate object per player.
+        subscription.Ended = static s => ((RtmpServerSession)s.Writer.EndListener!).OnPlayedStreamEnded();
         _playing = subscription;
+        if (stream.Key == key)
+        {
+            // The stream's equal key: its strings instead of this connection's copies, for as long as it plays.
+            _streamKey = stream.Key;
+        }
         _role = "rtmp-play";
         // From here on the player sends little but acknowledgements: no pipe needs to wait for them.
         _rtmp.PreferRawInput(Connection);
@@ -202,7 +208,7 @@ public sealed partial class RtmpServerSession
         return buffer[..length];
     }
 
-    private void OnPlayedStreamEnded(Subscription subscription)
+    private void OnPlayedStreamEnded()
     {
         _rtmp.SendStreamEof();
         _rtmp.SendStatus("status", "NetStream.Play.UnpublishNotify", $"{_streamKey?.Name} is now unpublished.");

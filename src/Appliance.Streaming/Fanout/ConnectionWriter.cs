@@ -47,6 +47,7 @@ public sealed partial class ConnectionWriter
     /// <summary>Told when <see cref="RunAsync"/> ends; set before the loop starts.</summary>
     public IWriterEndListener? EndListener
     {
+        get => _endListener;
         set => _endListener = value;
     }
 

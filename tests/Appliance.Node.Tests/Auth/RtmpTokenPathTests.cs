@@ -1,4 +1,6 @@
 using Appliance.Auth.Config;
+using Appliance.Node.Config;
+using Appliance.Streaming.Streams;
 using Appliance.Tests.Support;
 using Appliance.Node.Tests.Support;
 using Appliance.Tests.Support;
@@ -179,5 +181,31 @@ public class RtmpTokenPathTests
 
         Assert.True(server.Logs.Contains("unknown app 'live/cam': an app is one path element, and a token element in an RTMP URL goes before the stream name"),
             server.Logs.Dump());
+    }
+
+    [Fact]
+    public async Task AnElementThatOpensTheAppIsResolvedOnTheTcUrlsHost()
+    {
+        // The app is known only at publish, once the element is out of the path: the domain must
+        // still be the tcUrl host's, not the default one (which has an app of the same name).
+        using var server = new TestServer(config =>
+        {
+            config.Domains[0].Apps[0].Auth.Publish = new AuthRule { Scheme = AuthSchemes.Hmac, Key = Key };
+            config.Domains.Add(new DomainConfig
+            {
+                Name = "tv.example.com",
+                Apps = [new AppConfig { Name = "live", Auth = new AuthConfig { Publish = new AuthRule { Scheme = AuthSchemes.Hmac, Key = Key } } }],
+            });
+        });
+        var ct = Eventually.Deadline();
+        var token = Token("/live/cam*");
+        var (connection, _) = server.StartRtmp();
+        await using var client = await RtmpClient.ConnectAsync(connection.ClientStream(), $"__token__={token}", $"rtmp://tv.example.com/__token__={token}", ct);
+
+        await client.PublishAsync("live/cam", ct);
+
+        Assert.Equal("NetStream.Publish.Start", client.LastStatusCode);
+        Assert.NotNull(server.Streams.FindForPlay(new StreamKey("tv.example.com", "live", "cam")));
+        Assert.Null(server.Streams.FindForPlay(new StreamKey("default", "live", "cam")));
     }
 }
