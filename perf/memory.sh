@@ -3,11 +3,14 @@
 # published by ffmpeg; for each protocol and each viewer count, a fresh daemon on the embedded
 # default settings (only its listeners moved to loopback ports), N viewers from appliance-load,
 # and the daemon's RSS read before the viewers and once all of them are playing. Prints KiB per
-# viewer ((RSS with viewers - RSS before) / N) and the managed heap's part of it.
+# viewer ((RSS with viewers - RSS before) / N) and the managed heap's part of it. With --warm W,
+# W viewers of the same protocol join first and stay; the baseline is read once they play, so what
+# the stream costs once per wire format (its frames serialized for that protocol, the code its
+# viewers page in) is in the baseline and the figure is what each further viewer adds.
 # Called by `make perf-memory` after `make build`; see perf/README.md.
 #
-#   perf/memory.sh [--viewers N[,N...]] [--protocols rtmp,flv] [--hold T] [--ramp R] [--compare BIN_DIR] [--video-kbps K]
-#   env: MEMORY_VIEWERS (1000), MEMORY_PROTOCOLS (rtmp,flv), MEMORY_HOLD (10), MEMORY_RAMP (1000),
+#   perf/memory.sh [--viewers N[,N...]] [--protocols rtmp,flv] [--hold T] [--ramp R] [--compare BIN_DIR] [--video-kbps K] [--warm W]
+#   env: MEMORY_VIEWERS (1000), MEMORY_PROTOCOLS (rtmp,flv), MEMORY_HOLD (10), MEMORY_RAMP (1000), MEMORY_WARM (0),
 #        MEMORY_VIDEO_KBPS (530: the stream's video rate; lower it for counts this machine's loopback
 #        cannot carry at 600 kbit/s, where the daemon closes the viewers that fall behind),
 #        MEMORY_COMPARE (a second build's bin directory, run alternately in the same run), BIN (artifacts/bin),
@@ -24,8 +27,9 @@ RAMP=${MEMORY_RAMP:-1000}
 COMPARE=${MEMORY_COMPARE:-}
 DAEMON_ENV=${MEMORY_DAEMON_ENV:-}
 VIDEO_KBPS=${MEMORY_VIDEO_KBPS:-530}
+WARM=${MEMORY_WARM:-0}
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --viewers) COUNTS=$2; shift 2 ;;
@@ -34,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --ramp) RAMP=$2; shift 2 ;;
     --compare) COMPARE=$2; shift 2 ;;
     --video-kbps) VIDEO_KBPS=$2; shift 2 ;;
+    --warm) WARM=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "perf/memory.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -43,6 +48,7 @@ IFS=, read -r -a PROTOCOL_LIST <<< "$PROTOCOLS"
 for n in "${COUNT_LIST[@]}" "$HOLD" "$RAMP" "$VIDEO_KBPS"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "perf/memory.sh: '$n' is not a positive whole number" >&2; exit 2; }
 done
+[[ $WARM =~ ^[0-9]+$ ]] || { echo "perf/memory.sh: --warm '$WARM' is not a whole number" >&2; exit 2; }
 for protocol in "${PROTOCOL_LIST[@]}"; do
   [[ $protocol == rtmp || $protocol == flv ]] || { echo "perf/memory.sh: unknown protocol '$protocol' (rtmp, flv)" >&2; exit 2; }
 done
@@ -56,7 +62,7 @@ done
 MAX=0
 for n in "${COUNT_LIST[@]}"; do (( n > MAX )) && MAX=$n; done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-(( $(ulimit -n) > MAX + 64 )) || die "open-file limit $(ulimit -n) is too low for $MAX viewers"
+(( $(ulimit -n) > MAX + WARM + 64 )) || die "open-file limit $(ulimit -n) is too low for $MAX viewers"
 
 # 360p25 at about 600 kbit/s: the stream the memory goal is stated for.
 if [[ $VIDEO_KBPS == 530 ]]; then
@@ -66,13 +72,15 @@ else
   encode_media "$MEDIA_360" 640x360 "$VIDEO_KBPS" 64
 fi
 
-DAEMON_PID="" PUBLISHER_PID="" LOAD_PID=""
-stop_all() { stop_each "$LOAD_PID" "$PUBLISHER_PID" "$DAEMON_PID"; LOAD_PID="" PUBLISHER_PID="" DAEMON_PID=""; }
+DAEMON_PID="" PUBLISHER_PID="" LOAD_PID="" WARM_PID=""
+stop_all() { stop_each "$LOAD_PID" "$WARM_PID" "$PUBLISHER_PID" "$DAEMON_PID"; LOAD_PID="" WARM_PID="" PUBLISHER_PID="" DAEMON_PID=""; }
 cleanup() { stop_all; keep daemon.log last-daemon.log; }
 perf_scratch appliance-memory
 
 api_status() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/api/status" > "$1" 2>/dev/null || echo '{}' > "$1"; }
 field() { local v; v=$(json "$1" "$2" 2>/dev/null); [[ $v =~ ^-?[0-9]+$ ]] && echo "$v" || echo 0; }
+# Sessions open in the daemon now (the publisher and the status request itself among them).
+api_sessions() { api_status "$WORK/sessions.json"; field .sessions "$WORK/sessions.json"; }
 
 # One measurement, into RESULT: "rss_before rss_with peak heap_before heap_with buffers_with failed stalled"
 # (kB, kB, kB, bytes, bytes, count, count, count).
@@ -96,16 +104,31 @@ JSON
   wait_stream "http://127.0.0.1:$HTTP_PORT" memory "$PUBLISHER_PID" "$WORK/publisher.log" "$WORK/daemon.log"
   # Two GOPs in the cache and the publisher's own buffers grown: the baseline is the daemon with a live stream.
   sleep 5
-  api_status "$WORK/before.json"
-  local rss_before; rss_before=$(status_kb "$DAEMON_PID" VmRSS)
-  local anon_before file_before; anon_before=$(status_kb "$DAEMON_PID" RssAnon); file_before=$(status_kb "$DAEMON_PID" RssFile)
   local url
   case $protocol in
     rtmp) url="rtmp://127.0.0.1:$RTMP_PORT/live/memory" ;;
     flv) url="http://127.0.0.1:$HTTP_PORT/live/memory.flv" ;;
   esac
-  # All viewers are in after the ramp; RSS is read at the end of the hold, while they all play.
   local ramp_s=$(( (viewers + RAMP - 1) / RAMP ))
+  if (( WARM > 0 )); then
+    # They stay until the measured viewers are gone; the baseline waits until all of them play.
+    local open_before; open_before=$(api_sessions)
+    "$BIN/appliance-load" --url "$url" --viewers "$WARM" --duration $(( ramp_s + HOLD + 60 )) --ramp "$RAMP" \
+      > "$WORK/warm.txt" 2>&1 &
+    WARM_PID=$!
+    local deadline=$(( SECONDS + 30 ))
+    until (( $(api_sessions) >= open_before + WARM )); do
+      (( SECONDS < deadline )) || die "the $WARM warm-up viewers did not all join within 30 s"
+      kill -0 "$WARM_PID" 2>/dev/null || die "the warm-up load tool ended early: $(tail -n 3 "$WORK/warm.txt")"
+      sleep 0.2
+    done
+    # Their join bursts written and the GOP serialized for their wire format.
+    sleep 3
+  fi
+  api_status "$WORK/before.json"
+  local rss_before; rss_before=$(status_kb "$DAEMON_PID" VmRSS)
+  local anon_before file_before; anon_before=$(status_kb "$DAEMON_PID" RssAnon); file_before=$(status_kb "$DAEMON_PID" RssFile)
+  # All viewers are in after the ramp; RSS is read at the end of the hold, while they all play.
   local duration=$(( ramp_s + HOLD + 5 ))
   "$BIN/appliance-load" --url "$url" --viewers "$viewers" --duration "$duration" --ramp "$RAMP" \
     --json-file "$WORK/load.json" > "$WORK/load.txt" 2> "$WORK/load.err" &
@@ -145,6 +168,7 @@ JSON
 }
 
 echo "perf/memory.sh: one 360p stream of $((VIDEO_KBPS + 64)) kbit/s; ramp ${RAMP}/s, RSS read after a ${HOLD} s hold with every viewer playing"
+(( WARM > 0 )) && echo "baseline read with $WARM viewers of the protocol already playing (--warm): KiB per viewer is what each further viewer adds"
 echo "$(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uname -r)"
 printf '\n(viewers: asked for, then made by the load tool and open in the daemon when RSS was read; a run where\n they differ was more than the machine could hold, and its per-viewer figures do not count)\n'
 printf '\n| build | protocol | viewers | RSS before (MiB) | RSS with viewers (MiB) | KiB per viewer | peak KiB per viewer | managed heap KiB per viewer | failed | stalled |\n'
