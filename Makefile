@@ -88,7 +88,8 @@ perf-segments: build
 	@bash perf/segments.sh
 
 # Resident memory per viewer: one 600 kbit/s stream, N RTMP and N HTTP-FLV viewers (MEMORY_VIEWERS,
-# default 1000; a list such as 1000,10000 runs each), a fresh daemon on the embedded defaults for each.
+# default 1000; a list such as 1000,10000 runs each), a fresh daemon on the embedded defaults for each;
+# MEMORY_WARM=20 reads the baseline with 20 viewers already playing (the cost of each further viewer).
 perf-memory: build
 	@bash perf/memory.sh
 
