@@ -17,6 +17,14 @@ public interface IGatherSink
     long Syscalls => 0;
 
     /// <summary>
+    /// True when <see cref="WriteAsync"/> does its work on the caller's thread and completes
+    /// there whenever the kernel takes every byte (a plain socket's non-blocking gather write):
+    /// a merged flush then writes from its own threads instead of waking each connection's send
+    /// loop. False for sinks that complete later by design (io_uring's completions, TLS, pipes).
+    /// </summary>
+    bool WritesInline => false;
+
+    /// <summary>
     /// Bounds what the kernel may hold of this connection's output that has not left yet
     /// (TCP_NOTSENT_LOWAT on a socket), so a path slower than the stream shows as a writer that
     /// waits, where the node can see the delay, instead of as seconds queued in a send buffer. A

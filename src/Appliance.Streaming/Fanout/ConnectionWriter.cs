@@ -182,6 +182,7 @@ public sealed partial class ConnectionWriter
                     // The session is writing its replies itself; it wakes this loop when it lets go.
                     continue;
                 }
+                _loopWakes++;
                 while (true)
                 {
                     if (_closeReason is not null)

@@ -1,9 +1,9 @@
 namespace Appliance.Streaming.Fanout;
 
 /// <summary>
-/// Wakes every registered writer once per interval so each writes everything new in one merged
-/// write; with it the publisher signals nobody per frame. One ticker serves all writers that
-/// share an interval.
+/// Flushes every registered writer once per interval so each writes everything new in one merged
+/// write (<see cref="FlushChunk"/>); with it the publisher signals nobody per frame. One ticker
+/// serves all writers that share an interval.
 /// </summary>
 internal sealed class FlushTicker
 {
@@ -70,13 +70,15 @@ internal sealed class FlushTicker
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMs));
         while (timer.WaitForNextTickAsync().AsTask().GetAwaiter().GetResult())
         {
+            var chunks = new FlushChunk.Builder();
             lock (_lock)
             {
                 for (var i = 0; i < _count; i++)
                 {
-                    _writers[i].Notify();
+                    chunks.Add(_writers[i]);
                 }
             }
+            chunks.Queue();
         }
     }
 }

@@ -51,16 +51,26 @@ public sealed partial class LiveStream
         }
     }
 
-    /// <summary>The scheduler's thread: the frames held since the last wake go out in one write per viewer.</summary>
+    /// <summary>
+    /// The scheduler's thread: the frames held since the last wake go out in one write per viewer,
+    /// made by the flush's chunks on the thread pool (<see cref="FlushChunk"/>), queued once the
+    /// stream's lock is free, since each viewer's collect takes it.
+    /// </summary>
     private void FlushDeferred()
     {
+        var chunks = new FlushChunk.Builder();
         lock (_lock)
         {
-            if (_adaptive?.TakeDue() == true)
+            if (_adaptive?.TakeDue() != true)
             {
-                NotifyViewers();
+                return;
+            }
+            for (var i = 0; i < _viewers.Count; i++)
+            {
+                chunks.Add(_viewers[i].Writer);
             }
         }
+        chunks.Queue();
     }
 
     /// <summary>Wakes every viewer's writer (a flag and, for an idle writer, one queued continuation each).</summary>

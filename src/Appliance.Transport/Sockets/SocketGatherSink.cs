@@ -29,6 +29,9 @@ public sealed partial class SocketGatherSink : IGatherSink
     /// <summary>Gather writes issued; against the bytes the session sent, this tells how well writes were merged.</summary>
     public long Syscalls => Interlocked.Read(ref _syscalls);
 
+    /// <summary>sendmsg with MSG_DONTWAIT on the caller's thread: a write the kernel takes whole completes there.</summary>
+    public bool WritesInline => true;
+
     public ValueTask WriteAsync(ReadOnlyMemory<BufferSlice> slices, CancellationToken cancellationToken)
     {
         var cursor = new Cursor();

@@ -46,6 +46,12 @@ internal sealed class RecordingSink : IGatherSink
 
     public byte[] AllBytes() => [.. Writes.SelectMany(w => w)];
 
+    /// <summary>
+    /// As a plain socket's sink: a write completes on the caller's thread unless held or gated,
+    /// so merged flushes write from their own threads. False stands in for io_uring or TLS.
+    /// </summary>
+    public bool WritesInline { get; init; } = true;
+
     /// <summary>What the writer asked the transport to hold unsent at most; null until asked.</summary>
     public int? UnsentLimit { get; private set; }
 
