@@ -16,7 +16,8 @@ namespace Appliance.Streaming.Fanout;
 /// the new frames and writes them, and the loop sleeps on. Anything else goes to the loop, woken as
 /// <see cref="Notify"/> wakes it: replies queued, a close, a batch that did not hold everything
 /// (the loop collects the rest), the end of the stream. A write the socket did not take at once
-/// finishes asynchronously and keeps the ownership until it is done, as the loop's would.
+/// finishes asynchronously and keeps the ownership until it is done, as the loop's would; flushes
+/// meanwhile only leave the loop a wake-up for when it is done.
 /// </remarks>
 public sealed partial class ConnectionWriter
 {
@@ -28,10 +29,15 @@ public sealed partial class ConnectionWriter
     /// <summary>A merged flush reached this writer: writes its new media here when it can, else wakes the loop.</summary>
     internal void FlushMedia()
     {
-        if (!_sink.WritesInline || Interlocked.CompareExchange(ref _owner, 1, 0) != 0)
+        if (!_sink.WritesInline)
         {
-            // The loop is writing (it goes round again) or a session's reply is (it wakes the loop when done).
             _signal.Set();
+            return;
+        }
+        if (!TryOwnOrLeaveWake())
+        {
+            // Whoever writes (the loop, a session's reply, the last flush's write still under way)
+            // wakes the loop when it lets go: a viewer whose socket is full costs nothing more per flush.
             return;
         }
         try

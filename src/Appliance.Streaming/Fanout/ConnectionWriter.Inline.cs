@@ -105,7 +105,11 @@ public sealed partial class ConnectionWriter
     private static bool IsWriteFailure(Exception ex) =>
         ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException;
 
-    private bool TryOwnFromLoop()
+    /// <summary>
+    /// Takes the sink, or leaves a wake-up for when its owner lets go (<see cref="ReleaseOwnership"/>
+    /// wakes the loop then), so whoever finds the sink taken neither spins nor wakes the loop for nothing.
+    /// </summary>
+    private bool TryOwnOrLeaveWake()
     {
         if (Interlocked.CompareExchange(ref _owner, 1, 0) == 0)
         {

@@ -177,7 +177,7 @@ public sealed partial class ConnectionWriter
                     NoteWaited();
                 }
                 await wake.ConfigureAwait(false);
-                if (!TryOwnFromLoop())
+                if (!TryOwnOrLeaveWake())
                 {
                     // The session is writing its replies itself; it wakes this loop when it lets go.
                     continue;
