@@ -8,9 +8,9 @@ namespace Appliance.Streaming.Fanout;
 /// this writer's send loop.
 /// </summary>
 /// <remarks>
-/// At thousands of viewers most of the daemon's own CPU was the runtime waking each send loop at
-/// every flush: a thread-pool item, an async method resumed, the wait set up again, for one
-/// system call. When the loop is idle, has nothing queued but media and its sink writes on the
+/// At thousands of viewers about a third of the daemon's own CPU was the runtime waking each send
+/// loop at every flush: a thread-pool item, an async method resumed, the wait set up again, for
+/// one system call. When the loop is idle, has nothing queued but media and its sink writes on the
 /// caller's thread (<see cref="Core.Connections.IGatherSink.WritesInline"/>), the flush takes the
 /// ownership the loop and a session's inline reply share (ConnectionWriter.Inline.cs), collects
 /// the new frames and writes them, and the loop sleeps on. Anything else goes to the loop, woken as
@@ -26,7 +26,7 @@ public sealed partial class ConnectionWriter
     /// <summary>Times the send loop woke to own the sink (tests: a merged flush written inline wakes none).</summary>
     internal long LoopWakes => Volatile.Read(ref _loopWakes);
 
-    /// <summary>A merged flush reached this writer: writes its new media here when it can, else wakes the loop.</summary>
+    /// <summary>A merged flush reached this writer: writes its new media here when it can, else leaves it to the loop.</summary>
     internal void FlushMedia()
     {
         if (!_sink.WritesInline)

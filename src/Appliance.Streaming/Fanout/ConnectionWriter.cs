@@ -10,7 +10,8 @@ namespace Appliance.Streaming.Fanout;
 /// viewer costs one syscall per flush however many frames it carries. With a flush interval the
 /// wake-ups come from a shared ticker instead of from every frame. A request/response session
 /// may write its replies itself when the writer is idle (ConnectionWriter.Inline.cs), so a reply
-/// costs no thread-pool hop; one owner at a time writes, in queue order.
+/// costs no thread-pool hop, and a merged flush writes an idle writer's media from its own work
+/// item (ConnectionWriter.Flush.cs); one owner at a time writes, in queue order.
 /// </summary>
 public sealed partial class ConnectionWriter
 {
@@ -179,7 +180,7 @@ public sealed partial class ConnectionWriter
                 await wake.ConfigureAwait(false);
                 if (!TryOwnOrLeaveWake())
                 {
-                    // The session is writing its replies itself; it wakes this loop when it lets go.
+                    // A session's reply or a flush's write owns the sink; the owner wakes this loop when it lets go.
                     continue;
                 }
                 _loopWakes++;

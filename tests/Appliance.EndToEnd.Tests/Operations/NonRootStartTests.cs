@@ -23,7 +23,8 @@ public sealed class NonRootStartTests : IDisposable
 
         Assert.True(daemon.HasLog(l => l.Contains($"started (config: {daemon.ConfigPath}; control socket: {socket})", StringComparison.Ordinal)),
             string.Join('\n', daemon.Lines));
-        Assert.True(daemon.HasLog(l => l.Contains("control socket: cannot use /run/appliance/control.sock (permission denied)", StringComparison.Ordinal)));
+        Assert.True(daemon.HasLog(l => l.Contains("control socket: cannot use /run/appliance/control.sock (permission denied)", StringComparison.Ordinal)),
+            string.Join('\n', daemon.Lines));
         Assert.True(status.ExitCode == 0, $"appliancectl status exited {status.ExitCode}: {status.Stderr}");
         Assert.Matches($@"listen control\s+{System.Text.RegularExpressions.Regex.Escape(socket)}", status.Stdout);
     }

@@ -1,5 +1,3 @@
-using Appliance.Streaming.Fanout;
-using Appliance.Streaming.Media;
 using Appliance.Streaming.Settings;
 using Appliance.Tests.Support;
 
@@ -33,7 +31,7 @@ public class AdaptiveBatchingTests
     {
         var h = NewStream();
         PublishHeadersAndKeyFrame(h);
-        var viewer = Viewer.Start(h);
+        var viewer = RunningViewer.Start(h);
         await viewer.WaitForTagsAsync(4);
 
         for (var i = 1; i <= 5; i++)
@@ -52,7 +50,7 @@ public class AdaptiveBatchingTests
     {
         var h = NewStream();
         PublishHeadersAndKeyFrame(h);
-        var viewers = Enumerable.Range(0, 200).Select(_ => Viewer.Start(h)).ToList();
+        var viewers = Enumerable.Range(0, 200).Select(_ => RunningViewer.Start(h)).ToList();
         foreach (var viewer in viewers)
         {
             await viewer.WaitForTagsAsync(4);
@@ -88,7 +86,7 @@ public class AdaptiveBatchingTests
         PublishHeadersAndKeyFrame(h);
         Assert.Single(_scheduler.Deadlines);
 
-        var joiner = Viewer.Start(h);
+        var joiner = RunningViewer.Start(h);
         await joiner.WaitForTagsAsync(4);
 
         Assert.Single(_scheduler.Deadlines);
@@ -105,7 +103,7 @@ public class AdaptiveBatchingTests
         var h = NewStream(app => app.FlushIntervalMs = flushIntervalMs);
         var idle = Enumerable.Range(0, 200).Select(_ => h.Subscribe()).ToList();
         PublishHeadersAndKeyFrame(h);
-        var viewer = Viewer.Start(h);
+        var viewer = RunningViewer.Start(h);
         await viewer.WaitForTagsAsync(4);
 
         for (var i = 1; i <= 5; i++)
@@ -125,39 +123,5 @@ public class AdaptiveBatchingTests
     {
         h.PublishHeaders();
         h.Publish(h.Frames.KeyFrame(0));
-    }
-
-    /// <summary>A subscribed viewer whose writer runs, recording what it writes.</summary>
-    private sealed class Viewer
-    {
-        private Viewer(RecordingSink sink, ConnectionWriter writer)
-        {
-            Sink = sink;
-            Writer = writer;
-            Run = writer.RunAsync();
-        }
-
-        public RecordingSink Sink { get; }
-
-        public ConnectionWriter Writer { get; }
-
-        public Task<string> Run { get; }
-
-        public static Viewer Start(StreamHarness h)
-        {
-            var sink = new RecordingSink();
-            var writer = new ConnectionWriter(sink);
-            Assert.NotNull(h.Stream.Subscribe(writer, WireFormat.Flv));
-            return new Viewer(sink, writer);
-        }
-
-        public Task WaitForTagsAsync(int count) =>
-            Eventually.WaitAsync(() => FlvTags.ParseTags(Sink.AllBytes()).Count >= count, $"{count} tags");
-
-        public async Task StopAsync()
-        {
-            Writer.Close("test over");
-            await Run.WaitAsync(Eventually.Timeout);
-        }
     }
 }

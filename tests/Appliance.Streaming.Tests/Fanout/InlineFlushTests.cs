@@ -63,7 +63,7 @@ public class InlineFlushTests
         var h = NewStream();
         var viewers = await JoinAsync(h, Viewers - 1, () => new RecordingSink());
         var slowSink = new RecordingSink(gated: true);
-        var slow = Viewer.Start(h, slowSink);
+        var slow = RunningViewer.Start(h, slowSink);
         slowSink.Allow(1);
         await slow.WaitForTagsAsync(4);
 
@@ -181,9 +181,9 @@ public class InlineFlushTests
         return h;
     }
 
-    private static async Task<List<Viewer>> JoinAsync(StreamHarness h, int count, Func<RecordingSink> sink)
+    private static async Task<List<RunningViewer>> JoinAsync(StreamHarness h, int count, Func<RecordingSink> sink)
     {
-        var viewers = Enumerable.Range(0, count).Select(_ => Viewer.Start(h, sink())).ToList();
+        var viewers = Enumerable.Range(0, count).Select(_ => RunningViewer.Start(h, sink())).ToList();
         foreach (var viewer in viewers)
         {
             await viewer.WaitForTagsAsync(4);
@@ -210,44 +210,11 @@ public class InlineFlushTests
         return at < 0 ? [] : FlvTags.ParseTags(bytes.AsSpan(at + reply.Length));
     }
 
-    private static async Task StopAsync(IEnumerable<Viewer> viewers)
+    private static async Task StopAsync(IEnumerable<RunningViewer> viewers)
     {
         foreach (var viewer in viewers)
         {
             await viewer.StopAsync();
-        }
-    }
-
-    private sealed class Viewer
-    {
-        private Viewer(RecordingSink sink, ConnectionWriter writer)
-        {
-            Sink = sink;
-            Writer = writer;
-            Run = writer.RunAsync();
-        }
-
-        public RecordingSink Sink { get; }
-
-        public ConnectionWriter Writer { get; }
-
-        public Task<string> Run { get; }
-
-        public static Viewer Start(StreamHarness h, RecordingSink sink)
-        {
-            var writer = new ConnectionWriter(sink);
-            var viewer = new Viewer(sink, writer);
-            Assert.NotNull(h.Stream.Subscribe(writer, WireFormat.Flv));
-            return viewer;
-        }
-
-        public Task WaitForTagsAsync(int count) =>
-            Eventually.WaitAsync(() => FlvTags.ParseTags(Sink.AllBytes()).Count >= count, $"{count} tags");
-
-        public async Task StopAsync()
-        {
-            Writer.Close("test over");
-            await Run.WaitAsync(Eventually.Timeout);
         }
     }
 
