@@ -20,6 +20,10 @@ public class InlineFlushTests
     // spans several chunks.
     private const int Viewers = 150;
 
+    // A stream 49.7 days old: its first flush carries the media past the FLV (and RTMP) 32-bit
+    // timestamp wrap, so ordering and lag are held on the 64-bit timeline, not on young numbers.
+    private const long Start = (1L << 32) - 160;
+
     private readonly ManualFlushScheduler _scheduler = new() { NowMs = 1000 };
 
     [Fact]
@@ -81,8 +85,8 @@ public class InlineFlushTests
         await slow.WaitForTagsAsync(14);
         var writes = slowSink.Writes;
         Assert.Equal(3, writes.Count);
-        Assert.Equal([40u, 80u, 120u, 160u, 200u], FlvTags.ParseTags(writes[1]).Select(t => t.Timestamp));
-        Assert.Equal([240u, 280u, 320u, 360u, 400u], FlvTags.ParseTags(writes[2]).Select(t => t.Timestamp));
+        Assert.Equal(WireStamps(from: 1), FlvTags.ParseTags(writes[1]).Select(t => t.Timestamp));
+        Assert.Equal(WireStamps(from: 6), FlvTags.ParseTags(writes[2]).Select(t => t.Timestamp));
         await StopAsync([.. viewers, slow]);
     }
 
@@ -156,9 +160,9 @@ public class InlineFlushTests
         var viewers = await JoinAsync(h, Viewers, () => new RecordingSink());
 
         // 2.4 s of frames held by the frozen clock: at the flush every viewer is 2.4 s behind, with a keyframe to skip to.
-        for (var ts = 40; ts <= 2400; ts += 40)
+        for (var ms = 40; ms <= 2400; ms += 40)
         {
-            h.Publish(ts == 1600 ? h.Frames.KeyFrame(ts) : h.Frames.InterFrame(ts));
+            h.Publish(ms == 1600 ? h.Frames.KeyFrame(Start + ms) : h.Frames.InterFrame(Start + ms));
         }
         Assert.Equal(1, _scheduler.RunDue());
 
@@ -177,7 +181,7 @@ public class InlineFlushTests
         });
         h.Stream.UseFlushScheduler(_scheduler, () => _scheduler.NowMs);
         h.PublishHeaders();
-        h.Publish(h.Frames.KeyFrame(0));
+        h.Publish(h.Frames.KeyFrame(Start));
         return h;
     }
 
@@ -196,10 +200,13 @@ public class InlineFlushTests
     {
         for (var i = from; i < from + 5; i++)
         {
-            h.Publish(h.Frames.InterFrame(i * 40));
+            h.Publish(h.Frames.InterFrame(Start + (i * 40)));
         }
         Assert.Equal(1, _scheduler.RunDue());
     }
+
+    /// <summary>The FLV timestamps of five frames from <paramref name="from"/>: the 64-bit times' low 32 bits.</summary>
+    private static uint[] WireStamps(int from) => [.. Enumerable.Range(from, 5).Select(i => unchecked((uint)(Start + (i * 40))))];
 
     private static List<ParsedTag> FlvTagsAfterReply(RecordingSink sink)
     {
